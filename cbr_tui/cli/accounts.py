@@ -1,0 +1,66 @@
+"""`cbr-tui account`, `region` and `enterprise-project`: the account, its balance and where things live."""
+
+import click
+
+from cbr_tui.cli.app import cli, json_command
+from cbr_tui.services.console import Console
+
+
+@cli.group()
+def account() -> None:
+    """The account: balance, top-ups and orders (Step 1 of the Getting Started)."""
+
+
+@account.command("show")
+@json_command
+def account_show(console: Console) -> object:
+    """Show the account, its balance and its project in each region."""
+    return console.accounts.show()
+
+
+@account.command("top-up")
+@click.argument("amount")
+@json_command
+def account_top_up(console: Console, amount: str) -> object:
+    """Add AMOUNT (USD, e.g. 100 or 99.50) to the balance."""
+    return console.accounts.top_up(amount)
+
+
+@account.command("orders")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--offset", type=int, default=0)
+@json_command
+def account_orders(console: Console, limit: int, offset: int) -> object:
+    """Payments and refunds, newest first."""
+    return console.accounts.orders(limit, offset)
+
+
+@cli.group()
+def region() -> None:
+    """Regions and their availability zones."""
+
+
+@region.command("list")
+@json_command
+def region_list(console: Console) -> object:
+    """List the regions, their AZs and the account's project in each."""
+    return console.accounts.regions()
+
+
+@cli.group("enterprise-project")
+def enterprise_project() -> None:
+    """Enterprise projects a vault can belong to ("default" always exists)."""
+
+
+@enterprise_project.command("list")
+@json_command
+def ep_list(console: Console) -> object:
+    return console.accounts.enterprise_projects()
+
+
+@enterprise_project.command("create")
+@click.argument("name")
+@click.option("--description")
+@json_command
+def ep_create(console: Console, name: str, description: str | None) -> object:
+    return console.accounts.create_enterprise_project(name, description)

@@ -1,0 +1,85 @@
+"""`cbr-tui backup` (Perform Backup and the Backups tab) and `task` (the Tasks page)."""
+
+import click
+
+from cbr_tui.cli import params
+from cbr_tui.cli.app import cli, json_command
+from cbr_tui.domain.enums import BackupStatus, OperationType, TaskStatus
+from cbr_tui.services.console import Console
+
+
+@cli.group()
+def backup() -> None:
+    """Perform backups and manage them."""
+
+
+@backup.command("create")
+@click.argument("vault_ref")
+@click.option("--resource", "resources", multiple=True, help="Back up only these resources (default: all).")
+@click.option("--name", help="Default: manualbk_xxxx; several resources get -0001, -0002 suffixes.")
+@click.option("--description")
+@click.option("--full", is_flag=True, help="Full backup instead of incremental.")
+@click.option("--retention-days", type=int, help="Delete this manual backup after N days (default: keep).")
+@json_command
+def backup_create(console: Console, vault_ref: str, resources: tuple[str, ...], name: str | None,
+                  description: str | None, full: bool, retention_days: int | None) -> object:
+    """Perform Backup on a vault's resources."""
+    return console.backups.perform(vault_ref, resources=resources or None, name=name, description=description,
+                                   full=full, retention_days=retention_days)
+
+
+@backup.command("list")
+@click.option("--vault", "vault_ref")
+@click.option("--type", "vault_kind", type=params.VAULT_TYPE_CHOICE, help="Only backups of one backup type.")
+@click.option("--resource", "resource_id", help="Only backups of this resource ID.")
+@click.option("--status", type=click.Choice([s.value for s in BackupStatus]))
+@click.option("--search", help="Backup name or ID, or resource name.")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--offset", type=int, default=0)
+@click.option("--sort", default="created_at:desc", show_default=True)
+@json_command
+def backup_list(console: Console, vault_ref: str | None, vault_kind: str | None, resource_id: str | None,
+                status: str | None, search: str | None, limit: int, offset: int, sort: str) -> object:
+    return console.backups.list(vault=vault_ref, object_type=params.object_type(vault_kind),
+                                resource_id=resource_id, status=status, search=search, limit=limit, offset=offset,
+                                sort=sort)
+
+
+@backup.command("show")
+@click.argument("backup_ref")
+@json_command
+def backup_show(console: Console, backup_ref: str) -> object:
+    return console.backups.show(backup_ref)
+
+
+@backup.command("delete")
+@click.argument("backup_ref")
+@json_command
+def backup_delete(console: Console, backup_ref: str) -> object:
+    return console.backups.delete(backup_ref)
+
+
+@cli.group()
+def task() -> None:
+    """The Tasks page: backups, restores and deletions of the last 30 days."""
+
+
+@task.command("list")
+@click.option("--type", "operation_type", type=click.Choice([t.value for t in OperationType]))
+@click.option("--status", type=click.Choice([s.value for s in TaskStatus]))
+@click.option("--vault-id")
+@click.option("--resource-id")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--offset", type=int, default=0)
+@json_command
+def task_list(console: Console, operation_type: str | None, status: str | None, vault_id: str | None,
+              resource_id: str | None, limit: int, offset: int) -> object:
+    return console.tasks.list(operation_type=operation_type, status=status, vault_id=vault_id,
+                              resource_id=resource_id, limit=limit, offset=offset)
+
+
+@task.command("show")
+@click.argument("task_id")
+@json_command
+def task_show(console: Console, task_id: str) -> object:
+    return console.tasks.show(task_id)

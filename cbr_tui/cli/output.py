@@ -1,0 +1,60 @@
+"""JSON out, and every failure as the API's error body: `{"error_code": ..., "error_msg": ...}`, exit 1."""
+
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cbr_tui.domain.errors import CbrError, Codes, invalid
+
+USAGE_EXIT = 2
+
+
+def emit(payload: Any) -> None:
+    click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+
+
+def fail(error: CbrError, exit_code: int = 1) -> None:
+    emit(error.to_api())
+    sys.exit(exit_code)
+
+
+def run_guarded(command: Callable[[], Any], log_dir: Callable[[], Path | None]) -> None:
+    """Run the click command; turn every failure into a JSON error, never a traceback."""
+    try:
+        command()
+    except CbrError as error:
+        fail(error)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.exceptions.Abort:
+        fail(invalid("Aborted."))
+    except click.ClickException as error:
+        if isinstance(error, click.UsageError) and error.ctx is not None:
+            click.echo(error.ctx.get_usage(), err=True)
+        fail(invalid(error.format_message()), USAGE_EXIT)
+    except KeyboardInterrupt:
+        fail(invalid("Interrupted."), 130)
+    except Exception as error:
+        where = _log(error, log_dir())
+        detail = f" Details are in {where}." if where else ""
+        fail(CbrError(Codes.UNKNOWN, f"Unexpected error ({type(error).__name__}: {error}).{detail}"))
+
+
+def _log(error: Exception, directory: Path | None) -> Path | None:
+    if directory is None:
+        return None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / "cbr-tui.log"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- {datetime.now(UTC).isoformat()}\n")
+            handle.write("".join(traceback.format_exception(error)))
+        return path
+    except OSError:
+        return None

@@ -1,0 +1,66 @@
+"""Turning command-line text into service arguments: tags, sizes, resource selections, vault types."""
+
+from decimal import Decimal, InvalidOperation
+
+import click
+
+from cbr_tui.domain.enums import ObjectType
+from cbr_tui.domain.vault_types import GB_PER_TB, vault_type
+from cbr_tui.services.associations import ResourceSelection
+
+VAULT_TYPES = {
+    "server": ObjectType.SERVER,
+    "disk": ObjectType.DISK,
+    "sfs-turbo": ObjectType.TURBO,
+    "turbo": ObjectType.TURBO,
+    "desktop": ObjectType.WORKSPACE,
+    "workspace": ObjectType.WORKSPACE,
+    "hybrid": ObjectType.VMWARE,
+    "vmware": ObjectType.VMWARE,
+    "file": ObjectType.FILE,
+}
+VAULT_TYPE_CHOICE = click.Choice(sorted(VAULT_TYPES), case_sensitive=False)
+
+
+def object_type(name: str | None) -> ObjectType | None:
+    return VAULT_TYPES[name.lower()] if name else None
+
+
+def tags(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """`key=value` (or a bare `key`, meaning an empty value)."""
+    pairs = []
+    for value in values:
+        key, _, tag_value = value.partition("=")
+        pairs.append((key, tag_value))
+    return pairs
+
+
+def size_gb(text: str, kind: ObjectType) -> int:
+    """A capacity in the type's console unit (GB, or TB for hybrid and file vaults), or with a unit."""
+    raw = text.strip().upper().replace(" ", "")
+    unit = vault_type(kind).capacity_unit
+    if raw.endswith("TB"):
+        raw, unit = raw[:-2], "TB"
+    elif raw.endswith("GB"):
+        raw, unit = raw[:-2], "GB"
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        raise click.BadParameter(f"{text!r} is not a capacity such as 100, 100GB or 2TB.") from None
+    gigabytes = amount * GB_PER_TB if unit == "TB" else amount
+    if gigabytes != gigabytes.to_integral_value():
+        raise click.BadParameter(f"{text!r} is not a whole number of GB.")
+    return int(gigabytes)
+
+
+def selection(text: str) -> ResourceSelection:
+    """`RESOURCE`, `RESOURCE:disk1,disk2` (only those disks) or `RESOURCE:!disk3` (all but that disk)."""
+    resource, _, disks = text.partition(":")
+    if not disks:
+        return ResourceSelection(resource)
+    names = [d for d in disks.split(",") if d]
+    excluded = tuple(d[1:] for d in names if d.startswith("!"))
+    included = tuple(d for d in names if not d.startswith("!"))
+    if excluded and included:
+        raise click.BadParameter(f"{text!r}: list the disks to include, or the disks to leave out with '!', not both.")
+    return ResourceSelection(resource, include_volumes=included or None, exclude_volumes=excluded)

@@ -1,0 +1,47 @@
+"""Time is injected: services, the scheduler and the UI ask a `Clock`, never `datetime.now()`.
+
+Times are timezone-aware UTC everywhere inside; only the API shapes write them the CBR way, without a zone
+(`2020-02-05T10:38:34.209782`).
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real wall clock, in UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock that moves only when told to: tests and snapshot runs use it."""
+
+    def __init__(self, at: datetime) -> None:
+        self._at = as_utc(at)
+
+    def now(self) -> datetime:
+        return self._at
+
+    def advance(self, delta: timedelta) -> None:
+        self._at += delta
+
+    def set(self, at: datetime) -> None:
+        self._at = as_utc(at)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Treat a naive time as UTC; convert an aware one to UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def api_time(moment: datetime | None) -> str | None:
+    """Format a time the way the CBR API does: UTC, microseconds, no zone."""
+    if moment is None:
+        return None
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f")

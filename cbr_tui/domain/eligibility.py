@@ -1,0 +1,78 @@
+"""Which resource and vault states allow which operation (seed table 4-1 and reference §4)."""
+
+from cbr_tui.domain.enums import (
+    AgentStatus,
+    DesktopStatus,
+    DiskStatus,
+    ResourceKind,
+    ServerStatus,
+    TurboStatus,
+    VaultStatus,
+)
+from cbr_tui.domain.errors import CbrError, Codes, ErrorSpec
+from cbr_tui.domain.labels import RESOURCE_NOUN, VAULT_STATUS, resource_status_label
+
+# Statuses in which a resource may be associated with a vault or backed up.
+PROTECTABLE_STATUSES: dict[ResourceKind, frozenset[str]] = {
+    ResourceKind.SERVER: frozenset({ServerStatus.ACTIVE, ServerStatus.SHUTOFF}),
+    ResourceKind.DISK: frozenset({DiskStatus.AVAILABLE, DiskStatus.IN_USE}),
+    ResourceKind.TURBO: frozenset({TurboStatus.AVAILABLE}),
+    ResourceKind.DESKTOP: frozenset({DesktopStatus.AVAILABLE, DesktopStatus.IN_USE}),
+    ResourceKind.AGENT: frozenset({AgentStatus.NORMAL}),
+}
+
+_STATUS_ERROR: dict[ResourceKind, ErrorSpec] = {
+    ResourceKind.SERVER: Codes.SERVER_STATUS_FORBIDS_BACKUP,
+    ResourceKind.DISK: Codes.DISK_STATUS_FORBIDS_BACKUP,
+}
+
+
+def resource_status_refusal(kind: ResourceKind, name: str, status: str, action: str) -> CbrError | None:
+    """The error for a resource whose status forbids `action` ("associated", "backed up"), or None."""
+    allowed = PROTECTABLE_STATUSES[kind]
+    if status in allowed:
+        return None
+    words = " or ".join(sorted(resource_status_label(s) for s in allowed))
+    spec = _STATUS_ERROR.get(kind, Codes.RESOURCE_STATUS_FORBIDS_BACKUP)
+    noun = RESOURCE_NOUN[kind]
+    return CbrError(
+        spec,
+        f"The {noun} {name} is {resource_status_label(status)}; only a {noun} that is {words} can be {action}.",
+    )
+
+
+def _vault_refusal(spec: ErrorSpec, vault_name: str, status: str, allowed: set[VaultStatus], action: str) -> None:
+    if status in allowed:
+        return
+    words = " or ".join(VAULT_STATUS[s] for s in sorted(allowed))
+    raise CbrError(
+        spec,
+        f"The vault {vault_name} is {VAULT_STATUS[VaultStatus(status)]}; {action} needs a vault that is {words}.",
+    )
+
+
+def ensure_vault_allows_backup(vault_name: str, status: str) -> None:
+    _vault_refusal(Codes.VAULT_STATUS_FORBIDS_BACKUP, vault_name, status,
+                   {VaultStatus.AVAILABLE, VaultStatus.LOCK}, "a backup")
+
+
+def ensure_vault_allows_association(vault_name: str, status: str) -> None:
+    _vault_refusal(Codes.INVALID_VAULT_STATUS, vault_name, status,
+                   {VaultStatus.AVAILABLE, VaultStatus.LOCK}, "changing its resources")
+
+
+def ensure_vault_allows_delete(vault_name: str, status: str) -> None:
+    _vault_refusal(Codes.INVALID_VAULT_STATUS, vault_name, status,
+                   {VaultStatus.AVAILABLE, VaultStatus.ERROR}, "deleting it")
+
+
+def ensure_vault_allows_update(vault_name: str, status: str) -> None:
+    _vault_refusal(Codes.INVALID_VAULT_STATUS, vault_name, status,
+                   {VaultStatus.AVAILABLE, VaultStatus.LOCK, VaultStatus.ERROR}, "changing it")
+
+
+def ensure_vault_allows_expansion(vault_name: str, status: str) -> None:
+    if status == VaultStatus.LOCK:
+        raise CbrError(Codes.EXPANSION_IN_PROGRESS,
+                       f"The vault {vault_name} is already being expanded; wait until it is Available.")
+    _vault_refusal(Codes.INVALID_VAULT_STATUS, vault_name, status, {VaultStatus.AVAILABLE}, "expanding it")

@@ -1,0 +1,221 @@
+"""Backup and replication policy rules: RRULE triggers as CBR accepts them, and retention (reference §2.8).
+
+Triggers are iCalendar RRULEs in UTC, at most 24 per policy, only FREQ (WEEKLY|DAILY), BYDAY, BYHOUR,
+BYMINUTE and INTERVAL, runs at least one hour apart and at most 24 a day. dateutil's rrule expands them so
+that the spacing rule is checked on real occurrences, not guessed from the text.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+
+from dateutil.rrule import rrulestr
+
+from cbr_tui.domain.errors import invalid
+
+MAX_PATTERNS = 24
+MAX_RUNS_PER_DAY = 24
+MIN_GAP = timedelta(hours=1)
+DAY_BASED_MAX_INTERVAL = 30
+RETENTION_MAX = 99_999
+LONG_TERM_MAX = 100
+FULL_BACKUP_INTERVAL_MAX = 100
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_ALLOWED_KEYS = {"FREQ", "BYDAY", "BYHOUR", "BYMINUTE", "INTERVAL"}
+_TIMEZONE_RE = re.compile(r"UTC[+-](0\d|1[0-4]):[0-5]\d")
+# A Monday at midnight: occurrences are expanded from here to check spacing.
+_ANCHOR = datetime(2024, 1, 1, tzinfo=UTC)
+_HORIZON = timedelta(days=2 * DAY_BASED_MAX_INTERVAL + 7)
+
+
+def _parse(pattern: str) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for part in pattern.strip().removeprefix("RRULE:").split(";"):
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        key = key.strip().upper()
+        if not sep or not value:
+            raise invalid(f"The trigger {pattern!r} has a malformed part {part!r}; write KEY=VALUE.")
+        if key not in _ALLOWED_KEYS:
+            raise invalid(
+                f"The trigger {pattern!r} uses {key}; only FREQ, BYDAY, BYHOUR, BYMINUTE and INTERVAL are allowed."
+            )
+        fields[key] = value.strip().upper()
+    return fields
+
+
+def _ints(pattern: str, name: str, raw: str, low: int, high: int) -> list[int]:
+    try:
+        values = [int(v) for v in raw.split(",")]
+    except ValueError:
+        raise invalid(f"{name} in {pattern!r} must be whole numbers, not {raw!r}.") from None
+    if any(not low <= v <= high for v in values):
+        raise invalid(f"{name} in {pattern!r} must lie between {low} and {high}.")
+    return values
+
+
+def check_pattern(pattern: str) -> str:
+    """One trigger rule, normalised (`FREQ=WEEKLY;BYDAY=MO,TU;BYHOUR=22;BYMINUTE=00`)."""
+    fields = _parse(pattern)
+    freq = fields.get("FREQ")
+    if freq not in ("WEEKLY", "DAILY"):
+        raise invalid(f"The trigger {pattern!r} needs FREQ=WEEKLY or FREQ=DAILY.")
+    if "BYHOUR" not in fields or "BYMINUTE" not in fields:
+        raise invalid(f"The trigger {pattern!r} needs an execution time: BYHOUR and BYMINUTE.")
+    _ints(pattern, "BYHOUR", fields["BYHOUR"], 0, 23)
+    _ints(pattern, "BYMINUTE", fields["BYMINUTE"], 0, 59)
+    if "BYDAY" in fields:
+        days = fields["BYDAY"].split(",")
+        unknown = [d for d in days if d not in WEEKDAYS]
+        if unknown:
+            raise invalid(f"BYDAY in {pattern!r} has {','.join(unknown)}; use MO, TU, WE, TH, FR, SA, SU.")
+    elif freq == "WEEKLY":
+        raise invalid(f"The weekly trigger {pattern!r} needs the days of the week (BYDAY).")
+    if "INTERVAL" in fields:
+        high = DAY_BASED_MAX_INTERVAL if freq == "DAILY" else 52
+        _ints(pattern, "INTERVAL", fields["INTERVAL"], 1, high)
+    order = ("FREQ", "INTERVAL", "BYDAY", "BYHOUR", "BYMINUTE")
+    return ";".join(f"{k}={fields[k]}" for k in order if k in fields)
+
+
+def occurrences(patterns: Iterable[str], start: datetime, end: datetime) -> list[datetime]:
+    """Every run of the triggers in [start, end), in order, without duplicates."""
+    runs: set[datetime] = set()
+    for pattern in patterns:
+        rule = rrulestr(pattern, dtstart=start.replace(second=0, microsecond=0))
+        runs.update(rule.between(start, end, inc=True))
+    return sorted(r for r in runs if r < end)
+
+
+def next_run(patterns: Sequence[str], after: datetime) -> datetime | None:
+    """The first run strictly after `after` (None for no patterns)."""
+    if not patterns:
+        return None
+    anchor = after.replace(hour=0, minute=0, second=0, microsecond=0)
+    future = [r for r in occurrences(patterns, anchor, after + _HORIZON) if r > after]
+    return future[0] if future else None
+
+
+def check_trigger(patterns: Sequence[str] | None) -> list[str]:
+    """A policy's triggers: 1–24 rules whose runs are at least an hour apart and at most 24 a day."""
+    if not patterns:
+        raise invalid("A policy needs at least one execution time (trigger pattern).")
+    if len(patterns) > MAX_PATTERNS:
+        raise invalid(f"A policy can have at most {MAX_PATTERNS} trigger patterns; {len(patterns)} were given.")
+    normalised = [check_pattern(p) for p in patterns]
+    runs = occurrences(normalised, _ANCHOR, _ANCHOR + _HORIZON)
+    for earlier, later in pairwise(runs):
+        if later - earlier < MIN_GAP:
+            raise invalid(
+                f"Backups would run at {earlier:%a %H:%M} and then {later:%a %H:%M} (UTC), less than an hour "
+                "apart; execution times must be at least one hour apart."
+            )
+    busiest = max(Counter(r.date() for r in runs).values(), default=0)
+    if busiest > MAX_RUNS_PER_DAY:
+        raise invalid(f"A policy can run at most {MAX_RUNS_PER_DAY} times a day; these triggers run {busiest}.")
+    return normalised
+
+
+def weekly_patterns(days: Sequence[str], times: Sequence[str]) -> list[str]:
+    """The console's "Weekly" frequency: the chosen days at each execution time (HH:MM, UTC)."""
+    picked = ",".join(d.upper() for d in days)
+    return [f"FREQ=WEEKLY;BYDAY={picked};BYHOUR={h:02d};BYMINUTE={m:02d}" for h, m in map(_time, times)]
+
+
+def day_based_patterns(every_days: int, times: Sequence[str]) -> list[str]:
+    """The console's "Day-based" frequency: every 1–30 days at each execution time (HH:MM, UTC)."""
+    if not 1 <= every_days <= DAY_BASED_MAX_INTERVAL:
+        raise invalid(f"Day-based backups run every 1 to {DAY_BASED_MAX_INTERVAL} days; {every_days} was given.")
+    return [f"FREQ=DAILY;INTERVAL={every_days};BYHOUR={h:02d};BYMINUTE={m:02d}" for h, m in map(_time, times)]
+
+
+def _time(text: str) -> tuple[int, int]:
+    hour, sep, minute = text.partition(":")
+    try:
+        h, m = int(hour), int(minute or "0")
+    except ValueError:
+        raise invalid(f"The execution time {text!r} must look like 22:00.") from None
+    if not sep or not (0 <= h <= 23 and 0 <= m <= 59):
+        raise invalid(f"The execution time {text!r} must look like 22:00 (00:00 to 23:59).")
+    return h, m
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long automatic backups are kept; manual backups are never pruned by a policy."""
+
+    max_backups: int | None = None
+    retention_duration_days: int | None = None
+    day_backups: int = 0
+    week_backups: int = 0
+    month_backups: int = 0
+    year_backups: int = 0
+    timezone: str | None = None
+    full_backup_interval: int = -1
+
+    @property
+    def permanent(self) -> bool:
+        counts = (self.max_backups, self.retention_duration_days)
+        return all(c in (None, -1) for c in counts) and not self.long_term
+
+    @property
+    def long_term(self) -> bool:
+        return any((self.day_backups, self.week_backups, self.month_backups, self.year_backups))
+
+    def to_api(self) -> dict[str, object]:
+        shaped: dict[str, object] = {
+            "max_backups": self.max_backups if self.max_backups is not None else -1,
+            "retention_duration_days": (
+                self.retention_duration_days if self.retention_duration_days is not None else -1
+            ),
+            "full_backup_interval": self.full_backup_interval,
+        }
+        if self.long_term:
+            shaped |= {
+                "day_backups": self.day_backups,
+                "week_backups": self.week_backups,
+                "month_backups": self.month_backups,
+                "year_backups": self.year_backups,
+                "timezone": self.timezone,
+            }
+        return shaped
+
+
+def _bounded(name: str, value: int | None, low: int, high: int, allow_unset: bool = True) -> int | None:
+    if value is None or (allow_unset and value == -1):
+        return value
+    if not low <= value <= high:
+        raise invalid(f"{name} must be -1 or between {low:,} and {high:,}; {value:,} was given.")
+    return value
+
+
+def check_retention(
+    *,
+    max_backups: int | None = None,
+    retention_duration_days: int | None = None,
+    day_backups: int = 0,
+    week_backups: int = 0,
+    month_backups: int = 0,
+    year_backups: int = 0,
+    timezone: str | None = None,
+    full_backup_interval: int = -1,
+) -> Retention:
+    _bounded("max_backups", max_backups, 1, RETENTION_MAX)
+    _bounded("retention_duration_days", retention_duration_days, 1, RETENTION_MAX)
+    for name, value in (("day_backups", day_backups), ("week_backups", week_backups),
+                        ("month_backups", month_backups), ("year_backups", year_backups)):
+        if not 0 <= value <= LONG_TERM_MAX:
+            raise invalid(f"{name} must be between 0 and {LONG_TERM_MAX}; {value} was given.")
+    _bounded("full_backup_interval", full_backup_interval, 0, FULL_BACKUP_INTERVAL_MAX)
+    retention = Retention(max_backups, retention_duration_days, day_backups, week_backups, month_backups,
+                          year_backups, timezone, full_backup_interval)
+    by_time = retention_duration_days not in (None, -1)
+    if by_time and (max_backups not in (None, -1) or retention.long_term):
+        raise invalid("Retention by time period cannot be combined with retention by backup quantity.")
+    if retention.long_term and not (timezone and _TIMEZONE_RE.fullmatch(timezone)):
+        raise invalid("Long-term retention (day/week/month/year backups) needs a time zone such as UTC+08:00.")
+    return retention

@@ -1,0 +1,289 @@
+"""Perform Backup, and the Backups tab: list, show and delete backups.
+
+Performing a backup records a restore point, one backup per resource (a server's with one child per disk)
+and one waiting task per backup; the task runner copies the bytes and moves them to Available or Error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, col, or_, select
+
+from cbr_tui.domain.eligibility import ensure_vault_allows_backup, resource_status_refusal
+from cbr_tui.domain.enums import (
+    BackupStatus,
+    CheckpointStatus,
+    ImageType,
+    ObjectType,
+    OperationType,
+    ProtectStatus,
+    ProtectType,
+    ResourceKind,
+    ResourceType,
+    TaskStatus,
+    VaultStatus,
+)
+from cbr_tui.domain.errors import CbrError, Codes, invalid
+from cbr_tui.domain.names import default_backup_name
+from cbr_tui.domain.rules import check_description, check_name, numbered_names
+from cbr_tui.domain.vault_types import RESOURCE_TYPE_OF_KIND, vault_type
+from cbr_tui.services import lookups
+from cbr_tui.services.capacity import disks_by_parent, included_disks, resource_size
+from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.removal import remove_backups
+from cbr_tui.services.shapes import backup_shapes, checkpoint_shape
+from cbr_tui.services.tasks import LIST_LIMIT_MAX, record_task
+from cbr_tui.store.models import Backup, Checkpoint, Resource, Vault, VaultResource
+
+MANUAL_RETENTION_MAX_DAYS = 36_500
+RUNNING = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value)
+_SORT_KEYS = {"created_at": Backup.created_at, "name": Backup.name, "status": Backup.status,
+              "resource_name": Backup.resource_name}
+
+
+@dataclass
+class _Candidate:
+    member: VaultResource
+    resource: Resource
+    disks: list[Resource]
+    explicit: bool
+
+
+class BackupService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # --- perform backup ---------------------------------------------------------------------------------
+
+    def perform(self, vault_ref: str, *, resources: Sequence[str] | None = None, name: str | None = None,
+                description: str | None = None, full: bool = False,
+                retention_days: int | None = None) -> dict[str, Any]:
+        """Back up resources of a vault now (all of them when none are named)."""
+        base = check_name(name or default_backup_name(self.ctx.ids), "backup")
+        description = check_description(description)
+        if retention_days is not None and retention_days != -1 and not 1 <= retention_days <= MANUAL_RETENTION_MAX_DAYS:
+            raise invalid(f"A manual backup is kept 1 to {MANUAL_RETENTION_MAX_DAYS:,} days, or -1 for ever.")
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, vault_ref, for_update=True)
+            self._ensure_vault_can_back_up(vault)
+            candidates = self._candidates(session, vault, resources)
+            chosen, skipped = self._sort_out(session, candidates)
+            names = numbered_names(base, len(chosen))
+            now = self.ctx.clock.now()
+            checkpoint = Checkpoint(
+                id=self.ctx.ids.uuid(), project_id=self.ctx.project_id, vault_id=vault.id,
+                status=CheckpointStatus.PROTECTING.value, name=base, description=description, incremental=not full,
+                retention_duration_days=retention_days if retention_days is not None else -1,
+                created_at=now, updated_at=now,
+            )
+            session.add(checkpoint)
+            expires = now + timedelta(days=retention_days) if retention_days and retention_days > 0 else None
+            made = [self._back_up(session, vault, checkpoint, c, backup_name, full, expires)
+                    for c, backup_name in zip(chosen, names, strict=True)]
+            for skip in skipped:
+                record_task(session, self.ctx, OperationType.BACKUP, TaskStatus.SKIPPED, vault=vault,
+                            checkpoint_id=checkpoint.id, provider_id=vault_type(vault.object_type).provider_id,
+                            resource=(skip["id"], skip["name"], skip["type"]),
+                            extra={"skipped": {"code": skip["code"], "reason": skip["reason"]}})
+            session.flush()
+            resources_shape = [
+                {"id": c.resource.id, "name": c.resource.name, "type": c.member.resource_type,
+                 "protect_status": c.member.protect_status, "resource_size": str(self._size(c)),
+                 "extra_info": {"exclude_volumes": c.member.exclude_volumes}}
+                for c in chosen
+            ]
+            return {"checkpoint": checkpoint_shape(checkpoint, vault, resources_shape, skipped,
+                                                   backup_shapes(session, made))}
+
+    def _ensure_vault_can_back_up(self, vault: Vault) -> None:
+        ensure_vault_allows_backup(vault.name, vault.status)
+        if vault.protect_type == ProtectType.REPLICATION:
+            raise CbrError(Codes.VAULT_TYPE_FORBIDS_BACKUP,
+                           f"{vault.name} is a replication vault; it receives replicas and takes no backups.")
+        if vault.object_type == ObjectType.VMWARE:
+            raise CbrError(Codes.VAULT_TYPE_FORBIDS_BACKUP,
+                           f"{vault.name} is a hybrid cloud backup vault; hybrid cloud backups are synchronized "
+                           "from on-premises, not created on the console.")
+        if vault.used_bytes >= vault.size_gb * (1 << 30) and not vault.auto_expand:
+            raise CbrError(Codes.VAULT_FULL,
+                           f"{vault.name} has used all of its {vault.size_gb:,} GB; expand it before backing up.")
+
+    def _candidates(self, session: Session, vault: Vault, refs: Sequence[str] | None) -> list[_Candidate]:
+        rows = session.exec(
+            select(VaultResource, Resource)
+            .join(Resource, col(Resource.id) == VaultResource.resource_id)
+            .where(VaultResource.vault_id == vault.id)
+            .order_by(VaultResource.created_at, Resource.name)
+        ).all()
+        disks = disks_by_parent(session, (r.id for _m, r in rows))
+        if refs:
+            by_ref = {r.id: (m, r) for m, r in rows} | {r.name: (m, r) for m, r in rows}
+            picked: list[_Candidate] = []
+            for ref in refs:
+                if ref not in by_ref:
+                    raise CbrError(Codes.RESOURCE_NOT_IN_VAULT, f"{ref} is not associated with the vault {vault.name}.")
+                member, res = by_ref[ref]
+                if any(c.resource.id == res.id for c in picked):
+                    raise CbrError(Codes.DUPLICATE_RESOURCE, f"{res.name} is listed more than once.")
+                picked.append(_Candidate(member, res, disks.get(res.id, []), explicit=True))
+            return picked
+        if not rows:
+            raise CbrError(Codes.NO_RESOURCE_TO_BACK_UP,
+                           f"No resource is available for backup: associate resources with {vault.name} first.")
+        return [_Candidate(m, r, disks.get(r.id, []), explicit=False) for m, r in rows]
+
+    def _sort_out(self, session: Session,
+                  candidates: list[_Candidate]) -> tuple[list[_Candidate], list[dict[str, Any]]]:
+        """Split into resources to back up and resources skipped (with the error that skipped them).
+
+        A resource already being backed up is always skipped; one in a wrong state fails the request when
+        it was picked by name and is skipped when the whole vault is backed up.
+        """
+        busy_ids = set(session.exec(select(Backup.resource_id).where(
+            col(Backup.resource_id).in_([c.resource.id for c in candidates]), col(Backup.status).in_(RUNNING),
+            col(Backup.parent_id).is_(None))).all())
+        chosen: list[_Candidate] = []
+        skipped: list[tuple[_Candidate, CbrError]] = []
+        for candidate in candidates:
+            error = self._refusal(candidate, busy_ids)
+            if error is None:
+                chosen.append(candidate)
+            elif candidate.explicit and error.spec is not Codes.RESOURCES_BEING_BACKED_UP:
+                raise error
+            else:
+                skipped.append((candidate, error))
+        if not chosen:
+            raise skipped[0][1] if len(skipped) == 1 else CbrError(
+                Codes.NO_RESOURCE_TO_BACK_UP,
+                "No resource can be backed up now: " + " ".join(e.message for _c, e in skipped))
+        return chosen, [{"id": c.resource.id, "name": c.resource.name, "type": c.member.resource_type,
+                         "code": e.code, "reason": e.message} for c, e in skipped]
+
+    def _refusal(self, candidate: _Candidate, busy_ids: set[str]) -> CbrError | None:
+        res = candidate.resource
+        kind = ResourceKind(res.kind)
+        if res.id in busy_ids:
+            return CbrError(Codes.RESOURCES_BEING_BACKED_UP, f"{res.name} is already being backed up.")
+        refusal = resource_status_refusal(kind, res.name, res.status, "backed up")
+        if refusal:
+            return refusal
+        if kind in (ResourceKind.SERVER, ResourceKind.DESKTOP) and not included_disks(
+                candidate.disks, candidate.member.exclude_volumes):
+            return CbrError(Codes.SERVER_WITHOUT_DISKS, f"{res.name} has no disks to back up.")
+        return None
+
+    def _size(self, candidate: _Candidate) -> int:
+        return resource_size(candidate.resource, candidate.disks, candidate.member.exclude_volumes)
+
+    def _back_up(self, session: Session, vault: Vault, checkpoint: Checkpoint, candidate: _Candidate, name: str,
+                 full: bool, expires: Any) -> Backup:
+        res, member = candidate.resource, candidate.member
+        kind = ResourceKind(res.kind)
+        disks = included_disks(candidate.disks, member.exclude_volumes)
+        previous = session.exec(select(Backup.id).where(
+            Backup.vault_id == vault.id, Backup.resource_id == res.id, col(Backup.parent_id).is_(None),
+            Backup.status == BackupStatus.AVAILABLE.value)).first()
+        now = self.ctx.clock.now()
+        common = {
+            "checkpoint_id": checkpoint.id, "project_id": self.ctx.project_id, "vault_id": vault.id,
+            "name": name, "description": checkpoint.description, "status": BackupStatus.PROTECTING.value,
+            "image_type": ImageType.BACKUP.value, "incremental": not full and previous is not None,
+            "provider_id": vault_type(vault.object_type).provider_id,
+            "enterprise_project_id": vault.enterprise_project_id, "created_at": now, "updated_at": now,
+            "expired_at": expires,
+        }
+        backup = Backup(
+            id=self.ctx.ids.uuid(), resource_id=res.id, resource_name=res.name,
+            resource_type=RESOURCE_TYPE_OF_KIND[kind].value, resource_size=self._size(candidate),
+            resource_az=res.availability_zone, bootable=res.bootable,
+            encrypted=res.encrypted or any(d.encrypted for d in disks),
+            contain_system_disk=any(d.bootable for d in disks), **common,
+        )
+        session.add(backup)
+        for disk in disks:
+            session.add(Backup(
+                id=self.ctx.ids.uuid(), parent_id=backup.id, resource_id=disk.id, resource_name=disk.name,
+                resource_type=ResourceType.VOLUME.value, resource_size=disk.size_gb,
+                resource_az=disk.availability_zone, bootable=disk.bootable, encrypted=disk.encrypted, **common,
+            ))
+        member.protect_status = ProtectStatus.PROTECTING.value
+        session.add(member)
+        record_task(session, self.ctx, OperationType.BACKUP, TaskStatus.WAITING, vault=vault,
+                    resource=(res.id, res.name, member.resource_type), backup=(backup.id, name),
+                    checkpoint_id=checkpoint.id, provider_id=backup.provider_id,
+                    extra={"backup": {"incremental": backup.incremental}})
+        return backup
+
+    # --- the Backups tab --------------------------------------------------------------------------------
+
+    def list(self, *, vault: str | None = None, object_type: str | None = None, resource_id: str | None = None,
+             status: str | None = None, search: str | None = None, limit: int = 50, offset: int = 0,
+             sort: str = "created_at:desc") -> dict[str, Any]:
+        if not 1 <= limit <= LIST_LIMIT_MAX or offset < 0:
+            raise invalid(f"limit is 1 to {LIST_LIMIT_MAX} and offset at least 0.")
+        query = select(Backup).where(Backup.project_id == self.ctx.project_id, col(Backup.parent_id).is_(None))
+        with self.ctx.store.read() as session:
+            if vault:
+                query = query.where(Backup.vault_id == lookups.vault(session, self.ctx, vault).id)
+            if object_type:
+                vault_ids = select(Vault.id).where(Vault.project_id == self.ctx.project_id,
+                                                   Vault.object_type == ObjectType(object_type).value)
+                query = query.where(col(Backup.vault_id).in_(vault_ids))
+            if resource_id:
+                query = query.where(Backup.resource_id == resource_id)
+            if status:
+                query = query.where(Backup.status == BackupStatus(status).value)
+            if search:
+                query = query.where(or_(col(Backup.name).contains(search), Backup.id == search,
+                                        col(Backup.resource_name).contains(search)))
+            key, _, direction = sort.partition(":")
+            if key not in _SORT_KEYS or direction not in ("", "asc", "desc"):
+                raise invalid(f"Sort by one of {', '.join(_SORT_KEYS)}, optionally :asc or :desc; not {sort!r}.")
+            column = col(_SORT_KEYS[key])
+            total = lookups.count(session, query)
+            rows = session.exec(query.order_by(column.asc() if direction == "asc" else column.desc(), col(Backup.id))
+                                .offset(offset).limit(limit)).all()
+            return {"backups": backup_shapes(session, rows), "count": total, "limit": limit, "offset": offset}
+
+    def show(self, ref: str) -> dict[str, Any]:
+        with self.ctx.store.read() as session:
+            return {"backup": backup_shapes(session, [lookups.backup(session, self.ctx, ref)])[0]}
+
+    def delete(self, ref: str) -> dict[str, Any]:
+        """Delete a backup (Available or Error). Only data no other backup uses is freed."""
+        with self.ctx.store.write() as session:
+            backup = lookups.backup(session, self.ctx, ref)
+            if backup.parent_id:
+                raise CbrError(Codes.BACKUP_CANNOT_DELETE,
+                               f"{backup.name} is one disk of a server backup; delete the server backup instead.")
+            if backup.status not in (BackupStatus.AVAILABLE, BackupStatus.ERROR):
+                raise CbrError(Codes.BACKUP_CANNOT_DELETE,
+                               f"The backup {backup.name} is {backup.status}; only an Available or Error backup "
+                               "can be deleted.")
+            vault = session.get(Vault, backup.vault_id)
+            assert vault is not None
+            if vault.status == VaultStatus.DELETING:
+                raise CbrError(Codes.INVALID_VAULT_STATUS, f"The vault {vault.name} is being deleted.")
+            self._ensure_not_latest_while_running(session, backup)
+            remove_backups(session, [backup])
+            record_task(session, self.ctx, OperationType.DELETE, TaskStatus.SUCCESS, vault=vault,
+                        resource=(backup.resource_id, backup.resource_name, backup.resource_type),
+                        backup=(backup.id, backup.name), provider_id=backup.provider_id)
+            return {"backup_id": backup.id}
+
+    def _ensure_not_latest_while_running(self, session: Session, backup: Backup) -> None:
+        siblings = select(Backup).where(Backup.vault_id == backup.vault_id, Backup.resource_id == backup.resource_id,
+                                        col(Backup.parent_id).is_(None))
+        running = session.exec(siblings.where(col(Backup.status).in_(RUNNING))).first()
+        if running is None:
+            return
+        latest = session.exec(siblings.where(Backup.status == BackupStatus.AVAILABLE.value)
+                              .order_by(col(Backup.created_at).desc(), col(Backup.id).desc())).first()
+        if latest is not None and latest.id == backup.id:
+            raise CbrError(Codes.BACKUP_IN_USE,
+                           f"{backup.name} is the latest backup of {backup.resource_name} and the next backup is "
+                           "running; delete it after that backup completes.")

@@ -1,0 +1,191 @@
+"""First start: the region catalogue, the account with a project per region, and the demo inventory.
+
+The demo inventory is built through the same operations a person uses, with IDs derived from names and a
+seeded ID source, so a fresh data directory looks the same on every machine. Each step skips what already
+exists, so a first start interrupted half-way finishes on the next start.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from cbr_tui.cloud.disk_image import DiskImage
+from cbr_tui.cloud.regions import REGIONS
+from cbr_tui.cloud.workload import MiB, Workload
+from cbr_tui.domain.enums import ObjectType, ResourceKind
+from cbr_tui.domain.ids import SeededIds, stable_hex32, stable_uuid
+from cbr_tui.domain.policy_rules import check_retention, weekly_patterns
+from cbr_tui.services.associations import PlannedMember, add_members
+from cbr_tui.services.capacity import disks_by_parent, resource_size
+from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.policies import PolicyService, PolicySpec
+from cbr_tui.services.resources import ResourceService
+from cbr_tui.services.vaults import VaultService, VaultSpec
+from cbr_tui.store.demo import (
+    DEMO_ACCOUNT,
+    DEMO_BALANCE_CENTS,
+    DEMO_ENTERPRISE_PROJECTS,
+    DEMO_INVENTORY,
+    DEMO_USER,
+    DEMO_VERSION,
+    DemoRegion,
+)
+from cbr_tui.store.models import (
+    Account,
+    AvailabilityZone,
+    EnterpriseProject,
+    Policy,
+    Project,
+    Region,
+    Resource,
+    Vault,
+)
+
+DEFAULT_ENTERPRISE_PROJECT = "0"
+
+
+def ensure_catalogue(session: Session) -> None:
+    """Regions and AZs of the simulated cloud; new ones appear when cbr-tui learns them."""
+    for position, spec in enumerate(REGIONS):
+        region = session.get(Region, spec.id) or Region(id=spec.id, name=spec.name)
+        region.name, region.position = spec.name, position
+        session.add(region)
+        for az in spec.azs:
+            zone = session.get(AvailabilityZone, az.id) or AvailabilityZone(id=az.id, region_id=spec.id, name=az.name)
+            zone.name, zone.accepts_new_associations = az.name, az.accepts_new_associations
+            session.add(zone)
+
+
+def ensure_account(session: Session, ctx_clock_now, name: str = DEMO_ACCOUNT) -> Account:  # type: ignore[no-untyped-def]
+    """The account, a project in every region, and its enterprise projects ("default" is ID 0)."""
+    account_id = stable_hex32("account", name)
+    account = session.get(Account, account_id)
+    if account is None:
+        account = Account(id=account_id, name=name, user_id=stable_hex32("user", name, DEMO_USER),
+                          user_name=DEMO_USER, balance_cents=DEMO_BALANCE_CENTS, created_at=ctx_clock_now)
+        session.add(account)
+        session.flush()
+    for spec in REGIONS:
+        exists = session.exec(select(Project).where(Project.account_id == account_id,
+                                                    Project.region_id == spec.id)).first()
+        if exists is None:
+            session.add(Project(id=stable_hex32("project", name, spec.id), account_id=account_id,
+                                region_id=spec.id, name=spec.id))
+    for ep_id, ep_name in ((DEFAULT_ENTERPRISE_PROJECT, "default"),
+                           *((stable_uuid("enterprise-project", name, n), n) for n in DEMO_ENTERPRISE_PROJECTS)):
+        if session.get(EnterpriseProject, ep_id) is None:
+            session.add(EnterpriseProject(id=ep_id, account_id=account_id, name=ep_name, created_at=ctx_clock_now))
+    return account
+
+
+def project_of(session: Session, account_id: str, region_id: str) -> Project | None:
+    return session.exec(select(Project).where(Project.account_id == account_id,
+                                              Project.region_id == region_id)).first()
+
+
+def seed_demo(ctx: ServiceContext, scale: float) -> None:
+    """Create the demo inventory once per data directory (skipping anything already there)."""
+    with ctx.store.read() as session:
+        account = session.get(Account, ctx.account_id)
+        assert account is not None
+        if account.demo_inventory >= DEMO_VERSION:
+            return
+        projects = {p.region_id: p.id for p in session.exec(select(Project).where(Project.account_id == account.id))}
+    for region_id, demo in DEMO_INVENTORY.items():
+        regional = ctx.for_project(region_id, projects[region_id])
+        _seed_region(ServiceContext(**{**regional.__dict__, "ids": SeededIds(f"demo/{region_id}")}), demo, scale)
+    with ctx.store.write() as session:
+        account = session.get(Account, ctx.account_id)
+        assert account is not None
+        account.demo_inventory = DEMO_VERSION
+        session.add(account)
+
+
+def _seed_region(ctx: ServiceContext, demo: DemoRegion, scale: float) -> None:
+    resources = ResourceService(ctx)
+
+    def exists(kind: str, name: str) -> str | None:
+        resource_id = stable_uuid(ctx.region_id, kind, name)
+        with ctx.store.read() as session:
+            return None if session.get(Resource, resource_id) else resource_id
+
+    def fill_disks(owner_id: str, megabytes: float) -> None:
+        if megabytes <= 0:
+            return
+        with ctx.store.read() as session:
+            disks = disks_by_parent(session, [owner_id]).get(owner_id, []) or [session.get(Resource, owner_id)]
+        for disk in disks:
+            assert disk is not None and disk.data_path
+            share = int(megabytes * MiB / len(disks))
+            if share >= 4096:
+                Workload(disk.id).fill_disk(DiskImage(ctx.layout.resolve(disk.data_path)), share,
+                                            dense_start=disk.bootable)
+
+    for server in demo.servers:
+        if (new_id := exists("server", server.name)) is None:
+            continue
+        resources.create_server(server.name, system_disk_gb=server.system_gb, data_disks_gb=server.data_gb,
+                                encrypted_data=server.encrypted_data, availability_zone=f"AZ{server.az}",
+                                status=server.status, tags=server.tags, resource_id=new_id)  # type: ignore[arg-type]
+        fill_disks(new_id, server.fill_mb * scale)
+        if server.detach_system_disk:
+            resources.detach_disk(stable_uuid(new_id, "volume", "0"))
+    for disk in demo.disks:
+        if (new_id := exists("disk", disk.name)) is None:
+            continue
+        resources.create_disk(disk.name, disk.size_gb, encrypted=disk.encrypted, availability_zone=f"AZ{disk.az}",
+                              status=disk.status, tags=disk.tags, resource_id=new_id)  # type: ignore[arg-type]
+        fill_disks(new_id, disk.fill_mb * scale)
+    for desktop in demo.desktops:
+        if (new_id := exists("desktop", desktop.name)) is None:
+            continue
+        resources.create_desktop(desktop.name, status=desktop.status, tags=desktop.tags,  # type: ignore[arg-type]
+                                 resource_id=new_id)
+        fill_disks(new_id, desktop.fill_mb * scale)
+    for turbo in demo.turbos:
+        if (new_id := exists("turbo", turbo.name)) is None:
+            continue
+        created = resources.create_turbo(turbo.name, turbo.size_gb, status=turbo.status,  # type: ignore[arg-type]
+                                         resource_id=new_id)["resource"]
+        _fill_tree(ctx, created["path"], new_id, turbo.files, turbo.fill_mb * scale)
+    for agent in demo.agents:
+        if (new_id := exists("agent", agent.host_name)) is None:
+            continue
+        created = resources.register_agent(agent.host_name, host_os=agent.host_os, host_ip=agent.host_ip,
+                                           status=agent.status, resource_id=new_id)["resource"]  # type: ignore[arg-type]
+        _fill_tree(ctx, created["paths"][0]["dir_path"], new_id, agent.files, agent.fill_mb * scale)
+    _seed_policies(ctx, demo)
+    _seed_legacy_vaults(ctx, demo)
+
+
+def _fill_tree(ctx: ServiceContext, path: str, seed: str, files: int, megabytes: float) -> None:
+    if files and megabytes > 0:
+        Workload(seed).fill_tree(ctx.layout.resolve(path), files, int(megabytes * MiB))
+
+
+def _seed_policies(ctx: ServiceContext, demo: DemoRegion) -> None:
+    with ctx.store.read() as session:
+        names = set(session.exec(select(Policy.name).where(Policy.project_id == ctx.project_id)).all())
+    for policy in demo.policies:
+        if policy.name not in names:
+            PolicyService(ctx).create(PolicySpec(pattern=weekly_patterns(policy.days, policy.times), name=policy.name,
+                                                 retention=check_retention(max_backups=policy.max_backups)))
+
+
+def _seed_legacy_vaults(ctx: ServiceContext, demo: DemoRegion) -> None:
+    """Vaults in a zone closed to new associations, holding the resources they had before it closed."""
+    for legacy in demo.legacy_vaults:
+        with ctx.store.read() as session:
+            if session.exec(select(Vault).where(Vault.project_id == ctx.project_id,
+                                                Vault.name == legacy.name)).first():
+                continue
+        vault = VaultService(ctx).create(VaultSpec(object_type=ObjectType.SERVER, size_gb=legacy.size_gb,
+                                                   name=legacy.name, availability_zone=f"AZ{legacy.az}"))["vault"]
+        with ctx.store.write() as session:
+            members = []
+            for server_name in legacy.servers:
+                server = session.get(Resource, stable_uuid(ctx.region_id, "server", server_name))
+                assert server is not None and server.kind == ResourceKind.SERVER
+                disks = disks_by_parent(session, [server.id]).get(server.id, [])
+                members.append(PlannedMember(server, [], resource_size(server, disks)))
+            add_members(session, ctx, vault["id"], members)

@@ -1,0 +1,77 @@
+"""`Console`: every console operation for one account and region, the one door the CLI and the UI use."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from cbr_tui.cloud.layout import CloudLayout
+from cbr_tui.domain.clock import Clock, SystemClock
+from cbr_tui.domain.errors import invalid
+from cbr_tui.domain.ids import IdSource, RandomIds
+from cbr_tui.services import bootstrap
+from cbr_tui.services.accounts import AccountService
+from cbr_tui.services.associations import AssociationService
+from cbr_tui.services.backups import BackupService
+from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.policies import PolicyService
+from cbr_tui.services.protectables import ProtectableService
+from cbr_tui.services.resources import ResourceService
+from cbr_tui.services.settings import Settings
+from cbr_tui.services.tasks import TaskService
+from cbr_tui.services.vaults import VaultService
+from cbr_tui.store import Store, open_store
+from cbr_tui.store.demo import DEMO_ACCOUNT
+
+
+class Console:
+    def __init__(self, ctx: ServiceContext, settings: Settings) -> None:
+        self.ctx = ctx
+        self.settings = settings
+        self.accounts = AccountService(ctx)
+        self.resources = ResourceService(ctx)
+        self.protectables = ProtectableService(ctx)
+        self.vaults = VaultService(ctx)
+        self.associations = AssociationService(ctx)
+        self.policies = PolicyService(ctx)
+        self.backups = BackupService(ctx)
+        self.tasks = TaskService(ctx)
+
+    @property
+    def region_id(self) -> str:
+        return self.ctx.region_id
+
+    def in_region(self, region_id: str) -> Console:
+        """The same account seen from another region (the region picker)."""
+        with self.ctx.store.read() as session:
+            project = bootstrap.project_of(session, self.ctx.account_id, region_id)
+        if project is None:
+            raise invalid(f"There is no region {region_id!r}; `cbr-tui region list` shows them.")
+        return Console(self.ctx.for_project(region_id, project.id), replace(self.settings, region=region_id))
+
+    def close(self) -> None:
+        self.ctx.store.close()
+
+
+def open_console(settings: Settings | None = None, *, clock: Clock | None = None, ids: IdSource | None = None,
+                 store: Store | None = None, seed_demo: bool = True) -> Console:
+    """Open the store (migrating it), make sure the account and catalogue exist, and build the demo once."""
+    settings = settings or Settings.from_env()
+    clock = clock or SystemClock()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    store = store or open_store(settings.database_url)
+    with store.write() as session:
+        bootstrap.ensure_catalogue(session)
+        account = bootstrap.ensure_account(session, clock.now(), DEMO_ACCOUNT)
+        account_id, user_id = account.id, account.user_id
+        project = bootstrap.project_of(session, account_id, settings.region)
+        if project is None:
+            session.flush()
+            project = bootstrap.project_of(session, account_id, settings.region)
+        if project is None:
+            raise invalid(f"There is no region {settings.region!r}; `cbr-tui region list` shows them.")
+        project_id = project.id
+    ctx = ServiceContext(store=store, clock=clock, ids=ids or RandomIds(), layout=CloudLayout(settings.home),
+                         account_id=account_id, user_id=user_id, region_id=settings.region, project_id=project_id)
+    if seed_demo:
+        bootstrap.seed_demo(ctx, settings.demo_scale)
+    return Console(ctx, settings)

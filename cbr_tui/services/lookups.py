@@ -1,0 +1,122 @@
+"""Finding rows by ID (or unique name) inside the caller's project, with CBR's not-found errors."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlmodel import Session, col, func, select
+
+from cbr_tui.domain.enums import ResourceKind
+from cbr_tui.domain.errors import CbrError, Codes, ErrorSpec, invalid
+from cbr_tui.domain.labels import RESOURCE_NOUN
+from cbr_tui.services.context import ServiceContext
+from cbr_tui.store.models import (
+    Backup,
+    EnterpriseProject,
+    Policy,
+    Project,
+    Region,
+    Resource,
+    Task,
+    Vault,
+    VaultResource,
+)
+
+T = TypeVar("T")
+
+_NOT_FOUND: dict[ResourceKind, ErrorSpec] = {
+    ResourceKind.SERVER: Codes.SERVER_NOT_FOUND,
+    ResourceKind.DISK: Codes.DISK_NOT_FOUND,
+    ResourceKind.AGENT: Codes.AGENT_NOT_FOUND,
+}
+
+
+def _find(session: Session, model: type[T], ref: str, project_id: str, noun: str,
+          accept: Callable[[T], bool] = lambda _row: True) -> T | None:
+    """The row whose ID is `ref`, else the one row named `ref`, in the project; None when there is none."""
+    row = session.get(model, ref)
+    if row is not None and getattr(row, "project_id") == project_id and accept(row):
+        return row
+    named = select(model).where(getattr(model, "project_id") == project_id, getattr(model, "name") == ref)
+    rows = [r for r in session.exec(named).all() if accept(r)]
+    if len(rows) > 1:
+        raise invalid(f"Several {noun}s are named {ref!r}; give the ID instead.")
+    return rows[0] if rows else None
+
+
+def _require(session: Session, model: type[T], ref: str, project_id: str, noun: str, spec: ErrorSpec) -> T:
+    found = _find(session, model, ref, project_id, noun)
+    if found is None:
+        raise CbrError(spec, f"The {noun} {ref} does not exist in this region.")
+    return found
+
+
+def vault(session: Session, ctx: ServiceContext, ref: str, *, for_update: bool = False) -> Vault:
+    found = _require(session, Vault, ref, ctx.project_id, "vault", Codes.VAULT_NOT_FOUND)
+    if for_update and not ctx.store.is_sqlite:
+        session.exec(select(Vault).where(Vault.id == found.id).with_for_update()).one()
+    return found
+
+
+def resource(session: Session, ctx: ServiceContext, ref: str, kind: ResourceKind | None = None) -> Resource:
+    """A simulated resource of this region (of one kind, if given)."""
+    noun = RESOURCE_NOUN[kind] if kind else "resource"
+    spec = _NOT_FOUND.get(kind, Codes.RESOURCE_NOT_FOUND) if kind else Codes.RESOURCE_NOT_FOUND
+    found = _find(session, Resource, ref, ctx.project_id, noun, lambda r: kind is None or r.kind == kind)
+    if found is not None:
+        return found
+    elsewhere = session.get(Resource, ref)
+    if elsewhere is not None and elsewhere.project_id != ctx.project_id:
+        region = region_of_project(session, elsewhere.project_id)
+        raise CbrError(
+            spec,
+            f"The {noun} {elsewhere.name} is in {region.name} ({region.id}); this region "
+            f"({ctx.region_id}) can use only its own resources.",
+        )
+    raise CbrError(spec, f"The {noun} {ref} does not exist in this region.")
+
+
+def backup(session: Session, ctx: ServiceContext, ref: str) -> Backup:
+    return _require(session, Backup, ref, ctx.project_id, "backup", Codes.BACKUP_NOT_FOUND)
+
+
+def policy(session: Session, ctx: ServiceContext, ref: str) -> Policy:
+    return _require(session, Policy, ref, ctx.project_id, "policy", Codes.POLICY_NOT_FOUND)
+
+
+def task(session: Session, ctx: ServiceContext, ref: str) -> Task:
+    row = session.get(Task, ref)
+    if row is None or row.project_id != ctx.project_id:
+        raise CbrError(Codes.TASK_NOT_FOUND, f"The task {ref} does not exist in this region.")
+    return row
+
+
+def enterprise_project(session: Session, ctx: ServiceContext, ref: str) -> EnterpriseProject:
+    query = select(EnterpriseProject).where(
+        EnterpriseProject.account_id == ctx.account_id,
+        (EnterpriseProject.id == ref) | (EnterpriseProject.name == ref),
+    )
+    found = session.exec(query).first()
+    if found is None:
+        raise invalid(f"The enterprise project {ref!r} does not exist; the default one is 'default'.")
+    return found
+
+
+def region_of_project(session: Session, project_id: str) -> Region:
+    project = session.get(Project, project_id)
+    assert project is not None
+    region = session.get(Region, project.region_id)
+    assert region is not None
+    return region
+
+
+def membership(session: Session, resource_id: str) -> VaultResource | None:
+    return session.exec(select(VaultResource).where(VaultResource.resource_id == resource_id)).first()
+
+
+def attached_disks(session: Session, parent_id: str) -> list[Resource]:
+    query = select(Resource).where(Resource.parent_id == parent_id).order_by(col(Resource.device), Resource.id)
+    return list(session.exec(query).all())
+
+
+def count(session: Session, query: object) -> int:
+    return session.exec(select(func.count()).select_from(query.subquery())).one()  # type: ignore[attr-defined]

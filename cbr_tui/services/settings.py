@@ -1,0 +1,37 @@
+"""Where cbr-tui keeps its data and which database it uses, from the environment; nothing touches disk here."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from cbr_tui.cloud.regions import DEFAULT_REGION
+from cbr_tui.domain.errors import invalid
+
+APP_NAME = "cbr-tui"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+    region: str = DEFAULT_REGION
+    demo_scale: float = 1.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, home: Path | None = None,
+                 database_url: str | None = None, region: str | None = None) -> "Settings":
+        """Arguments first, then `CBR_TUI_HOME` (data directory), `CBR_TUI_DATABASE_URL` (any SQLAlchemy URL),
+        `CBR_TUI_REGION`, `CBR_TUI_DEMO_SCALE` (how much data the demo inventory writes: 1 is tens of MB per
+        disk, 0 none). The database defaults to SQLite inside the data directory."""
+        env = os.environ if environ is None else environ
+        home = Path(home or env.get("CBR_TUI_HOME") or user_data_dir(APP_NAME, appauthor=False)).expanduser()
+        url = database_url or env.get("CBR_TUI_DATABASE_URL") or f"sqlite:///{home / 'cbr.db'}"
+        try:
+            scale = float(env.get("CBR_TUI_DEMO_SCALE", "1"))
+        except ValueError:
+            raise invalid("CBR_TUI_DEMO_SCALE must be a number such as 1 or 0.1.") from None
+        return cls(home=home, database_url=url, region=region or env.get("CBR_TUI_REGION") or DEFAULT_REGION,
+                   demo_scale=max(scale, 0.0))

@@ -1,0 +1,305 @@
+"""Rows turned into the CBR v3 API's JSON shapes (reference §2 and §9), loaded in batches for lists."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from cbr_tui.domain.clock import api_time
+from cbr_tui.domain.enums import ConsistentLevel, ProtectType, ResourceKind
+from cbr_tui.domain.vault_types import vault_type
+from cbr_tui.services.capacity import disks_by_parent, resource_size
+from cbr_tui.store.models import (
+    AgentPath,
+    Backup,
+    Checkpoint,
+    Resource,
+    ResourceTag,
+    Task,
+    Vault,
+    VaultPolicy,
+    VaultResource,
+    VaultTag,
+)
+
+MB = 1 << 20
+
+
+def _tags(rows: Sequence[VaultTag | ResourceTag]) -> list[dict[str, str]]:
+    return [{"key": t.key, "value": t.value} for t in sorted(rows, key=lambda t: t.key)]
+
+
+# --- vaults ---------------------------------------------------------------------------------------------
+
+
+def vault_shapes(session: Session, vaults: Sequence[Vault]) -> list[dict[str, Any]]:
+    """API shapes of several vaults with their resources, tags and policies, in a fixed number of queries."""
+    ids = [v.id for v in vaults]
+    if not ids:
+        return []
+    memberships = session.exec(
+        select(VaultResource, Resource)
+        .join(Resource, col(Resource.id) == VaultResource.resource_id)
+        .where(col(VaultResource.vault_id).in_(ids))
+        .order_by(VaultResource.created_at, Resource.name)
+    ).all()
+    disks = disks_by_parent(session, (r.id for _m, r in memberships))
+    counts: dict[tuple[str, str], int] = {
+        (vault_id, resource_id): n
+        for vault_id, resource_id, n in session.exec(
+            select(Backup.vault_id, Backup.resource_id, func.count())
+            .where(col(Backup.vault_id).in_(ids), col(Backup.parent_id).is_(None))
+            .group_by(Backup.vault_id, Backup.resource_id)
+        ).all()
+    }
+    resources: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    allocated: dict[str, int] = defaultdict(int)
+    for member, res in memberships:
+        size = resource_size(res, disks.get(res.id, []), member.exclude_volumes)
+        allocated[member.vault_id] += size
+        resources[member.vault_id].append(
+            {
+                "id": res.id,
+                "name": res.name,
+                "type": member.resource_type,
+                "protect_status": member.protect_status,
+                "size": size,
+                "backup_size": 0,
+                "backup_count": counts.get((member.vault_id, res.id), 0),
+                "auto_protect": member.auto_protect,
+                "extra_info": {"exclude_volumes": list(member.exclude_volumes)},
+            }
+        )
+    tags: dict[str, list[VaultTag]] = defaultdict(list)
+    for tag in session.exec(select(VaultTag).where(col(VaultTag.vault_id).in_(ids))).all():
+        tags[tag.vault_id].append(tag)
+    policies: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for link in session.exec(select(VaultPolicy).where(col(VaultPolicy.vault_id).in_(ids))).all():
+        policies[link.vault_id].append(
+            {"policy_id": link.policy_id, "operation_type": link.operation_type,
+             "destination_vault_id": link.destination_vault_id}
+        )
+    return [
+        vault_shape(v, resources[v.id], allocated[v.id], _tags(tags[v.id]), policies[v.id]) for v in vaults
+    ]
+
+
+def vault_shape(vault: Vault, resources: list[dict[str, Any]], allocated: int, tags: list[dict[str, str]],
+                policies: list[dict[str, Any]]) -> dict[str, Any]:
+    vtype = vault_type(vault.object_type)
+    spec_code = vtype.spec_code(ProtectType(vault.protect_type), ConsistentLevel(vault.consistent_level))
+    return {
+        "id": vault.id,
+        "name": vault.name,
+        "description": vault.description,
+        "project_id": vault.project_id,
+        "user_id": vault.user_id,
+        "provider_id": vtype.provider_id,
+        "billing": {
+            "allocated": allocated,
+            "charging_mode": vault.charging_mode,
+            "cloud_type": vault.cloud_type,
+            "consistent_level": vault.consistent_level,
+            "object_type": vault.object_type,
+            "protect_type": vault.protect_type,
+            "size": vault.size_gb,
+            "spec_code": spec_code,
+            "status": vault.status,
+            "used": vault.used_bytes // MB,
+            "storage_unit": None,
+            "order_id": vault.order_id,
+            "product_id": vault.product_id,
+            "frozen_scene": vault.frozen_scene,
+            "is_multi_az": vault.is_multi_az,
+            "period_type": vault.period_type,
+            "period_num": vault.period_num,
+            "is_auto_renew": vault.is_auto_renew,
+            "expired_at": api_time(vault.expires_at),
+        },
+        "resources": resources,
+        "tags": tags,
+        "enterprise_project_id": vault.enterprise_project_id,
+        "auto_bind": vault.auto_bind,
+        "bind_rules": {"tags": vault.bind_rules} if vault.bind_rules else {},
+        "auto_expand": vault.auto_expand,
+        "smn_notify": vault.smn_notify,
+        "threshold": vault.threshold,
+        "locked": vault.locked,
+        "availability_zone": vault.availability_zone,
+        "backup_name_prefix": vault.backup_name_prefix,
+        "policies": policies,
+        "created_at": api_time(vault.created_at),
+        "updated_at": api_time(vault.updated_at),
+    }
+
+
+# --- backups --------------------------------------------------------------------------------------------
+
+
+def backup_shapes(session: Session, backups: Sequence[Backup]) -> list[dict[str, Any]]:
+    """Backups with their per-disk children nested, as ShowBackup returns them."""
+    ids = [b.id for b in backups]
+    children: dict[str, list[Backup]] = defaultdict(list)
+    if ids:
+        query = select(Backup).where(col(Backup.parent_id).in_(ids)).order_by(Backup.created_at, Backup.name)
+        for child in session.exec(query).all():
+            assert child.parent_id is not None
+            children[child.parent_id].append(child)
+    return [backup_shape(b, [backup_shape(c, []) for c in children[b.id]]) for b in backups]
+
+
+def backup_shape(backup: Backup, children: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": backup.id,
+        "checkpoint_id": backup.checkpoint_id,
+        "parent_id": backup.parent_id,
+        "name": backup.name,
+        "description": backup.description,
+        "status": backup.status,
+        "image_type": backup.image_type,
+        "incremental": backup.incremental,
+        "resource_id": backup.resource_id,
+        "resource_name": backup.resource_name,
+        "resource_type": backup.resource_type,
+        "resource_size": backup.resource_size,
+        "resource_az": backup.resource_az,
+        "vault_id": backup.vault_id,
+        "project_id": backup.project_id,
+        "provider_id": backup.provider_id,
+        "enterprise_project_id": backup.enterprise_project_id,
+        "created_at": api_time(backup.created_at),
+        "updated_at": api_time(backup.updated_at),
+        "protected_at": api_time(backup.protected_at),
+        "expired_at": api_time(backup.expired_at),
+        "extend_info": {
+            "auto_trigger": backup.auto_trigger,
+            "bootable": backup.bootable,
+            "encrypted": backup.encrypted,
+            "contain_system_disk": backup.contain_system_disk,
+            "fail_reason": backup.fail_reason,
+        },
+        "children": children,
+    }
+
+
+def checkpoint_shape(checkpoint: Checkpoint, vault: Vault, resources: list[dict[str, Any]],
+                     skipped: list[dict[str, Any]], backups: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": checkpoint.id,
+        "project_id": checkpoint.project_id,
+        "status": checkpoint.status,
+        "created_at": api_time(checkpoint.created_at),
+        "extra_info": {
+            "name": checkpoint.name,
+            "description": checkpoint.description,
+            "retention_duration": checkpoint.retention_duration_days,
+        },
+        "vault": {"id": vault.id, "name": vault.name, "resources": resources, "skipped_resources": skipped},
+        "backups": backups,
+    }
+
+
+# --- tasks ----------------------------------------------------------------------------------------------
+
+
+def task_shape(task: Task) -> dict[str, Any]:
+    extra: dict[str, Any] = {
+        "common": {"progress": task.progress, "request_id": f"req-{task.id}"} | task.extra.get("common", {}),
+        "resource": {"id": task.resource_id, "name": task.resource_name, "type": task.resource_type},
+    }
+    if task.backup_id:
+        key = "backup" if task.operation_type in ("backup", "replication", "copy") else task.operation_type
+        extra[key] = {"backup_id": task.backup_id, "backup_name": task.backup_name} | task.extra.get(key, {})
+    for key, value in task.extra.items():
+        extra.setdefault(key, value)
+    return {
+        "id": task.id,
+        "project_id": task.project_id,
+        "operation_type": task.operation_type,
+        "status": task.status,
+        "provider_id": task.provider_id,
+        "checkpoint_id": task.checkpoint_id,
+        "policy_id": task.policy_id,
+        "vault_id": task.vault_id,
+        "vault_name": task.vault_name,
+        "error_info": {"code": task.error_code or "", "message": task.error_message or ""},
+        "extra_info": extra,
+        "created_at": api_time(task.created_at),
+        "started_at": api_time(task.started_at),
+        "ended_at": api_time(task.ended_at),
+        "updated_at": api_time(task.updated_at),
+    }
+
+
+# --- simulated resources ----------------------------------------------------------------------------------
+
+
+def resource_shapes(session: Session, resources: Sequence[Resource]) -> list[dict[str, Any]]:
+    ids = [r.id for r in resources]
+    disks = disks_by_parent(session, ids)
+    tags: dict[str, list[ResourceTag]] = defaultdict(list)
+    paths: dict[str, list[AgentPath]] = defaultdict(list)
+    vaults: dict[str, tuple[str, str]] = {}
+    if ids:
+        for tag in session.exec(select(ResourceTag).where(col(ResourceTag.resource_id).in_(ids))).all():
+            tags[tag.resource_id].append(tag)
+        for path in session.exec(select(AgentPath).where(col(AgentPath.agent_id).in_(ids))).all():
+            paths[path.agent_id].append(path)
+        query = (
+            select(VaultResource.resource_id, Vault.id, Vault.name)
+            .join(Vault, col(Vault.id) == VaultResource.vault_id)
+            .where(col(VaultResource.resource_id).in_(ids))
+        )
+        vaults = {rid: (vid, vname) for rid, vid, vname in session.exec(query).all()}
+    return [resource_shape(r, disks.get(r.id, []), tags[r.id], paths[r.id], vaults.get(r.id)) for r in resources]
+
+
+def resource_shape(res: Resource, disks: list[Resource], tags: Sequence[ResourceTag], paths: Sequence[AgentPath],
+                   vault: tuple[str, str] | None) -> dict[str, Any]:
+    kind = ResourceKind(res.kind)
+    shaped: dict[str, Any] = {
+        "id": res.id,
+        "name": res.name,
+        "kind": kind.value,
+        "status": res.status,
+        "availability_zone": res.availability_zone,
+        "size": resource_size(res, disks),
+        "tags": _tags(tags),
+        "enterprise_project_id": res.enterprise_project_id,
+        "vault": {"id": vault[0], "name": vault[1]} if vault else None,
+        "created_at": api_time(res.created_at),
+    }
+    if kind in (ResourceKind.SERVER, ResourceKind.DESKTOP):
+        shaped |= {
+            "flavor": res.flavor,
+            "image": res.image_name,
+            "volumes": [_disk_fields(d) for d in disks],
+        }
+    elif kind is ResourceKind.DISK:
+        shaped |= _disk_fields(res)
+    elif kind is ResourceKind.TURBO:
+        shaped |= {"path": res.data_path}
+    elif kind is ResourceKind.AGENT:
+        shaped |= {
+            "host_name": res.host_name,
+            "host_ip": res.host_ip,
+            "host_os": res.host_os,
+            "agent_version": res.agent_version,
+            "paths": [{"id": p.id, "dir_path": p.dir_path, "status": p.status,
+                       "exclude_paths": ",".join(p.exclude_paths)} for p in paths],
+        }
+    return shaped
+
+
+def _disk_fields(disk: Resource) -> dict[str, Any]:
+    return {
+        "id": disk.id,
+        "name": disk.name,
+        "size": disk.size_gb,
+        "status": disk.status,
+        "device": disk.device,
+        "bootable": disk.bootable,
+        "encrypted": disk.encrypted,
+        "server_id": disk.parent_id,
+    }

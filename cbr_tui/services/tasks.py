@@ -1,0 +1,74 @@
+"""The Tasks page: operation logs, recorded by every backup, restore and deletion."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from cbr_tui.domain.enums import OperationType, TaskStatus
+from cbr_tui.domain.errors import invalid
+from cbr_tui.services import lookups
+from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.shapes import task_shape
+from cbr_tui.store.models import Task, Vault
+
+TASK_HORIZON = timedelta(days=30)
+LIST_LIMIT_MAX = 1000
+
+
+def record_task(session: Session, ctx: ServiceContext, operation_type: OperationType, status: TaskStatus, *,
+                vault: Vault | None = None, resource: tuple[str, str, str] | None = None,
+                backup: tuple[str, str] | None = None, checkpoint_id: str | None = None,
+                policy_id: str | None = None, provider_id: str | None = None,
+                extra: dict[str, Any] | None = None) -> Task:
+    """Add one operation log row; finished operations get their end time and 100% at once."""
+    now = ctx.clock.now()
+    done = status in (TaskStatus.SUCCESS, TaskStatus.FAILED, TaskStatus.SKIPPED)
+    task = Task(
+        id=ctx.ids.uuid(), project_id=ctx.project_id, operation_type=operation_type.value, status=status.value,
+        provider_id=provider_id, checkpoint_id=checkpoint_id, policy_id=policy_id,
+        vault_id=vault.id if vault else None, vault_name=vault.name if vault else None,
+        resource_id=resource[0] if resource else None, resource_name=resource[1] if resource else None,
+        resource_type=resource[2] if resource else None,
+        backup_id=backup[0] if backup else None, backup_name=backup[1] if backup else None,
+        progress=100 if status is TaskStatus.SUCCESS else 0, extra=extra or {},
+        created_at=now, started_at=now if done else None, ended_at=now if done else None, updated_at=now,
+    )
+    session.add(task)
+    return task
+
+
+class TaskService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def list(self, *, operation_type: str | None = None, status: str | None = None, vault_id: str | None = None,
+             resource_id: str | None = None, limit: int = 50, offset: int = 0,
+             include_older: bool = False) -> dict[str, Any]:
+        """Tasks of the last 30 days (the console's horizon), newest first."""
+        if not 1 <= limit <= LIST_LIMIT_MAX or offset < 0:
+            raise invalid(f"limit is 1 to {LIST_LIMIT_MAX} and offset at least 0.")
+        query = select(Task).where(Task.project_id == self.ctx.project_id)
+        if not include_older:
+            query = query.where(Task.created_at >= self.ctx.clock.now() - TASK_HORIZON)
+        if operation_type:
+            query = query.where(Task.operation_type == OperationType(operation_type).value)
+        if status:
+            query = query.where(Task.status == TaskStatus(status).value)
+        if vault_id:
+            query = query.where(Task.vault_id == vault_id)
+        if resource_id:
+            query = query.where(Task.resource_id == resource_id)
+        with self.ctx.store.read() as session:
+            total = lookups.count(session, query)
+            rows = session.exec(
+                query.order_by(col(Task.created_at).desc(), col(Task.id)).offset(offset).limit(limit)
+            ).all()
+            return {"operation_logs": [task_shape(t) for t in rows], "count": total, "limit": limit,
+                    "offset": offset}
+
+    def show(self, task_id: str) -> dict[str, Any]:
+        with self.ctx.store.read() as session:
+            return {"operation_log": task_shape(lookups.task(session, self.ctx, task_id))}

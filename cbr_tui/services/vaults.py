@@ -1,0 +1,450 @@
+"""Vaults: the purchase wizard of every type, the vault list and its search, details, expansion, automatic
+association, tags, deletion and unsubscription.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlmodel import Session, col, delete, or_, select
+
+from cbr_tui.domain.clock import api_time
+from cbr_tui.domain.eligibility import (
+    ensure_vault_allows_delete,
+    ensure_vault_allows_expansion,
+    ensure_vault_allows_update,
+)
+from cbr_tui.domain.enums import (
+    BackupStatus,
+    ChargingMode,
+    ConsistentLevel,
+    ObjectType,
+    OperationType,
+    PeriodType,
+    ProtectType,
+    TaskStatus,
+    VaultStatus,
+)
+from cbr_tui.domain.errors import CbrError, Codes, invalid
+from cbr_tui.domain.names import default_vault_name
+from cbr_tui.domain.pricing import Quote, expansion_amount, quote_vault, refund_amount
+from cbr_tui.domain.rules import (
+    TAGS_PER_VAULT,
+    Tag,
+    TagInput,
+    auto_bind_refusal,
+    check_capacity,
+    check_description,
+    check_name,
+    check_period,
+    check_tag_filter,
+    check_tags,
+)
+from cbr_tui.domain.vault_types import VaultType, vault_type
+from cbr_tui.services import lookups
+from cbr_tui.services.accounts import charge, order_shape
+from cbr_tui.services.associations import (
+    ResourceSelection,
+    VaultSlot,
+    add_members,
+    plan_association,
+    refuse_resources_for,
+)
+from cbr_tui.services.capacity import allocated_gb
+from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.policies import PolicySpec, insert_policy, link_policy
+from cbr_tui.services.removal import remove_backups
+from cbr_tui.services.shapes import vault_shapes
+from cbr_tui.services.tasks import LIST_LIMIT_MAX, record_task
+from cbr_tui.store.models import (
+    AvailabilityZone,
+    Backup,
+    Order,
+    Vault,
+    VaultPolicy,
+    VaultResource,
+    VaultTag,
+)
+
+_SORT_KEYS = {
+    "created_at": Vault.created_at,
+    "name": Vault.name,
+    "size": Vault.size_gb,
+    "used": Vault.used_bytes,
+    "status": Vault.status,
+}
+_BUSY = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value, BackupStatus.RESTORING.value,
+         BackupStatus.WAITING_RESTORE.value, BackupStatus.DELETING.value, BackupStatus.WAITING_DELETE.value)
+
+
+@dataclass(frozen=True)
+class VaultSpec:
+    """Everything the purchase wizard asks, in API terms (sizes in GB, also for TB-priced types)."""
+
+    object_type: ObjectType
+    size_gb: int
+    name: str | None = None
+    description: str | None = None
+    charging_mode: ChargingMode = ChargingMode.POST_PAID
+    period_type: PeriodType | None = None
+    period_num: int | None = None
+    auto_renew: bool = False
+    protect_type: ProtectType = ProtectType.BACKUP
+    app_consistent: bool = False
+    multi_az: bool = False
+    resources: Sequence[ResourceSelection] = ()
+    policy: str | None = None
+    new_policy: PolicySpec | None = None
+    enterprise_project: str = "0"
+    auto_bind: bool = False
+    bind_tags: TagInput = ()
+    tags: TagInput = ()
+    availability_zone: str | None = None
+
+
+@dataclass
+class _Checked:
+    vtype: VaultType
+    protect_type: ProtectType
+    level: ConsistentLevel
+    charging: ChargingMode
+    period: tuple[PeriodType, int] | None
+    quote: Quote
+    bind_tags: list[Tag] = field(default_factory=list)
+
+
+def _check_offer(spec: VaultSpec) -> _Checked:
+    """Reject options the chosen vault type does not offer, and price the rest."""
+    vtype = vault_type(spec.object_type)
+    protect = ProtectType(spec.protect_type)
+    if protect is ProtectType.REPLICATION and not vtype.offers_replication:
+        raise CbrError(Codes.REPLICATION_NOT_ALLOWED,
+                       f"A {vtype.vault_label} has no replication protection type.")
+    if spec.app_consistent and not vtype.offers_app_consistent:
+        raise CbrError(Codes.DATABASE_BACKUP_NOT_ALLOWED,
+                       f"Application-consistent backup is offered only for server backup vaults, not a "
+                       f"{vtype.vault_label}.")
+    if spec.multi_az and not vtype.offers_redundancy:
+        raise invalid(f"A {vtype.vault_label} has no choice of backup data redundancy; it is Single-AZ.")
+    check_capacity(vtype, spec.size_gb)
+    charging = ChargingMode(spec.charging_mode)
+    period = None
+    if charging is ChargingMode.PRE_PAID:
+        period = check_period(spec.period_type, spec.period_num)
+    elif spec.period_type or spec.period_num or spec.auto_renew:
+        raise invalid("A required duration and auto-renewal apply only to yearly/monthly billing.")
+    level = ConsistentLevel.APP if spec.app_consistent else ConsistentLevel.CRASH
+    quote = quote_vault(object_type=vtype.object_type, protect_type=protect, consistent_level=level,
+                        multi_az=spec.multi_az, size_gb=spec.size_gb, charging_mode=charging,
+                        period_type=period[0] if period else None, period_num=period[1] if period else None)
+    return _Checked(vtype, protect, level, charging, period, quote)
+
+
+def _end_of_period(start: datetime, period: tuple[PeriodType, int]) -> datetime:
+    unit, count = period
+    return start + (relativedelta(years=count) if unit is PeriodType.YEAR else relativedelta(months=count))
+
+
+class VaultService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # --- purchase -------------------------------------------------------------------------------------
+
+    def quote(self, spec: VaultSpec) -> dict[str, Any]:
+        """The price summary of the purchase wizard."""
+        return {"price": _check_offer(spec).quote.to_api()}
+
+    def create(self, spec: VaultSpec) -> dict[str, Any]:
+        """Buy a vault: validate every step, pay yearly/monthly orders from the balance, write it all at once."""
+        checked = _check_offer(spec)
+        name = check_name(spec.name or default_vault_name(self.ctx.ids))
+        description = check_description(spec.description)
+        tags = check_tags(spec.tags)
+        checked.bind_tags = check_tag_filter(spec.bind_tags, "automatic association rule")
+        if checked.bind_tags and not spec.auto_bind:
+            raise invalid("A tag filter applies only when automatic association is configured.")
+        if spec.auto_bind:
+            refusal = refuse_resources_for(checked.vtype, checked.protect_type)
+            if refusal:
+                raise CbrError(Codes.VAULT_CANNOT_UPDATE, f"Automatic association is unavailable. {refusal.message}")
+        if spec.policy and spec.new_policy:
+            raise invalid("Choose an existing policy or create a new one, not both.")
+        with self.ctx.store.write() as session:
+            enterprise = lookups.enterprise_project(session, self.ctx, spec.enterprise_project)
+            zone = self._zone(session, spec.availability_zone)
+            vault_id = self.ctx.ids.uuid()
+            slot = VaultSlot(checked.vtype, checked.protect_type, name, zone, spec.size_gb, vault_id)
+            planned = plan_association(session, self.ctx, slot, spec.resources)
+            if spec.auto_bind:
+                refusal_text = auto_bind_refusal(spec.size_gb, sum(p.size_gb for p in planned))
+                if refusal_text:
+                    raise CbrError(Codes.VAULT_CANNOT_UPDATE, refusal_text)
+            vault = self._new_vault(vault_id, name, description, spec, checked, zone, enterprise.id)
+            session.add(vault)
+            session.flush()
+            add_members(session, self.ctx, vault.id, planned)
+            for tag in tags:
+                session.add(VaultTag(vault_id=vault.id, key=tag.key, value=tag.value))
+            self._apply_purchase_policy(session, vault, spec)
+            orders = self._pay_purchase(session, vault, checked)
+            shape = vault_shapes(session, [vault])[0]
+        result: dict[str, Any] = {"vault": shape}
+        if orders:
+            result["orders"] = orders
+        return result
+
+    def _new_vault(self, vault_id: str, name: str, description: str | None, spec: VaultSpec, checked: _Checked,
+                   zone: str, enterprise_id: str) -> Vault:
+        now = self.ctx.clock.now()
+        period = checked.period
+        return Vault(
+            id=vault_id, project_id=self.ctx.project_id, user_id=self.ctx.user_id, name=name,
+            description=description, object_type=checked.vtype.object_type.value,
+            protect_type=checked.protect_type.value, consistent_level=checked.level.value,
+            cloud_type=checked.vtype.cloud_type.value, charging_mode=checked.charging.value,
+            period_type=period[0].value if period else None, period_num=period[1] if period else None,
+            is_auto_renew=spec.auto_renew, is_auto_pay=bool(period),
+            expires_at=_end_of_period(now, period) if period else None, size_gb=spec.size_gb,
+            status=VaultStatus.AVAILABLE.value, is_multi_az=spec.multi_az, availability_zone=zone,
+            enterprise_project_id=enterprise_id, auto_bind=spec.auto_bind,
+            bind_rules=[t.to_api() for t in checked.bind_tags], created_at=now, updated_at=now,
+        )
+
+    def _apply_purchase_policy(self, session: Session, vault: Vault, spec: VaultSpec) -> None:
+        if spec.policy:
+            link_policy(session, vault, lookups.policy(session, self.ctx, spec.policy))
+        elif spec.new_policy:
+            link_policy(session, vault, insert_policy(session, self.ctx, spec.new_policy))
+
+    def _pay_purchase(self, session: Session, vault: Vault, checked: _Checked) -> list[dict[str, Any]]:
+        if checked.charging is not ChargingMode.PRE_PAID:
+            return []
+        order = charge(session, self.ctx, checked.quote.amount_cents, kind="new", vault_id=vault.id,
+                       refusal=Codes.VAULT_CREATION_FAILED, detail=checked.quote.to_api())
+        vault.order_id = order.id
+        vault.product_id = vault_type(vault.object_type).spec_code(
+            ProtectType(vault.protect_type), ConsistentLevel(vault.consistent_level))
+        session.add(vault)
+        return [{"orderId": order.id, "subscribeResult": 1, "resourceId": vault.id} | order_shape(order)]
+
+    def _zone(self, session: Session, availability_zone: str | None) -> str:
+        zones = session.exec(select(AvailabilityZone).where(AvailabilityZone.region_id == self.ctx.region_id)
+                             .order_by(AvailabilityZone.id)).all()
+        if availability_zone is None:
+            return next(z.id for z in zones if z.accepts_new_associations)
+        for zone in zones:
+            if availability_zone in (zone.id, zone.name):
+                return zone.id
+        raise invalid(f"{availability_zone!r} is not an availability zone of {self.ctx.region_id}.")
+
+    # --- reading ----------------------------------------------------------------------------------------
+
+    def list(self, *, object_type: str | None = None, protect_type: str | None = None, status: str | None = None,
+             search: str | None = None, tags: TagInput | None = None, enterprise_project: str | None = None,
+             resource_id: str | None = None, policy_id: str | None = None, limit: int = 50, offset: int = 0,
+             sort: str = "created_at:desc") -> dict[str, Any]:
+        """The vault list: filter by type, status, name or ID, and up to 5 tags (a vault matching any one)."""
+        if not 1 <= limit <= LIST_LIMIT_MAX or offset < 0:
+            raise invalid(f"limit is 1 to {LIST_LIMIT_MAX} and offset at least 0.")
+        wanted = check_tag_filter(tags, "vault search")
+        query = select(Vault).where(Vault.project_id == self.ctx.project_id)
+        if object_type:
+            query = query.where(Vault.object_type == ObjectType(object_type).value)
+        if protect_type:
+            query = query.where(Vault.protect_type == ProtectType(protect_type).value)
+        if status:
+            query = query.where(Vault.status == VaultStatus(status).value)
+        if search:
+            query = query.where(or_(col(Vault.name).contains(search), Vault.id == search))
+        if enterprise_project:
+            query = query.where(Vault.enterprise_project_id == enterprise_project)
+        if resource_id:
+            query = query.where(col(Vault.id).in_(
+                select(VaultResource.vault_id).where(VaultResource.resource_id == resource_id)))
+        if policy_id:
+            query = query.where(col(Vault.id).in_(select(VaultPolicy.vault_id)
+                                                  .where(VaultPolicy.policy_id == policy_id)))
+        if wanted:
+            matches = [(VaultTag.key == t.key) & (VaultTag.value == t.value) if t.value else VaultTag.key == t.key
+                       for t in wanted]
+            query = query.where(col(Vault.id).in_(select(VaultTag.vault_id).where(or_(*matches))))
+        key, _, direction = sort.partition(":")
+        if key not in _SORT_KEYS or direction not in ("", "asc", "desc"):
+            raise invalid(f"Sort by one of {', '.join(_SORT_KEYS)}, optionally :asc or :desc; not {sort!r}.")
+        column = col(_SORT_KEYS[key])
+        order = column.asc() if direction == "asc" else column.desc()
+        with self.ctx.store.read() as session:
+            total = lookups.count(session, query)
+            rows = session.exec(query.order_by(order, col(Vault.id)).offset(offset).limit(limit)).all()
+            return {"vaults": vault_shapes(session, rows), "count": total, "limit": limit, "offset": offset}
+
+    def show(self, ref: str) -> dict[str, Any]:
+        with self.ctx.store.read() as session:
+            return {"vault": vault_shapes(session, [lookups.vault(session, self.ctx, ref)])[0]}
+
+    def project_tags(self) -> dict[str, Any]:
+        """Every tag key with its values over this region's vaults (what the tag search offers)."""
+        with self.ctx.store.read() as session:
+            rows = session.exec(
+                select(VaultTag.key, VaultTag.value)
+                .join(Vault, col(Vault.id) == VaultTag.vault_id)
+                .where(Vault.project_id == self.ctx.project_id)
+                .distinct().order_by(VaultTag.key, VaultTag.value)
+            ).all()
+        grouped: dict[str, list[str]] = {}
+        for key, value in rows:
+            grouped.setdefault(key, []).append(value)
+        return {"tags": [{"key": k, "values": v} for k, v in grouped.items()]}
+
+    # --- changing -------------------------------------------------------------------------------------
+
+    def update(self, ref: str, *, name: str | None = None, description: str | None = None) -> dict[str, Any]:
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            ensure_vault_allows_update(vault.name, vault.status)
+            if name is not None:
+                vault.name = check_name(name)
+            if description is not None:
+                vault.description = check_description(description)
+            return self._saved(session, vault)
+
+    def expand(self, ref: str, new_size_gb: int) -> dict[str, Any]:
+        """Expand Capacity: grow a vault; a yearly/monthly vault pays for the rest of its subscription."""
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            ensure_vault_allows_expansion(vault.name, vault.status)
+            vtype = vault_type(vault.object_type)
+            if new_size_gb <= vault.size_gb:
+                raise CbrError(Codes.VAULT_EXPANSION_FAILED,
+                               f"The new capacity must be larger than the current {vault.size_gb:,} GB; "
+                               "capacity can only be expanded.")
+            check_capacity(vtype, new_size_gb)
+            orders = []
+            if vault.charging_mode == ChargingMode.PRE_PAID:
+                now = self.ctx.clock.now()
+                remaining = (vault.expires_at - now).total_seconds() / 86400 if vault.expires_at else 0
+                per_gb = quote_vault(object_type=vtype.object_type, protect_type=ProtectType(vault.protect_type),
+                                     consistent_level=ConsistentLevel(vault.consistent_level),
+                                     multi_az=vault.is_multi_az, size_gb=1,
+                                     charging_mode=ChargingMode.PRE_PAID, period_type=PeriodType.MONTH,
+                                     period_num=1).monthly_per_gb
+                amount = expansion_amount(per_gb, new_size_gb - vault.size_gb, remaining)
+                order = charge(session, self.ctx, int(amount * 100), kind="expand", vault_id=vault.id,
+                               refusal=Codes.VAULT_EXPANSION_FAILED,
+                               detail={"from_size": vault.size_gb, "to_size": new_size_gb})
+                orders.append(order_shape(order))
+            vault.size_gb = new_size_gb
+            result = self._saved(session, vault)
+        return result | ({"orders": orders} if orders else {})
+
+    def enable_auto_bind(self, ref: str, tags: TagInput | None = None) -> dict[str, Any]:
+        """Enable Automatic Association, optionally only for resources with one of up to 5 tags."""
+        rules = check_tag_filter(tags, "automatic association rule")
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            ensure_vault_allows_update(vault.name, vault.status)
+            refusal = refuse_resources_for(vault_type(vault.object_type), ProtectType(vault.protect_type))
+            if refusal:
+                raise CbrError(Codes.VAULT_CANNOT_UPDATE, f"Automatic association is unavailable. {refusal.message}")
+            reason = auto_bind_refusal(vault.size_gb, allocated_gb(session, vault.id))
+            if reason:
+                raise CbrError(Codes.VAULT_CANNOT_UPDATE, reason)
+            vault.auto_bind = True
+            vault.bind_rules = [t.to_api() for t in rules]
+            return self._saved(session, vault)
+
+    def disable_auto_bind(self, ref: str) -> dict[str, Any]:
+        """Disable Automatic Association; resources already associated stay."""
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            vault.auto_bind = False
+            vault.bind_rules = []
+            return self._saved(session, vault)
+
+    # --- tags -------------------------------------------------------------------------------------------
+
+    def add_tags(self, ref: str, tags: TagInput) -> dict[str, Any]:
+        """Add tags to a vault; an existing key gets the new value. At most 10 tags per vault."""
+        checked = check_tags(tags)
+        if not checked:
+            raise invalid("Give at least one tag to add.")
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            ensure_vault_allows_update(vault.name, vault.status)
+            existing = {t.key: t for t in session.exec(select(VaultTag).where(VaultTag.vault_id == vault.id))}
+            keys = set(existing) | {t.key for t in checked}
+            if len(keys) > TAGS_PER_VAULT:
+                raise CbrError(Codes.TAG_QUOTA, f"A vault can have at most {TAGS_PER_VAULT} tags; {vault.name} "
+                                                f"has {len(existing)} and this would make {len(keys)}.")
+            for tag in checked:
+                row = existing.get(tag.key) or VaultTag(vault_id=vault.id, key=tag.key)
+                row.value = tag.value
+                session.add(row)
+            return self._saved(session, vault)
+
+    def remove_tags(self, ref: str, keys: Sequence[str]) -> dict[str, Any]:
+        """Delete tags by key; a key the vault does not have is reported (BackupService.6601)."""
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            existing = {t.key for t in session.exec(select(VaultTag).where(VaultTag.vault_id == vault.id))}
+            missing = [k for k in keys if k not in existing]
+            if missing:
+                raise CbrError(Codes.TAG_KEY_NOT_FOUND, f"The vault {vault.name} has no tag {', '.join(missing)}.")
+            session.exec(delete(VaultTag).where(VaultTag.vault_id == vault.id, col(VaultTag.key).in_(list(keys))))
+            return self._saved(session, vault)
+
+    # --- deleting -------------------------------------------------------------------------------------
+
+    def delete(self, ref: str) -> dict[str, Any]:
+        """Delete a pay-per-use vault with all its backups."""
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            if vault.charging_mode == ChargingMode.PRE_PAID:
+                raise CbrError(Codes.VAULT_CANNOT_DELETE,
+                               f"{vault.name} is billed yearly/monthly; such a vault is unsubscribed, not deleted.")
+            return self._remove(session, vault)
+
+    def unsubscribe(self, ref: str) -> dict[str, Any]:
+        """Unsubscribe a yearly/monthly vault: it is deleted with its backups and the unused share refunded."""
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            if vault.charging_mode != ChargingMode.PRE_PAID:
+                raise CbrError(Codes.VAULT_CANNOT_DELETE, f"{vault.name} is pay-per-use; delete it instead.")
+            result = self._remove(session, vault)
+            paid = sum(o.amount_cents for o in session.exec(
+                select(Order).where(Order.vault_id == vault.id, col(Order.kind).in_(("new", "expand")))))
+            now = self.ctx.clock.now()
+            total_days = (vault.expires_at - vault.created_at).total_seconds() / 86400 if vault.expires_at else 0
+            left_days = (vault.expires_at - now).total_seconds() / 86400 if vault.expires_at else 0
+            refund = refund_amount(Decimal(paid) / 100, total_days, left_days)
+            order = charge(session, self.ctx, -int(refund * 100), kind="unsubscribe", vault_id=vault.id,
+                           refusal=Codes.VAULT_CANNOT_DELETE, detail={"refunded_days": round(left_days, 2)})
+            return result | {"orders": [order_shape(order)]}
+
+    def _remove(self, session: Session, vault: Vault) -> dict[str, Any]:
+        ensure_vault_allows_delete(vault.name, vault.status)
+        backups = session.exec(select(Backup).where(Backup.vault_id == vault.id, col(Backup.parent_id).is_(None))).all()
+        if any(b.status in _BUSY for b in backups):
+            raise CbrError(Codes.PERFORMING_BACKUPS,
+                           f"Backups of {vault.name} are being created, restored or deleted; delete it afterwards.")
+        deleted = remove_backups(session, backups)
+        session.exec(delete(VaultResource).where(VaultResource.vault_id == vault.id))
+        session.exec(delete(VaultTag).where(VaultTag.vault_id == vault.id))
+        session.exec(delete(VaultPolicy).where(VaultPolicy.vault_id == vault.id))
+        record_task(session, self.ctx, OperationType.VAULT_DELETE, TaskStatus.SUCCESS, vault=vault,
+                    provider_id=vault_type(vault.object_type).provider_id,
+                    extra={"vault_delete": {"fail_count": 0, "total_count": deleted}})
+        session.delete(vault)
+        return {"vault_id": vault.id, "deleted_backups": deleted, "deleted_at": api_time(self.ctx.clock.now())}
+
+    def _saved(self, session: Session, vault: Vault) -> dict[str, Any]:
+        vault.updated_at = self.ctx.clock.now()
+        session.add(vault)
+        session.flush()
+        return {"vault": vault_shapes(session, [vault])[0]}

@@ -1,0 +1,89 @@
+"""Schema versions with Alembic: a newer cbr-tui upgrades an older database in place, keeping its rows.
+
+The migration scripts ship inside the package (`store/migrations/versions`), and the upgrade runs on the
+caller's engine under a lock, so two processes opening the same new database do not both build it. On
+SQLite, foreign keys are switched off while migrating (batch mode rebuilds tables, which would trip them)
+and checked before the upgrade commits.
+"""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, text
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+_PG_LOCK_KEY = 0x0CB2_7001
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer cbr-tui than this one."""
+
+
+class MigrationBrokeIntegrity(RuntimeError):
+    """A migration left rows pointing at rows that do not exist; it was rolled back."""
+
+
+def alembic_config(connection: Connection | None = None, scripts: Path = MIGRATIONS) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(scripts))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision(scripts: Path = MIGRATIONS) -> str:
+    head = ScriptDirectory.from_config(alembic_config(scripts=scripts)).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head", scripts: Path = MIGRATIONS) -> None:
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.execution_options(sqlite_begin="IMMEDIATE").connect() as connection:
+        if sqlite:
+            _foreign_keys(connection, on=False)
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+                _refuse_unknown(connection, scripts)
+                command.upgrade(alembic_config(connection, scripts), revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise MigrationBrokeIntegrity("the schema upgrade left dangling references; nothing was changed")
+        finally:
+            if sqlite:
+                _foreign_keys(connection, on=True)
+
+
+def downgrade(engine: Engine, revision: str, scripts: Path = MIGRATIONS) -> None:
+    with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as connection:
+        command.downgrade(alembic_config(connection, scripts), revision)
+
+
+def _refuse_unknown(connection: Connection, scripts: Path) -> None:
+    found = current_revision(connection)
+    if found is None:
+        return
+    try:
+        known = ScriptDirectory.from_config(alembic_config(scripts=scripts)).get_revision(found) is not None
+    except CommandError:
+        known = False
+    if not known:
+        raise SchemaTooNew(
+            f"The database is at schema revision {found}, which this cbr-tui does not know; "
+            "it was written by a newer version. Upgrade cbr-tui to open it."
+        )
+
+
+def _foreign_keys(connection: Connection, *, on: bool) -> None:
+    """PRAGMA foreign_keys only works outside a transaction: set it on the raw DBAPI connection."""
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")

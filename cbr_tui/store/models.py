@@ -1,0 +1,325 @@
+"""The store's tables. Times are naive UTC; sizes in GB unless the name says bytes.
+
+Foreign keys tie rows that cannot outlive each other (a vault's tags, a disk's server); history rows
+(backups, tasks) keep copies of names and no foreign key, so they survive the resources they describe.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Named constraints let Alembic's batch mode alter SQLite tables reliably.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _json(default: Any = None) -> Any:
+    factory = dict if default is dict else list
+    return Field(default_factory=factory, sa_column=Column(JSON, nullable=False))
+
+
+# --- accounts and the region catalogue -------------------------------------------------------------
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "account"
+
+    id: str = Field(primary_key=True)
+    name: str = Field(unique=True)
+    user_id: str
+    user_name: str
+    balance_cents: int = Field(default=0, sa_type=BigInteger)
+    demo_inventory: int = 0
+    created_at: datetime
+
+
+class Region(SQLModel, table=True):
+    __tablename__ = "region"
+
+    id: str = Field(primary_key=True)
+    name: str
+    position: int = 0
+
+
+class AvailabilityZone(SQLModel, table=True):
+    __tablename__ = "availability_zone"
+
+    id: str = Field(primary_key=True)
+    region_id: str = Field(foreign_key="region.id", index=True)
+    name: str
+    accepts_new_associations: bool = True
+
+
+class Project(SQLModel, table=True):
+    __tablename__ = "project"
+    __table_args__ = (UniqueConstraint("account_id", "region_id"),)
+
+    id: str = Field(primary_key=True)
+    account_id: str = Field(foreign_key="account.id", index=True)
+    region_id: str = Field(foreign_key="region.id")
+    name: str
+
+
+class EnterpriseProject(SQLModel, table=True):
+    __tablename__ = "enterprise_project"
+    __table_args__ = (UniqueConstraint("account_id", "name"),)
+
+    id: str = Field(primary_key=True)
+    account_id: str = Field(foreign_key="account.id", index=True)
+    name: str
+    description: str | None = None
+    created_at: datetime
+
+
+class Order(SQLModel, table=True):
+    """A payment from (positive) or refund to (negative) the account balance."""
+
+    __tablename__ = "purchase_order"
+
+    id: str = Field(primary_key=True)
+    account_id: str = Field(foreign_key="account.id", index=True)
+    project_id: str = Field(foreign_key="project.id")
+    vault_id: str | None = Field(default=None, index=True)
+    kind: str
+    amount_cents: int = Field(sa_type=BigInteger)
+    created_at: datetime
+    detail: dict[str, Any] = _json(dict)
+
+
+# --- the simulated cloud ---------------------------------------------------------------------------
+
+
+class Resource(SQLModel, table=True):
+    """A server, disk, SFS Turbo file system, Workspace desktop or file-backup client (agent).
+
+    Disks attached to a server or a desktop point at it with `parent_id`. `data_path` is where the bytes
+    live, relative to the data directory: a sparse image file for disks, a directory tree for file systems.
+    """
+
+    __tablename__ = "resource"
+
+    id: str = Field(primary_key=True)
+    project_id: str = Field(foreign_key="project.id", index=True)
+    kind: str = Field(index=True)
+    name: str
+    status: str
+    availability_zone: str | None = None
+    size_gb: int = 0
+    parent_id: str | None = Field(default=None, foreign_key="resource.id", index=True)
+    device: str | None = None
+    bootable: bool = False
+    encrypted: bool = False
+    flavor: str | None = None
+    image_name: str | None = None
+    host_name: str | None = None
+    host_ip: str | None = None
+    host_os: str | None = None
+    agent_version: str | None = None
+    data_path: str | None = None
+    enterprise_project_id: str = "0"
+    created_at: datetime
+    updated_at: datetime
+
+
+class ResourceTag(SQLModel, table=True):
+    __tablename__ = "resource_tag"
+
+    resource_id: str = Field(foreign_key="resource.id", primary_key=True)
+    key: str = Field(primary_key=True)
+    value: str = ""
+
+
+class AgentPath(SQLModel, table=True):
+    """A directory a file-backup client backs up (real local path)."""
+
+    __tablename__ = "agent_path"
+    __table_args__ = (UniqueConstraint("agent_id", "dir_path"),)
+
+    id: str = Field(primary_key=True)
+    agent_id: str = Field(foreign_key="resource.id", index=True)
+    dir_path: str
+    exclude_paths: list[str] = _json(list)
+    status: str = "available"
+    created_at: datetime
+
+
+# --- vaults ---------------------------------------------------------------------------------------
+
+
+class Vault(SQLModel, table=True):
+    __tablename__ = "vault"
+
+    id: str = Field(primary_key=True)
+    project_id: str = Field(foreign_key="project.id", index=True)
+    user_id: str
+    name: str = Field(index=True)
+    description: str | None = None
+    object_type: str = Field(index=True)
+    protect_type: str
+    consistent_level: str
+    cloud_type: str
+    charging_mode: str
+    period_type: str | None = None
+    period_num: int | None = None
+    is_auto_renew: bool = False
+    is_auto_pay: bool = False
+    expires_at: datetime | None = None
+    size_gb: int = Field(sa_type=BigInteger)
+    used_bytes: int = Field(default=0, sa_type=BigInteger)
+    status: str
+    frozen_scene: str | None = None
+    is_multi_az: bool = False
+    availability_zone: str | None = None
+    enterprise_project_id: str = "0"
+    auto_bind: bool = False
+    bind_rules: list[dict[str, str]] = _json(list)
+    auto_expand: bool = False
+    smn_notify: bool = True
+    threshold: int = 80
+    backup_name_prefix: str | None = None
+    locked: bool = False
+    order_id: str | None = None
+    product_id: str | None = None
+    created_at: datetime = Field(index=True)
+    updated_at: datetime
+
+
+class VaultTag(SQLModel, table=True):
+    __tablename__ = "vault_tag"
+
+    vault_id: str = Field(foreign_key="vault.id", primary_key=True)
+    key: str = Field(primary_key=True, index=True)
+    value: str = ""
+
+
+class VaultResource(SQLModel, table=True):
+    """A resource associated with a vault. `resource_id` is unique: a resource belongs to one vault."""
+
+    __tablename__ = "vault_resource"
+
+    id: str = Field(primary_key=True)
+    vault_id: str = Field(foreign_key="vault.id", index=True)
+    resource_id: str = Field(foreign_key="resource.id", unique=True)
+    resource_type: str
+    protect_status: str
+    auto_protect: bool = True
+    exclude_volumes: list[str] = _json(list)
+    created_at: datetime
+
+
+class Policy(SQLModel, table=True):
+    __tablename__ = "policy"
+
+    id: str = Field(primary_key=True)
+    project_id: str = Field(foreign_key="project.id", index=True)
+    name: str
+    operation_type: str
+    enabled: bool = True
+    pattern: list[str] = _json(list)
+    operation_definition: dict[str, Any] = _json(dict)
+    created_at: datetime
+    updated_at: datetime
+
+
+class VaultPolicy(SQLModel, table=True):
+    """A policy applied to a vault: one backup and one replication policy at most."""
+
+    __tablename__ = "vault_policy"
+
+    vault_id: str = Field(foreign_key="vault.id", primary_key=True)
+    operation_type: str = Field(primary_key=True)
+    policy_id: str = Field(foreign_key="policy.id", index=True)
+    destination_vault_id: str | None = None
+    destination_region: str | None = None
+
+
+# --- backups and tasks ----------------------------------------------------------------------------
+
+
+class Checkpoint(SQLModel, table=True):
+    """A restore point: one perform-backup request on a vault, producing one backup per resource."""
+
+    __tablename__ = "checkpoint"
+
+    id: str = Field(primary_key=True)
+    project_id: str = Field(foreign_key="project.id", index=True)
+    vault_id: str = Field(index=True)
+    status: str
+    name: str
+    description: str | None = None
+    incremental: bool = True
+    auto_trigger: bool = False
+    policy_id: str | None = None
+    retention_duration_days: int = -1
+    created_at: datetime
+    updated_at: datetime
+
+
+class Backup(SQLModel, table=True):
+    """A backup of one resource; a server's backup has one child backup per disk (`parent_id`)."""
+
+    __tablename__ = "backup"
+
+    id: str = Field(primary_key=True)
+    checkpoint_id: str = Field(index=True)
+    parent_id: str | None = Field(default=None, index=True)
+    project_id: str = Field(foreign_key="project.id", index=True)
+    vault_id: str = Field(index=True)
+    resource_id: str = Field(index=True)
+    resource_name: str
+    resource_type: str
+    resource_size: int = 0
+    resource_az: str | None = None
+    name: str = Field(index=True)
+    description: str | None = None
+    status: str = Field(index=True)
+    image_type: str = "backup"
+    incremental: bool = True
+    auto_trigger: bool = False
+    bootable: bool = False
+    encrypted: bool = False
+    contain_system_disk: bool = False
+    provider_id: str
+    enterprise_project_id: str = "0"
+    policy_id: str | None = None
+    fail_reason: str | None = None
+    created_at: datetime = Field(index=True)
+    updated_at: datetime
+    protected_at: datetime | None = None
+    expired_at: datetime | None = None
+
+
+class Task(SQLModel, table=True):
+    """An operation log row of the Tasks page: waiting -> running -> success | failed."""
+
+    __tablename__ = "task"
+
+    id: str = Field(primary_key=True)
+    project_id: str = Field(foreign_key="project.id", index=True)
+    operation_type: str = Field(index=True)
+    status: str = Field(index=True)
+    provider_id: str | None = None
+    checkpoint_id: str | None = None
+    policy_id: str | None = None
+    vault_id: str | None = Field(default=None, index=True)
+    vault_name: str | None = None
+    resource_id: str | None = Field(default=None, index=True)
+    resource_name: str | None = None
+    resource_type: str | None = None
+    backup_id: str | None = Field(default=None, index=True)
+    backup_name: str | None = None
+    progress: int = 0
+    error_code: str | None = None
+    error_message: str | None = None
+    extra: dict[str, Any] = _json(dict)
+    created_at: datetime = Field(index=True)
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    updated_at: datetime

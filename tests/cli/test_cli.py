@@ -1,0 +1,136 @@
+"""The headless interface: JSON output shaped like the API, errors as {error_code, error_msg}, no tracebacks."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import click.testing
+import pytest
+
+from cbr_tui.cli import cli, main
+from tests.conftest import clone_home
+
+
+@pytest.fixture
+def cli_home(tmp_path: Path, demo_template: dict, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cli-home"
+    home.mkdir()
+    clone_home(Path(str(demo_template["home"])), home)
+    monkeypatch.setenv("CBR_TUI_HOME", str(home))
+    return home
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    out = capsys.readouterr().out
+    return code, json.loads(out) if out.strip().startswith("{") else {"text": out}
+
+
+def ok(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    code, payload = run(capsys, *args)
+    assert code == 0, payload
+    return payload
+
+
+def test_a_newcomer_backs_up_two_servers_from_the_cli(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    vault = ok(capsys, "vault", "create", "--type", "server", "--size", "300", "--name", "vault-web",
+               "--resource", "ecs-web-01", "--resource", "ecs-web-02")["vault"]
+    assert vault["billing"]["allocated"] == 280
+    checkpoint = ok(capsys, "backup", "create", "vault-web")["checkpoint"]
+    names = sorted(b["name"] for b in checkpoint["backups"])
+    assert names[0].endswith("-0001") and names[1].endswith("-0002")
+    listed = ok(capsys, "backup", "list", "--vault", "vault-web")
+    assert listed["count"] == 2 and sorted(b["name"] for b in listed["backups"]) == names
+    tasks = ok(capsys, "task", "list", "--type", "backup")
+    assert tasks["count"] == 2
+    assert sorted(t["extra_info"]["backup"]["backup_name"] for t in tasks["operation_logs"]) == names
+    task = ok(capsys, "task", "show", tasks["operation_logs"][0]["id"])["operation_log"]
+    assert task["vault_id"] == vault["id"]
+
+
+def test_rule_errors_are_json_with_exit_code_1(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, payload = run(capsys, "vault", "create", "--type", "server", "--size", "5")
+    assert code == 1
+    assert payload["error_code"] == "BackupService.6101"
+    assert "10 to 10,485,760 GB" in payload["error_msg"]
+    code, payload = run(capsys, "vault", "show", "nope")
+    assert (code, payload["error_code"]) == (1, "BackupService.6105")
+
+
+def test_bad_arguments_are_json_with_exit_code_2(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, payload = run(capsys, "vault", "create", "--type", "server", "--size", "lots")
+    assert code == 2 and payload["error_code"] == "BackupService.9900"
+    code, payload = run(capsys, "vault", "create", "--type", "spaceship", "--size", "10")
+    assert code == 2 and payload["error_code"] == "BackupService.9900"
+    code, payload = run(capsys, "no-such-command")
+    assert code == 2 and payload["error_code"] == "BackupService.9900"
+
+
+def test_an_unexpected_failure_is_logged_not_shown_as_a_traceback(cli_home: Path, capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from cbr_tui.services.accounts import AccountService
+
+    def boom(self):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(AccountService, "show", boom)
+    code, payload = run(capsys, "account", "show")
+    assert code == 1 and payload["error_code"] == "BackupService.9910"
+    assert "disk on fire" in payload["error_msg"]
+    assert "Traceback" in (cli_home / "logs" / "cbr-tui.log").read_text()
+
+
+def test_purchase_options_reach_the_service(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    created = ok(capsys, "vault", "create", "--type", "server", "--size", "800", "--billing", "monthly",
+                 "--duration", "2", "--auto-renew", "--app-consistent", "--redundancy", "multi-az",
+                 "--resource", "ecs-db-01:ecs-db-01-volume-0000,ecs-db-01-volume-0001",
+                 "--new-policy", "policy-nightly", "--days", "MO,TU", "--at", "23:00", "--retain-count", "5",
+                 "--enterprise-project", "production", "--auto-bind", "--bind-tag", "env=prod",
+                 "--tag", "owner=ops", "--name", "vault-db", "--description", "database tier")
+    vault = created["vault"]
+    assert created["orders"][0]["amount"] == "156.00"  # 800 GB x 0.065 x 1.5 (multi-AZ) x 2 months
+    billing = vault["billing"]
+    assert (billing["charging_mode"], billing["period_num"], billing["is_auto_renew"]) == ("pre_paid", 2, True)
+    assert billing["spec_code"] == "vault.backup.database.normal" and billing["is_multi_az"] is True
+    assert billing["allocated"] == 240
+    assert vault["bind_rules"] == {"tags": [{"key": "env", "value": "prod"}]}
+    policy = ok(capsys, "policy", "show", "policy-nightly")["policy"]
+    assert policy["trigger"]["properties"]["pattern"] == ["FREQ=WEEKLY;BYDAY=MO,TU;BYHOUR=23;BYMINUTE=00"]
+    assert policy["operation_definition"]["max_backups"] == 5
+    quote = ok(capsys, "vault", "quote", "--type", "file", "--size", "2TB", "--billing", "yearly", "--duration", "1")
+    assert quote["price"]["amount"] == "819.20"  # 2048 GB x 0.04 x 10 months
+
+
+def test_every_operation_has_help(cli_home: Path) -> None:
+    def commands(group: click.Group, prefix: list[str]):  # type: ignore[no-untyped-def]
+        for name, command in group.commands.items():
+            yield [*prefix, name]
+            if isinstance(command, click.Group):
+                yield from commands(command, [*prefix, name])
+
+    paths = list(commands(cli, []))
+    assert len(paths) > 50
+    for path in paths:
+        result = click.testing.CliRunner().invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output, path
+
+
+def test_the_installed_script_runs_with_the_region_option(cli_home: Path) -> None:
+    script = shutil.which("cbr-tui", path=os.path.dirname(sys.executable)) or shutil.which("cbr-tui")
+    assert script, "the cbr-tui console script is installed with the package"
+    done = subprocess.run([script, "--region", "cn-east-3", "resource", "list", "--kind", "server"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [r["name"] for r in json.loads(done.stdout)["resources"]] == ["ecs-sh-01"]
+    bad = subprocess.run([script, "--region", "mars-1", "account", "show"], capture_output=True, text=True,
+                         timeout=60, check=False)
+    assert bad.returncode == 1 and json.loads(bad.stdout)["error_code"] == "BackupService.9900"
+    assert "Traceback" not in bad.stderr

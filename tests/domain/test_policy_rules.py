@@ -1,0 +1,75 @@
+"""Policy triggers (RRULEs as CBR accepts them) and retention."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.policy_rules import (
+    check_pattern,
+    check_retention,
+    check_trigger,
+    day_based_patterns,
+    next_run,
+    weekly_patterns,
+)
+
+
+def test_console_frequencies_become_rrules() -> None:
+    assert weekly_patterns(["MO", "FR"], ["22:00", "06:30"]) == [
+        "FREQ=WEEKLY;BYDAY=MO,FR;BYHOUR=22;BYMINUTE=00",
+        "FREQ=WEEKLY;BYDAY=MO,FR;BYHOUR=06;BYMINUTE=30",
+    ]
+    assert day_based_patterns(3, ["01:00"]) == ["FREQ=DAILY;INTERVAL=3;BYHOUR=01;BYMINUTE=00"]
+
+
+@pytest.mark.parametrize("pattern", [
+    "FREQ=HOURLY;BYHOUR=1;BYMINUTE=0",
+    "FREQ=DAILY;BYHOUR=24;BYMINUTE=0",
+    "FREQ=DAILY;BYHOUR=1;BYMINUTE=60",
+    "FREQ=DAILY;BYHOUR=1",
+    "FREQ=WEEKLY;BYHOUR=1;BYMINUTE=0",
+    "FREQ=WEEKLY;BYDAY=XX;BYHOUR=1;BYMINUTE=0",
+    "FREQ=DAILY;INTERVAL=31;BYHOUR=1;BYMINUTE=0",
+    "FREQ=DAILY;COUNT=3;BYHOUR=1;BYMINUTE=0",
+    "FREQ=DAILY;BYHOUR",
+])
+def test_unsupported_triggers_are_refused(pattern: str) -> None:
+    with pytest.raises(CbrError):
+        check_pattern(pattern)
+
+
+def test_runs_must_be_an_hour_apart_even_across_midnight() -> None:
+    with pytest.raises(CbrError, match="less than an hour apart"):
+        check_trigger(weekly_patterns(["MO"], ["01:00", "01:30"]))
+    with pytest.raises(CbrError, match="less than an hour apart"):
+        check_trigger(["FREQ=DAILY;BYHOUR=23;BYMINUTE=30", "FREQ=DAILY;BYHOUR=00;BYMINUTE=10"])
+    assert check_trigger(["FREQ=WEEKLY;BYDAY=MO;BYHOUR=23;BYMINUTE=30", "FREQ=WEEKLY;BYDAY=WE;BYHOUR=00;BYMINUTE=10"])
+
+
+def test_at_most_24_patterns_and_24_runs_a_day() -> None:
+    hourly = day_based_patterns(1, [f"{h:02d}:00" for h in range(24)])
+    assert len(check_trigger(hourly)) == 24
+    with pytest.raises(CbrError, match="at most 24"):
+        check_trigger([*hourly, "FREQ=DAILY;BYHOUR=00;BYMINUTE=30"])
+    with pytest.raises(CbrError):
+        check_trigger([])
+
+
+def test_next_run_follows_the_trigger() -> None:
+    now = datetime(2026, 11, 25, 23, 0, tzinfo=UTC)  # a Wednesday
+    assert next_run(weekly_patterns(["MO"], ["22:00"]), now) == datetime(2026, 11, 30, 22, 0, tzinfo=UTC)
+    assert next_run(day_based_patterns(1, ["22:00"]), now) == datetime(2026, 11, 26, 22, 0, tzinfo=UTC)
+
+
+def test_retention_rules() -> None:
+    assert check_retention().permanent
+    assert check_retention(max_backups=7).to_api()["max_backups"] == 7
+    assert check_retention(retention_duration_days=30).to_api()["retention_duration_days"] == 30
+    long_term = check_retention(max_backups=3, week_backups=4, timezone="UTC+08:00")
+    assert long_term.to_api()["week_backups"] == 4
+    for bad in ({"max_backups": 0}, {"max_backups": 100_000}, {"retention_duration_days": 0},
+                {"week_backups": 101}, {"week_backups": 1}, {"week_backups": 1, "timezone": "CET"},
+                {"retention_duration_days": 30, "max_backups": 5}, {"full_backup_interval": 101}):
+        with pytest.raises(CbrError):
+            check_retention(**bad)
