@@ -3,22 +3,25 @@
 It reaches data only through `cbr_tui.services` (an import-linter contract checks this).
 """
 
+from pathlib import Path
+
 from cbr_tui.cli import accounts, backups, policies, resources, vaults  # noqa: F401  (register sub-commands)
-from cbr_tui.cli.app import Session, cli
+from cbr_tui.cli.app import cli
 from cbr_tui.cli.output import run_guarded
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.services.settings import Settings
 
 
 def main(args: list[str] | None = None) -> None:
     """Entry point of the `cbr-tui` script."""
-    def log_dir():  # type: ignore[no-untyped-def]
-        from cbr_tui.services.settings import Settings
-
-        try:
-            return Settings.from_env().home / "logs"
-        except Exception:
-            return None
-
-    run_guarded(lambda: cli.main(args=args, prog_name="cbr-tui", standalone_mode=False), log_dir)
+    run_guarded(lambda: cli.main(args=args, prog_name="cbr-tui", standalone_mode=False), _log_dir)
 
 
-__all__ = ["Session", "cli", "main"]
+def _log_dir() -> Path | None:
+    try:
+        return Settings.from_env().home / "logs"
+    except CbrError:
+        return None
+
+
+__all__ = ["cli", "main"]

@@ -13,7 +13,7 @@ from cbr_tui.services.console import Console, open_console
 from cbr_tui.services.settings import Settings
 
 
-class Session:
+class Invocation:
     """Opens the console on first use, so `--help` never touches the data directory."""
 
     def __init__(self, settings: Settings) -> None:
@@ -36,9 +36,9 @@ def json_command(function: Callable[..., Any]) -> Callable[..., None]:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> None:
-        session = click.get_current_context().find_object(Session)
-        assert session is not None
-        emit(function(session.console, *args, **kwargs))
+        invocation = click.get_current_context().find_object(Invocation)
+        assert invocation is not None
+        emit(function(invocation.console, *args, **kwargs))
 
     return wrapper
 
@@ -53,8 +53,8 @@ def json_command(function: Callable[..., Any]) -> Callable[..., None]:
 @click.pass_context
 def cli(ctx: click.Context, region: str | None, home: Path | None, database_url: str | None) -> None:
     """The Huawei Cloud CBR console, in the terminal. Every console operation is a sub-command printing JSON."""
-    session = Session(Settings.from_env(home=home, database_url=database_url, region=region))
-    ctx.obj = session
-    ctx.call_on_close(session.close)
+    invocation = Invocation(Settings.from_env(home=home, database_url=database_url, region=region))
+    ctx.obj = invocation
+    ctx.call_on_close(invocation.close)
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())

@@ -98,7 +98,8 @@ def plan_association(session: Session, ctx: ServiceContext, slot: VaultSlot,
                 f"The vault {slot.name} is in {zone.name} ({zone.id}), where new resources can no longer be "
                 "associated with vaults. Resources already associated keep being backed up.",
             )
-    resolved = [lookups.resource(session, ctx, s.resource) for s in selections]
+    # Locking the resources makes a concurrent association of the same resource wait, then see it taken.
+    resolved = [lookups.resource(session, ctx, s.resource, for_update=True) for s in selections]
     seen: set[str] = set()
     for res in resolved:
         if res.id in seen:

@@ -7,6 +7,8 @@ exists, so a first start interrupted half-way finishes on the next start.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from cbr_tui.cloud.disk_image import DiskImage
@@ -56,13 +58,13 @@ def ensure_catalogue(session: Session) -> None:
             session.add(zone)
 
 
-def ensure_account(session: Session, ctx_clock_now, name: str = DEMO_ACCOUNT) -> Account:  # type: ignore[no-untyped-def]
+def ensure_account(session: Session, now: datetime, name: str = DEMO_ACCOUNT) -> Account:
     """The account, a project in every region, and its enterprise projects ("default" is ID 0)."""
     account_id = stable_hex32("account", name)
     account = session.get(Account, account_id)
     if account is None:
         account = Account(id=account_id, name=name, user_id=stable_hex32("user", name, DEMO_USER),
-                          user_name=DEMO_USER, balance_cents=DEMO_BALANCE_CENTS, created_at=ctx_clock_now)
+                          user_name=DEMO_USER, balance_cents=DEMO_BALANCE_CENTS, created_at=now)
         session.add(account)
         session.flush()
     for spec in REGIONS:
@@ -74,7 +76,7 @@ def ensure_account(session: Session, ctx_clock_now, name: str = DEMO_ACCOUNT) ->
     for ep_id, ep_name in ((DEFAULT_ENTERPRISE_PROJECT, "default"),
                            *((stable_uuid("enterprise-project", name, n), n) for n in DEMO_ENTERPRISE_PROJECTS)):
         if session.get(EnterpriseProject, ep_id) is None:
-            session.add(EnterpriseProject(id=ep_id, account_id=account_id, name=ep_name, created_at=ctx_clock_now))
+            session.add(EnterpriseProject(id=ep_id, account_id=account_id, name=ep_name, created_at=now))
     return account
 
 

@@ -51,19 +51,27 @@ def _require(session: Session, model: type[T], ref: str, project_id: str, noun: 
 
 
 def vault(session: Session, ctx: ServiceContext, ref: str, *, for_update: bool = False) -> Vault:
+    """A vault of this region; `for_update` locks its row (PostgreSQL) and reloads it, so that concurrent
+    changes to one vault happen one after the other."""
     found = _require(session, Vault, ref, ctx.project_id, "vault", Codes.VAULT_NOT_FOUND)
-    if for_update and not ctx.store.is_sqlite:
-        session.exec(select(Vault).where(Vault.id == found.id).with_for_update()).one()
-    return found
+    return _locked(session, found) if for_update else found
 
 
-def resource(session: Session, ctx: ServiceContext, ref: str, kind: ResourceKind | None = None) -> Resource:
-    """A simulated resource of this region (of one kind, if given)."""
+def _locked(session: Session, row: T) -> T:
+    model = type(row)
+    fresh = session.get(model, getattr(row, "id"), with_for_update=True, populate_existing=True)
+    assert fresh is not None
+    return fresh
+
+
+def resource(session: Session, ctx: ServiceContext, ref: str, kind: ResourceKind | None = None, *,
+             for_update: bool = False) -> Resource:
+    """A simulated resource of this region (of one kind, if given), optionally locked like `vault`."""
     noun = RESOURCE_NOUN[kind] if kind else "resource"
     spec = _NOT_FOUND.get(kind, Codes.RESOURCE_NOT_FOUND) if kind else Codes.RESOURCE_NOT_FOUND
     found = _find(session, Resource, ref, ctx.project_id, noun, lambda r: kind is None or r.kind == kind)
     if found is not None:
-        return found
+        return _locked(session, found) if for_update else found
     elsewhere = session.get(Resource, ref)
     if elsewhere is not None and elsewhere.project_id != ctx.project_id:
         region = region_of_project(session, elsewhere.project_id)

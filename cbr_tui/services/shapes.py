@@ -115,6 +115,7 @@ def vault_shape(vault: Vault, resources: list[dict[str, Any]], allocated: int, t
             "period_type": vault.period_type,
             "period_num": vault.period_num,
             "is_auto_renew": vault.is_auto_renew,
+            "is_auto_pay": vault.is_auto_pay,
             "expired_at": api_time(vault.expires_at),
         },
         "resources": resources,

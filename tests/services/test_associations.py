@@ -142,3 +142,28 @@ def test_protectable_list_explains_ineligible_resources(console: Console) -> Non
     assert listed["ecs-spare-01"]["code"] == Codes.SERVER_WITHOUT_DISKS.code
     disks = {i["name"] for i in console.protectables.list("disk")["instances"]}
     assert "evs-data-01" in disks and not any(n.startswith("desktop-") for n in disks)
+
+
+def test_concurrent_associations_of_one_resource_let_exactly_one_win(console: Console) -> None:
+    import threading
+
+    from cbr_tui.domain.errors import CbrError
+
+    vaults = [buy(console, name=f"vault-{i}")["id"] for i in range(4)]
+    outcomes: list[str] = []
+    start = threading.Barrier(len(vaults))
+
+    def attempt(vault_id: str) -> None:
+        start.wait()
+        try:
+            associate(console, vault_id, "ecs-web-01")
+            outcomes.append("ok")
+        except CbrError as error:
+            outcomes.append(error.code)
+
+    threads = [threading.Thread(target=attempt, args=(v,)) for v in vaults]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes) == sorted(["ok"] + [Codes.RESOURCE_IN_OTHER_VAULT.code] * 3)

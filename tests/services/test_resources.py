@@ -114,3 +114,14 @@ def test_tags_and_statuses(console: Console) -> None:
 def test_lists_by_kind(console: Console, kind: str) -> None:
     listed = console.resources.list(kind)
     assert listed["count"] >= 2 and {r["kind"] for r in listed["resources"]} == {kind}
+
+
+def test_deleting_a_backup_client_never_touches_the_hosts_own_directories(sqlite_console: Console,
+                                                                          tmp_path: Path) -> None:
+    console = sqlite_console
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "thesis.txt").write_text("years of work")
+    console.resources.register_agent("laptop-02", [str(documents)])
+    console.resources.delete("laptop-02")
+    assert (documents / "thesis.txt").read_text() == "years of work"
