@@ -1,9 +1,12 @@
 """`cbr-tui backup` (Perform Backup and the Backups tab) and `task` (the Tasks page)."""
 
+import threading
+
 import click
 
 from cbr_tui.cli import params
-from cbr_tui.cli.app import cli, json_command
+from cbr_tui.cli.app import Invocation, cli, json_command
+from cbr_tui.cli.output import emit
 from cbr_tui.domain.enums import BackupStatus, OperationType, TaskStatus
 from cbr_tui.services.console import Console
 
@@ -20,12 +23,21 @@ def backup() -> None:
 @click.option("--description")
 @click.option("--full", is_flag=True, help="Full backup instead of incremental.")
 @click.option("--retention-days", type=int, help="Delete this manual backup after N days (default: keep).")
+@click.option("--wait", is_flag=True, help="Copy the data now and print the backups when they are done.")
 @json_command
 def backup_create(console: Console, vault_ref: str, resources: tuple[str, ...], name: str | None,
-                  description: str | None, full: bool, retention_days: int | None) -> object:
+                  description: str | None, full: bool, retention_days: int | None, wait: bool) -> object:
     """Perform Backup on a vault's resources."""
-    return console.backups.perform(vault_ref, resources=resources or None, name=name, description=description,
-                                   full=full, retention_days=retention_days)
+    result = console.backups.perform(vault_ref, resources=resources or None, name=name, description=description,
+                                     full=full, retention_days=retention_days)
+    if not wait:
+        return result
+    backups = result["checkpoint"]["backups"]
+    tasks = {t["id"] for t in console.tasks.list(operation_type="backup", limit=1000)["operation_logs"]
+             if t["checkpoint_id"] == result["checkpoint"]["id"]}
+    console.run_tasks(tasks)
+    result["checkpoint"]["backups"] = [console.backups.show(b["id"])["backup"] for b in backups]
+    return result
 
 
 @backup.command("list")
@@ -76,6 +88,33 @@ def task_list(console: Console, operation_type: str | None, status: str | None, 
               resource_id: str | None, limit: int, offset: int) -> object:
     return console.tasks.list(operation_type=operation_type, status=status, vault_id=vault_id,
                               resource_id=resource_id, limit=limit, offset=offset)
+
+
+@task.command("cancel")
+@click.argument("task_id")
+@json_command
+def task_cancel(console: Console, task_id: str) -> object:
+    """Cancel a waiting or running backup or restore."""
+    return console.tasks.cancel(task_id)
+
+
+@cli.command()
+@click.option("--until-idle", is_flag=True, help="Stop when no task is left instead of waiting for more.")
+@click.option("--workers", type=int, default=2, show_default=True)
+def worker(until_idle: bool, workers: int) -> None:
+    """Run backups and restores queued by any cbr-tui process sharing this database (headless runner)."""
+    invocation = click.get_current_context().find_object(Invocation)
+    assert invocation is not None
+    runner = invocation.console.runner(workers=workers)
+    if until_idle:
+        emit({"tasks_run": runner.run_until_idle()})
+        return
+    click.echo(f"cbr-tui worker {runner.owner} running; Ctrl+C stops it.", err=True)
+    runner.start()
+    try:
+        threading.Event().wait()
+    finally:
+        runner.stop()
 
 
 @task.command("show")

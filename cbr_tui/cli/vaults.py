@@ -1,5 +1,6 @@
 """`cbr-tui vault` and `protectable`: buying vaults and everything the vault list's Operation column does."""
 
+from datetime import timedelta
 from typing import Any
 
 import click
@@ -237,6 +238,35 @@ def vault_delete(console: Console, vault_ref: str) -> object:
 def vault_unsubscribe(console: Console, vault_ref: str) -> object:
     """Unsubscribe a yearly/monthly vault: delete it with its backups, refund the unused share."""
     return console.vaults.unsubscribe(vault_ref)
+
+
+@vault.command("verify")
+@click.argument("vault_ref")
+@click.option("--read-data", "read_share", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Also read and hash this share (0 to 1) of the vault's data.")
+@json_command
+def vault_verify(console: Console, vault_ref: str, read_share: float) -> object:
+    """Check the vault's backups; damaged data is marked and the next backup stores good copies."""
+    return console.maintenance.verify(vault_ref, read_share=read_share)
+
+
+@vault.command("audit")
+@click.argument("vault_ref")
+@click.option("--fix", is_flag=True, help="Correct reference counts and used capacity.")
+@json_command
+def vault_audit(console: Console, vault_ref: str, fix: bool) -> object:
+    """Recompute reference counts and used capacity from the backups and compare."""
+    return console.maintenance.audit(vault_ref, fix=fix)
+
+
+@vault.command("gc")
+@click.argument("vault_ref")
+@click.option("--grace-minutes", type=float, default=10, show_default=True,
+              help="Keep unreferenced data this long (a backup starting now may still want it).")
+@json_command
+def vault_gc(console: Console, vault_ref: str, grace_minutes: float) -> object:
+    """Delete data no backup uses and leftovers of interrupted backups."""
+    return console.maintenance.collect_garbage(vault_ref, grace=timedelta(minutes=grace_minutes), wait=True)
 
 
 @cli.group()

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CHUNK_SIZE = 1 << 20
-_MAGIC = b"CBT1"
-_HEADER = struct.Struct("<4sIQQB")  # magic, chunk size, disk size, generation, flags
+_MAGIC = b"CBT2"
+_HEADER = struct.Struct("<4sIQQQB")  # magic, chunk size, disk size, generation, completed generation, flags
 _TRUSTED = 1
 _WRITER_OPEN = 2
 _HAS_FROZEN = 4
@@ -60,6 +60,7 @@ def chunk_indexes(bits: int) -> Iterator[int]:
 class BitmapState:
     size: int
     generation: int = 0
+    completed: int = 0
     trusted: bool = True
     writer_open: bool = False
     active: int = 0
@@ -75,16 +76,16 @@ class BitmapState:
             | (_WRITER_OPEN if self.writer_open else 0)
             | (_HAS_FROZEN if self.frozen is not None else 0)
         )
-        header = _HEADER.pack(_MAGIC, CHUNK_SIZE, self.size, self.generation, flags)
+        header = _HEADER.pack(_MAGIC, CHUNK_SIZE, self.size, self.generation, self.completed, flags)
         frozen = (self.frozen or 0).to_bytes(self.nbytes, "little")
         return header + self.active.to_bytes(self.nbytes, "little") + frozen
 
     @classmethod
     def decode(cls, raw: bytes) -> "BitmapState":
-        magic, chunk, size, generation, flags = _HEADER.unpack_from(raw)
+        magic, chunk, size, generation, completed, flags = _HEADER.unpack_from(raw)
         if magic != _MAGIC or chunk != CHUNK_SIZE:
-            raise ValueError("not a changed-block bitmap of this chunk size")
-        state = cls(size=size, generation=generation)
+            raise ValueError("not a changed-block bitmap of this format and chunk size")
+        state = cls(size=size, generation=generation, completed=completed)
         body = raw[_HEADER.size :]
         if len(body) != 2 * state.nbytes:
             raise ValueError("changed-block bitmap is truncated")
@@ -97,11 +98,13 @@ class BitmapState:
 
 @dataclass(frozen=True)
 class FrozenBitmap:
-    """The changes a backup must read: `bits` since the previous freeze, unless `trusted` is False."""
+    """The changes a backup must read: `bits` since the last completed backup (`base_generation`), which
+    only count when `trusted` (otherwise everything allocated must be read)."""
 
     generation: int
     bits: int
     trusted: bool
+    base_generation: int = 0
 
 
 class DiskWriter:
@@ -212,7 +215,7 @@ class DiskImage:
             state.frozen, state.active = pending, 0
             state.trusted, state.writer_open = trusted, False
             self._save(state)
-            return FrozenBitmap(state.generation, pending, trusted)
+            return FrozenBitmap(state.generation, pending, trusted, state.completed)
 
     def complete(self, frozen: FrozenBitmap) -> None:
         """The backup that froze this bitmap committed: its changes are safely in the vault."""
@@ -222,6 +225,7 @@ class DiskImage:
                 # The backup read everything it was told to (all data when untrusted), so tracking is exact
                 # again, unless a session died since the freeze (nobody else holds the lock now).
                 state.frozen = None
+                state.completed = frozen.generation
                 state.trusted = not state.writer_open
                 self._save(state)
 
@@ -234,6 +238,35 @@ class DiskImage:
             if not frozen.trusted:
                 state.trusted = False
             self._save(state)
+
+    @contextmanager
+    def replacement(self) -> Iterator["DiskImage"]:
+        """A new empty image beside this one; if the block ends cleanly it atomically becomes this disk.
+
+        What a restore writes is only seen once all of it was written (and verified); a restore that fails
+        leaves the disk exactly as it was. The disk's content then changed wholesale, so the next backup
+        reads everything (it still stores only chunks the vault lacks).
+        """
+        staged = DiskImage(self.path.with_name(f".{self.path.name}.restoring"))
+        staged.discard_files()  # what an interrupted restore may have left
+        staged = DiskImage.create(staged.path, self.size)
+        try:
+            yield staged
+        except BaseException:
+            staged.discard_files()
+            raise
+        with self._locked():
+            state = self._load()
+            os.replace(staged.path, self.path)
+            state.active |= (1 << chunk_count(state.size)) - 1
+            state.trusted = False
+            self._save(state)
+        staged.discard_files()
+
+    def discard_files(self) -> None:
+        """Remove the image and its sidecars."""
+        for path in (self.path, self.state_path, self.lock_path):
+            path.unlink(missing_ok=True)
 
     def distrust(self) -> None:
         """Force the next backup to read every allocated chunk (its base is gone or damaged)."""

@@ -38,8 +38,17 @@ class Codes:
     NO_RESOURCE_TO_BACK_UP = _spec("0001", 400, "No resource is available for backup.")
     RESOURCES_BEING_BACKED_UP = _spec("0002", 500, "Resources are being backed up.")
     VAULT_EXECUTING_BACKUP = _spec("1001", 400, "The vault is executing a backup.")
+    RESTORE_DISK_TOO_SMALL = _spec("2001", 400, "Restoration cannot be executed because the size of the disk on "
+                                                "the server is smaller than the backup size.")
     RESTORE_RESOURCE_BACKING_UP = _spec("2002", 400, "The resource is being backed up.")
+    RESTORE_OTHER_SERVER = _spec("2003", 400, "Restoration to a different server is not allowed.")
+    RESTORE_BACKUP_STATUS = _spec("2005", 400, "Restoration is not allowed in the current backup status.")
+    RESTORE_SERVER_TERMINATED = _spec("2007", 400, "A terminated ECS cannot be restored.")
+    RESTORE_SERVER_STATUS = _spec("2008", 400, "Restoration is not allowed in the current ECS status.")
     RESTORE_RESOURCE_RESTORING = _spec("2010", 400, "The resource is being restored.")
+    RESTORE_DISK_STATUS = _spec("2011", 400, "Restoration is not allowed in the current disk status.")
+    RESTORE_SOME_DISKS = _spec("2012", 400, "Restoration of some disks is not allowed.")
+    RESTORE_DATA_TO_SYSTEM_DISK = _spec("2013", 400, "Backup data of a data disk cannot be restored to a system disk.")
 
     POLICY_NOT_FOUND = _spec("6000", 404, "The policy does not exist.")
     POLICY_QUOTA = _spec("6001", 400, "The maximum number of this type of policies has been reached.")
@@ -77,6 +86,12 @@ class Codes:
     PERFORMING_BACKUPS = _spec("6203", 400, "Performing backups.")
     RESOURCE_STATUS_FORBIDS_BACKUP = _spec("6215", 400, "Backup is not allowed in the current resource status.")
     BACKUP_IN_USE = _spec("6216", 400, "The backup cannot be deleted because it is in use.")
+    BACKUP_HAS_IMAGE = _spec("6204", 400, "The backup cannot be deleted because it has been used to create an image.")
+    IMAGE_WRONG_BACKUP_TYPE = _spec("6207", 500, "This type of backups cannot be used to create images.")
+    IMAGE_BACKUP_STATUS = _spec("6208", 500, "Image creation is not allowed in the current backup status.")
+    IMAGE_NO_SYSTEM_DISK = _spec("6209", 500, "The backup does not contain the system disk data and cannot be used "
+                                              "to create an image.")
+    IMAGE_EXISTS = _spec("6210", 500, "An image has been created using the backup.")
 
     RESOURCE_NOT_FOUND = _spec("6302", 404, "The resource does not exist.")
     TASK_NOT_FOUND = _spec("6500", 404, "The operation log does not exist.")

@@ -215,7 +215,7 @@ class AssociationService:
                 if any(b.status in _BUSY_BACKUP for b in backups):
                     raise CbrError(Codes.BACKUP_IN_PROGRESS,
                                    f"{res.name} is being backed up or restored; dissociate it when that finishes.")
-                deleted += remove_backups(session, backups)
+                deleted += remove_backups(session, self.ctx, vault, backups)
                 session.delete(member)
                 removed.append({"id": res.id, "name": res.name, "type": member.resource_type})
             record_task(session, self.ctx, OperationType.REMOVE_RESOURCE, TaskStatus.SUCCESS, vault=vault,

@@ -37,7 +37,7 @@ from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.removal import remove_backups
 from cbr_tui.services.shapes import backup_shapes, checkpoint_shape
 from cbr_tui.services.tasks import LIST_LIMIT_MAX, record_task
-from cbr_tui.store.models import Backup, Checkpoint, Resource, Vault, VaultResource
+from cbr_tui.store.models import AgentPath, Backup, Checkpoint, Image, Resource, Vault, VaultResource
 
 MANUAL_RETENTION_MAX_DAYS = 36_500
 RUNNING = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value)
@@ -210,6 +210,12 @@ class BackupService:
                 resource_type=ResourceType.VOLUME.value, resource_size=disk.size_gb,
                 resource_az=disk.availability_zone, bootable=disk.bootable, encrypted=disk.encrypted, **common,
             ))
+        if kind is ResourceKind.AGENT:  # a file backup holds one tree per backup path of the client
+            for path in session.exec(select(AgentPath).where(AgentPath.agent_id == res.id)
+                                     .order_by(AgentPath.created_at, AgentPath.dir_path)):
+                session.add(Backup(id=self.ctx.ids.uuid(), parent_id=backup.id, resource_id=path.id,
+                                   resource_name=path.dir_path, resource_type=ResourceType.NATIVE.value,
+                                   **common))
         member.protect_status = ProtectStatus.PROTECTING.value
         session.add(member)
         record_task(session, self.ctx, OperationType.BACKUP, TaskStatus.WAITING, vault=vault,
@@ -269,7 +275,10 @@ class BackupService:
             if vault.status == VaultStatus.DELETING:
                 raise CbrError(Codes.INVALID_VAULT_STATUS, f"The vault {vault.name} is being deleted.")
             self._ensure_not_latest_while_running(session, backup)
-            remove_backups(session, [backup])
+            if session.exec(select(Image).where(Image.backup_id == backup.id)).first() is not None:
+                raise CbrError(Codes.BACKUP_HAS_IMAGE,
+                               f"An image was created from {backup.name}; delete the image before the backup.")
+            remove_backups(session, self.ctx, vault, [backup])
             record_task(session, self.ctx, OperationType.DELETE, TaskStatus.SUCCESS, vault=vault,
                         resource=(backup.resource_id, backup.resource_name, backup.resource_type),
                         backup=(backup.id, backup.name), provider_id=backup.provider_id)

@@ -8,14 +8,17 @@ from cbr_tui.cloud.layout import CloudLayout
 from cbr_tui.domain.clock import Clock, SystemClock
 from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.ids import IdSource, RandomIds
+from cbr_tui.jobs.runner import Runner
 from cbr_tui.services import bootstrap
 from cbr_tui.services.accounts import AccountService
 from cbr_tui.services.associations import AssociationService
 from cbr_tui.services.backups import BackupService
 from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.maintenance import MaintenanceService
 from cbr_tui.services.policies import PolicyService
 from cbr_tui.services.protectables import ProtectableService
 from cbr_tui.services.resources import ResourceService
+from cbr_tui.services.restores import RestoreService
 from cbr_tui.services.settings import Settings
 from cbr_tui.services.tasks import TaskService
 from cbr_tui.services.vaults import VaultService
@@ -35,6 +38,8 @@ class Console:
         self.policies = PolicyService(ctx)
         self.backups = BackupService(ctx)
         self.tasks = TaskService(ctx)
+        self.restores = RestoreService(ctx)
+        self.maintenance = MaintenanceService(ctx)
 
     @property
     def region_id(self) -> str:
@@ -47,6 +52,16 @@ class Console:
         if project is None:
             raise invalid(f"There is no region {region_id!r}; `cbr-tui region list` shows them.")
         return Console(self.ctx.for_project(region_id, project.id), replace(self.settings, region=region_id))
+
+    def runner(self, **options: object) -> Runner:
+        """A task runner on this console's store (the console's own, or `cbr-tui worker`)."""
+        bandwidth = self.settings.bandwidth_mbps
+        return Runner(self.ctx.store, self.ctx.clock, self.ctx.ids, self.ctx.layout.home,
+                      bandwidth=bandwidth * 1_000_000 if bandwidth else None, **options)  # type: ignore[arg-type]
+
+    def run_tasks(self, task_ids: set[str] | None = None) -> int:
+        """Run waiting tasks here and now (all of them, or these) until none is left; returns how many ran."""
+        return self.runner().run_until_idle(task_ids)
 
     def close(self) -> None:
         self.ctx.store.close()

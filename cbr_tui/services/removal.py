@@ -1,5 +1,9 @@
 """Removing backups: the one place that deletes backup rows, whoever asks (a user, dissociation, a vault
-deletion), so that freeing their data is done once and the same way everywhere."""
+deletion), so that freeing their data is done once and the same way everywhere.
+
+Deleting a backup releases its references in the same transaction: the vault's used capacity drops by
+exactly the data no other backup uses. The objects themselves are swept by garbage collection.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, delete, func, select
 
-from cbr_tui.store.models import Backup, Checkpoint
+from cbr_tui.engine.commit import release
+from cbr_tui.engine.objects import vault_objects
+from cbr_tui.services.context import ServiceContext
+from cbr_tui.store.models import Backup, Checkpoint, Chunk, Vault
 
 
-def remove_backups(session: Session, backups: Sequence[Backup]) -> int:
+def remove_backups(session: Session, ctx: ServiceContext, vault: Vault, backups: Sequence[Backup]) -> int:
     """Delete backups with their per-disk children, and restore points left without backups.
 
     Returns how many top-level backups were removed.
@@ -18,6 +25,8 @@ def remove_backups(session: Session, backups: Sequence[Backup]) -> int:
     ids = [b.id for b in backups]
     if not ids:
         return 0
+    children = session.exec(select(Backup).where(col(Backup.parent_id).in_(ids))).all()
+    release(session, vault_objects(ctx.layout.home, vault.id), vault, [*backups, *children], ctx.clock.now())
     checkpoints = {b.checkpoint_id for b in backups}
     session.exec(delete(Backup).where(col(Backup.parent_id).in_(ids)))
     session.exec(delete(Backup).where(col(Backup.id).in_(ids)))
@@ -26,3 +35,9 @@ def remove_backups(session: Session, backups: Sequence[Backup]) -> int:
         if left == 0:
             session.exec(delete(Checkpoint).where(Checkpoint.id == checkpoint_id))
     return len(ids)
+
+
+def drop_vault_data(session: Session, vault: Vault) -> None:
+    """Forget every blob of a vault being deleted (its directory goes once the deletion has committed)."""
+    session.exec(delete(Chunk).where(Chunk.vault_id == vault.id))
+    vault.used_bytes = 0

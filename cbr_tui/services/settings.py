@@ -19,19 +19,29 @@ class Settings:
     database_url: str
     region: str = DEFAULT_REGION
     demo_scale: float = 1.0
+    bandwidth_mbps: float | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, home: Path | None = None,
                  database_url: str | None = None, region: str | None = None) -> "Settings":
         """Arguments first, then `CBR_TUI_HOME` (data directory), `CBR_TUI_DATABASE_URL` (any SQLAlchemy URL),
         `CBR_TUI_REGION`, `CBR_TUI_DEMO_SCALE` (how much data the demo inventory writes: 1 is tens of MB per
-        disk, 0 none). The database defaults to SQLite inside the data directory."""
+        disk, 0 none), `CBR_TUI_BANDWIDTH_MBPS` (a simulated bandwidth limit for demos, off when unset).
+        The database defaults to SQLite inside the data directory."""
         env = os.environ if environ is None else environ
         home = Path(home or env.get("CBR_TUI_HOME") or user_data_dir(APP_NAME, appauthor=False)).expanduser()
         url = database_url or env.get("CBR_TUI_DATABASE_URL") or f"sqlite:///{home / 'cbr.db'}"
-        try:
-            scale = float(env.get("CBR_TUI_DEMO_SCALE", "1"))
-        except ValueError:
-            raise invalid("CBR_TUI_DEMO_SCALE must be a number such as 1 or 0.1.") from None
+        scale = _number(env, "CBR_TUI_DEMO_SCALE", "1") or 0.0
+        bandwidth = _number(env, "CBR_TUI_BANDWIDTH_MBPS", "")
         return cls(home=home, database_url=url, region=region or env.get("CBR_TUI_REGION") or DEFAULT_REGION,
-                   demo_scale=max(scale, 0.0))
+                   demo_scale=max(scale, 0.0), bandwidth_mbps=bandwidth if bandwidth and bandwidth > 0 else None)
+
+
+def _number(env: Mapping[str, str], name: str, default: str) -> float | None:
+    text = env.get(name, default)
+    if text == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise invalid(f"{name} must be a number such as 1 or 0.5, not {text!r}.") from None

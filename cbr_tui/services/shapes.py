@@ -179,6 +179,13 @@ def backup_shape(backup: Backup, children: list[dict[str, Any]]) -> dict[str, An
             "encrypted": backup.encrypted,
             "contain_system_disk": backup.contain_system_disk,
             "fail_reason": backup.fail_reason,
+            "damaged": backup.damaged,
+        },
+        "stats": {
+            "logical_bytes": backup.logical_bytes,
+            "read_bytes": backup.read_bytes,
+            "new_bytes": backup.new_bytes,
+            "manifest_bytes": backup.manifest_size,
         },
         "children": children,
     }
@@ -206,7 +213,8 @@ def checkpoint_shape(checkpoint: Checkpoint, vault: Vault, resources: list[dict[
 
 def task_shape(task: Task) -> dict[str, Any]:
     extra: dict[str, Any] = {
-        "common": {"progress": task.progress, "request_id": f"req-{task.id}"} | task.extra.get("common", {}),
+        "common": {"progress": task.progress, "request_id": f"req-{task.id}", **_transfer(task)}
+        | task.extra.get("common", {}),
         "resource": {"id": task.resource_id, "name": task.resource_name, "type": task.resource_type},
     }
     if task.backup_id:
@@ -231,6 +239,19 @@ def task_shape(task: Task) -> dict[str, Any]:
         "ended_at": api_time(task.ended_at),
         "updated_at": api_time(task.updated_at),
     }
+
+
+def _transfer(task: Task) -> dict[str, Any]:
+    """Bytes done and to do, with the rate and time left they imply (what a progress bar shows)."""
+    shaped: dict[str, Any] = {"bytes_done": task.bytes_done, "bytes_total": task.bytes_total,
+                              "rate": None, "eta_seconds": None}
+    if task.started_at and task.updated_at and task.bytes_done:
+        seconds = (task.updated_at - task.started_at).total_seconds()
+        if seconds > 0:
+            rate = task.bytes_done / seconds
+            shaped["rate"] = round(rate)
+            shaped["eta_seconds"] = round(max(task.bytes_total - task.bytes_done, 0) / rate, 1)
+    return shaped
 
 
 # --- simulated resources ----------------------------------------------------------------------------------

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
-from cbr_tui.domain.enums import OperationType, TaskStatus
-from cbr_tui.domain.errors import invalid
+from cbr_tui.domain.enums import BackupStatus, OperationType, ProtectStatus, TaskStatus
+from cbr_tui.domain.errors import Codes, invalid
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.shapes import task_shape
-from cbr_tui.store.models import Task, Vault
+from cbr_tui.store.models import Backup, Task, Vault, VaultResource
 
 TASK_HORIZON = timedelta(days=30)
 LIST_LIMIT_MAX = 1000
@@ -38,6 +38,20 @@ def record_task(session: Session, ctx: ServiceContext, operation_type: Operation
     )
     session.add(task)
     return task
+
+
+def _cancel_backup(session: Session, task: Task, now: datetime) -> None:
+    """A backup that will never run ends in Error, so it can be deleted, and its resource is free again."""
+    if task.operation_type != OperationType.BACKUP or not task.backup_id:
+        return
+    rows = session.exec(select(Backup).where(or_(Backup.id == task.backup_id, Backup.parent_id == task.backup_id)))
+    for row in rows:
+        row.status, row.fail_reason, row.updated_at = BackupStatus.ERROR.value, "Cancelled.", now
+        session.add(row)
+    member = session.exec(select(VaultResource).where(VaultResource.resource_id == task.resource_id)).first()
+    if member is not None:
+        member.protect_status = ProtectStatus.AVAILABLE.value
+        session.add(member)
 
 
 class TaskService:
@@ -68,6 +82,21 @@ class TaskService:
             ).all()
             return {"operation_logs": [task_shape(t) for t in rows], "count": total, "limit": limit,
                     "offset": offset}
+
+    def cancel(self, task_id: str) -> dict[str, Any]:
+        """Cancel a waiting or running task; a running one stops at its next progress step."""
+        with self.ctx.store.write() as session:
+            task = lookups.task(session, self.ctx, task_id)
+            if task.status not in (TaskStatus.WAITING, TaskStatus.RUNNING):
+                raise invalid(f"The task is {task.status}; only a waiting or running task can be cancelled.")
+            task.cancel_requested = True
+            if task.status == TaskStatus.WAITING:
+                now = self.ctx.clock.now()
+                task.status, task.ended_at, task.updated_at = TaskStatus.FAILED.value, now, now
+                task.error_code, task.error_message = Codes.UNKNOWN.code, "The task was cancelled before it started."
+                _cancel_backup(session, task, now)
+            session.add(task)
+            return {"operation_log": task_shape(task)}
 
     def show(self, task_id: str) -> dict[str, Any]:
         with self.ctx.store.read() as session:

@@ -46,6 +46,7 @@ from cbr_tui.domain.rules import (
     check_tags,
 )
 from cbr_tui.domain.vault_types import VaultType, vault_type
+from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services import lookups
 from cbr_tui.services.accounts import charge, order_shape
 from cbr_tui.services.associations import (
@@ -58,12 +59,13 @@ from cbr_tui.services.associations import (
 from cbr_tui.services.capacity import allocated_gb
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.policies import PolicySpec, insert_policy, link_policy
-from cbr_tui.services.removal import remove_backups
+from cbr_tui.services.removal import drop_vault_data
 from cbr_tui.services.shapes import vault_shapes
 from cbr_tui.services.tasks import LIST_LIMIT_MAX, record_task
 from cbr_tui.store.models import (
     AvailabilityZone,
     Backup,
+    Checkpoint,
     Order,
     Vault,
     VaultPolicy,
@@ -408,7 +410,9 @@ class VaultService:
             if vault.charging_mode == ChargingMode.PRE_PAID:
                 raise CbrError(Codes.VAULT_CANNOT_DELETE,
                                f"{vault.name} is billed yearly/monthly; such a vault is unsubscribed, not deleted.")
-            return self._remove(session, vault)
+            result = self._remove(session, vault)
+        vault_objects(self.ctx.layout.home, result["vault_id"]).remove_all()
+        return result
 
     def unsubscribe(self, ref: str) -> dict[str, Any]:
         """Unsubscribe a yearly/monthly vault: it is deleted with its backups and the unused share refunded."""
@@ -425,7 +429,9 @@ class VaultService:
             refund = refund_amount(Decimal(paid) / 100, total_days, left_days)
             order = charge(session, self.ctx, -int(refund * 100), kind="unsubscribe", vault_id=vault.id,
                            refusal=Codes.VAULT_CANNOT_DELETE, detail={"refunded_days": round(left_days, 2)})
-            return result | {"orders": [order_shape(order)]}
+            result |= {"orders": [order_shape(order)]}
+        vault_objects(self.ctx.layout.home, result["vault_id"]).remove_all()
+        return result
 
     def _remove(self, session: Session, vault: Vault) -> dict[str, Any]:
         ensure_vault_allows_delete(vault.name, vault.status)
@@ -433,7 +439,10 @@ class VaultService:
         if any(b.status in _BUSY for b in backups):
             raise CbrError(Codes.PERFORMING_BACKUPS,
                            f"Backups of {vault.name} are being created, restored or deleted; delete it afterwards.")
-        deleted = remove_backups(session, backups)
+        deleted = len(backups)
+        drop_vault_data(session, vault)
+        session.exec(delete(Backup).where(Backup.vault_id == vault.id))
+        session.exec(delete(Checkpoint).where(Checkpoint.vault_id == vault.id))
         session.exec(delete(VaultResource).where(VaultResource.vault_id == vault.id))
         session.exec(delete(VaultTag).where(VaultTag.vault_id == vault.id))
         session.exec(delete(VaultPolicy).where(VaultPolicy.vault_id == vault.id))

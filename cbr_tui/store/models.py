@@ -7,7 +7,7 @@ Foreign keys tie rows that cannot outlive each other (a vault's tags, a disk's s
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Named constraints let Alembic's batch mode alter SQLite tables reliably.
@@ -294,6 +294,15 @@ class Backup(SQLModel, table=True):
     updated_at: datetime
     protected_at: datetime | None = None
     expired_at: datetime | None = None
+    # What the engine stored (disk and file backups; a server backup's figures are its children's sums).
+    manifest_key: str | None = None
+    manifest_hash: str | None = None
+    manifest_size: int = Field(default=0, sa_type=BigInteger)
+    logical_bytes: int = Field(default=0, sa_type=BigInteger)
+    read_bytes: int = Field(default=0, sa_type=BigInteger)
+    new_bytes: int = Field(default=0, sa_type=BigInteger)
+    bitmap_generation: int | None = None
+    damaged: bool = False
 
 
 class Task(SQLModel, table=True):
@@ -323,3 +332,44 @@ class Task(SQLModel, table=True):
     started_at: datetime | None = None
     ended_at: datetime | None = None
     updated_at: datetime
+    # The runner's bookkeeping: who holds the task and until when, and how far it got.
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
+    attempts: int = 0
+    bytes_done: int = Field(default=0, sa_type=BigInteger)
+    bytes_total: int = Field(default=0, sa_type=BigInteger)
+    cancel_requested: bool = False
+
+
+class Chunk(SQLModel, table=True):
+    """A stored blob of a vault, its place (`object_key` at `offset`, `length` stored bytes) and how many
+    backups reference it. Blobs reaching zero references are freed by garbage collection after a grace."""
+
+    __tablename__ = "chunk"
+    __table_args__ = (Index("ix_chunk_vault_object", "vault_id", "object_key"),)
+
+    vault_id: str = Field(primary_key=True)
+    hash: bytes = Field(sa_type=LargeBinary, primary_key=True)
+    object_key: str
+    offset: int = Field(default=0, sa_type=BigInteger)
+    length: int = Field(sa_type=BigInteger)
+    raw_size: int = Field(sa_type=BigInteger)
+    refcount: int = 0
+    zero_since: datetime | None = None
+    damaged: bool = False
+    verified_at: datetime | None = None
+    created_at: datetime
+
+
+class Image(SQLModel, table=True):
+    """A full-server image created from a server backup (IMS); it keeps its backup from being deleted."""
+
+    __tablename__ = "image"
+
+    id: str = Field(primary_key=True)
+    project_id: str = Field(foreign_key="project.id", index=True)
+    name: str
+    backup_id: str = Field(index=True)
+    status: str
+    min_disk_gb: int = 0
+    created_at: datetime

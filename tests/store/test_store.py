@@ -87,7 +87,7 @@ _FUTURE_REVISION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
+revision = "9001"
 down_revision = "{head}"
 branch_labels = None
 depends_on = None
@@ -116,11 +116,11 @@ def test_an_older_database_is_upgraded_keeping_its_rows(tmp_path: Path) -> None:
     store.close()
     scripts = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_future.py").write_text(_FUTURE_REVISION.format(head=head_revision()))
+    (scripts / "versions" / "9001_future.py").write_text(_FUTURE_REVISION.format(head=head_revision()))
     engine = build_engine(url)
     upgrade(engine, scripts=scripts)
     with engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "9001"
         row = connection.exec_driver_sql("SELECT name, user_name, balance_cents, nickname FROM account").one()
         assert tuple(row) == ("old", "old-user", 123, None)
         assert connection.exec_driver_sql("SELECT name FROM region").scalar() == "Region One"
@@ -169,3 +169,33 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(tmp_path: Path) 
     with store.read() as session:
         assert sorted(r.id for r in session.exec(select(Region))) == ["first", "second"]
     store.close()
+
+
+def test_a_0001_database_with_backups_and_tasks_upgrades_to_the_engine_schema(tmp_path: Path) -> None:
+    """The real 0002: rows of tables that gained NOT NULL columns survive, with the columns' defaults."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = build_engine(url)
+    upgrade(engine, "0001")
+    now = "2026-11-25 10:00:00.000000"
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO account VALUES ('a', 'acc', 'u', 'user', 100, 0, ?)", (now,))
+        connection.exec_driver_sql("INSERT INTO region (id, name, position) VALUES ('r', 'Region', 0)")
+        connection.exec_driver_sql("INSERT INTO project VALUES ('p', 'a', 'r', 'r')")
+        connection.exec_driver_sql(
+            "INSERT INTO backup (id, checkpoint_id, project_id, vault_id, resource_id, resource_name, resource_type,"
+            " resource_size, name, status, image_type, incremental, auto_trigger, bootable, encrypted,"
+            " contain_system_disk, provider_id, enterprise_project_id, created_at, updated_at)"
+            " VALUES ('b', 'c', 'p', 'v', 'r1', 'ecs', 'OS::Nova::Server', 40, 'manualbk_1', 'protecting', 'backup',"
+            " 1, 0, 0, 0, 1, 'x', '0', ?, ?)", (now, now))
+        connection.exec_driver_sql(
+            "INSERT INTO task (id, project_id, operation_type, status, progress, extra, created_at, updated_at)"
+            " VALUES ('t', 'p', 'backup', 'waiting', 0, '{}', ?, ?)", (now, now))
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+        backup = connection.exec_driver_sql("SELECT name, status, new_bytes, damaged FROM backup").one()
+        assert tuple(backup) == ("manualbk_1", "protecting", 0, 0)
+        task = connection.exec_driver_sql("SELECT status, attempts, bytes_done, cancel_requested FROM task").one()
+        assert tuple(task) == ("waiting", 0, 0, 0)
+    engine.dispose()

@@ -51,9 +51,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_availability_zone")),
     )
     with op.batch_alter_table("availability_zone", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_availability_zone_region_id"), ["region_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_availability_zone_region_id"), ["region_id"], unique=False)
 
     op.create_table(
         "enterprise_project",
@@ -68,14 +66,10 @@ def upgrade() -> None:
             name=op.f("fk_enterprise_project_account_id_account"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_enterprise_project")),
-        sa.UniqueConstraint(
-            "account_id", "name", name=op.f("uq_enterprise_project_account_id_name")
-        ),
+        sa.UniqueConstraint("account_id", "name", name=op.f("uq_enterprise_project_account_id_name")),
     )
     with op.batch_alter_table("enterprise_project", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_enterprise_project_account_id"), ["account_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_enterprise_project_account_id"), ["account_id"], unique=False)
 
     op.create_table(
         "project",
@@ -83,21 +77,13 @@ def upgrade() -> None:
         sa.Column("account_id", sa.String(), nullable=False),
         sa.Column("region_id", sa.String(), nullable=False),
         sa.Column("name", sa.String(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id"], ["account.id"], name=op.f("fk_project_account_id_account")
-        ),
-        sa.ForeignKeyConstraint(
-            ["region_id"], ["region.id"], name=op.f("fk_project_region_id_region")
-        ),
+        sa.ForeignKeyConstraint(["account_id"], ["account.id"], name=op.f("fk_project_account_id_account")),
+        sa.ForeignKeyConstraint(["region_id"], ["region.id"], name=op.f("fk_project_region_id_region")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_project")),
-        sa.UniqueConstraint(
-            "account_id", "region_id", name=op.f("uq_project_account_id_region_id")
-        ),
+        sa.UniqueConstraint("account_id", "region_id", name=op.f("uq_project_account_id_region_id")),
     )
     with op.batch_alter_table("project", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_project_account_id"), ["account_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_project_account_id"), ["account_id"], unique=False)
 
     op.create_table(
         "backup",
@@ -128,32 +114,18 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("protected_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("expired_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["project_id"], ["project.id"], name=op.f("fk_backup_project_id_project")
-        ),
+        sa.ForeignKeyConstraint(["project_id"], ["project.id"], name=op.f("fk_backup_project_id_project")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_backup")),
     )
     with op.batch_alter_table("backup", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_backup_checkpoint_id"), ["checkpoint_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_backup_created_at"), ["created_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_backup_checkpoint_id"), ["checkpoint_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_backup_created_at"), ["created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_backup_name"), ["name"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_backup_parent_id"), ["parent_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_backup_project_id"), ["project_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_backup_resource_id"), ["resource_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_backup_parent_id"), ["parent_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_backup_project_id"), ["project_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_backup_resource_id"), ["resource_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_backup_status"), ["status"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_backup_vault_id"), ["vault_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_backup_vault_id"), ["vault_id"], unique=False)
 
     op.create_table(
         "checkpoint",
@@ -177,12 +149,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_checkpoint")),
     )
     with op.batch_alter_table("checkpoint", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_checkpoint_project_id"), ["project_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_checkpoint_vault_id"), ["vault_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_checkpoint_project_id"), ["project_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkpoint_vault_id"), ["vault_id"], unique=False)
 
     op.create_table(
         "policy",
@@ -195,15 +163,11 @@ def upgrade() -> None:
         sa.Column("operation_definition", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["project_id"], ["project.id"], name=op.f("fk_policy_project_id_project")
-        ),
+        sa.ForeignKeyConstraint(["project_id"], ["project.id"], name=op.f("fk_policy_project_id_project")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_policy")),
     )
     with op.batch_alter_table("policy", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_policy_project_id"), ["project_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_policy_project_id"), ["project_id"], unique=False)
 
     op.create_table(
         "purchase_order",
@@ -228,12 +192,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_purchase_order")),
     )
     with op.batch_alter_table("purchase_order", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_purchase_order_account_id"), ["account_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_purchase_order_vault_id"), ["vault_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_purchase_order_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_purchase_order_vault_id"), ["vault_id"], unique=False)
 
     op.create_table(
         "resource",
@@ -258,22 +218,14 @@ def upgrade() -> None:
         sa.Column("enterprise_project_id", sa.String(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["parent_id"], ["resource.id"], name=op.f("fk_resource_parent_id_resource")
-        ),
-        sa.ForeignKeyConstraint(
-            ["project_id"], ["project.id"], name=op.f("fk_resource_project_id_project")
-        ),
+        sa.ForeignKeyConstraint(["parent_id"], ["resource.id"], name=op.f("fk_resource_parent_id_resource")),
+        sa.ForeignKeyConstraint(["project_id"], ["project.id"], name=op.f("fk_resource_project_id_project")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_resource")),
     )
     with op.batch_alter_table("resource", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_resource_kind"), ["kind"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_resource_parent_id"), ["parent_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_resource_project_id"), ["project_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_resource_parent_id"), ["parent_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_resource_project_id"), ["project_id"], unique=False)
 
     op.create_table(
         "task",
@@ -299,31 +251,17 @@ def upgrade() -> None:
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["project_id"], ["project.id"], name=op.f("fk_task_project_id_project")
-        ),
+        sa.ForeignKeyConstraint(["project_id"], ["project.id"], name=op.f("fk_task_project_id_project")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_task")),
     )
     with op.batch_alter_table("task", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_task_backup_id"), ["backup_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_task_created_at"), ["created_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_task_operation_type"), ["operation_type"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_task_project_id"), ["project_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_task_resource_id"), ["resource_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_task_backup_id"), ["backup_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_task_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_task_operation_type"), ["operation_type"], unique=False)
+        batch_op.create_index(batch_op.f("ix_task_project_id"), ["project_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_task_resource_id"), ["resource_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_task_status"), ["status"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_task_vault_id"), ["vault_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_task_vault_id"), ["vault_id"], unique=False)
 
     op.create_table(
         "vault",
@@ -360,22 +298,14 @@ def upgrade() -> None:
         sa.Column("product_id", sa.String(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["project_id"], ["project.id"], name=op.f("fk_vault_project_id_project")
-        ),
+        sa.ForeignKeyConstraint(["project_id"], ["project.id"], name=op.f("fk_vault_project_id_project")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_vault")),
     )
     with op.batch_alter_table("vault", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_vault_created_at"), ["created_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_vault_created_at"), ["created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_vault_name"), ["name"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_vault_object_type"), ["object_type"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_vault_project_id"), ["project_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_vault_object_type"), ["object_type"], unique=False)
+        batch_op.create_index(batch_op.f("ix_vault_project_id"), ["project_id"], unique=False)
 
     op.create_table(
         "agent_path",
@@ -385,18 +315,12 @@ def upgrade() -> None:
         sa.Column("exclude_paths", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["agent_id"], ["resource.id"], name=op.f("fk_agent_path_agent_id_resource")
-        ),
+        sa.ForeignKeyConstraint(["agent_id"], ["resource.id"], name=op.f("fk_agent_path_agent_id_resource")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agent_path")),
-        sa.UniqueConstraint(
-            "agent_id", "dir_path", name=op.f("uq_agent_path_agent_id_dir_path")
-        ),
+        sa.UniqueConstraint("agent_id", "dir_path", name=op.f("uq_agent_path_agent_id_dir_path")),
     )
     with op.batch_alter_table("agent_path", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_agent_path_agent_id"), ["agent_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_agent_path_agent_id"), ["agent_id"], unique=False)
 
     op.create_table(
         "resource_tag",
@@ -417,20 +341,12 @@ def upgrade() -> None:
         sa.Column("policy_id", sa.String(), nullable=False),
         sa.Column("destination_vault_id", sa.String(), nullable=True),
         sa.Column("destination_region", sa.String(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["policy_id"], ["policy.id"], name=op.f("fk_vault_policy_policy_id_policy")
-        ),
-        sa.ForeignKeyConstraint(
-            ["vault_id"], ["vault.id"], name=op.f("fk_vault_policy_vault_id_vault")
-        ),
-        sa.PrimaryKeyConstraint(
-            "vault_id", "operation_type", name=op.f("pk_vault_policy")
-        ),
+        sa.ForeignKeyConstraint(["policy_id"], ["policy.id"], name=op.f("fk_vault_policy_policy_id_policy")),
+        sa.ForeignKeyConstraint(["vault_id"], ["vault.id"], name=op.f("fk_vault_policy_vault_id_vault")),
+        sa.PrimaryKeyConstraint("vault_id", "operation_type", name=op.f("pk_vault_policy")),
     )
     with op.batch_alter_table("vault_policy", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_vault_policy_policy_id"), ["policy_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_vault_policy_policy_id"), ["policy_id"], unique=False)
 
     op.create_table(
         "vault_resource",
@@ -447,25 +363,19 @@ def upgrade() -> None:
             ["resource.id"],
             name=op.f("fk_vault_resource_resource_id_resource"),
         ),
-        sa.ForeignKeyConstraint(
-            ["vault_id"], ["vault.id"], name=op.f("fk_vault_resource_vault_id_vault")
-        ),
+        sa.ForeignKeyConstraint(["vault_id"], ["vault.id"], name=op.f("fk_vault_resource_vault_id_vault")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_vault_resource")),
         sa.UniqueConstraint("resource_id", name=op.f("uq_vault_resource_resource_id")),
     )
     with op.batch_alter_table("vault_resource", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_vault_resource_vault_id"), ["vault_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_vault_resource_vault_id"), ["vault_id"], unique=False)
 
     op.create_table(
         "vault_tag",
         sa.Column("vault_id", sa.String(), nullable=False),
         sa.Column("key", sa.String(), nullable=False),
         sa.Column("value", sa.String(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["vault_id"], ["vault.id"], name=op.f("fk_vault_tag_vault_id_vault")
-        ),
+        sa.ForeignKeyConstraint(["vault_id"], ["vault.id"], name=op.f("fk_vault_tag_vault_id_vault")),
         sa.PrimaryKeyConstraint("vault_id", "key", name=op.f("pk_vault_tag")),
     )
     with op.batch_alter_table("vault_tag", schema=None) as batch_op:

@@ -1,0 +1,179 @@
+"""Disk images: fixed 1 MiB chunks aligned to disk offsets, holes and zero chunks never stored.
+
+A full backup reads every allocated chunk (found with SEEK_DATA/SEEK_HOLE, never reading holes); an
+incremental one reads only the chunks the disk's frozen change bitmap marks and takes the others from the
+previous manifest, so each manifest still lists the whole disk. Restore writes a byte-identical sparse image,
+checking every chunk's hash before a byte of it is written.
+"""
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from cbr_tui.cloud.disk_image import CHUNK_SIZE, DiskImage, DiskWriter, FrozenBitmap, chunk_count, chunk_indexes
+from cbr_tui.engine.blobs import Codec, DamagedBlob, chunk_key
+from cbr_tui.engine.manifest import ImageManifest
+from cbr_tui.engine.objects import ObjectStore
+from cbr_tui.engine.progress import Meter
+from cbr_tui.engine.sink import ChunkSink
+
+ZERO_CHUNK = bytes(CHUNK_SIZE)
+BLOCK = 4096
+ZERO_BLOCK = bytes(BLOCK)
+BATCH = 16
+
+
+@dataclass
+class ImagePlan:
+    """What a backup of one disk reads: chunk indexes, and the chunks it inherits from its base."""
+
+    indexes: list[int]
+    chunks: list[bytes | None]
+    incremental: bool
+    reason: str
+
+    def bytes_to_read(self, disk_size: int) -> int:
+        return sum(min(CHUNK_SIZE, disk_size - i * CHUNK_SIZE) for i in self.indexes)
+
+
+def plan(disk: DiskImage, frozen: FrozenBitmap, base: ImageManifest | None, *, full: bool) -> ImagePlan:
+    size = disk.size
+    count = chunk_count(size)
+    usable_base = (
+        base is not None and base.disk_size == size and base.chunk_size == CHUNK_SIZE
+        and base.generation is not None and base.generation == frozen.base_generation
+    )
+    if not full and frozen.trusted and usable_base:
+        assert base is not None
+        return ImagePlan([i for i in chunk_indexes(frozen.bits) if i < count], list(base.chunks), True,
+                         "changed chunks only")
+    reason = ("full backup requested" if full else "no earlier backup to build on" if base is None
+              else "change tracking cannot be trusted" if not frozen.trusted
+              else "the earlier backup is not the base of the change tracking")
+    return ImagePlan(list(allocated_chunks(disk)), [None] * count, False, reason)
+
+
+def allocated_chunks(disk: DiskImage) -> Iterator[int]:
+    """Indexes of chunks that hold any allocated byte; holes are never read."""
+    last = -1
+    for start, end in disk.data_extents():
+        for index in range(start // CHUNK_SIZE, (end - 1) // CHUNK_SIZE + 1):
+            if index > last:
+                last = index
+                yield index
+
+
+def back_up(disk: DiskImage, frozen: FrozenBitmap, image_plan: ImagePlan, sink: ChunkSink,
+            meter: Meter) -> ImageManifest:
+    """Read the planned chunks, store the new ones, and return the manifest of the whole disk."""
+    size = disk.size
+    chunks = image_plan.chunks
+    with open(disk.path, "rb", buffering=0) as handle:
+        fd = handle.fileno()
+        for start in range(0, len(image_plan.indexes), BATCH):
+            batch = image_plan.indexes[start : start + BATCH]
+            blocks = [_pread(fd, i, size) for i in batch]
+            data_positions = [n for n, block in enumerate(blocks) if not _is_zero(block)]
+            data_blocks = [blocks[n] for n in data_positions]
+            hashes = sink.hashes(data_blocks)
+            sink.store(hashes, data_blocks)
+            for index in batch:
+                chunks[index] = None
+            for n, hash_ in zip(data_positions, hashes, strict=True):
+                chunks[batch[n]] = hash_
+            meter.advance(sum(len(b) for b in blocks))
+    return ImageManifest(size, CHUNK_SIZE, chunks, frozen.generation)
+
+
+def stored_span(manifest: ImageManifest) -> int:
+    """Bytes of the disk the backup holds data for (its chunks that are not zero or holes)."""
+    size, step = manifest.disk_size, manifest.chunk_size
+    return sum(min(step, size - i * step) for i, h in enumerate(manifest.chunks) if h is not None)
+
+
+def _pread(fd: int, index: int, size: int) -> bytes:
+    return os.pread(fd, min(CHUNK_SIZE, size - index * CHUNK_SIZE), index * CHUNK_SIZE)
+
+
+def _is_zero(block: bytes) -> bool:
+    return block == ZERO_CHUNK[: len(block)]
+
+
+# --- restore ------------------------------------------------------------------------------------------
+
+
+class DamagedChunk(Exception):
+    def __init__(self, index: int, hash_: bytes, reason: str) -> None:
+        super().__init__(f"chunk {index} ({hash_.hex()[:16]}...) is damaged: {reason}")
+        self.index = index
+        self.hash = hash_
+
+
+def restore(objects: ObjectStore, manifest: ImageManifest, writer: DiskWriter, meter: Meter, *,
+            target_is_empty: bool, workers: int = 2,
+            fetch: Callable[[bytes], bytes] | None = None) -> None:
+    """Write the disk as the manifest describes it. Every chunk is verified before it is written; a damaged
+    chunk stops the restore before its bytes reach the disk."""
+    if writer.size < manifest.disk_size:
+        raise ValueError("the target disk is smaller than the backup")
+    local = _ThreadCodecs()
+    get = fetch or (lambda hash_: objects.get(chunk_key(hash_)))
+
+    def load(item: tuple[int, bytes]) -> tuple[int, bytes]:
+        index, hash_ = item
+        try:
+            stored = get(hash_)
+        except FileNotFoundError:
+            raise DamagedChunk(index, hash_, "missing from the vault") from None
+        try:
+            return index, local.codec.decode(stored, hash_, CHUNK_SIZE)
+        except DamagedBlob as error:
+            raise DamagedChunk(index, hash_, str(error)) from None
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cbr-restore") as pool:
+        present = [(i, h) for i, h in enumerate(manifest.chunks) if h is not None]
+        if not target_is_empty:
+            for index, hash_ in enumerate(manifest.chunks):
+                if hash_ is None:
+                    writer.discard(index * CHUNK_SIZE, min(CHUNK_SIZE, manifest.disk_size - index * CHUNK_SIZE))
+        for start in range(0, len(present), BATCH):
+            for index, raw in pool.map(load, present[start : start + BATCH]):
+                _write_sparsely(writer, index * CHUNK_SIZE, raw, punch_first=not target_is_empty)
+                meter.advance(len(raw))
+
+
+def _write_sparsely(writer: DiskWriter, offset: int, raw: bytes, *, punch_first: bool) -> None:
+    """Write a chunk leaving its all-zero 4 KiB blocks as holes, so the restored image stays sparse."""
+    if ZERO_BLOCK not in raw:  # fast path: no run of 4 KiB zeros at all, so no aligned zero block
+        writer.write(offset, raw)
+        return
+    view = memoryview(raw)
+    zero_blocks = [n for n in range(0, len(raw), BLOCK) if view[n : n + BLOCK] == ZERO_BLOCK[: len(raw) - n]]
+    if not zero_blocks:
+        writer.write(offset, raw)
+        return
+    if punch_first:
+        writer.discard(offset, len(raw))
+    zero = set(zero_blocks)
+    run_start = None
+    for n in range(0, len(raw) + BLOCK, BLOCK):
+        is_data = n < len(raw) and n not in zero
+        if is_data and run_start is None:
+            run_start = n
+        elif not is_data and run_start is not None:
+            writer.write(offset + run_start, raw[run_start:n])
+            run_start = None
+
+
+class _ThreadCodecs:
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @property
+    def codec(self) -> Codec:
+        codec = getattr(self._local, "codec", None)
+        if codec is None:
+            codec = self._local.codec = Codec()
+        return codec

@@ -1,0 +1,49 @@
+"""What a vault's committed backups reference: read from their manifests (the ground truth of the audit)."""
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from cbr_tui.engine import manifest
+from cbr_tui.engine.manifest import Manifest
+from cbr_tui.engine.objects import ObjectStore
+from cbr_tui.store.models import Backup
+
+
+@dataclass
+class Inventory:
+    references: Counter[bytes] = field(default_factory=Counter)
+    manifest_bytes: int = 0
+    manifest_keys: set[str] = field(default_factory=set)
+    unreadable: dict[str, str] = field(default_factory=dict)  # backup id -> why
+    users: dict[bytes, set[str]] = field(default_factory=dict)  # blob -> backups using it
+
+
+def committed(session: Session, objects: ObjectStore, vault_id: str) -> Iterator[tuple[Backup, Manifest | str]]:
+    """Every backup of the vault that has a manifest, with the manifest or why it cannot be read."""
+    rows = session.exec(select(Backup).where(Backup.vault_id == vault_id, col(Backup.manifest_key).is_not(None))
+                        .order_by(Backup.created_at, Backup.id)).all()
+    for backup in rows:
+        assert backup.manifest_key is not None and backup.manifest_hash is not None
+        try:
+            yield backup, manifest.load(objects, backup.manifest_key, backup.manifest_hash)
+        except manifest.DamagedManifest as error:
+            yield backup, str(error)
+
+
+def take(session: Session, objects: ObjectStore, vault_id: str, *, with_users: bool = False) -> Inventory:
+    found = Inventory()
+    for backup, loaded in committed(session, objects, vault_id):
+        assert backup.manifest_key is not None
+        found.manifest_keys.add(backup.manifest_key)
+        found.manifest_bytes += backup.manifest_size
+        if isinstance(loaded, str):
+            found.unreadable[backup.id] = loaded
+            continue
+        for hash_ in loaded.referenced():
+            found.references[hash_] += 1
+            if with_users:
+                found.users.setdefault(hash_, set()).add(backup.parent_id or backup.id)
+    return found

@@ -1,0 +1,114 @@
+"""Manifests: the immutable list of what a backup holds. Every backup is a virtual full, so its manifest
+names every chunk (images) or every file with its blobs (trees); any backup restores on its own.
+
+Stored as zstd-compressed msgpack in the vault's object store; the database keeps the manifest's BLAKE3
+hash, and loading checks it, so a damaged manifest is found before anything is restored from it.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgpack
+import zstandard
+
+from cbr_tui.engine.blobs import digest
+from cbr_tui.engine.objects import ObjectStore
+
+FORMAT = 1
+
+
+class DamagedManifest(Exception):
+    """A manifest is missing, unreadable, or not the one the database recorded."""
+
+
+@dataclass
+class ImageManifest:
+    disk_size: int
+    chunk_size: int
+    chunks: list[bytes | None]
+    generation: int | None = None
+
+    def referenced(self) -> set[bytes]:
+        return {h for h in self.chunks if h is not None}
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"v": FORMAT, "kind": "image", "disk_size": self.disk_size, "chunk_size": self.chunk_size,
+                "generation": self.generation, "chunks": self.chunks}
+
+
+@dataclass
+class TreeEntry:
+    path: str
+    kind: str  # "file", "dir" or "symlink"
+    mode: int
+    mtime_ns: int
+    size: int = 0
+    ctime_ns: int = 0
+    inode: int = 0
+    chunks: list[bytes] = field(default_factory=list)
+    target: str | None = None
+
+    def to_wire(self) -> list[Any]:
+        return [self.path, self.kind, self.mode, self.mtime_ns, self.size, self.ctime_ns, self.inode, self.chunks,
+                self.target]
+
+    @classmethod
+    def from_wire(cls, row: list[Any]) -> "TreeEntry":
+        return cls(*row)
+
+
+@dataclass
+class TreeManifest:
+    root: str
+    entries: list[TreeEntry]
+
+    def referenced(self) -> set[bytes]:
+        return {h for entry in self.entries for h in entry.chunks}
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"v": FORMAT, "kind": "tree", "root": self.root, "entries": [e.to_wire() for e in self.entries]}
+
+
+Manifest = ImageManifest | TreeManifest
+
+
+def encode(manifest: Manifest) -> bytes:
+    return zstandard.ZstdCompressor(level=3).compress(msgpack.packb(manifest.to_wire(), use_bin_type=True))
+
+
+def decode(data: bytes) -> Manifest:
+    wire = msgpack.unpackb(zstandard.ZstdDecompressor().decompress(data), raw=False)
+    if wire.get("v") != FORMAT:
+        raise DamagedManifest(f"unknown manifest format {wire.get('v')!r}")
+    if wire["kind"] == "image":
+        return ImageManifest(wire["disk_size"], wire["chunk_size"], wire["chunks"], wire.get("generation"))
+    return TreeManifest(wire["root"], [TreeEntry.from_wire(row) for row in wire["entries"]])
+
+
+@dataclass(frozen=True)
+class StoredManifest:
+    key: str
+    hash: str
+    size: int
+
+
+def save(objects: ObjectStore, backup_id: str, manifest: Manifest) -> StoredManifest:
+    """Write a manifest durably: after the chunks are synced, before the database commit."""
+    data = encode(manifest)
+    key = f"manifests/{backup_id}"
+    put_durably = getattr(objects, "put_durably", None)
+    (put_durably or objects.put)(key, data)
+    return StoredManifest(key, digest(data).hex(), len(data))
+
+
+def load(objects: ObjectStore, key: str, expected_hash: str) -> Manifest:
+    try:
+        data = objects.get(key)
+    except FileNotFoundError:
+        raise DamagedManifest(f"manifest {key} is missing") from None
+    if digest(data).hex() != expected_hash:
+        raise DamagedManifest(f"manifest {key} does not match the hash the database recorded")
+    try:
+        return decode(data)
+    except (zstandard.ZstdError, ValueError, KeyError, TypeError, msgpack.ExtraData) as error:
+        raise DamagedManifest(f"manifest {key} cannot be read: {error}") from None

@@ -1,0 +1,160 @@
+"""Where a vault's objects live, behind a small interface an object store could implement too.
+
+Objects are written atomically (temporary file, then rename) and made durable in one batch with `sync()`
+(`syncfs` on the vault's file system), following the commit order: objects, sync, manifest, database.
+"""
+
+import ctypes
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Protocol
+
+
+class ObjectStore(Protocol):
+    def put(self, key: str, data: bytes) -> None:
+        """Store `data` under `key` atomically (replacing a previous object of that key)."""
+        ...
+
+    def get(self, key: str, offset: int = 0, length: int | None = None) -> bytes: ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def size(self, key: str) -> int | None: ...
+
+    def delete(self, key: str) -> None: ...
+
+    def list(self, prefix: str = "") -> Iterator[tuple[str, int, float]]:
+        """`(key, size, modification time)` of every object under `prefix`."""
+        ...
+
+    def sync(self) -> None:
+        """Make every object written so far durable."""
+        ...
+
+
+class LocalObjectStore:
+    """A directory; keys are relative paths (`chunks/1ab/1abf...`, `packs/...`, `manifests/...`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        if key.startswith("/") or ".." in key.split("/"):
+            raise ValueError(f"object key {key!r} leaves the store")
+        return self.root / key
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except BaseException:
+            os.close(fd)
+            temporary.unlink(missing_ok=True)
+            raise
+        os.close(fd)
+        os.replace(temporary, path)
+
+    def put_durably(self, key: str, data: bytes) -> None:
+        """Like `put`, then fsync the object and its directory (manifests: the commit point on disk)."""
+        self.put(key, data)
+        path = self._path(key)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _fsync_directory(path.parent)
+
+    def get(self, key: str, offset: int = 0, length: int | None = None) -> bytes:
+        with open(self._path(key), "rb") as handle:
+            if length is None:
+                handle.seek(offset)
+                return handle.read()
+            return os.pread(handle.fileno(), length, offset)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).exists()
+
+    def size(self, key: str) -> int | None:
+        try:
+            return self._path(key).stat().st_size
+        except FileNotFoundError:
+            return None
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def list(self, prefix: str = "") -> Iterator[tuple[str, int, float]]:
+        base = self._path(prefix) if prefix else self.root
+        if not base.exists():
+            return
+        for directory, _dirs, files in os.walk(base):
+            for name in files:
+                path = Path(directory, name)
+                if name.startswith("."):
+                    continue
+                stat = path.stat()
+                yield str(path.relative_to(self.root)), stat.st_size, stat.st_mtime
+
+    def sync(self) -> None:
+        if not self.root.exists():
+            return
+        fd = os.open(self.root, os.O_RDONLY)
+        try:
+            if _LIBC is None or _LIBC.syncfs(fd) != 0:
+                os.sync()
+        finally:
+            os.close(fd)
+
+    @contextmanager
+    def lock(self, *, exclusive: bool, wait: bool = True) -> Iterator[bool]:
+        """Backups and restores hold the vault shared; garbage collection holds it alone, so it never frees a
+        blob that a running backup decided to rely on. Yields False when `wait` is off and it is taken."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+b") as handle:
+            flags = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+            try:
+                fcntl.flock(handle.fileno(), flags if wait else flags | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def remove_all(self) -> None:
+        """Delete the whole store (the vault is gone)."""
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def vault_objects(home: Path, vault_id: str) -> LocalObjectStore:
+    """The object store of one vault under the data directory."""
+    return LocalObjectStore(home / "vaults" / vault_id)
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+try:
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)
+    _LIBC.syncfs.argtypes = [ctypes.c_int]
+except (OSError, AttributeError):
+    _LIBC = None

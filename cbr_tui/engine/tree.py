@@ -1,0 +1,215 @@
+"""File trees (SFS Turbo file systems, the directories of file-backup clients).
+
+A backup walks the tree, skips files whose size, mtime, ctime and inode match the previous backup (taking
+their blobs from its manifest), reads the others (a small file is one blob, a large one is cut by FastCDC,
+so an insertion moves few chunk boundaries), and packs new blobs. Restore writes each file to a temporary
+name and renames it into place after its blobs were verified, and never writes outside the target.
+"""
+
+import os
+import stat
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyfastcdc import FastCDC
+
+from cbr_tui.engine.blobs import Codec, DamagedBlob, digest
+from cbr_tui.engine.index import Location
+from cbr_tui.engine.manifest import TreeEntry, TreeManifest
+from cbr_tui.engine.objects import ObjectStore
+from cbr_tui.engine.packs import PackSink
+from cbr_tui.engine.progress import Meter
+
+SMALL_FILE = 1 << 20
+BATCH_BYTES = 32 << 20
+BATCH_FILES = 2000
+_CDC = FastCDC(avg_size=1 << 20)
+
+
+class UnsafePath(Exception):
+    """A manifest entry would be written outside the restore target."""
+
+
+class DamagedFile(Exception):
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+
+
+@dataclass
+class TreePlan:
+    entries: list[TreeEntry]
+    to_read: list[int]
+    bytes_to_read: int
+
+
+def scan(root: Path, previous: TreeManifest | None, *, full: bool) -> TreePlan:
+    """Walk the tree; a file unchanged since `previous` keeps its blobs, the others are to be read."""
+    known = {e.path: e for e in previous.entries} if previous and not full else {}
+    entries: list[TreeEntry] = []
+    to_read: list[int] = []
+    total = 0
+    for relative, info in _walk(root):
+        if stat.S_ISDIR(info.st_mode):
+            entries.append(TreeEntry(relative, "dir", stat.S_IMODE(info.st_mode), info.st_mtime_ns))
+        elif stat.S_ISLNK(info.st_mode):
+            entries.append(TreeEntry(relative, "symlink", 0, info.st_mtime_ns, target=os.readlink(root / relative)))
+        elif stat.S_ISREG(info.st_mode):
+            entry = TreeEntry(relative, "file", stat.S_IMODE(info.st_mode), info.st_mtime_ns, info.st_size,
+                              info.st_ctime_ns, info.st_ino)
+            before = known.get(relative)
+            if before is not None and before.kind == "file" and (before.size, before.mtime_ns, before.ctime_ns,
+                                                                  before.inode) == (entry.size, entry.mtime_ns,
+                                                                                    entry.ctime_ns, entry.inode):
+                entry.chunks = list(before.chunks)
+            else:
+                to_read.append(len(entries))
+                total += info.st_size
+            entries.append(entry)
+    return TreePlan(entries, to_read, total)
+
+
+def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
+    with os.scandir(root / prefix if prefix else root) as found:
+        items = sorted(found, key=lambda e: e.name)
+    for item in items:
+        relative = f"{prefix}/{item.name}" if prefix else item.name
+        info = item.stat(follow_symlinks=False)
+        yield relative, info
+        if stat.S_ISDIR(info.st_mode):
+            yield from _walk(root, relative)
+
+
+def back_up(root: Path, tree_plan: TreePlan, sink: PackSink, meter: Meter, workers: int = 2) -> TreeManifest:
+    """Read the files the plan marks and store their new blobs; returns the manifest of the whole tree."""
+    local = threading.local()
+
+    def codec() -> Codec:
+        if getattr(local, "codec", None) is None:
+            local.codec = Codec()
+        return local.codec
+
+    def read(index: int) -> tuple[int, list[tuple[bytes, bytes]]]:
+        entry = tree_plan.entries[index]
+        path = root / entry.path
+        if entry.size < SMALL_FILE:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            return index, ([(digest(data), data)] if data else [])
+        return index, [(digest(c.data), bytes(c.data)) for c in _CDC.cut_file(str(path))]
+
+    def encode(item: tuple[bytes, bytes]) -> tuple[bytes, int, bytes]:
+        return item[0], len(item[1]), codec().encode(item[1])
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cbr-tree") as pool:
+        for batch in _batches(tree_plan):
+            results = list(pool.map(read, batch))
+            blobs = {h: raw for _i, pieces in results for h, raw in pieces}
+            missing = sink.missing(list(blobs))
+            for hash_, raw_size, encoded in pool.map(encode, [(h, blobs[h]) for h in blobs if h in missing]):
+                sink.add(hash_, raw_size, encoded)
+            for index, pieces in results:
+                tree_plan.entries[index].chunks = [h for h, _raw in pieces]
+                tree_plan.entries[index].size = sum(len(raw) for _h, raw in pieces)
+            meter.advance(sum(len(raw) for _i, pieces in results for _h, raw in pieces))
+        sink.flush()
+    return TreeManifest(str(root), tree_plan.entries)
+
+
+def _batches(tree_plan: TreePlan) -> Iterator[list[int]]:
+    batch: list[int] = []
+    size = 0
+    for index in tree_plan.to_read:
+        batch.append(index)
+        size += tree_plan.entries[index].size
+        if size >= BATCH_BYTES or len(batch) >= BATCH_FILES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+# --- restore ------------------------------------------------------------------------------------------
+
+
+def safe_relative(path: str) -> tuple[str, ...]:
+    parts = tuple(path.split("/"))
+    if not path or path.startswith("/") or any(p in ("", ".", "..") or "\x00" in p for p in parts):
+        raise UnsafePath(f"{path!r} is not a safe relative path")
+    return parts
+
+
+def restore(manifest: TreeManifest, target: Path, fetch: Callable[[bytes], bytes], meter: Meter) -> None:
+    """Write the tree under `target` (created if needed). Files are replaced whole, after verification."""
+    target.mkdir(parents=True, exist_ok=True)
+    root = target.resolve()
+    for entry in manifest.entries:
+        safe_relative(entry.path)
+    meter.add_total(sum(e.size for e in manifest.entries if e.kind == "file"))
+    directories: list[tuple[Path, TreeEntry]] = []
+    for entry in manifest.entries:
+        destination = root.joinpath(*safe_relative(entry.path))
+        _check_inside(root, destination.parent)
+        if entry.kind == "dir":
+            if destination.is_symlink() or (destination.exists() and not destination.is_dir()):
+                destination.unlink()
+            destination.mkdir(exist_ok=True)
+            directories.append((destination, entry))
+        elif entry.kind == "symlink":
+            if destination.is_symlink() or destination.is_file():
+                destination.unlink()
+            if entry.target is not None and not destination.exists():
+                os.symlink(entry.target, destination)
+        else:
+            _restore_file(destination, entry, fetch)
+            meter.advance(entry.size)
+    for destination, entry in reversed(directories):
+        os.chmod(destination, entry.mode)
+        os.utime(destination, ns=(entry.mtime_ns, entry.mtime_ns), follow_symlinks=False)
+
+
+def _check_inside(root: Path, directory: Path) -> None:
+    real = Path(os.path.realpath(directory))
+    if real != root and root not in real.parents:
+        raise UnsafePath(f"{directory} leads outside {root}")
+
+
+def _restore_file(destination: Path, entry: TreeEntry, fetch: Callable[[bytes], bytes]) -> None:
+    temporary = destination.with_name(f".{destination.name}.cbr-restore")
+    temporary.unlink(missing_ok=True)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        for hash_ in entry.chunks:
+            try:
+                data = fetch(hash_)
+            except (DamagedBlob, FileNotFoundError) as error:
+                raise DamagedFile(entry.path, str(error)) from None
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        os.fchmod(fd, entry.mode)
+    except BaseException:
+        os.close(fd)
+        temporary.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    os.utime(temporary, ns=(entry.mtime_ns, entry.mtime_ns))
+    os.replace(temporary, destination)
+
+
+def fetcher(objects: ObjectStore, locations: dict[bytes, Location]) -> Callable[[bytes], bytes]:
+    """Read a blob from its pack and verify it (each thread decodes with its own codec)."""
+    local = threading.local()
+
+    def fetch(hash_: bytes) -> bytes:
+        where = locations.get(hash_)
+        if where is None:
+            raise DamagedBlob("not in the vault's index")
+        if getattr(local, "codec", None) is None:
+            local.codec = Codec()
+        return local.codec.decode(objects.get(where.object_key, where.offset, where.length), hash_, where.raw_size)
+
+    return fetch

@@ -1,0 +1,77 @@
+"""Verification: a structure check that reads no data (every manifest loads, every referenced blob is
+indexed and its object is there), and a read-data check of all or a share of the blobs (oldest checked
+first). Damaged blobs and the backups that use them are marked; the next backup of the resource then
+reads everything and stores good copies again."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from cbr_tui.engine import index, inventory
+from cbr_tui.engine.blobs import Codec, DamagedBlob
+from cbr_tui.engine.objects import ObjectStore
+from cbr_tui.store.models import Backup, Chunk, Vault
+
+
+@dataclass
+class VerifyReport:
+    vault_id: str
+    backups_checked: int = 0
+    blobs_checked: int = 0
+    bytes_read: int = 0
+    missing_blobs: list[str] = field(default_factory=list)
+    damaged_blobs: list[str] = field(default_factory=list)
+    damaged_backups: list[str] = field(default_factory=list)
+    unreadable_manifests: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing_blobs or self.damaged_blobs or self.unreadable_manifests)
+
+    def to_api(self) -> dict[str, Any]:
+        return {"vault_id": self.vault_id, "clean": self.clean, "backups_checked": self.backups_checked,
+                "blobs_checked": self.blobs_checked, "bytes_read": self.bytes_read,
+                "missing_blobs": self.missing_blobs, "damaged_blobs": self.damaged_blobs,
+                "damaged_backups": self.damaged_backups, "unreadable_manifests": self.unreadable_manifests}
+
+
+def verify(session: Session, objects: ObjectStore, vault: Vault, now: datetime, *,
+           read_share: float = 0.0) -> VerifyReport:
+    """Check the vault; with `read_share` > 0, also read and hash that share of its referenced blobs."""
+    found = inventory.take(session, objects, vault.id, with_users=True)
+    report = VerifyReport(vault.id, backups_checked=len(found.manifest_keys),
+                          unreadable_manifests=dict(found.unreadable))
+    rows = {row.hash: row for row in session.exec(select(Chunk).where(Chunk.vault_id == vault.id))}
+    bad: set[bytes] = set()
+    for hash_ in found.references:
+        row = rows.get(hash_)
+        end = objects.size(row.object_key) if row else None
+        if row is None or end is None or end < row.offset + row.length:
+            report.missing_blobs.append(hash_.hex())
+            bad.add(hash_)
+    if read_share > 0:
+        candidates = sorted((rows[h] for h in found.references if h in rows and h not in bad),
+                            key=lambda r: (r.verified_at is not None, r.verified_at or now))
+        codec = Codec()
+        for row in candidates[: max(1, round(len(candidates) * min(read_share, 1.0)))]:
+            report.blobs_checked += 1
+            report.bytes_read += row.length
+            try:
+                codec.decode(objects.get(row.object_key, row.offset, row.length), row.hash, row.raw_size)
+                row.verified_at = now
+                session.add(row)
+            except (DamagedBlob, FileNotFoundError):
+                report.damaged_blobs.append(row.hash.hex())
+                bad.add(row.hash)
+    if bad:
+        index.mark_damaged(session, vault.id, [h for h in bad if h in rows])
+        damaged = {user for h in bad for user in found.users.get(h, set())}
+        for backup in session.exec(select(Backup).where(
+                (col(Backup.id).in_(damaged)) | (col(Backup.parent_id).in_(damaged)))):
+            backup.damaged = True
+            session.add(backup)
+        report.damaged_backups = sorted(damaged)
+    return report
+

@@ -1,0 +1,277 @@
+"""The backup job: copy a resource's bytes into its vault and make the backup Available (or Error).
+
+Disks (of a disk, a server or a desktop) go through the image engine, one child backup per disk of a
+server, all committed together; file systems and backup clients go through the tree engine.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from cbr_tui.cloud.disk_image import DiskImage, FrozenBitmap
+from cbr_tui.domain.enums import BackupStatus, CheckpointStatus, ProtectStatus, ResourceKind
+from cbr_tui.domain.errors import CbrError, Codes
+from cbr_tui.engine import image, index, manifest, tree
+from cbr_tui.engine.commit import Made, commit
+from cbr_tui.engine.manifest import ImageManifest, Manifest, TreeManifest
+from cbr_tui.engine.packs import PackSink
+from cbr_tui.engine.sink import ChunkSink
+from cbr_tui.jobs import outcome
+from cbr_tui.jobs.context import JobContext
+from cbr_tui.jobs.lease import LeaseLost, owned
+from cbr_tui.store.models import Backup, Checkpoint, Resource, Task, Vault, VaultResource
+
+GiB = 1 << 30
+
+
+@dataclass
+class _DiskWork:
+    backup_id: str
+    disk: Resource
+    image: DiskImage
+    base: ImageManifest | None
+    frozen: FrozenBitmap | None = None
+    plan: image.ImagePlan | None = None
+
+
+@dataclass
+class _TreeWork:
+    backup_id: str
+    root: Path
+    base: TreeManifest | None
+
+
+def run_backup(job: JobContext, task: Task) -> None:
+    with job.store.read() as session:
+        backup = session.get(Backup, task.backup_id)
+        if backup is None or backup.status != BackupStatus.PROTECTING:
+            _finish_stale(job, task, backup)
+            return
+        vault = session.get(Vault, backup.vault_id)
+        resource = session.get(Resource, backup.resource_id)
+        assert vault is not None
+        if resource is None:
+            _record_failure(job, task, CbrError(Codes.RESOURCE_NOT_FOUND,
+                                                f"{backup.resource_name} no longer exists."))
+            return
+        if resource.kind in (ResourceKind.TURBO, ResourceKind.AGENT):
+            trees = _tree_work(job, session, backup, resource)
+            work: list[_DiskWork] = []
+        else:
+            work = _disk_work(job, session, backup, resource)
+    try:
+        with job.objects(vault.id).lock(exclusive=False):
+            if work:
+                made, sink_written = _copy(job, vault, work)
+            else:
+                made, sink_written = _copy_trees(job, vault, trees)
+            _commit(job, task, vault.id, backup.id, made, sink_written)
+    except LeaseLost:
+        _abort_bitmaps(work)
+        raise
+    except BaseException as error:
+        _abort_bitmaps(work)
+        _record_failure(job, task, outcome.describe(error, vault.name))
+        if not isinstance(error, Exception):
+            raise
+        return
+    for item in work:
+        if item.frozen is not None:
+            item.image.complete(item.frozen)
+
+
+def _disk_work(job: JobContext, session: Session, backup: Backup, resource: Resource) -> list[_DiskWork]:
+    if resource.kind == ResourceKind.DISK:
+        pairs = [(backup, resource)]
+    elif resource.kind in (ResourceKind.SERVER, ResourceKind.DESKTOP):
+        children = session.exec(select(Backup).where(Backup.parent_id == backup.id)
+                                .order_by(Backup.created_at, Backup.id)).all()
+        pairs = [(child, session.get(Resource, child.resource_id)) for child in children]
+    else:
+        raise CbrError(Codes.VAULT_TYPE_FORBIDS_BACKUP, f"{resource.name} is backed up as files, not disks.")
+    work: list[_DiskWork] = []
+    for row, disk in pairs:
+        if disk is None or not disk.data_path:
+            raise CbrError(Codes.DISK_NOT_FOUND, f"The disk of {row.resource_name} no longer exists.")
+        base = _base_manifest(job, session, backup.vault_id, disk.id)
+        work.append(_DiskWork(row.id, disk, DiskImage(job.layout.resolve(disk.data_path)),
+                              base if isinstance(base, ImageManifest) else None))
+    return work
+
+
+def _tree_work(job: JobContext, session: Session, backup: Backup, resource: Resource) -> list[_TreeWork]:
+    if resource.kind == ResourceKind.TURBO:
+        assert resource.data_path is not None
+        pairs = [(backup.id, resource.id, job.layout.resolve(resource.data_path))]
+    else:
+        children = session.exec(select(Backup).where(Backup.parent_id == backup.id)
+                                .order_by(Backup.created_at, Backup.resource_name)).all()
+        if not children:
+            raise CbrError(Codes.NO_RESOURCE_TO_BACK_UP, f"The backup client {resource.name} has no backup paths.")
+        pairs = [(child.id, child.resource_id, Path(child.resource_name)) for child in children]
+    work = []
+    for backup_id, source_id, root in pairs:
+        if not root.is_dir():
+            raise CbrError(Codes.RESOURCE_NOT_FOUND, f"The directory {root} to back up does not exist.")
+        base = _base_manifest(job, session, backup.vault_id, source_id)
+        work.append(_TreeWork(backup_id, root, base if isinstance(base, TreeManifest) else None))
+    return work
+
+
+def _base_manifest(job: JobContext, session: Session, vault_id: str, source_id: str) -> Manifest | None:
+    """The manifest of the source's latest intact Available backup in this vault, if it can be read."""
+    latest = session.exec(
+        select(Backup).where(Backup.vault_id == vault_id, Backup.resource_id == source_id,
+                             Backup.status == BackupStatus.AVAILABLE.value, col(Backup.damaged).is_(False),
+                             col(Backup.manifest_key).is_not(None))
+        .order_by(col(Backup.created_at).desc(), col(Backup.id).desc())
+    ).first()
+    if latest is None or not latest.manifest_key or not latest.manifest_hash:
+        return None
+    try:
+        return manifest.load(job.objects(vault_id), latest.manifest_key, latest.manifest_hash)
+    except manifest.DamagedManifest:
+        return None
+
+
+def _copy(job: JobContext, vault: Vault, work: Sequence[_DiskWork]) -> tuple[list[Made], dict]:
+    objects = job.objects(vault.id)
+    meter = job.meter()
+    with job.store.read() as session:
+        full = not session.exec(select(Backup.incremental).where(Backup.id == work[0].backup_id)).one()
+    for item in work:
+        item.frozen = item.image.freeze()
+        item.plan = image.plan(item.image, item.frozen, item.base, full=full)
+        meter.add_total(item.plan.bytes_to_read(item.image.size))
+    meter.check()
+
+    def classify(hashes):  # type: ignore[no-untyped-def]
+        with job.store.read() as session:
+            return index.classify(session, vault.id, hashes)
+
+    made = []
+    with ChunkSink(objects, classify, workers=job.workers) as sink:
+        for item in work:
+            assert item.frozen is not None and item.plan is not None
+            result = image.back_up(item.image, item.frozen, item.plan, sink, meter)
+            made.append((item, result))
+        objects.sync()
+        written = dict(sink.written)
+    return [
+        Made(item.backup_id, result, manifest.save(objects, item.backup_id, result),
+             logical_bytes=image.stored_span(result),
+             read_bytes=item.plan.bytes_to_read(item.image.size) if item.plan else 0,
+             generation=result.generation)
+        for item, result in made
+    ], written
+
+
+def _copy_trees(job: JobContext, vault: Vault, work: Sequence[_TreeWork]) -> tuple[list[Made], dict]:
+    objects = job.objects(vault.id)
+    meter = job.meter()
+    with job.store.read() as session:
+        full = not session.exec(select(Backup.incremental).where(Backup.id == work[0].backup_id)).one()
+    plans = [tree.scan(item.root, item.base, full=full) for item in work]
+    for item_plan in plans:
+        meter.add_total(item_plan.bytes_to_read)
+    meter.check()
+
+    def classify(hashes):  # type: ignore[no-untyped-def]
+        with job.store.read() as session:
+            return index.classify(session, vault.id, hashes)
+
+    sink = PackSink(objects, classify)
+    results = [tree.back_up(item.root, item_plan, sink, meter, workers=job.workers)
+               for item, item_plan in zip(work, plans, strict=True)]
+    objects.sync()
+    return [
+        Made(item.backup_id, result, manifest.save(objects, item.backup_id, result),
+             logical_bytes=sum(e.size for e in result.entries if e.kind == "file"),
+             read_bytes=item_plan.bytes_to_read)
+        for item, item_plan, result in zip(work, plans, results, strict=True)
+    ], dict(sink.written)
+
+
+def _commit(job: JobContext, task: Task, vault_id: str, backup_id: str, made: list[Made], written: dict) -> None:
+    now = job.clock.now()
+    with job.store.write() as session:
+        row = owned(session, task.id, job.owner)
+        vault = session.get(Vault, vault_id, with_for_update=True, populate_existing=True)
+        assert vault is not None
+        adding = sum(w.length for w in written.values()) + sum(m.stored.size for m in made)
+        if vault.used_bytes + adding > vault.size_gb * GiB and not vault.auto_expand:
+            raise CbrError(Codes.VAULT_FULL,
+                           f"The backup needs {adding / GiB:.2f} GB more but vault {vault.name} has "
+                           f"{max(vault.size_gb * GiB - vault.used_bytes, 0) / GiB:.2f} GB left; expand it.")
+        commit(session, vault, made, written, now)
+        parent = session.get(Backup, backup_id)
+        assert parent is not None
+        rows = [parent, *session.exec(select(Backup).where(Backup.parent_id == backup_id)).all()]
+        for item in rows:
+            item.status = BackupStatus.AVAILABLE.value
+            item.protected_at = item.updated_at = now
+            session.add(item)
+        if len(rows) > 1:
+            parent.logical_bytes = sum(r.logical_bytes for r in rows[1:])
+            parent.read_bytes = sum(r.read_bytes for r in rows[1:])
+            parent.new_bytes = sum(r.new_bytes for r in rows[1:])
+        _settle(session, parent, ProtectStatus.AVAILABLE)
+        outcome.succeed(row, now, {"backup": {**row.extra.get("backup", {}), "read_bytes": parent.read_bytes,
+                                              "new_bytes": parent.new_bytes}})
+        session.add(row)
+
+
+def _settle(session: Session, parent: Backup, protect_status: ProtectStatus) -> None:
+    """The resource leaves `protecting`; the restore point is done when all its backups are."""
+    member = session.exec(select(VaultResource).where(VaultResource.resource_id == parent.resource_id,
+                                                      VaultResource.vault_id == parent.vault_id)).first()
+    if member is not None:
+        member.protect_status = protect_status.value
+        session.add(member)
+    checkpoint = session.get(Checkpoint, parent.checkpoint_id)
+    statuses = set(session.exec(select(Backup.status).where(Backup.checkpoint_id == parent.checkpoint_id,
+                                                             col(Backup.parent_id).is_(None))).all())
+    if checkpoint is not None and not statuses & {BackupStatus.PROTECTING.value}:
+        error = BackupStatus.ERROR.value in statuses
+        checkpoint.status = (CheckpointStatus.ERROR if error else CheckpointStatus.AVAILABLE).value
+        session.add(checkpoint)
+
+
+def _record_failure(job: JobContext, task: Task, error: CbrError) -> None:
+    now = job.clock.now()
+    try:
+        with job.store.write() as session:
+            row = owned(session, task.id, job.owner)
+            backup = session.get(Backup, row.backup_id) if row.backup_id else None
+            if backup is not None and backup.status == BackupStatus.PROTECTING:
+                for item in [backup, *session.exec(select(Backup).where(Backup.parent_id == backup.id)).all()]:
+                    item.status = BackupStatus.ERROR.value
+                    item.fail_reason = error.message
+                    item.updated_at = now
+                    session.add(item)
+                _settle(session, backup, ProtectStatus.ERROR)
+            outcome.fail(row, now, error)
+            session.add(row)
+    except LeaseLost:
+        pass
+
+
+def _finish_stale(job: JobContext, task: Task, backup: Backup | None) -> None:
+    """The backup is no longer in progress (committed before a crash, or deleted): close the task."""
+    now = job.clock.now()
+    with job.store.write() as session:
+        row = owned(session, task.id, job.owner)
+        if backup is not None and backup.status == BackupStatus.AVAILABLE:
+            outcome.succeed(row, now)
+        else:
+            outcome.fail(row, now, CbrError(Codes.BACKUP_NOT_FOUND, "The backup of this task no longer exists."))
+        session.add(row)
+
+
+def _abort_bitmaps(work: Sequence[_DiskWork]) -> None:
+    for item in work:
+        if item.frozen is not None:
+            item.image.abort(item.frozen)
+            item.frozen = None

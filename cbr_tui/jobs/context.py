@@ -1,0 +1,55 @@
+"""What a running job needs: the store, the clock, where bytes live, and a meter wired to its task row."""
+
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from cbr_tui.cloud.layout import CloudLayout
+from cbr_tui.domain.clock import Clock
+from cbr_tui.domain.ids import IdSource
+from cbr_tui.engine.objects import LocalObjectStore, vault_objects
+from cbr_tui.engine.progress import Meter, Throttle
+from cbr_tui.jobs.lease import renew
+from cbr_tui.store import Store
+
+REPORT_INTERVAL = 0.25
+
+
+@dataclass
+class JobContext:
+    store: Store
+    clock: Clock
+    ids: IdSource
+    home: Path
+    owner: str
+    lease: timedelta
+    task_id: str
+    throttle: Throttle | None = None
+    workers: int = 2
+    _meter: Meter | None = None
+
+    @property
+    def layout(self) -> CloudLayout:
+        return CloudLayout(self.home)
+
+    def objects(self, vault_id: str) -> LocalObjectStore:
+        return vault_objects(self.home, vault_id)
+
+    def meter(self) -> Meter:
+        """A meter that writes progress (and renews the lease) a few times a second, and stops on cancel."""
+        state = {"last": 0.0, "cancel": False}
+
+        def report(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - state["last"] >= REPORT_INTERVAL or done >= total:
+                state["last"] = now
+                state["cancel"] = renew(self.store, self.task_id, self.owner, self.clock.now(), self.lease,
+                                        done, total)
+
+        self._meter = Meter(report=report, should_stop=lambda: state["cancel"], throttle=self.throttle)
+        return self._meter
+
+    def progress(self) -> tuple[int, int]:
+        """Bytes done and to do so far (for the heartbeat)."""
+        return (self._meter.done, self._meter.total) if self._meter else (0, 0)

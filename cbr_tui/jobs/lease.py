@@ -1,0 +1,65 @@
+"""Claiming tasks and keeping them: the lease is the only lock, so nobody ever has to unlock anything."""
+
+from datetime import datetime, timedelta
+
+from sqlmodel import col, or_, select, update
+
+from cbr_tui.domain.enums import TaskStatus
+from cbr_tui.store import Store
+from cbr_tui.store.models import Task
+
+
+class LeaseLost(Exception):
+    """Another runner took the task over (this one stalled past its lease); stop without touching it."""
+
+
+def claim(store: Store, owner: str, now: datetime, lease: timedelta, operation_types: tuple[str, ...],
+          only: set[str] | None = None) -> Task | None:
+    """Take the oldest runnable task: waiting, or running under a lease that has expired."""
+    with store.write() as session:
+        query = (
+            select(Task)
+            .where(col(Task.operation_type).in_(operation_types),
+                   or_(Task.status == TaskStatus.WAITING.value,
+                       (Task.status == TaskStatus.RUNNING.value) & (col(Task.lease_expires_at) < now)))
+            .order_by(Task.created_at, Task.id)
+            .limit(1)
+        )
+        if only is not None:
+            query = query.where(col(Task.id).in_(list(only)))
+        if not store.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        task = session.exec(query).first()
+        if task is None:
+            return None
+        task.status = TaskStatus.RUNNING.value
+        task.lease_owner = owner
+        task.lease_expires_at = now + lease
+        task.attempts += 1
+        task.started_at = task.started_at or now
+        task.updated_at = now
+        session.add(task)
+        return task
+
+
+def renew(store: Store, task_id: str, owner: str, now: datetime, lease: timedelta, done: int, total: int) -> bool:
+    """Extend the lease and record progress; returns whether cancellation was asked. Raises LeaseLost."""
+    with store.write() as session:
+        progress = min(99, done * 100 // total) if total else 0
+        changed = session.exec(
+            update(Task)
+            .where(Task.id == task_id, Task.lease_owner == owner, Task.status == TaskStatus.RUNNING.value)
+            .values(lease_expires_at=now + lease, bytes_done=done, bytes_total=total, progress=progress,
+                    updated_at=now)
+        ).rowcount
+        if not changed:
+            raise LeaseLost(task_id)
+        return bool(session.exec(select(Task.cancel_requested).where(Task.id == task_id)).one())
+
+
+def owned(session, task_id: str, owner: str) -> Task:  # type: ignore[no-untyped-def]
+    """The task row, locked, provided this runner still holds it (inside a finishing transaction)."""
+    task = session.get(Task, task_id, with_for_update=True, populate_existing=True)
+    if task is None or task.lease_owner != owner or task.status != TaskStatus.RUNNING.value:
+        raise LeaseLost(task_id)
+    return task

@@ -1,0 +1,50 @@
+"""Restoring file trees: a new SFS Turbo file system, or a backup client's files to where they came from
+(or under a new directory). Each tree's blobs are located in the index and verified as they are read."""
+
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select
+
+from cbr_tui.domain.errors import CbrError, Codes
+from cbr_tui.engine import index, manifest, tree
+from cbr_tui.engine.manifest import TreeManifest
+from cbr_tui.jobs.context import JobContext
+from cbr_tui.store.models import Backup, Vault
+
+
+def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: dict[str, Any]) -> None:
+    objects = job.objects(vault.id)
+    with job.store.read() as session:
+        rows = [backup] if backup.manifest_key else list(session.exec(
+            select(Backup).where(Backup.parent_id == backup.id).order_by(Backup.resource_name)).all())
+        trees: list[tuple[Backup, TreeManifest]] = []
+        for row in rows:
+            if not row.manifest_key or not row.manifest_hash:
+                raise manifest.DamagedManifest(f"{row.name} has no manifest")
+            loaded = manifest.load(objects, row.manifest_key, row.manifest_hash)
+            assert isinstance(loaded, TreeManifest)
+            trees.append((row, loaded))
+        wanted = {h for _row, m in trees for h in m.referenced()}
+        locations = index.locate(session, vault.id, wanted)
+    meter = job.meter()
+    fetch = tree.fetcher(objects, locations)
+    for row, loaded in trees:
+        target = _target(job, params, row, loaded)
+        try:
+            tree.restore(loaded, target, fetch, meter)
+        except tree.DamagedFile as error:
+            raise manifest.DamagedManifest(f"file {error}") from None
+        except tree.UnsafePath as error:
+            raise CbrError(Codes.INVALID_PARAMETER, f"The restore was stopped: {error}.") from None
+
+
+def _target(job: JobContext, params: dict[str, Any], row: Backup, loaded: TreeManifest) -> Path:
+    kind = params.get("kind")
+    if kind == "new_turbo":
+        return job.layout.resolve(params["path"])
+    destination = params.get("destination")
+    original = Path(loaded.root)
+    if destination is None:
+        return original
+    return Path(destination).joinpath(*original.parts[1:])

@@ -1,0 +1,129 @@
+"""`Runner`: worker threads that claim tasks, run them, and keep their leases alive.
+
+Used in-process by the console (and by `--wait` on the command line) and headless by `cbr-tui worker`.
+A job that raises is recorded as failed by its handler; the runner itself never dies of one.
+"""
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from cbr_tui.domain.clock import Clock
+from cbr_tui.domain.enums import OperationType
+from cbr_tui.domain.ids import IdSource
+from cbr_tui.engine.progress import Throttle
+from cbr_tui.jobs.backup import run_backup
+from cbr_tui.jobs.context import JobContext
+from cbr_tui.jobs.lease import LeaseLost, claim, renew
+from cbr_tui.jobs.restore import run_restore
+from cbr_tui.store import Store
+from cbr_tui.store.models import Task
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[JobContext, Task], None]
+HANDLERS: dict[str, Handler] = {OperationType.BACKUP.value: run_backup, OperationType.RESTORE.value: run_restore}
+DEFAULT_LEASE = timedelta(seconds=30)
+
+
+def runner_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Runner:
+    def __init__(self, store: Store, clock: Clock, ids: IdSource, home: Path, *, owner: str | None = None,
+                 lease: timedelta = DEFAULT_LEASE, workers: int = 2, poll_interval: float = 0.5,
+                 bandwidth: float | None = None, handlers: dict[str, Handler] | None = None) -> None:
+        self.store, self.clock, self.ids, self.home = store, clock, ids, home
+        self.owner = owner or runner_identity()
+        self.lease = lease
+        self.workers = workers
+        self.poll_interval = poll_interval
+        self.throttle = Throttle(bandwidth) if bandwidth else None
+        self.handlers = handlers or HANDLERS
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    # --- running tasks ------------------------------------------------------------------------------
+
+    def run_once(self, only: set[str] | None = None) -> bool:
+        """Claim one runnable task and run it to the end; False when there was none."""
+        task = claim(self.store, self.owner, self.clock.now(), self.lease, tuple(self.handlers), only)
+        if task is None:
+            return False
+        job = JobContext(self.store, self.clock, self.ids, self.home, self.owner, self.lease, task.id,
+                         throttle=self.throttle)
+        with _Heartbeat(job):
+            try:
+                self.handlers[task.operation_type](job, task)
+            except LeaseLost:
+                log.warning("task %s was taken over by another runner", task.id)
+            except Exception:
+                log.exception("task %s failed outside its handler's care", task.id)
+        return True
+
+    def run_until_idle(self, only: set[str] | None = None) -> int:
+        """Run tasks until none is runnable (the command line's --wait); returns how many ran."""
+        count = 0
+        while self.run_once(only):
+            count += 1
+        return count
+
+    # --- in the background --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stop.clear()
+        for number in range(self.workers):
+            thread = threading.Thread(target=self._loop, name=f"cbr-runner-{number}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads.clear()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                ran = self.run_once()
+            except Exception:
+                log.exception("the runner could not claim a task")
+                ran = False
+            if not ran:
+                self._stop.wait(self.poll_interval)
+
+
+class _Heartbeat:
+    """Renews the job's lease regularly, even through phases that report no progress (sync, commit)."""
+
+    def __init__(self, job: JobContext) -> None:
+        self.job = job
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="cbr-heartbeat", daemon=True)
+
+    def __enter__(self) -> "_Heartbeat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        interval = max(self.job.lease.total_seconds() / 4, 0.05)
+        while not self._stop.wait(interval):
+            try:
+                done, total = self.job.progress()
+                renew(self.job.store, self.job.task_id, self.job.owner, self.job.clock.now(), self.job.lease,
+                      done, total)
+            except LeaseLost:
+                return
+            except Exception:
+                log.exception("could not renew the lease of task %s", self.job.task_id)

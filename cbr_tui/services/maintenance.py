@@ -1,0 +1,42 @@
+"""Keeping vaults honest: verify their data, audit their accounting, collect their garbage."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from cbr_tui.engine import audit, gc, verify
+from cbr_tui.engine.objects import vault_objects
+from cbr_tui.services import lookups
+from cbr_tui.services.context import ServiceContext
+
+
+class MaintenanceService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def verify(self, vault_ref: str, *, read_share: float = 0.0) -> dict[str, Any]:
+        """Check every backup's structure; with `read_share` (0 to 1) also read and hash that share of data."""
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, vault_ref)
+            objects = vault_objects(self.ctx.layout.home, vault.id)
+            with objects.lock(exclusive=False):
+                report = verify.verify(session, objects, vault, self.ctx.clock.now(), read_share=read_share)
+            return {"verify": report.to_api()}
+
+    def audit(self, vault_ref: str, *, fix: bool = False) -> dict[str, Any]:
+        """Recompute reference counts and used capacity from the manifests; report (and fix) differences."""
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, vault_ref, for_update=True)
+            objects = vault_objects(self.ctx.layout.home, vault.id)
+            with objects.lock(exclusive=False):
+                report = audit.audit(session, objects, vault, self.ctx.clock.now(), fix=fix)
+            return {"audit": report.to_api()}
+
+    def collect_garbage(self, vault_ref: str, *, grace: timedelta = gc.DEFAULT_GRACE,
+                        wait: bool = False) -> dict[str, Any]:
+        with self.ctx.store.read() as session:
+            vault_id = lookups.vault(session, self.ctx, vault_ref).id
+        report = gc.collect(self.ctx.store, vault_objects(self.ctx.layout.home, vault_id), vault_id,
+                            self.ctx.clock.now(), grace, wait=wait)
+        return {"gc": report.to_api()}

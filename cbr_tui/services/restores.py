@@ -1,0 +1,302 @@
+"""Restoring from backups, and everything the console makes from one: a new disk, an image and a server
+from it, a new SFS Turbo file system, files back to their host. Each checks CBR's rules, marks what it
+uses, and queues a restore task that the runner carries out with verified data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from cbr_tui.domain.clock import api_time
+from cbr_tui.domain.enums import (
+    BackupStatus,
+    DiskStatus,
+    OperationType,
+    ProtectStatus,
+    ResourceKind,
+    ResourceType,
+    ServerStatus,
+    TaskStatus,
+    TurboStatus,
+    VaultStatus,
+)
+from cbr_tui.domain.errors import CbrError, Codes, invalid
+from cbr_tui.domain.labels import resource_status_label
+from cbr_tui.domain.rules import check_name
+from cbr_tui.services import lookups
+from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.resources import ResourceService
+from cbr_tui.services.shapes import task_shape
+from cbr_tui.services.tasks import record_task
+from cbr_tui.store.models import Backup, Image, Resource, Task, Vault, VaultResource
+
+_BUSY = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value)
+
+
+class RestoreService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # --- restore in place -----------------------------------------------------------------------------
+
+    def restore_server(self, backup_ref: str, *, mappings: Mapping[str, str] | None = None,
+                       power_on: bool = True) -> dict[str, Any]:
+        """Restore Server: each disk backup onto a disk of the original server (by default its own disk).
+        The server is stopped while it runs and started afterwards unless `power_on` is False."""
+        with self.ctx.store.write() as session:
+            backup, vault = self._restorable(session, backup_ref, ResourceType.SERVER)
+            server = session.get(Resource, backup.resource_id)
+            if server is None:
+                raise CbrError(Codes.RESTORE_SERVER_TERMINATED,
+                               f"The server {backup.resource_name} was deleted; create an image from the backup and "
+                               "a new server from the image instead.")
+            server = lookups.resource(session, self.ctx, server.id, ResourceKind.SERVER, for_update=True)
+            if server.status not in (ServerStatus.ACTIVE, ServerStatus.SHUTOFF):
+                raise CbrError(Codes.RESTORE_SERVER_STATUS,
+                               f"The server {server.name} is {resource_status_label(server.status)}; only a Running or "
+                               "Stopped server can be restored.")
+            self._ensure_idle(session, [server.id])
+            plan = self._disk_plan(session, backup, server, mappings or {})
+            self._ensure_idle(session, [disk_id for _child, disk_id in plan])
+            params = {"kind": "server", "server_id": server.id, "power_on": power_on,
+                      "was_running": server.status == ServerStatus.ACTIVE, "mappings": plan}
+            return self._queue(session, backup, vault, server, params)
+
+    def restore_disk(self, backup_ref: str, target_disk: str | None = None) -> dict[str, Any]:
+        """Restore Disk: the disk (the original by default) must be detached, Available, and large enough."""
+        with self.ctx.store.write() as session:
+            backup, vault = self._restorable(session, backup_ref, ResourceType.VOLUME)
+            disk = lookups.resource(session, self.ctx, target_disk or backup.resource_id, ResourceKind.DISK,
+                                    for_update=True)
+            if disk.status != DiskStatus.AVAILABLE or disk.parent_id:
+                raise CbrError(Codes.RESTORE_DISK_STATUS,
+                               f"The disk {disk.name} is {resource_status_label(disk.status)}; detach it so it is "
+                               "Available before restoring it.")
+            self._check_disk_size(backup, disk)
+            self._ensure_idle(session, [disk.id])
+            params = {"kind": "disk", "mappings": [(backup.id, disk.id)]}
+            return self._queue(session, backup, vault, disk, params)
+
+    # --- make something new ---------------------------------------------------------------------------
+
+    def create_disk(self, backup_ref: str, name: str, *, size_gb: int | None = None,
+                    availability_zone: str | None = None) -> dict[str, Any]:
+        """Create Disk: a new disk at least the size of the backed-up disk, holding its data."""
+        with self.ctx.store.read() as session:
+            backup, _vault = self._restorable(session, backup_ref, ResourceType.VOLUME)
+            size = size_gb or backup.resource_size
+            if size < backup.resource_size:
+                raise CbrError(Codes.RESTORE_DISK_TOO_SMALL,
+                               f"The new disk must be at least {backup.resource_size} GB, the size of the backup.")
+            backup_id = backup.id
+        created = ResourceService(self.ctx).create_disk(name, size, availability_zone=availability_zone,
+                                                        status=DiskStatus.CREATING)["resource"]
+        with self.ctx.store.write() as session:
+            backup, vault = self._restorable(session, backup_id, ResourceType.VOLUME)
+            disk = lookups.resource(session, self.ctx, created["id"], ResourceKind.DISK)
+            return self._queue(session, backup, vault, disk, {"kind": "new_disk", "mappings": [(backup.id, disk.id)]})
+
+    def create_image(self, backup_ref: str, name: str) -> dict[str, Any]:
+        """Create Image: a full-server image from a server backup that contains the system disk."""
+        name = check_name(name, "image")
+        with self.ctx.store.write() as session:
+            backup = lookups.backup(session, self.ctx, backup_ref)
+            if backup.resource_type != ResourceType.SERVER or backup.parent_id:
+                raise CbrError(Codes.IMAGE_WRONG_BACKUP_TYPE, "Only cloud server backups can be used to create images.")
+            if backup.status != BackupStatus.AVAILABLE or backup.damaged:
+                raise CbrError(Codes.IMAGE_BACKUP_STATUS,
+                               f"The backup {backup.name} is {backup.status}; an image needs an Available backup.")
+            if not backup.contain_system_disk:
+                raise CbrError(Codes.IMAGE_NO_SYSTEM_DISK,
+                               f"The backup {backup.name} has no system disk, so no image can be made from it.")
+            if session.exec(select(Image).where(Image.backup_id == backup.id)).first():
+                raise CbrError(Codes.IMAGE_EXISTS, f"An image was already created from {backup.name}.")
+            image = Image(id=self.ctx.ids.uuid(), project_id=self.ctx.project_id, name=name, backup_id=backup.id,
+                          status="active", min_disk_gb=backup.resource_size, created_at=self.ctx.clock.now())
+            session.add(image)
+            return {"image": _image_shape(image, backup)}
+
+    def list_images(self) -> dict[str, Any]:
+        with self.ctx.store.read() as session:
+            rows = session.exec(select(Image, Backup).join(Backup, col(Backup.id) == Image.backup_id)
+                                .where(Image.project_id == self.ctx.project_id).order_by(Image.created_at)).all()
+            return {"images": [_image_shape(image, backup) for image, backup in rows], "count": len(rows)}
+
+    def delete_image(self, image_ref: str) -> dict[str, Any]:
+        with self.ctx.store.write() as session:
+            image = self._image(session, image_ref)
+            session.delete(image)
+            return {"image_id": image.id}
+
+    def create_server_from_image(self, image_ref: str, name: str, *,
+                                 availability_zone: str | None = None) -> dict[str, Any]:
+        """A new server from an image: disks shaped like the backup's, holding its data; it starts when done."""
+        with self.ctx.store.read() as session:
+            image = self._image(session, image_ref)
+            backup, _vault = self._restorable(session, image.backup_id, ResourceType.SERVER, for_image=True)
+            children = _children(session, backup)
+            sizes = [c.resource_size for c in children]
+            backup_id = backup.id
+        if not children or not children[0].bootable:
+            raise CbrError(Codes.IMAGE_NO_SYSTEM_DISK, "The image's backup has no system disk.")
+        created = ResourceService(self.ctx).create_server(name, system_disk_gb=sizes[0], data_disks_gb=sizes[1:],
+                                                          availability_zone=availability_zone,
+                                                          status=ServerStatus.BUILD)["resource"]
+        with self.ctx.store.write() as session:
+            backup, vault = self._restorable(session, backup_id, ResourceType.SERVER, for_image=True)
+            server = lookups.resource(session, self.ctx, created["id"], ResourceKind.SERVER)
+            disks = [v["id"] for v in created["volumes"]]
+            plan = [(child.id, disk) for child, disk in zip(_children(session, backup), disks, strict=True)]
+            params = {"kind": "new_server", "server_id": server.id, "power_on": True, "mappings": plan}
+            return self._queue(session, backup, vault, server, params)
+
+    def create_file_system(self, backup_ref: str, name: str, *, size_gb: int | None = None) -> dict[str, Any]:
+        """Create File System: a new SFS Turbo file system from a backup (the original is never overwritten)."""
+        with self.ctx.store.read() as session:
+            backup, _vault = self._restorable(session, backup_ref, ResourceType.TURBO)
+            size = size_gb or backup.resource_size
+            if size < backup.resource_size:
+                raise invalid(f"The new file system must be at least {backup.resource_size} GB.")
+            backup_id = backup.id
+        created = ResourceService(self.ctx).create_turbo(name, size, status=TurboStatus.CREATING)["resource"]
+        with self.ctx.store.write() as session:
+            backup, vault = self._restorable(session, backup_id, ResourceType.TURBO)
+            turbo = lookups.resource(session, self.ctx, created["id"], ResourceKind.TURBO)
+            return self._queue(session, backup, vault, turbo,
+                               {"kind": "new_turbo", "turbo_id": turbo.id, "path": created["path"]})
+
+    def restore_files(self, backup_ref: str, destination: str | None = None) -> dict[str, Any]:
+        """Restore a file backup to the directory it came from, or under a new directory."""
+        with self.ctx.store.write() as session:
+            backup, vault = self._restorable(session, backup_ref, ResourceType.NATIVE)
+            agent = session.get(Resource, backup.resource_id)
+            if destination is not None:
+                if not destination.startswith("/") or len(destination) > 255:
+                    raise invalid("The destination path must be an absolute path of 1 to 255 characters.")
+            elif agent is None:
+                raise invalid(f"The backup client {backup.resource_name} is gone; restore to a new path instead.")
+            return self._queue(session, backup, vault, agent, {"kind": "files", "destination": destination})
+
+    # --- rules ------------------------------------------------------------------------------------------
+
+    def _restorable(self, session: Session, ref: str, resource_type: ResourceType,
+                    for_image: bool = False) -> tuple[Backup, Vault]:
+        backup = lookups.backup(session, self.ctx, ref)
+        if backup.parent_id and resource_type is ResourceType.VOLUME:
+            pass  # a disk of a server backup can be used like a disk backup
+        elif backup.parent_id or backup.resource_type != resource_type:
+            raise invalid(f"{backup.name} is a backup of {backup.resource_type}; this needs a backup of "
+                          f"{resource_type.value}.")
+        if backup.status != BackupStatus.AVAILABLE or backup.damaged:
+            state = "damaged" if backup.damaged else backup.status
+            raise CbrError(Codes.RESTORE_BACKUP_STATUS,
+                           f"The backup {backup.name} is {state}; only an Available backup can be restored"
+                           f"{' or imaged' if for_image else ''}.")
+        vault = session.get(Vault, backup.vault_id)
+        assert vault is not None
+        if vault.status not in (VaultStatus.AVAILABLE, VaultStatus.LOCK):
+            raise CbrError(Codes.RESTORE_BACKUP_STATUS,
+                           f"Backups can be used only while their vault is Available; {vault.name} is {vault.status}.")
+        return backup, vault
+
+    def _disk_plan(self, session: Session, backup: Backup, server: Resource,
+                   mappings: Mapping[str, str]) -> list[tuple[str, str]]:
+        disks = lookups.attached_disks(session, server.id)
+        by_ref = {d.id: d for d in disks} | {d.name: d for d in disks}
+        children = _children(session, backup)
+        child_refs = {c.id: c for c in children} | {c.resource_name: c for c in children}
+        unknown = [ref for ref in mappings if ref not in child_refs]
+        if unknown:
+            raise invalid(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not a disk of {backup.name}.")
+        chosen = {child_refs[ref].id: target for ref, target in mappings.items()}
+        plan: list[tuple[str, str]] = []
+        for child in children:
+            target_ref = chosen.get(child.id, child.resource_id)
+            disk = by_ref.get(target_ref)
+            if disk is None:
+                if target_ref in {d.id for d in session.exec(select(Resource).where(Resource.id == target_ref))}:
+                    raise CbrError(Codes.RESTORE_OTHER_SERVER,
+                                   f"Disks of {backup.name} can be restored only to disks of {server.name}.")
+                raise CbrError(Codes.RESTORE_SOME_DISKS,
+                               f"{child.resource_name} is no longer attached to {server.name}; choose a target disk.")
+            if disk.bootable and not child.bootable:
+                raise CbrError(Codes.RESTORE_DATA_TO_SYSTEM_DISK,
+                               f"{child.resource_name} is a data disk backup; it cannot go to the system disk "
+                               f"{disk.name}.")
+            self._check_disk_size(child, disk)
+            plan.append((child.id, disk.id))
+        if len({d for _c, d in plan}) != len(plan):
+            raise invalid("Two disk backups would be restored onto the same disk.")
+        return plan
+
+    def _check_disk_size(self, backup: Backup, disk: Resource) -> None:
+        if disk.size_gb < backup.resource_size:
+            raise CbrError(Codes.RESTORE_DISK_TOO_SMALL,
+                           f"The disk {disk.name} ({disk.size_gb} GB) is smaller than the backup "
+                           f"({backup.resource_size} GB).")
+
+    def _ensure_idle(self, session: Session, resource_ids: list[str]) -> None:
+        """Refuse while any of these resources is being backed up (2002) or restored (2010)."""
+        busy = session.exec(select(Backup).where(col(Backup.resource_id).in_(resource_ids),
+                                                 col(Backup.status).in_(_BUSY))).first()
+        if busy is not None:
+            raise CbrError(Codes.RESTORE_RESOURCE_BACKING_UP,
+                           f"{busy.resource_name} is being backed up; restore it after the backup completes.")
+        if set(resource_ids) & restore_targets(session, self.ctx.project_id):
+            raise CbrError(Codes.RESTORE_RESOURCE_RESTORING, "The resource is being restored; wait for it to finish.")
+
+    def _queue(self, session: Session, backup: Backup, vault: Vault, target: Resource | None,
+               params: dict[str, Any]) -> dict[str, Any]:
+        if backup.status == BackupStatus.RESTORING:
+            raise CbrError(Codes.RESTORE_BACKUP_STATUS, f"{backup.name} is already being restored.")
+        parent = session.get(Backup, backup.parent_id) if backup.parent_id else backup
+        assert parent is not None
+        parent.status = BackupStatus.RESTORING.value
+        session.add(parent)
+        member = session.exec(select(VaultResource).where(VaultResource.resource_id == parent.resource_id)).first()
+        if member is not None and target is not None and member.resource_id == target.id:
+            member.protect_status = ProtectStatus.RESTORING.value
+            session.add(member)
+        task = record_task(
+            session, self.ctx, OperationType.RESTORE, TaskStatus.WAITING, vault=vault,
+            resource=(target.id, target.name, target.kind) if target else None,
+            backup=(backup.id, backup.name), checkpoint_id=backup.checkpoint_id, provider_id=backup.provider_id,
+            extra={"restore": {"backup_id": backup.id, "backup_name": backup.name,
+                               "target_resource_id": target.id if target else None,
+                               "target_resource_name": target.name if target else None},
+                   "params": params},
+        )
+        session.flush()
+        return {"operation_log": task_shape(task)}
+
+    def _image(self, session: Session, ref: str) -> Image:
+        image = session.get(Image, ref) or session.exec(select(Image).where(
+            Image.project_id == self.ctx.project_id, Image.name == ref)).first()
+        if image is None or image.project_id != self.ctx.project_id:
+            raise invalid(f"There is no image {ref!r} in this region.")
+        return image
+
+
+def restore_targets(session: Session, project_id: str) -> set[str]:
+    """Resources that waiting or running restores write to."""
+    targets: set[str] = set()
+    for task in session.exec(select(Task).where(Task.project_id == project_id,
+                                                Task.operation_type == OperationType.RESTORE.value,
+                                                col(Task.status).in_((TaskStatus.WAITING.value,
+                                                                      TaskStatus.RUNNING.value)))):
+        targets.add(task.resource_id or "")
+        targets.update(disk for _child, disk in task.extra.get("params", {}).get("mappings", []))
+    return targets
+
+
+def _children(session: Session, backup: Backup) -> list[Backup]:
+    return list(session.exec(select(Backup).where(Backup.parent_id == backup.id)
+                             .order_by(col(Backup.bootable).desc(), Backup.created_at, Backup.resource_name)).all())
+
+
+def _image_shape(image: Image, backup: Backup) -> dict[str, Any]:
+    return {"id": image.id, "name": image.name, "status": image.status, "backup_id": backup.id,
+            "backup_name": backup.name, "min_disk": image.min_disk_gb, "created_at": api_time(image.created_at)}
