@@ -1,6 +1,7 @@
 """`cbr-tui backup` (Perform Backup and the Backups tab) and `task` (the Tasks page)."""
 
 import threading
+from datetime import timedelta
 
 import click
 
@@ -101,11 +102,13 @@ def task_cancel(console: Console, task_id: str) -> object:
 @cli.command()
 @click.option("--until-idle", is_flag=True, help="Stop when no task is left instead of waiting for more.")
 @click.option("--workers", type=int, default=2, show_default=True)
-def worker(until_idle: bool, workers: int) -> None:
+@click.option("--lease-seconds", type=click.FloatRange(0.5, 3600), default=30, show_default=True,
+              help="How long a task stays claimed without a sign of life before another runner takes it over.")
+def worker(until_idle: bool, workers: int, lease_seconds: float) -> None:
     """Run backups and restores queued by any cbr-tui process sharing this database (headless runner)."""
     invocation = click.get_current_context().find_object(Invocation)
     assert invocation is not None
-    runner = invocation.console.runner(workers=workers)
+    runner = invocation.console.runner(workers=workers, lease=timedelta(seconds=lease_seconds))
     if until_idle:
         emit({"tasks_run": runner.run_until_idle()})
         return

@@ -7,9 +7,11 @@ checking every chunk's hash before a byte of it is written.
 """
 
 import os
+import re
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from cbr_tui.cloud.disk_image import CHUNK_SIZE, DiskImage, DiskWriter, FrozenBitmap, chunk_count, chunk_indexes
@@ -22,7 +24,10 @@ from cbr_tui.engine.sink import ChunkSink
 ZERO_CHUNK = bytes(CHUNK_SIZE)
 BLOCK = 4096
 ZERO_BLOCK = bytes(BLOCK)
+_NONZERO = re.compile(rb"[^\x00]")
 BATCH = 16
+AHEAD = 16
+READ_AHEAD = 2
 
 
 @dataclass
@@ -67,14 +72,23 @@ def allocated_chunks(disk: DiskImage) -> Iterator[int]:
 
 def back_up(disk: DiskImage, frozen: FrozenBitmap, image_plan: ImagePlan, sink: ChunkSink,
             meter: Meter) -> ImageManifest:
-    """Read the planned chunks, store the new ones, and return the manifest of the whole disk."""
+    """Read the planned chunks, store the new ones, and return the manifest of the whole disk.
+
+    A reader thread reads ahead (reads release the GIL), this thread hashes and hands new chunks to the
+    sink's workers, which compress and write them.
+    """
     size = disk.size
     chunks = image_plan.chunks
-    with open(disk.path, "rb", buffering=0) as handle:
+    batches = [image_plan.indexes[i : i + BATCH] for i in range(0, len(image_plan.indexes), BATCH)]
+    with open(disk.path, "rb", buffering=0) as handle, ThreadPoolExecutor(1, "cbr-read") as reader:
         fd = handle.fileno()
-        for start in range(0, len(image_plan.indexes), BATCH):
-            batch = image_plan.indexes[start : start + BATCH]
-            blocks = [_pread(fd, i, size) for i in batch]
+        ahead: deque[Future[list[bytes]]] = deque()
+        for batch in batches[:READ_AHEAD]:
+            ahead.append(reader.submit(_read_batch, fd, batch, size))
+        for number, batch in enumerate(batches):
+            blocks = ahead.popleft().result()
+            if number + READ_AHEAD < len(batches):
+                ahead.append(reader.submit(_read_batch, fd, batches[number + READ_AHEAD], size))
             data_positions = [n for n, block in enumerate(blocks) if not _is_zero(block)]
             data_blocks = [blocks[n] for n in data_positions]
             hashes = sink.hashes(data_blocks)
@@ -84,7 +98,12 @@ def back_up(disk: DiskImage, frozen: FrozenBitmap, image_plan: ImagePlan, sink: 
             for n, hash_ in zip(data_positions, hashes, strict=True):
                 chunks[batch[n]] = hash_
             meter.advance(sum(len(b) for b in blocks))
+    sink.drain()
     return ImageManifest(size, CHUNK_SIZE, chunks, frozen.generation)
+
+
+def _read_batch(fd: int, batch: list[int], size: int) -> list[bytes]:
+    return [_pread(fd, index, size) for index in batch]
 
 
 def stored_span(manifest: ImageManifest) -> int:
@@ -138,33 +157,59 @@ def restore(objects: ObjectStore, manifest: ImageManifest, writer: DiskWriter, m
             for index, hash_ in enumerate(manifest.chunks):
                 if hash_ is None:
                     writer.discard(index * CHUNK_SIZE, min(CHUNK_SIZE, manifest.disk_size - index * CHUNK_SIZE))
-        for start in range(0, len(present), BATCH):
-            for index, raw in pool.map(load, present[start : start + BATCH]):
-                _write_sparsely(writer, index * CHUNK_SIZE, raw, punch_first=not target_is_empty)
-                meter.advance(len(raw))
+        # Fetch and verify ahead on the workers while this thread writes what is ready, in order.
+        ahead: deque[Future[tuple[int, bytes]]] = deque()
+        for item in present:
+            ahead.append(pool.submit(load, item))
+            if len(ahead) >= AHEAD:
+                _write_loaded(writer, ahead.popleft().result(), meter, target_is_empty)
+        while ahead:
+            _write_loaded(writer, ahead.popleft().result(), meter, target_is_empty)
+
+
+def _write_loaded(writer: DiskWriter, loaded: tuple[int, bytes], meter: Meter, target_is_empty: bool) -> None:
+    index, raw = loaded
+    _write_sparsely(writer, index * CHUNK_SIZE, raw, punch_first=not target_is_empty)
+    meter.advance(len(raw))
 
 
 def _write_sparsely(writer: DiskWriter, offset: int, raw: bytes, *, punch_first: bool) -> None:
     """Write a chunk leaving its all-zero 4 KiB blocks as holes, so the restored image stays sparse."""
-    if ZERO_BLOCK not in raw:  # fast path: no run of 4 KiB zeros at all, so no aligned zero block
-        writer.write(offset, raw)
-        return
-    view = memoryview(raw)
-    zero_blocks = [n for n in range(0, len(raw), BLOCK) if view[n : n + BLOCK] == ZERO_BLOCK[: len(raw) - n]]
-    if not zero_blocks:
+    runs = _data_runs(raw)
+    if runs == [(0, len(raw))]:
         writer.write(offset, raw)
         return
     if punch_first:
         writer.discard(offset, len(raw))
-    zero = set(zero_blocks)
-    run_start = None
-    for n in range(0, len(raw) + BLOCK, BLOCK):
-        is_data = n < len(raw) and n not in zero
-        if is_data and run_start is None:
-            run_start = n
-        elif not is_data and run_start is not None:
-            writer.write(offset + run_start, raw[run_start:n])
-            run_start = None
+    for start, end in runs:
+        writer.write(offset + start, raw[start:end])
+
+
+def _data_runs(raw: bytes) -> list[tuple[int, int]]:
+    """The ranges of `raw` to write: everything but its 4 KiB-aligned all-zero blocks.
+
+    Runs of zeros are found at C speed (`bytes.find` for a zero block, a regex for the next non-zero
+    byte), not block by block."""
+    size = len(raw)
+    holes: list[tuple[int, int]] = []
+    position = 0
+    while (found := raw.find(ZERO_BLOCK, position)) >= 0:
+        nonzero = _NONZERO.search(raw, found + BLOCK)
+        run_end = nonzero.start() if nonzero else size
+        hole_start = -(-found // BLOCK) * BLOCK
+        hole_end = size if run_end == size else run_end // BLOCK * BLOCK
+        if hole_end - hole_start >= BLOCK:
+            holes.append((hole_start, hole_end))
+        position = run_end
+    runs: list[tuple[int, int]] = []
+    cursor = 0
+    for hole_start, hole_end in holes:
+        if hole_start > cursor:
+            runs.append((cursor, hole_start))
+        cursor = hole_end
+    if cursor < size:
+        runs.append((cursor, size))
+    return runs
 
 
 class _ThreadCodecs:

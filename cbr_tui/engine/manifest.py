@@ -5,8 +5,8 @@ Stored as zstd-compressed msgpack in the vault's object store; the database keep
 hash, and loading checks it, so a damaged manifest is found before anything is restored from it.
 """
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import msgpack
 import zstandard
@@ -36,8 +36,10 @@ class ImageManifest:
                 "generation": self.generation, "chunks": self.chunks}
 
 
-@dataclass
-class TreeEntry:
+class TreeEntry(NamedTuple):
+    """One file, directory or symlink of a tree backup. A tuple, so a manifest of 100,000 entries packs
+    and unpacks without a conversion per entry, and an unchanged file's entry is reused as it is."""
+
     path: str
     kind: str  # "file", "dir" or "symlink"
     mode: int
@@ -45,16 +47,8 @@ class TreeEntry:
     size: int = 0
     ctime_ns: int = 0
     inode: int = 0
-    chunks: list[bytes] = field(default_factory=list)
+    chunks: tuple[bytes, ...] = ()
     target: str | None = None
-
-    def to_wire(self) -> list[Any]:
-        return [self.path, self.kind, self.mode, self.mtime_ns, self.size, self.ctime_ns, self.inode, self.chunks,
-                self.target]
-
-    @classmethod
-    def from_wire(cls, row: list[Any]) -> "TreeEntry":
-        return cls(*row)
 
 
 @dataclass
@@ -66,23 +60,23 @@ class TreeManifest:
         return {h for entry in self.entries for h in entry.chunks}
 
     def to_wire(self) -> dict[str, Any]:
-        return {"v": FORMAT, "kind": "tree", "root": self.root, "entries": [e.to_wire() for e in self.entries]}
+        return {"v": FORMAT, "kind": "tree", "root": self.root, "entries": self.entries}
 
 
 Manifest = ImageManifest | TreeManifest
 
 
 def encode(manifest: Manifest) -> bytes:
-    return zstandard.ZstdCompressor(level=3).compress(msgpack.packb(manifest.to_wire(), use_bin_type=True))
+    return zstandard.ZstdCompressor(level=1).compress(msgpack.packb(manifest.to_wire(), use_bin_type=True))
 
 
 def decode(data: bytes) -> Manifest:
-    wire = msgpack.unpackb(zstandard.ZstdDecompressor().decompress(data), raw=False)
+    wire = msgpack.unpackb(zstandard.ZstdDecompressor().decompress(data), raw=False, use_list=False)
     if wire.get("v") != FORMAT:
         raise DamagedManifest(f"unknown manifest format {wire.get('v')!r}")
     if wire["kind"] == "image":
-        return ImageManifest(wire["disk_size"], wire["chunk_size"], wire["chunks"], wire.get("generation"))
-    return TreeManifest(wire["root"], [TreeEntry.from_wire(row) for row in wire["entries"]])
+        return ImageManifest(wire["disk_size"], wire["chunk_size"], list(wire["chunks"]), wire.get("generation"))
+    return TreeManifest(wire["root"], list(map(TreeEntry._make, wire["entries"])))
 
 
 @dataclass(frozen=True)

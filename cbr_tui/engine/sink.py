@@ -1,13 +1,15 @@
 """Writing a job's new blobs into the vault, once each, on worker threads.
 
-Hashing, compression and writing release the GIL, so two threads keep both cores busy. A blob is written
-only when the vault has no intact copy of it and this job has not written it already; an object left by an
-earlier attempt of the job (a crash before its commit) is adopted instead of written again.
+The caller hashes and hands blocks over; compression and writing run on worker threads (they release the
+GIL) while the caller reads on, with a bounded number of blocks in flight. A blob is written only when the
+vault has no intact copy of it and this job has not written it already; an object left by an earlier
+attempt of the job (a crash before its commit) is adopted instead of written again.
 """
 
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from cbr_tui.engine.blobs import Codec, chunk_key, digest
 from cbr_tui.engine.index import Location
@@ -15,6 +17,7 @@ from cbr_tui.engine.objects import ObjectStore
 
 # Given hashes, say which the vault stores intact and which it has but damaged.
 Classifier = Callable[[Sequence[bytes]], tuple[set[bytes], set[bytes]]]
+IN_FLIGHT = 32
 
 
 class ChunkSink:
@@ -22,6 +25,8 @@ class ChunkSink:
         self.objects = objects
         self.classify = classify
         self.written: dict[bytes, Location] = {}
+        self._inflight: dict[bytes, Future[Location]] = {}
+        self._order: deque[bytes] = deque()
         self._local = threading.local()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cbr-chunk")
 
@@ -35,35 +40,49 @@ class ChunkSink:
         self.close()
 
     def hashes(self, blocks: Sequence[bytes]) -> list[bytes]:
-        return list(self._pool.map(digest, blocks))
+        return [digest(block) for block in blocks]
 
     def store(self, hashes: Sequence[bytes], blocks: Sequence[bytes]) -> None:
-        """Make sure each block is in the vault (blocks and hashes in the same order)."""
+        """Make sure each block reaches the vault (blocks and hashes in the same order); returns at once
+        unless too many blocks are already being written."""
         pending: dict[bytes, bytes] = {}
         for hash_, block in zip(hashes, blocks, strict=True):
-            if hash_ not in self.written and hash_ not in pending:
+            if hash_ not in self.written and hash_ not in self._inflight and hash_ not in pending:
                 pending[hash_] = block
         if not pending:
             return
         intact, damaged = self.classify(list(pending))
-        todo = [(h, b) for h, b in pending.items() if h not in intact]
-        for hash_, location in self._pool.map(lambda item: self._put(*item, rewrite=item[0] in damaged), todo):
-            self.written[hash_] = location
+        for hash_, block in pending.items():
+            if hash_ in intact:
+                continue
+            self._inflight[hash_] = self._pool.submit(self._put, hash_, block, hash_ in damaged)
+            self._order.append(hash_)
+        while len(self._order) > IN_FLIGHT:
+            self._settle(self._order.popleft())
 
-    def _put(self, hash_: bytes, block: bytes, *, rewrite: bool) -> tuple[bytes, Location]:
+    def drain(self) -> dict[bytes, Location]:
+        """Wait for every write; returns what this job added to the vault."""
+        while self._order:
+            self._settle(self._order.popleft())
+        return self.written
+
+    def _settle(self, hash_: bytes) -> None:
+        self.written[hash_] = self._inflight.pop(hash_).result()
+
+    def _put(self, hash_: bytes, block: bytes, rewrite: bool) -> Location:
         key = chunk_key(hash_)
         if not rewrite:
             size = self.objects.size(key)
             if size:  # written by an earlier attempt of this job that never committed
-                return hash_, Location(key, 0, size, len(block))
+                return Location(key, 0, size, len(block))
         codec = getattr(self._local, "codec", None)
         if codec is None:
             codec = self._local.codec = Codec()
         stored = codec.encode(block)
         self.objects.put(key, stored)
-        return hash_, Location(key, 0, len(stored), len(block))
+        return Location(key, 0, len(stored), len(block))
 
     @property
     def new_bytes(self) -> int:
-        """Stored bytes of the blobs this job adds to the vault."""
+        """Stored bytes of the blobs this job adds to the vault (after `drain`)."""
         return sum(location.length for location in self.written.values())

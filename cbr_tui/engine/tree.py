@@ -9,8 +9,9 @@ name and renames it into place after its blobs were verified, and never writes o
 import os
 import stat
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,9 @@ from cbr_tui.engine.progress import Meter
 
 SMALL_FILE = 1 << 20
 BATCH_BYTES = 32 << 20
-BATCH_FILES = 2000
+GROUP = 128
+GROUPS_AHEAD = 16
+IO_THREADS = 4
 _CDC = FastCDC(avg_size=1 << 20)
 
 
@@ -46,33 +49,41 @@ class TreePlan:
     bytes_to_read: int
 
 
-def scan(root: Path, previous: TreeManifest | None, *, full: bool) -> TreePlan:
-    """Walk the tree; a file unchanged since `previous` keeps its blobs, the others are to be read."""
-    known = {e.path: e for e in previous.entries} if previous and not full else {}
+def scan(root: Path, previous: TreeManifest | Callable[[], TreeManifest | None] | None, *,
+         full: bool) -> TreePlan:
+    """Walk the tree; a file unchanged since `previous` keeps its blobs, the others are to be read.
+
+    `previous` may be a function that loads it: it then runs on a thread while the walk waits on the disk.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cbr-manifest") as loader:
+        loading = loader.submit(previous) if callable(previous) else None
+        walked = list(_walk(root))
+        base = loading.result() if loading is not None else previous
+    known = {e.path: e for e in base.entries} if base is not None and not full else {}
     entries: list[TreeEntry] = []
     to_read: list[int] = []
     total = 0
-    for relative, info in _walk(root):
-        if stat.S_ISDIR(info.st_mode):
-            entries.append(TreeEntry(relative, "dir", stat.S_IMODE(info.st_mode), info.st_mtime_ns))
-        elif stat.S_ISLNK(info.st_mode):
-            entries.append(TreeEntry(relative, "symlink", 0, info.st_mtime_ns, target=os.readlink(root / relative)))
-        elif stat.S_ISREG(info.st_mode):
-            entry = TreeEntry(relative, "file", stat.S_IMODE(info.st_mode), info.st_mtime_ns, info.st_size,
+    for relative, info in walked:
+        mode = info.st_mode
+        if stat.S_ISREG(mode):
+            entry = TreeEntry(relative, "file", stat.S_IMODE(mode), info.st_mtime_ns, info.st_size,
                               info.st_ctime_ns, info.st_ino)
             before = known.get(relative)
-            if before is not None and before.kind == "file" and (before.size, before.mtime_ns, before.ctime_ns,
-                                                                  before.inode) == (entry.size, entry.mtime_ns,
-                                                                                    entry.ctime_ns, entry.inode):
-                entry.chunks = list(before.chunks)
-            else:
-                to_read.append(len(entries))
-                total += info.st_size
+            if before is not None and before[:7] == entry[:7]:
+                entries.append(before)  # unchanged: the same entry, with its blobs
+                continue
+            to_read.append(len(entries))
+            total += info.st_size
             entries.append(entry)
+        elif stat.S_ISDIR(mode):
+            entries.append(TreeEntry(relative, "dir", stat.S_IMODE(mode), info.st_mtime_ns))
+        elif stat.S_ISLNK(mode):
+            entries.append(TreeEntry(relative, "symlink", 0, info.st_mtime_ns, target=os.readlink(root / relative)))
     return TreePlan(entries, to_read, total)
 
 
 def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
+    """Every entry under root with its lstat, in sorted pre-order."""
     with os.scandir(root / prefix if prefix else root) as found:
         items = sorted(found, key=lambda e: e.name)
     for item in items:
@@ -84,7 +95,12 @@ def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
 
 
 def back_up(root: Path, tree_plan: TreePlan, sink: PackSink, meter: Meter, workers: int = 2) -> TreeManifest:
-    """Read the files the plan marks and store their new blobs; returns the manifest of the whole tree."""
+    """Read the files the plan marks and store their new blobs; returns the manifest of the whole tree.
+
+    Small files go in groups to threads that read, hash and compress them (reading many small files is
+    bound by latency, so there are more threads than cores); a large file is streamed through FastCDC a few
+    chunks at a time, so memory stays bounded whatever its size.
+    """
     local = threading.local()
 
     def codec() -> Codec:
@@ -92,44 +108,77 @@ def back_up(root: Path, tree_plan: TreePlan, sink: PackSink, meter: Meter, worke
             local.codec = Codec()
         return local.codec
 
-    def read(index: int) -> tuple[int, list[tuple[bytes, bytes]]]:
-        entry = tree_plan.entries[index]
-        path = root / entry.path
-        if entry.size < SMALL_FILE:
-            with open(path, "rb") as handle:
+    def prepare(group: list[int]) -> list[tuple[int, list[tuple[bytes, int, bytes]]]]:
+        done = []
+        for index in group:
+            with open(root / tree_plan.entries[index].path, "rb") as handle:
                 data = handle.read()
-            return index, ([(digest(data), data)] if data else [])
-        return index, [(digest(c.data), bytes(c.data)) for c in _CDC.cut_file(str(path))]
+            done.append((index, [(digest(data), len(data), codec().encode(data))] if data else []))
+        return done
 
-    def encode(item: tuple[bytes, bytes]) -> tuple[bytes, int, bytes]:
-        return item[0], len(item[1]), codec().encode(item[1])
+    small = [i for i in tree_plan.to_read if tree_plan.entries[i].size < SMALL_FILE]
+    large = [i for i in tree_plan.to_read if tree_plan.entries[i].size >= SMALL_FILE]
+    groups = [small[i : i + GROUP] for i in range(0, len(small), GROUP)]
+    with ThreadPoolExecutor(max_workers=max(workers, IO_THREADS), thread_name_prefix="cbr-tree") as pool:
+        ahead: deque[Future[list[tuple[int, list[tuple[bytes, int, bytes]]]]]] = deque()
+        for group in groups:
+            ahead.append(pool.submit(prepare, group))
+            if len(ahead) >= GROUPS_AHEAD:
+                _take(ahead.popleft().result(), tree_plan, sink, meter)
+        while ahead:
+            _take(ahead.popleft().result(), tree_plan, sink, meter)
 
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cbr-tree") as pool:
-        for batch in _batches(tree_plan):
-            results = list(pool.map(read, batch))
-            blobs = {h: raw for _i, pieces in results for h, raw in pieces}
+        def encode(item: tuple[bytes, bytes]) -> tuple[bytes, int, bytes]:
+            return item[0], len(item[1]), codec().encode(item[1])
+
+        def store(pieces: list[tuple[bytes, bytes]]) -> None:
+            blobs = dict(pieces)
             missing = sink.missing(list(blobs))
             for hash_, raw_size, encoded in pool.map(encode, [(h, blobs[h]) for h in blobs if h in missing]):
                 sink.add(hash_, raw_size, encoded)
-            for index, pieces in results:
-                tree_plan.entries[index].chunks = [h for h, _raw in pieces]
-                tree_plan.entries[index].size = sum(len(raw) for _h, raw in pieces)
-            meter.advance(sum(len(raw) for _i, pieces in results for _h, raw in pieces))
+
+        for index in large:
+            chunks: list[bytes] = []
+            size = 0
+            pending: list[bytes] = []
+            for piece in _CDC.cut_file(str(root / tree_plan.entries[index].path)):
+                pending.append(bytes(piece.data))
+                if sum(len(p) for p in pending) >= BATCH_BYTES:
+                    size += _stream(pending, chunks, store, pool, meter)
+                    pending = []
+            size += _stream(pending, chunks, store, pool, meter)
+            tree_plan.entries[index] = tree_plan.entries[index]._replace(chunks=tuple(chunks), size=size)
         sink.flush()
     return TreeManifest(str(root), tree_plan.entries)
 
 
-def _batches(tree_plan: TreePlan) -> Iterator[list[int]]:
-    batch: list[int] = []
+def _take(prepared: list[tuple[int, list[tuple[bytes, int, bytes]]]], tree_plan: TreePlan, sink: PackSink,
+          meter: Meter) -> None:
+    """Add a group's new blobs to the pack and record each file's blobs."""
+    missing = sink.missing([h for _i, pieces in prepared for h, _n, _e in pieces])
     size = 0
-    for index in tree_plan.to_read:
-        batch.append(index)
-        size += tree_plan.entries[index].size
-        if size >= BATCH_BYTES or len(batch) >= BATCH_FILES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
+    for index, pieces in prepared:
+        for hash_, raw_size, encoded in pieces:
+            if hash_ in missing:
+                sink.add(hash_, raw_size, encoded)
+        entry = tree_plan.entries[index]._replace(chunks=tuple(h for h, _n, _e in pieces),
+                                                  size=sum(n for _h, n, _e in pieces))
+        tree_plan.entries[index] = entry
+        size += entry.size
+    meter.advance(size)
+
+
+def _stream(pending: list[bytes], chunks: list[bytes], store: Callable[[list[tuple[bytes, bytes]]], None],
+            pool: ThreadPoolExecutor, meter: Meter) -> int:
+    """Store a run of a large file's chunks; returns their size."""
+    if not pending:
+        return 0
+    hashes = list(pool.map(digest, pending))
+    store(list(zip(hashes, pending, strict=True)))
+    chunks.extend(hashes)
+    size = sum(len(p) for p in pending)
+    meter.advance(size)
+    return size
 
 
 # --- restore ------------------------------------------------------------------------------------------

@@ -217,7 +217,10 @@ class RestoreService:
             target_ref = chosen.get(child.id, child.resource_id)
             disk = by_ref.get(target_ref)
             if disk is None:
-                if target_ref in {d.id for d in session.exec(select(Resource).where(Resource.id == target_ref))}:
+                elsewhere = session.exec(select(Resource).where(
+                    Resource.project_id == self.ctx.project_id, Resource.kind == ResourceKind.DISK.value,
+                    (Resource.id == target_ref) | (Resource.name == target_ref))).first()
+                if elsewhere is not None and target_ref != child.resource_id:
                     raise CbrError(Codes.RESTORE_OTHER_SERVER,
                                    f"Disks of {backup.name} can be restored only to disks of {server.name}.")
                 raise CbrError(Codes.RESTORE_SOME_DISKS,

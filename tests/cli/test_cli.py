@@ -134,3 +134,23 @@ def test_the_installed_script_runs_with_the_region_option(cli_home: Path) -> Non
                          timeout=60, check=False)
     assert bad.returncode == 1 and json.loads(bad.stdout)["error_code"] == "BackupService.9900"
     assert "Traceback" not in bad.stderr
+
+
+def test_a_newcomer_backs_up_damages_and_restores_a_server(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.data import disk_digest
+
+    ok(capsys, "resource", "write", "ecs-web-01", "--mb", "6", "--seed", "data")
+    ok(capsys, "vault", "create", "--type", "server", "--size", "300", "--name", "vault-web",
+       "--resource", "ecs-web-01")
+    backup = ok(capsys, "backup", "create", "vault-web", "--wait")["checkpoint"]["backups"][0]
+    assert backup["status"] == "available" and backup["stats"]["read_bytes"] >= 6 << 20
+    volumes = ok(capsys, "resource", "show", "ecs-web-01")["resource"]["volumes"]
+    images = [cli_home / "cloud" / "cn-north-4" / "disks" / f"{v['id']}.img" for v in volumes]
+    before = [disk_digest(p) for p in images]
+    ok(capsys, "resource", "damage", "ecs-web-01")
+    assert [disk_digest(p) for p in images] != before
+    task = ok(capsys, "restore", "server", backup["id"], "--wait")["operation_log"]
+    assert task["status"] == "success" and task["operation_type"] == "restore"
+    assert [disk_digest(p) for p in images] == before
+    verified = ok(capsys, "vault", "verify", "vault-web", "--read-data", "1")["verify"]
+    assert verified["clean"] and verified["blobs_checked"] > 0

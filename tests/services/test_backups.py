@@ -171,3 +171,17 @@ def test_list_and_filter_backups(console: Console) -> None:
     assert console.backups.list(search="ecs-web-02")["backups"][0]["name"] == "web-0002"
     assert console.backups.list(status="available")["count"] == 0
     refused(Codes.INVALID_PARAMETER, lambda: console.backups.list(sort="size"))
+
+
+def test_task_progress_shows_rate_and_time_left() -> None:
+    from datetime import UTC, datetime
+
+    from cbr_tui.services.shapes import task_shape
+    from cbr_tui.store.models import Task
+
+    start = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    task = Task(id="t", project_id="p", operation_type="backup", status="running", progress=25,
+                bytes_done=25 << 20, bytes_total=100 << 20, created_at=start, started_at=start,
+                updated_at=start + timedelta(seconds=5), extra={})
+    common = task_shape(task)["extra_info"]["common"]
+    assert common["rate"] == (25 << 20) // 5 and common["eta_seconds"] == 15.0
