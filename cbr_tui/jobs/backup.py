@@ -52,15 +52,18 @@ def run_backup(job: JobContext, task: Task) -> None:
         vault = session.get(Vault, backup.vault_id)
         resource = session.get(Resource, backup.resource_id)
         assert vault is not None
-        if resource is None:
-            _record_failure(job, task, CbrError(Codes.RESOURCE_NOT_FOUND,
-                                                f"{backup.resource_name} no longer exists."))
+        work: list[_DiskWork] = []
+        trees: list[_TreeWork] = []
+        try:
+            if resource is None:
+                raise CbrError(Codes.RESOURCE_NOT_FOUND, f"{backup.resource_name} no longer exists.")
+            if resource.kind in (ResourceKind.TURBO, ResourceKind.AGENT):
+                trees = _tree_work(job, session, backup, resource)
+            else:
+                work = _disk_work(job, session, backup, resource)
+        except CbrError as error:
+            abandon_backup(job, task, error)
             return
-        if resource.kind in (ResourceKind.TURBO, ResourceKind.AGENT):
-            trees = _tree_work(job, session, backup, resource)
-            work: list[_DiskWork] = []
-        else:
-            work = _disk_work(job, session, backup, resource)
     try:
         with job.objects(vault.id).lock(exclusive=False):
             if work:
@@ -73,7 +76,7 @@ def run_backup(job: JobContext, task: Task) -> None:
         raise
     except BaseException as error:
         _abort_bitmaps(work)
-        _record_failure(job, task, outcome.describe(error, vault.name))
+        abandon_backup(job, task, outcome.describe(error, vault.name))
         if not isinstance(error, Exception):
             raise
         return
@@ -239,7 +242,8 @@ def _settle(session: Session, parent: Backup, protect_status: ProtectStatus) -> 
         session.add(checkpoint)
 
 
-def _record_failure(job: JobContext, task: Task, error: CbrError) -> None:
+def abandon_backup(job: JobContext, task: Task, error: CbrError) -> None:
+    """The backup ends in Error with the reason (the task fails); it can then be deleted."""
     now = job.clock.now()
     try:
         with job.store.write() as session:

@@ -93,6 +93,10 @@ def _set_status(job: JobContext, resource_id: str, status: str) -> None:
             session.add(resource)
 
 
+def abandon_restore(job: JobContext, task: Task, error: CbrError) -> None:
+    _finish(job, task, error, task.extra.get("params", {}))
+
+
 def _finish(job: JobContext, task: Task, error: CbrError | None, params: dict[str, Any]) -> None:
     """Close the task; put the backup, the restored resources and the server's power back in order."""
     now = job.clock.now()

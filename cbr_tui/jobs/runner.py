@@ -10,25 +10,40 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from cbr_tui.domain.clock import Clock
 from cbr_tui.domain.enums import OperationType
+from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.domain.ids import IdSource
 from cbr_tui.engine.progress import Throttle
-from cbr_tui.jobs.backup import run_backup
+from cbr_tui.jobs.backup import abandon_backup, run_backup
 from cbr_tui.jobs.context import JobContext
 from cbr_tui.jobs.lease import LeaseLost, claim, renew
-from cbr_tui.jobs.restore import run_restore
+from cbr_tui.jobs.outcome import describe
+from cbr_tui.jobs.restore import abandon_restore, run_restore
 from cbr_tui.store import Store
 from cbr_tui.store.models import Task
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[JobContext, Task], None]
-HANDLERS: dict[str, Handler] = {OperationType.BACKUP.value: run_backup, OperationType.RESTORE.value: run_restore}
+@dataclass(frozen=True)
+class Handler:
+    """How to carry out a task type, and how to end it in failure when it cannot be carried out."""
+
+    run: Callable[[JobContext, Task], None]
+    abandon: Callable[[JobContext, Task, CbrError], None]
+
+
+HANDLERS: dict[str, Handler] = {
+    OperationType.BACKUP.value: Handler(run_backup, abandon_backup),
+    OperationType.RESTORE.value: Handler(run_restore, abandon_restore),
+}
 DEFAULT_LEASE = timedelta(seconds=30)
+MAX_ATTEMPTS = 3
 
 
 def runner_identity() -> str:
@@ -58,13 +73,20 @@ class Runner:
             return False
         job = JobContext(self.store, self.clock, self.ids, self.home, self.owner, self.lease, task.id,
                          throttle=self.throttle)
+        handler = self.handlers[task.operation_type]
         with _Heartbeat(job):
             try:
-                self.handlers[task.operation_type](job, task)
+                if task.attempts > MAX_ATTEMPTS:
+                    raise CbrError(Codes.UNKNOWN, f"The task was given up after {MAX_ATTEMPTS} attempts that "
+                                                  "ended without a result (the process running it stopped).")
+                handler.run(job, task)
             except LeaseLost:
                 log.warning("task %s was taken over by another runner", task.id)
-            except Exception:
-                log.exception("task %s failed outside its handler's care", task.id)
+            except Exception as error:
+                if not isinstance(error, CbrError):
+                    log.exception("task %s failed outside its handler's care", task.id)
+                with suppress(LeaseLost):
+                    handler.abandon(job, task, describe(error, "its vault"))
         return True
 
     def run_until_idle(self, only: set[str] | None = None) -> int:

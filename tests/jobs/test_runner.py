@@ -36,7 +36,8 @@ def test_two_runners_never_run_the_same_task(console: Console) -> None:
         calls[task.id] += 1
         run_backup(job, task)
 
-    runners = [console.runner(handlers={"backup": counting}) for _ in range(3)]
+    handlers = {"backup": runner_module.Handler(counting, runner_module.abandon_backup)}
+    runners = [console.runner(handlers=handlers) for _ in range(3)]
     threads = [threading.Thread(target=r.run_until_idle) for r in runners]
     for thread in threads:
         thread.start()
@@ -171,3 +172,30 @@ def test_a_disk_that_vanished_fails_its_backup_with_a_reason(console: Console) -
     failed = console.backups.show(backup["id"])["backup"]
     assert failed["status"] == "error" and "No such file" in failed["extend_info"]["fail_reason"]
     assert console.vaults.show("vault-disks")["vault"]["resources"][0]["protect_status"] == "error"
+
+
+def test_a_task_that_keeps_killing_its_runner_is_given_up(console: Console, clock: FixedClock) -> None:
+    buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
+    backup = console.backups.perform("vault-disks")["checkpoint"]["backups"][0]
+    lease = timedelta(seconds=30)
+    for attempt in range(runner_module.MAX_ATTEMPTS):  # each runner dies holding the task
+        assert claim(console.ctx.store, f"doomed-{attempt}", clock.now(), lease, ("backup",)) is not None
+        clock.advance(lease + timedelta(seconds=1))
+    console.run_tasks()
+    task = console.tasks.list(operation_type="backup")["operation_logs"][0]
+    assert task["status"] == "failed" and "given up after 3 attempts" in task["error_info"]["message"]
+    assert console.backups.show(backup["id"])["backup"]["status"] == "error"
+
+
+def test_a_handler_that_breaks_fails_its_task_instead_of_retrying_forever(console: Console) -> None:
+    buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
+    backup = console.backups.perform("vault-disks")["checkpoint"]["backups"][0]
+
+    def broken(job, task):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug")
+
+    runner = console.runner(handlers={"backup": runner_module.Handler(broken, runner_module.abandon_backup)})
+    assert runner.run_until_idle() == 1
+    task = console.tasks.list(operation_type="backup")["operation_logs"][0]
+    assert task["status"] == "failed" and "a bug" in task["error_info"]["message"]
+    assert console.backups.show(backup["id"])["backup"]["status"] == "error"
