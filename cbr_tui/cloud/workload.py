@@ -168,21 +168,53 @@ def _corpus() -> bytes:
 
 
 def _build_lines(rng: random.Random, size: int) -> list[str]:
+    """Lines like those of real files: logs from message templates, code, and prose whose words follow
+    Zipf's law. Like real text they compress about 3-5x with zstd, at its usual speed."""
     lines: list[str] = []
     length = 0
+    weights = [1 / (rank + 1) for rank in range(len(_WORDS))]
+    clock = rng.randrange(10**9)
     while length < size:
-        if rng.random() < 0.5:
-            line = (
-                f"2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}T{rng.randrange(24):02d}:"
-                f"{rng.randrange(60):02d}:{rng.randrange(60):02d}.{rng.randrange(10**6):06d} "
-                f"{rng.choice(_LEVELS)} pid={rng.randrange(1, 65536)} "
-                f"req={rng.getrandbits(64):016x} {' '.join(rng.choices(_WORDS, k=rng.randrange(4, 14)))}"
-            )
+        roll = rng.random()
+        if roll < 0.45:
+            clock += rng.randrange(1, 5000)
+            template = rng.choice(_LOG_TEMPLATES)
+            line = f"2026-11-{1 + clock // 86_400_000 % 28:02d}T{clock // 3_600_000 % 24:02d}:" \
+                   f"{clock // 60_000 % 60:02d}:{clock // 1000 % 60:02d}.{clock % 1000:03d}Z " + template.format(
+                       level=rng.choice(_LEVELS), pid=rng.randrange(1000, 1100), id=rng.getrandbits(32),
+                       ip=f"10.0.{rng.randrange(4)}.{rng.randrange(256)}", ms=rng.randrange(1, 900),
+                       n=rng.randrange(1, 10_000), word=rng.choices(_WORDS, weights)[0])
+        elif roll < 0.75:
+            line = rng.choice(_CODE).format(name=rng.choices(_WORDS, weights)[0], n=rng.randrange(100))
         else:
-            line = " ".join(rng.choices(_WORDS, k=rng.randrange(6, 20))).capitalize() + "."
+            line = " ".join(rng.choices(_WORDS, weights, k=rng.randrange(6, 18))).capitalize() + "."
         lines.append(line)
         length += len(line) + 1
     return lines
+
+
+_LOG_TEMPLATES = (
+    '{level} nginx[{pid}]: {ip} - - "GET /v3/projects/vaults/{id} HTTP/1.1" 200 {n} "-" "cbr-client/2.5"',
+    '{level} nginx[{pid}]: {ip} - - "POST /v3/projects/checkpoints HTTP/1.1" 200 {n} "-" "cbr-client/2.5"',
+    "{level} backup-agent[{pid}]: backup {id} progress {n} bytes, {ms} ms since last report",
+    "{level} mysqld[{pid}]: Query OK, {n} rows affected ({ms} ms)",
+    "{level} systemd[1]: Started session {id} of user {word}.",
+    "{level} kernel: EXT4-fs (vda1): mounted filesystem with ordered data mode. Quota mode: none.",
+    "{level} app[{pid}]: request_id={id} user={word} path=/api/orders/{n} status=200 duration_ms={ms}",
+    "{level} app[{pid}]: cache miss for key {word}:{n}, loading from database took {ms} ms",
+)
+_CODE = (
+    "    def {name}(self, value: int = {n}) -> None:",
+    "        return self._{name}.get(key, default)",
+    "    {name} = models.CharField(max_length={n}, blank=True)",
+    "        if {name} is None:",
+    "            raise ValueError(f\"invalid {name}: {{value!r}}\")",
+    "import {name}",
+    "for index in range({n}):",
+    "    logger.info(\"processing %s\", {name})",
+    "}}",
+    "",
+)
 
 
 def iter_tree_files(root: Path) -> Iterator[Path]:
