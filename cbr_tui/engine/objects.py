@@ -15,7 +15,7 @@ from typing import Protocol
 
 
 class ObjectStore(Protocol):
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: bytes | bytearray) -> None:
         """Store `data` under `key` atomically (replacing a previous object of that key)."""
         ...
 
@@ -47,7 +47,7 @@ class LocalObjectStore:
             raise ValueError(f"object key {key!r} leaves the store")
         return self.root / key
 
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: bytes | bytearray) -> None:
         path = self._path(key)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:

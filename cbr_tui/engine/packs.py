@@ -34,6 +34,7 @@ class PackSink:
         return {h for h in unseen if h not in intact}
 
     def add(self, hash_: bytes, raw_size: int, encoded: bytes) -> None:
+        """Queue one encoded blob for the current pack (a blob already stored or queued is skipped)."""
         if hash_ in self.written or hash_ in self._pending:
             return
         self._pending[hash_] = (len(self._buffer), len(encoded), raw_size)
@@ -45,7 +46,7 @@ class PackSink:
         if not self._pending:
             return
         key = f"packs/{uuid.uuid4().hex}"
-        self.objects.put(key, bytes(self._buffer))
+        self.objects.put(key, self._buffer)  # written as it is: no 16 MiB copy
         for hash_, (offset, length, raw_size) in self._pending.items():
             self.written[hash_] = Location(key, offset, length, raw_size)
         self._buffer = bytearray()

@@ -25,9 +25,9 @@ from cbr_tui.engine.packs import PackSink
 from cbr_tui.engine.progress import Meter
 
 SMALL_FILE = 1 << 20
-BATCH_BYTES = 32 << 20
+BATCH_BYTES = 8 << 20
 GROUP = 128
-GROUPS_AHEAD = 16
+GROUPS_AHEAD = 8
 IO_THREADS = 4
 _CDC = FastCDC(avg_size=1 << 20)
 
