@@ -10,6 +10,7 @@ import click
 from cbr_tui import __version__
 from cbr_tui.cli.output import emit
 from cbr_tui.services.console import Console, open_console
+from cbr_tui.services.keymap import read_keymap
 from cbr_tui.services.settings import Settings
 
 
@@ -57,4 +58,7 @@ def cli(ctx: click.Context, region: str | None, home: Path | None, database_url:
     ctx.obj = invocation
     ctx.call_on_close(invocation.close)
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        from cbr_tui.ui.app import CbrApp  # the console is only imported when it is opened
+
+        keymap = read_keymap(invocation.settings.home)
+        CbrApp(invocation.console, keymap=keymap).run()

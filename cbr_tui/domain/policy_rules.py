@@ -126,6 +126,41 @@ def weekly_patterns(days: Sequence[str], times: Sequence[str]) -> list[str]:
     return [f"FREQ=WEEKLY;BYDAY={picked};BYHOUR={h:02d};BYMINUTE={m:02d}" for h, m in map(_time, times)]
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """What the console's form shows of a trigger: weekly days (or every N days) and execution times."""
+
+    days: tuple[str, ...]
+    times: tuple[str, ...]
+    every_days: int | None = None
+
+
+def schedule_of(patterns: Sequence[str]) -> Schedule:
+    """The form's view of a trigger the console made (all its patterns share their days)."""
+    days: set[str] = set()
+    times: set[str] = set()
+    every_days = None
+    for pattern in patterns:
+        fields = _parse(pattern)
+        times.update(f"{int(h):02d}:{int(m):02d}" for h in fields.get("BYHOUR", "0").split(",")
+                     for m in fields.get("BYMINUTE", "0").split(","))
+        if fields.get("FREQ") == "DAILY":
+            every_days = int(fields.get("INTERVAL", "1"))
+        else:
+            days.update(fields.get("BYDAY", ",".join(WEEKDAYS)).split(","))
+    return Schedule(tuple(d for d in WEEKDAYS if d in days), tuple(sorted(times)), every_days)
+
+
+def describe_patterns(patterns: Sequence[str]) -> str:
+    """A trigger in the console's words: `Every day at 22:00`, `MO,FR at 02:00, 14:00`, `Every 3 days at 01:30`."""
+    schedule = schedule_of(patterns)
+    if schedule.every_days is not None:
+        when = "Every day" if schedule.every_days == 1 else f"Every {schedule.every_days} days"
+    else:
+        when = "Every day" if len(schedule.days) == len(WEEKDAYS) else ",".join(schedule.days)
+    return f"{when} at {', '.join(schedule.times)}"
+
+
 def day_based_patterns(every_days: int, times: Sequence[str]) -> list[str]:
     """The console's "Day-based" frequency: every 1–30 days at each execution time (HH:MM, UTC)."""
     if not 1 <= every_days <= DAY_BASED_MAX_INTERVAL:

@@ -1,6 +1,7 @@
 """Garbage collection: delete blobs no backup references (after a grace period) and objects nothing knows
 of (left by crashed backups), holding the vault alone so that no running backup is affected."""
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,13 +32,18 @@ class GcReport:
 
 def collect(store: Store, objects: LocalObjectStore, vault_id: str, now: datetime,
             grace: timedelta = DEFAULT_GRACE, *, wait: bool = False) -> GcReport:
-    """Collect one vault. Skips (ran=False) when backups or restores of the vault are running and not `wait`."""
+    """Collect one vault. Skips (ran=False) when backups or restores of the vault are running and not `wait`.
+
+    Rows age by the store's clock (`now`); files age by their mtime, which the file system writes from the
+    wall clock, so an orphan's grace is measured against the wall clock (a demo's fast clock or a test's
+    fixed one would otherwise make every fresh orphan look too young, or too old, to collect)."""
     report = GcReport(vault_id)
     with objects.lock(exclusive=True, wait=wait) as held:
         if not held:
             report.ran = False
             return report
         cutoff = now - grace
+        file_cutoff = time.time() - grace.total_seconds()
         with store.write() as session:
             dead = session.exec(select(Chunk).where(Chunk.vault_id == vault_id, Chunk.refcount == 0,
                                                     col(Chunk.zero_since) < cutoff)).all()
@@ -52,7 +58,7 @@ def collect(store: Store, objects: LocalObjectStore, vault_id: str, now: datetim
         for key in sorted(dead_keys - live_keys):
             _delete(objects, key, report)
         for key, size, mtime in list(objects.list()):
-            if key not in known and key not in dead_keys and mtime < cutoff.timestamp():
+            if key not in known and key not in dead_keys and mtime < file_cutoff:
                 report.deleted_bytes += size
                 report.deleted_objects += 1
                 objects.delete(key)

@@ -30,7 +30,7 @@ from cbr_tui.domain.enums import (
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.names import default_backup_name
 from cbr_tui.domain.rules import check_description, check_name, numbered_names
-from cbr_tui.domain.vault_types import RESOURCE_TYPE_OF_KIND, vault_type
+from cbr_tui.domain.vault_types import RESOURCE_TYPE_OF_KIND, VAULT_TYPES, vault_type
 from cbr_tui.services import lookups
 from cbr_tui.services.capacity import disks_by_parent, included_disks, resource_size
 from cbr_tui.services.context import ServiceContext
@@ -58,6 +58,10 @@ class BackupService:
         self.ctx = ctx
 
     # --- perform backup ---------------------------------------------------------------------------------
+
+    def default_name(self) -> str:
+        """The name the Perform Backup dialog proposes (`manualbk_xxxx`)."""
+        return default_backup_name(self.ctx.ids)
 
     def perform(self, vault_ref: str, *, resources: Sequence[str] | None = None, name: str | None = None,
                 description: str | None = None, full: bool = False,
@@ -236,9 +240,7 @@ class BackupService:
             if vault:
                 query = query.where(Backup.vault_id == lookups.vault(session, self.ctx, vault).id)
             if object_type:
-                vault_ids = select(Vault.id).where(Vault.project_id == self.ctx.project_id,
-                                                   Vault.object_type == ObjectType(object_type).value)
-                query = query.where(col(Backup.vault_id).in_(vault_ids))
+                query = query.where(*_of_type(self.ctx.project_id, ObjectType(object_type)))
             if resource_id:
                 query = query.where(Backup.resource_id == resource_id)
             if status:
@@ -251,7 +253,10 @@ class BackupService:
                 raise invalid(f"Sort by one of {', '.join(_SORT_KEYS)}, optionally :asc or :desc; not {sort!r}.")
             column = col(_SORT_KEYS[key])
             total = lookups.count(session, query)
-            rows = session.exec(query.order_by(column.asc() if direction == "asc" else column.desc(), col(Backup.id))
+            # The ID breaks ties in the same direction, so that the list index serves the order (no sort).
+            order = (column.asc(), col(Backup.id).asc()) if direction == "asc" else (column.desc(),
+                                                                                      col(Backup.id).desc())
+            rows = session.exec(query.order_by(*order)
                                 .offset(offset).limit(limit)).all()
             return {"backups": backup_shapes(session, rows), "count": total, "limit": limit, "offset": offset}
 
@@ -296,3 +301,14 @@ class BackupService:
             raise CbrError(Codes.BACKUP_IN_USE,
                            f"{backup.name} is the latest backup of {backup.resource_name} and the next backup is "
                            "running; delete it after that backup completes.")
+
+
+def _of_type(project_id: str, object_type: ObjectType) -> list[Any]:
+    """Backups in vaults of one type. A backup carries its vault type's provider ID, which the list index
+    serves; only where two types share a provider (hybrid and file) is the vault's own type checked too."""
+    provider = vault_type(object_type).provider_id
+    conditions: list[Any] = [Backup.provider_id == provider]
+    if sum(v.provider_id == provider for v in VAULT_TYPES.values()) > 1:
+        conditions.append(col(Backup.vault_id).in_(select(Vault.id).where(Vault.project_id == project_id,
+                                                                          Vault.object_type == object_type.value)))
+    return conditions

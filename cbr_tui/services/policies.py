@@ -133,6 +133,10 @@ class PolicyService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
+    def default_name(self) -> str:
+        """The name the Create Policy form proposes (`policy_xxxx`)."""
+        return default_policy_name(self.ctx.ids)
+
     def create(self, spec: PolicySpec) -> dict[str, Any]:
         with self.ctx.store.write() as session:
             policy = insert_policy(session, self.ctx, spec)

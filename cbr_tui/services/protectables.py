@@ -32,7 +32,7 @@ class ProtectableService:
         vtype = vault_type(object_type)
         kind = vtype.resource_kind
         if kind is None:
-            return {"instances": [], "count": 0}
+            return {"instances": [], "count": 0, "vault_refusal": None}
         with self.ctx.store.read() as session:
             target = lookups.vault(session, self.ctx, vault) if vault else None
             closed_reason = self._closed_reason(session, target)
@@ -65,7 +65,8 @@ class ProtectableService:
                         "vault": {"id": owners[res.id][0], "name": owners[res.id][1]} if res.id in owners else None,
                     },
                 })
-            return {"instances": instances, "count": len(instances)}
+            return {"instances": instances, "count": len(instances),
+                    "vault_refusal": closed_reason.to_api() if closed_reason else None}
 
     def _closed_reason(self, session: Any, target: Vault | None) -> CbrError | None:
         if target is None:

@@ -236,7 +236,7 @@ class ResourceService:
             with self.ctx.store.write() as session:
                 owner = self._disk_owner(session, server_ref)
                 disks = lookups.attached_disks(session, owner.id)
-                disk_name = check_name(name or f"{owner.name}-volume-{len(disks):04d}", "disk")
+                disk_name = check_name(name or self._free_disk_name(session, owner.name, len(disks)), "disk")
                 session.add(self._disk_row(disk_id, disk_name, size_gb, owner.availability_zone,
                                            DiskStatus.IN_USE, encrypted=encrypted, parent_id=owner.id,
                                            device=_next_device(disks)))
@@ -305,6 +305,11 @@ class ResourceService:
         return {"resource": shaped}
 
     # --- data -----------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def data_patterns() -> list[str]:
+        """The kinds of data `write_data` can write (mixed, text, random, zeros)."""
+        return list(PATTERNS)
 
     def write_data(self, ref: str, megabytes: float, *, pattern: str = "mixed", seed: str | None = None,
                    scattered: bool = False) -> dict[str, Any]:
@@ -424,6 +429,14 @@ class ResourceService:
                                   created_at=self.ctx.clock.now()))
 
     # --- plumbing -----------------------------------------------------------------------------------------
+
+    def _free_disk_name(self, session: Session, owner_name: str, first: int) -> str:
+        """`<server>-volume-NNNN`, numbered past any disk of that name (a detached one keeps its name)."""
+        prefix = f"{owner_name}-volume-"
+        taken = set(session.exec(select(Resource.name).where(Resource.project_id == self.ctx.project_id,
+                                                             col(Resource.name).startswith(prefix))).all())
+        return next(name for index in range(first, first + len(taken) + 1)
+                    if (name := f"{prefix}{index:04d}") not in taken)
 
     def _disk_owner(self, session: Session, ref: str) -> Resource:
         owner = lookups.resource(session, self.ctx, ref)

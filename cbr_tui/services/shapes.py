@@ -139,15 +139,34 @@ def vault_shape(vault: Vault, resources: list[dict[str, Any]], allocated: int, t
 
 
 def backup_shapes(session: Session, backups: Sequence[Backup]) -> list[dict[str, Any]]:
-    """Backups with their per-disk children nested, as ShowBackup returns them."""
+    """Backups with their per-disk children nested, as ShowBackup returns them, and their vault's name (the
+    console's list shows it); a backup being created or restored carries its task's progress."""
     ids = [b.id for b in backups]
     children: dict[str, list[Backup]] = defaultdict(list)
+    active: dict[str, Task] = {}
     if ids:
         query = select(Backup).where(col(Backup.parent_id).in_(ids)).order_by(Backup.created_at, Backup.name)
         for child in session.exec(query).all():
             assert child.parent_id is not None
             children[child.parent_id].append(child)
-    return [backup_shape(b, [backup_shape(c, []) for c in children[b.id]]) for b in backups]
+        busy = [b.id for b in backups if b.status in ("protecting", "restoring")]
+        if busy:
+            for task in session.exec(select(Task).where(col(Task.backup_id).in_(busy),
+                                                        col(Task.status).in_(("waiting", "running")))):
+                active[task.backup_id or ""] = task
+    vault_ids = {b.vault_id for b in backups}
+    vault_names = dict(session.exec(select(Vault.id, Vault.name).where(col(Vault.id).in_(vault_ids))).all()) \
+        if vault_ids else {}
+    shaped = []
+    for backup in backups:
+        item = backup_shape(backup, [backup_shape(c, []) for c in children[backup.id]])
+        item["vault_name"] = vault_names.get(backup.vault_id)
+        task = active.get(backup.id)
+        if task is not None:
+            item["extend_info"]["progress"] = task.progress
+            item["transfer"] = _transfer(task) | {"task_id": task.id}
+        shaped.append(item)
+    return shaped
 
 
 def backup_shape(backup: Backup, children: list[dict[str, Any]]) -> dict[str, Any]:
@@ -180,6 +199,7 @@ def backup_shape(backup: Backup, children: list[dict[str, Any]]) -> dict[str, An
             "contain_system_disk": backup.contain_system_disk,
             "fail_reason": backup.fail_reason,
             "damaged": backup.damaged,
+            "progress": None,
         },
         "stats": {
             "logical_bytes": backup.logical_bytes,

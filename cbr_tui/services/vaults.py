@@ -50,6 +50,7 @@ from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services import lookups
 from cbr_tui.services.accounts import charge, order_shape
 from cbr_tui.services.associations import (
+    PlannedMember,
     ResourceSelection,
     VaultSlot,
     add_members,
@@ -120,6 +121,19 @@ class _Checked:
     bind_tags: list[Tag] = field(default_factory=list)
 
 
+@dataclass
+class _Purchase:
+    """A purchase that passed every rule: what `create` writes."""
+
+    checked: _Checked
+    name: str
+    description: str | None
+    tags: list[Tag]
+    zone: str
+    enterprise_id: str
+    planned: list[PlannedMember]
+
+
 def _check_offer(spec: VaultSpec) -> _Checked:
     """Reject options the chosen vault type does not offer, and price the rest."""
     vtype = vault_type(spec.object_type)
@@ -158,12 +172,40 @@ class VaultService:
 
     # --- purchase -------------------------------------------------------------------------------------
 
+    def default_name(self) -> str:
+        """The name the purchase form proposes (`vault_xxxx`)."""
+        return default_vault_name(self.ctx.ids)
+
     def quote(self, spec: VaultSpec) -> dict[str, Any]:
         """The price summary of the purchase wizard."""
         return {"price": _check_offer(spec).quote.to_api()}
 
+    def check(self, spec: VaultSpec) -> dict[str, Any]:
+        """Every rule of the purchase short of paying (the wizard checks a step before moving on)."""
+        with self.ctx.store.read() as session:
+            purchase = self._prepare(session, spec, vault_id=None)
+        return {"price": purchase.checked.quote.to_api(), "resources_gb": sum(p.size_gb for p in purchase.planned)}
+
     def create(self, spec: VaultSpec) -> dict[str, Any]:
         """Buy a vault: validate every step, pay yearly/monthly orders from the balance, write it all at once."""
+        with self.ctx.store.write() as session:
+            vault_id = self.ctx.ids.uuid()
+            purchase = self._prepare(session, spec, vault_id)
+            vault = self._new_vault(vault_id, purchase, spec)
+            session.add(vault)
+            session.flush()
+            add_members(session, self.ctx, vault.id, purchase.planned)
+            for tag in purchase.tags:
+                session.add(VaultTag(vault_id=vault.id, key=tag.key, value=tag.value))
+            self._apply_purchase_policy(session, vault, spec)
+            orders = self._pay_purchase(session, vault, purchase.checked)
+            shape = vault_shapes(session, [vault])[0]
+        result: dict[str, Any] = {"vault": shape}
+        if orders:
+            result["orders"] = orders
+        return result
+
+    def _prepare(self, session: Session, spec: VaultSpec, vault_id: str | None) -> _Purchase:
         checked = _check_offer(spec)
         name = check_name(spec.name or default_vault_name(self.ctx.ids))
         description = check_description(spec.description)
@@ -177,33 +219,20 @@ class VaultService:
                 raise CbrError(Codes.VAULT_CANNOT_UPDATE, f"Automatic association is unavailable. {refusal.message}")
         if spec.policy and spec.new_policy:
             raise invalid("Choose an existing policy or create a new one, not both.")
-        with self.ctx.store.write() as session:
-            enterprise = lookups.enterprise_project(session, self.ctx, spec.enterprise_project)
-            zone = self._zone(session, spec.availability_zone)
-            vault_id = self.ctx.ids.uuid()
-            slot = VaultSlot(checked.vtype, checked.protect_type, name, zone, spec.size_gb, vault_id)
-            planned = plan_association(session, self.ctx, slot, spec.resources)
-            if spec.auto_bind:
-                refusal_text = auto_bind_refusal(spec.size_gb, sum(p.size_gb for p in planned))
-                if refusal_text:
-                    raise CbrError(Codes.VAULT_CANNOT_UPDATE, refusal_text)
-            vault = self._new_vault(vault_id, name, description, spec, checked, zone, enterprise.id)
-            session.add(vault)
-            session.flush()
-            add_members(session, self.ctx, vault.id, planned)
-            for tag in tags:
-                session.add(VaultTag(vault_id=vault.id, key=tag.key, value=tag.value))
-            self._apply_purchase_policy(session, vault, spec)
-            orders = self._pay_purchase(session, vault, checked)
-            shape = vault_shapes(session, [vault])[0]
-        result: dict[str, Any] = {"vault": shape}
-        if orders:
-            result["orders"] = orders
-        return result
+        enterprise = lookups.enterprise_project(session, self.ctx, spec.enterprise_project)
+        zone = self._zone(session, spec.availability_zone)
+        slot = VaultSlot(checked.vtype, checked.protect_type, name, zone, spec.size_gb, vault_id)
+        planned = plan_association(session, self.ctx, slot, spec.resources)
+        if spec.auto_bind:
+            refusal_text = auto_bind_refusal(spec.size_gb, sum(p.size_gb for p in planned))
+            if refusal_text:
+                raise CbrError(Codes.VAULT_CANNOT_UPDATE, refusal_text)
+        return _Purchase(checked, name, description, tags, zone, enterprise.id, planned)
 
-    def _new_vault(self, vault_id: str, name: str, description: str | None, spec: VaultSpec, checked: _Checked,
-                   zone: str, enterprise_id: str) -> Vault:
-        now = self.ctx.clock.now()
+    def _new_vault(self, vault_id: str, purchase: _Purchase, spec: VaultSpec) -> Vault:
+        now, checked = self.ctx.clock.now(), purchase.checked
+        name, description, zone = purchase.name, purchase.description, purchase.zone
+        enterprise_id = purchase.enterprise_id
         period = checked.period
         return Vault(
             id=vault_id, project_id=self.ctx.project_id, user_id=self.ctx.user_id, name=name,
@@ -280,10 +309,11 @@ class VaultService:
         if key not in _SORT_KEYS or direction not in ("", "asc", "desc"):
             raise invalid(f"Sort by one of {', '.join(_SORT_KEYS)}, optionally :asc or :desc; not {sort!r}.")
         column = col(_SORT_KEYS[key])
-        order = column.asc() if direction == "asc" else column.desc()
+        # The ID breaks ties in the same direction, so that the list index serves the order (no sort).
+        order = (column.asc(), col(Vault.id).asc()) if direction == "asc" else (column.desc(), col(Vault.id).desc())
         with self.ctx.store.read() as session:
             total = lookups.count(session, query)
-            rows = session.exec(query.order_by(order, col(Vault.id)).offset(offset).limit(limit)).all()
+            rows = session.exec(query.order_by(*order).offset(offset).limit(limit)).all()
             return {"vaults": vault_shapes(session, rows), "count": total, "limit": limit, "offset": offset}
 
     def show(self, ref: str) -> dict[str, Any]:

@@ -155,6 +155,8 @@ class AgentPath(SQLModel, table=True):
 
 class Vault(SQLModel, table=True):
     __tablename__ = "vault"
+    # The vault list: one type of a project, newest first, paged without sorting.
+    __table_args__ = (Index("ix_vault_list", "project_id", "object_type", "created_at", "id"),)
 
     id: str = Field(primary_key=True)
     project_id: str = Field(foreign_key="project.id", index=True)
@@ -266,6 +268,12 @@ class Backup(SQLModel, table=True):
     """A backup of one resource; a server's backup has one child backup per disk (`parent_id`)."""
 
     __tablename__ = "backup"
+    __table_args__ = (
+        # The backups list: top-level backups of one provider (vault type) of a project, newest first.
+        Index("ix_backup_list", "project_id", "provider_id", "parent_id", "created_at", "id", "vault_id"),
+        # Backup counts per vault and resource (the vault list's associated resources).
+        Index("ix_backup_vault", "vault_id", "parent_id", "resource_id"),
+    )
 
     id: str = Field(primary_key=True)
     checkpoint_id: str = Field(index=True)

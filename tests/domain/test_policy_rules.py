@@ -6,10 +6,12 @@ import pytest
 
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.policy_rules import (
+    WEEKDAYS,
     check_pattern,
     check_retention,
     check_trigger,
     day_based_patterns,
+    describe_patterns,
     next_run,
     weekly_patterns,
 )
@@ -73,3 +75,9 @@ def test_retention_rules() -> None:
                 {"retention_duration_days": 30, "max_backups": 5}, {"full_backup_interval": 101}):
         with pytest.raises(CbrError):
             check_retention(**bad)
+
+
+def test_triggers_are_described_in_the_consoles_words() -> None:
+    assert describe_patterns(weekly_patterns(WEEKDAYS, ["22:00"])) == "Every day at 22:00"
+    assert describe_patterns(weekly_patterns(["MO", "FR"], ["14:00", "02:00"])) == "MO,FR at 02:00, 14:00"
+    assert describe_patterns(day_based_patterns(3, ["01:30"])) == "Every 3 days at 01:30"

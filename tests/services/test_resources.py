@@ -48,6 +48,14 @@ def test_attach_and_detach_disks(console: Console) -> None:
     refused(Codes.INVALID_PARAMETER, lambda: console.resources.attach_new_disk("ecs-web-01", 5))
 
 
+def test_a_new_disk_never_takes_the_name_of_a_detached_one(console: Console) -> None:
+    """ecs-spare-01's system disk was detached and kept its name; the next disk is numbered past it."""
+    server = console.resources.attach_new_disk("ecs-spare-01", 20)["resource"]
+    assert [v["name"] for v in server["volumes"]] == ["ecs-spare-01-volume-0001"]
+    names = [d["name"] for d in console.resources.list("disk")["resources"]]
+    assert len(names) == len(set(names))
+
+
 def test_written_data_lands_in_the_image_and_its_change_bitmap(sqlite_console: Console) -> None:
     console = sqlite_console
     result = console.resources.write_data("evs-data-01", 6, pattern="text", seed="s")

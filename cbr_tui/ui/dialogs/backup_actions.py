@@ -1,0 +1,223 @@
+"""The dialogs of a backup's Operation column: Restore (server, disk, files), Create Disk, Create Image,
+Create File System, Delete. Each states what will be overwritten or created; the service decides."""
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Label, Select, Switch
+
+from cbr_tui.domain.enums import ResourceType
+from cbr_tui.domain.errors import CbrError, invalid
+from cbr_tui.domain.rules import check_name
+from cbr_tui.ui import format as fmt
+from cbr_tui.ui.dialogs.base import Dialog
+from cbr_tui.ui.widgets.fields import Field, whole_number
+
+STARTED = "Restoration started: watch it on the Tasks page."
+
+
+class BackupDialog(Dialog[str | None]):
+    """A dialog about one backup; dismisses with a short message for the caller to show."""
+
+    def __init__(self, backup: dict[str, Any]) -> None:
+        super().__init__()
+        self.backup = backup
+
+
+class RestoreServerDialog(BackupDialog):
+    ok_label = "Restore"
+
+    def __init__(self, backup: dict[str, Any]) -> None:
+        super().__init__(backup)
+        self.title_text = f"Restore Server {backup['resource_name']}"
+
+    def body(self) -> ComposeResult:
+        disks = self._server_disks()
+        yield Label(f"Data on the disks of {self.backup['resource_name']} is replaced by the backup "
+                    f"{self.backup['name']} ({fmt.when(self.backup['created_at'])}). The server is stopped while "
+                    "it is restored. Choose the disk each disk backup goes to.", classes="dialog-text")
+        options = [(f"{d['name']} ({d['size']} GB, {'system' if d['bootable'] else 'data'} disk)", d["id"])
+                   for d in disks]
+        attached = {d["id"] for d in disks}
+        for child in self.backup["children"]:
+            kind = "system" if child["extend_info"]["bootable"] else "data"
+            yield Label(f"{child['resource_name']} ({child['resource_size']} GB {kind} disk backup) →",
+                        classes="field-label")
+            original = child["resource_id"] if child["resource_id"] in attached else Select.NULL
+            yield Select(options, value=original, prompt="Choose a disk of the server", id=f"map-{child['id']}")
+        yield Label("Start the server immediately after restoration", classes="field-label")
+        yield Switch(value=True, id="power-on")
+
+    def _server_disks(self) -> list[dict[str, Any]]:
+        try:
+            return list(self.services.resources.show(self.backup["resource_id"])["resource"]["volumes"])
+        except CbrError:
+            return []  # the server is gone: the service says so when OK is pressed
+
+    def submit(self) -> None:
+        mappings = {}
+        for child in self.backup["children"]:
+            chosen = self.query_one(f"#map-{child['id']}", Select).value
+            if isinstance(chosen, str):
+                mappings[child["id"]] = chosen
+        power_on = self.query_one("#power-on", Switch).value
+        self.run(lambda: self.services.restores.restore_server(self.backup["id"], mappings=mappings,
+                                                               power_on=power_on), STARTED)
+
+
+class RestoreDiskDialog(BackupDialog):
+    ok_label = "Restore"
+
+    def __init__(self, backup: dict[str, Any]) -> None:
+        super().__init__(backup)
+        self.title_text = f"Restore Disk {backup['resource_name']}"
+
+    def body(self) -> ComposeResult:
+        yield Label(f"All data on the disk {self.backup['resource_name']} is replaced by the backup "
+                    f"{self.backup['name']} ({fmt.when(self.backup['created_at'])}). The disk must be detached "
+                    "from its server (Available) while it is restored.", classes="dialog-text")
+
+    def submit(self) -> None:
+        self.run(lambda: self.services.restores.restore_disk(self.backup["id"]), STARTED)
+
+
+class _CreateFromBackup(BackupDialog):
+    """Create something new from a backup: a name and a size no smaller than the backup's."""
+
+    noun = ""
+
+    def __init__(self, backup: dict[str, Any]) -> None:
+        super().__init__(backup)
+        self.title_text = f"Create {self.noun.title()} from {backup['name']}"
+
+    def body(self) -> ComposeResult:
+        yield Label(f"A new {self.noun} holding the data of {self.backup['resource_name']} as it was at "
+                    f"{fmt.when(self.backup['created_at'])}.", classes="dialog-text")
+        yield Field("Name (1-64 letters, digits, _ or -)", lambda text: check_name(text, self.noun),
+                    value=f"{self.backup['resource_name']}-restored"[:64], id="new-name")
+        yield Field(f"Size (GB, at least {self.backup['resource_size']})", self._new_size,
+                    value=str(self.backup["resource_size"]), id="new-size")
+
+    def _new_size(self, text: str) -> int:
+        size = whole_number(text)
+        if size < self.backup["resource_size"]:
+            raise invalid(f"The new {self.noun} must be at least {self.backup['resource_size']} GB, the size of "
+                          "the backup.")
+        return size
+
+    def submit(self) -> None:
+        name = self.query_one("#new-name", Field).validate()
+        size = self.query_one("#new-size", Field).validate()
+        if name is not None and size is not None:
+            self.run(lambda: self.create(name, size), f"Creating {name}: watch it on the Tasks page.")
+
+    def create(self, name: str, size: int) -> object:
+        raise NotImplementedError
+
+
+class CreateDiskDialog(_CreateFromBackup):
+    noun = "disk"
+
+    def create(self, name: str, size: int) -> object:
+        return self.services.restores.create_disk(self.backup["id"], name, size_gb=size)
+
+
+class CreateFileSystemDialog(_CreateFromBackup):
+    noun = "file system"
+
+    def create(self, name: str, size: int) -> object:
+        return self.services.restores.create_file_system(self.backup["id"], name, size_gb=size)
+
+
+class CreateImageDialog(BackupDialog):
+    def __init__(self, backup: dict[str, Any]) -> None:
+        super().__init__(backup)
+        self.title_text = f"Create Image from {backup['name']}"
+
+    def body(self) -> ComposeResult:
+        yield Label(f"A full-server image of {self.backup['resource_name']} (all its disks). New servers can be "
+                    "created from it with `cbr-tui image create-server`.", classes="dialog-text")
+        yield Field("Image name (1-64 letters, digits, _ or -)", lambda text: check_name(text, "image"),
+                    value=f"image-{self.backup['name']}"[:64], id="image-name")
+
+    def submit(self) -> None:
+        name = self.query_one("#image-name", Field).validate()
+        if name is not None:
+            self.run(lambda: self.services.restores.create_image(self.backup["id"], name), f"Image {name} created.")
+
+
+class RestoreFilesDialog(BackupDialog):
+    ok_label = "Restore"
+
+    def __init__(self, backup: dict[str, Any]) -> None:
+        super().__init__(backup)
+        self.title_text = f"Restore Files of {backup['resource_name']}"
+
+    def body(self) -> ComposeResult:
+        yield Label(f"Files of the backup {self.backup['name']} go back to where they came from on "
+                    f"{self.backup['resource_name']} (replacing files of the same name), or under a new directory.",
+                    classes="dialog-text")
+        yield Label("Restore to the original path", classes="field-label")
+        yield Switch(value=True, id="original-path")
+        yield Field("New path (absolute; used when the switch is off)", self._path, placeholder="/restore",
+                    id="new-path")
+
+    @staticmethod
+    def _path(text: str) -> str:
+        path = text.strip()
+        if not path.startswith("/") or len(path) > 255:
+            raise invalid("The destination path must be an absolute path of 1 to 255 characters.")
+        return path
+
+    def submit(self) -> None:
+        if self.query_one("#original-path", Switch).value:
+            self.run(lambda: self.services.restores.restore_files(self.backup["id"]), STARTED)
+            return
+        path = self.query_one("#new-path", Field).validate()
+        if path is not None:
+            self.run(lambda: self.services.restores.restore_files(self.backup["id"], path), STARTED)
+
+
+class DeleteBackupDialog(BackupDialog):
+    ok_label = "Delete"
+    ok_variant = "error"
+
+    def __init__(self, backup: dict[str, Any]) -> None:
+        super().__init__(backup)
+        self.title_text = f"Delete {backup['name']}"
+
+    def body(self) -> ComposeResult:
+        lines = [f"The backup {self.backup['name']} of {self.backup['resource_name']} is deleted and can no longer "
+                 "be used to restore data.",
+                 "Stored data that no other backup uses is freed; the other backups of this resource still restore "
+                 "in full."]
+        if self.backup["children"]:
+            lines.append(f"It holds {len(self.backup['children'])} disk backups; all are deleted.")
+        yield Label("\n".join(f"• {line}" for line in lines), classes="dialog-text")
+
+    def submit(self) -> None:
+        self.run(lambda: self.services.backups.delete(self.backup["id"]), f"{self.backup['name']} deleted.")
+
+
+ACTIONS_BY_TYPE: dict[str, list[tuple[str, str]]] = {
+    ResourceType.SERVER.value: [("Restore Server", "restore_server"), ("Create Image", "create_image")],
+    ResourceType.VOLUME.value: [("Restore Disk", "restore_disk"), ("Create Disk", "create_disk")],
+    ResourceType.TURBO.value: [("Create File System", "create_file_system")],
+    ResourceType.NATIVE.value: [("Restore Files", "restore_files")],
+}
+
+
+def backup_actions(backup: dict[str, Any]) -> list[tuple[str, str]]:
+    """The Operation menu of a backup row: (label, action name)."""
+    return [*ACTIONS_BY_TYPE.get(backup["resource_type"], []), ("Delete", "delete")]
+
+
+DIALOGS: dict[str, type[BackupDialog]] = {
+    "restore_server": RestoreServerDialog,
+    "restore_disk": RestoreDiskDialog,
+    "create_disk": CreateDiskDialog,
+    "create_file_system": CreateFileSystemDialog,
+    "create_image": CreateImageDialog,
+    "restore_files": RestoreFilesDialog,
+    "delete": DeleteBackupDialog,
+}

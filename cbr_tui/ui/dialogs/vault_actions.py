@@ -1,0 +1,239 @@
+"""The dialogs of the vault list's Operation column: Perform Backup, Associate, automatic association,
+Expand Capacity, Edit Tags, Apply Policy, Delete / Unsubscribe."""
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Label, Select, SelectionList, Switch
+from textual.widgets.selection_list import Selection
+
+from cbr_tui.domain.enums import ObjectType
+from cbr_tui.domain.rules import check_description, check_name, check_tag_filter, check_tags
+from cbr_tui.domain.vault_types import vault_type
+from cbr_tui.ui.dialogs.base import Dialog
+from cbr_tui.ui.widgets.checklist import CheckList
+from cbr_tui.ui.widgets.fields import Field, capacity_check, parse_pairs
+from cbr_tui.ui.widgets.resource_picker import ResourcePicker
+
+
+class VaultDialog(Dialog[str | None]):
+    """A dialog about one vault; dismisses with a short message for the caller to show."""
+
+    def __init__(self, vault: dict[str, Any]) -> None:
+        super().__init__()
+        self.vault = vault
+        self.vtype = vault_type(vault["billing"]["object_type"])
+
+
+class PerformBackupDialog(VaultDialog):
+    ok_label = "OK"
+
+    def __init__(self, vault: dict[str, Any], only: str | None = None) -> None:
+        super().__init__(vault)
+        self.title_text = "Perform Backup"
+        self.only = only
+
+    def body(self) -> ComposeResult:
+        yield Label("Backup will be performed for the selected resources immediately.", classes="dialog-text")
+        options = []
+        for resource in self.vault["resources"]:
+            prompt = Text.assemble((resource["name"], "bold"), f"  {resource['size']:,} GB  ",
+                                   f"{resource['backup_count']} backups  ", resource["protect_status"])
+            chosen = self.only is None or resource["id"] == self.only
+            options.append(Selection(prompt, resource["id"], chosen))
+        yield CheckList[str](*options, id="backup-resources")
+        yield Field("Name (1-64 letters, digits, _ or -; several resources get -0001, -0002...)",
+                    lambda text: check_name(text, "backup"), value=self.services.backups.default_name(),
+                    id="backup-name")
+        yield Field("Description (up to 255 characters)", check_description, id="backup-description")
+        yield Label("Full Backup (otherwise incremental)", classes="field-label")
+        yield Switch(value=False, id="backup-full")
+
+    def submit(self) -> None:
+        resources = list(self.query_one("#backup-resources", SelectionList).selected)
+        name = self.query_one("#backup-name", Field).validate()
+        description_field = self.query_one("#backup-description", Field)
+        if name is None or (description_field.text and description_field.validate() is None):
+            return
+        if not resources:
+            self.show_error("Select at least one resource to back up.")
+            return
+        self.run(lambda: self.services.backups.perform(
+            self.vault["id"], resources=resources, name=name, description=description_field.text or None,
+            full=self.query_one("#backup-full", Switch).value), "Backup started: watch it on the Backups tab.")
+
+
+class AssociateDialog(VaultDialog):
+    def __init__(self, vault: dict[str, Any]) -> None:
+        super().__init__(vault)
+        self.title_text = f"Associate {self.vtype.resource_noun.title()}s with {vault['name']}"
+
+    def body(self) -> ComposeResult:
+        billing = self.vault["billing"]
+        yield Label(f"Vault capacity {billing['size']:,} GB, associated {billing['allocated']:,} GB.",
+                    classes="dialog-text")
+        yield ResourcePicker(ObjectType(billing["object_type"]), vault=self.vault["id"])
+
+    def submit(self) -> None:
+        chosen = self.query_one(ResourcePicker).selections()
+        if not chosen:
+            self.show_error("Select at least one resource to associate.")
+            return
+        self.run(lambda: self.services.associations.associate(self.vault["id"], chosen),
+                 f"{len(chosen)} associated with {self.vault['name']}.")
+
+
+class AutoBindDialog(VaultDialog):
+    def __init__(self, vault: dict[str, Any]) -> None:
+        super().__init__(vault)
+        self.enable = not vault["auto_bind"]
+        self.title_text = ("Enable" if self.enable else "Disable") + " Automatic Association"
+
+    def body(self) -> ComposeResult:
+        billing = self.vault["billing"]
+        if self.enable:
+            yield Label("The vault will associate unprotected resources in its next backup period and back "
+                        "them up. It needs remaining capacity greater than both 40 GB and the associated "
+                        f"capacity: {billing['size']:,} GB total, {billing['allocated']:,} GB associated.",
+                        classes="dialog-text")
+            yield Field("Only resources with one of these tags (key=value, up to 5; empty: all)",
+                        lambda text: check_tag_filter(parse_pairs(text), "automatic association rule"),
+                        id="bind-tags")
+        else:
+            yield Label("The vault stops associating resources automatically; associated ones stay.",
+                        classes="dialog-text")
+
+    def submit(self) -> None:
+        if not self.enable:
+            self.run(lambda: self.services.vaults.disable_auto_bind(self.vault["id"]),
+                     "Automatic association disabled.")
+            return
+        tags = self.query_one("#bind-tags", Field).validate()
+        if tags is None:
+            return
+        self.run(lambda: self.services.vaults.enable_auto_bind(self.vault["id"], tags),
+                 "Automatic association enabled.")
+
+
+class ExpandDialog(VaultDialog):
+    def __init__(self, vault: dict[str, Any]) -> None:
+        super().__init__(vault)
+        self.title_text = f"Expand Capacity of {vault['name']}"
+
+    def body(self) -> ComposeResult:
+        unit = self.vtype.capacity_unit
+        current = self.vtype.size_in_console_unit(self.vault["billing"]["size"])
+        step = 1 if unit == "TB" else 10
+        yield Label(f"Current capacity {current:,} {unit}. "
+                    + ("Yearly/monthly vaults pay for the added capacity until they expire."
+                       if self.vault["billing"]["charging_mode"] == "pre_paid" else "Billed by the hour."),
+                    classes="dialog-text")
+        yield Field(f"New total capacity ({unit})", capacity_check(self.vtype), value=str(current + step),
+                    id="new-size")
+
+    def submit(self) -> None:
+        size = self.query_one("#new-size", Field).validate()
+        if size is not None:
+            self.run(lambda: self.services.vaults.expand(self.vault["id"], size), "Capacity expanded.")
+
+
+class TagsDialog(VaultDialog):
+    def __init__(self, vault: dict[str, Any]) -> None:
+        super().__init__(vault)
+        self.title_text = f"Tags of {vault['name']}"
+
+    def body(self) -> ComposeResult:
+        current = ", ".join(f"{t['key']}={t['value']}" if t["value"] else t["key"] for t in self.vault["tags"])
+        yield Label("Key 1-36 and value 0-43 letters, digits, _ or -; at most 10 tags, keys unique.",
+                    classes="dialog-text")
+        yield Field("Tags (key=value, ...)", lambda text: check_tags(parse_pairs(text)), value=current,
+                    id="tags")
+
+    def submit(self) -> None:
+        wanted = self.query_one("#tags", Field).validate()
+        if wanted is None:
+            return
+        keys = {t.key for t in wanted}
+        removed = [t["key"] for t in self.vault["tags"] if t["key"] not in keys]
+
+        def apply() -> None:
+            if removed:
+                self.services.vaults.remove_tags(self.vault["id"], removed)
+            if wanted:
+                self.services.vaults.add_tags(self.vault["id"], wanted)
+
+        self.run(apply, "Tags saved.")
+
+
+class ApplyPolicyDialog(VaultDialog):
+    def __init__(self, vault: dict[str, Any]) -> None:
+        super().__init__(vault)
+        self.title_text = f"Apply Backup Policy to {vault['name']}"
+
+    def body(self) -> ComposeResult:
+        policies = self.services.policies.list(operation_type="backup")["policies"]
+        current = next((p["policy_id"] for p in self.vault["policies"] if p["operation_type"] == "backup"), None)
+        options = [("No policy (remove the current one)", "")] + [
+            (f"{p['name']} ({'enabled' if p['enabled'] else 'disabled'})", p["id"]) for p in policies]
+        yield Label("A vault has at most one backup policy; applying another replaces it.", classes="dialog-text")
+        yield Select(options, value=current or "", allow_blank=False, id="policy")
+
+    def submit(self) -> None:
+        chosen = self.query_one("#policy", Select).value
+        current = next((p["policy_id"] for p in self.vault["policies"] if p["operation_type"] == "backup"), None)
+        if chosen:
+            self.run(lambda: self.services.policies.apply(self.vault["id"], str(chosen)), "Policy applied.")
+        elif current:
+            self.run(lambda: self.services.policies.remove(self.vault["id"], current), "Policy removed.")
+        else:
+            self.dismiss(None)
+
+
+class DeleteVaultDialog(VaultDialog):
+    ok_variant = "error"
+
+    def __init__(self, vault: dict[str, Any]) -> None:
+        super().__init__(vault)
+        self.pre_paid = vault["billing"]["charging_mode"] == "pre_paid"
+        self.title_text = ("Unsubscribe " if self.pre_paid else "Delete ") + vault["name"]
+        self.ok_label = "Unsubscribe" if self.pre_paid else "Delete"
+
+    def body(self) -> ComposeResult:
+        count = self.services.backups.list(vault=self.vault["id"], limit=1)["count"]
+        consequences = [
+            f"All {count} backups stored in the vault will be deleted; they cannot be used to restore data.",
+            f"Its {len(self.vault['resources'])} associated resources will no longer be backed up.",
+        ]
+        if self.pre_paid:
+            consequences.append("The unused part of the yearly/monthly subscription is refunded to the balance.")
+        yield Label("\n".join(f"• {line}" for line in consequences), classes="dialog-text")
+
+    def submit(self) -> None:
+        action = self.services.vaults.unsubscribe if self.pre_paid else self.services.vaults.delete
+        self.run(lambda: action(self.vault["id"]), f"{self.vault['name']} deleted.")
+
+
+def more_actions(vault: dict[str, Any]) -> list[tuple[str, str]]:
+    """The More menu of a vault row: (label, action name)."""
+    actions = [("Perform Backup", "backup"), ("Expand Capacity", "expand")]
+    vtype = vault_type(vault["billing"]["object_type"])
+    if vtype.takes_resources and vault["billing"]["protect_type"] == "backup":
+        actions.append(("Disable Automatic Association" if vault["auto_bind"] else "Enable Automatic Association",
+                        "auto_bind"))
+    if vtype.offers_policy and vault["billing"]["protect_type"] == "backup":
+        actions.append(("Apply Backup Policy", "policy"))
+    actions += [("Edit Tags", "tags"),
+                ("Unsubscribe" if vault["billing"]["charging_mode"] == "pre_paid" else "Delete", "delete")]
+    return actions
+
+
+DIALOGS = {
+    "backup": PerformBackupDialog,
+    "associate": AssociateDialog,
+    "auto_bind": AutoBindDialog,
+    "expand": ExpandDialog,
+    "tags": TagsDialog,
+    "policy": ApplyPolicyDialog,
+    "delete": DeleteVaultDialog,
+}

@@ -1,0 +1,79 @@
+"""File Backups > Backup Clients: the hosts whose agents back up directories, their status, paths and vault."""
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button
+
+from cbr_tui.domain.enums import ResourceKind
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.ui import format as fmt
+from cbr_tui.ui.dialogs.client_actions import AddPathDialog, ConfigureVaultDialog
+from cbr_tui.ui.screens.base import ListPage
+from cbr_tui.ui.widgets.pager import Pager
+from cbr_tui.ui.widgets.table import ConsoleTable
+
+
+class BackupClientList(ListPage):
+    live = True
+    BINDINGS = [
+        Binding("c", "configure", "Configure Vault", id="clients.configure"),
+        Binding("p", "add_path", "Add Path", id="clients.add_path"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="operations"):
+            yield Button("Configure Vault (c)", id="op-configure", compact=True)
+            yield Button("Add Path (p)", id="op-add-path", compact=True)
+        yield ConsoleTable((("Host/ID", 20), ("Status", 10), ("IP address", 14), ("OS", 20), ("Vault", 16),
+                            ("Backup paths", 30)), id="client-table")
+        yield Pager(id="client-pager")
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        try:
+            result = self.console.resources.list(ResourceKind.AGENT, limit=self.pager.page_size,
+                                                 offset=self.pager.offset)
+        except CbrError as error:
+            self.report(error)
+            return
+        self.query_one(ConsoleTable).replace_rows([(a["id"], self._cells(a)) for a in result["resources"]],
+                                                  height=2)
+        self.pager.show_total(result["count"])
+
+    @staticmethod
+    def _cells(agent: dict[str, Any]) -> tuple[object, ...]:
+        return (
+            Text.assemble((agent["name"], "bold"), "\n", (fmt.short_id(agent["id"]), "grey50")),
+            fmt.resource_status(agent["status"]),
+            agent["host_ip"] or "--",
+            agent["host_os"] or "--",
+            agent["vault"]["name"] if agent["vault"] else "Not configured",
+            "\n".join(fmt.tail_path(p["dir_path"], 30) for p in agent["paths"][:2])
+            + (" …" if len(agent["paths"]) > 2 else "") or "no paths",
+        )
+
+    def _agent(self) -> dict[str, Any] | None:
+        agent_id = self.query_one(ConsoleTable).selected_key
+        if agent_id is None:
+            self.app.notify("There is no backup client: install an agent on a host first.", severity="warning")
+            return None
+        return self.console.resources.show(agent_id)["resource"]
+
+    @on(Button.Pressed, "#op-configure")
+    def action_configure(self) -> None:
+        agent = self._agent()
+        if agent is not None:
+            self.app.push_screen(ConfigureVaultDialog(agent), callback=self.finished)
+
+    @on(Button.Pressed, "#op-add-path")
+    def action_add_path(self) -> None:
+        agent = self._agent()
+        if agent is not None:
+            self.app.push_screen(AddPathDialog(agent), callback=self.finished)

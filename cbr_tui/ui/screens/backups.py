@@ -1,0 +1,138 @@
+"""The Backups tab of a backup page: backups of this type, their status and, while they run, progress."""
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Select
+
+from cbr_tui.domain.enums import BackupStatus, ObjectType
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.labels import BACKUP_STATUS
+from cbr_tui.ui import format as fmt
+from cbr_tui.ui.dialogs.backup_actions import DIALOGS, backup_actions
+from cbr_tui.ui.dialogs.menu import MenuDialog
+from cbr_tui.ui.screens.base import ListPage
+from cbr_tui.ui.widgets.pager import Pager
+from cbr_tui.ui.widgets.table import ConsoleTable
+
+
+class BackupList(ListPage):
+    live = True
+    BINDINGS = [
+        Binding("r", "restore", "Restore", id="backups.restore"),
+        Binding("o", "operations", "Operations", id="backups.operations"),
+        Binding("d", "operate('delete')", "Delete", id="backups.delete"),
+        Binding("slash", "focus_search", "Search", id="backups.search"),
+    ]
+
+    def __init__(self, object_type: ObjectType, *, vault_id: str | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.object_type = object_type
+        self.vault_id = vault_id
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="filters"):
+            yield Input(placeholder="Search by backup name or ID, or resource name", id="backup-search")
+            yield Select([("All statuses", "")] + [(BACKUP_STATUS[s], s.value) for s in
+                                                  (BackupStatus.AVAILABLE, BackupStatus.PROTECTING,
+                                                   BackupStatus.RESTORING, BackupStatus.ERROR)],
+                         value="", allow_blank=False, id="backup-status", compact=True)
+        with Horizontal(classes="operations"):
+            yield Button("Restore (r)", id="op-restore", compact=True)
+            yield Button("Operations ▾ (o)", id="op-operations", compact=True)
+            yield Button("Delete (d)", id="op-delete", compact=True)
+        yield ConsoleTable((("Name/ID", 18), ("Status", 26), ("Resource", 12), ("Vault", 10), ("Type", 11),
+                            ("Created", 10), ("New data", 9)), id="backup-table")
+        yield Pager(id="backup-pager")
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        pager = self.query_one(Pager)
+        search = self.query_one("#backup-search", Input).value.strip() or None
+        chosen = self.query_one("#backup-status", Select).value
+        try:
+            result = self.console.backups.list(vault=self.vault_id, object_type=self.object_type.value,
+                                               status=chosen if isinstance(chosen, str) and chosen else None,
+                                               search=search, limit=pager.page_size, offset=pager.offset)
+        except CbrError as error:
+            self.report(error)
+            return
+        self.query_one(ConsoleTable).replace_rows([(b["id"], self._cells(b)) for b in result["backups"]], height=2)
+        pager.show_total(result["count"])
+
+    def _cells(self, backup: dict[str, Any]) -> tuple[object, ...]:
+        status: Text = fmt.backup_status(backup["status"], backup["extend_info"].get("damaged", False))
+        transfer = backup.get("transfer")
+        if transfer is not None:
+            status = Text.assemble(status, "\n", fmt.progress_bar(transfer["bytes_done"], transfer["bytes_total"],
+                                                                  width=8),
+                                   f" {fmt.rate(transfer)}")
+        elif backup["status"] == "error" and backup["extend_info"].get("fail_reason"):
+            status = Text.assemble(status, "\n", (backup["extend_info"]["fail_reason"][:26], "red"))
+        created = fmt.when(backup["created_at"])
+        return (
+            Text.assemble((backup["name"], "bold"), "\n", (fmt.short_id(backup["id"]), "grey50")),
+            status,
+            backup["resource_name"],
+            backup["vault_name"] or fmt.short_id(backup["vault_id"]),
+            ("Automatic" if backup["extend_info"]["auto_trigger"] else "Manual") + "\n"
+            + ("Incremental" if backup["incremental"] else "Full"),
+            created.replace(" ", "\n"),
+            fmt.size(backup["stats"]["new_bytes"]) if backup["status"] == "available" else "--",
+        )
+
+    @property
+    def selected_backup(self) -> str | None:
+        return self.query_one(ConsoleTable).selected_key
+
+    @on(Input.Changed, "#backup-search")
+    @on(Select.Changed, "#backup-status")
+    def _filter(self) -> None:
+        self.restart()
+
+    def _backup(self) -> dict[str, Any] | None:
+        backup_id = self.selected_backup
+        if backup_id is None:
+            self.app.notify("There is no backup here yet: perform a backup first.", severity="warning")
+            return None
+        try:
+            return self.console.backups.show(backup_id)["backup"]
+        except CbrError as error:
+            self.report(error)
+            return None
+
+    @on(Button.Pressed, "#op-restore")
+    def action_restore(self) -> None:
+        """The row's first action: Restore (or Create File System for SFS Turbo, which never restores in place)."""
+        backup = self._backup()
+        if backup is not None:
+            self._open(backup, backup_actions(backup)[0][1])
+
+    @on(Button.Pressed, "#op-operations")
+    @on(ConsoleTable.RowSelected)
+    def action_operations(self) -> None:
+        backup = self._backup()
+        if backup is not None:
+            self.app.push_screen(MenuDialog(f"Operations: {backup['name']}", backup_actions(backup)),
+                                 callback=lambda action: self._open(backup, action) if action else None)
+
+    @on(Button.Pressed, "#op-delete")
+    def _delete_pressed(self) -> None:
+        self.action_operate("delete")
+
+    def action_operate(self, action: str) -> None:
+        backup = self._backup()
+        if backup is not None:
+            self._open(backup, action)
+
+    def _open(self, backup: dict[str, Any], action: str) -> None:
+        self.app.push_screen(DIALOGS[action](backup), callback=self.finished)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#backup-search", Input).focus()

@@ -1,0 +1,72 @@
+"""What every console page shares: access to the console (services), and a way to show service errors."""
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.ui.widgets.pager import Pager
+
+if TYPE_CHECKING:
+    from cbr_tui.services.console import Console
+    from cbr_tui.ui.app import CbrApp
+
+
+class Page(Widget):
+    """A console page: it reads through `self.console` and reloads in `refresh_data`."""
+
+    DEFAULT_CSS = "Page { height: 1fr; }"
+    live = False  # reload every second while shown (pages that show progress)
+
+    class Finished(Message):
+        """An operation of the page finished: what the whole screen shows (the balance) may have changed."""
+
+    @property
+    def console(self) -> "Console":
+        return self.cbr_app.services
+
+    @property
+    def cbr_app(self) -> "CbrApp":
+        return self.app  # type: ignore[return-value]
+
+    def refresh_data(self) -> None:
+        """Reload what the page shows from the services."""
+
+    def finished(self, message: str | None) -> None:
+        """An operation (or its dialog) finished: say what it did, if anything, and show the new state."""
+        if message:
+            self.app.notify(message)
+        self.refresh_data()
+        self.post_message(self.Finished())
+
+    def report(self, error: CbrError) -> None:
+        """Show a refused operation as the console does: its code and its sentence."""
+        self.app.notify(error.message, title=error.code, severity="error", timeout=8)
+
+
+class ListPage(Page):
+    """A page showing one paged list: a new filter starts again at the first page, paging reloads."""
+
+    BINDINGS = [
+        Binding("right_square_bracket", "page(1)", "Next page", show=False, id="list.next_page"),
+        Binding("left_square_bracket", "page(-1)", "Previous page", show=False, id="list.previous_page"),
+    ]
+
+    @property
+    def pager(self) -> Pager:
+        return self.query_one(Pager)
+
+    def restart(self) -> None:
+        """Reload from the first page (the filter changed)."""
+        self.pager.page = 0
+        self.refresh_data()
+
+    @on(Pager.Changed)
+    def _paged(self) -> None:
+        self.refresh_data()
+
+    def action_page(self, step: int) -> None:
+        self.pager.turn(step)

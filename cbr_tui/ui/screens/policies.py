@@ -1,0 +1,102 @@
+"""The Policies page: backup and replication policies, their schedules, retention and vaults."""
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Label
+
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.policy_rules import describe_patterns
+from cbr_tui.ui import format as fmt
+from cbr_tui.ui.dialogs.policy_actions import DeletePolicyDialog, PolicyDialog
+from cbr_tui.ui.screens.base import ListPage
+from cbr_tui.ui.widgets.pager import Pager
+from cbr_tui.ui.widgets.table import ConsoleTable
+
+
+class PoliciesPage(ListPage):
+    BINDINGS = [
+        Binding("c", "create", "Create Policy", id="policies.create"),
+        Binding("e", "toggle", "Enable/Disable", id="policies.toggle"),
+        Binding("d", "delete", "Delete", id="policies.delete"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="page-title"):
+            yield Label("Policies", classes="title")
+            yield Button("Create Policy (c)", id="create-policy", variant="primary", compact=True)
+        with Horizontal(classes="operations"):
+            yield Button("Modify (enter)", id="op-modify", compact=True)
+            yield Button("Enable/Disable (e)", id="op-toggle", compact=True)
+            yield Button("Delete (d)", id="op-delete", compact=True)
+        yield ConsoleTable((("Name/ID", 22), ("Status", 11), ("Type", 11), ("Schedule (UTC)", 26),
+                            ("Retention", 14), ("Vaults", 7), ("Next run", 17)), id="policy-table")
+        yield Pager(id="policy-pager")
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        try:
+            result = self.console.policies.list()
+        except CbrError as error:
+            self.report(error)
+            return
+        pager = self.pager
+        shown = result["policies"][pager.offset:pager.offset + pager.page_size]
+        self.query_one(ConsoleTable).replace_rows([(p["id"], self._cells(p)) for p in shown], height=2)
+        pager.show_total(result["count"])
+
+    def _cells(self, policy: dict[str, Any]) -> tuple[object, ...]:
+        definition = policy["operation_definition"]
+        keep, days = definition.get("max_backups", -1), definition.get("retention_duration_days", -1)
+        retention = f"{keep} backups" if keep and keep > 0 else f"{days} days" if days and days > 0 else "Permanent"
+        return (
+            Text.assemble((policy["name"], "bold"), "\n", (fmt.short_id(policy["id"]), "grey50")),
+            fmt.status("enabled", "Enabled") if policy["enabled"] else fmt.status("disabled", "Disabled"),
+            policy["operation_type"].title(),
+            describe_patterns(policy["trigger"]["properties"]["pattern"]),
+            retention,
+            str(len(policy["associated_vaults"])),
+            fmt.when(policy["next_run"]) if policy["next_run"] else "--",
+        )
+
+    def _policy(self) -> dict[str, Any] | None:
+        policy_id = self.query_one(ConsoleTable).selected_key
+        if policy_id is None:
+            self.app.notify("There is no policy yet: create one first.", severity="warning")
+            return None
+        return self.console.policies.show(policy_id)["policy"]
+
+    @on(Button.Pressed, "#create-policy")
+    def action_create(self) -> None:
+        self.app.push_screen(PolicyDialog(), callback=self.finished)
+
+    @on(Button.Pressed, "#op-modify")
+    @on(ConsoleTable.RowSelected)
+    def action_modify(self) -> None:
+        policy = self._policy()
+        if policy is not None:
+            self.app.push_screen(PolicyDialog(policy), callback=self.finished)
+
+    @on(Button.Pressed, "#op-toggle")
+    def action_toggle(self) -> None:
+        policy = self._policy()
+        if policy is None:
+            return
+        try:
+            self.console.policies.update(policy["id"], enabled=not policy["enabled"])
+        except CbrError as error:
+            self.report(error)
+            return
+        self.finished(f"Policy {policy['name']} {'disabled' if policy['enabled'] else 'enabled'}.")
+
+    @on(Button.Pressed, "#op-delete")
+    def action_delete(self) -> None:
+        policy = self._policy()
+        if policy is not None:
+            self.app.push_screen(DeletePolicyDialog(policy), callback=self.finished)

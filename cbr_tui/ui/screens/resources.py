@@ -1,0 +1,204 @@
+"""The Resources area: the simulated cloud that CBR protects (servers, disks, file systems, desktops, backup
+clients). Not a CBR page: it is where a person makes something to back up, and damages it to restore it."""
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Label, Select
+
+from cbr_tui.domain.enums import ResourceKind, ServerStatus
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.ui import format as fmt
+from cbr_tui.ui.dialogs.base import ConfirmDialog
+from cbr_tui.ui.dialogs.resource_actions import AttachDiskDialog, WriteDataDialog, WriteRequest, damage_warning
+from cbr_tui.ui.screens.base import ListPage
+from cbr_tui.ui.widgets.pager import Pager
+from cbr_tui.ui.widgets.table import ConsoleTable
+
+KINDS = (("Servers", ResourceKind.SERVER), ("Disks", ResourceKind.DISK), ("SFS Turbo file systems", ResourceKind.TURBO),
+         ("Desktops", ResourceKind.DESKTOP), ("Backup clients", ResourceKind.AGENT))
+
+
+class ResourcesPage(ListPage):
+    live = True
+    BINDINGS = [
+        Binding("s", "power('start')", "Start", id="resources.start"),
+        Binding("t", "power('stop')", "Stop", id="resources.stop"),
+        Binding("a", "attach", "Attach Disk", id="resources.attach"),
+        Binding("u", "detach", "Detach", id="resources.detach"),
+        Binding("w", "write", "Write Data", id="resources.write"),
+        Binding("x", "damage", "Damage Data", id="resources.damage"),
+        Binding("slash", "focus_search", "Search", id="resources.search"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="page-title"):
+            yield Label("Resources (simulated cloud)", classes="title")
+            yield Label("Not part of CBR: what its vaults protect", classes="muted")
+        with Horizontal(classes="filters"):
+            yield Select([(label, kind.value) for label, kind in KINDS], value=ResourceKind.SERVER.value,
+                         allow_blank=False, id="resource-kind", compact=True)
+            yield Input(placeholder="Search by name", id="resource-search")
+        with Horizontal(classes="operations"):
+            yield Button("Start (s)", id="op-start", compact=True)
+            yield Button("Stop (t)", id="op-stop", compact=True)
+            yield Button("Attach Disk (a)", id="op-attach", compact=True)
+            yield Button("Detach (u)", id="op-detach", compact=True)
+            yield Button("Write Data (w)", id="op-write", compact=True)
+            yield Button("Damage Data (x)", id="op-damage", compact=True)
+        yield ConsoleTable((("Name/ID", 24), ("Status/AZ", 12), ("Size GB", 8), ("Vault", 16),
+                            ("Disks / path", 28), ("Tags", 16)), id="resource-table")
+        yield Pager(id="resource-pager")
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    @property
+    def kind(self) -> ResourceKind:
+        return ResourceKind(str(self.query_one("#resource-kind", Select).value))
+
+    def refresh_data(self) -> None:
+        search = self.query_one("#resource-search", Input).value.strip() or None
+        try:
+            result = self.console.resources.list(self.kind, name=search, limit=self.pager.page_size,
+                                                 offset=self.pager.offset)
+        except CbrError as error:
+            self.report(error)
+            return
+        self.query_one(ConsoleTable).replace_rows([(r["id"], self._cells(r)) for r in result["resources"]],
+                                                  height=2)
+        self.pager.show_total(result["count"])
+
+    def _cells(self, resource: dict[str, Any]) -> tuple[object, ...]:
+        return (
+            Text.assemble((resource["name"], "bold"), "\n", (fmt.short_id(resource["id"]), "grey50")),
+            Text.assemble(fmt.resource_status(resource["status"]), "\n", resource["availability_zone"] or ""),
+            f"{resource['size']:,}",
+            resource["vault"]["name"] if resource["vault"] else "--",
+            _contents(resource),
+            fmt.tags(resource["tags"]),
+        )
+
+    # --- interaction ------------------------------------------------------------------------------------
+
+    @on(Select.Changed, "#resource-kind")
+    @on(Input.Changed, "#resource-search")
+    def _filter(self) -> None:
+        self.restart()
+
+    def _resource(self, *kinds: ResourceKind) -> dict[str, Any] | None:
+        resource_id = self.query_one(ConsoleTable).selected_key
+        if resource_id is None:
+            self.app.notify("Choose a resource in the list first.", severity="warning")
+            return None
+        resource = self.console.resources.show(resource_id)["resource"]
+        if kinds and ResourceKind(resource["kind"]) not in kinds:
+            words = " or ".join(f"a {k.value}" for k in kinds)
+            self.app.notify(f"This works on {words}; {resource['name']} is a {resource['kind']}.",
+                            severity="warning")
+            return None
+        return resource
+
+    @on(Button.Pressed, "#op-start")
+    def _start_pressed(self) -> None:
+        self.action_power("start")
+
+    @on(Button.Pressed, "#op-stop")
+    def _stop_pressed(self) -> None:
+        self.action_power("stop")
+
+    def action_power(self, verb: str) -> None:
+        server = self._resource(ResourceKind.SERVER)
+        if server is None:
+            return
+        call = self.console.resources.start_server if verb == "start" else self.console.resources.stop_server
+        try:
+            shown = call(server["id"])["resource"]
+        except CbrError as error:
+            self.report(error)
+            return
+        word = "Running" if shown["status"] == ServerStatus.ACTIVE else "Stopped"
+        self.finished(f"{server['name']} is {word}.")
+
+    @on(Button.Pressed, "#op-attach")
+    def action_attach(self) -> None:
+        server = self._resource(ResourceKind.SERVER)
+        if server is not None:
+            self.app.push_screen(AttachDiskDialog(server), callback=self.finished)
+
+    @on(Button.Pressed, "#op-detach")
+    def action_detach(self) -> None:
+        disk = self._resource(ResourceKind.DISK)
+        if disk is None:
+            return
+        try:
+            self.console.resources.detach_disk(disk["id"])
+        except CbrError as error:
+            self.report(error)
+            return
+        self.finished(f"{disk['name']} detached: it is Available.")
+
+    @on(Button.Pressed, "#op-write")
+    def action_write(self) -> None:
+        resource = self._resource()
+        if resource is None:
+            return
+
+        def chosen(request: WriteRequest | None) -> None:
+            if request is not None:
+                self.carry_out(f"Writing {request.megabytes} MB to {resource['name']}",
+                               lambda: self.console.resources.write_data(
+                                   resource["id"], request.megabytes, pattern=request.pattern,
+                                   scattered=request.scattered),
+                               lambda done: f"Wrote {fmt.size(done['written_bytes'])} to {resource['name']}.")
+
+        self.app.push_screen(WriteDataDialog(resource), callback=chosen)
+
+    @on(Button.Pressed, "#op-damage")
+    def action_damage(self) -> None:
+        resource = self._resource()
+        if resource is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.carry_out(f"Damaging {resource['name']}",
+                               lambda: self.console.resources.damage_data(resource["id"]),
+                               lambda _done: f"{resource['name']} is damaged: restore it from a backup.")
+
+        self.app.push_screen(ConfirmDialog("Damage Data", damage_warning(resource), "Damage", danger=True),
+                             callback=confirmed)
+
+    @work(thread=True, group="resource-data")
+    def carry_out(self, doing: str, call: Callable[[], dict[str, Any]],
+                  done: Callable[[dict[str, Any]], str]) -> None:
+        """Bytes are written off the UI thread; the page reports when they are on disk."""
+        self.app.call_from_thread(self.app.notify, f"{doing}…")
+        try:
+            result = call()
+        except CbrError as error:
+            self.app.call_from_thread(self.report, error)
+            return
+        self.app.call_from_thread(self.finished, done(result))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#resource-search", Input).focus()
+
+
+def _contents(resource: dict[str, Any]) -> str:
+    """What holds the resource's bytes: its disks, or the directory tree it stands for."""
+    if "volumes" in resource:
+        disks = [f"{'sys ' if v['bootable'] else ''}{v['size']}G{'*' if v['encrypted'] else ''}"
+                 for v in resource["volumes"]]
+        return " · ".join(disks) + ("  (*encrypted)" if "*" in "".join(disks) else "") if disks else "no disks"
+    if resource["kind"] == ResourceKind.DISK:
+        attached = f"on {fmt.short_id(resource['server_id'])}" if resource["server_id"] else "detached"
+        return f"{attached}{', encrypted' if resource['encrypted'] else ''}"
+    if resource["kind"] == ResourceKind.AGENT:
+        return ", ".join(fmt.tail_path(p["dir_path"], 28) for p in resource["paths"]) or "no paths"
+    return str(resource.get("path") or "--")

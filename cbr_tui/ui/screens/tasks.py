@@ -1,0 +1,83 @@
+"""The Tasks page: backups, restores and deletions of the last 30 days, with live progress."""
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, Select
+
+from cbr_tui.domain.enums import OperationType, TaskStatus
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.labels import TASK_STATUS
+from cbr_tui.ui import format as fmt
+from cbr_tui.ui.screens.base import ListPage
+from cbr_tui.ui.widgets.pager import Pager
+from cbr_tui.ui.widgets.table import ConsoleTable
+
+TASK_TYPES = {
+    OperationType.BACKUP: "Backup", OperationType.RESTORE: "Restore", OperationType.DELETE: "Delete backup",
+    OperationType.VAULT_DELETE: "Delete vault", OperationType.REMOVE_RESOURCE: "Dissociate",
+    OperationType.REPLICATION: "Replication",
+}
+
+
+class TasksPage(ListPage):
+    live = True
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="page-title"):
+            yield Label("Tasks", classes="title")
+            yield Label("Tasks of the last 30 days", classes="muted")
+        with Horizontal(classes="filters"):
+            yield Select([("All task types", "")] + [(label, t.value) for t, label in TASK_TYPES.items()],
+                         value="", allow_blank=False, id="task-type", compact=True)
+            yield Select([("All statuses", "")] + [(TASK_STATUS[s], s.value) for s in TaskStatus],
+                         value="", allow_blank=False, id="task-status", compact=True)
+        yield ConsoleTable((("Task", 12), ("Type", 13), ("Status", 12), ("Progress", 18), ("Resource", 20),
+                            ("Vault", 16), ("Started", 19), ("Details", 40)), id="task-table")
+        yield Pager(id="task-pager")
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        pager = self.query_one(Pager)
+        kind = self.query_one("#task-type", Select).value
+        status = self.query_one("#task-status", Select).value
+        try:
+            result = self.console.tasks.list(operation_type=kind or None if isinstance(kind, str) else None,
+                                             status=status or None if isinstance(status, str) else None,
+                                             limit=pager.page_size, offset=pager.offset)
+        except CbrError as error:
+            self.report(error)
+            return
+        self.query_one(ConsoleTable).replace_rows([(t["id"], self._cells(t)) for t in result["operation_logs"]])
+        pager.show_total(result["count"])
+
+    def _cells(self, task: dict[str, Any]) -> tuple[object, ...]:
+        common = task["extra_info"]["common"]
+        resource = task["extra_info"].get("resource") or {}
+        if task["status"] == "failed":
+            details = Text(task["error_info"]["message"], style="red")
+        elif task["status"] in ("running", "waiting"):
+            details = Text(fmt.transfer(common))
+        else:
+            backup = task["extra_info"].get("backup") or {}
+            details = Text(backup.get("backup_name") or "")
+        return (
+            fmt.short_id(task["id"]),
+            TASK_TYPES.get(OperationType(task["operation_type"]), task["operation_type"]),
+            fmt.task_status(task["status"]),
+            fmt.progress_bar(common.get("bytes_done", 0), common.get("bytes_total", 0))
+            if task["status"] in ("running", "waiting") else f"{common['progress']}%",
+            resource.get("name") or "--",
+            task["vault_name"] or "--",
+            fmt.when(task["started_at"]),
+            details,
+        )
+
+    @on(Select.Changed)
+    def _filter(self) -> None:
+        self.restart()

@@ -1,0 +1,190 @@
+"""A vault's details page: basic information, associated resources, backups, tags, and running tasks."""
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Label, TabbedContent, TabPane
+
+from cbr_tui.domain.enums import ObjectType
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.vault_types import vault_type
+from cbr_tui.ui import format as fmt
+from cbr_tui.ui.dialogs.base import ConfirmDialog, MessageDialog
+from cbr_tui.ui.dialogs.menu import MenuDialog
+from cbr_tui.ui.dialogs.vault_actions import DIALOGS, PerformBackupDialog, more_actions
+from cbr_tui.ui.screens.backups import BackupList
+from cbr_tui.ui.widgets.table import ConsoleTable
+
+REFRESH_SECONDS = 1.0
+
+
+class VaultDetails(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="details.back"),
+        Binding("b", "backup_resource", "Perform Backup", id="details.backup"),
+        Binding("x", "dissociate", "Dissociate", id="details.dissociate"),
+        Binding("a", "operate('associate')", "Associate", id="details.associate"),
+        Binding("m", "more", "More", id="details.more"),
+    ]
+
+    def __init__(self, vault_id: str) -> None:
+        super().__init__()
+        self.vault_id = vault_id
+        self.vault: dict[str, Any] = {}
+
+    @property
+    def services(self) -> Any:
+        return self.app.services  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        self.vault = self.services.vaults.show(self.vault_id)["vault"]
+        vtype = vault_type(self.vault["billing"]["object_type"])
+        with Horizontal(classes="page-title"):
+            yield Label("", id="details-title", classes="title")
+            yield Button("Back (esc)", id="details-back", compact=True)
+        with Grid(id="basic-info"):
+            for key in ("id", "status", "type", "billing", "redundancy", "zone", "project", "policy", "created"):
+                yield Label("", id=f"info-{key}")
+        with Vertical(id="capacity"):
+            yield Label("", id="capacity-text")
+            yield Label("", id="capacity-bar")
+        yield Vertical(id="running")
+        with TabbedContent(id="details-tabs"):
+            with TabPane(f"Associated {vtype.resource_noun.title()}s", id="tab-resources"):
+                yield ConsoleTable((("Name/ID", 24), ("Protection", 12), ("Size (GB)", 10), ("Backups", 8),
+                                    ("Disks left out", 30)), id="resource-table")
+            with TabPane("Backups", id="tab-vault-backups"):
+                yield BackupList(ObjectType(self.vault["billing"]["object_type"]), vault_id=self.vault_id)
+            with TabPane("Tags", id="tab-tags"):
+                yield Label("", id="tags-text")
+                yield Button("Edit Tags", id="edit-tags", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show()
+        self.set_interval(REFRESH_SECONDS, self.refresh_data)
+
+    def refresh_data(self) -> None:
+        try:
+            self.vault = self.services.vaults.show(self.vault_id)["vault"]
+        except CbrError:
+            self.app.pop_screen()  # the vault was deleted
+            return
+        self._show()
+        self.query_one(BackupList).refresh_data()
+
+    def _show(self) -> None:
+        vault, billing = self.vault, self.vault["billing"]
+        vtype = vault_type(billing["object_type"])
+        self.query_one("#details-title", Label).update(Text.assemble(
+            (vault["name"], "bold"), "  ", fmt.vault_status(billing["status"])))
+        policy = next((p for p in vault["policies"] if p["operation_type"] == "backup"), None)
+        policy_text = "No policy applied"
+        if policy is not None:
+            shown = self.services.policies.show(policy["policy_id"])["policy"]
+            policy_text = f"{shown['name']}, next run {fmt.when(shown['next_run'])}" if shown["enabled"] \
+                else f"{shown['name']} (disabled)"
+        projects = {p["id"]: p["name"] for p in self.services.accounts.enterprise_projects()["enterprise_projects"]}
+        expiry = f", expires {fmt.when(billing['expired_at'])[:10]}" if billing["expired_at"] else ""
+        renew = ", auto-renewal" if billing["is_auto_renew"] else ""
+        values = {
+            "id": f"ID: {vault['id']}",
+            "status": Text.assemble("Status: ", fmt.vault_status(billing["status"])),
+            "type": f"Type: {'Replication' if billing['protect_type'] == 'replication' else 'Backup'} vault",
+            "billing": f"Billing: {fmt.billing(billing['charging_mode'])}{expiry}{renew}",
+            "redundancy": f"Backup data redundancy: {'Multi-AZ' if billing['is_multi_az'] else 'Single-AZ'}",
+            "zone": f"Availability zone: {vault['availability_zone']}",
+            "project": f"Enterprise project: {projects.get(vault['enterprise_project_id'], '--')}",
+            "policy": f"Backup policy: {policy_text}",
+            "created": f"Created: {fmt.when(vault['created_at'])}",
+        }
+        for key, text in values.items():
+            self.query_one(f"#info-{key}", Label).update(text)
+        total = billing["size"]
+        used = billing["used"] / 1024
+        self.query_one("#capacity-text", Label).update(
+            f"Capacity: total {vtype.size_in_console_unit(total):,} {vtype.capacity_unit}, "
+            f"associated {billing['allocated']:,} GB, used {used:,.2f} GB"
+            + ("  ·  Automatic association" if vault["auto_bind"] else ""))
+        self.query_one("#capacity-bar", Label).update(fmt.progress_bar(used, total, width=40))
+        self.query_one("#resource-table", ConsoleTable).replace_rows([
+            (r["id"], (Text.assemble((r["name"], "bold"), "\n", (fmt.short_id(r["id"]), "grey50")),
+                       fmt.status(r["protect_status"], r["protect_status"].title()), f"{r['size']:,}",
+                       str(r["backup_count"]), ", ".join(fmt.short_id(v) for v in
+                                                         r["extra_info"]["exclude_volumes"]) or "--"))
+            for r in vault["resources"]], height=2)
+        self.query_one("#tags-text", Label).update(fmt.tags(vault["tags"], limit=10))
+        self._show_running()
+
+    def _show_running(self) -> None:
+        running = [t for t in self.services.tasks.list(vault_id=self.vault_id, limit=20)["operation_logs"]
+                   if t["status"] in ("running", "waiting")]
+        box = self.query_one("#running", Vertical)
+        wanted = {f"run-{t['id']}" for t in running}
+        for child in list(box.children):
+            if child.id not in wanted:
+                child.remove()
+        for task in running:
+            common = task["extra_info"]["common"]
+            what = f"{task['operation_type'].title()} of {(task['extra_info'].get('resource') or {}).get('name')}"
+            row_id = f"run-{task['id']}"
+            shown = Text.assemble(fmt.progress_bar(common.get("bytes_done", 0), common.get("bytes_total", 0),
+                                                   width=30), "  ", fmt.transfer(common) or "waiting to start")
+            if box.query(f"#{row_id}"):
+                box.query_one(f"#{row_id} .run-transfer", Label).update(shown)
+            else:
+                box.mount(Horizontal(Label(what, classes="run-label"), Label(shown, classes="run-transfer"),
+                                     id=row_id, classes="run-row"))
+
+    # --- actions -----------------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#details-back")
+    def _back(self) -> None:
+        self.app.pop_screen()
+
+    @on(Button.Pressed, "#edit-tags")
+    def _edit_tags(self) -> None:
+        self.action_operate("tags")
+
+    def action_operate(self, action: str) -> None:
+        self.app.push_screen(DIALOGS[action](self.vault), callback=self._after)
+
+    def action_more(self) -> None:
+        self.app.push_screen(MenuDialog(f"More: {self.vault['name']}", more_actions(self.vault)),
+                             callback=lambda action: self.action_operate(action) if action else None)
+
+    def action_backup_resource(self) -> None:
+        resource = self.query_one("#resource-table", ConsoleTable).selected_key
+        if resource is not None:
+            self.app.push_screen(PerformBackupDialog(self.vault, only=resource), callback=self._after)
+
+    def action_dissociate(self) -> None:
+        resource = self.query_one("#resource-table", ConsoleTable).selected_key
+        if resource is None:
+            return
+        name = next(r["name"] for r in self.vault["resources"] if r["id"] == resource)
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.services.associations.dissociate(self.vault_id, [resource])
+            except CbrError as error:
+                self.app.push_screen(MessageDialog.of(error))
+                return
+            self._after(f"{name} dissociated.")
+
+        self.app.push_screen(ConfirmDialog(
+            f"Dissociate {name}", f"{name} leaves {self.vault['name']}: the vault's policy no longer applies to it "
+            "and all its manual and automatic backups in this vault are deleted.", "Dissociate", danger=True),
+            callback=confirmed)
+
+    def _after(self, message: str | None) -> None:
+        if message:
+            self.app.notify(message)
+        self.refresh_data()

@@ -1,0 +1,176 @@
+"""The Vaults tab of a backup page: the console's vault list with search, tag filter, paging and sorting."""
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Label
+
+from cbr_tui.domain.enums import ObjectType
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.vault_types import vault_type
+from cbr_tui.ui import format as fmt
+from cbr_tui.ui.dialogs.menu import MenuDialog
+from cbr_tui.ui.dialogs.vault_actions import DIALOGS, more_actions
+from cbr_tui.ui.screens.base import ListPage
+from cbr_tui.ui.screens.vault_details import VaultDetails
+from cbr_tui.ui.widgets.errors import show_error
+from cbr_tui.ui.widgets.fields import parse_pairs
+from cbr_tui.ui.widgets.pager import Pager
+from cbr_tui.ui.widgets.table import ConsoleTable
+
+SORTS = ("created_at:desc", "name:asc", "size:desc", "used:desc")
+
+
+class VaultList(ListPage):
+    BINDINGS = [
+        Binding("b", "operate('backup')", "Perform Backup", id="vaults.backup"),
+        Binding("a", "operate('associate')", "Associate", id="vaults.associate"),
+        Binding("m", "more", "More", id="vaults.more"),
+        Binding("slash", "focus_search", "Search", id="vaults.search"),
+        Binding("s", "next_sort", "Sort", id="vaults.sort"),
+    ]
+
+    def __init__(self, object_type: ObjectType, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.object_type = object_type
+        self.vtype = vault_type(object_type)
+        self.sort = SORTS[0]
+        self.tag_filter: list[tuple[str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="filters"):
+            yield Input(placeholder="Search by name or ID", id="vault-search")
+            yield Input(placeholder="Tags: key=value, ... (up to 5; any matches)", id="vault-tags")
+            yield Label(f"Sort: {self.sort}", id="vault-sort", classes="muted")
+        yield Label("", id="vault-filter-error", classes="field-error")
+        with Horizontal(classes="operations"):
+            if self.vtype.takes_resources:
+                yield Button("Perform Backup (b)", id="op-backup", compact=True)
+                yield Button(f"Associate {self.vtype.resource_noun.title()} (a)", id="op-associate", compact=True)
+            yield Button("More ▾ (m)", id="op-more", compact=True)
+            yield Button("Details (enter)", id="op-details", compact=True)
+        yield ConsoleTable((("Name/ID", 18), ("Status", 11), (f"Used/Total {self.vtype.capacity_unit}", 11),
+                            ("Associated", 11), ("Type", 17), ("Billing", 14), ("Tags/Project", 14)),
+                           id="vault-table")
+        yield Pager(id="vault-pager")
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    # --- loading ----------------------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        pager = self.query_one(Pager)
+        search = self.query_one("#vault-search", Input).value.strip() or None
+        try:
+            result = self.console.vaults.list(object_type=self.object_type.value, search=search,
+                                              tags=self.tag_filter, limit=pager.page_size, offset=pager.offset,
+                                              sort=self.sort)
+        except CbrError as error:
+            self.report(error)
+            return
+        projects = self._enterprise_projects()
+        self.query_one(ConsoleTable).replace_rows([(v["id"], self._cells(v, projects)) for v in result["vaults"]],
+                                                  height=2)
+        pager.show_total(result["count"])
+
+    def _enterprise_projects(self) -> dict[str, str]:
+        projects = self.console.accounts.enterprise_projects()["enterprise_projects"]
+        return {p["id"]: p["name"] for p in projects}
+
+    def _cells(self, vault: dict[str, Any], projects: dict[str, str]) -> tuple[object, ...]:
+        billing = vault["billing"]
+        used_gb = billing["used"] // 1024
+        associated = "Automatic\nassociation" if vault["auto_bind"] else str(len(vault["resources"]))
+        specification = {"app_consistent": "Database backup"}.get(
+            billing["consistent_level"], f"{self.vtype.resource_noun.title()} backup")
+        used = used_gb // 1024 if self.vtype.capacity_unit == "TB" else used_gb
+        return (
+            Text.assemble((vault["name"], "bold"), "\n", (fmt.short_id(vault["id"]), "grey50")),
+            fmt.vault_status(billing["status"]),
+            f"{used:,}/{self.vtype.size_in_console_unit(billing['size']):,}",
+            associated,
+            ("Replication" if billing["protect_type"] == "replication" else "Backup")
+            + "\n" + specification,
+            fmt.billing(billing["charging_mode"]) + "\n" + ("Multi-AZ" if billing["is_multi_az"] else "Single-AZ"),
+            fmt.tags(vault["tags"]) + "\n" + projects.get(vault["enterprise_project_id"],
+                                                            vault["enterprise_project_id"]),
+        )
+
+    @property
+    def selected_vault(self) -> str | None:
+        return self.query_one(ConsoleTable).selected_key
+
+    # --- interaction ------------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#vault-search")
+    @on(Input.Changed, "#vault-search")
+    def _search(self) -> None:
+        self.restart()
+
+    @on(Input.Submitted, "#vault-tags")
+    def _filter_tags(self, event: Input.Submitted) -> None:
+        error_label = self.query_one("#vault-filter-error", Label)
+        pairs = parse_pairs(event.value)
+        try:
+            self.console.vaults.list(object_type=self.object_type.value, tags=pairs, limit=1)
+        except CbrError as error:
+            show_error(error_label, error.message)
+            return
+        show_error(error_label, "")
+        self.tag_filter = pairs
+        self.restart()
+
+    @on(Button.Pressed, "#op-backup")
+    def _backup_pressed(self) -> None:
+        self.action_operate("backup")
+
+    @on(Button.Pressed, "#op-associate")
+    def _associate_pressed(self) -> None:
+        self.action_operate("associate")
+
+    @on(Button.Pressed, "#op-more")
+    def _more_pressed(self) -> None:
+        self.action_more()
+
+    @on(Button.Pressed, "#op-details")
+    @on(ConsoleTable.RowSelected)
+    def _details(self) -> None:
+        vault_id = self.selected_vault
+        if vault_id is not None:
+            self.app.push_screen(VaultDetails(vault_id), callback=lambda _result: self.refresh_data())
+
+    def _vault(self) -> dict | None:
+        vault_id = self.selected_vault
+        if vault_id is None:
+            self.app.notify("There is no vault here yet: buy one first.", severity="warning")
+            return None
+        try:
+            return self.console.vaults.show(vault_id)["vault"]
+        except CbrError as error:
+            self.report(error)
+            return None
+
+    def action_operate(self, action: str) -> None:
+        vault = self._vault()
+        if vault is None:
+            return
+        self.app.push_screen(DIALOGS[action](vault), callback=self.finished)
+
+    def action_more(self) -> None:
+        vault = self._vault()
+        if vault is not None:
+            self.app.push_screen(MenuDialog(f"More: {vault['name']}", more_actions(vault)),
+                                 callback=lambda action: self.action_operate(action) if action else None)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#vault-search", Input).focus()
+
+    def action_next_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.query_one("#vault-sort", Label).update(f"Sort: {self.sort}")
+        self.refresh_data()

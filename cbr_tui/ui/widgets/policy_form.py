@@ -1,0 +1,74 @@
+"""The fields of Create Policy (weekly days, execution times, retention), shared by the purchase wizard's
+auto-backup step and the Policies page."""
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Label
+
+from cbr_tui.domain.enums import PolicyOperationType
+from cbr_tui.domain.errors import CbrError, invalid
+from cbr_tui.domain.policy_rules import WEEKDAYS, check_retention, check_trigger, weekly_patterns
+from cbr_tui.domain.rules import check_name
+from cbr_tui.services.policies import PolicySpec
+from cbr_tui.ui.widgets.fields import Field, whole_number
+
+
+class PolicyForm(Vertical):
+    DEFAULT_CSS = """
+    PolicyForm { height: auto; }
+    PolicyForm #policy-days { height: 1; margin: 0 1 1 1; }
+    PolicyForm #policy-days Checkbox { margin-right: 2; }
+    """
+
+    def __init__(self, name: str, *, days: tuple[str, ...] = WEEKDAYS, times: str = "22:00", keep: str = "7",
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.initial = (name, days, times, keep)
+
+    def compose(self) -> ComposeResult:
+        name, days, times, keep = self.initial
+        yield Field("Policy name", lambda text: check_name(text, "policy"), value=name, id="policy-name")
+        yield Label("Backup days (weekly)", classes="field-label")
+        with Horizontal(id="policy-days"):
+            for day in WEEKDAYS:
+                yield Checkbox(day, day in days, compact=True, name=day)
+        yield Field("Execution times (HH:MM in UTC, comma separated)", execution_times, value=times,
+                    id="policy-times")
+        yield Field("Retention: keep this many backups (2-99999; empty keeps them all)", retention_count,
+                    value=keep, id="policy-keep")
+
+    def spec(self, enabled: bool = True) -> PolicySpec:
+        """The policy as filled in; the first field that breaks its rule raises that rule's CbrError."""
+        name, times, keep = (field.check(field.text) for field in self._fields())
+        days = [box.name for box in self.query(Checkbox) if box.value and box.name]
+        return PolicySpec(pattern=weekly_patterns(days, times), name=name, operation_type=PolicyOperationType.BACKUP,
+                          enabled=enabled, retention=check_retention(max_backups=keep))
+
+    def validate(self, enabled: bool = True) -> PolicySpec | None:
+        """The policy, or None with each refusal shown beside its field."""
+        for field in self._fields():
+            field.validate()
+        try:
+            return self.spec(enabled)
+        except CbrError:
+            return None
+
+    def _fields(self) -> list[Field]:
+        return [self.query_one(f"#policy-{key}", Field) for key in ("name", "times", "keep")]
+
+
+def execution_times(text: str) -> list[str]:
+    times = [t.strip() for t in text.split(",") if t.strip()]
+    if not times:
+        raise invalid("Give at least one execution time, such as 22:00.")
+    check_trigger(weekly_patterns(["MO"], times))
+    return times
+
+
+def retention_count(text: str) -> int | None:
+    if not text.strip():
+        return None
+    count = whole_number(text, "a number of backups, such as 7")
+    if not 2 <= count <= 99_999:
+        raise invalid("Keep 2 to 99,999 backups (or leave it empty to keep all).")
+    return count

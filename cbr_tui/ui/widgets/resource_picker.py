@@ -1,0 +1,121 @@
+"""Choosing resources for a vault: eligible ones selectable, ineligible ones shown disabled with the reason
+(the error associating them would give); a server's disks can be chosen one by one."""
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label, SelectionList
+from textual.widgets.selection_list import Selection
+
+from cbr_tui.domain.enums import ObjectType
+from cbr_tui.services.associations import ResourceSelection
+from cbr_tui.ui import format as fmt
+from cbr_tui.ui.widgets.checklist import CheckList
+
+
+class ResourcePicker(Vertical):
+    DEFAULT_CSS = """
+    ResourcePicker { height: auto; }
+    ResourcePicker SelectionList { height: auto; max-height: 16; }
+    """
+
+    class Changed(Message):
+        def __init__(self, picker: "ResourcePicker") -> None:
+            super().__init__()
+            self.picker = picker
+
+    def __init__(self, object_type: ObjectType, *, vault: str | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.object_type = object_type
+        self.vault = vault
+        self.instances: dict[str, dict[str, Any]] = {}
+        self._adjusting = False
+        self._previous: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="picker-summary", classes="muted")
+        yield CheckList[str](id="picker")
+
+    def on_mount(self) -> None:
+        services = self.app.services  # type: ignore[attr-defined]
+        found = services.protectables.list(self.object_type, vault=self.vault)["instances"]
+        self.instances = {i["id"]: i for i in found}
+        options: list[Selection[str]] = []
+        for item in found:
+            ok = item["protectable"]["result"]
+            prompt = Text.assemble((item["name"], "bold"), f"  {item['size']:,} GB  ",
+                                   fmt.resource_status(item["status"]))
+            if not ok:
+                prompt.append(f"  {item['protectable']['reason']}", "grey50")
+            options.append(Selection(prompt, f"res:{item['id']}", False, disabled=not ok))
+            for volume in item.get("volumes", []) if ok else []:
+                kind = "system disk" if volume["bootable"] else "data disk"
+                options.append(Selection(Text(f"    └ {volume['name']}  {volume['size']:,} GB  {kind}"),
+                                         f"disk:{item['id']}:{volume['id']}", False))
+        self.query_one(SelectionList).add_options(options)
+        self._summarise()
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        if self._adjusting:
+            return
+        self._adjusting = True
+        try:
+            self._keep_servers_and_disks_in_step(event.selection_list)
+        finally:
+            self._adjusting = False
+        self._summarise()
+        self.post_message(self.Changed(self))
+
+    def _keep_servers_and_disks_in_step(self, picker: SelectionList[str]) -> None:
+        chosen = set(picker.selected)
+        for resource_id, item in self.instances.items():
+            disks = [f"disk:{resource_id}:{v['id']}" for v in item.get("volumes", [])]
+            if not disks:
+                continue
+            server_on = f"res:{resource_id}" in chosen
+            picked = [d for d in disks if d in chosen]
+            previously = self._previous
+            if server_on and f"res:{resource_id}" not in previously:
+                for disk in disks:
+                    picker.select(disk)
+            elif not server_on and f"res:{resource_id}" in previously:
+                for disk in disks:
+                    picker.deselect(disk)
+            elif picked and not server_on:
+                picker.select(f"res:{resource_id}")
+            elif server_on and not picked:
+                picker.deselect(f"res:{resource_id}")
+        self._previous = set(picker.selected)
+
+    def _summarise(self) -> None:
+        count = len(self.selections())
+        self.query_one("#picker-summary", Label).update(
+            f"{count} selected, {self.selected_gb():,} GB in total (space toggles, a server's disks can be "
+            "chosen one by one)")
+
+    def selections(self) -> list[ResourceSelection]:
+        chosen = set(self.query_one(SelectionList).selected)
+        picked = []
+        for resource_id, item in self.instances.items():
+            if f"res:{resource_id}" not in chosen:
+                continue
+            disks = [v["id"] for v in item.get("volumes", [])]
+            included = tuple(d for d in disks if f"disk:{resource_id}:{d}" in chosen)
+            picked.append(ResourceSelection(resource_id, include_volumes=included if len(included) < len(disks)
+                                            else None))
+        return picked
+
+    def selected_gb(self) -> int:
+        total = 0
+        for selection in self.selections():
+            item = self.instances[selection.resource]
+            volumes = item.get("volumes", [])
+            if volumes and selection.include_volumes is not None:
+                total += sum(v["size"] for v in volumes if v["id"] in selection.include_volumes)
+            else:
+                total += item["size"]
+        return total

@@ -1,0 +1,42 @@
+"""A data table for console lists: keyboard first (hjkl as well as arrows), rows keyed by resource ID."""
+
+from collections.abc import Sequence
+
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+
+class ConsoleTable(DataTable[object]):
+    """Rows are keyed by the ID of what they show, so actions and refreshes find the same row again."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("h", "scroll_left", "Left", show=False, id="table.left"),
+        Binding("l", "scroll_right", "Right", show=False, id="table.right"),
+    ]
+
+    def __init__(self, columns: Sequence[tuple[str, int]] = (), *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        for label, width in columns:
+            self.add_column(label, width=width)
+
+    @property
+    def selected_key(self) -> str | None:
+        """The ID of the highlighted row (None for an empty table)."""
+        if self.row_count == 0:
+            return None
+        row_key, _column = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return str(row_key.value) if row_key.value is not None else None
+
+    def replace_rows(self, rows: list[tuple[str, tuple[object, ...]]], height: int = 1) -> None:
+        """Show these rows (key, cells), keeping the cursor on the same key when it is still there."""
+        keep = self.selected_key
+        self.clear()
+        for key, cells in rows:
+            self.add_row(*cells, key=key, height=height)
+        if keep is not None:
+            for index, (key, _cells) in enumerate(rows):
+                if key == keep:
+                    self.move_cursor(row=index, animate=False)
+                    break

@@ -1,0 +1,116 @@
+"""A newcomer's first session, by keys alone (no clicks, nothing set behind the screen's back): buy a server
+backup vault with two servers in the wizard, back both up while the bars move, damage a disk, restore it."""
+
+import threading
+
+from textual.pilot import Pilot
+from textual.widgets import SelectionList
+
+from cbr_tui.services.console import Console
+from cbr_tui.ui.app import CbrApp
+from cbr_tui.ui.dialogs.backup_actions import RestoreServerDialog
+from cbr_tui.ui.dialogs.base import ConfirmDialog
+from cbr_tui.ui.dialogs.vault_actions import PerformBackupDialog
+from cbr_tui.ui.widgets.table import ConsoleTable
+from cbr_tui.ui.wizards.purchase import PurchaseWizard
+from tests.data import resource_digest
+from tests.ui.conftest import SIZE
+from tests.ui.gate import gated_runner
+from tests.ui.pilot import cell_texts, table, wait_for
+from tests.ui.test_seed_flows import percent
+
+
+async def tick(pilot: Pilot, name: str) -> None:
+    """Move the cursor of the focused picker down to a resource and press space on it."""
+    picker = pilot.app.focused
+    assert isinstance(picker, SelectionList)
+    for _ in range(picker.option_count):
+        highlighted = picker.get_option_at_index(picker.highlighted or 0)
+        if str(highlighted.prompt).startswith(f"{name} "):
+            await pilot.press("space")
+            return
+        await pilot.press("down")
+    raise AssertionError(f"{name} is not in the list")
+
+
+async def row_to(pilot: Pilot, name: str) -> None:
+    """Move the cursor of the focused list down to the row whose first cell starts with `name`."""
+    rows = pilot.app.focused
+    assert isinstance(rows, ConsoleTable)
+    await pilot.press("home")
+    for _ in range(rows.row_count):
+        if str(rows.get_row_at(rows.cursor_row)[0]).startswith(name):
+            return
+        await pilot.press("j")
+    raise AssertionError(f"no row {name}")
+
+
+async def test_buy_back_up_damage_and_restore_by_keys_alone(console: Console, app: CbrApp) -> None:
+    runner, gate = gated_runner(console, "ecs-web-01", "ecs-web-02")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        wizard = app.screen
+        assert isinstance(wizard, PurchaseWizard)
+        while wizard.steps[wizard.index] != "resources":
+            await pilot.press("pagedown")
+        await pilot.pause()
+        await tick(pilot, "ecs-web-01")
+        await tick(pilot, "ecs-web-02")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert wizard.steps[wizard.index] == "capacity", "PgDn in the list is Next, not a page of the list"
+        assert app.focused is not None and getattr(app.focused, "value", None) == "280", \
+            "the capacity proposed covers the two servers, and the cursor is in it"
+        while wizard.steps[wizard.index] != "confirm":
+            await pilot.press("pagedown")
+        await pilot.press("pagedown")  # Buy Now
+        await pilot.pause()
+        assert not isinstance(app.screen, PurchaseWizard)
+        vault = console.vaults.list()["vaults"][0]
+        assert sorted(r["name"] for r in console.vaults.show(vault["id"])["vault"]["resources"]) == \
+            ["ecs-web-01", "ecs-web-02"]
+        assert "balance 4986.00 USD" in str(app.screen.query_one("#account").render()), \
+            "the header shows the balance less the month of 280 GB just paid (5000.00 - 14.00)"
+
+        await pilot.press("b")
+        assert isinstance(app.screen, PerformBackupDialog)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        backups = table(pilot, "#page-server #backup-table")
+        assert app.focused is backups
+        worker = threading.Thread(target=runner.run_until_idle, daemon=True)
+        worker.start()
+        assert gate.reached.wait(30)
+        await pilot.pause(1.2)  # the page reloads itself every second
+        midway = sorted(percent(text) or 0 for text in cell_texts(backups, 1))
+        assert 0 < midway[1] < 100, f"a bar part-way, drawn from the copied bytes: {midway}"
+        gate.release.set()
+        worker.join(60)
+        await wait_for(pilot, lambda: cell_texts(backups, 1) == ["● Available", "● Available"])
+        healthy = resource_digest(console, "ecs-web-01")
+
+        await pilot.press("ctrl+n", "end", "enter")
+        await pilot.pause()
+        await row_to(pilot, "ecs-web-01")
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert resource_digest(console, "ecs-web-01") != healthy
+
+        await pilot.press("ctrl+n", "home", "enter", "2")
+        await pilot.pause()
+        await row_to(pilot, next(n for n in cell_texts(backups, 0) if n.split("\n")[0].endswith("-0001")))
+        await pilot.press("r")
+        assert isinstance(app.screen, RestoreServerDialog)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert cell_texts(backups, 1)[[n.split("\n")[0][-5:] for n in cell_texts(backups, 0)].index("-0001")] \
+            .startswith("◐ Restoring")
+        console.run_tasks()
+        await wait_for(pilot, lambda: cell_texts(backups, 1) == ["● Available", "● Available"])
+    assert resource_digest(console, "ecs-web-01") == healthy
+    assert console.resources.show("ecs-web-01")["resource"]["status"] == "ACTIVE", "started after the restore"
