@@ -1,5 +1,6 @@
 """What a running job needs: the store, the clock, where bytes live, and a meter wired to its task row."""
 
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,7 +11,7 @@ from cbr_tui.domain.clock import Clock
 from cbr_tui.domain.ids import IdSource
 from cbr_tui.engine.objects import LocalObjectStore, vault_objects
 from cbr_tui.engine.progress import Meter, Throttle
-from cbr_tui.jobs.lease import renew
+from cbr_tui.jobs.lease import Interrupted, renew
 from cbr_tui.store import Store
 
 REPORT_INTERVAL = 0.25
@@ -26,6 +27,7 @@ class JobContext:
     lease: timedelta
     task_id: str
     throttle: Throttle | None = None
+    stopping: threading.Event | None = None  # set when the runner stops: the job gives the task back
     workers: int = 2
     _meter: Meter | None = None
 
@@ -47,7 +49,12 @@ class JobContext:
                 state["cancel"] = renew(self.store, self.task_id, self.owner, self.clock.now(), self.lease,
                                         done, total)
 
-        self._meter = Meter(report=report, should_stop=lambda: state["cancel"], throttle=self.throttle)
+        def should_stop() -> bool:
+            if self.stopping is not None and self.stopping.is_set():
+                raise Interrupted(self.task_id)
+            return state["cancel"]
+
+        self._meter = Meter(report=report, should_stop=should_stop, throttle=self.throttle)
         return self._meter
 
     def progress(self) -> tuple[int, int]:

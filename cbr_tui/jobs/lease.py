@@ -13,6 +13,11 @@ class LeaseLost(Exception):
     """Another runner took the task over (this one stalled past its lease); stop without touching it."""
 
 
+class Interrupted(LeaseLost):
+    """This runner is stopping (the console quits): the job stops like one whose lease was lost, and the
+    runner hands the task back so that the next runner resumes it at once."""
+
+
 def claim(store: Store, owner: str, now: datetime, lease: timedelta, operation_types: tuple[str, ...],
           only: set[str] | None = None) -> Task | None:
     """Take the oldest runnable task: waiting, or running under a lease that has expired."""
@@ -55,6 +60,17 @@ def renew(store: Store, task_id: str, owner: str, now: datetime, lease: timedelt
         if not changed:
             raise LeaseLost(task_id)
         return bool(session.exec(select(Task.cancel_requested).where(Task.id == task_id)).one())
+
+
+def release(store: Store, task_id: str, owner: str, now: datetime) -> None:
+    """Hand a task back as waiting, the interrupted attempt not counted against it."""
+    with store.write() as session:
+        session.exec(
+            update(Task)
+            .where(Task.id == task_id, Task.lease_owner == owner, Task.status == TaskStatus.RUNNING.value)
+            .values(status=TaskStatus.WAITING.value, lease_owner=None, lease_expires_at=None,
+                    attempts=Task.attempts - 1, updated_at=now)
+        )
 
 
 def owned(session, task_id: str, owner: str) -> Task:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from cbr_tui.domain.ids import IdSource
 from cbr_tui.engine.progress import Throttle
 from cbr_tui.jobs.backup import abandon_backup, run_backup
 from cbr_tui.jobs.context import JobContext
-from cbr_tui.jobs.lease import LeaseLost, claim, renew
+from cbr_tui.jobs.lease import Interrupted, LeaseLost, claim, release, renew
 from cbr_tui.jobs.outcome import describe
 from cbr_tui.jobs.restore import abandon_restore, run_restore
 from cbr_tui.store import Store
@@ -72,7 +72,7 @@ class Runner:
         if task is None:
             return False
         job = JobContext(self.store, self.clock, self.ids, self.home, self.owner, self.lease, task.id,
-                         throttle=self.throttle)
+                         throttle=self.throttle, stopping=self._stop)
         handler = self.handlers[task.operation_type]
         with _Heartbeat(job):
             try:
@@ -80,6 +80,8 @@ class Runner:
                     raise CbrError(Codes.UNKNOWN, f"The task was given up after {MAX_ATTEMPTS} attempts that "
                                                   "ended without a result (the process running it stopped).")
                 handler.run(job, task)
+            except Interrupted:
+                release(self.store, task.id, self.owner, self.clock.now())
             except LeaseLost:
                 log.warning("task %s was taken over by another runner", task.id)
             except Exception as error:
@@ -92,7 +94,7 @@ class Runner:
     def run_until_idle(self, only: set[str] | None = None) -> int:
         """Run tasks until none is runnable (the command line's --wait); returns how many ran."""
         count = 0
-        while self.run_once(only):
+        while not self._stop.is_set() and self.run_once(only):
             count += 1
         return count
 
@@ -106,6 +108,8 @@ class Runner:
             self._threads.append(thread)
 
     def stop(self, timeout: float = 10) -> None:
+        """Stop the workers: running jobs stop at their next block and hand their tasks back (waiting),
+        so that quitting the console is quick and the next runner carries on."""
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout)

@@ -199,3 +199,40 @@ def test_a_handler_that_breaks_fails_its_task_instead_of_retrying_forever(consol
     task = console.tasks.list(operation_type="backup")["operation_logs"][0]
     assert task["status"] == "failed" and "a bug" in task["error_info"]["message"]
     assert console.backups.show(backup["id"])["backup"]["status"] == "error"
+
+
+def test_stopping_the_runner_hands_a_running_backup_back_and_the_next_runner_finishes_it(console: Console) -> None:
+    """Quitting the console mid-backup: the job stops at its next block (not after its copy), the task is
+    waiting again with the attempt not counted, and the next runner makes a backup that restores exactly."""
+    console.resources.write_data("evs-data-01", 8, seed="quit")
+    buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
+    backup = console.backups.perform("vault-disks")["checkpoint"]["backups"][0]
+    expected = resource_digest(console, "evs-data-01")
+    first = console.runner(workers=1)
+    held = threading.Event()
+    release = threading.Event()
+
+    class Hold:
+        def consume(self, _amount: int) -> None:
+            held.set()
+            release.wait(30)
+
+    first.throttle = Hold()  # type: ignore[assignment]
+    first.start()
+    assert held.wait(30)
+    stopping = threading.Thread(target=first.stop)
+    stopping.start()
+    release.set()
+    stopping.join(30)
+    assert not stopping.is_alive(), "the runner stopped within the block it was copying"
+    task = console.tasks.list(operation_type="backup")["operation_logs"][0]
+    assert task["status"] == "waiting"
+    with console.ctx.store.read() as session:
+        row = session.get(Task, task["id"])
+        assert row is not None and row.attempts == 0 and row.lease_owner is None
+    assert console.backups.show(backup["id"])["backup"]["status"] == "protecting"
+    assert console.run_tasks() == 1
+    assert console.backups.show(backup["id"])["backup"]["status"] == "available"
+    console.resources.damage_data("evs-data-01")
+    assert run(console, console.restores.restore_disk(backup["id"]))["status"] == "success"
+    assert resource_digest(console, "evs-data-01") == expected
