@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label
+from textual.widgets import Button, Input, Label
 
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.ui.widgets.errors import show_error
+from cbr_tui.ui.widgets.footer import ConsoleFooter
 from cbr_tui.ui.widgets.form import FormScroll, focus_first_control
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class Dialog(ModalScreen[T], Generic[T]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.ok_label, id="ok", variant=self.ok_variant)  # type: ignore[arg-type]
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         focus_first_control(self.query_one(".dialog-body"), self.query_one("#ok", Button))
@@ -122,7 +123,7 @@ class MessageDialog(Dialog[None]):
             yield Label(self.message, classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", id="cancel", variant="primary")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()

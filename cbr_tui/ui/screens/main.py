@@ -5,7 +5,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Label, OptionList, Select
+from textual.widgets import ContentSwitcher, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from cbr_tui.domain.enums import ObjectType
@@ -16,6 +16,7 @@ from cbr_tui.ui.screens.base import Page
 from cbr_tui.ui.screens.policies import PoliciesPage
 from cbr_tui.ui.screens.resources import ResourcesPage
 from cbr_tui.ui.screens.tasks import TasksPage
+from cbr_tui.ui.widgets.footer import ConsoleFooter
 
 NAV_ORDER = (ObjectType.SERVER, ObjectType.DISK, ObjectType.TURBO, ObjectType.VMWARE, ObjectType.FILE,
              ObjectType.WORKSPACE)
@@ -51,7 +52,7 @@ class MainScreen(Screen[None]):
                 yield PoliciesPage(id="page-policies")
                 yield TasksPage(id="page-tasks")
                 yield ResourcesPage(id="page-resources")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         self.query_one("#nav", OptionList).highlighted = 0

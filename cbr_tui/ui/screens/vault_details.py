@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Label, TabbedContent, TabPane
+from textual.widgets import Button, Label, TabbedContent, TabPane
 
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import CbrError
@@ -18,6 +18,7 @@ from cbr_tui.ui.dialogs.base import ConfirmDialog, MessageDialog
 from cbr_tui.ui.dialogs.menu import MenuDialog
 from cbr_tui.ui.dialogs.vault_actions import DIALOGS, PerformBackupDialog, more_actions
 from cbr_tui.ui.screens.backups import BackupList
+from cbr_tui.ui.widgets.footer import ConsoleFooter
 from cbr_tui.ui.widgets.table import ConsoleTable
 
 REFRESH_SECONDS = 1.0
@@ -63,7 +64,7 @@ class VaultDetails(Screen[None]):
             with TabPane("Tags", id="tab-tags"):
                 yield Label("", id="tags-text")
                 yield Button("Edit Tags", id="edit-tags", compact=True)
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         self._show()

@@ -10,7 +10,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     ContentSwitcher,
-    Footer,
     Input,
     Label,
     OptionList,
@@ -28,6 +27,7 @@ from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.services.vaults import VaultSpec
 from cbr_tui.ui.dialogs.base import MessageDialog
 from cbr_tui.ui.widgets.fields import Field, parse_pairs
+from cbr_tui.ui.widgets.footer import ConsoleFooter
 from cbr_tui.ui.widgets.form import FormScroll, focus_first_control
 from cbr_tui.ui.widgets.resource_picker import ResourcePicker
 from cbr_tui.ui.wizards.steps import STEP_TITLES, compose_step
@@ -71,7 +71,7 @@ class PurchaseWizard(Screen[str | None]):
             yield Button("Back", id="back", compact=True)
             yield Button("Next", id="next", variant="primary", compact=True)
             yield Button("Cancel", id="cancel", compact=True)
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         self._sync()
