@@ -21,7 +21,7 @@ class ConsoleFooter(Footer):
         await super().recompose()
 
     def _keys_shown(self) -> tuple[Any, ...] | None:
-        if not self._bindings_ready or not self.is_attached:
+        if not self._bindings_ready:
             return None
         return tuple((binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
                      for _node, binding, enabled, tooltip in self.screen.active_bindings.values() if binding.show)
