@@ -2,7 +2,11 @@
 
 from typing import Any
 
+from sqlmodel import select
+
+from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services.console import Console
+from cbr_tui.store.models import Chunk
 
 
 def back_up(console: Console, vault: str, **options: Any) -> list[dict[str, Any]]:
@@ -17,3 +21,14 @@ def run(console: Console, queued: dict[str, Any]) -> dict[str, Any]:
     task_id = queued["operation_log"]["id"]
     console.run_tasks({task_id})
     return console.tasks.show(task_id)["operation_log"]
+
+
+def damage_one_chunk(console: Console, vault_id: str) -> None:
+    """Flip a byte in the middle of one stored object of the vault (what a failing disk does)."""
+    with console.ctx.store.read() as session:
+        row = session.exec(select(Chunk).where(Chunk.vault_id == vault_id)).first()
+    assert row is not None
+    path = vault_objects(console.ctx.layout.home, vault_id).root / row.object_key
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))

@@ -8,22 +8,11 @@ from sqlmodel import select
 
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import Codes
-from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services.console import Console
-from cbr_tui.store.models import Chunk, Task
+from cbr_tui.store.models import Task
 from tests.data import resource_digest
-from tests.jobs.helpers import back_up, run
+from tests.jobs.helpers import back_up, damage_one_chunk, run
 from tests.services.helpers import buy, refused
-
-
-def damage_one_chunk(console: Console, vault_id: str) -> None:
-    with console.ctx.store.read() as session:
-        row = session.exec(select(Chunk).where(Chunk.vault_id == vault_id)).first()
-    assert row is not None
-    path = vault_objects(console.ctx.layout.home, vault_id).root / row.object_key
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    path.write_bytes(bytes(data))
 
 
 def test_verify_finds_damage_restore_refuses_and_the_next_backup_repairs(sqlite_console: Console) -> None:

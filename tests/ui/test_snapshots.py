@@ -168,7 +168,8 @@ DIALOG_KEYS = {
     "automatic-association": ("m", "down", "down", "enter"),
     "apply-policy": ("m", "down", "down", "down", "enter"),
     "edit-tags": ("m", "down", "down", "down", "down", "enter"),
-    "delete": ("m", "down", "down", "down", "down", "down", "enter"),
+    "check-data": ("m", "down", "down", "down", "down", "down", "enter"),
+    "delete": ("m", "down", "down", "down", "down", "down", "down", "enter"),
 }
 
 

@@ -1,5 +1,5 @@
 """The dialogs of the vault list's Operation column: Perform Backup, Associate, automatic association,
-Expand Capacity, Edit Tags, Apply Policy, Delete / Unsubscribe."""
+Expand Capacity, Edit Tags, Apply Policy, Check Data, Delete / Unsubscribe."""
 
 from typing import Any
 
@@ -12,6 +12,7 @@ from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.rules import check_description, check_name, check_tag_filter, check_tags
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui.dialogs.base import Dialog
+from cbr_tui.ui.dialogs.vault_check import CheckDataDialog
 from cbr_tui.ui.widgets.checklist import CheckList
 from cbr_tui.ui.widgets.fields import Field, capacity_check, parse_pairs
 from cbr_tui.ui.widgets.resource_picker import ResourcePicker
@@ -223,7 +224,7 @@ def more_actions(vault: dict[str, Any]) -> list[tuple[str, str]]:
                         "auto_bind"))
     if vtype.offers_policy and vault["billing"]["protect_type"] == "backup":
         actions.append(("Apply Backup Policy", "policy"))
-    actions += [("Edit Tags", "tags"),
+    actions += [("Edit Tags", "tags"), ("Check Data", "check"),
                 ("Unsubscribe" if vault["billing"]["charging_mode"] == "pre_paid" else "Delete", "delete")]
     return actions
 
@@ -235,5 +236,6 @@ DIALOGS = {
     "expand": ExpandDialog,
     "tags": TagsDialog,
     "policy": ApplyPolicyDialog,
+    "check": CheckDataDialog,
     "delete": DeleteVaultDialog,
 }

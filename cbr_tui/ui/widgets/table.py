@@ -18,6 +18,7 @@ class ConsoleTable(DataTable[object]):
 
     def __init__(self, columns: Sequence[tuple[str, int]] = (), *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self._shown: tuple[list[tuple[str, tuple[object, ...]]], int] | None = None
         for label, width in columns:
             self.add_column(label, width=width)
 
@@ -30,7 +31,13 @@ class ConsoleTable(DataTable[object]):
         return str(row_key.value) if row_key.value is not None else None
 
     def replace_rows(self, rows: list[tuple[str, tuple[object, ...]]], height: int = 1) -> None:
-        """Show these rows (key, cells), keeping the cursor on the same key when it is still there."""
+        """Show these rows (key, cells), keeping the cursor on the same key when it is still there.
+
+        Rows equal to those shown are left alone: pages reload every second while they are shown, and
+        rebuilding an unchanged table would redraw it for nothing."""
+        if self._shown == (rows, height):
+            return
+        self._shown = (rows, height)
         keep = self.selected_key
         self.clear()
         for key, cells in rows:
