@@ -35,8 +35,9 @@ class TasksPage(ListPage):
                          value="", allow_blank=False, id="task-type", compact=True)
             yield Select([("All statuses", "")] + [(TASK_STATUS[s], s.value) for s in TaskStatus],
                          value="", allow_blank=False, id="task-status", compact=True)
-        yield ConsoleTable((("Task", 12), ("Type", 13), ("Status", 12), ("Progress", 18), ("Resource", 20),
-                            ("Vault", 16), ("Started", 19), ("Details", 40)), id="task-table")
+        # Fits 140 columns beside the navigation, details (bytes, rate, time left, or the failure) included.
+        yield ConsoleTable((("Task", 9), ("Type", 7), ("Status", 12), ("Progress", 17), ("Resource", 13),
+                            ("Vault", 11), ("Started", 10), ("Details", 22)), id="task-table")
         yield Pager(id="task-pager")
 
     def on_mount(self) -> None:
@@ -53,7 +54,8 @@ class TasksPage(ListPage):
         except CbrError as error:
             self.report(error)
             return
-        self.query_one(ConsoleTable).replace_rows([(t["id"], self._cells(t)) for t in result["operation_logs"]])
+        self.query_one(ConsoleTable).replace_rows([(t["id"], self._cells(t)) for t in result["operation_logs"]],
+                                                  height=2)
         pager.show_total(result["count"])
 
     def _cells(self, task: dict[str, Any]) -> tuple[object, ...]:
@@ -74,7 +76,7 @@ class TasksPage(ListPage):
             if task["status"] in ("running", "waiting") else f"{common['progress']}%",
             resource.get("name") or "--",
             task["vault_name"] or "--",
-            fmt.when(task["started_at"]),
+            fmt.when(task["started_at"]).replace(" ", "\n"),
             details,
         )
 
