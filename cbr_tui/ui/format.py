@@ -120,5 +120,10 @@ def tail_path(path: str, width: int) -> str:
     return "…/" + shown if len(shown) + 2 <= width else "…" + path[-(width - 1):]
 
 
+def clip(text: str, width: int) -> str:
+    """Text cut to a column's width, with an ellipsis saying there is more (the details show it all)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def short_id(identifier: str) -> str:
     return identifier[:8] + "…" if len(identifier) > 12 else identifier

@@ -9,11 +9,12 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Select, TabbedContent
 
-from cbr_tui.domain.enums import BackupStatus, ObjectType
+from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.vault_types import VAULT_TYPES
 from cbr_tui.services.console import Console
 from cbr_tui.ui.app import CbrApp
-from tests.services.helpers import buy, finish_backups
+from tests.data import disk_path, disks_of
+from tests.services.helpers import buy
 from tests.ui.conftest import SIZE
 from tests.ui.pilot import open_nav, open_page
 
@@ -32,10 +33,21 @@ def seeded(console: Console) -> Console:
     buy(console, ObjectType.WORKSPACE, size_gb=300, resources=("desktop-alice",), name="vault-desktops")
     buy(console, ObjectType.VMWARE, size_gb=1024, name="vault-hybrid", protect_type="replication")
     console.backups.perform("vault-web", name="nightly")
-    finish_backups(console)
-    console.backups.perform("vault-web", resources=["ecs-web-01"], name="broken")
-    finish_backups(console, BackupStatus.ERROR)
+    console.run_tasks()
+    fail_one_backup(console)
     return console
+
+
+def fail_one_backup(console: Console) -> None:
+    """A backup of ecs-web-01 that really fails: its data disk is away while the runner copies it."""
+    console.backups.perform("vault-web", resources=["ecs-web-01"], name="broken")
+    disk = disk_path(console, disks_of(console, "ecs-web-01")[1])
+    away = disk.with_name(disk.name + ".away")
+    disk.rename(away)
+    try:
+        console.run_tasks()
+    finally:
+        away.rename(disk)
 
 
 def with_backups_of_each_kind(console: Console) -> Console:
@@ -45,7 +57,7 @@ def with_backups_of_each_kind(console: Console) -> Console:
     console.backups.perform("vault-turbo", name="share-daily")
     console.associations.configure_client("host-files-01", "vault-files")
     console.backups.perform("vault-files", name="files-daily")
-    finish_backups(console)
+    console.run_tasks()
     return console
 
 

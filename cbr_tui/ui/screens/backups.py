@@ -74,7 +74,7 @@ class BackupList(ListPage):
                                                                   width=8),
                                    f" {fmt.rate(transfer)}")
         elif backup["status"] == "error" and backup["extend_info"].get("fail_reason"):
-            status = Text.assemble(status, "\n", (backup["extend_info"]["fail_reason"][:26], "red"))
+            status = Text.assemble(status, "\n", (fmt.clip(backup["extend_info"]["fail_reason"], 26), "red"))
         created = fmt.when(backup["created_at"])
         return (
             Text.assemble((backup["name"], "bold"), "\n", (fmt.short_id(backup["id"]), "grey50")),
