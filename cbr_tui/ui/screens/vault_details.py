@@ -107,10 +107,10 @@ class VaultDetails(Screen[None]):
         for key, text in values.items():
             self.query_one(f"#info-{key}", Label).update(text)
         total = billing["size"]
-        used = billing["used"] / 1024
+        used = billing["used"] / 1024  # the API gives MB
         self.query_one("#capacity-text", Label).update(
             f"Capacity: total {vtype.size_in_console_unit(total):,} {vtype.capacity_unit}, "
-            f"associated {billing['allocated']:,} GB, used {used:,.2f} GB"
+            f"associated {billing['allocated']:,} GB, used {fmt.size(billing['used'] << 20)}"
             + ("  ·  Automatic association" if vault["auto_bind"] else ""))
         self.query_one("#capacity-bar", Label).update(fmt.progress_bar(used, total, width=40))
         self.query_one("#resource-table", ConsoleTable).replace_rows([
