@@ -1,11 +1,14 @@
 """Performing backups and restores through the services and the runner, as the console does."""
 
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import select
 
+from cbr_tui.domain.enums import ObjectType
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services.console import Console
+from cbr_tui.services.vaults import VaultSpec
 from cbr_tui.store.models import Chunk
 
 
@@ -32,3 +35,15 @@ def damage_one_chunk(console: Console, vault_id: str) -> None:
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
+
+
+def laptop_with_documents(console: Console, tmp_path: Path) -> Path:
+    """A backup client laptop-01 backing up a documents directory holding 2 MB, configured with a new file
+    backup vault vault-files; returns the directory."""
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    console.resources.register_agent("laptop-01", [str(documents)])
+    console.resources.write_data("laptop-01", 2, seed="docs")
+    vault = console.vaults.create(VaultSpec(object_type=ObjectType.FILE, size_gb=1024, name="vault-files"))["vault"]
+    console.associations.configure_client("laptop-01", vault["id"])
+    return documents

@@ -9,7 +9,7 @@ from cbr_tui.domain.enums import ObjectType
 from cbr_tui.services.console import Console
 from cbr_tui.store.models import Vault
 from tests.data import disk_path, resource_digest, tree_digest
-from tests.jobs.helpers import back_up, run
+from tests.jobs.helpers import back_up, laptop_with_documents, run
 from tests.services.helpers import buy
 
 
@@ -117,12 +117,7 @@ def test_an_sfs_turbo_backup_makes_a_new_file_system(console: Console) -> None:
 
 
 def test_file_backups_restore_to_the_original_path_or_a_new_one(console: Console, tmp_path: Path) -> None:
-    documents = tmp_path / "documents"
-    documents.mkdir()
-    console.resources.register_agent("laptop-01", [str(documents)])
-    console.resources.write_data("laptop-01", 2, seed="docs")
-    vault = buy(console, ObjectType.FILE, 1024, name="vault-files")
-    console.associations.configure_client("laptop-01", vault["id"])
+    documents = laptop_with_documents(console, tmp_path)
     backup = back_up(console, "vault-files")[0]
     assert backup["status"] == "available" and backup["children"][0]["resource_name"] == str(documents)
     good = tree_digest(documents)

@@ -18,7 +18,7 @@ from cbr_tui.ui.dialogs.backup_actions import (
 from cbr_tui.ui.dialogs.menu import MenuDialog
 from cbr_tui.ui.screens.backup_page import BackupTypePage
 from tests.data import resource_digest, tree_digest
-from tests.jobs.helpers import back_up
+from tests.jobs.helpers import back_up, laptop_with_documents
 from tests.services.helpers import buy
 from tests.ui.conftest import SIZE
 from tests.ui.pilot import cell_texts, field_error, open_page, table, type_into, wait_for
@@ -124,12 +124,7 @@ async def test_create_disk_checks_the_size_and_makes_a_disk_holding_the_backup(c
 
 
 async def test_files_are_restored_under_a_new_path(console: Console, app: CbrApp, tmp_path: Path) -> None:
-    documents = tmp_path / "documents"
-    documents.mkdir()
-    console.resources.register_agent("laptop-01", [str(documents)])
-    console.resources.write_data("laptop-01", 2, seed="docs")
-    vault = buy(console, ObjectType.FILE, 1024, name="vault-files")
-    console.associations.configure_client("laptop-01", vault["id"])
+    documents = laptop_with_documents(console, tmp_path)
     back_up(console, "vault-files")
     elsewhere = tmp_path / "restored"
     async with app.run_test(size=SIZE) as pilot:
