@@ -101,7 +101,7 @@ SCREENS: dict[str, list[Step]] = {
     "purchase-wizard": [press("n"), press("pagedown", "pagedown", "pagedown", "pagedown")],
     "backup-in-progress": [press("2")],
     "restore-server": [press("2"), press("r")],
-    "resources": [press("ctrl+n", "end", "enter")],
+    "resources": [press("ctrl+n", "end", "up", "enter")],
 }
 
 

@@ -102,6 +102,22 @@ def test_tasks_page(snap_compare, console: Console) -> None:  # type: ignore[no-
     assert snapshot(snap_compare, seeded(console), steps)
 
 
+@pytest.mark.parametrize("view", ["list", "create-server"])
+def test_images_page(snap_compare, console: Console, view: str) -> None:  # type: ignore[no-untyped-def]
+    seeded(console)
+    golden = console.backups.list(vault="vault-web", status="available")["backups"][-1]
+    console.restores.create_image(golden["id"], "image-web")
+
+    async def steps(pilot: Pilot) -> None:
+        await open_nav(pilot, "page-images")
+        pilot.app.screen.query_one("#image-table").focus()
+        if view == "create-server":
+            await pilot.press("c")
+        await pilot.pause()
+
+    assert snapshot(snap_compare, console, steps)
+
+
 def on_resources(*keys: str, kind: str = "server") -> Steps:
     async def steps(pilot: Pilot) -> None:
         await open_nav(pilot, "page-resources")

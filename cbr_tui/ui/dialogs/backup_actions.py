@@ -136,7 +136,7 @@ class CreateImageDialog(BackupDialog):
 
     def body(self) -> ComposeResult:
         yield Label(f"A full-server image of {self.backup['resource_name']} (all its disks). New servers can be "
-                    "created from it with `cbr-tui image create-server`.", classes="dialog-text")
+                    "created from it on the Images page.", classes="dialog-text")
         yield Field("Image name (1-64 letters, digits, _ or -)", lambda text: check_name(text, "image"),
                     value=f"image-{self.backup['name']}"[:64], id="image-name")
 

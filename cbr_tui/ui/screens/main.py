@@ -13,6 +13,7 @@ from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.vault_types import VAULT_TYPES
 from cbr_tui.ui.screens.backup_page import BackupTypePage
 from cbr_tui.ui.screens.base import Page
+from cbr_tui.ui.screens.images import ImagesPage
 from cbr_tui.ui.screens.policies import PoliciesPage
 from cbr_tui.ui.screens.resources import ResourcesPage
 from cbr_tui.ui.screens.tasks import TasksPage
@@ -44,7 +45,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             options = [Option(VAULT_TYPES[t].page, id=page_id(t)) for t in NAV_ORDER]
             options += [None, Option("Policies", id="page-policies"), Option("Tasks", id="page-tasks"), None,
-                        Option("Simulated resources", id="page-resources")]
+                        Option("Simulated resources", id="page-resources"), Option("Images", id="page-images")]
             yield OptionList(*options, id="nav")
             with ContentSwitcher(initial=page_id(ObjectType.SERVER), id="pages"):
                 for object_type in NAV_ORDER:
@@ -52,6 +53,7 @@ class MainScreen(Screen[None]):
                 yield PoliciesPage(id="page-policies")
                 yield TasksPage(id="page-tasks")
                 yield ResourcesPage(id="page-resources")
+                yield ImagesPage(id="page-images")
         yield ConsoleFooter()
 
     def on_mount(self) -> None:

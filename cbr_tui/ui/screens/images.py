@@ -1,0 +1,80 @@
+"""The Images page: full-server images made from server backups (Backups > Operations > Create Image), and
+new servers made from them. Like Simulated resources, it stands for the rest of the cloud (IMS), not CBR."""
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Label
+
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.ui import format as fmt
+from cbr_tui.ui.dialogs.image_actions import CreateServerDialog, DeleteImageDialog
+from cbr_tui.ui.screens.base import ListPage
+from cbr_tui.ui.widgets.pager import Pager
+from cbr_tui.ui.widgets.table import ConsoleTable
+
+
+class ImagesPage(ListPage):
+    BINDINGS = [
+        Binding("c", "create_server", "Create Server", id="images.create_server"),
+        Binding("d", "delete", "Delete", id="images.delete"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="page-title"):
+            yield Label("Images (simulated cloud)", classes="title")
+            yield Label("Made from server backups: Backups > Operations > Create Image", classes="muted")
+        with Horizontal(classes="operations"):
+            yield Button("Create Server (c)", id="op-create-server", compact=True)
+            yield Button("Delete (d)", id="op-delete-image", compact=True)
+        yield ConsoleTable((("Name/ID", 26), ("Status", 10), ("Min disk GB", 11), ("From backup", 30),
+                            ("Created", 19)), id="image-table")
+        yield Pager(id="image-pager")
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        try:
+            result = self.console.restores.list_images()
+        except CbrError as error:
+            self.report(error)
+            return
+        pager = self.pager
+        shown = result["images"][pager.offset:pager.offset + pager.page_size]
+        self.query_one(ConsoleTable).replace_rows([(i["id"], _cells(i)) for i in shown], height=2)
+        pager.show_total(result["count"])
+
+    def _image(self) -> dict[str, Any] | None:
+        image_id = self.query_one(ConsoleTable).selected_key
+        if image_id is None:
+            self.app.notify("There is no image yet: create one from a server backup (Backups > Operations).",
+                            severity="warning")
+            return None
+        return next((i for i in self.console.restores.list_images()["images"] if i["id"] == image_id), None)
+
+    @on(Button.Pressed, "#op-create-server")
+    def action_create_server(self) -> None:
+        image = self._image()
+        if image is not None:
+            self.app.push_screen(CreateServerDialog(image), callback=self.finished)
+
+    @on(Button.Pressed, "#op-delete-image")
+    def action_delete(self) -> None:
+        image = self._image()
+        if image is not None:
+            self.app.push_screen(DeleteImageDialog(image), callback=self.finished)
+
+
+def _cells(image: dict[str, Any]) -> tuple[object, ...]:
+    return (
+        Text.assemble((image["name"], "bold"), "\n", (fmt.short_id(image["id"]), "grey50")),
+        fmt.status("ACTIVE" if image["status"] == "active" else image["status"], image["status"].title()),
+        f"{image['min_disk']:,}",
+        Text.assemble(image["backup_name"], "\n", (fmt.short_id(image["backup_id"]), "grey50")),
+        fmt.when(image["created_at"]),
+    )
