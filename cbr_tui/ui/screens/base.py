@@ -1,6 +1,7 @@
 """What every console page shares: access to the console (services), and a way to show service errors."""
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.binding import Binding
@@ -9,6 +10,7 @@ from textual.widget import Widget
 
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.ui.widgets.pager import Pager
+from cbr_tui.ui.widgets.table import ConsoleTable
 
 if TYPE_CHECKING:
     from cbr_tui.services.console import Console
@@ -70,3 +72,11 @@ class ListPage(Page):
 
     def action_page(self, step: int) -> None:
         self.pager.turn(step)
+
+    def show_whole_list(self, items: list[dict[str, Any]],
+                        cells: Callable[[dict[str, Any]], tuple[object, ...]]) -> None:
+        """Show one page of a list the service returns whole (policies, images: a few dozen at most)."""
+        pager = self.pager
+        shown = items[pager.offset:pager.offset + pager.page_size]
+        self.query_one(ConsoleTable).replace_rows([(item["id"], cells(item)) for item in shown], height=2)
+        pager.show_total(len(items))

@@ -44,10 +44,7 @@ class ImagesPage(ListPage):
         except CbrError as error:
             self.report(error)
             return
-        pager = self.pager
-        shown = result["images"][pager.offset:pager.offset + pager.page_size]
-        self.query_one(ConsoleTable).replace_rows([(i["id"], _cells(i)) for i in shown], height=2)
-        pager.show_total(result["count"])
+        self.show_whole_list(result["images"], _cells)
 
     def _image(self) -> dict[str, Any] | None:
         image_id = self.query_one(ConsoleTable).selected_key

@@ -46,10 +46,7 @@ class PoliciesPage(ListPage):
         except CbrError as error:
             self.report(error)
             return
-        pager = self.pager
-        shown = result["policies"][pager.offset:pager.offset + pager.page_size]
-        self.query_one(ConsoleTable).replace_rows([(p["id"], self._cells(p)) for p in shown], height=2)
-        pager.show_total(result["count"])
+        self.show_whole_list(result["policies"], self._cells)
 
     def _cells(self, policy: dict[str, Any]) -> tuple[object, ...]:
         definition = policy["operation_definition"]
