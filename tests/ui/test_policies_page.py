@@ -58,3 +58,20 @@ async def test_modify_starts_from_the_policys_settings(console: Console, app: Cb
         await pilot.click("#ok")
         await pilot.pause()
     assert console.policies.show(shown["id"])["policy"]["operation_definition"]["max_backups"] == 30
+
+
+async def test_a_policy_deleted_elsewhere_is_reported_not_a_crash(console: Console, app: CbrApp) -> None:
+    """The command line (or another console) deletes the highlighted policy; the key says so and the list
+    catches up."""
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nav(pilot, "page-policies")
+        policies = app.screen.query_one("#policy-table", ConsoleTable)
+        policies.focus()
+        doomed = policies.selected_key
+        assert doomed is not None
+        console.policies.delete(doomed)
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.is_running
+        assert doomed not in [str(policies.coordinate_to_cell_key((r, 0)).row_key.value)
+                              for r in range(policies.row_count)]

@@ -60,11 +60,8 @@ class BackupClientList(ListPage):
         )
 
     def _agent(self) -> dict[str, Any] | None:
-        agent_id = self.query_one(ConsoleTable).selected_key
-        if agent_id is None:
-            self.app.notify("There is no backup client: install an agent on a host first.", severity="warning")
-            return None
-        return self.console.resources.show(agent_id)["resource"]
+        return self.selected_row(lambda key: self.console.resources.show(key)["resource"],
+                                 "There is no backup client: install an agent on a host first.")
 
     @on(Button.Pressed, "#op-configure")
     def action_configure(self) -> None:

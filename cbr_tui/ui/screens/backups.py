@@ -97,15 +97,8 @@ class BackupList(ListPage):
         self.restart()
 
     def _backup(self) -> dict[str, Any] | None:
-        backup_id = self.selected_backup
-        if backup_id is None:
-            self.app.notify("There is no backup here yet: perform a backup first.", severity="warning")
-            return None
-        try:
-            return self.console.backups.show(backup_id)["backup"]
-        except CbrError as error:
-            self.report(error)
-            return None
+        return self.selected_row(lambda key: self.console.backups.show(key)["backup"],
+                                 "There is no backup here yet: perform a backup first.")
 
     @on(Button.Pressed, "#op-restore")
     def action_restore(self) -> None:

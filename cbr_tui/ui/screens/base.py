@@ -73,6 +73,22 @@ class ListPage(Page):
     def action_page(self, step: int) -> None:
         self.pager.turn(step)
 
+    def selected_row(self, fetch: Callable[[str], dict[str, Any] | None], nothing: str) -> dict[str, Any] | None:
+        """What the highlighted row shows, fresh from the services; None (having said why) when the list is
+        empty or the item went meanwhile (the command line, another console)."""
+        key = self.query_one(ConsoleTable).selected_key
+        if key is None:
+            self.app.notify(nothing, severity="warning")
+            return None
+        try:
+            found = fetch(key)
+        except CbrError as error:
+            self.report(error)
+            found = None
+        if found is None:
+            self.refresh_data()
+        return found
+
     def show_whole_list(self, items: list[dict[str, Any]],
                         cells: Callable[[dict[str, Any]], tuple[object, ...]]) -> None:
         """Show one page of a list the service returns whole (policies, images: a few dozen at most)."""

@@ -47,12 +47,9 @@ class ImagesPage(ListPage):
         self.show_whole_list(result["images"], _cells)
 
     def _image(self) -> dict[str, Any] | None:
-        image_id = self.query_one(ConsoleTable).selected_key
-        if image_id is None:
-            self.app.notify("There is no image yet: create one from a server backup (Backups > Operations).",
-                            severity="warning")
-            return None
-        return next((i for i in self.console.restores.list_images()["images"] if i["id"] == image_id), None)
+        return self.selected_row(
+            lambda key: next((i for i in self.console.restores.list_images()["images"] if i["id"] == key), None),
+            "There is no image yet: create one from a server backup (Backups > Operations).")
 
     @on(Button.Pressed, "#op-create-server")
     def action_create_server(self) -> None:

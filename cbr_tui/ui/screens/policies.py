@@ -63,11 +63,8 @@ class PoliciesPage(ListPage):
         )
 
     def _policy(self) -> dict[str, Any] | None:
-        policy_id = self.query_one(ConsoleTable).selected_key
-        if policy_id is None:
-            self.app.notify("There is no policy yet: create one first.", severity="warning")
-            return None
-        return self.console.policies.show(policy_id)["policy"]
+        return self.selected_row(lambda key: self.console.policies.show(key)["policy"],
+                                 "There is no policy yet: create one first.")
 
     @on(Button.Pressed, "#create-policy")
     def action_create(self) -> None:

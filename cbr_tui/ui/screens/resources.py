@@ -92,11 +92,10 @@ class ResourcesPage(ListPage):
         self.restart()
 
     def _resource(self, *kinds: ResourceKind) -> dict[str, Any] | None:
-        resource_id = self.query_one(ConsoleTable).selected_key
-        if resource_id is None:
-            self.app.notify("Choose a resource in the list first.", severity="warning")
+        resource = self.selected_row(lambda key: self.console.resources.show(key)["resource"],
+                                     "Choose a resource in the list first.")
+        if resource is None:
             return None
-        resource = self.console.resources.show(resource_id)["resource"]
         if kinds and ResourceKind(resource["kind"]) not in kinds:
             words = " or ".join(f"a {k.value}" for k in kinds)
             self.app.notify(f"This works on {words}; {resource['name']} is a {resource['kind']}.",

@@ -145,15 +145,8 @@ class VaultList(ListPage):
             self.app.push_screen(VaultDetails(vault_id), callback=lambda _result: self.refresh_data())
 
     def _vault(self) -> dict | None:
-        vault_id = self.selected_vault
-        if vault_id is None:
-            self.app.notify("There is no vault here yet: buy one first.", severity="warning")
-            return None
-        try:
-            return self.console.vaults.show(vault_id)["vault"]
-        except CbrError as error:
-            self.report(error)
-            return None
+        return self.selected_row(lambda key: self.console.vaults.show(key)["vault"],
+                                 "There is no vault here yet: buy one first.")
 
     def action_operate(self, action: str) -> None:
         vault = self._vault()
