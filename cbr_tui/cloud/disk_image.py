@@ -115,7 +115,10 @@ class DiskWriter:
         self.size = size
         self.dirty = 0
 
-    def write(self, offset: int, data: bytes) -> None:
+    def fileno(self) -> int:
+        return self._fd
+
+    def write(self, offset: int, data: bytes | memoryview) -> None:
         if offset < 0 or offset + len(data) > self.size:
             raise ValueError(f"write of {len(data)} bytes at {offset} falls outside a {self.size}-byte disk")
         os.pwrite(self._fd, data, offset)

@@ -13,6 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
+from cbr_tui.engine import page_cache
+from cbr_tui.engine.page_cache import WriteBehind
+
 
 class ObjectStore(Protocol):
     def put(self, key: str, data: bytes | bytearray) -> None:
@@ -41,6 +44,7 @@ class LocalObjectStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._write_behind = WriteBehind()
 
     def _path(self, key: str) -> Path:
         if key.startswith("/") or ".." in key.split("/"):
@@ -63,7 +67,10 @@ class LocalObjectStore:
             os.close(fd)
             temporary.unlink(missing_ok=True)
             raise
-        os.close(fd)
+        try:
+            self._write_behind.file_written(fd, path)
+        finally:
+            os.close(fd)
         os.replace(temporary, path)
 
     def put_durably(self, key: str, data: bytes) -> None:
@@ -78,11 +85,15 @@ class LocalObjectStore:
         _fsync_directory(path.parent)
 
     def get(self, key: str, offset: int = 0, length: int | None = None) -> bytes:
+        """Jobs read an object once (restore, verify), so its pages are not kept (see `page_cache`)."""
         with open(self._path(key), "rb") as handle:
             if length is None:
                 handle.seek(offset)
-                return handle.read()
-            return os.pread(handle.fileno(), length, offset)
+                data = handle.read()
+            else:
+                data = os.pread(handle.fileno(), length, offset)
+            page_cache.drop(handle.fileno(), offset, len(data))
+            return data
 
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
@@ -117,6 +128,7 @@ class LocalObjectStore:
                 os.sync()
         finally:
             os.close(fd)
+        self._write_behind.settle()
 
     @contextmanager
     def lock(self, *, exclusive: bool, wait: bool = True) -> Iterator[bool]:
