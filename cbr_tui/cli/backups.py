@@ -104,19 +104,28 @@ def task_cancel(console: Console, task_id: str) -> object:
 @click.option("--workers", type=int, default=2, show_default=True)
 @click.option("--lease-seconds", type=click.FloatRange(0.5, 3600), default=30, show_default=True,
               help="How long a task stays claimed without a sign of life before another runner takes it over.")
-def worker(until_idle: bool, workers: int, lease_seconds: float) -> None:
-    """Run backups and restores queued by any cbr-tui process sharing this database (headless runner)."""
+@click.option("--no-scheduler", is_flag=True, help="Run tasks only; do not fire backup policies.")
+def worker(until_idle: bool, workers: int, lease_seconds: float, no_scheduler: bool) -> None:
+    """Run backups and restores queued by any cbr-tui process sharing this database, and fire backup
+    policies when their time comes (headless runner and scheduler)."""
     invocation = click.get_current_context().find_object(Invocation)
     assert invocation is not None
-    runner = invocation.console.runner(workers=workers, lease=timedelta(seconds=lease_seconds))
+    console = invocation.console
+    runner = console.runner(workers=workers, lease=timedelta(seconds=lease_seconds))
     if until_idle:
-        emit({"tasks_run": runner.run_until_idle()})
+        fired = [] if no_scheduler else console.run_due_policies()["fired"]
+        emit({"policies_fired": len(fired), "tasks_run": runner.run_until_idle()})  # type: ignore[arg-type]
         return
+    scheduler = None if no_scheduler else console.scheduler()
     click.echo(f"cbr-tui worker {runner.owner} running; Ctrl+C stops it.", err=True)
     runner.start()
+    if scheduler is not None:
+        scheduler.start()
     try:
         threading.Event().wait()
     finally:
+        if scheduler is not None:
+            scheduler.stop()
         runner.stop()
 
 

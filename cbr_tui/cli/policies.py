@@ -74,3 +74,15 @@ def policy_modify(console: Console, policy_ref: str, name: str | None, enabled: 
 def policy_delete(console: Console, policy_ref: str) -> object:
     """Delete a policy; it leaves its vaults, and the backups it made are kept."""
     return console.policies.delete(policy_ref)
+
+
+@policy.command("run-due")
+@click.option("--wait", is_flag=True, help="Copy the data of the backups fired now before printing.")
+@json_command
+def policy_run_due(console: Console, wait: bool) -> object:
+    """Fire the backup policies whose run time has come and apply retention, once (what the scheduler in
+    the console and in `cbr-tui worker` does every few seconds)."""
+    result = console.run_due_policies()
+    if wait:
+        console.run_tasks()
+    return result

@@ -82,22 +82,50 @@ def check_pattern(pattern: str) -> str:
     return ";".join(f"{k}={fields[k]}" for k in order if k in fields)
 
 
-def occurrences(patterns: Iterable[str], start: datetime, end: datetime) -> list[datetime]:
-    """Every run of the triggers in [start, end), in order, without duplicates."""
+def occurrences(patterns: Iterable[str], start: datetime, end: datetime, *,
+                anchor: datetime | None = None) -> list[datetime]:
+    """Every run of the triggers in [start, end), in order, without duplicates.
+
+    "Every 3 days" and "every 2 weeks" count from the day of `anchor` (the policy's start), so the same
+    policy gives the same runs whenever it is asked; without an anchor they count from `start`'s day."""
+    base = _midnight(anchor or start)
     runs: set[datetime] = set()
     for pattern in patterns:
-        rule = rrulestr(pattern, dtstart=start.replace(second=0, microsecond=0))
+        rule = rrulestr(pattern, dtstart=_same_phase_before(base, start, pattern))
         runs.update(rule.between(start, end, inc=True))
-    return sorted(r for r in runs if r < end)
+    return sorted(r for r in runs if start <= r < end)
 
 
-def next_run(patterns: Sequence[str], after: datetime) -> datetime | None:
+def next_run(patterns: Sequence[str], after: datetime, *, anchor: datetime | None = None) -> datetime | None:
     """The first run strictly after `after` (None for no patterns)."""
     if not patterns:
         return None
-    anchor = after.replace(hour=0, minute=0, second=0, microsecond=0)
-    future = [r for r in occurrences(patterns, anchor, after + _HORIZON) if r > after]
+    future = [r for r in occurrences(patterns, after, after + _HORIZON, anchor=anchor or after) if r > after]
     return future[0] if future else None
+
+
+def latest_due(patterns: Sequence[str], after: datetime, now: datetime, *,
+               anchor: datetime | None = None) -> datetime | None:
+    """The last run in (after, now]: what a scheduler that last looked at `after` owes now. Runs missed
+    while nothing was running are owed once, not once each."""
+    if not patterns or now <= after:
+        return None
+    due = [r for r in occurrences(patterns, after, now + timedelta(microseconds=1), anchor=anchor) if r > after]
+    return due[-1] if due else None
+
+
+def _midnight(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _same_phase_before(base: datetime, start: datetime, pattern: str) -> datetime:
+    """The latest day on or before `start` that is a whole number of periods after `base`: expanding from
+    there gives the runs `base` would, without walking every run since a policy's first day."""
+    if start <= base:
+        return base
+    fields = _parse(pattern)
+    period = int(fields.get("INTERVAL", "1")) * (7 if fields.get("FREQ") == "WEEKLY" else 1)
+    return base + timedelta(days=(start - base).days // period * period)
 
 
 def check_trigger(patterns: Sequence[str] | None) -> list[str]:

@@ -45,6 +45,19 @@ _SORT_KEYS = {"created_at": Backup.created_at, "name": Backup.name, "status": Ba
               "resource_name": Backup.resource_name}
 
 
+@dataclass(frozen=True)
+class BackupRequest:
+    """What to back up and how: a Perform Backup dialog, or a run of the vault's backup policy."""
+
+    name: str
+    description: str | None = None
+    resources: Sequence[str] | None = None
+    full: bool = False
+    retention_days: int | None = None
+    policy_id: str | None = None  # set for a policy's run: its backups are automatic
+    full_every: int = -1  # the policy's full-backup interval (-1: never forced)
+
+
 @dataclass
 class _Candidate:
     member: VaultResource
@@ -73,35 +86,41 @@ class BackupService:
             raise invalid(f"A manual backup is kept 1 to {MANUAL_RETENTION_MAX_DAYS:,} days, or -1 for ever.")
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, vault_ref, for_update=True)
-            self._ensure_vault_can_back_up(vault)
-            candidates = self._candidates(session, vault, resources)
-            chosen, skipped = self._sort_out(session, candidates)
-            names = numbered_names(base, len(chosen))
-            now = self.ctx.clock.now()
-            checkpoint = Checkpoint(
-                id=self.ctx.ids.uuid(), project_id=self.ctx.project_id, vault_id=vault.id,
-                status=CheckpointStatus.PROTECTING.value, name=base, description=description, incremental=not full,
-                retention_duration_days=retention_days if retention_days is not None else -1,
-                created_at=now, updated_at=now,
-            )
-            session.add(checkpoint)
-            expires = now + timedelta(days=retention_days) if retention_days and retention_days > 0 else None
-            made = [self._back_up(session, vault, checkpoint, c, backup_name, full, expires)
-                    for c, backup_name in zip(chosen, names, strict=True)]
-            for skip in skipped:
-                record_task(session, self.ctx, OperationType.BACKUP, TaskStatus.SKIPPED, vault=vault,
-                            checkpoint_id=checkpoint.id, provider_id=vault_type(vault.object_type).provider_id,
-                            resource=(skip["id"], skip["name"], skip["type"]),
-                            extra={"skipped": {"code": skip["code"], "reason": skip["reason"]}})
-            session.flush()
-            resources_shape = [
-                {"id": c.resource.id, "name": c.resource.name, "type": c.member.resource_type,
-                 "protect_status": c.member.protect_status, "resource_size": str(self._size(c)),
-                 "extra_info": {"exclude_volumes": c.member.exclude_volumes}}
-                for c in chosen
-            ]
-            return {"checkpoint": checkpoint_shape(checkpoint, vault, resources_shape, skipped,
-                                                   backup_shapes(session, made))}
+            return self.start(session, vault, BackupRequest(base, description, resources, full, retention_days))
+
+    def start(self, session: Session, vault: Vault, request: BackupRequest) -> dict[str, Any]:
+        """Inside the caller's transaction: check the vault, record the restore point, one backup per
+        resource and one waiting task per backup (the runner copies the bytes)."""
+        self._ensure_vault_can_back_up(vault)
+        candidates = self._candidates(session, vault, request.resources)
+        chosen, skipped = self._sort_out(session, candidates)
+        names = numbered_names(request.name, len(chosen))
+        now = self.ctx.clock.now()
+        days = request.retention_days
+        checkpoint = Checkpoint(
+            id=self.ctx.ids.uuid(), project_id=self.ctx.project_id, vault_id=vault.id,
+            status=CheckpointStatus.PROTECTING.value, name=request.name, description=request.description,
+            incremental=not request.full, auto_trigger=request.policy_id is not None, policy_id=request.policy_id,
+            retention_duration_days=days if days is not None else -1, created_at=now, updated_at=now,
+        )
+        session.add(checkpoint)
+        expires = now + timedelta(days=days) if days and days > 0 else None
+        made = [self._back_up(session, vault, checkpoint, c, backup_name, request, expires)
+                for c, backup_name in zip(chosen, names, strict=True)]
+        for skip in skipped:
+            record_task(session, self.ctx, OperationType.BACKUP, TaskStatus.SKIPPED, vault=vault,
+                        checkpoint_id=checkpoint.id, provider_id=vault_type(vault.object_type).provider_id,
+                        resource=(skip["id"], skip["name"], skip["type"]), policy_id=request.policy_id,
+                        extra={"skipped": {"code": skip["code"], "reason": skip["reason"]}})
+        session.flush()
+        resources_shape = [
+            {"id": c.resource.id, "name": c.resource.name, "type": c.member.resource_type,
+             "protect_status": c.member.protect_status, "resource_size": str(self._size(c)),
+             "extra_info": {"exclude_volumes": c.member.exclude_volumes}}
+            for c in chosen
+        ]
+        return {"checkpoint": checkpoint_shape(checkpoint, vault, resources_shape, skipped,
+                                               backup_shapes(session, made))}
 
     def _ensure_vault_can_back_up(self, vault: Vault) -> None:
         ensure_vault_allows_backup(vault.name, vault.status)
@@ -184,18 +203,17 @@ class BackupService:
         return resource_size(candidate.resource, candidate.disks, candidate.member.exclude_volumes)
 
     def _back_up(self, session: Session, vault: Vault, checkpoint: Checkpoint, candidate: _Candidate, name: str,
-                 full: bool, expires: Any) -> Backup:
+                 request: BackupRequest, expires: Any) -> Backup:
         res, member = candidate.resource, candidate.member
         kind = ResourceKind(res.kind)
         disks = included_disks(candidate.disks, member.exclude_volumes)
-        previous = session.exec(select(Backup.id).where(
-            Backup.vault_id == vault.id, Backup.resource_id == res.id, col(Backup.parent_id).is_(None),
-            Backup.status == BackupStatus.AVAILABLE.value)).first()
         now = self.ctx.clock.now()
         common = {
             "checkpoint_id": checkpoint.id, "project_id": self.ctx.project_id, "vault_id": vault.id,
             "name": name, "description": checkpoint.description, "status": BackupStatus.PROTECTING.value,
-            "image_type": ImageType.BACKUP.value, "incremental": not full and previous is not None,
+            "image_type": ImageType.BACKUP.value,
+            "incremental": not request.full and self._incremental_due(session, vault, res, request.full_every),
+            "auto_trigger": checkpoint.auto_trigger, "policy_id": checkpoint.policy_id,
             "provider_id": vault_type(vault.object_type).provider_id,
             "enterprise_project_id": vault.enterprise_project_id, "created_at": now, "updated_at": now,
             "expired_at": expires,
@@ -224,9 +242,20 @@ class BackupService:
         session.add(member)
         record_task(session, self.ctx, OperationType.BACKUP, TaskStatus.WAITING, vault=vault,
                     resource=(res.id, res.name, member.resource_type), backup=(backup.id, name),
-                    checkpoint_id=checkpoint.id, provider_id=backup.provider_id,
+                    checkpoint_id=checkpoint.id, provider_id=backup.provider_id, policy_id=checkpoint.policy_id,
                     extra={"backup": {"incremental": backup.incremental}})
         return backup
+
+    def _incremental_due(self, session: Session, vault: Vault, res: Resource, full_every: int) -> bool:
+        """Whether the resource's next backup may be incremental: it needs an earlier backup to build on,
+        and a policy's full-backup interval N asks for a full one after every N incremental ones."""
+        recent = session.exec(select(Backup.incremental).where(
+            Backup.vault_id == vault.id, Backup.resource_id == res.id, col(Backup.parent_id).is_(None),
+            Backup.status == BackupStatus.AVAILABLE.value).order_by(col(Backup.created_at).desc())
+            .limit(max(full_every, 0) + 1)).all()
+        if not recent:
+            return False
+        return full_every < 0 or not (len(recent) >= full_every and all(recent[:full_every]))
 
     # --- the Backups tab --------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from cbr_tui.cloud.layout import CloudLayout
 from cbr_tui.domain.clock import Clock, SystemClock
 from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.ids import IdSource, RandomIds
+from cbr_tui.jobs.periodic import Periodic
 from cbr_tui.jobs.runner import Runner
 from cbr_tui.services import bootstrap
 from cbr_tui.services.accounts import AccountService
@@ -19,11 +20,14 @@ from cbr_tui.services.policies import PolicyService
 from cbr_tui.services.protectables import ProtectableService
 from cbr_tui.services.resources import ResourceService
 from cbr_tui.services.restores import RestoreService
+from cbr_tui.services.scheduler import PolicyScheduler
 from cbr_tui.services.settings import Settings
 from cbr_tui.services.tasks import TaskService
 from cbr_tui.services.vaults import VaultService
 from cbr_tui.store import Store, open_store
 from cbr_tui.store.demo import DEMO_ACCOUNT
+
+SCHEDULER_INTERVAL = 5.0  # seconds between ticks: runs are minutes apart, retention is not urgent
 
 
 class Console:
@@ -58,6 +62,15 @@ class Console:
         bandwidth = self.settings.bandwidth_mbps
         return Runner(self.ctx.store, self.ctx.clock, self.ctx.ids, self.ctx.layout.home,
                       bandwidth=bandwidth * 1_000_000 if bandwidth else None, **options)  # type: ignore[arg-type]
+
+    def scheduler(self, interval: float = SCHEDULER_INTERVAL) -> Periodic:
+        """The policy scheduler, ticking every `interval` seconds once started (in the console's process,
+        and in `cbr-tui worker`). Any number of processes may run one on the same store."""
+        return Periodic(PolicyScheduler(self.ctx).tick, interval, "cbr-scheduler")
+
+    def run_due_policies(self) -> dict[str, object]:
+        """One pass of the scheduler here and now: fire what is due, apply retention."""
+        return PolicyScheduler(self.ctx).tick()
 
     def run_tasks(self, task_ids: set[str] | None = None) -> int:
         """Run waiting tasks here and now (all of them, or these) until none is left; returns how many ran."""

@@ -1,7 +1,7 @@
 """Backup and replication policies: create, modify, delete, apply to a vault and remove from it.
 
-The scheduler that fires them is a later layer (jobs); here every rule about what a policy may contain and
-where it may be applied is enforced.
+The scheduler (`services.scheduler`) fires them; here every rule about what a policy may contain and where
+it may be applied is enforced.
 """
 
 from __future__ import annotations
@@ -80,12 +80,16 @@ def ensure_policy_applicable(vault: Vault, policy: Policy) -> None:
                        f"{vtype.vault_label}{' (replication)' if vault.protect_type == 'replication' else ''}.")
 
 
-def link_policy(session: Session, vault: Vault, policy: Policy, destination_vault_id: str | None = None) -> None:
-    """Apply a policy to a vault, replacing the vault's policy of the same type if it had one."""
+def link_policy(session: Session, ctx: ServiceContext, vault: Vault, policy: Policy,
+                destination_vault_id: str | None = None) -> None:
+    """Apply a policy to a vault, replacing the vault's policy of the same type if it had one. Its runs
+    count from now: applying a policy does not fire the runs it would have had before."""
     ensure_policy_applicable(vault, policy)
     current = session.get(VaultPolicy, (vault.id, policy.operation_type))
     if current is None:
         current = VaultPolicy(vault_id=vault.id, operation_type=policy.operation_type, policy_id=policy.id)
+    if current.policy_id != policy.id or current.scheduled_through is None:
+        current.scheduled_through = ctx.clock.now()
     current.policy_id = policy.id
     current.destination_vault_id = destination_vault_id
     current.destination_region = policy.operation_definition.get("destination_region")
@@ -93,7 +97,7 @@ def link_policy(session: Session, vault: Vault, policy: Policy, destination_vaul
 
 
 def policy_shape(policy: Policy, links: Sequence[VaultPolicy], ctx: ServiceContext) -> dict[str, Any]:
-    upcoming = next_run(policy.pattern, ctx.clock.now()) if policy.enabled else None
+    upcoming = next_run(policy.pattern, ctx.clock.now(), anchor=policy.created_at) if policy.enabled else None
     return {
         "id": policy.id,
         "name": policy.name,
@@ -167,10 +171,15 @@ class PolicyService:
             policy = lookups.policy(session, self.ctx, ref)
             if name is not None:
                 policy.name = check_name(name, "policy")
+            new_pattern = check_trigger(list(pattern)) if pattern is not None else policy.pattern
+            restart = bool(enabled and not policy.enabled) or new_pattern != policy.pattern
             if enabled is not None:
                 policy.enabled = enabled
-            if pattern is not None:
-                policy.pattern = check_trigger(list(pattern))
+            policy.pattern = new_pattern
+            if restart:  # a policy switched back on, or given new times, fires from now on, not for the past
+                for link in session.exec(select(VaultPolicy).where(VaultPolicy.policy_id == policy.id)):
+                    link.scheduled_through = self.ctx.clock.now()
+                    session.add(link)
             if retention is not None:
                 kept = {k: v for k, v in policy.operation_definition.items() if k.startswith("destination_")}
                 policy.operation_definition = retention.to_api() | kept
@@ -197,7 +206,7 @@ class PolicyService:
                 destination_id = self._destination_vault(session, policy, destination_vault)
             elif destination_vault:
                 raise invalid("A destination vault is given only with a replication policy.")
-            link_policy(session, vault, policy, destination_id)
+            link_policy(session, self.ctx, vault, policy, destination_id)
             return {"associate_policy": {"vault_id": vault.id, "policy_id": policy.id,
                                          "destination_vault_id": destination_id}}
 

@@ -249,9 +249,9 @@ class VaultService:
 
     def _apply_purchase_policy(self, session: Session, vault: Vault, spec: VaultSpec) -> None:
         if spec.policy:
-            link_policy(session, vault, lookups.policy(session, self.ctx, spec.policy))
+            link_policy(session, self.ctx, vault, lookups.policy(session, self.ctx, spec.policy))
         elif spec.new_policy:
-            link_policy(session, vault, insert_policy(session, self.ctx, spec.new_policy))
+            link_policy(session, self.ctx, vault, insert_policy(session, self.ctx, spec.new_policy))
 
     def _pay_purchase(self, session: Session, vault: Vault, checked: _Checked) -> list[dict[str, Any]]:
         if checked.charging is not ChargingMode.PRE_PAID:

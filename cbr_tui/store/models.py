@@ -240,6 +240,8 @@ class VaultPolicy(SQLModel, table=True):
     policy_id: str = Field(foreign_key="policy.id", index=True)
     destination_vault_id: str | None = None
     destination_region: str | None = None
+    # The scheduler has dealt with the policy's runs up to here (set when the policy is applied or changed).
+    scheduled_through: datetime | None = None
 
 
 # --- backups and tasks ----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ class CbrApp(App[None]):
         self.services = console
         self.run_tasks = run_tasks
         self._runner = None
+        self._scheduler = None
         self.user_keys = keymap or {}
 
     def on_mount(self) -> None:
@@ -34,9 +35,13 @@ class CbrApp(App[None]):
         if self.run_tasks:
             self._runner = self.services.runner()
             self._runner.start()
+            self._scheduler = self.services.scheduler()
+            self._scheduler.start()
         self.push_screen(MainScreen())
 
     def on_unmount(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.stop()
         if self._runner is not None:
             self._runner.stop()
 

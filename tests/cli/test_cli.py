@@ -5,13 +5,17 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 import click.testing
 import pytest
+from sqlmodel import select
 
 from cbr_tui.cli import cli, main
+from cbr_tui.store import open_store
+from cbr_tui.store.models import VaultPolicy
 from tests.conftest import clone_home
 
 
@@ -154,3 +158,22 @@ def test_a_newcomer_backs_up_damages_and_restores_a_server(cli_home: Path, capsy
     assert [disk_digest(p) for p in images] == before
     verified = ok(capsys, "vault", "verify", "vault-web", "--read-data", "1")["verify"]
     assert verified["clean"] and verified["blobs_checked"] > 0
+
+
+def test_policy_run_due_fires_what_is_owed_and_waits_for_its_data(cli_home: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    ok(capsys, "vault", "create", "--type", "server", "--size", "300", "--name", "vault-web",
+       "--resource", "ecs-web-01")
+    ok(capsys, "vault", "apply-policy", "vault-web", "policy-daily-2200")
+    assert ok(capsys, "policy", "run-due")["fired"] == []  # applied just now: nothing is owed yet
+    store = open_store(f"sqlite:///{cli_home / 'cbr.db'}")
+    with store.write() as session:  # as if the policy had been applied two days ago
+        link = session.exec(select(VaultPolicy)).one()
+        link.scheduled_through = datetime.now(UTC) - timedelta(days=2)
+        session.add(link)
+    store.close()
+    [fired] = ok(capsys, "policy", "run-due", "--wait")["fired"]
+    assert fired["run_at"].endswith("T22:00:00.000000")
+    [backup] = ok(capsys, "backup", "list", "--vault", "vault-web")["backups"]
+    assert backup["status"] == "available" and backup["name"].startswith("autobk_")
+    assert ok(capsys, "worker", "--until-idle") == {"policies_fired": 0, "tasks_run": 0}

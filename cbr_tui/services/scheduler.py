@@ -1,0 +1,248 @@
+"""The policy scheduler: backup policies fire at their run times, automatic association takes in new
+resources, and retention deletes what the policy no longer keeps.
+
+Every cbr-tui process may tick it. A run is claimed by moving the vault policy's `scheduled_through` from
+the value the tick read to now in one conditional UPDATE, so when two processes see the same run due only
+one fires it, on SQLite or PostgreSQL alike, and there is no lease to wait out when a process dies. Runs
+missed while no process was running are owed once and fired at the next tick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, func, select
+
+from cbr_tui.domain.clock import api_time, as_utc
+from cbr_tui.domain.enums import BackupStatus, OperationType, PolicyOperationType, ProtectType, TaskStatus
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.names import default_auto_backup_name
+from cbr_tui.domain.policy_rules import Retention, latest_due
+from cbr_tui.domain.retention import Candidate, to_delete
+from cbr_tui.domain.rules import AUTO_BIND_MIN_FREE_GB
+from cbr_tui.domain.vault_types import vault_type
+from cbr_tui.services.associations import (
+    ResourceSelection,
+    add_members,
+    plan_association,
+    refuse_resources_for,
+    vault_slot,
+)
+from cbr_tui.services.backups import RUNNING, BackupRequest, BackupService
+from cbr_tui.services.capacity import allocated_gb
+from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.removal import remove_backups
+from cbr_tui.services.tasks import record_task
+from cbr_tui.store.models import (
+    Account,
+    Backup,
+    Image,
+    Policy,
+    Project,
+    Resource,
+    ResourceTag,
+    Vault,
+    VaultPolicy,
+    VaultResource,
+)
+
+_BACKUP = PolicyOperationType.BACKUP.value
+_SETTLED = (BackupStatus.AVAILABLE.value, BackupStatus.ERROR.value)
+
+
+@dataclass(frozen=True)
+class _Due:
+    vault_id: str
+    policy_id: str
+    project_id: str
+    seen: datetime | None  # scheduled_through as read, the claim's condition
+    run_at: datetime | None  # None: first sight of the link, only to be stamped
+
+
+def retention_of(policy: Policy) -> Retention:
+    """A backup policy's retention rule as stored in its operation definition."""
+    fields = {k: v for k, v in policy.operation_definition.items() if k in Retention.__dataclass_fields__}
+    for key in ("max_backups", "retention_duration_days"):
+        if fields.get(key) == -1:
+            fields[key] = None
+    return Retention(**fields)
+
+
+class PolicyScheduler:
+    """One pass (`tick`) over every account's backup policies; `Console.scheduler()` repeats it."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self._pruned: dict[str, tuple[int, datetime | None]] = {}
+
+    def tick(self) -> dict[str, Any]:
+        """Fire the runs that are due, then apply retention; what was done, for the log and the CLI."""
+        now = self.ctx.clock.now()
+        fired = [self._fire(due, now) for due in self._due(now) if self._claim(due, now) and due.run_at]
+        return {"at": api_time(now), "fired": fired, "deleted": self._apply_retention(now)}
+
+    # --- firing ----------------------------------------------------------------------------------------
+
+    def _due(self, now: datetime) -> list[_Due]:
+        with self.ctx.store.read() as session:
+            rows = session.exec(
+                select(VaultPolicy, Policy, Vault.project_id)
+                .join(Policy, col(Policy.id) == VaultPolicy.policy_id)
+                .join(Vault, col(Vault.id) == VaultPolicy.vault_id)
+                .where(VaultPolicy.operation_type == _BACKUP, Policy.enabled == True)  # noqa: E712
+                .order_by(VaultPolicy.vault_id)).all()
+        due: list[_Due] = []
+        for link, policy, project_id in rows:
+            if link.scheduled_through is None:
+                due.append(_Due(link.vault_id, policy.id, project_id, None, None))
+                continue
+            run_at = latest_due(policy.pattern, as_utc(link.scheduled_through), now,
+                                anchor=as_utc(policy.created_at))
+            if run_at is not None:
+                due.append(_Due(link.vault_id, policy.id, project_id, link.scheduled_through, run_at))
+        return due
+
+    def _claim(self, due: _Due, now: datetime) -> bool:
+        """Move the link's `scheduled_through` to now if nobody did since it was read."""
+        seen = (col(VaultPolicy.scheduled_through).is_(None) if due.seen is None
+                else col(VaultPolicy.scheduled_through) == due.seen)
+        with self.ctx.store.write() as session:
+            result = session.exec(  # type: ignore[call-overload]
+                update(VaultPolicy)
+                .where(col(VaultPolicy.vault_id) == due.vault_id, col(VaultPolicy.operation_type) == _BACKUP,
+                       col(VaultPolicy.policy_id) == due.policy_id, seen)
+                .values(scheduled_through=now))
+            return bool(result.rowcount == 1)
+
+    def _fire(self, due: _Due, now: datetime) -> dict[str, Any]:
+        """Associate what automatic association finds, then back the vault up; a run that cannot start is
+        a failed task on the Tasks page, as on the console."""
+        ctx = self._context_of(due.project_id)
+        report: dict[str, Any] = {"vault_id": due.vault_id, "policy_id": due.policy_id, "run_at": api_time(due.run_at)}
+        try:
+            with ctx.store.write() as session:
+                vault = session.get(Vault, due.vault_id, with_for_update=True, populate_existing=True)
+                policy = session.get(Policy, due.policy_id)
+                if vault is None or policy is None:
+                    return report | {"skipped": "the vault or its policy is gone"}
+                report["associated"] = _auto_associate(session, ctx, vault)
+                retention = retention_of(policy)
+                request = BackupRequest(
+                    default_auto_backup_name(ctx.ids), policy_id=policy.id,
+                    retention_days=retention.retention_duration_days, full_every=retention.full_backup_interval)
+                checkpoint = BackupService(ctx).start(session, vault, request)["checkpoint"]
+                return report | {"checkpoint_id": checkpoint["id"],
+                                 "backups": [r["id"] for r in checkpoint["vault"]["resources"]]}
+        except CbrError as error:
+            with ctx.store.write() as session:
+                vault = session.get(Vault, due.vault_id)
+                task = record_task(session, ctx, OperationType.BACKUP, TaskStatus.FAILED, vault=vault,
+                                   policy_id=due.policy_id, provider_id=vault_type(vault.object_type).provider_id
+                                   if vault else None)
+                task.error_code, task.error_message = error.code, error.message
+                session.add(task)
+            return report | {"error_code": error.code, "error_msg": error.message}
+
+    def _context_of(self, project_id: str) -> ServiceContext:
+        with self.ctx.store.read() as session:
+            project = session.get(Project, project_id)
+            assert project is not None
+            account = session.get(Account, project.account_id)
+            assert account is not None
+            return replace(self.ctx, account_id=account.id, user_id=account.user_id, region_id=project.region_id,
+                           project_id=project.id)
+
+    # --- retention -------------------------------------------------------------------------------------
+
+    def _apply_retention(self, now: datetime) -> list[str]:
+        """Delete what expired, and what a vault's policy no longer keeps. A vault with a policy is looked
+        at again only when its backups changed since the last look; one without, only when one of its
+        backups has expired."""
+        with self.ctx.store.read() as session:
+            with_policy = select(VaultPolicy.vault_id).where(VaultPolicy.operation_type == _BACKUP)
+            signatures = {vault_id: (count, updated) for vault_id, count, updated in session.exec(
+                select(Backup.vault_id, func.count(), func.max(Backup.updated_at))
+                .where(col(Backup.parent_id).is_(None), col(Backup.vault_id).in_(with_policy))
+                .group_by(Backup.vault_id)).all()}
+            expired = set(session.exec(select(Backup.vault_id).where(
+                col(Backup.parent_id).is_(None), col(Backup.expired_at) <= now,
+                col(Backup.status).in_(_SETTLED))).all())
+        changed = {v for v, signature in signatures.items() if self._pruned.get(v) != signature} | expired
+        deleted: list[str] = []
+        for vault_id in sorted(changed):
+            with self.ctx.store.read() as session:
+                found = bool(self._doomed(session, vault_id, now))
+            if found:  # decided again under the vault's lock, in case something changed meanwhile
+                deleted += self._prune(vault_id, now)
+            self._pruned[vault_id] = signatures.get(vault_id, (0, None))
+        return deleted
+
+    def _doomed(self, session: Session, vault_id: str, now: datetime) -> list[Backup]:
+        """The vault's top-level backups that retention deletes now."""
+        backups = list(session.exec(select(Backup).where(Backup.vault_id == vault_id,
+                                                         col(Backup.parent_id).is_(None))).all())
+        with_image = set(session.exec(select(Image.backup_id).where(
+            col(Image.backup_id).in_([b.id for b in backups]))).all())
+        busy = frozenset(b.resource_id for b in backups if b.status in RUNNING)
+        candidates = [Candidate(b.id, b.resource_id, as_utc(b.created_at), b.status == BackupStatus.AVAILABLE,
+                                b.status == BackupStatus.ERROR, b.auto_trigger,
+                                as_utc(b.expired_at) if b.expired_at else None, b.id in with_image)
+                      for b in backups if b.status in _SETTLED]
+        doomed = set(to_delete(candidates, self._retention(session, vault_id), now, busy_resources=busy))
+        return [b for b in backups if b.id in doomed]
+
+    def _prune(self, vault_id: str, now: datetime) -> list[str]:
+        with self.ctx.store.write() as session:
+            vault = session.get(Vault, vault_id, with_for_update=True, populate_existing=True)
+            if vault is None:
+                return []
+            gone = self._doomed(session, vault_id, now)
+            if not gone:
+                return []
+            ctx = self._context_of(vault.project_id)
+            remove_backups(session, ctx, vault, gone)
+            for backup in gone:
+                record_task(session, ctx, OperationType.DELETE, TaskStatus.SUCCESS, vault=vault,
+                            resource=(backup.resource_id, backup.resource_name, backup.resource_type),
+                            backup=(backup.id, backup.name), provider_id=backup.provider_id,
+                            policy_id=backup.policy_id, extra={"retention": True})
+            return [b.id for b in gone]
+
+    def _retention(self, session: Session, vault_id: str) -> Retention | None:
+        link = session.get(VaultPolicy, (vault_id, _BACKUP))
+        policy = session.get(Policy, link.policy_id) if link else None
+        return retention_of(policy) if policy else None
+
+
+def _auto_associate(session: Session, ctx: ServiceContext, vault: Vault) -> list[str]:
+    """Resources of the vault's kind that no vault protects (and that carry one of the vault's filter
+    tags, if it has any), while the vault keeps more than 40 GB and more than the resource free."""
+    vtype = vault_type(vault.object_type)
+    kind = vtype.resource_kind
+    if not vault.auto_bind or kind is None or refuse_resources_for(vtype, ProtectType(vault.protect_type)):
+        return []
+    query = (select(Resource).where(Resource.project_id == vault.project_id,
+                                    Resource.kind == kind.value,
+                                    col(Resource.id).not_in(select(VaultResource.resource_id)))
+             .order_by(Resource.created_at, Resource.name))
+    if vault.bind_rules:
+        wanted = {(t["key"], t.get("value", "")) for t in vault.bind_rules}
+        tagged = {r for r, k, v in session.exec(select(ResourceTag.resource_id, ResourceTag.key,
+                                                       ResourceTag.value)).all() if (k, v) in wanted}
+        query = query.where(col(Resource.id).in_(tagged))
+    added: list[str] = []
+    for resource in session.exec(query).all():
+        try:
+            planned = plan_association(session, ctx, vault_slot(session, vault), [ResourceSelection(resource.id)])
+        except CbrError:
+            continue  # not eligible now (state, zone, size): the next run looks again
+        remaining = vault.size_gb - allocated_gb(session, vault.id)
+        if remaining <= max(AUTO_BIND_MIN_FREE_GB, planned[0].size_gb):
+            continue
+        add_members(session, ctx, vault.id, planned)
+        session.flush()
+        added.append(resource.id)
+    return added
