@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Protocol
 
 from cbr_tui.engine import page_cache
-from cbr_tui.engine.page_cache import WriteBehind
 
 
 class ObjectStore(Protocol):
@@ -44,7 +43,7 @@ class LocalObjectStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._write_behind = WriteBehind()
+        self._write_behind = page_cache.WriteBehind()
 
     def _path(self, key: str) -> Path:
         if key.startswith("/") or ".." in key.split("/"):

@@ -134,9 +134,10 @@ class PolicyScheduler:
                     default_auto_backup_name(ctx.ids), policy_id=policy.id,
                     retention_days=retention.retention_duration_days, full_every=retention.full_backup_interval)
                 checkpoint = BackupService(ctx).start(session, vault, request)["checkpoint"]
-                return report | {"checkpoint_id": checkpoint["id"],
-                                 "backups": [r["id"] for r in checkpoint["vault"]["resources"]]}
+                return report | {"checkpoint_id": checkpoint["id"], "backups": [b["id"] for b in checkpoint["backups"]],
+                                 "skipped_resources": checkpoint["vault"]["skipped_resources"]}
         except CbrError as error:
+            report.pop("associated", None)  # rolled back with the backup that could not start
             with ctx.store.write() as session:
                 vault = session.get(Vault, due.vault_id)
                 task = record_task(session, ctx, OperationType.BACKUP, TaskStatus.FAILED, vault=vault,

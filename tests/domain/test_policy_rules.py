@@ -1,6 +1,6 @@
 """Policy triggers (RRULEs as CBR accepts them) and retention."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from cbr_tui.domain.policy_rules import (
     check_trigger,
     day_based_patterns,
     describe_patterns,
+    latest_due,
     next_run,
     weekly_patterns,
 )
@@ -62,6 +63,26 @@ def test_next_run_follows_the_trigger() -> None:
     now = datetime(2026, 11, 25, 23, 0, tzinfo=UTC)  # a Wednesday
     assert next_run(weekly_patterns(["MO"], ["22:00"]), now) == datetime(2026, 11, 30, 22, 0, tzinfo=UTC)
     assert next_run(day_based_patterns(1, ["22:00"]), now) == datetime(2026, 11, 26, 22, 0, tzinfo=UTC)
+
+
+def test_every_n_days_and_weeks_count_from_the_policys_start_whenever_asked() -> None:
+    start = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)  # a Thursday; the first run is that day at 22:00
+    every_3 = day_based_patterns(3, ["22:00"])
+    runs = [next_run(every_3, start + timedelta(days=d, hours=14), anchor=start) for d in range(0, 400, 37)]
+    assert all(r is not None and (r.date() - start.date()).days % 3 == 0 for r in runs)
+    assert next_run(every_3, start, anchor=start) == datetime(2026, 1, 1, 22, 0, tzinfo=UTC)
+    fortnightly = ["FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=01;BYMINUTE=00"]
+    mondays = [next_run(fortnightly, start + timedelta(days=d), anchor=start) for d in range(0, 300, 23)]
+    assert all(r is not None and (r.date() - datetime(2026, 1, 12).date()).days % 14 == 0 for r in mondays)
+
+
+def test_latest_due_owes_missed_runs_once() -> None:
+    daily = day_based_patterns(1, ["22:00"])
+    after = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)
+    assert latest_due(daily, after, after + timedelta(minutes=59)) is None
+    assert latest_due(daily, after, after + timedelta(hours=1)) == datetime(2026, 11, 25, 22, 0, tzinfo=UTC)
+    assert latest_due(daily, after, after + timedelta(days=3)) == datetime(2026, 11, 27, 22, 0, tzinfo=UTC)
+    assert latest_due(daily, datetime(2026, 11, 25, 22, 0, tzinfo=UTC), after + timedelta(hours=2)) is None
 
 
 def test_retention_rules() -> None:

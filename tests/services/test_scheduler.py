@@ -48,6 +48,7 @@ def test_a_run_fires_once_at_its_time_and_its_backups_are_automatic(console: Con
     clock.set(TONIGHT + timedelta(seconds=3))
     fired = console.run_due_policies()["fired"]
     assert [(f["vault_id"], f["run_at"]) for f in fired] == [(vault["id"], "2026-11-25T22:00:00.000000")]
+    assert len(fired[0]["backups"]) == 1 and fired[0]["skipped_resources"] == []
     clock.advance(timedelta(seconds=5))
     assert console.run_due_policies()["fired"] == []  # the same run is not fired twice
     console.run_tasks()
@@ -165,7 +166,7 @@ def test_a_run_that_cannot_start_is_a_failed_task(console: Console, clock: Fixed
     set_vault(console, vault["id"], used_bytes=500 << 30)
     clock.set(TONIGHT + timedelta(seconds=1))
     [fired] = console.run_due_policies()["fired"]
-    assert fired["error_code"] == Codes.VAULT_FULL.code
+    assert fired["error_code"] == Codes.VAULT_FULL.code and "backups" not in fired
     [task] = tasks(console, "backup")
     assert (task.status, task.error_code, task.policy_id) == ("failed", Codes.VAULT_FULL.code, policy["id"])
     assert "expand it" in (task.error_message or "")
