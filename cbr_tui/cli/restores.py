@@ -43,6 +43,15 @@ def restore_server(console: Console, backup_ref: str, mappings: tuple[str, ...],
                                                                 power_on=not no_power_on), wait)
 
 
+@restore.command("desktop")
+@click.argument("backup_ref")
+@WAIT
+@json_command
+def restore_desktop(console: Console, backup_ref: str, wait: bool) -> object:
+    """Restore a desktop from its backup (each disk back onto the desktop's own disk)."""
+    return _maybe_wait(console, console.restores.restore_desktop(backup_ref), wait)
+
+
 @restore.command("disk")
 @click.argument("backup_ref")
 @click.option("--target", help="Disk to overwrite (default: the backed-up disk); it must be detached.")

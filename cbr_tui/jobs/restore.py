@@ -20,7 +20,7 @@ from cbr_tui.jobs.lease import LeaseLost, owned
 from cbr_tui.jobs.restore_tree import restore_tree
 from cbr_tui.store.models import Backup, Resource, Task, Vault, VaultResource
 
-_DISK_KINDS = ("server", "disk", "new_disk", "new_server")
+_DISK_KINDS = ("server", "desktop", "disk", "new_disk", "new_server")
 
 
 @dataclass

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from cbr_tui.domain.clock import api_time
 from cbr_tui.domain.enums import (
     BackupStatus,
+    DesktopStatus,
     DiskStatus,
     OperationType,
     ProtectStatus,
@@ -64,6 +65,27 @@ class RestoreService:
             params = {"kind": "server", "server_id": server.id, "power_on": power_on,
                       "was_running": server.status == ServerStatus.ACTIVE, "mappings": plan}
             return self._queue(session, backup, vault, server, params)
+
+    def restore_desktop(self, backup_ref: str) -> dict[str, Any]:
+        """Restore a desktop from its backup: each disk backup goes back onto the desktop's own disk. The
+        desktop must still exist and be Available or In-use; it is not switched off (desktops have no power
+        state here), so its user sees the old data once the restore completes."""
+        with self.ctx.store.write() as session:
+            backup, vault = self._restorable(session, backup_ref, ResourceType.DESKTOP)
+            desktop = session.get(Resource, backup.resource_id)
+            if desktop is None:
+                raise CbrError(Codes.RESTORE_SERVER_TERMINATED,
+                               f"The desktop {backup.resource_name} was deleted; its backup cannot be restored to it.")
+            desktop = lookups.resource(session, self.ctx, desktop.id, ResourceKind.DESKTOP, for_update=True)
+            if desktop.status not in (DesktopStatus.AVAILABLE, DesktopStatus.IN_USE):
+                raise CbrError(Codes.RESTORE_SERVER_STATUS,
+                               f"The desktop {desktop.name} is {resource_status_label(desktop.status)}; only an "
+                               "Available or In-use desktop can be restored.")
+            self._ensure_idle(session, [desktop.id])
+            plan = self._disk_plan(session, backup, desktop, {})
+            self._ensure_idle(session, [disk_id for _child, disk_id in plan])
+            return self._queue(session, backup, vault, desktop,
+                               {"kind": "desktop", "desktop_id": desktop.id, "mappings": plan})
 
     def restore_disk(self, backup_ref: str, target_disk: str | None = None) -> dict[str, Any]:
         """Restore Disk: the disk (the original by default) must be detached, Available, and large enough."""

@@ -100,6 +100,14 @@ def test_desktops_are_backed_up_disk_by_disk(console: Console) -> None:
     backup = back_up(console, "vault-desktops")[0]
     assert backup["status"] == "available" and len(backup["children"]) == 2
     assert backup["stats"]["read_bytes"] >= 4 << 20
+    good = resource_digest(console, "desktop-alice")
+    console.resources.damage_data("desktop-alice", seed="oops")
+    assert resource_digest(console, "desktop-alice") != good
+    restored = run(console, console.restores.restore_desktop(backup["id"]))
+    assert restored["status"] == "success"
+    assert resource_digest(console, "desktop-alice") == good
+    assert console.resources.show("desktop-alice")["resource"]["status"] == "in-use"
+    assert console.backups.show(backup["id"])["backup"]["status"] == "available"
 
 
 def test_an_sfs_turbo_backup_makes_a_new_file_system(console: Console) -> None:

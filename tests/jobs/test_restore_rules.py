@@ -93,3 +93,16 @@ def test_file_restores_need_an_absolute_path(console: Console, tmp_path) -> None
     console.associations.configure_client("laptop-01", vault["id"])
     backup = back_up(console, "vault-files")[0]
     refused(Codes.INVALID_PARAMETER, lambda: console.restores.restore_files(backup["id"], "relative/path"))
+
+
+def test_restore_desktop_rules(console: Console, web_backup: dict) -> None:
+    buy(console, ObjectType.WORKSPACE, size_gb=500, resources=("desktop-alice",), name="vault-desktops")
+    desktop_backup = back_up(console, "vault-desktops")[0]
+    refused(Codes.INVALID_PARAMETER, lambda: console.restores.restore_desktop(web_backup["id"]), "needs a backup of")
+    refused(Codes.INVALID_PARAMETER, lambda: console.restores.restore_server(desktop_backup["id"]))
+    queued = console.restores.restore_desktop(desktop_backup["id"])
+    refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_desktop(desktop_backup["id"]))
+    run(console, queued)
+    console.resources.set_status("desktop-alice", "error")
+    refused(Codes.RESTORE_SERVER_STATUS, lambda: console.restores.restore_desktop(desktop_backup["id"]),
+            "only an Available or In-use desktop")

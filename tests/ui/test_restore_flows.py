@@ -11,6 +11,7 @@ from cbr_tui.ui.app import CbrApp
 from cbr_tui.ui.dialogs.backup_actions import (
     CreateDiskDialog,
     DeleteBackupDialog,
+    RestoreDesktopDialog,
     RestoreDiskDialog,
     RestoreFilesDialog,
     RestoreServerDialog,
@@ -155,3 +156,24 @@ async def test_delete_states_the_consequences_and_removes_the_backup(console: Co
         await pilot.pause()
         assert table(pilot, "#page-disk #backup-table").row_count == 0
     assert console.backups.list()["count"] == 0
+
+
+async def test_a_desktop_is_restored_from_the_backups_tab(console: Console, app: CbrApp) -> None:
+    console.resources.write_data("desktop-alice", 4, seed="alice")
+    buy(console, ObjectType.WORKSPACE, 500, resources=("desktop-alice",), name="vault-desktops")
+    back_up(console, "vault-desktops", name="alice-good")
+    healthy = resource_digest(console, "desktop-alice")
+    console.resources.damage_data("desktop-alice", seed="oops")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_backups(pilot, ObjectType.WORKSPACE)
+        await pilot.press("r")
+        dialog = app.screen
+        assert isinstance(dialog, RestoreDesktopDialog)
+        assert "replaced by the backup alice-good" in str(dialog.query_one(".dialog-text").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, RestoreDesktopDialog)
+        console.run_tasks()
+        backups = table(pilot, "#page-workspace #backup-table")
+        await wait_for(pilot, lambda: cell_texts(backups, 1) == ["● Available"])
+    assert resource_digest(console, "desktop-alice") == healthy

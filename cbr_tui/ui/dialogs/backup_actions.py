@@ -1,4 +1,4 @@
-"""The dialogs of a backup's Operation column: Restore (server, disk, files), Create Disk, Create Image,
+"""The dialogs of a backup's Operation column: Restore (server, desktop, disk, files), Create Disk, Create Image,
 Create File System, Delete. Each states what will be overwritten or created; the service decides."""
 
 from typing import Any
@@ -63,6 +63,23 @@ class RestoreServerDialog(BackupDialog):
         power_on = self.query_one("#power-on", Switch).value
         self.run(lambda: self.services.restores.restore_server(self.backup["id"], mappings=mappings,
                                                                power_on=power_on), STARTED)
+
+
+class RestoreDesktopDialog(BackupDialog):
+    ok_label = "Restore"
+
+    def __init__(self, backup: dict[str, Any]) -> None:
+        super().__init__(backup)
+        self.title_text = f"Restore Desktop {backup['resource_name']}"
+
+    def body(self) -> ComposeResult:
+        disks = ", ".join(child["resource_name"] for child in self.backup["children"])
+        yield Label(f"Data on the disks of {self.backup['resource_name']} ({disks}) is replaced by the backup "
+                    f"{self.backup['name']} ({fmt.when(self.backup['created_at'])}). Each disk goes back onto "
+                    "the desktop's own disk; data written since the backup is lost.", classes="dialog-text")
+
+    def submit(self) -> None:
+        self.run(lambda: self.services.restores.restore_desktop(self.backup["id"]), STARTED)
 
 
 class RestoreDiskDialog(BackupDialog):
@@ -203,6 +220,7 @@ ACTIONS_BY_TYPE: dict[str, list[tuple[str, str]]] = {
     ResourceType.SERVER.value: [("Restore Server", "restore_server"), ("Create Image", "create_image")],
     ResourceType.VOLUME.value: [("Restore Disk", "restore_disk"), ("Create Disk", "create_disk")],
     ResourceType.TURBO.value: [("Create File System", "create_file_system")],
+    ResourceType.DESKTOP.value: [("Restore Desktop", "restore_desktop")],
     ResourceType.NATIVE.value: [("Restore Files", "restore_files")],
 }
 
@@ -215,6 +233,7 @@ def backup_actions(backup: dict[str, Any]) -> list[tuple[str, str]]:
 DIALOGS: dict[str, type[BackupDialog]] = {
     "restore_server": RestoreServerDialog,
     "restore_disk": RestoreDiskDialog,
+    "restore_desktop": RestoreDesktopDialog,
     "create_disk": CreateDiskDialog,
     "create_file_system": CreateFileSystemDialog,
     "create_image": CreateImageDialog,
