@@ -41,6 +41,25 @@ def backup_create(console: Console, vault_ref: str, resources: tuple[str, ...], 
     return result
 
 
+@backup.command("replicate")
+@click.argument("backup_ref")
+@click.option("--destination-region", required=True, help="The region to copy the backup to.")
+@click.option("--destination-vault", required=True, help="A server replication vault in that region.")
+@click.option("--name", help="The replica's name (default: manualbk_xxxx).")
+@click.option("--description")
+@click.option("--wait", is_flag=True, help="Copy the data now and print the replica when it is done.")
+@json_command
+def backup_replicate(console: Console, backup_ref: str, destination_region: str, destination_vault: str,
+                     name: str | None, description: str | None, wait: bool) -> object:
+    """Replicate a server backup to a replication vault in another region."""
+    result = console.replication.replicate(backup_ref, destination_region=destination_region,
+                                           destination_vault=destination_vault, name=name, description=description)
+    if wait:
+        console.run_tasks({result["replication"]["replication_record_id"]})
+        result["replicas"] = console.replication.replicas(backup_ref)["backups"]
+    return result
+
+
 @backup.command("list")
 @click.option("--vault", "vault_ref")
 @click.option("--type", "vault_kind", type=params.VAULT_TYPE_CHOICE, help="Only backups of one backup type.")

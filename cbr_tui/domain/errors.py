@@ -38,6 +38,11 @@ class Codes:
     NO_RESOURCE_TO_BACK_UP = _spec("0001", 400, "No resource is available for backup.")
     RESOURCES_BEING_BACKED_UP = _spec("0002", 500, "Resources are being backed up.")
     VAULT_EXECUTING_BACKUP = _spec("1001", 400, "The vault is executing a backup.")
+    REPLICATION_TYPE_NOT_ALLOWED = _spec("1002", 400, "Replication is not allowed for the current type of backups.")
+    REPLICATION_SOURCE_NOT_ECS = _spec("1003", 400,
+                                       "Replication is not allowed because the backup source is not an ECS.")
+    ALREADY_REPLICATED = _spec("1009", 400, "The backup is being replicated or has been replicated to the "
+                                            "destination region.")
     RESTORE_DISK_TOO_SMALL = _spec("2001", 400, "Restoration cannot be executed because the size of the disk on "
                                                 "the server is smaller than the backup size.")
     RESTORE_RESOURCE_BACKING_UP = _spec("2002", 400, "The resource is being backed up.")

@@ -70,7 +70,7 @@ def run_backup(job: JobContext, task: Task) -> None:
                 made, sink_written = _copy(job, vault, work)
             else:
                 made, sink_written = _copy_trees(job, vault, trees)
-            _commit(job, task, vault.id, backup.id, made, sink_written)
+            commit_backup(job, task, vault.id, backup.id, made, sink_written)
     except LeaseLost:
         _abort_bitmaps(work)
         raise
@@ -197,7 +197,10 @@ def _copy_trees(job: JobContext, vault: Vault, work: Sequence[_TreeWork]) -> tup
     ], dict(sink.written)
 
 
-def _commit(job: JobContext, task: Task, vault_id: str, backup_id: str, made: list[Made], written: dict) -> None:
+def commit_backup(job: JobContext, task: Task, vault_id: str, backup_id: str, made: list[Made],
+                  written: dict) -> None:
+    """The database half of the commit: refuse if the vault would overflow (6114), else reference the
+    blobs, count the capacity, and make the backup and its children Available (backups and replicas)."""
     now = job.clock.now()
     with job.store.write() as session:
         row = owned(session, task.id, job.owner)

@@ -24,6 +24,7 @@ from cbr_tui.jobs.backup import abandon_backup, run_backup
 from cbr_tui.jobs.context import JobContext
 from cbr_tui.jobs.lease import Interrupted, LeaseLost, claim, release, renew
 from cbr_tui.jobs.outcome import describe
+from cbr_tui.jobs.replication import run_replication
 from cbr_tui.jobs.restore import abandon_restore, run_restore
 from cbr_tui.store import Store
 from cbr_tui.store.models import Task
@@ -41,6 +42,7 @@ class Handler:
 HANDLERS: dict[str, Handler] = {
     OperationType.BACKUP.value: Handler(run_backup, abandon_backup),
     OperationType.RESTORE.value: Handler(run_restore, abandon_restore),
+    OperationType.REPLICATION.value: Handler(run_replication, abandon_backup),
 }
 DEFAULT_LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 3

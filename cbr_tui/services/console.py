@@ -18,6 +18,7 @@ from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.maintenance import MaintenanceService
 from cbr_tui.services.policies import PolicyService
 from cbr_tui.services.protectables import ProtectableService
+from cbr_tui.services.replication import ReplicationService
 from cbr_tui.services.resources import ResourceService
 from cbr_tui.services.restores import RestoreService
 from cbr_tui.services.scheduler import PolicyScheduler
@@ -43,6 +44,7 @@ class Console:
         self.backups = BackupService(ctx)
         self.tasks = TaskService(ctx)
         self.restores = RestoreService(ctx)
+        self.replication = ReplicationService(ctx)
         self.maintenance = MaintenanceService(ctx)
 
     @property

@@ -1,5 +1,6 @@
 """The policy scheduler: backup policies fire at their run times, automatic association takes in new
-resources, and retention deletes what the policy no longer keeps.
+resources, replication policies copy new backups to their destination region, and retention deletes what
+a policy no longer keeps.
 
 Every cbr-tui process may tick it. A run is claimed by moving the vault policy's `scheduled_through` from
 the value the tick read to now in one conditional UPDATE, so when two processes see the same run due only
@@ -17,8 +18,15 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from cbr_tui.domain.clock import api_time, as_utc
-from cbr_tui.domain.enums import BackupStatus, OperationType, PolicyOperationType, ProtectType, TaskStatus
-from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.enums import (
+    BackupStatus,
+    ImageType,
+    OperationType,
+    PolicyOperationType,
+    ProtectType,
+    TaskStatus,
+)
+from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.domain.names import default_auto_backup_name
 from cbr_tui.domain.policy_rules import Retention, latest_due
 from cbr_tui.domain.retention import Candidate, to_delete
@@ -35,6 +43,7 @@ from cbr_tui.services.backups import RUNNING, BackupRequest, BackupService
 from cbr_tui.services.capacity import allocated_gb
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.removal import remove_backups
+from cbr_tui.services.replication import start_replication
 from cbr_tui.services.tasks import record_task
 from cbr_tui.store.models import (
     Account,
@@ -50,16 +59,19 @@ from cbr_tui.store.models import (
 )
 
 _BACKUP = PolicyOperationType.BACKUP.value
+_REPLICATION = PolicyOperationType.REPLICATION.value
 _SETTLED = (BackupStatus.AVAILABLE.value, BackupStatus.ERROR.value)
 
 
 @dataclass(frozen=True)
 class _Due:
     vault_id: str
+    operation: str  # backup or replication
     policy_id: str
     project_id: str
     seen: datetime | None  # scheduled_through as read, the claim's condition
     run_at: datetime | None  # None: first sight of the link, only to be stamped
+    destination_vault_id: str | None = None
 
 
 def retention_of(policy: Policy) -> Retention:
@@ -92,17 +104,15 @@ class PolicyScheduler:
                 select(VaultPolicy, Policy, Vault.project_id)
                 .join(Policy, col(Policy.id) == VaultPolicy.policy_id)
                 .join(Vault, col(Vault.id) == VaultPolicy.vault_id)
-                .where(VaultPolicy.operation_type == _BACKUP, Policy.enabled == True)  # noqa: E712
-                .order_by(VaultPolicy.vault_id)).all()
+                .where(Policy.enabled == True)  # noqa: E712
+                .order_by(VaultPolicy.vault_id, VaultPolicy.operation_type)).all()
         due: list[_Due] = []
         for link, policy, project_id in rows:
-            if link.scheduled_through is None:
-                due.append(_Due(link.vault_id, policy.id, project_id, None, None))
-                continue
-            run_at = latest_due(policy.pattern, as_utc(link.scheduled_through), now,
-                                anchor=as_utc(policy.created_at))
-            if run_at is not None:
-                due.append(_Due(link.vault_id, policy.id, project_id, link.scheduled_through, run_at))
+            run_at = None if link.scheduled_through is None else latest_due(
+                policy.pattern, as_utc(link.scheduled_through), now, anchor=as_utc(policy.created_at))
+            if link.scheduled_through is None or run_at is not None:
+                due.append(_Due(link.vault_id, link.operation_type, policy.id, project_id, link.scheduled_through,
+                                run_at, link.destination_vault_id))
         return due
 
     def _claim(self, due: _Due, now: datetime) -> bool:
@@ -112,16 +122,19 @@ class PolicyScheduler:
         with self.ctx.store.write() as session:
             result = session.exec(  # type: ignore[call-overload]
                 update(VaultPolicy)
-                .where(col(VaultPolicy.vault_id) == due.vault_id, col(VaultPolicy.operation_type) == _BACKUP,
+                .where(col(VaultPolicy.vault_id) == due.vault_id, col(VaultPolicy.operation_type) == due.operation,
                        col(VaultPolicy.policy_id) == due.policy_id, seen)
                 .values(scheduled_through=now))
             return bool(result.rowcount == 1)
 
     def _fire(self, due: _Due, now: datetime) -> dict[str, Any]:
-        """Associate what automatic association finds, then back the vault up; a run that cannot start is
-        a failed task on the Tasks page, as on the console."""
+        """Associate what automatic association finds, then back the vault up (or replicate what it has not
+        replicated yet); a run that cannot start is a failed task on the Tasks page, as on the console."""
         ctx = self._context_of(due.project_id)
-        report: dict[str, Any] = {"vault_id": due.vault_id, "policy_id": due.policy_id, "run_at": api_time(due.run_at)}
+        report: dict[str, Any] = {"vault_id": due.vault_id, "policy_id": due.policy_id,
+                                  "operation": due.operation, "run_at": api_time(due.run_at)}
+        if due.operation == _REPLICATION:
+            return report | self._replicate(ctx, due)
         try:
             with ctx.store.write() as session:
                 vault = session.get(Vault, due.vault_id, with_for_update=True, populate_existing=True)
@@ -147,6 +160,32 @@ class PolicyScheduler:
                 session.add(task)
             return report | {"error_code": error.code, "error_msg": error.message}
 
+    def _replicate(self, ctx: ServiceContext, due: _Due) -> dict[str, Any]:
+        """A replication policy's run: every Available server backup of the vault not yet replicated to the
+        destination's region is replicated (an automatic replica, pruned by this policy's retention)."""
+        started: list[str] = []
+        refused: list[dict[str, str]] = []
+        with ctx.store.write() as session:
+            destination = session.get(Vault, due.destination_vault_id) if due.destination_vault_id else None
+            if destination is None:
+                return {"error_code": Codes.DESTINATION_VAULT_NOT_FOUND.code,
+                        "error_msg": "The destination vault of the replication policy no longer exists."}
+            backups = session.exec(select(Backup).where(
+                Backup.vault_id == due.vault_id, col(Backup.parent_id).is_(None),
+                Backup.status == BackupStatus.AVAILABLE.value, Backup.image_type == ImageType.BACKUP.value,
+                col(Backup.id).not_in(select(Backup.source_backup_id).where(
+                    col(Backup.source_backup_id).is_not(None),
+                    col(Backup.vault_id).in_(select(Vault.id).where(Vault.project_id == destination.project_id)))))
+                .order_by(Backup.created_at)).all()
+            for backup in backups:
+                try:  # the rules are checked before anything is written, so a refusal leaves nothing behind
+                    replica, _task = start_replication(session, ctx, backup, destination, backup.name,
+                                                       policy_id=due.policy_id)
+                    started.append(replica.id)
+                except CbrError as error:
+                    refused.append({"backup_id": backup.id, "code": error.code, "reason": error.message})
+        return {"replicas": started, "refused": refused}
+
     def _context_of(self, project_id: str) -> ServiceContext:
         with self.ctx.store.read() as session:
             project = session.get(Project, project_id)
@@ -164,9 +203,12 @@ class PolicyScheduler:
         backups has expired."""
         with self.ctx.store.read() as session:
             with_policy = select(VaultPolicy.vault_id).where(VaultPolicy.operation_type == _BACKUP)
+            replica_vaults = select(VaultPolicy.destination_vault_id).where(
+                VaultPolicy.operation_type == _REPLICATION)
             signatures = {vault_id: (count, updated) for vault_id, count, updated in session.exec(
                 select(Backup.vault_id, func.count(), func.max(Backup.updated_at))
-                .where(col(Backup.parent_id).is_(None), col(Backup.vault_id).in_(with_policy))
+                .where(col(Backup.parent_id).is_(None),
+                       col(Backup.vault_id).in_(with_policy) | col(Backup.vault_id).in_(replica_vaults))
                 .group_by(Backup.vault_id)).all()}
             expired = set(session.exec(select(Backup.vault_id).where(
                 col(Backup.parent_id).is_(None), col(Backup.expired_at) <= now,
@@ -213,7 +255,10 @@ class PolicyScheduler:
             return [b.id for b in gone]
 
     def _retention(self, session: Session, vault_id: str) -> Retention | None:
-        link = session.get(VaultPolicy, (vault_id, _BACKUP))
+        """The vault's backup policy's rule; for a replication vault, that of the replication policy whose
+        replicas it receives."""
+        link = session.get(VaultPolicy, (vault_id, _BACKUP)) or session.exec(select(VaultPolicy).where(
+            VaultPolicy.operation_type == _REPLICATION, VaultPolicy.destination_vault_id == vault_id)).first()
         policy = session.get(Policy, link.policy_id) if link else None
         return retention_of(policy) if policy else None
 

@@ -42,14 +42,14 @@ def record_task(session: Session, ctx: ServiceContext, operation_type: Operation
 
 def _cancel_backup(session: Session, task: Task, now: datetime) -> None:
     """A backup that will never run ends in Error, so it can be deleted, and its resource is free again."""
-    if task.operation_type != OperationType.BACKUP or not task.backup_id:
+    if task.operation_type not in (OperationType.BACKUP, OperationType.REPLICATION) or not task.backup_id:
         return
     rows = session.exec(select(Backup).where(or_(Backup.id == task.backup_id, Backup.parent_id == task.backup_id)))
     for row in rows:
         row.status, row.fail_reason, row.updated_at = BackupStatus.ERROR.value, "Cancelled.", now
         session.add(row)
     member = session.exec(select(VaultResource).where(VaultResource.resource_id == task.resource_id)).first()
-    if member is not None:
+    if member is not None and task.operation_type == OperationType.BACKUP:
         member.protect_status = ProtectStatus.AVAILABLE.value
         session.add(member)
 

@@ -313,6 +313,8 @@ class Backup(SQLModel, table=True):
     new_bytes: int = Field(default=0, sa_type=BigInteger)
     bitmap_generation: int | None = None
     damaged: bool = False
+    # A replica (image_type replication): the backup it was copied from, in another region.
+    source_backup_id: str | None = Field(default=None, index=True)
 
 
 class Task(SQLModel, table=True):

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from cbr_tui.domain.clock import FixedClock
-from cbr_tui.domain.enums import BackupStatus
+from cbr_tui.domain.enums import BackupStatus, PolicyOperationType, ProtectType
 from cbr_tui.domain.errors import Codes
 from cbr_tui.domain.policy_rules import check_retention, day_based_patterns
 from cbr_tui.services.console import Console
@@ -170,3 +170,30 @@ def test_a_run_that_cannot_start_is_a_failed_task(console: Console, clock: Fixed
     [task] = tasks(console, "backup")
     assert (task.status, task.error_code, task.policy_id) == ("failed", Codes.VAULT_FULL.code, policy["id"])
     assert "expand it" in (task.error_message or "")
+
+
+def test_a_replication_policy_copies_new_backups_and_prunes_their_replicas(console: Console,
+                                                                          clock: FixedClock) -> None:
+    vault = buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web")
+    there = console.in_region("cn-east-3")
+    buy(there, size_gb=500, protect_type=ProtectType.REPLICATION, name="vault-dr")
+    policy = console.policies.create(PolicySpec(
+        pattern=DAILY_2200, name="to-shanghai", operation_type=PolicyOperationType.REPLICATION,
+        destination_region="cn-east-3", retention=check_retention(max_backups=1)))["policy"]
+    console.policies.apply(vault["id"], policy["id"], destination_vault="vault-dr")
+    console.backups.perform(vault["id"], name="first")
+    console.run_tasks()
+    clock.set(TONIGHT + timedelta(seconds=1))
+    [fired] = console.run_due_policies()["fired"]
+    assert fired["operation"] == "replication" and len(fired["replicas"]) == 1
+    console.run_tasks()
+    [replica] = there.backups.list()["backups"]
+    assert (replica["name"], replica["status"], replica["image_type"]) == ("first", "available", "replication")
+    console.backups.perform(vault["id"], name="second")
+    console.run_tasks()
+    clock.set(TONIGHT + timedelta(days=1, seconds=1))
+    [fired] = console.run_due_policies()["fired"]
+    assert len(fired["replicas"]) == 1  # only the backup not replicated yet
+    console.run_tasks()
+    console.run_due_policies()  # retention of the replicas: the newest one is kept
+    assert [b["name"] for b in there.backups.list()["backups"]] == ["second"]

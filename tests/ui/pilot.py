@@ -60,3 +60,16 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], rounds: int = 20
             return
         await pilot.pause(0.05)
     raise AssertionError("the screen never reached the expected state")
+
+
+async def choose_in_more_menu(pilot: Pilot, label: str) -> None:
+    """Open the highlighted vault's More menu and choose an entry by its label (the menu's order varies
+    with the vault's type)."""
+    await pilot.pause()
+    await pilot.press("m")
+    await pilot.pause()
+    menu = pilot.app.screen.query_one("#menu")
+    labels = [str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)]
+    menu.highlighted = labels.index(label)
+    await pilot.press("enter")
+    await pilot.pause()

@@ -3,14 +3,15 @@
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Switch
+from textual.widgets import Select, Switch
 
-from cbr_tui.domain.enums import ObjectType
+from cbr_tui.domain.enums import ObjectType, ProtectType
 from cbr_tui.services.console import Console
 from cbr_tui.ui.app import CbrApp
 from cbr_tui.ui.dialogs.backup_actions import (
     CreateDiskDialog,
     DeleteBackupDialog,
+    ReplicateBackupDialog,
     RestoreDesktopDialog,
     RestoreDiskDialog,
     RestoreFilesDialog,
@@ -72,7 +73,7 @@ async def test_a_server_is_restored_with_its_disk_mapping_and_left_stopped(conso
         await pilot.press("o")
         menu = app.screen
         assert isinstance(menu, MenuDialog)
-        assert [label for label, _action in menu.options] == ["Restore Server", "Create Image", "Delete"]
+        assert [label for label, _action in menu.options] == ["Restore Server", "Create Image", "Replicate", "Delete"]
         await pilot.press("enter")
         dialog = app.screen
         assert isinstance(dialog, RestoreServerDialog)
@@ -177,3 +178,26 @@ async def test_a_desktop_is_restored_from_the_backups_tab(console: Console, app:
         backups = table(pilot, "#page-workspace #backup-table")
         await wait_for(pilot, lambda: cell_texts(backups, 1) == ["● Available"])
     assert resource_digest(console, "desktop-alice") == healthy
+
+
+async def test_a_server_backup_is_replicated_to_another_region(console: Console, app: CbrApp) -> None:
+    buy(console, size_gb=200, resources=("ecs-web-01",), name="vault-web")
+    back_up(console, "vault-web", name="good")
+    there = console.in_region("cn-east-3")
+    dr = buy(there, size_gb=300, protect_type=ProtectType.REPLICATION, name="vault-dr")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_backups(pilot, ObjectType.SERVER)
+        await pilot.press("o", "down", "down", "enter")
+        dialog = app.screen
+        assert isinstance(dialog, ReplicateBackupDialog)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Choose the destination vault" in error_shown(pilot)
+        dialog.query_one("#destination", Select).value = f"cn-east-3|{dr['id']}"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReplicateBackupDialog)
+    console.run_tasks()
+    [replica] = there.backups.list()["backups"]
+    assert (replica["name"], replica["status"], replica["image_type"]) == ("good", "available", "replication")

@@ -6,13 +6,19 @@ import threading
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import SelectionList
+from textual.widgets import Select, SelectionList
 
-from cbr_tui.domain.enums import ObjectType
+from cbr_tui.domain.enums import ObjectType, PolicyOperationType, ProtectType
 from cbr_tui.domain.vault_types import VAULT_TYPES
 from cbr_tui.services.console import Console
+from cbr_tui.services.policies import PolicySpec
 from cbr_tui.ui.app import CbrApp
-from cbr_tui.ui.dialogs.vault_actions import AssociateDialog, AutoBindDialog, PerformBackupDialog
+from cbr_tui.ui.dialogs.vault_actions import (
+    ApplyReplicationPolicyDialog,
+    AssociateDialog,
+    AutoBindDialog,
+    PerformBackupDialog,
+)
 from cbr_tui.ui.screens.backup_page import BackupTypePage
 from cbr_tui.ui.widgets.fields import Field
 from cbr_tui.ui.widgets.resource_picker import ResourcePicker
@@ -20,7 +26,7 @@ from cbr_tui.ui.wizards.purchase import PurchaseWizard
 from tests.services.helpers import buy
 from tests.ui.conftest import SIZE
 from tests.ui.gate import gated_runner
-from tests.ui.pilot import cell_texts, field_error, open_page, table, type_into, wait_for
+from tests.ui.pilot import cell_texts, choose_in_more_menu, field_error, open_page, table, type_into, wait_for
 
 
 async def open_wizard(pilot: Pilot) -> PurchaseWizard:
@@ -140,14 +146,7 @@ async def test_automatic_association_follows_the_40_gb_rule(console: Console, ap
                                                             allowed: bool) -> None:
     buy(console, size_gb=size_gb, resources=("ecs-web-01", "ecs-web-02"), name="vault-web")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("m")
-        await pilot.pause()
-        menu = app.screen.query_one("#menu")
-        labels = [str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)]
-        menu.highlighted = labels.index("Enable Automatic Association")
-        await pilot.press("enter")
-        await pilot.pause()
+        await choose_in_more_menu(pilot, "Enable Automatic Association")
         assert isinstance(app.screen, AutoBindDialog)
         await type_into(pilot, "bind-tags", "env=prod")
         await pilot.click("#ok")
@@ -200,3 +199,25 @@ async def test_perform_backup_of_two_servers_shows_progress_until_available(cons
         await wait_for(pilot, lambda: cell_texts(backups, 1) == ["● Available", "● Available"])
         stored = console.backups.list(vault=console.vaults.show("vault-web")["vault"]["id"])["backups"]
         assert all(b["stats"]["new_bytes"] > 0 for b in stored)
+
+
+async def test_a_replication_policy_is_applied_with_its_destination_vault(console: Console, app: CbrApp) -> None:
+    buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web")
+    dr = buy(console.in_region("cn-east-3"), size_gb=300, protect_type=ProtectType.REPLICATION, name="vault-dr")
+    policy = console.policies.create(PolicySpec(pattern=["FREQ=DAILY;INTERVAL=1;BYHOUR=02;BYMINUTE=00"],
+                                                name="to-shanghai", operation_type=PolicyOperationType.REPLICATION,
+                                                destination_region="cn-east-3"))["policy"]
+    async with app.run_test(size=SIZE) as pilot:
+        await choose_in_more_menu(pilot, "Apply Replication Policy")
+        dialog = app.screen
+        assert isinstance(dialog, ApplyReplicationPolicyDialog)
+        dialog.query_one("#policy", Select).value = policy["id"]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Choose the destination vault" in str(dialog.query_one("#dialog-error").render())
+        dialog.query_one("#destination", Select).value = dr["id"]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ApplyReplicationPolicyDialog)
+    links = console.vaults.show("vault-web")["vault"]["policies"]
+    assert links == [{"policy_id": policy["id"], "operation_type": "replication", "destination_vault_id": dr["id"]}]

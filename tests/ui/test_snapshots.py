@@ -195,9 +195,10 @@ DIALOG_KEYS = {
     "expand": ("m", "down", "enter"),
     "automatic-association": ("m", "down", "down", "enter"),
     "apply-policy": ("m", "down", "down", "down", "enter"),
-    "edit-tags": ("m", "down", "down", "down", "down", "enter"),
-    "check-data": ("m", "down", "down", "down", "down", "down", "enter"),
-    "delete": ("m", "down", "down", "down", "down", "down", "down", "enter"),
+    "apply-replication-policy": ("m", "down", "down", "down", "down", "enter"),
+    "edit-tags": ("m", "down", "down", "down", "down", "down", "enter"),
+    "check-data": ("m", "down", "down", "down", "down", "down", "down", "enter"),
+    "delete": ("m", "down", "down", "down", "down", "down", "down", "down", "enter"),
 }
 
 
@@ -210,6 +211,7 @@ BACKUP_DIALOGS = {
     "operations-menu": (ObjectType.SERVER, ("o",)),
     "restore-server": (ObjectType.SERVER, ("r",)),
     "create-image": (ObjectType.SERVER, ("o", "down", "enter")),
+    "replicate": (ObjectType.SERVER, ("o", "down", "down", "enter")),
     "delete-backup": (ObjectType.SERVER, ("d",)),
     "restore-disk": (ObjectType.DISK, ("r",)),
     "create-disk": (ObjectType.DISK, ("o", "down", "enter")),

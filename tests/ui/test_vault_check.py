@@ -10,7 +10,7 @@ from cbr_tui.ui.dialogs.vault_check import CheckDataDialog
 from tests.jobs.helpers import back_up, damage_one_chunk
 from tests.services.helpers import buy
 from tests.ui.conftest import SIZE
-from tests.ui.pilot import open_page, wait_for
+from tests.ui.pilot import choose_in_more_menu, open_page, wait_for
 
 
 def result_text(app: CbrApp) -> str:
@@ -19,11 +19,7 @@ def result_text(app: CbrApp) -> str:
 
 async def open_check(pilot, app: CbrApp) -> CheckDataDialog:  # type: ignore[no-untyped-def]
     await open_page(pilot, ObjectType.DISK)
-    await pilot.press("m")
-    menu = app.screen.query_one("#menu")
-    labels = [str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)]
-    menu.highlighted = labels.index("Check Data")
-    await pilot.press("enter")
+    await choose_in_more_menu(pilot, "Check Data")
     dialog = app.screen
     assert isinstance(dialog, CheckDataDialog)
     return dialog

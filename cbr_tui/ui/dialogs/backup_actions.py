@@ -1,5 +1,5 @@
 """The dialogs of a backup's Operation column: Restore (server, desktop, disk, files), Create Disk, Create Image,
-Create File System, Delete. Each states what will be overwritten or created; the service decides."""
+Create File System, Replicate, Delete. Each states what will be overwritten or created; the service decides."""
 
 from typing import Any
 
@@ -195,6 +195,40 @@ class RestoreFilesDialog(BackupDialog):
             self.run(lambda: self.services.restores.restore_files(self.backup["id"], path), STARTED)
 
 
+class ReplicateBackupDialog(BackupDialog):
+    ok_label = "Replicate"
+
+    def __init__(self, backup: dict[str, Any]) -> None:
+        super().__init__(backup)
+        self.title_text = f"Replicate {backup['name']}"
+
+    def body(self) -> ComposeResult:
+        choices = self.services.replication.destinations()["destinations"]
+        yield Label(f"A copy of {self.backup['name']} ({self.backup['resource_name']}, all its disks) goes to a "
+                    "server replication vault in another region. Only the data that vault does not hold yet is "
+                    "copied.", classes="dialog-text")
+        if not choices:
+            yield Label("There is no replication vault in another region yet: buy one there (Cloud Server "
+                        "Backups, Protection Type Replication) first.", classes="dialog-text")
+        yield Label("Destination vault", classes="field-label")
+        yield Select([(f"{c['vault_name']} ({c['region_name']})", f"{c['region_id']}|{c['vault_id']}")
+                      for c in choices], prompt="Choose a replication vault", id="destination")
+        yield Field("Replica name (1-64 letters, digits, _ or -)", lambda text: check_name(text, "backup"),
+                    value=self.backup["name"], id="replica-name")
+
+    def submit(self) -> None:
+        chosen = self.query_one("#destination", Select).value
+        name = self.query_one("#replica-name", Field).validate()
+        if not isinstance(chosen, str):
+            self.show_error("Choose the destination vault.")
+            return
+        if name is not None:
+            region, vault = chosen.split("|", 1)
+            self.run(lambda: self.services.replication.replicate(
+                self.backup["id"], destination_region=region, destination_vault=vault, name=name),
+                "Replication started: watch it on the Tasks page.")
+
+
 class DeleteBackupDialog(BackupDialog):
     ok_label = "Delete"
     ok_variant = "error"
@@ -217,7 +251,8 @@ class DeleteBackupDialog(BackupDialog):
 
 
 ACTIONS_BY_TYPE: dict[str, list[tuple[str, str]]] = {
-    ResourceType.SERVER.value: [("Restore Server", "restore_server"), ("Create Image", "create_image")],
+    ResourceType.SERVER.value: [("Restore Server", "restore_server"), ("Create Image", "create_image"),
+                                ("Replicate", "replicate")],
     ResourceType.VOLUME.value: [("Restore Disk", "restore_disk"), ("Create Disk", "create_disk")],
     ResourceType.TURBO.value: [("Create File System", "create_file_system")],
     ResourceType.DESKTOP.value: [("Restore Desktop", "restore_desktop")],
@@ -226,8 +261,11 @@ ACTIONS_BY_TYPE: dict[str, list[tuple[str, str]]] = {
 
 
 def backup_actions(backup: dict[str, Any]) -> list[tuple[str, str]]:
-    """The Operation menu of a backup row: (label, action name)."""
-    return [*ACTIONS_BY_TYPE.get(backup["resource_type"], []), ("Delete", "delete")]
+    """The Operation menu of a backup row: (label, action name). A replica is not replicated again."""
+    actions = ACTIONS_BY_TYPE.get(backup["resource_type"], [])
+    if backup.get("image_type") == "replication":
+        actions = [a for a in actions if a[1] != "replicate"]
+    return [*actions, ("Delete", "delete")]
 
 
 DIALOGS: dict[str, type[BackupDialog]] = {
@@ -238,5 +276,6 @@ DIALOGS: dict[str, type[BackupDialog]] = {
     "create_file_system": CreateFileSystemDialog,
     "create_image": CreateImageDialog,
     "restore_files": RestoreFilesDialog,
+    "replicate": ReplicateBackupDialog,
     "delete": DeleteBackupDialog,
 }

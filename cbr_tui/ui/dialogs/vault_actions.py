@@ -191,6 +191,47 @@ class ApplyPolicyDialog(VaultDialog):
             self.dismiss(None)
 
 
+class ApplyReplicationPolicyDialog(VaultDialog):
+    def __init__(self, vault: dict[str, Any]) -> None:
+        super().__init__(vault)
+        self.title_text = f"Apply Replication Policy to {vault['name']}"
+
+    def body(self) -> ComposeResult:
+        policies = self.services.policies.list(operation_type="replication")["policies"]
+        destinations = self.services.replication.destinations()["destinations"]
+        current = self._current()
+        yield Label("At each run time of the policy, the vault's backups not yet replicated are copied to the "
+                    "destination vault, a server replication vault in the policy's destination region.",
+                    classes="dialog-text")
+        yield Label("Replication policy", classes="field-label")
+        options = [("No policy (remove the current one)", "")] + [
+            (f"{p['name']} (to {p['operation_definition'].get('destination_region')})", p["id"]) for p in policies]
+        yield Select(options, value=current["policy_id"] if current else "", allow_blank=False, id="policy")
+        yield Label("Destination vault", classes="field-label")
+        vaults = [(f"{d['vault_name']} ({d['region_name']})", d["vault_id"]) for d in destinations]
+        chosen = current.get("destination_vault_id") if current else None
+        yield Select(vaults, value=chosen if chosen in {v for _l, v in vaults} else Select.NULL,
+                     prompt="Choose a replication vault", id="destination")
+
+    def _current(self) -> dict[str, Any] | None:
+        return next((p for p in self.vault["policies"] if p["operation_type"] == "replication"), None)
+
+    def submit(self) -> None:
+        chosen = self.query_one("#policy", Select).value
+        destination = self.query_one("#destination", Select).value
+        current = self._current()
+        if chosen and not isinstance(destination, str):
+            self.show_error("Choose the destination vault.")
+        elif chosen:
+            self.run(lambda: self.services.policies.apply(self.vault["id"], str(chosen), str(destination)),
+                     "Replication policy applied.")
+        elif current:
+            self.run(lambda: self.services.policies.remove(self.vault["id"], current["policy_id"]),
+                     "Replication policy removed.")
+        else:
+            self.dismiss(None)
+
+
 class DeleteVaultDialog(VaultDialog):
     ok_variant = "error"
 
@@ -224,6 +265,8 @@ def more_actions(vault: dict[str, Any]) -> list[tuple[str, str]]:
                         "auto_bind"))
     if vtype.offers_policy and vault["billing"]["protect_type"] == "backup":
         actions.append(("Apply Backup Policy", "policy"))
+    if vtype.offers_replication and vault["billing"]["protect_type"] == "backup":
+        actions.append(("Apply Replication Policy", "replication_policy"))
     actions += [("Edit Tags", "tags"), ("Check Data", "check"),
                 ("Unsubscribe" if vault["billing"]["charging_mode"] == "pre_paid" else "Delete", "delete")]
     return actions
@@ -236,6 +279,7 @@ DIALOGS = {
     "expand": ExpandDialog,
     "tags": TagsDialog,
     "policy": ApplyPolicyDialog,
+    "replication_policy": ApplyReplicationPolicyDialog,
     "check": CheckDataDialog,
     "delete": DeleteVaultDialog,
 }

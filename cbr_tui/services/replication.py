@@ -1,0 +1,161 @@
+"""Replicating server backups to a replication vault in another region (reference §2.9).
+
+Replicating records the replica at once (`image_type` replication, Protecting, one child per disk) in the
+destination vault and queues a task in the source region; the runner copies the chunks the destination
+does not hold yet, verified, and makes the replica Available. Rules: only an Available ECS backup that
+contains the system disk, and not a replica, is replicated (1002, 1003); the destination is a server
+replication vault of the same account in another region (6120, 6119); one replica per destination region
+(1009), which can be made again once that replica is deleted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from cbr_tui.domain.enums import (
+    BackupStatus,
+    CheckpointStatus,
+    ImageType,
+    ObjectType,
+    OperationType,
+    ProtectType,
+    ResourceType,
+    TaskStatus,
+)
+from cbr_tui.domain.errors import CbrError, Codes, invalid
+from cbr_tui.domain.names import default_backup_name
+from cbr_tui.domain.rules import check_description, check_name
+from cbr_tui.services import lookups
+from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.shapes import backup_shapes
+from cbr_tui.services.tasks import record_task
+from cbr_tui.store.models import Backup, Checkpoint, Project, Region, Vault
+
+_LIVE = (BackupStatus.PROTECTING.value, BackupStatus.AVAILABLE.value, BackupStatus.WAITING_PROTECT.value)
+
+
+class ReplicationService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def replicate(self, backup_ref: str, *, destination_region: str, destination_vault: str,
+                  name: str | None = None, description: str | None = None) -> dict[str, Any]:
+        """Replicate one backup (the Backups tab's Replicate, `POST /backups/{id}/replicate`)."""
+        base = check_name(name or default_backup_name(self.ctx.ids), "backup")
+        description = check_description(description)
+        with self.ctx.store.write() as session:
+            backup = lookups.backup(session, self.ctx, backup_ref)
+            destination = self._destination(session, destination_region, destination_vault)
+            replica, task_id = start_replication(session, self.ctx, backup, destination, base, description)
+            return {"replication": {
+                "backup_id": backup.id, "destination_backup_id": replica.id,
+                "destination_project_id": destination.project_id, "destination_region": destination_region,
+                "destination_vault_id": destination.id, "project_id": self.ctx.project_id,
+                "provider_id": backup.provider_id, "replication_record_id": task_id,
+                "source_region": self.ctx.region_id}}
+
+    def destinations(self) -> dict[str, Any]:
+        """Where backups of this region can be replicated to: the account's server replication vaults in
+        the other regions (the Replicate dialog's choices)."""
+        with self.ctx.store.read() as session:
+            rows = session.exec(
+                select(Vault, Region).join(Project, col(Project.id) == Vault.project_id)
+                .join(Region, col(Region.id) == Project.region_id)
+                .where(Project.account_id == self.ctx.account_id, Project.region_id != self.ctx.region_id,
+                       Vault.protect_type == ProtectType.REPLICATION.value,
+                       Vault.object_type == ObjectType.SERVER.value)
+                .order_by(Region.position, Vault.name)).all()
+            found = [{"region_id": region.id, "region_name": region.name, "vault_id": vault.id,
+                      "vault_name": vault.name} for vault, region in rows]
+            return {"destinations": found, "count": len(found)}
+
+    def replicas(self, backup_ref: str) -> dict[str, Any]:
+        """The replicas made of a backup, in every region."""
+        with self.ctx.store.read() as session:
+            backup = lookups.backup(session, self.ctx, backup_ref)
+            rows = session.exec(select(Backup).where(Backup.source_backup_id == backup.id)
+                                .order_by(Backup.created_at)).all()
+            return {"backups": backup_shapes(session, list(rows)), "count": len(rows)}
+
+    def _destination(self, session: Session, region_id: str, vault_ref: str) -> Vault:
+        if region_id == self.ctx.region_id:
+            raise invalid("A backup is replicated to another region; the destination region must differ.")
+        project = session.exec(select(Project).where(Project.account_id == self.ctx.account_id,
+                                                     Project.region_id == region_id)).first()
+        if project is None:
+            raise invalid(f"There is no region {region_id!r}; `cbr-tui region list` shows them.")
+        vault = session.exec(select(Vault).where(Vault.project_id == project.id,
+                                                 (Vault.id == vault_ref) | (Vault.name == vault_ref))).first()
+        if vault is None:
+            raise CbrError(Codes.DESTINATION_VAULT_NOT_FOUND, f"There is no vault {vault_ref} in {region_id}.")
+        return vault
+
+
+def start_replication(session: Session, ctx: ServiceContext, backup: Backup, destination: Vault, name: str,
+                      description: str | None = None, policy_id: str | None = None) -> tuple[Backup, str]:
+    """Check the rules, record the replica (Protecting) and queue its task, in the caller's transaction."""
+    _ensure_replicable(session, backup, destination)
+    now = ctx.clock.now()
+    checkpoint = Checkpoint(id=ctx.ids.uuid(), project_id=destination.project_id, vault_id=destination.id,
+                            status=CheckpointStatus.PROTECTING.value, name=name, description=description,
+                            incremental=False, auto_trigger=policy_id is not None, policy_id=policy_id,
+                            created_at=now, updated_at=now)
+    session.add(checkpoint)
+    children = session.exec(select(Backup).where(Backup.parent_id == backup.id)).all()
+    replica = _copy_row(ctx, backup, checkpoint, destination, name, None, policy_id)
+    session.add(replica)
+    for child in children:
+        session.add(_copy_row(ctx, child, checkpoint, destination, name, replica.id, policy_id))
+    source_vault = session.get(Vault, backup.vault_id)
+    task = record_task(session, ctx, OperationType.REPLICATION, TaskStatus.WAITING, vault=source_vault,
+                       resource=(backup.resource_id, backup.resource_name, backup.resource_type),
+                       backup=(replica.id, name), checkpoint_id=checkpoint.id, policy_id=policy_id,
+                       provider_id=backup.provider_id,
+                       extra={"replication": {"source_backup_id": backup.id, "source_backup_name": backup.name,
+                                              "destination_vault_id": destination.id,
+                                              "destination_vault_name": destination.name,
+                                              "destination_backup_id": replica.id}})
+    session.flush()
+    return replica, task.id
+
+
+def _ensure_replicable(session: Session, backup: Backup, destination: Vault) -> None:
+    if backup.image_type != ImageType.BACKUP or backup.parent_id:
+        raise CbrError(Codes.REPLICATION_TYPE_NOT_ALLOWED,
+                       f"{backup.name} is a replica or one disk of a backup; only a server backup is replicated.")
+    if backup.resource_type != ResourceType.SERVER or not backup.contain_system_disk:
+        raise CbrError(Codes.REPLICATION_SOURCE_NOT_ECS,
+                       f"{backup.name} is not a backup of an ECS with its system disk; only those are replicated.")
+    if backup.status != BackupStatus.AVAILABLE or backup.damaged:
+        state = "damaged" if backup.damaged else backup.status
+        raise CbrError(Codes.REPLICATION_TYPE_NOT_ALLOWED,
+                       f"The backup {backup.name} is {state}; only an Available backup can be replicated.")
+    if destination.protect_type != ProtectType.REPLICATION or destination.object_type != ObjectType.SERVER:
+        raise CbrError(Codes.DESTINATION_NOT_REPLICATION,
+                       f"The destination {destination.name} must be a server replication vault.")
+    same_region = select(Vault.id).where(Vault.project_id == destination.project_id)
+    existing = session.exec(select(Backup).where(Backup.source_backup_id == backup.id,
+                                                 col(Backup.vault_id).in_(same_region),
+                                                 col(Backup.status).in_(_LIVE))).first()
+    if existing is not None:
+        raise CbrError(Codes.ALREADY_REPLICATED,
+                       f"{backup.name} is being replicated or was replicated to that region ({existing.name}); "
+                       "delete that replica to replicate it again.")
+
+
+def _copy_row(ctx: ServiceContext, source: Backup, checkpoint: Checkpoint, destination: Vault, name: str,
+              parent_id: str | None, policy_id: str | None) -> Backup:
+    """A replica row: the source's description of the resource, in the destination vault, Protecting."""
+    now = ctx.clock.now()
+    return Backup(
+        id=ctx.ids.uuid(), checkpoint_id=checkpoint.id, parent_id=parent_id, project_id=destination.project_id,
+        vault_id=destination.id, resource_id=source.resource_id, resource_name=source.resource_name,
+        resource_type=source.resource_type, resource_size=source.resource_size, resource_az=source.resource_az,
+        name=name, description=checkpoint.description, status=BackupStatus.PROTECTING.value,
+        image_type=ImageType.REPLICATION.value, incremental=False, auto_trigger=policy_id is not None,
+        bootable=source.bootable, encrypted=source.encrypted, contain_system_disk=source.contain_system_disk,
+        provider_id=source.provider_id, enterprise_project_id=destination.enterprise_project_id,
+        policy_id=policy_id, created_at=now, updated_at=now, source_backup_id=source.id,
+    )
