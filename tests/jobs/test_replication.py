@@ -8,7 +8,7 @@ from cbr_tui.domain.enums import ObjectType, ProtectType
 from cbr_tui.domain.errors import Codes
 from cbr_tui.services.console import Console
 from cbr_tui.store.models import Chunk
-from tests.data import disk_digest, disk_path
+from tests.data import disk_digest, disk_path, disks_of
 from tests.jobs.helpers import back_up, damage_one_chunk, run
 from tests.services.helpers import buy, refused, set_vault
 
@@ -44,6 +44,8 @@ def test_a_replica_holds_the_same_bytes_in_the_other_region(console: Console) ->
         copied = {c.hash for c in session.exec(select(Chunk).where(Chunk.vault_id == vault["id"]))}
         source = {c.hash for c in session.exec(select(Chunk).where(Chunk.vault_id == backup["vault_id"]))}
     assert copied == source and copied
+    assert there.maintenance.audit("vault-dr")["audit"]["clean"]
+    assert there.maintenance.verify("vault-dr", read_share=1.0)["verify"]["damaged_backups"] == []
     # a disk made there from the replica holds the very bytes of the source server's data disk
     data_disk = next(c for c in replica["children"] if not c["extend_info"]["bootable"])
     made = there.restores.create_disk(data_disk["id"], "evs-from-replica")
@@ -114,3 +116,19 @@ def test_a_cancelled_replication_leaves_an_error_replica_and_may_be_retried(cons
     assert console.resources.show("ecs-web-01")["resource"]["status"] == "ACTIVE"
     again = replicate(console, backup["id"])
     assert run(console, {"operation_log": {"id": again["replication_record_id"]}})["status"] == "success"
+
+
+def test_a_replica_makes_a_server_in_its_region_through_an_image(console: Console) -> None:
+    console.resources.write_data("ecs-web-01", 8, seed="web")
+    buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web")
+    backup = back_up(console, "vault-web")[0]
+    replication_vault(console)
+    queued = replicate(console, backup["id"])
+    run(console, {"operation_log": {"id": queued["replication_record_id"]}})
+    there = console.in_region(DESTINATION)
+    image = there.restores.create_image(queued["destination_backup_id"], "img-web")["image"]
+    made = there.restores.create_server_from_image(image["id"], "ecs-web-dr")
+    assert run(there, made)["status"] == "success"
+    source = sorted(disk_digest(disk_path(console, d), with_size=False) for d in disks_of(console, "ecs-web-01"))
+    copy = sorted(disk_digest(disk_path(there, d), with_size=False) for d in disks_of(there, "ecs-web-dr"))
+    assert source == copy
