@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from cbr_tui.domain.enums import (
     BackupStatus,
@@ -135,14 +136,23 @@ def _ensure_replicable(session: Session, backup: Backup, destination: Vault) -> 
     if destination.protect_type != ProtectType.REPLICATION or destination.object_type != ObjectType.SERVER:
         raise CbrError(Codes.DESTINATION_NOT_REPLICATION,
                        f"The destination {destination.name} must be a server replication vault.")
-    same_region = select(Vault.id).where(Vault.project_id == destination.project_id)
-    existing = session.exec(select(Backup).where(Backup.source_backup_id == backup.id,
-                                                 col(Backup.vault_id).in_(same_region),
-                                                 col(Backup.status).in_(_LIVE))).first()
+    existing = session.exec(select(Backup).where(col(Backup.id).in_(_live_replicas(destination.project_id)),
+                                                 Backup.source_backup_id == backup.id)).first()
     if existing is not None:
         raise CbrError(Codes.ALREADY_REPLICATED,
                        f"{backup.name} is being replicated or was replicated to that region ({existing.name}); "
                        "delete that replica to replicate it again.")
+
+
+def _live_replicas(project_id: str) -> Select[Any]:
+    """IDs of the replicas in a region that count: being made, or made (a failed one may be redone)."""
+    return select(Backup.id).where(col(Backup.source_backup_id).is_not(None), col(Backup.status).in_(_LIVE),
+                                   col(Backup.vault_id).in_(select(Vault.id).where(Vault.project_id == project_id)))
+
+
+def replicated_to(project_id: str) -> Select[Any]:
+    """IDs of the backups that have a replica that counts in a region (not to be replicated there again)."""
+    return select(Backup.source_backup_id).where(col(Backup.id).in_(_live_replicas(project_id)))
 
 
 def _copy_row(ctx: ServiceContext, source: Backup, checkpoint: Checkpoint, destination: Vault, name: str,

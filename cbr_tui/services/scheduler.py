@@ -43,7 +43,7 @@ from cbr_tui.services.backups import RUNNING, BackupRequest, BackupService
 from cbr_tui.services.capacity import allocated_gb
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.removal import remove_backups
-from cbr_tui.services.replication import start_replication
+from cbr_tui.services.replication import replicated_to, start_replication
 from cbr_tui.services.tasks import record_task
 from cbr_tui.store.models import (
     Account,
@@ -69,8 +69,8 @@ class _Due:
     operation: str  # backup or replication
     policy_id: str
     project_id: str
-    seen: datetime | None  # scheduled_through as read, the claim's condition
-    run_at: datetime | None  # None: first sight of the link, only to be stamped
+    seen: datetime  # scheduled_through as read, the claim's condition
+    run_at: datetime
     destination_vault_id: str | None = None
 
 
@@ -93,12 +93,15 @@ class PolicyScheduler:
     def tick(self) -> dict[str, Any]:
         """Fire the runs that are due, then apply retention; what was done, for the log and the CLI."""
         now = self.ctx.clock.now()
-        fired = [self._fire(due, now) for due in self._due(now) if self._claim(due, now) and due.run_at]
+        fired = [self._fire(due, now) for due in self._due(now) if self._claim(due, now)]
         return {"at": api_time(now), "fired": fired, "deleted": self._apply_retention(now)}
 
     # --- firing ----------------------------------------------------------------------------------------
 
     def _due(self, now: datetime) -> list[_Due]:
+        with self.ctx.store.write() as session:  # links never looked at (older databases): their runs start now
+            session.exec(update(VaultPolicy).where(col(VaultPolicy.scheduled_through).is_(None))  # type: ignore[call-overload]
+                         .values(scheduled_through=now))
         with self.ctx.store.read() as session:
             rows = session.exec(
                 select(VaultPolicy, Policy, Vault.project_id)
@@ -108,22 +111,21 @@ class PolicyScheduler:
                 .order_by(VaultPolicy.vault_id, VaultPolicy.operation_type)).all()
         due: list[_Due] = []
         for link, policy, project_id in rows:
-            run_at = None if link.scheduled_through is None else latest_due(
-                policy.pattern, as_utc(link.scheduled_through), now, anchor=as_utc(policy.created_at))
-            if link.scheduled_through is None or run_at is not None:
+            if link.scheduled_through is None:  # applied between the stamp and this read: next tick
+                continue
+            run_at = latest_due(policy.pattern, as_utc(link.scheduled_through), now, anchor=as_utc(policy.created_at))
+            if run_at is not None:
                 due.append(_Due(link.vault_id, link.operation_type, policy.id, project_id, link.scheduled_through,
                                 run_at, link.destination_vault_id))
         return due
 
     def _claim(self, due: _Due, now: datetime) -> bool:
         """Move the link's `scheduled_through` to now if nobody did since it was read."""
-        seen = (col(VaultPolicy.scheduled_through).is_(None) if due.seen is None
-                else col(VaultPolicy.scheduled_through) == due.seen)
         with self.ctx.store.write() as session:
             result = session.exec(  # type: ignore[call-overload]
                 update(VaultPolicy)
                 .where(col(VaultPolicy.vault_id) == due.vault_id, col(VaultPolicy.operation_type) == due.operation,
-                       col(VaultPolicy.policy_id) == due.policy_id, seen)
+                       col(VaultPolicy.policy_id) == due.policy_id, col(VaultPolicy.scheduled_through) == due.seen)
                 .values(scheduled_through=now))
             return bool(result.rowcount == 1)
 
@@ -133,14 +135,14 @@ class PolicyScheduler:
         ctx = self._context_of(due.project_id)
         report: dict[str, Any] = {"vault_id": due.vault_id, "policy_id": due.policy_id,
                                   "operation": due.operation, "run_at": api_time(due.run_at)}
-        if due.operation == _REPLICATION:
-            return report | self._replicate(ctx, due)
         try:
+            if due.operation == _REPLICATION:
+                return report | self._replicate(ctx, due)
             with ctx.store.write() as session:
                 vault = session.get(Vault, due.vault_id, with_for_update=True, populate_existing=True)
                 policy = session.get(Policy, due.policy_id)
                 if vault is None or policy is None:
-                    return report | {"skipped": "the vault or its policy is gone"}
+                    return report | {"gone": "the vault or its policy was deleted meanwhile"}
                 report["associated"] = _auto_associate(session, ctx, vault)
                 retention = retention_of(policy)
                 request = BackupRequest(
@@ -151,9 +153,10 @@ class PolicyScheduler:
                                  "skipped_resources": checkpoint["vault"]["skipped_resources"]}
         except CbrError as error:
             report.pop("associated", None)  # rolled back with the backup that could not start
+            operation = OperationType.REPLICATION if due.operation == _REPLICATION else OperationType.BACKUP
             with ctx.store.write() as session:
                 vault = session.get(Vault, due.vault_id)
-                task = record_task(session, ctx, OperationType.BACKUP, TaskStatus.FAILED, vault=vault,
+                task = record_task(session, ctx, operation, TaskStatus.FAILED, vault=vault,
                                    policy_id=due.policy_id, provider_id=vault_type(vault.object_type).provider_id
                                    if vault else None)
                 task.error_code, task.error_message = error.code, error.message
@@ -168,14 +171,13 @@ class PolicyScheduler:
         with ctx.store.write() as session:
             destination = session.get(Vault, due.destination_vault_id) if due.destination_vault_id else None
             if destination is None:
-                return {"error_code": Codes.DESTINATION_VAULT_NOT_FOUND.code,
-                        "error_msg": "The destination vault of the replication policy no longer exists."}
+                raise CbrError(Codes.DESTINATION_VAULT_NOT_FOUND,
+                               "The destination vault of the replication policy no longer exists; apply the policy "
+                               "again with another one.")
             backups = session.exec(select(Backup).where(
                 Backup.vault_id == due.vault_id, col(Backup.parent_id).is_(None),
                 Backup.status == BackupStatus.AVAILABLE.value, Backup.image_type == ImageType.BACKUP.value,
-                col(Backup.id).not_in(select(Backup.source_backup_id).where(
-                    col(Backup.source_backup_id).is_not(None),
-                    col(Backup.vault_id).in_(select(Vault.id).where(Vault.project_id == destination.project_id)))))
+                col(Backup.id).not_in(replicated_to(destination.project_id)))
                 .order_by(Backup.created_at)).all()
             for backup in backups:
                 try:  # the rules are checked before anything is written, so a refusal leaves nothing behind

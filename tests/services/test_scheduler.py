@@ -197,3 +197,20 @@ def test_a_replication_policy_copies_new_backups_and_prunes_their_replicas(conso
     console.run_tasks()
     console.run_due_policies()  # retention of the replicas: the newest one is kept
     assert [b["name"] for b in there.backups.list()["backups"]] == ["second"]
+
+
+def test_a_replication_run_without_its_destination_is_a_failed_task(console: Console, clock: FixedClock) -> None:
+    vault = buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web")
+    there = console.in_region("cn-east-3")
+    buy(there, size_gb=500, protect_type=ProtectType.REPLICATION, name="vault-dr")
+    policy = console.policies.create(PolicySpec(pattern=DAILY_2200, name="to-shanghai",
+                                                operation_type=PolicyOperationType.REPLICATION,
+                                                destination_region="cn-east-3"))["policy"]
+    console.policies.apply(vault["id"], policy["id"], destination_vault="vault-dr")
+    there.vaults.delete("vault-dr")
+    clock.set(TONIGHT + timedelta(seconds=1))
+    [fired] = console.run_due_policies()["fired"]
+    assert fired["error_code"] == Codes.DESTINATION_VAULT_NOT_FOUND.code
+    [task] = tasks(console, "replication")
+    assert (task.status, task.error_code, task.policy_id) == ("failed", Codes.DESTINATION_VAULT_NOT_FOUND.code,
+                                                              policy["id"])
