@@ -214,3 +214,20 @@ def test_a_replication_run_without_its_destination_is_a_failed_task(console: Con
     [task] = tasks(console, "replication")
     assert (task.status, task.error_code, task.policy_id) == ("failed", Codes.DESTINATION_VAULT_NOT_FOUND.code,
                                                               policy["id"])
+
+
+def test_a_replication_run_redoes_a_replica_that_failed(console: Console, clock: FixedClock) -> None:
+    vault = buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web")
+    buy(console.in_region("cn-east-3"), size_gb=500, protect_type=ProtectType.REPLICATION, name="vault-dr")
+    policy = console.policies.create(PolicySpec(pattern=DAILY_2200, name="to-shanghai",
+                                                operation_type=PolicyOperationType.REPLICATION,
+                                                destination_region="cn-east-3"))["policy"]
+    console.policies.apply(vault["id"], policy["id"], destination_vault="vault-dr")
+    backup = console.backups.perform(vault["id"], name="first")["checkpoint"]["backups"][0]
+    console.run_tasks()
+    manual = console.replication.replicate(backup["id"], destination_region="cn-east-3",
+                                           destination_vault="vault-dr")["replication"]
+    console.tasks.cancel(manual["replication_record_id"])  # that replica ends in Error
+    clock.set(TONIGHT + timedelta(seconds=1))
+    [fired] = console.run_due_policies()["fired"]
+    assert len(fired["replicas"]) == 1 and fired["refused"] == []
