@@ -5,7 +5,15 @@ It reaches data only through `cbr_tui.services` (an import-linter contract check
 
 from pathlib import Path
 
-from cbr_tui.cli import accounts, backups, policies, resources, restores, vaults  # noqa: F401  (register sub-commands)
+from cbr_tui.cli import (  # noqa: F401  (register sub-commands)
+    accounts,
+    backups,
+    policies,
+    resources,
+    restores,
+    serve,
+    vaults,
+)
 from cbr_tui.cli.app import cli
 from cbr_tui.cli.output import run_guarded
 from cbr_tui.domain.errors import CbrError

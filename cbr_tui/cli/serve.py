@@ -1,0 +1,27 @@
+"""`cbr-tui serve`: the console for many people at once (in a browser; over SSH later)."""
+
+import click
+
+from cbr_tui.cli.app import Invocation, cli
+
+
+@cli.group()
+def serve() -> None:
+    """Serve the console to many people at once."""
+
+
+@serve.command("web")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--public-url", help="The URL people open, when it differs from http://HOST:PORT (a proxy).")
+def serve_web_command(host: str, port: int, public_url: str | None) -> None:
+    """Serve the console in web browsers: each tab runs its own console on this data directory."""
+    from cbr_tui.serve.web import serve_web  # aiohttp and friends load only for this command
+
+    invocation = click.get_current_context().find_object(Invocation)
+    assert invocation is not None
+    settings = invocation.settings
+    click.echo(f"cbr-tui serving on {public_url or f'http://{host}:{port}'}; Ctrl+C stops it.", err=True)
+    serve_web(host, port, {"CBR_TUI_HOME": str(settings.home), "CBR_TUI_DATABASE_URL": settings.database_url,
+                           "CBR_TUI_REGION": settings.region}, public_url=public_url)
