@@ -1,6 +1,5 @@
 """`cbr-tui serve web`: a browser gets the page, and its websocket drives a real console process."""
 
-import asyncio
 import json
 import os
 import socket
@@ -61,7 +60,7 @@ async def screen_text(url: str, wanted: str, seconds: float = 60) -> str:
             while wanted not in seen and time.monotonic() < deadline:
                 try:
                     message = await websocket.receive(timeout=deadline - time.monotonic())
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     break
                 if message.type == aiohttp.WSMsgType.TEXT:
                     payload = json.loads(message.data)
