@@ -7,10 +7,11 @@ that the spacing rule is checked on real occurrences, not guessed from the text.
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from typing import Any
 
 from dateutil.rrule import rrulestr
 
@@ -228,6 +229,15 @@ class Retention:
     @property
     def long_term(self) -> bool:
         return any((self.day_backups, self.week_backups, self.month_backups, self.year_backups))
+
+    @classmethod
+    def from_api(cls, definition: Mapping[str, Any]) -> "Retention":
+        """The rule as `to_api` stored it in a policy's operation definition (-1 back to "not set")."""
+        fields = {k: v for k, v in definition.items() if k in cls.__dataclass_fields__}
+        for key in ("max_backups", "retention_duration_days"):
+            if fields.get(key) == -1:
+                fields[key] = None
+        return cls(**fields)
 
     def to_api(self) -> dict[str, object]:
         shaped: dict[str, object] = {

@@ -91,7 +91,8 @@ class LocalObjectStore:
                 data = handle.read()
             else:
                 data = os.pread(handle.fileno(), length, offset)
-            page_cache.drop(handle.fileno(), offset, len(data))
+            if data:
+                page_cache.drop(handle.fileno(), offset, len(data))
             return data
 
     def exists(self, key: str) -> bool:

@@ -59,9 +59,7 @@ class RestoreService:
                 raise CbrError(Codes.RESTORE_SERVER_STATUS,
                                f"The server {server.name} is {resource_status_label(server.status)}; only a Running or "
                                "Stopped server can be restored.")
-            self._ensure_idle(session, [server.id])
-            plan = self._disk_plan(session, backup, server, mappings or {})
-            self._ensure_idle(session, [disk_id for _child, disk_id in plan])
+            plan = self._idle_disk_plan(session, backup, server, mappings or {})
             params = {"kind": "server", "server_id": server.id, "power_on": power_on,
                       "was_running": server.status == ServerStatus.ACTIVE, "mappings": plan}
             return self._queue(session, backup, vault, server, params)
@@ -81,9 +79,7 @@ class RestoreService:
                 raise CbrError(Codes.RESTORE_SERVER_STATUS,
                                f"The desktop {desktop.name} is {resource_status_label(desktop.status)}; only an "
                                "Available or In-use desktop can be restored.")
-            self._ensure_idle(session, [desktop.id])
-            plan = self._disk_plan(session, backup, desktop, {})
-            self._ensure_idle(session, [disk_id for _child, disk_id in plan])
+            plan = self._idle_disk_plan(session, backup, desktop, {})
             return self._queue(session, backup, vault, desktop,
                                {"kind": "desktop", "desktop_id": desktop.id, "mappings": plan})
 
@@ -223,6 +219,14 @@ class RestoreService:
             raise CbrError(Codes.RESTORE_BACKUP_STATUS,
                            f"Backups can be used only while their vault is Available; {vault.name} is {vault.status}.")
         return backup, vault
+
+    def _idle_disk_plan(self, session: Session, backup: Backup, machine: Resource,
+                        mappings: Mapping[str, str]) -> list[tuple[str, str]]:
+        """Where each disk backup of a server or desktop goes, with the machine and every target disk idle."""
+        self._ensure_idle(session, [machine.id])
+        plan = self._disk_plan(session, backup, machine, mappings)
+        self._ensure_idle(session, [disk_id for _child, disk_id in plan])
+        return plan
 
     def _disk_plan(self, session: Session, backup: Backup, server: Resource,
                    mappings: Mapping[str, str]) -> list[tuple[str, str]]:

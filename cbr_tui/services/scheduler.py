@@ -74,15 +74,6 @@ class _Due:
     destination_vault_id: str | None = None
 
 
-def retention_of(policy: Policy) -> Retention:
-    """A backup policy's retention rule as stored in its operation definition."""
-    fields = {k: v for k, v in policy.operation_definition.items() if k in Retention.__dataclass_fields__}
-    for key in ("max_backups", "retention_duration_days"):
-        if fields.get(key) == -1:
-            fields[key] = None
-    return Retention(**fields)
-
-
 class PolicyScheduler:
     """One pass (`tick`) over every account's backup policies; `Console.scheduler()` repeats it."""
 
@@ -99,9 +90,6 @@ class PolicyScheduler:
     # --- firing ----------------------------------------------------------------------------------------
 
     def _due(self, now: datetime) -> list[_Due]:
-        with self.ctx.store.write() as session:  # links never looked at (older databases): their runs start now
-            session.exec(update(VaultPolicy).where(col(VaultPolicy.scheduled_through).is_(None))  # type: ignore[call-overload]
-                         .values(scheduled_through=now))
         with self.ctx.store.read() as session:
             rows = session.exec(
                 select(VaultPolicy, Policy, Vault.project_id)
@@ -110,13 +98,19 @@ class PolicyScheduler:
                 .where(Policy.enabled == True)  # noqa: E712
                 .order_by(VaultPolicy.vault_id, VaultPolicy.operation_type)).all()
         due: list[_Due] = []
+        unstamped = False
         for link, policy, project_id in rows:
-            if link.scheduled_through is None:  # applied between the stamp and this read: next tick
+            if link.scheduled_through is None:  # never looked at (a database from before the scheduler)
+                unstamped = True
                 continue
             run_at = latest_due(policy.pattern, as_utc(link.scheduled_through), now, anchor=as_utc(policy.created_at))
             if run_at is not None:
                 due.append(_Due(link.vault_id, link.operation_type, policy.id, project_id, link.scheduled_through,
                                 run_at, link.destination_vault_id))
+        if unstamped:  # their runs start now, all in one statement
+            with self.ctx.store.write() as session:
+                session.exec(update(VaultPolicy).where(  # type: ignore[call-overload]
+                    col(VaultPolicy.scheduled_through).is_(None)).values(scheduled_through=now))
         return due
 
     def _claim(self, due: _Due, now: datetime) -> bool:
@@ -144,7 +138,7 @@ class PolicyScheduler:
                 if vault is None or policy is None:
                     return report | {"gone": "the vault or its policy was deleted meanwhile"}
                 report["associated"] = _auto_associate(session, ctx, vault)
-                retention = retention_of(policy)
+                retention = Retention.from_api(policy.operation_definition)
                 request = BackupRequest(
                     default_auto_backup_name(ctx.ids), policy_id=policy.id,
                     retention_days=retention.retention_duration_days, full_every=retention.full_backup_interval)
@@ -262,7 +256,7 @@ class PolicyScheduler:
         link = session.get(VaultPolicy, (vault_id, _BACKUP)) or session.exec(select(VaultPolicy).where(
             VaultPolicy.operation_type == _REPLICATION, VaultPolicy.destination_vault_id == vault_id)).first()
         policy = session.get(Policy, link.policy_id) if link else None
-        return retention_of(policy) if policy else None
+        return Retention.from_api(policy.operation_definition) if policy else None
 
 
 def _auto_associate(session: Session, ctx: ServiceContext, vault: Vault) -> list[str]:
