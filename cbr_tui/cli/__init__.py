@@ -1,19 +1,11 @@
 """The `cbr-tui` command line: every console operation as a sub-command printing the API's JSON.
 
-It reaches data only through `cbr_tui.services` (an import-linter contract checks this).
+It reaches data only through `cbr_tui.services` (an import-linter contract checks this). Importing it is
+cheap: the sub-commands' modules, the services and the console load when a command needs them (`app.py`).
 """
 
 from pathlib import Path
 
-from cbr_tui.cli import (  # noqa: F401  (register sub-commands)
-    accounts,
-    backups,
-    policies,
-    resources,
-    restores,
-    serve,
-    vaults,
-)
 from cbr_tui.cli.app import cli
 from cbr_tui.cli.output import run_guarded
 from cbr_tui.domain.errors import CbrError

@@ -1,12 +1,18 @@
 """`cbr-tui account`, `region` and `enterprise-project`: the account, its balance and where things live."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import click
 
-from cbr_tui.cli.app import cli, json_command
-from cbr_tui.services.console import Console
+from cbr_tui.cli.app import json_command
+
+if TYPE_CHECKING:
+    from cbr_tui.services.console import Console
 
 
-@cli.group()
+@click.group()
 def account() -> None:
     """The account: balance, top-ups and orders (Step 1 of the Getting Started)."""
 
@@ -35,7 +41,7 @@ def account_orders(console: Console, limit: int, offset: int) -> object:
     return console.accounts.orders(limit, offset)
 
 
-@cli.group()
+@click.group()
 def region() -> None:
     """Regions and their availability zones."""
 
@@ -47,7 +53,7 @@ def region_list(console: Console) -> object:
     return console.accounts.regions()
 
 
-@cli.group("enterprise-project")
+@click.group("enterprise-project")
 def enterprise_project() -> None:
     """Enterprise projects a vault can belong to ("default" always exists)."""
 

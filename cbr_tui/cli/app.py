@@ -1,17 +1,96 @@
-"""The `cbr-tui` command group and the lazily opened `Console` its sub-commands share."""
+"""The `cbr-tui` command group and the lazily opened `Console` its sub-commands share.
+
+Sub-commands live in their own modules (`accounts`, `vaults`, ...), imported only when one of them is
+invoked (click's lazy loading of sub-commands): `cbr-tui --help` lists them all from the one-line help
+declared in `SUBCOMMANDS` without importing any, and `cbr-tui vault --help` imports the vault commands and
+nothing of the data layer. The services are imported when a command first asks for the console.
+"""
+
+from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cbr_tui import __version__
 from cbr_tui.cli.output import emit
-from cbr_tui.services.console import Console, open_console
-from cbr_tui.services.keymap import read_keymap
 from cbr_tui.services.settings import Settings
+
+if TYPE_CHECKING:
+    from cbr_tui.services.console import Console
+
+# name: ("module:attribute" of the sub-command, its one-line help: the first sentence of its docstring;
+# a test checks that the two agree).
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "account": ("cbr_tui.cli.accounts:account",
+                "The account: balance, top-ups and orders (Step 1 of the Getting Started)."),
+    "agent": ("cbr_tui.cli.resources:agent",
+              "File-backup clients: hosts whose local directories are backed up to a file backup vault."),
+    "backup": ("cbr_tui.cli.backups:backup", "Perform backups and manage them."),
+    "desktop": ("cbr_tui.cli.resources:desktop", "Workspace desktops."),
+    "disk": ("cbr_tui.cli.resources:disk", "Elastic Volume Service disks."),
+    "enterprise-project": ("cbr_tui.cli.accounts:enterprise_project",
+                           'Enterprise projects a vault can belong to ("default" always exists).'),
+    "image": ("cbr_tui.cli.restores:image", "Full-server images made from server backups."),
+    "policy": ("cbr_tui.cli.policies:policy", "Backup and replication policies (execution times are UTC)."),
+    "protectable": ("cbr_tui.cli.vaults:protectable",
+                    "Resources a vault type can protect, and whether each can be associated now."),
+    "region": ("cbr_tui.cli.accounts:region", "Regions and their availability zones."),
+    "resource": ("cbr_tui.cli.resources:resource",
+                 "Any simulated resource: list, inspect, tag, write data into it, damage it, delete it."),
+    "restore": ("cbr_tui.cli.restores:restore",
+                "Restore from backups: a server, a disk, files; or make a new disk or file system from one."),
+    "serve": ("cbr_tui.cli.serve:serve", "Serve the console to many people at once."),
+    "server": ("cbr_tui.cli.resources:server", "Elastic Cloud Servers with their system and data disks."),
+    "sfs-turbo": ("cbr_tui.cli.resources:sfs_turbo", "SFS Turbo file systems (directory trees)."),
+    "task": ("cbr_tui.cli.backups:task", "The Tasks page: backups, restores and deletions of the last 30 days."),
+    "vault": ("cbr_tui.cli.vaults:vault", "Vaults of every backup type: buy, list, associate, expand, tag, delete."),
+    "worker": ("cbr_tui.cli.backups:worker",
+               "Run backups and restores queued by any cbr-tui process sharing this database, and fire backup "
+               "policies when their time comes (headless runner and scheduler)."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported when they are looked up (invoked, or their own help shown),
+    as in click's documentation on lazily loading sub-commands; its help lists them from their declared
+    one-line help."""
+
+    def __init__(self, *args: Any, lazy_subcommands: dict[str, tuple[str, str]] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_subcommands = lazy_subcommands or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_subcommands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_subcommands and cmd_name not in self.commands:
+            self.add_command(self._load(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def _load(self, name: str) -> click.Command:
+        module_name, attribute = self.lazy_subcommands[name][0].split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module_name}:{attribute} is not a click command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click's, but a sub-command not imported yet is shown with its declared one-line help."""
+        commands = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name) or click.Command(name, help=self.lazy_subcommands[name][1])
+            if not command.hidden:
+                commands.append((name, command))
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _command in commands)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
 
 
 class Invocation:
@@ -24,7 +103,17 @@ class Invocation:
     @property
     def console(self) -> Console:
         if self._console is None:
+            from cbr_tui.services.console import open_console  # the data layer loads with the first command
+
             self._console = open_console(self.settings)
+        return self._console
+
+    def open_for_the_console(self) -> Console:
+        """The console's own opening: the store and the account now, the demo inventory (on a first start)
+        after its first screen is drawn, in the background."""
+        from cbr_tui.services.console import open_console
+
+        self._console = open_console(self.settings, seed_demo=False)
         return self._console
 
     def close(self) -> None:
@@ -44,8 +133,8 @@ def json_command(function: Callable[..., Any]) -> Callable[..., None]:
     return wrapper
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"],
-                                                            "max_content_width": 110})
+@click.group(cls=LazyGroup, lazy_subcommands=SUBCOMMANDS, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.option("--region", help="Region ID, e.g. cn-north-4 (default: $CBR_TUI_REGION or cn-north-4).")
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path),
               help="Data directory (default: $CBR_TUI_HOME or the platform's user data directory).")
@@ -58,7 +147,8 @@ def cli(ctx: click.Context, region: str | None, home: Path | None, database_url:
     ctx.obj = invocation
     ctx.call_on_close(invocation.close)
     if ctx.invoked_subcommand is None:
+        from cbr_tui.services.keymap import read_keymap
         from cbr_tui.ui.app import CbrApp  # the console is only imported when it is opened
 
         keymap = read_keymap(invocation.settings.home)
-        CbrApp(invocation.console, keymap=keymap).run()
+        CbrApp(invocation.open_for_the_console(), keymap=keymap).run()

@@ -1,18 +1,23 @@
 """`cbr-tui backup` (Perform Backup and the Backups tab) and `task` (the Tasks page)."""
 
+from __future__ import annotations
+
 import threading
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import click
 
 from cbr_tui.cli import params
-from cbr_tui.cli.app import Invocation, cli, json_command
+from cbr_tui.cli.app import Invocation, json_command
 from cbr_tui.cli.output import emit
 from cbr_tui.domain.enums import BackupStatus, OperationType, TaskStatus
-from cbr_tui.services.console import Console
+
+if TYPE_CHECKING:
+    from cbr_tui.services.console import Console
 
 
-@cli.group()
+@click.group()
 def backup() -> None:
     """Perform backups and manage them."""
 
@@ -91,7 +96,7 @@ def backup_delete(console: Console, backup_ref: str) -> object:
     return console.backups.delete(backup_ref)
 
 
-@cli.group()
+@click.group()
 def task() -> None:
     """The Tasks page: backups, restores and deletions of the last 30 days."""
 
@@ -118,7 +123,7 @@ def task_cancel(console: Console, task_id: str) -> object:
     return console.tasks.cancel(task_id)
 
 
-@cli.command()
+@click.command()
 @click.option("--until-idle", is_flag=True, help="Stop when no task is left instead of waiting for more.")
 @click.option("--workers", type=int, default=2, show_default=True)
 @click.option("--lease-seconds", type=click.FloatRange(0.5, 3600), default=30, show_default=True,

@@ -1,12 +1,17 @@
 """Turning command-line text into service arguments: tags, sizes, resource selections, vault types."""
 
+from __future__ import annotations
+
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 import click
 
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.vault_types import GB_PER_TB, vault_type
-from cbr_tui.services.associations import ResourceSelection
+
+if TYPE_CHECKING:
+    from cbr_tui.services.associations import ResourceSelection
 
 VAULT_TYPES = {
     "server": ObjectType.SERVER,
@@ -55,6 +60,8 @@ def size_gb(text: str, kind: ObjectType) -> int:
 
 def selection(text: str) -> ResourceSelection:
     """`RESOURCE`, `RESOURCE:disk1,disk2` (only those disks) or `RESOURCE:!disk3` (all but that disk)."""
+    from cbr_tui.services.associations import ResourceSelection  # the data layer loads only when a command runs
+
     resource, _, disks = text.partition(":")
     if not disks:
         return ResourceSelection(resource)

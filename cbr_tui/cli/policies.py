@@ -1,10 +1,12 @@
 """`cbr-tui policy`: backup and replication policies."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from cbr_tui.cli.app import cli, json_command
+from cbr_tui.cli.app import json_command
 from cbr_tui.cli.policy_options import (
     patterns_from,
     policy_form,
@@ -14,11 +16,12 @@ from cbr_tui.cli.policy_options import (
     schedule_given,
 )
 from cbr_tui.domain.enums import PolicyOperationType
-from cbr_tui.services.console import Console
-from cbr_tui.services.policies import PolicySpec
+
+if TYPE_CHECKING:
+    from cbr_tui.services.console import Console
 
 
-@cli.group()
+@click.group()
 def policy() -> None:
     """Backup and replication policies (execution times are UTC)."""
 
@@ -33,6 +36,8 @@ def policy() -> None:
 @json_command
 def policy_create(console: Console, name: str | None, operation_type: str, disabled: bool,
                   destination_region: str | None, **form: Any) -> object:
+    from cbr_tui.services.policies import PolicySpec  # the data layer loads only when a command runs
+
     values = pop_form(form)
     return console.policies.create(PolicySpec(
         pattern=patterns_from(values), name=name, operation_type=PolicyOperationType(operation_type),

@@ -1,16 +1,22 @@
 """`cbr-tui resource`, `server`, `disk`, `sfs-turbo`, `desktop`, `agent`: the simulated cloud to protect."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import click
 
 from cbr_tui.cli import params
-from cbr_tui.cli.app import cli, json_command
+from cbr_tui.cli.app import json_command
 from cbr_tui.domain.enums import ResourceKind
-from cbr_tui.services.console import Console
+
+if TYPE_CHECKING:
+    from cbr_tui.services.console import Console
 
 KIND_CHOICE = click.Choice([k.value for k in ResourceKind])
 
 
-@cli.group()
+@click.group()
 def resource() -> None:
     """Any simulated resource: list, inspect, tag, write data into it, damage it, delete it."""
 
@@ -88,7 +94,7 @@ def resource_delete(console: Console, resource_ref: str) -> object:
     return console.resources.delete(resource_ref)
 
 
-@cli.group()
+@click.group()
 def server() -> None:
     """Elastic Cloud Servers with their system and data disks."""
 
@@ -137,7 +143,7 @@ def server_attach_disk(console: Console, server_ref: str, size: int | None, disk
     return console.resources.attach_new_disk(server_ref, size or 0, encrypted=encrypted)
 
 
-@cli.group()
+@click.group()
 def disk() -> None:
     """Elastic Volume Service disks."""
 
@@ -162,7 +168,7 @@ def disk_detach(console: Console, disk_ref: str) -> object:
     return console.resources.detach_disk(disk_ref)
 
 
-@cli.group("sfs-turbo")
+@click.group("sfs-turbo")
 def sfs_turbo() -> None:
     """SFS Turbo file systems (directory trees)."""
 
@@ -176,7 +182,7 @@ def turbo_create(console: Console, name: str, size: int, az: str | None) -> obje
     return console.resources.create_turbo(name, size, availability_zone=az)
 
 
-@cli.group()
+@click.group()
 def desktop() -> None:
     """Workspace desktops."""
 
@@ -193,7 +199,7 @@ def desktop_create(console: Console, name: str, system_disk: int, data_disk: tup
                                             availability_zone=az)
 
 
-@cli.group()
+@click.group()
 def agent() -> None:
     """File-backup clients: hosts whose local directories are backed up to a file backup vault."""
 

@@ -1,11 +1,15 @@
 """`cbr-tui restore ...` and `image ...`: everything the console does with a backup's data."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from cbr_tui.cli.app import cli, json_command
-from cbr_tui.services.console import Console
+from cbr_tui.cli.app import json_command
+
+if TYPE_CHECKING:
+    from cbr_tui.services.console import Console
 
 WAIT = click.option("--wait", is_flag=True, help="Do the restore now and print the finished task.")
 
@@ -18,7 +22,7 @@ def _maybe_wait(console: Console, queued: dict[str, Any], wait: bool) -> dict[st
     return console.tasks.show(task_id)
 
 
-@cli.group()
+@click.group()
 def restore() -> None:
     """Restore from backups: a server, a disk, files; or make a new disk or file system from one."""
 
@@ -96,7 +100,7 @@ def restore_files(console: Console, backup_ref: str, destination: str | None, wa
     return _maybe_wait(console, console.restores.restore_files(backup_ref, destination), wait)
 
 
-@cli.group()
+@click.group()
 def image() -> None:
     """Full-server images made from server backups."""
 

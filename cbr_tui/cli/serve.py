@@ -2,10 +2,10 @@
 
 import click
 
-from cbr_tui.cli.app import Invocation, cli
+from cbr_tui.cli.app import Invocation
 
 
-@cli.group()
+@click.group()
 def serve() -> None:
     """Serve the console to many people at once."""
 

@@ -1,17 +1,20 @@
 """`cbr-tui vault` and `protectable`: buying vaults and everything the vault list's Operation column does."""
 
+from __future__ import annotations
+
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cbr_tui.cli import params
-from cbr_tui.cli.app import cli, json_command
+from cbr_tui.cli.app import json_command
 from cbr_tui.cli.policy_options import patterns_from, policy_form, pop_form, retention_from, schedule_given
 from cbr_tui.domain.enums import ChargingMode, ObjectType, PeriodType, PolicyOperationType, ProtectType
-from cbr_tui.services.console import Console
-from cbr_tui.services.policies import PolicySpec
-from cbr_tui.services.vaults import VaultSpec
+
+if TYPE_CHECKING:
+    from cbr_tui.services.console import Console
+    from cbr_tui.services.vaults import VaultSpec
 
 BILLING = {
     "pay-per-use": (ChargingMode.POST_PAID, None),
@@ -20,7 +23,7 @@ BILLING = {
 }
 
 
-@cli.group()
+@click.group()
 def vault() -> None:
     """Vaults of every backup type: buy, list, associate, expand, tag, delete."""
 
@@ -46,6 +49,8 @@ def _purchase_options(function: Any) -> Any:
 
 def _spec(kind: str, size: str, billing: str, duration: int | None, auto_renew: bool, protection: str,
           app_consistent: bool, redundancy: str, **more: Any) -> VaultSpec:
+    from cbr_tui.services.vaults import VaultSpec  # the data layer loads only when a command runs
+
     object_type = params.object_type(kind)
     assert object_type is not None
     charging, period = BILLING[billing]
@@ -94,6 +99,8 @@ def vault_create(console: Console, vault_kind: str, size: str, billing: str, dur
         raise click.UsageError("Schedule and retention options describe a --new-policy; give its name too.")
     created_policy = None
     if new_policy:
+        from cbr_tui.services.policies import PolicySpec
+
         created_policy = PolicySpec(pattern=patterns_from(form), name=new_policy,
                                     operation_type=PolicyOperationType.BACKUP, retention=retention_from(form))
     spec = _spec(vault_kind, size, billing, duration, auto_renew, protection, app_consistent, redundancy,
@@ -269,7 +276,7 @@ def vault_gc(console: Console, vault_ref: str, grace_minutes: float) -> object:
     return console.maintenance.collect_garbage(vault_ref, grace=timedelta(minutes=grace_minutes), wait=True)
 
 
-@cli.group()
+@click.group()
 def protectable() -> None:
     """Resources a vault type can protect, and whether each can be associated now."""
 

@@ -4,6 +4,8 @@ from cbr_tui.domain.enums import (
     AgentStatus,
     DesktopStatus,
     DiskStatus,
+    ObjectType,
+    ProtectType,
     ResourceKind,
     ServerStatus,
     TurboStatus,
@@ -76,3 +78,16 @@ def ensure_vault_allows_expansion(vault_name: str, status: str) -> None:
         raise CbrError(Codes.EXPANSION_IN_PROGRESS,
                        f"The vault {vault_name} is already being expanded; wait until it is Available.")
     _vault_refusal(Codes.INVALID_VAULT_STATUS, vault_name, status, {VaultStatus.AVAILABLE}, "expanding it")
+
+
+def backup_kind_refusal(vault_name: str, object_type: str, protect_type: str) -> CbrError | None:
+    """Why a vault of this kind takes no backups at all (6124), or None: replication vaults receive replicas,
+    and hybrid cloud backups are synchronized from on-premises, not created on the console (seed 3.5)."""
+    if protect_type == ProtectType.REPLICATION:
+        return CbrError(Codes.VAULT_TYPE_FORBIDS_BACKUP,
+                        f"{vault_name} is a replication vault; it receives replicas and takes no backups.")
+    if object_type == ObjectType.VMWARE:
+        return CbrError(Codes.VAULT_TYPE_FORBIDS_BACKUP,
+                        f"{vault_name} is a hybrid cloud backup vault; hybrid cloud backups are synchronized from "
+                        "on-premises, not created on the console.")
+    return None

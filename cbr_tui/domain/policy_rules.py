@@ -22,6 +22,7 @@ MAX_RUNS_PER_DAY = 24
 MIN_GAP = timedelta(hours=1)
 DAY_BASED_MAX_INTERVAL = 30
 RETENTION_MAX = 99_999
+CONSOLE_RETENTION_MIN = 2  # the console's retention quantity and days start at 2 (the API accepts 1)
 LONG_TERM_MAX = 100
 FULL_BACKUP_INTERVAL_MAX = 100
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -292,3 +293,11 @@ def check_retention(
     if retention.long_term and not (timezone and _TIMEZONE_RE.fullmatch(timezone)):
         raise invalid("Long-term retention (day/week/month/year backups) needs a time zone such as UTC+08:00.")
     return retention
+
+
+def check_console_retention_count(count: int | None) -> int | None:
+    """The console's Retention Rule by backup quantity: keep 2 to 99,999 backups, or all (None)."""
+    if count is not None and not CONSOLE_RETENTION_MIN <= count <= RETENTION_MAX:
+        raise invalid(f"Keep {CONSOLE_RETENTION_MIN} to {RETENTION_MAX:,} backups (or leave it empty to keep all); "
+                      f"{count:,} was given.")
+    return count

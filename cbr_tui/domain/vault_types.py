@@ -39,6 +39,8 @@ class VaultType:
     offers_policy: bool
     offers_enterprise_project_step: bool
     wizard_steps: tuple[str, ...]
+    # Perform Backup's Full Backup choice: seed 5.1 (servers) and 5.2 (disks) have it; 5.3 and 5.4 do not.
+    offers_full_backup: bool = False
 
     @property
     def takes_resources(self) -> bool:
@@ -77,6 +79,7 @@ VAULT_TYPES: dict[ObjectType, VaultType] = {
         offers_auto_bind_step=True, offers_policy=True, offers_enterprise_project_step=True,
         wizard_steps=("billing", "protection", "app_consistent", "redundancy", "resources", "capacity",
                       "auto_backup", "enterprise_project", "auto_bind", *_COMMON_TAIL),
+        offers_full_backup=True,
     ),
     ObjectType.DISK: VaultType(
         ObjectType.DISK, "Cloud Disk Backups", "Buy Disk Backup Vault", "disk backup vault",
@@ -86,6 +89,7 @@ VAULT_TYPES: dict[ObjectType, VaultType] = {
         offers_auto_bind_step=True, offers_policy=True, offers_enterprise_project_step=True,
         wizard_steps=("billing", "resources", "capacity", "auto_backup", "auto_bind",
                       "enterprise_project", *_COMMON_TAIL),
+        offers_full_backup=True,
     ),
     ObjectType.TURBO: VaultType(
         ObjectType.TURBO, "SFS Turbo Backups", "Buy SFS Turbo Backup Vault", "SFS Turbo backup vault",

@@ -1,9 +1,9 @@
 """Blobs: the unit of deduplication. A blob's ID is the BLAKE3 hash of its raw bytes; what is stored is one
 codec byte and the payload (zstd level 1, or raw when compression does not shrink it), so every stored blob
-describes itself and can be verified on its own."""
+describes itself and can be verified on its own.
 
-import blake3
-import zstandard
+The hashing and compression libraries are imported on first use: the services import this module for its
+names, and a process that never copies data (the console before its first backup) need not load them."""
 
 RAW = 0
 ZSTD = 1
@@ -19,6 +19,8 @@ class Codec:
     """Compression contexts are not thread-safe; each worker thread keeps its own Codec."""
 
     def __init__(self) -> None:
+        import zstandard
+
         self._compressor = zstandard.ZstdCompressor(level=_LEVEL)
         self._decompressor = zstandard.ZstdDecompressor()
 
@@ -30,6 +32,8 @@ class Codec:
 
     def decode(self, stored: bytes, expected: bytes, raw_size: int | None = None) -> bytes:
         """The raw bytes of a stored blob, verified against its ID."""
+        import zstandard
+
         if not stored:
             raise DamagedBlob("empty blob")
         codec, payload = stored[0], memoryview(stored)[1:]
@@ -48,6 +52,8 @@ class Codec:
 
 
 def digest(data: bytes | memoryview) -> bytes:
+    import blake3
+
     return blake3.blake3(data, max_threads=1).digest()
 
 

@@ -3,13 +3,11 @@ names every chunk (images) or every file with its blobs (trees); any backup rest
 
 Stored as zstd-compressed msgpack in the vault's object store; the database keeps the manifest's BLAKE3
 hash, and loading checks it, so a damaged manifest is found before anything is restored from it.
+msgpack and zstandard are imported on first use (see `blobs`).
 """
 
 from dataclasses import dataclass
 from typing import Any, NamedTuple
-
-import msgpack
-import zstandard
 
 from cbr_tui.engine.blobs import digest
 from cbr_tui.engine.objects import ObjectStore
@@ -67,10 +65,16 @@ Manifest = ImageManifest | TreeManifest
 
 
 def encode(manifest: Manifest) -> bytes:
+    import msgpack
+    import zstandard
+
     return zstandard.ZstdCompressor(level=1).compress(msgpack.packb(manifest.to_wire(), use_bin_type=True))
 
 
 def decode(data: bytes) -> Manifest:
+    import msgpack
+    import zstandard
+
     wire = msgpack.unpackb(zstandard.ZstdDecompressor().decompress(data), raw=False, use_list=False)
     if wire.get("v") != FORMAT:
         raise DamagedManifest(f"unknown manifest format {wire.get('v')!r}")
@@ -102,6 +106,9 @@ def load(objects: ObjectStore, key: str, expected_hash: str) -> Manifest:
         raise DamagedManifest(f"manifest {key} is missing") from None
     if digest(data).hex() != expected_hash:
         raise DamagedManifest(f"manifest {key} does not match the hash the database recorded")
+    import msgpack
+    import zstandard
+
     try:
         return decode(data)
     except (zstandard.ZstdError, ValueError, KeyError, TypeError, msgpack.ExtraData) as error:

@@ -20,16 +20,47 @@ from cbr_tui.domain.enums import OperationType
 from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.domain.ids import IdSource
 from cbr_tui.engine.progress import Throttle
-from cbr_tui.jobs.backup import abandon_backup, run_backup
 from cbr_tui.jobs.context import JobContext
 from cbr_tui.jobs.lease import Interrupted, LeaseLost, claim, release, renew
 from cbr_tui.jobs.outcome import describe
-from cbr_tui.jobs.replication import run_replication
-from cbr_tui.jobs.restore import abandon_restore, run_restore
 from cbr_tui.store import Store
 from cbr_tui.store.models import Task
 
 log = logging.getLogger(__name__)
+
+
+# The jobs bring the engine with them (chunking, hashing, compression): they are imported when a runner
+# first claims a task of theirs, not when the console or a command line starts one.
+
+def run_backup(job: JobContext, task: Task) -> None:
+    from cbr_tui.jobs.backup import run_backup
+
+    run_backup(job, task)
+
+
+def abandon_backup(job: JobContext, task: Task, error: CbrError) -> None:
+    from cbr_tui.jobs.backup import abandon_backup
+
+    abandon_backup(job, task, error)
+
+
+def run_restore(job: JobContext, task: Task) -> None:
+    from cbr_tui.jobs.restore import run_restore
+
+    run_restore(job, task)
+
+
+def abandon_restore(job: JobContext, task: Task, error: CbrError) -> None:
+    from cbr_tui.jobs.restore import abandon_restore
+
+    abandon_restore(job, task, error)
+
+
+def run_replication(job: JobContext, task: Task) -> None:
+    from cbr_tui.jobs.replication import run_replication
+
+    run_replication(job, task)
+
 
 @dataclass(frozen=True)
 class Handler:

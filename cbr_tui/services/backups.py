@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
-from cbr_tui.domain.eligibility import ensure_vault_allows_backup, resource_status_refusal
+from cbr_tui.domain.eligibility import backup_kind_refusal, ensure_vault_allows_backup, resource_status_refusal
 from cbr_tui.domain.enums import (
     BackupStatus,
     CheckpointStatus,
@@ -21,7 +21,6 @@ from cbr_tui.domain.enums import (
     ObjectType,
     OperationType,
     ProtectStatus,
-    ProtectType,
     ResourceKind,
     ResourceType,
     TaskStatus,
@@ -86,7 +85,24 @@ class BackupService:
             raise invalid(f"A manual backup is kept 1 to {MANUAL_RETENTION_MAX_DAYS:,} days, or -1 for ever.")
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, vault_ref, for_update=True)
+            vtype = vault_type(vault.object_type)
+            if full and not vtype.offers_full_backup:
+                raise invalid(f"Full Backup is offered for server and disk backups; a {vtype.vault_label} backs up "
+                              "what changed since its last backup.")
             return self.start(session, vault, BackupRequest(base, description, resources, full, retention_days))
+
+    def perform_for_client(self, agent_ref: str, *, name: str | None = None,
+                           description: str | None = None) -> dict[str, Any]:
+        """File Backups > Backup Clients > Perform Backup (seed 5.5): back up the client's paths now, into the
+        vault it is configured with."""
+        with self.ctx.store.read() as session:
+            agent = lookups.resource(session, self.ctx, agent_ref, ResourceKind.AGENT)
+            member = lookups.membership(session, agent.id)
+            if member is None:
+                raise CbrError(Codes.RESOURCE_NOT_IN_VAULT,
+                               f"The backup client {agent.name} has no vault yet: choose Configure Vault first.")
+            vault_id, agent_id = member.vault_id, agent.id
+        return self.perform(vault_id, resources=[agent_id], name=name, description=description)
 
     def start(self, session: Session, vault: Vault, request: BackupRequest) -> dict[str, Any]:
         """Inside the caller's transaction: check the vault, record the restore point, one backup per
@@ -124,13 +140,9 @@ class BackupService:
 
     def _ensure_vault_can_back_up(self, vault: Vault) -> None:
         ensure_vault_allows_backup(vault.name, vault.status)
-        if vault.protect_type == ProtectType.REPLICATION:
-            raise CbrError(Codes.VAULT_TYPE_FORBIDS_BACKUP,
-                           f"{vault.name} is a replication vault; it receives replicas and takes no backups.")
-        if vault.object_type == ObjectType.VMWARE:
-            raise CbrError(Codes.VAULT_TYPE_FORBIDS_BACKUP,
-                           f"{vault.name} is a hybrid cloud backup vault; hybrid cloud backups are synchronized "
-                           "from on-premises, not created on the console.")
+        refusal = backup_kind_refusal(vault.name, vault.object_type, vault.protect_type)
+        if refusal is not None:
+            raise refusal
         if vault.used_bytes >= vault.size_gb * (1 << 30) and not vault.auto_expand:
             raise CbrError(Codes.VAULT_FULL,
                            f"{vault.name} has used all of its {vault.size_gb:,} GB; expand it before backing up.")

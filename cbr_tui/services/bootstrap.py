@@ -2,11 +2,13 @@
 
 The demo inventory is built through the same operations a person uses, with IDs derived from names and a
 seeded ID source, so a fresh data directory looks the same on every machine. Each step skips what already
-exists, so a first start interrupted half-way finishes on the next start.
+exists, so a first start interrupted half-way finishes on the next start. The console builds it in the
+background once its first screen is drawn, and can stop it between two resources.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -85,8 +87,13 @@ def project_of(session: Session, account_id: str, region_id: str) -> Project | N
                                               Project.region_id == region_id)).first()
 
 
-def seed_demo(ctx: ServiceContext, scale: float) -> None:
-    """Create the demo inventory once per data directory (skipping anything already there)."""
+def _never() -> bool:
+    return False
+
+
+def seed_demo(ctx: ServiceContext, scale: float, should_stop: Callable[[], bool] = _never) -> None:
+    """Create the demo inventory once per data directory (skipping anything already there). `should_stop` is
+    asked before each resource: when it says so, what is left is created at the next call."""
     with ctx.store.read() as session:
         account = session.get(Account, ctx.account_id)
         assert account is not None
@@ -95,7 +102,10 @@ def seed_demo(ctx: ServiceContext, scale: float) -> None:
         projects = {p.region_id: p.id for p in session.exec(select(Project).where(Project.account_id == account.id))}
     for region_id, demo in DEMO_INVENTORY.items():
         regional = ctx.for_project(region_id, projects[region_id])
-        _seed_region(ServiceContext(**{**regional.__dict__, "ids": SeededIds(f"demo/{region_id}")}), demo, scale)
+        _seed_region(ServiceContext(**{**regional.__dict__, "ids": SeededIds(f"demo/{region_id}")}), demo, scale,
+                     should_stop)
+        if should_stop():
+            return
     with ctx.store.write() as session:
         account = session.get(Account, ctx.account_id)
         assert account is not None
@@ -103,10 +113,13 @@ def seed_demo(ctx: ServiceContext, scale: float) -> None:
         session.add(account)
 
 
-def _seed_region(ctx: ServiceContext, demo: DemoRegion, scale: float) -> None:
+def _seed_region(ctx: ServiceContext, demo: DemoRegion, scale: float, should_stop: Callable[[], bool]) -> None:
     resources = ResourceService(ctx)
 
     def exists(kind: str, name: str) -> str | None:
+        """The new resource's ID, or None when it exists already (or the seeding is to stop now)."""
+        if should_stop():
+            return None
         resource_id = stable_uuid(ctx.region_id, kind, name)
         with ctx.store.read() as session:
             return None if session.get(Resource, resource_id) else resource_id
@@ -156,6 +169,8 @@ def _seed_region(ctx: ServiceContext, demo: DemoRegion, scale: float) -> None:
         created = resources.register_agent(agent.host_name, host_os=agent.host_os, host_ip=agent.host_ip,
                                            status=agent.status, resource_id=new_id)["resource"]  # type: ignore[arg-type]
         _fill_tree(ctx, created["paths"][0]["dir_path"], new_id, agent.files, agent.fill_mb * scale)
+    if should_stop():
+        return
     _seed_policies(ctx, demo)
     _seed_legacy_vaults(ctx, demo)
 

@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from cbr_tui.cloud.layout import CloudLayout
 from cbr_tui.domain.clock import Clock, SystemClock
 from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.ids import IdSource, RandomIds
-from cbr_tui.jobs.periodic import Periodic
-from cbr_tui.jobs.runner import Runner
 from cbr_tui.services import bootstrap
 from cbr_tui.services.accounts import AccountService
 from cbr_tui.services.associations import AssociationService
 from cbr_tui.services.backups import BackupService
 from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.errorlog import record_unexpected
 from cbr_tui.services.maintenance import MaintenanceService
 from cbr_tui.services.policies import PolicyService
 from cbr_tui.services.protectables import ProtectableService
 from cbr_tui.services.replication import ReplicationService
 from cbr_tui.services.resources import ResourceService
 from cbr_tui.services.restores import RestoreService
-from cbr_tui.services.scheduler import PolicyScheduler
 from cbr_tui.services.settings import Settings
 from cbr_tui.services.tasks import TaskService
 from cbr_tui.services.vaults import VaultService
 from cbr_tui.store import Store, open_store
 from cbr_tui.store.demo import DEMO_ACCOUNT
+
+if TYPE_CHECKING:
+    from cbr_tui.jobs.periodic import Periodic
+    from cbr_tui.jobs.runner import Runner
+
+log = logging.getLogger(__name__)
 
 SCHEDULER_INTERVAL = 5.0  # seconds between ticks: runs are minutes apart, retention is not urgent
 
@@ -61,6 +69,8 @@ class Console:
 
     def runner(self, **options: object) -> Runner:
         """A task runner on this console's store (the console's own, or `cbr-tui worker`)."""
+        from cbr_tui.jobs.runner import Runner  # the runner (and, once it claims a task, the engine) loads here
+
         bandwidth = self.settings.bandwidth_mbps
         return Runner(self.ctx.store, self.ctx.clock, self.ctx.ids, self.ctx.layout.home,
                       bandwidth=bandwidth * 1_000_000 if bandwidth else None, **options)  # type: ignore[arg-type]
@@ -68,23 +78,87 @@ class Console:
     def scheduler(self, interval: float = SCHEDULER_INTERVAL) -> Periodic:
         """The policy scheduler, ticking every `interval` seconds once started (in the console's process,
         and in `cbr-tui worker`). Any number of processes may run one on the same store."""
+        from cbr_tui.jobs.periodic import Periodic
+        from cbr_tui.services.scheduler import PolicyScheduler
+
         return Periodic(PolicyScheduler(self.ctx).tick, interval, "cbr-scheduler")
 
     def run_due_policies(self) -> dict[str, object]:
         """One pass of the scheduler here and now: fire what is due, apply retention."""
+        from cbr_tui.services.scheduler import PolicyScheduler
+
         return PolicyScheduler(self.ctx).tick()
 
     def run_tasks(self, task_ids: set[str] | None = None) -> int:
         """Run waiting tasks here and now (all of them, or these) until none is left; returns how many ran."""
         return self.runner().run_until_idle(task_ids)
 
+    def seed_demo(self, should_stop: Callable[[], bool] = lambda: False) -> None:
+        """Build what is missing of the demo inventory (nothing once it is complete); `should_stop` is asked
+        between resources, and what it leaves out is built at the next start."""
+        bootstrap.seed_demo(self.ctx, self.settings.demo_scale, should_stop)
+
+    def background(self, *, run_tasks: bool = True) -> Background:
+        """The work the console does beside its screens (see `Background`), not started yet."""
+        return Background(self, run_tasks=run_tasks)
+
     def close(self) -> None:
         self.ctx.store.close()
 
 
+class Background:
+    """What the console runs beside its screens: the rest of the demo inventory on a first start, then the
+    task runner and the policy scheduler. The console starts it once its first screen is drawn, so that none
+    of it stands between starting cbr-tui and seeing the console; it all runs on one thread of its own until
+    the runner and the scheduler take over with theirs."""
+
+    def __init__(self, console: Console, *, run_tasks: bool = True) -> None:
+        self.console = console
+        self.run_tasks = run_tasks
+        self.runner: Runner | None = None
+        self.scheduler: Periodic | None = None
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None and not self._stopping.is_set():
+            self._thread = threading.Thread(target=self._run, name="cbr-background", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.console.seed_demo(self._stopping.is_set)
+        except Exception as error:  # the console keeps running; the next start builds what is missing
+            log.exception("the demo inventory could not be completed")
+            record_unexpected(error, self.console.settings.home)
+        if self.run_tasks and not self._stopping.is_set():
+            self.runner = self.console.runner()
+            self.runner.start()
+            self.scheduler = self.console.scheduler()
+            self.scheduler.start()
+
+    def wait_started(self, timeout: float | None = None) -> bool:
+        """Wait until the demo inventory is complete and the runner and scheduler run (tests)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self._thread is not None and not self._thread.is_alive()
+
+    def stop(self) -> None:
+        """Stop after the resource being built (the rest is built at the next start), then the scheduler,
+        then the runner (whose running jobs hand their tasks back, see `Runner.stop`)."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        if self.runner is not None:
+            self.runner.stop()
+
+
 def open_console(settings: Settings | None = None, *, clock: Clock | None = None, ids: IdSource | None = None,
                  store: Store | None = None, seed_demo: bool = True) -> Console:
-    """Open the store (migrating it), make sure the account and catalogue exist, and build the demo once."""
+    """Open the store (migrating it), make sure the account and catalogue exist, and build the demo once
+    (unless `seed_demo` is False: the console builds it in the background after its first screen)."""
     settings = settings or Settings.from_env()
     clock = clock or SystemClock()
     settings.home.mkdir(parents=True, exist_ok=True)

@@ -83,6 +83,14 @@ class TaskService:
             return {"operation_logs": [task_shape(t) for t in rows], "count": total, "limit": limit,
                     "offset": offset}
 
+    def held_by(self, runner_owner: str) -> dict[str, Any]:
+        """The tasks one runner is running now, in every region (what quitting its process interrupts)."""
+        with self.ctx.store.read() as session:
+            rows = session.exec(select(Task).where(Task.lease_owner == runner_owner,
+                                                   Task.status == TaskStatus.RUNNING.value)
+                                .order_by(col(Task.created_at))).all()
+            return {"operation_logs": [task_shape(t) for t in rows], "count": len(rows)}
+
     def cancel(self, task_id: str) -> dict[str, Any]:
         """Cancel a waiting or running task; a running one stops at its next progress step."""
         with self.ctx.store.write() as session:

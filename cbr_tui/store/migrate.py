@@ -4,18 +4,25 @@ The migration scripts ship inside the package (`store/migrations/versions`), and
 caller's engine under a lock, so two processes opening the same new database do not both build it. On
 SQLite, foreign keys are switched off while migrating (batch mode rebuilds tables, which would trip them)
 and checked before the upgrade commits.
+
+Opening a database whose schema is already current (every start but the first after an upgrade) reads its
+revision with one query and does not load Alembic at all.
 """
 
-from pathlib import Path
+from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, text
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest revision in MIGRATIONS/versions: a database at it needs nothing. A test checks that it is
+# Alembic's head, so a new migration cannot be forgotten here.
+HEAD_REVISION = "0005"
 _PG_LOCK_KEY = 0x0CB2_7001
 
 
@@ -28,6 +35,8 @@ class MigrationBrokeIntegrity(RuntimeError):
 
 
 def alembic_config(connection: Connection | None = None, scripts: Path = MIGRATIONS) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(scripts))
     config.attributes["connection"] = connection
@@ -35,16 +44,33 @@ def alembic_config(connection: Connection | None = None, scripts: Path = MIGRATI
 
 
 def head_revision(scripts: Path = MIGRATIONS) -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config(scripts=scripts)).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
+def is_current(engine: Engine) -> bool:
+    """Whether the database's schema is this cbr-tui's newest, found with one query (Alembic not loaded)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        found = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return found == [HEAD_REVISION]
+
+
 def upgrade(engine: Engine, revision: str = "head", scripts: Path = MIGRATIONS) -> None:
+    if revision == "head" and scripts == MIGRATIONS and is_current(engine):
+        return
+    from alembic import command
+
     sqlite = engine.dialect.name == "sqlite"
     with engine.execution_options(sqlite_begin="IMMEDIATE").connect() as connection:
         if sqlite:
@@ -63,11 +89,16 @@ def upgrade(engine: Engine, revision: str = "head", scripts: Path = MIGRATIONS) 
 
 
 def downgrade(engine: Engine, revision: str, scripts: Path = MIGRATIONS) -> None:
+    from alembic import command
+
     with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as connection:
         command.downgrade(alembic_config(connection, scripts), revision)
 
 
 def _refuse_unknown(connection: Connection, scripts: Path) -> None:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     found = current_revision(connection)
     if found is None:
         return

@@ -3,12 +3,16 @@
 from textual.app import App
 from textual.binding import Binding
 
+from cbr_tui.domain.errors import CbrError
 from cbr_tui.services.console import Console
+from cbr_tui.services.errorlog import record_unexpected
 from cbr_tui.ui.commands import ConsoleCommands
+from cbr_tui.ui.dialogs.base import MessageDialog, QuitDialog
 from cbr_tui.ui.screens.help import HelpScreen
 from cbr_tui.ui.screens.main import MainScreen
 
 THEMES = ("textual-dark", "textual-light")
+UNEXPECTED_ERRORS_MAX = 50
 
 
 class CbrApp(App[None]):
@@ -20,34 +24,80 @@ class CbrApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="app.help"),
     ]
     COMMANDS = App.COMMANDS | {ConsoleCommands}
+    # Screens get -narrow below 100 columns and -short below 30 rows: app.tcss lays out 80x24 with them.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     def __init__(self, console: Console, *, run_tasks: bool = True, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self.services = console
         self.run_tasks = run_tasks
-        self._runner = None
-        self._scheduler = None
+        # The demo inventory (on a first start), the task runner and the policy scheduler: started once the
+        # first screen is drawn, so that they do not delay it.
+        self.background_work = console.background() if run_tasks else None
         self.user_keys = keymap or {}
+        self.unexpected_errors: list[Exception] = []
 
     def on_mount(self) -> None:
         self.theme = THEMES[0]
         self.set_keymap(self.user_keys)
-        if self.run_tasks:
-            self._runner = self.services.runner()
-            self._runner.start()
-            self._scheduler = self.services.scheduler()
-            self._scheduler.start()
         self.push_screen(MainScreen())
+        if self.background_work is not None:
+            self.call_after_refresh(self.background_work.start)
 
     def on_unmount(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.stop()
-        if self._runner is not None:
-            self._runner.stop()
+        if self.background_work is not None:
+            self.background_work.stop()
 
     def switch_region(self, region_id: str) -> None:
         """Everything shown now comes from another region (the same account)."""
         self.services = self.services.in_region(region_id)
+
+    async def action_quit(self) -> None:
+        """Quit at once, unless this console is running backups or restores: then say what becomes of them
+        and ask (ctrl+q again, or Quit, confirms)."""
+        runner = self.background_work.runner if self.background_work is not None else None
+        held = self.services.tasks.held_by(runner.owner)["operation_logs"] if runner is not None else []
+        if not held or isinstance(self.screen, QuitDialog):
+            self.exit()
+            return
+        self.push_screen(QuitDialog(held), callback=lambda quit_now: self.exit() if quit_now else None)
+
+    # --- errors nobody caught ----------------------------------------------------------------------------
+
+    def report_exception(self, error: Exception) -> None:
+        """Show what went wrong and keep going: a service's refusal as it is (code and sentence), anything
+        else as an unexpected error with the log file that holds its traceback."""
+        if isinstance(error, CbrError):
+            self._show_once(MessageDialog.of(error))
+            return
+        if self._showing(f"{type(error).__name__}: {error}."):
+            return  # a page that reloads every second meets the same error again: it is on screen already
+        self.unexpected_errors.append(error)
+        if len(self.unexpected_errors) > UNEXPECTED_ERRORS_MAX:
+            super()._handle_exception(error)  # a storm of errors: the console's state cannot be trusted
+            return
+        where = record_unexpected(error, self.services.settings.home)
+        detail = f" Its details are in {where}." if where else " It could not be written to the log."
+        self.push_screen(MessageDialog(
+            "Unexpected error", f"Something went wrong that the console did not expect: {type(error).__name__}: "
+            f"{error}.{detail} The console keeps running; what you were doing may not have finished."))
+
+    def _showing(self, text: str) -> bool:
+        screen = self.screen
+        return isinstance(screen, MessageDialog) and text in screen.message
+
+    def _show_once(self, dialog: MessageDialog) -> None:
+        if not self._showing(dialog.message):
+            self.push_screen(dialog)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's last resort (timers, callbacks, rendering): once the console is on screen, report the
+        error instead of exiting; before that there is nothing to show it on."""
+        if self._exit or not any(isinstance(screen, MainScreen) for screen in self.screen_stack):
+            super()._handle_exception(error)
+            return
+        self.report_exception(error)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Provider
 from textual.widget import Widget
 
-from cbr_tui.ui.screens.base import ListPage, Page
+from cbr_tui.ui.screens.base import ListPage, Page, shown
 from cbr_tui.ui.screens.main import MainScreen
 
 
@@ -24,7 +24,7 @@ class ConsoleCommands(Provider):
         ]
         page = screen.current_page
         for node in [page, *page.query(ListPage).results()]:
-            if not _shown(node):
+            if not shown(node):
                 continue
             for binding in _own_bindings(node):
                 commands.append((binding.description, partial(self._run, node, binding.action),
@@ -44,10 +44,6 @@ class ConsoleCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
-
-
-def _shown(node: Widget) -> bool:
-    return all(ancestor.display for ancestor in node.ancestors_with_self if isinstance(ancestor, Widget))
 
 
 def _own_bindings(node: Widget) -> list[Binding]:

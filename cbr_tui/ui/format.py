@@ -127,3 +127,14 @@ def clip(text: str, width: int) -> str:
 
 def short_id(identifier: str) -> str:
     return identifier[:8] + "…" if len(identifier) > 12 else identifier
+
+
+def name_and_id(name: str, identifier: str) -> Text:
+    """A list's first cell: the name in bold over the short ID, each line cut with an ellipsis, never wrapped
+    mid-word into the line below."""
+    return Text.assemble((name, "bold"), "\n", (short_id(identifier), "grey50"), no_wrap=True, overflow="ellipsis")
+
+
+def one_line(text: str) -> Text:
+    """A name in a narrow column: cut with an ellipsis rather than broken mid-word over two lines."""
+    return Text(text, no_wrap=True, overflow="ellipsis")

@@ -115,7 +115,9 @@ def test_purchase_options_reach_the_service(cli_home: Path, capsys: pytest.Captu
 
 def test_every_operation_has_help(cli_home: Path) -> None:
     def commands(group: click.Group, prefix: list[str]):  # type: ignore[no-untyped-def]
-        for name, command in group.commands.items():
+        context = click.Context(group)
+        for name in group.list_commands(context):  # the top level imports its sub-commands as they are asked for
+            command = group.get_command(context, name)
             yield [*prefix, name]
             if isinstance(command, click.Group):
                 yield from commands(command, [*prefix, name])

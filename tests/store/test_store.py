@@ -14,7 +14,15 @@ from sqlmodel import SQLModel, select
 
 from cbr_tui.store import open_store
 from cbr_tui.store.engine import build_engine, normalise_url
-from cbr_tui.store.migrate import MIGRATIONS, SchemaTooNew, downgrade, head_revision, upgrade
+from cbr_tui.store.migrate import (
+    HEAD_REVISION,
+    MIGRATIONS,
+    SchemaTooNew,
+    downgrade,
+    head_revision,
+    is_current,
+    upgrade,
+)
 from cbr_tui.store.models import Account, Region
 from tests.conftest import database_for
 
@@ -198,4 +206,16 @@ def test_a_0001_database_with_backups_and_tasks_upgrades_to_the_engine_schema(tm
         assert tuple(backup) == ("manualbk_1", "protecting", 0, 0)
         task = connection.exec_driver_sql("SELECT status, attempts, bytes_done, cancel_requested FROM task").one()
         assert tuple(task) == ("waiting", 0, 0, 0)
+    engine.dispose()
+
+
+def test_the_cheap_revision_check_knows_the_newest_migration(tmp_path: Path) -> None:
+    """Opening a current database skips Alembic on the strength of HEAD_REVISION: it must be the head."""
+    assert head_revision() == HEAD_REVISION
+    engine = build_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    assert not is_current(engine)
+    upgrade(engine, "0004")
+    assert not is_current(engine)
+    upgrade(engine)
+    assert is_current(engine)
     engine.dispose()

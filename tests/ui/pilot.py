@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, RadioButton, RadioSet, Select, SelectionList
 
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.ui.screens.main import NAV_ORDER, MainScreen
@@ -37,12 +37,18 @@ def cell_texts(table: ConsoleTable, column: int) -> list[str]:
     return [str(table.get_row_at(row)[column]) for row in range(table.row_count)]
 
 
+TYPED = 12  # longer text is put in at once, as a paste (each key re-checks the whole form: slow in a test)
+
+
 async def type_into(pilot: Pilot, field_id: str, text: str) -> Field:
-    """Replace what a form field holds, key by key, and return it."""
+    """Replace what a form field holds, key by key (a long text at once, as pasted), and return it."""
     field = pilot.app.screen.query_one(f"#{field_id}", Field)
-    field.text = ""
     field.query_one("Input").focus()
-    await pilot.press(*text) if text else None
+    if len(text) > TYPED:
+        field.text = text
+    else:
+        field.text = ""
+        await pilot.press(*text) if text else None
     await pilot.pause()
     return field
 
@@ -73,3 +79,87 @@ async def choose_in_more_menu(pilot: Pilot, label: str) -> None:
     menu.highlighted = labels.index(label)
     await pilot.press("enter")
     await pilot.pause()
+
+
+_FRAME = "▊▎▔▁▌▐│┃╸╺━▏▕█▀▄ "
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def widget_texts(pilot: Pilot) -> list[str]:
+    """What each widget of the screen on top draws, its lines joined with spaces (frames and padding
+    stripped), so that a message wrapped over several lines reads as one sentence. Only what is on screen
+    counts: a line scrolled out of view or cut at the edge is not there."""
+    screen = pilot.app.screen
+    strips = screen._compositor.render_strips()
+    texts = []
+    for widget in screen.query("*"):
+        region = widget.region.intersection(screen.region)
+        if not region.area:
+            continue
+        lines = [strips[y].crop(region.x, region.right).text.strip(_FRAME) for y in range(region.y, region.bottom)]
+        texts.append(_plain(" ".join(lines)))
+    return texts
+
+
+def screen_text(pilot: Pilot) -> str:
+    """Everything the screen on top draws, widget by widget (for failure messages)."""
+    return " | ".join(text for text in widget_texts(pilot) if text)
+
+
+def shows_whole(pilot: Pilot, message: str) -> bool:
+    """Whether one widget on screen draws the whole message (wrapped, not cut). Spaces are not compared: a
+    long word (a path) is folded over lines where there was no space."""
+    wanted = "".join(message.split())
+    return any(wanted in "".join(text.split()) for text in widget_texts(pilot))
+
+
+async def pay(pilot: Pilot) -> None:
+    """On the wizard's last step: Buy Now, then Pay (or Buy) in the dialog that asks first."""
+    await pilot.pause()
+    await pilot.click("#buy")
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def choose_radio(pilot: Pilot, radio_id: str, label: str) -> None:
+    """Press a radio button by its label with the keys: into the set, arrows to the button, Enter."""
+    radio = pilot.app.screen.query_one(f"#{radio_id}", RadioSet)
+    radio.focus()
+    await pilot.pause()
+    labels = [str(button.label) for button in radio.query(RadioButton)]
+    steps = labels.index(label) - max(radio.pressed_index, 0)
+    await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
+    await pilot.pause()
+    assert radio.pressed_index == labels.index(label)
+
+
+async def choose_option(pilot: Pilot, select_id: str, label: str) -> None:
+    """Choose an option of a drop-down by its label with the keys: Enter opens it, arrows, Enter."""
+    select = pilot.app.screen.query_one(f"#{select_id}", Select)
+    select.focus()
+    await pilot.pause()
+    labels = [str(prompt) for prompt, _value in select._options]
+    values = [value for _prompt, value in select._options]
+    steps = labels.index(label) - values.index(select.value)
+    await pilot.press("enter", *(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
+    await pilot.pause()
+    assert select.value == values[labels.index(label)]
+
+
+async def tick(pilot: Pilot, name: str) -> None:
+    """Move the cursor of the focused picker to a resource (or a server's disk) by name and press space."""
+    picker = pilot.app.focused
+    assert isinstance(picker, SelectionList)
+    await pilot.press("home")
+    for _ in range(picker.option_count):
+        highlighted = picker.get_option_at_index(picker.highlighted or 0)
+        if str(highlighted.prompt).lstrip(" └").split(" ")[0] == name:
+            await pilot.press("space")
+            await pilot.pause()
+            return
+        await pilot.press("down")
+    raise AssertionError(f"{name} is not in the list")

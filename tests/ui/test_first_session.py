@@ -4,7 +4,6 @@ backup vault with two servers in the wizard, back both up while the bars move, d
 import threading
 
 from textual.pilot import Pilot
-from textual.widgets import SelectionList
 
 from cbr_tui.services.console import Console
 from cbr_tui.ui.app import CbrApp
@@ -16,21 +15,8 @@ from cbr_tui.ui.wizards.purchase import PurchaseWizard
 from tests.data import resource_digest
 from tests.ui.conftest import SIZE
 from tests.ui.gate import gated_runner
-from tests.ui.pilot import cell_texts, table, wait_for
+from tests.ui.pilot import cell_texts, shows_whole, table, tick, wait_for
 from tests.ui.test_seed_flows import percent
-
-
-async def tick(pilot: Pilot, name: str) -> None:
-    """Move the cursor of the focused picker down to a resource and press space on it."""
-    picker = pilot.app.focused
-    assert isinstance(picker, SelectionList)
-    for _ in range(picker.option_count):
-        highlighted = picker.get_option_at_index(picker.highlighted or 0)
-        if str(highlighted.prompt).startswith(f"{name} "):
-            await pilot.press("space")
-            return
-        await pilot.press("down")
-    raise AssertionError(f"{name} is not in the list")
 
 
 async def row_to(pilot: Pilot, name: str) -> None:
@@ -64,13 +50,20 @@ async def test_buy_back_up_damage_and_restore_by_keys_alone(console: Console, ap
             "the capacity proposed covers the two servers, and the cursor is in it"
         while wizard.steps[wizard.index] != "confirm":
             await pilot.press("pagedown")
-        await pilot.press("pagedown")  # Buy Now
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert app.screen is wizard and wizard.step == "confirm", "moving on never pays"
+        await pilot.press("enter")  # Buy Now has the cursor
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert shows_whole(pilot, "Pay 14.00 USD from the account balance")
+        await pilot.press("enter")  # Pay
         await pilot.pause()
         assert not isinstance(app.screen, PurchaseWizard)
         vault = console.vaults.list()["vaults"][0]
         assert sorted(r["name"] for r in console.vaults.show(vault["id"])["vault"]["resources"]) == \
             ["ecs-web-01", "ecs-web-02"]
-        assert "balance 4986.00 USD" in str(app.screen.query_one("#account").render()), \
+        assert "balance 4986.00 USD" in str(app.screen.query_one("#balance").render()), \
             "the header shows the balance less the month of 280 GB just paid (5000.00 - 14.00)"
 
         await pilot.press("b")

@@ -5,13 +5,13 @@ from textual.widgets import Input, Select
 
 from cbr_tui.services.console import Console
 from cbr_tui.ui.app import CbrApp
-from cbr_tui.ui.dialogs.base import ConfirmDialog
+from cbr_tui.ui.dialogs.base import ConfirmDialog, MessageDialog
 from cbr_tui.ui.dialogs.resource_actions import AttachDiskDialog, WriteDataDialog
 from cbr_tui.ui.screens.resources import ResourcesPage
 from cbr_tui.ui.widgets.table import ConsoleTable
 from tests.data import resource_digest
 from tests.ui.conftest import SIZE
-from tests.ui.pilot import cell_texts, field_error, open_nav, type_into
+from tests.ui.pilot import cell_texts, field_error, open_nav, shows_whole, type_into
 
 
 async def open_resources(pilot: Pilot, kind: str = "server") -> tuple[ResourcesPage, ConsoleTable]:
@@ -45,7 +45,10 @@ async def test_servers_start_and_stop_and_a_wrong_state_is_explained(console: Co
         assert status_of(resources, "ecs-batch-01") == "○ Stopped"
         await pilot.press("t")
         await pilot.pause()
-        assert any("only a Running server can be stopped" in str(n.message) for n in app._notifications)
+        assert isinstance(app.screen, MessageDialog)
+        assert shows_whole(pilot, "only a Running server can be stopped")
+        await pilot.press("enter")
+        await pilot.pause()
         await pilot.press("s")
         await pilot.pause()
         assert status_of(resources, "ecs-batch-01") == "● Running"

@@ -8,8 +8,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Select, SelectionList
 
-from cbr_tui.domain.enums import ObjectType, PolicyOperationType, ProtectType
-from cbr_tui.domain.vault_types import VAULT_TYPES
+from cbr_tui.domain.enums import PolicyOperationType, ProtectType
 from cbr_tui.services.console import Console
 from cbr_tui.services.policies import PolicySpec
 from cbr_tui.ui.app import CbrApp
@@ -26,7 +25,7 @@ from cbr_tui.ui.wizards.purchase import PurchaseWizard
 from tests.services.helpers import buy
 from tests.ui.conftest import SIZE
 from tests.ui.gate import gated_runner
-from tests.ui.pilot import cell_texts, choose_in_more_menu, field_error, open_page, table, type_into, wait_for
+from tests.ui.pilot import cell_texts, choose_in_more_menu, field_error, table, type_into, wait_for
 
 
 async def open_wizard(pilot: Pilot) -> PurchaseWizard:
@@ -53,47 +52,6 @@ def pick(picker: ResourcePicker, *names: str) -> None:
     for resource_id, item in picker.instances.items():
         if item["name"] in names:
             selection.select(f"res:{resource_id}")
-
-
-@pytest.mark.parametrize("object_type", list(VAULT_TYPES))
-async def test_every_vault_type_can_be_bought_through_its_wizard(console: Console, app: CbrApp,
-                                                                 object_type: ObjectType) -> None:
-    async with app.run_test(size=SIZE) as pilot:
-        await open_page(pilot, object_type)
-        wizard = await open_wizard(pilot)
-        await advance_to(pilot, wizard, "confirm")
-        await pilot.click("#next")
-        await pilot.pause()
-        assert not isinstance(app.screen, PurchaseWizard)
-        vaults = console.vaults.list(object_type=object_type.value)["vaults"]
-        assert len(vaults) == 1 and vaults[0]["name"].startswith("vault_"), "the seed's default name"
-        names = cell_texts(table(pilot, f"#page-{object_type.value} #vault-table"), 0)
-        assert [name.split("\n")[0] for name in names] == [vaults[0]["name"]]
-
-
-async def test_the_wizard_buys_a_server_vault_with_two_servers(console: Console, app: CbrApp) -> None:
-    async with app.run_test(size=SIZE) as pilot:
-        wizard = await open_wizard(pilot)
-        await advance_to(pilot, wizard, "resources")
-        pick(wizard.query_one(ResourcePicker), "ecs-web-01", "ecs-web-02")
-        await pilot.press("pagedown")
-        assert "Selected servers: 280 GB." in str(wizard.query_one("#capacity-hint").render())
-        await type_into(pilot, "capacity", "200")
-        await pilot.press("enter")
-        assert wizard.steps[wizard.index] == "capacity", "a vault smaller than its servers is not accepted"
-        assert "280" in field_error(pilot, "capacity")
-        await type_into(pilot, "capacity", "300")
-        await pilot.press("enter")
-        await advance_to(pilot, wizard, "name")
-        await type_into(pilot, "name", "vault-web")
-        await advance_to(pilot, wizard, "confirm")
-        summary = str(wizard.query_one("#summary").render())
-        assert "vault-web" in summary and "300" in summary
-        await pilot.click("#next")
-        await pilot.pause()
-        vault = console.vaults.show("vault-web")["vault"]
-        assert vault["billing"]["size"] == 300
-        assert sorted(r["name"] for r in vault["resources"]) == ["ecs-web-01", "ecs-web-02"]
 
 
 async def test_wizard_fields_show_the_rules_message_and_hold_the_step(console: Console, app: CbrApp) -> None:

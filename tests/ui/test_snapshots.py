@@ -1,7 +1,8 @@
-"""SVG snapshots of every page, every wizard step of every vault type, and every dialog.
+"""SVG snapshots of every page, every wizard step of every vault type, and every dialog, at 140x42 and 80x24.
 
 Deterministic: the demo inventory with seeded IDs, a fixed clock, a fixed terminal size, no task runner, and
-no cursor blink. Review changes in snapshot_report.html, then `pytest tests/ui --snapshot-update`."""
+no cursor blink. Review changes in snapshot_report.html (`pytest -n 0 tests/ui`), then
+`pytest -n 0 tests/ui --snapshot-update`."""
 
 from collections.abc import Awaitable, Callable
 
@@ -9,60 +10,24 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Select, TabbedContent
 
-from cbr_tui.domain.enums import ObjectType
+from cbr_tui.domain.enums import ObjectType, ProtectType
 from cbr_tui.domain.vault_types import VAULT_TYPES
 from cbr_tui.services.console import Console
 from cbr_tui.ui.app import CbrApp
-from tests.data import disk_path, disks_of
+from cbr_tui.ui.wizards.purchase import PurchaseWizard
 from tests.services.helpers import buy
-from tests.ui.conftest import SIZE
+from tests.ui.conftest import SIZES
 from tests.ui.pilot import open_nav, open_page
 
 Steps = Callable[[Pilot], Awaitable[None]]
+SIZE_IDS = list(SIZES)
 
 
-def seeded(console: Console) -> Console:
-    """Vaults of several types and states, and backups, so every column has something to show."""
-    buy(console, size_gb=800, resources=("ecs-web-01", "ecs-web-02"), name="vault-web",
-        tags=[("env", "prod"), ("app", "web")], enterprise_project="production")
-    buy(console, size_gb=500, resources=("ecs-db-01",), name="vault-db", charging_mode="pre_paid",
-        period_type="month", period_num=3, multi_az=True, app_consistent=True)
-    buy(console, ObjectType.DISK, size_gb=200, resources=("evs-data-01",), name="vault-disks")
-    buy(console, ObjectType.TURBO, size_gb=1000, resources=("sfs-turbo-share",), name="vault-turbo")
-    buy(console, ObjectType.FILE, size_gb=2048, name="vault-files")
-    buy(console, ObjectType.WORKSPACE, size_gb=300, resources=("desktop-alice",), name="vault-desktops")
-    buy(console, ObjectType.VMWARE, size_gb=1024, name="vault-hybrid", protect_type="replication")
-    console.backups.perform("vault-web", name="nightly")
-    console.run_tasks()
-    fail_one_backup(console)
-    return console
-
-
-def fail_one_backup(console: Console) -> None:
-    """A backup of ecs-web-01 that really fails: its data disk is away while the runner copies it."""
-    console.backups.perform("vault-web", resources=["ecs-web-01"], name="broken")
-    disk = disk_path(console, disks_of(console, "ecs-web-01")[1])
-    away = disk.with_name(disk.name + ".away")
-    disk.rename(away)
-    try:
-        console.run_tasks()
-    finally:
-        away.rename(disk)
-
-
-def with_backups_of_each_kind(console: Console) -> Console:
-    """`seeded`, plus backups of a disk, an SFS Turbo file system and a backup client (their restore dialogs)."""
-    seeded(console)
-    console.backups.perform("vault-disks", name="disk-daily")
-    console.backups.perform("vault-turbo", name="share-daily")
-    console.associations.configure_client("host-files-01", "vault-files")
-    console.backups.perform("vault-files", name="files-daily")
-    console.run_tasks()
-    return console
-
-
-def snapshot(snap_compare, console: Console, steps: Steps | None = None) -> bool:  # type: ignore[no-untyped-def]
-    return snap_compare(CbrApp(console, run_tasks=False), terminal_size=SIZE, run_before=steps)
+def snapshot(snap_compare, console: Console, size: str, steps: Steps | None = None) -> bool:  # type: ignore[no-untyped-def]
+    app = CbrApp(console, run_tasks=False)
+    matches = snap_compare(app, terminal_size=SIZES[size], run_before=steps)
+    assert app.unexpected_errors == [], app.unexpected_errors
+    return bool(matches)
 
 
 def on_page(object_type: ObjectType, *keys: str, tab: str | None = None) -> Steps:
@@ -82,31 +47,41 @@ def on_page(object_type: ObjectType, *keys: str, tab: str | None = None) -> Step
 
 # --- pages ----------------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("size", SIZE_IDS)
 @pytest.mark.parametrize("object_type", list(VAULT_TYPES))
-def test_vault_list_of_each_backup_type(snap_compare, console: Console, object_type: ObjectType) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot(snap_compare, seeded(console), on_page(object_type))
+def test_vault_list_of_each_backup_type(snap_compare, seeded: Console, object_type: ObjectType, size: str) -> None:  # type: ignore[no-untyped-def]
+    assert snapshot(snap_compare, seeded, size, on_page(object_type))
 
 
-def test_backups_tab(snap_compare, console: Console) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot(snap_compare, seeded(console), on_page(ObjectType.SERVER, tab="tab-backups"))
+@pytest.mark.parametrize("size", SIZE_IDS)
+def test_backups_tab(snap_compare, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    assert snapshot(snap_compare, seeded, size, on_page(ObjectType.SERVER, tab="tab-backups"))
 
 
-def test_vault_details(snap_compare, console: Console) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot(snap_compare, seeded(console), on_page(ObjectType.SERVER, "enter"))
+@pytest.mark.parametrize("size", SIZE_IDS)
+def test_vault_details(snap_compare, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    assert snapshot(snap_compare, seeded, size, on_page(ObjectType.SERVER, "enter"))
 
 
-def test_tasks_page(snap_compare, console: Console) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("size", SIZE_IDS)
+def test_navigation_open(snap_compare, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    """ctrl+n: the navigation (over the page on a small terminal)."""
+    assert snapshot(snap_compare, seeded, size, on_page(ObjectType.SERVER, "ctrl+n"))
+
+
+@pytest.mark.parametrize("size", SIZE_IDS)
+def test_tasks_page(snap_compare, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
     async def steps(pilot: Pilot) -> None:
         await open_nav(pilot, "page-tasks")
 
-    assert snapshot(snap_compare, seeded(console), steps)
+    assert snapshot(snap_compare, seeded, size, steps)
 
 
+@pytest.mark.parametrize("size", SIZE_IDS)
 @pytest.mark.parametrize("view", ["list", "create-server"])
-def test_images_page(snap_compare, console: Console, view: str) -> None:  # type: ignore[no-untyped-def]
-    seeded(console)
-    golden = console.backups.list(vault="vault-web", status="available")["backups"][-1]
-    console.restores.create_image(golden["id"], "image-web")
+def test_images_page(snap_compare, seeded: Console, view: str, size: str) -> None:  # type: ignore[no-untyped-def]
+    golden = seeded.backups.list(vault="vault-web", status="available")["backups"][-1]
+    seeded.restores.create_image(golden["id"], "image-web")
 
     async def steps(pilot: Pilot) -> None:
         await open_nav(pilot, "page-images")
@@ -115,7 +90,7 @@ def test_images_page(snap_compare, console: Console, view: str) -> None:  # type
             await pilot.press("c")
         await pilot.pause()
 
-    assert snapshot(snap_compare, console, steps)
+    assert snapshot(snap_compare, seeded, size, steps)
 
 
 def on_resources(*keys: str, kind: str = "server") -> Steps:
@@ -140,50 +115,64 @@ RESOURCE_VIEWS = {
 }
 
 
+@pytest.mark.parametrize("size", SIZE_IDS)
 @pytest.mark.parametrize("view", list(RESOURCE_VIEWS))
-def test_resources_area(snap_compare, console: Console, view: str) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot(snap_compare, seeded(console), RESOURCE_VIEWS[view])
+def test_resources_area(snap_compare, seeded: Console, view: str, size: str) -> None:  # type: ignore[no-untyped-def]
+    assert snapshot(snap_compare, seeded, size, RESOURCE_VIEWS[view])
 
 
 POLICY_VIEWS = {"page": (), "create": ("c",), "modify": ("enter",), "delete": ("d",)}
 
 
+@pytest.mark.parametrize("size", SIZE_IDS)
 @pytest.mark.parametrize("view", list(POLICY_VIEWS))
-def test_policies(snap_compare, console: Console, view: str) -> None:  # type: ignore[no-untyped-def]
+def test_policies(snap_compare, seeded: Console, view: str, size: str) -> None:  # type: ignore[no-untyped-def]
     async def steps(pilot: Pilot) -> None:
         await open_nav(pilot, "page-policies")
         pilot.app.screen.query_one("#policy-table").focus()
         await pilot.press(*POLICY_VIEWS[view])
         await pilot.pause()
 
-    assert snapshot(snap_compare, seeded(console), steps)
+    assert snapshot(snap_compare, seeded, size, steps)
 
 
-CLIENT_VIEWS = {"list": (), "configure-vault": ("c",), "add-path": ("p",)}
+CLIENT_VIEWS = {"list": (), "configure-vault": ("c",), "add-path": ("p",), "perform-backup": ("b",)}
 
 
+@pytest.mark.parametrize("size", SIZE_IDS)
 @pytest.mark.parametrize("view", list(CLIENT_VIEWS))
-def test_backup_clients(snap_compare, console: Console, view: str) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot(snap_compare, seeded(console), on_page(ObjectType.FILE, *CLIENT_VIEWS[view], tab="tab-clients"))
+def test_backup_clients(snap_compare, seeded: Console, view: str, size: str) -> None:  # type: ignore[no-untyped-def]
+    assert snapshot(snap_compare, seeded, size, on_page(ObjectType.FILE, *CLIENT_VIEWS[view], tab="tab-clients"))
 
 
-def test_help(snap_compare, console: Console) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot(snap_compare, seeded(console), on_page(ObjectType.SERVER, "question_mark"))
+@pytest.mark.parametrize("size", SIZE_IDS)
+def test_help(snap_compare, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    assert snapshot(snap_compare, seeded, size, on_page(ObjectType.SERVER, "question_mark"))
 
 
-def test_empty_vault_list(snap_compare, console: Console) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot(snap_compare, console)
+@pytest.mark.parametrize("size", SIZE_IDS)
+def test_empty_vault_list(snap_compare, console: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    assert snapshot(snap_compare, console, size)
 
 
-# --- purchase wizards -------------------------------------------------------------------------------------
+# --- purchase wizards: every step of every type, and the question before paying ----------------------------
 
-WIZARD_STEPS = [(t, index, step) for t, vtype in VAULT_TYPES.items() for index, step in enumerate(vtype.wizard_steps)]
-
-
-@pytest.mark.parametrize(("object_type", "index", "step"), WIZARD_STEPS,
-                         ids=[f"{t.value}-{i + 1:02d}-{s}" for t, i, s in WIZARD_STEPS])
-def test_wizard_step(snap_compare, console: Console, object_type: ObjectType, index: int, step: str) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot(snap_compare, console, on_page(object_type, "n", *["pagedown"] * index))
+@pytest.mark.parametrize("size", SIZE_IDS)
+@pytest.mark.parametrize("object_type", list(VAULT_TYPES))
+async def test_wizard_steps(screens, console: Console, object_type: ObjectType, size: str) -> None:  # type: ignore[no-untyped-def]
+    app = CbrApp(console, run_tasks=False)
+    async with app.run_test(size=SIZES[size]) as pilot:
+        await open_page(pilot, object_type)
+        await pilot.press("n")
+        wizard = app.screen
+        assert isinstance(wizard, PurchaseWizard)
+        for index, step in enumerate(wizard.steps):
+            assert wizard.step == step
+            assert await screens(pilot, f"{index + 1:02d}-{step}")
+            await pilot.press("pagedown")
+        await pilot.press("enter")
+        assert await screens(pilot, "pay")
+    assert app.unexpected_errors == []
 
 
 # --- dialogs ----------------------------------------------------------------------------------------------
@@ -202,9 +191,10 @@ DIALOG_KEYS = {
 }
 
 
+@pytest.mark.parametrize("size", SIZE_IDS)
 @pytest.mark.parametrize("dialog", list(DIALOG_KEYS))
-def test_vault_dialog(snap_compare, console: Console, dialog: str) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot(snap_compare, seeded(console), on_page(ObjectType.SERVER, *DIALOG_KEYS[dialog]))
+def test_vault_dialog(snap_compare, seeded: Console, dialog: str, size: str) -> None:  # type: ignore[no-untyped-def]
+    assert snapshot(snap_compare, seeded, size, on_page(ObjectType.SERVER, *DIALOG_KEYS[dialog]))
 
 
 BACKUP_DIALOGS = {
@@ -220,8 +210,21 @@ BACKUP_DIALOGS = {
 }
 
 
+@pytest.mark.parametrize("size", SIZE_IDS)
 @pytest.mark.parametrize("dialog", list(BACKUP_DIALOGS))
-def test_backup_dialog(snap_compare, console: Console, dialog: str) -> None:  # type: ignore[no-untyped-def]
+def test_backup_dialog(snap_compare, seeded: Console, dialog: str, size: str) -> None:  # type: ignore[no-untyped-def]
     object_type, keys = BACKUP_DIALOGS[dialog]
-    assert snapshot(snap_compare, with_backups_of_each_kind(console),
-                    on_page(object_type, *keys, tab="tab-backups"))
+    assert snapshot(snap_compare, seeded, size, on_page(object_type, *keys, tab="tab-backups"))
+
+
+@pytest.mark.parametrize("size", SIZE_IDS)
+def test_a_refusal_in_a_dialog(snap_compare, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    """Perform Backup on a server replication vault: the service's code and whole sentence, at once."""
+    buy(seeded, size_gb=300, protect_type=ProtectType.REPLICATION, name="vault-dr")
+    assert snapshot(snap_compare, seeded, size, on_page(ObjectType.SERVER, "b"))
+
+
+@pytest.mark.parametrize("size", SIZE_IDS)
+def test_perform_backup_without_full_backup(snap_compare, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    """SFS Turbo's Perform Backup asks for a name and a description only (seed 5.3)."""
+    assert snapshot(snap_compare, seeded, size, on_page(ObjectType.TURBO, "b"))

@@ -12,6 +12,7 @@ from cbr_tui.domain.rules import check_name
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.fields import Field, whole_number
+from cbr_tui.ui.widgets.switch import WordedSwitch
 
 STARTED = "Restoration started: watch it on the Tasks page."
 
@@ -45,8 +46,8 @@ class RestoreServerDialog(BackupDialog):
                         classes="field-label")
             original = child["resource_id"] if child["resource_id"] in attached else Select.NULL
             yield Select(options, value=original, prompt="Choose a disk of the server", id=f"map-{child['id']}")
-        yield Label("Start the server immediately after restoration", classes="field-label")
-        yield Switch(value=True, id="power-on")
+        yield WordedSwitch("Start the server immediately after restoration", True, id="power-on", on_word="Yes",
+                           off_word="No")
 
     def _server_disks(self) -> list[dict[str, Any]]:
         try:
@@ -116,7 +117,7 @@ class _CreateFromBackup(BackupDialog):
                     value=str(self.backup["resource_size"]), id="new-size")
 
     def _new_size(self, text: str) -> int:
-        size = whole_number(text)
+        size = whole_number(text, "the size in GB")
         if size < self.backup["resource_size"]:
             raise invalid(f"The new {self.noun} must be at least {self.backup['resource_size']} GB, the size of "
                           "the backup.")
@@ -174,8 +175,8 @@ class RestoreFilesDialog(BackupDialog):
         yield Label(f"Files of the backup {self.backup['name']} go back to where they came from on "
                     f"{self.backup['resource_name']} (replacing files of the same name), or under a new directory.",
                     classes="dialog-text")
-        yield Label("Restore to the original path", classes="field-label")
-        yield Switch(value=True, id="original-path")
+        yield WordedSwitch("Restore to the original path", True, id="original-path", on_word="Yes",
+                           off_word="No: under the new path below")
         yield Field("New path (absolute; used when the switch is off)", self._path, placeholder="/restore",
                     id="new-path")
 

@@ -1,15 +1,21 @@
-"""Building blocks of the console's dialogs: a framed modal with a title, a body and OK/Cancel."""
+"""Building blocks of the console's dialogs: a framed modal with a title, a body and OK/Cancel.
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Generic, TypeVar
+The body scrolls when it does not fit, so that a long form or message never pushes the buttons off a small
+terminal (80x24); a refusal is shown whole, wrapped, between the body and the buttons."""
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from cbr_tui.domain.errors import CbrError
+from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.errors import show_error
 from cbr_tui.ui.widgets.footer import ConsoleFooter
 from cbr_tui.ui.widgets.form import FormScroll, focus_first_control
@@ -18,9 +24,11 @@ if TYPE_CHECKING:
     from cbr_tui.services.console import Console
 
 T = TypeVar("T")
+MIN_BODY_ROWS = 3
+SCREEN_MARGIN = 1  # rows kept free above and below a dialog, so that it reads as one
 
 
-class Dialog(ModalScreen[T], Generic[T]):
+class Dialog(Guarded, ModalScreen[T], Generic[T]):
     """A modal with the console's shape: title, body, then the buttons (OK is the default action)."""
 
     BINDINGS = [
@@ -38,15 +46,33 @@ class Dialog(ModalScreen[T], Generic[T]):
                 yield from self.body()
             yield Label("", id="dialog-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.ok_label, id="ok", variant=self.ok_variant)  # type: ignore[arg-type]
-                yield Button("Cancel", id="cancel")
+                yield from self.buttons()
         yield ConsoleFooter()
-
-    def on_mount(self) -> None:
-        focus_first_control(self.query_one(".dialog-body"), self.query_one("#ok", Button))
 
     def body(self) -> ComposeResult:
         yield from ()
+
+    def buttons(self) -> Iterable[Button]:
+        yield Button(self.ok_label, id="ok", variant=self.ok_variant, compact=True)  # type: ignore[arg-type]
+        yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        focus_first_control(self.query_one(".dialog-body"), self.query(Button).first())
+        self.call_after_refresh(self.fit_body)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.call_after_refresh(self.fit_body)
+
+    def fit_body(self) -> None:
+        """Give the body the rows the screen has left after the title, the message and the buttons."""
+        frame = self.query_one(".dialog", Vertical)
+        body = self.query_one(".dialog-body", FormScroll)
+        footer = self.query_one(ConsoleFooter)
+        tallest = max(self.size.height - footer.outer_size.height - 2 * SCREEN_MARGIN, MIN_BODY_ROWS)
+        frame.styles.max_height = tallest
+        others = sum(_rows(child) for child in frame.children if child is not body and child.display)
+        room = tallest - frame.styles.gutter.height - others - body.styles.margin.height
+        body.styles.max_height = max(room, MIN_BODY_ROWS)
 
     @property
     def services(self) -> "Console":
@@ -87,6 +113,11 @@ class Dialog(ModalScreen[T], Generic[T]):
     def show_error(self, error: CbrError | str) -> None:
         text = f"{error.code}: {error.message}" if isinstance(error, CbrError) else error
         show_error(self.query_one("#dialog-error", Label), text)
+        self.call_after_refresh(self.fit_body)
+
+
+def _rows(widget: Widget) -> int:
+    return widget.outer_size.height + widget.styles.margin.height
 
 
 class ConfirmDialog(Dialog[bool]):
@@ -107,7 +138,7 @@ class ConfirmDialog(Dialog[bool]):
 
 
 class MessageDialog(Dialog[None]):
-    """An error (or note) the console shows in a dialog: the code and the sentence."""
+    """A refusal (or note) the console shows in a dialog: the code as its title and the whole sentence."""
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()
@@ -115,19 +146,24 @@ class MessageDialog(Dialog[None]):
         self.message = message
 
     def body(self) -> ComposeResult:
-        yield Label(self.message, classes="dialog-text")
+        yield Label(self.message, classes="dialog-text", id="message")
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Label(self.message, classes="dialog-text")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("OK", id="cancel", variant="primary")
-        yield ConsoleFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+    def buttons(self) -> Iterable[Button]:
+        yield Button("OK", id="ok", variant="primary", compact=True)
 
     @classmethod
     def of(cls, error: CbrError) -> "MessageDialog":
         return cls(error.code, error.message)
+
+
+class QuitDialog(ConfirmDialog):
+    """Quitting while this console runs backups or restores: what becomes of them, before they stop."""
+
+    def __init__(self, running: list[dict[str, Any]]) -> None:
+        names = ", ".join(f"{task['operation_type']} of {(task['extra_info'].get('resource') or {}).get('name')}"
+                          for task in running)
+        super().__init__(
+            "Quit while tasks run?",
+            f"This console is running {len(running)} task{'s' if len(running) != 1 else ''}: {names}. Quitting "
+            "stops them within a block; they carry on at the next start of cbr-tui, or in `cbr-tui worker`, "
+            "without copying again the data already in the vault.", "Quit")

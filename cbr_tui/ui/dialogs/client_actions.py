@@ -1,4 +1,4 @@
-"""Dialogs of File Backups > Backup Clients: Configure Vault and Add Path."""
+"""Dialogs of File Backups > Backup Clients: Perform Backup, Configure Vault and Add Path."""
 
 from typing import Any
 
@@ -7,6 +7,8 @@ from textual.widgets import Label, Select
 
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import invalid
+from cbr_tui.domain.rules import check_description, check_name
+from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.fields import Field
 
@@ -56,3 +58,30 @@ def _absolute(text: str) -> str:
     if not path.startswith("/"):
         raise invalid(f"A backup path must be absolute; {path!r} is not.")
     return path
+
+
+class ClientBackupDialog(Dialog[str | None]):
+    """Perform Backup of a backup client (seed 5.5): its paths, now, into the vault it is configured with."""
+
+    def __init__(self, agent: dict[str, Any]) -> None:
+        super().__init__()
+        self.agent = agent
+        self.title_text = f"Perform Backup of {agent['name']}"
+
+    def body(self) -> ComposeResult:
+        vault = self.agent["vault"]["name"] if self.agent["vault"] else "no vault yet"
+        paths = "\n".join(f"• {fmt.tail_path(p['dir_path'], 60)}" for p in self.agent["paths"]) or "• no paths yet"
+        yield Label(f"The files under these paths of {self.agent['name']} are backed up now into {vault}:\n{paths}",
+                    classes="dialog-text")
+        yield Field("Name", lambda text: check_name(text, "backup"), value=self.services.backups.default_name(),
+                    id="client-backup-name")
+        yield Field("Description (optional, up to 255 characters)", check_description, id="client-backup-description")
+
+    def submit(self) -> None:
+        name = self.query_one("#client-backup-name", Field).validate()
+        description = self.query_one("#client-backup-description", Field)
+        if name is None or (description.text and description.validate() is None):
+            return
+        self.run(lambda: self.services.backups.perform_for_client(self.agent["id"], name=name,
+                                                                  description=description.text or None),
+                 "Backup started: watch it on the Backups tab.")

@@ -7,8 +7,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from cbr_tui.ui.guard import Guarded
 
-class MenuDialog(ModalScreen[str | None]):
+
+class MenuDialog(Guarded, ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="menu.close")]
 
     def __init__(self, title: str, options: list[tuple[str, str]]) -> None:

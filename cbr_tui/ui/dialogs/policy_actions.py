@@ -8,6 +8,7 @@ from textual.widgets import Label, Switch
 from cbr_tui.domain.policy_rules import WEEKDAYS, schedule_of
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.policy_form import PolicyForm
+from cbr_tui.ui.widgets.switch import WordedSwitch
 
 
 class PolicyDialog(Dialog[str | None]):
@@ -26,8 +27,7 @@ class PolicyDialog(Dialog[str | None]):
             yield PolicyForm(self.services.policies.default_name())
         else:
             yield PolicyForm(self.policy["name"], **_form_values(self.policy))
-        yield Label("Enabled", classes="field-label")
-        yield Switch(value=self.policy["enabled"] if self.policy else True, id="policy-enabled")
+        yield WordedSwitch("Status", self.policy["enabled"] if self.policy else True, id="policy-enabled")
 
     def submit(self) -> None:
         enabled = self.query_one("#policy-enabled", Switch).value

@@ -13,6 +13,7 @@ from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.labels import RESOURCE_NOUN
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.fields import Field, whole_number
+from cbr_tui.ui.widgets.switch import WordedSwitch
 
 MAX_WRITE_MB = 4096  # a demo write; larger amounts are for the CLI, where nobody waits on a dialog
 NEW_DISK = "__new__"
@@ -43,8 +44,8 @@ class WriteDataDialog(Dialog[WriteRequest | None]):
         patterns = self.services.resources.data_patterns()
         yield Select([(p, p) for p in patterns], value=patterns[0], allow_blank=False, id="write-pattern")
         if self.resource["kind"] not in ("turbo", "agent"):
-            yield Label("Scattered 4 KiB writes (otherwise 1 MiB extents)", classes="field-label")
-            yield Switch(value=False, id="write-scattered")
+            yield WordedSwitch("Write pattern", False, id="write-scattered", on_word="Scattered 4 KiB writes",
+                               off_word="1 MiB extents")
 
     @staticmethod
     def _megabytes(text: str) -> int:
@@ -78,8 +79,8 @@ class AttachDiskDialog(Dialog[str | None]):
         options = [("A new disk", NEW_DISK)] + [(f"{d['name']} ({d['size']} GB)", d["id"]) for d in free]
         yield Select(options, value=NEW_DISK, allow_blank=False, id="attach-disk")
         yield Field("Size of a new disk (GB, 10-32,768)", whole_number, value="100", id="attach-size")
-        yield Label("Encrypt a new disk", classes="field-label")
-        yield Switch(value=False, id="attach-encrypted")
+        yield WordedSwitch("Encrypt a new disk", False, id="attach-encrypted", on_word="Encrypted",
+                           off_word="Not encrypted")
 
     def submit(self) -> None:
         chosen = self.query_one("#attach-disk", Select).value

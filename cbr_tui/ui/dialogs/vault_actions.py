@@ -1,21 +1,25 @@
 """The dialogs of the vault list's Operation column: Perform Backup, Associate, automatic association,
 Expand Capacity, Edit Tags, Apply Policy, Check Data, Delete / Unsubscribe."""
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.widgets import Label, Select, SelectionList, Switch
 from textual.widgets.selection_list import Selection
 
+from cbr_tui.domain.eligibility import backup_kind_refusal
 from cbr_tui.domain.enums import ObjectType
+from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.rules import check_description, check_name, check_tag_filter, check_tags
 from cbr_tui.domain.vault_types import vault_type
-from cbr_tui.ui.dialogs.base import Dialog
+from cbr_tui.ui.dialogs.base import Dialog, MessageDialog
 from cbr_tui.ui.dialogs.vault_check import CheckDataDialog
 from cbr_tui.ui.widgets.checklist import CheckList
 from cbr_tui.ui.widgets.fields import Field, capacity_check, parse_pairs
 from cbr_tui.ui.widgets.resource_picker import ResourcePicker
+from cbr_tui.ui.widgets.switch import WordedSwitch
 
 
 class VaultDialog(Dialog[str | None]):
@@ -48,8 +52,9 @@ class PerformBackupDialog(VaultDialog):
                     lambda text: check_name(text, "backup"), value=self.services.backups.default_name(),
                     id="backup-name")
         yield Field("Description (up to 255 characters)", check_description, id="backup-description")
-        yield Label("Full Backup (otherwise incremental)", classes="field-label")
-        yield Switch(value=False, id="backup-full")
+        if self.vtype.offers_full_backup:
+            yield WordedSwitch("Full Backup", False, id="backup-full", on_word="Enabled: every disk is read in full",
+                               off_word="Disabled: incremental, only changed data is read")
 
     def submit(self) -> None:
         resources = list(self.query_one("#backup-resources", SelectionList).selected)
@@ -60,9 +65,10 @@ class PerformBackupDialog(VaultDialog):
         if not resources:
             self.show_error("Select at least one resource to back up.")
             return
+        full = any(switch.value for switch in self.query("#backup-full").results(Switch))
         self.run(lambda: self.services.backups.perform(
             self.vault["id"], resources=resources, name=name, description=description_field.text or None,
-            full=self.query_one("#backup-full", Switch).value), "Backup started: watch it on the Backups tab.")
+            full=full), "Backup started: watch it on the Backups tab.")
 
 
 class AssociateDialog(VaultDialog):
@@ -256,9 +262,15 @@ class DeleteVaultDialog(VaultDialog):
         self.run(lambda: action(self.vault["id"]), f"{self.vault['name']} deleted.")
 
 
+def backup_refusal(vault: dict[str, Any]) -> CbrError | None:
+    """Why this vault takes no backups at all (a replication or hybrid vault), as the service would say."""
+    return backup_kind_refusal(vault["name"], vault["billing"]["object_type"], vault["billing"]["protect_type"])
+
+
 def more_actions(vault: dict[str, Any]) -> list[tuple[str, str]]:
     """The More menu of a vault row: (label, action name)."""
-    actions = [("Perform Backup", "backup"), ("Expand Capacity", "expand")]
+    actions = [] if backup_refusal(vault) else [("Perform Backup", "backup")]
+    actions.append(("Expand Capacity", "expand"))
     vtype = vault_type(vault["billing"]["object_type"])
     if vtype.takes_resources and vault["billing"]["protect_type"] == "backup":
         actions.append(("Disable Automatic Association" if vault["auto_bind"] else "Enable Automatic Association",
@@ -283,3 +295,14 @@ DIALOGS = {
     "check": CheckDataDialog,
     "delete": DeleteVaultDialog,
 }
+
+
+def open_vault_dialog(app: App[Any], action: str, vault: dict[str, Any], done: Callable[[str | None], None],
+                      **options: Any) -> None:
+    """Open the dialog of a vault operation; one the vault can never do (Perform Backup on a replication
+    vault) is refused at once, with the service's code and sentence."""
+    refusal = backup_refusal(vault) if action == "backup" else None
+    if refusal is not None:
+        app.push_screen(MessageDialog.of(refusal))
+        return
+    app.push_screen(DIALOGS[action](vault, **options), callback=done)

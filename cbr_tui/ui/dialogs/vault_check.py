@@ -11,6 +11,7 @@ from textual.widgets import Button, Label, Select, Switch
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import Dialog
+from cbr_tui.ui.widgets.switch import WordedSwitch
 
 READ_SHARES = [("Structure only: every backup's manifest and the presence of its data", 0.0),
                ("Read and hash 10% of the stored data", 0.1),
@@ -30,9 +31,8 @@ class CheckDataDialog(Dialog[str | None]):
         yield Label("Backups found damaged are marked, restores refuse them, and the next backup of their "
                     "resource reads all its data again.", classes="dialog-text")
         yield Select(READ_SHARES, value=0.0, allow_blank=False, id="read-share")
-        yield Label("Also delete stored data that no backup uses (left by failed or interrupted backups)",
-                    classes="field-label")
-        yield Switch(value=False, id="collect")
+        yield WordedSwitch("Also delete stored data that no backup uses (left by failed or interrupted backups)",
+                           False, id="collect", on_word="Yes", off_word="No")
         yield Label("", id="check-result", classes="dialog-text")
 
     def submit(self) -> None:

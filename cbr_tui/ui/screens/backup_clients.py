@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +11,7 @@ from textual.widgets import Button
 from cbr_tui.domain.enums import ResourceKind
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.ui import format as fmt
-from cbr_tui.ui.dialogs.client_actions import AddPathDialog, ConfigureVaultDialog
+from cbr_tui.ui.dialogs.client_actions import AddPathDialog, ClientBackupDialog, ConfigureVaultDialog
 from cbr_tui.ui.screens.base import ListPage
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
@@ -21,12 +20,14 @@ from cbr_tui.ui.widgets.table import ConsoleTable
 class BackupClientList(ListPage):
     live = True
     BINDINGS = [
+        Binding("b", "backup", "Perform Backup", id="clients.backup"),
         Binding("c", "configure", "Configure Vault", id="clients.configure"),
         Binding("p", "add_path", "Add Path", id="clients.add_path"),
     ]
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="operations"):
+            yield Button("Perform Backup (b)", id="op-client-backup", compact=True)
             yield Button("Configure Vault (c)", id="op-configure", compact=True)
             yield Button("Add Path (p)", id="op-add-path", compact=True)
         yield ConsoleTable((("Host/ID", 20), ("Status", 10), ("IP address", 14), ("OS", 20), ("Vault", 16),
@@ -50,11 +51,11 @@ class BackupClientList(ListPage):
     @staticmethod
     def _cells(agent: dict[str, Any]) -> tuple[object, ...]:
         return (
-            Text.assemble((agent["name"], "bold"), "\n", (fmt.short_id(agent["id"]), "grey50")),
+            fmt.name_and_id(agent["name"], agent["id"]),
             fmt.resource_status(agent["status"]),
             agent["host_ip"] or "--",
             agent["host_os"] or "--",
-            agent["vault"]["name"] if agent["vault"] else "Not configured",
+            fmt.one_line(agent["vault"]["name"]) if agent["vault"] else "Not configured",
             "\n".join(fmt.tail_path(p["dir_path"], 30) for p in agent["paths"][:2])
             + (" …" if len(agent["paths"]) > 2 else "") or "no paths",
         )
@@ -62,6 +63,12 @@ class BackupClientList(ListPage):
     def _agent(self) -> dict[str, Any] | None:
         return self.selected_row(lambda key: self.console.resources.show(key)["resource"],
                                  "There is no backup client: install an agent on a host first.")
+
+    @on(Button.Pressed, "#op-client-backup")
+    def action_backup(self) -> None:
+        agent = self._agent()
+        if agent is not None:
+            self.app.push_screen(ClientBackupDialog(agent), callback=self.finished)
 
     @on(Button.Pressed, "#op-configure")
     def action_configure(self) -> None:

@@ -4,14 +4,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, Label, TabbedContent, TabPane
+from textual.widgets import Button, Label, TabbedContent, TabPane, Tabs
 
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui.screens.backup_clients import BackupClientList
 from cbr_tui.ui.screens.backups import BackupList
-from cbr_tui.ui.screens.base import ListPage, Page
+from cbr_tui.ui.screens.base import ListPage, Page, shown
 from cbr_tui.ui.screens.vaults import VaultList
+from cbr_tui.ui.widgets.table import ConsoleTable
 from cbr_tui.ui.wizards.purchase import PurchaseWizard
 
 
@@ -36,27 +37,38 @@ class BackupTypePage(Page):
         with TabbedContent(id="tabs"):
             with TabPane("Vaults", id="tab-vaults"):
                 yield VaultList(self.object_type)
-            with TabPane("Backups", id="tab-backups"):
-                yield BackupList(self.object_type)
+            yield TabPane("Backups", id="tab-backups")
             if self.object_type is ObjectType.FILE:
-                with TabPane("Backup Clients", id="tab-clients"):
-                    yield BackupClientList()
+                yield TabPane("Backup Clients", id="tab-clients")
 
     def refresh_data(self) -> None:
         active = self.query_one(TabbedContent).active_pane
         if active is not None:
-            active.query_one(ListPage).refresh_data()
+            for listing in active.query(ListPage):
+                listing.refresh_data()
 
-    def on_tabbed_content_tab_activated(self, _event: TabbedContent.TabActivated) -> None:
-        self.refresh_data()
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """A tab chosen by key or mouse: its list (built the first time it is shown) gets the keys, so the
+        footer shows them."""
+        pane = event.pane
+        if not pane.children:
+            await pane.mount(BackupList(self.object_type) if pane.id == "tab-backups" else BackupClientList())
+        else:
+            self.refresh_data()
+        self.call_after_refresh(self._focus_tab)
+
+    def _focus_tab(self) -> None:
+        focused = self.screen.focused
+        if focused is None or isinstance(focused, Tabs) or not shown(focused) or focused in self.query(ConsoleTable):
+            control = self.main_control()
+            if control is not None:
+                control.focus()
 
     def action_tab(self, tab_id: str) -> None:
         """Show a tab and put the cursor in its list, so that its keys work at once."""
         tabs = self.query_one(TabbedContent)
-        if not tabs.query(f"#{tab_id}"):
-            return
-        tabs.active = tab_id
-        self.call_after_refresh(lambda: tabs.query_one(f"#{tab_id} ConsoleTable").focus())
+        if tabs.query(f"#{tab_id}"):
+            tabs.active = tab_id
 
     @on(Button.Pressed, "#buy-vault")
     def action_buy(self) -> None:

@@ -77,10 +77,10 @@ class BackupList(ListPage):
             status = Text.assemble(status, "\n", (fmt.clip(backup["extend_info"]["fail_reason"], 26), "red"))
         created = fmt.when(backup["created_at"])
         return (
-            Text.assemble((backup["name"], "bold"), "\n", (fmt.short_id(backup["id"]), "grey50")),
+            fmt.name_and_id(backup["name"], backup["id"]),
             status,
-            backup["resource_name"],
-            backup["vault_name"] or fmt.short_id(backup["vault_id"]),
+            fmt.one_line(backup["resource_name"]),
+            fmt.one_line(backup["vault_name"] or fmt.short_id(backup["vault_id"])),
             ("Automatic" if backup["extend_info"]["auto_trigger"] else "Manual") + "\n"
             + ("Incremental" if backup["incremental"] else "Full"),
             created.replace(" ", "\n"),

@@ -9,6 +9,8 @@ from textual.message import Message
 from textual.widget import Widget
 
 from cbr_tui.domain.errors import CbrError
+from cbr_tui.ui.dialogs.base import MessageDialog
+from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
 
@@ -17,7 +19,12 @@ if TYPE_CHECKING:
     from cbr_tui.ui.app import CbrApp
 
 
-class Page(Widget):
+def shown(widget: Widget) -> bool:
+    """Whether the widget and every container around it are displayed (not on a hidden page or tab)."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
+
+
+class Page(Guarded, Widget):
     """A console page: it reads through `self.console` and reloads in `refresh_data`."""
 
     DEFAULT_CSS = "Page { height: 1fr; }"
@@ -37,6 +44,13 @@ class Page(Widget):
     def refresh_data(self) -> None:
         """Reload what the page shows from the services."""
 
+    def main_control(self) -> Widget | None:
+        """What the keys should act on when the page is opened: its visible list, else its first control."""
+        tables = [table for table in self.query(ConsoleTable) if shown(table)]
+        if tables:
+            return tables[0]
+        return next((widget for widget in self.query("*") if widget.focusable and shown(widget)), None)
+
     def finished(self, message: str | None) -> None:
         """An operation (or its dialog) finished: say what it did, if anything, and show the new state."""
         if message:
@@ -45,8 +59,8 @@ class Page(Widget):
         self.post_message(self.Finished())
 
     def report(self, error: CbrError) -> None:
-        """Show a refused operation as the console does: its code and its sentence."""
-        self.app.notify(error.message, title=error.code, severity="error", timeout=8)
+        """Show a refused operation as the console does: its code and its whole sentence, until read."""
+        self.app.push_screen(MessageDialog.of(error))
 
 
 class ListPage(Page):

@@ -6,6 +6,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Markdown
 
+from cbr_tui.ui.guard import Guarded
+
 GUIDE = """\
 **Getting started** (as in the CBR user guide)
 
@@ -24,7 +26,7 @@ Keys can be changed in `keymap.toml` in the data directory: `"vaults.backup" = "
 """
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Guarded, ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close", id="help.close"),
         Binding("question_mark", "dismiss(None)", "Close", show=False, id="help.close_question"),

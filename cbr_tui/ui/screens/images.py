@@ -66,7 +66,7 @@ class ImagesPage(ListPage):
 
 def _cells(image: dict[str, Any]) -> tuple[object, ...]:
     return (
-        Text.assemble((image["name"], "bold"), "\n", (fmt.short_id(image["id"]), "grey50")),
+        fmt.name_and_id(image["name"], image["id"]),
         fmt.status("ACTIVE" if image["status"] == "active" else image["status"], image["status"].title()),
         f"{image['min_disk']:,}",
         Text.assemble(image["backup_name"], "\n", (fmt.short_id(image["backup_id"]), "grey50")),

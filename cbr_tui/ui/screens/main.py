@@ -11,8 +11,10 @@ from textual.widgets.option_list import Option
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.vault_types import VAULT_TYPES
+from cbr_tui.ui.dialogs.base import MessageDialog
+from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.screens.backup_page import BackupTypePage
-from cbr_tui.ui.screens.base import Page
+from cbr_tui.ui.screens.base import Page, shown
 from cbr_tui.ui.screens.images import ImagesPage
 from cbr_tui.ui.screens.policies import PoliciesPage
 from cbr_tui.ui.screens.resources import ResourcesPage
@@ -28,10 +30,25 @@ def page_id(object_type: ObjectType) -> str:
     return f"page-{object_type.value}"
 
 
-class MainScreen(Screen[None]):
+OTHER_PAGES: dict[str, type[Page]] = {
+    "page-policies": PoliciesPage, "page-tasks": TasksPage, "page-resources": ResourcesPage,
+    "page-images": ImagesPage,
+}
+
+
+def new_page(identifier: str) -> Page:
+    """The page of a navigation entry: a backup type's page, or one of the others."""
+    for object_type in NAV_ORDER:
+        if identifier == page_id(object_type):
+            return BackupTypePage(object_type, id=identifier)
+    return OTHER_PAGES[identifier](id=identifier)
+
+
+class MainScreen(Guarded, Screen[None]):
     BINDINGS = [
         Binding("ctrl+g", "focus_region", "Region", id="main.region"),
         Binding("ctrl+n", "focus_nav", "Menu", id="main.menu"),
+        Binding("escape", "back_to_page", "Back to the page", show=False, id="main.back"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -39,33 +56,45 @@ class MainScreen(Screen[None]):
         regions = console.accounts.regions()["regions"]
         with Horizontal(id="topbar"):
             yield Label("☁ Cloud Backup and Recovery", id="brand")
+            yield Label("☁ CBR", id="brand-short")
             yield Select([(f"{r['name']} ({r['id']})", r["id"]) for r in regions], value=console.region_id,
                          allow_blank=False, id="region", compact=True)
-            yield Label(self._account_text(), id="account")
+            yield Label("", id="account")
+            yield Label("", id="balance")
         with Horizontal(id="body"):
             options = [Option(VAULT_TYPES[t].page, id=page_id(t)) for t in NAV_ORDER]
             options += [None, Option("Policies", id="page-policies"), Option("Tasks", id="page-tasks"), None,
                         Option("Simulated resources", id="page-resources"), Option("Images", id="page-images")]
             yield OptionList(*options, id="nav")
             with ContentSwitcher(initial=page_id(ObjectType.SERVER), id="pages"):
-                for object_type in NAV_ORDER:
-                    yield BackupTypePage(object_type, id=page_id(object_type))
-                yield PoliciesPage(id="page-policies")
-                yield TasksPage(id="page-tasks")
-                yield ResourcesPage(id="page-resources")
-                yield ImagesPage(id="page-images")
+                yield new_page(page_id(ObjectType.SERVER))
         yield ConsoleFooter()
 
     def on_mount(self) -> None:
+        self._refresh_account()
         self.query_one("#nav", OptionList).highlighted = 0
         self.set_interval(REFRESH_SECONDS, self._refresh_live)
         self.call_after_refresh(self._focus_page)
 
     def _focus_page(self) -> None:
-        """Keys act on the list at once: focus the current page's first table."""
-        tables = self.current_page.query("ConsoleTable")
-        if tables:
-            tables.first().focus()
+        """Keys act on the page at once: focus its main control (the visible list), so that the footer shows
+        the page's keys."""
+        control = self.current_page.main_control()
+        if control is not None:
+            control.focus()
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog, the palette or a details page: keep the focus on something shown."""
+        self.call_after_refresh(self._keep_focus_shown)
+
+    def _keep_focus_shown(self) -> None:
+        focused = self.focused
+        if focused is None or not shown(focused):
+            self._focus_page()
+
+    def action_back_to_page(self) -> None:
+        """Esc in the navigation or the region picker goes back to the page."""
+        self._focus_page()
 
     @property
     def current_page(self) -> Page:
@@ -78,19 +107,30 @@ class MainScreen(Screen[None]):
         return [(str(option.prompt), option.id) for option in nav.options if option.id]
 
     def go_to(self, page_id: str) -> None:
+        """Open a page (the palette's Go to): its list gets the keys once it is shown."""
         nav = self.query_one("#nav", OptionList)
         nav.highlighted = nav.get_option_index(page_id)
-        self.call_after_refresh(self._focus_page)
 
     @on(OptionList.OptionHighlighted, "#nav")
-    def _navigate(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id:
-            self.query_one(ContentSwitcher).current = event.option.id
-            self.current_page.refresh_data()
+    async def _navigate(self, event: OptionList.OptionHighlighted) -> None:
+        """Show the page; a page is built the first time it is shown (the first screen builds one)."""
+        if not event.option.id:
+            return
+        switcher = self.query_one(ContentSwitcher)
+        if not switcher.query_children(f"#{event.option.id}"):
+            await switcher.mount(new_page(event.option.id))
+        switcher.current = event.option.id
+        self.current_page.refresh_data()
+        if self.focused is not event.option_list:  # browsing the navigation keeps the focus there
+            self.call_after_refresh(self._focus_page)
 
     @on(OptionList.OptionSelected, "#nav")
     def _enter_page(self) -> None:
         self._focus_page()
+
+    def on_descendant_focus(self) -> None:
+        """On a small terminal the navigation shows only while it has the focus (ctrl+n)."""
+        self.query_one("#nav").set_class(self.focused is self.query_one("#nav"), "-open")
 
     @on(Select.Changed, "#region")
     def _switch_region(self, event: Select.Changed) -> None:
@@ -100,18 +140,18 @@ class MainScreen(Screen[None]):
         try:
             app.switch_region(event.value)  # type: ignore[attr-defined]
         except CbrError as error:
-            self.notify(error.message, title=error.code, severity="error")
+            self.app.push_screen(MessageDialog.of(error))
             return
         for page in self.query(Page):
             page.refresh_data()
-
-    def _account_text(self) -> str:
-        account = self.app.services.accounts.show()["account"]  # type: ignore[attr-defined]
-        return f"{account['name']} · {account['user_name']} · balance {account['balance']} {account['currency']}"
+        self._focus_page()
 
     @on(Page.Finished)
     def _refresh_account(self) -> None:
-        self.query_one("#account", Label).update(self._account_text())
+        """Who is signed in (left out on a small terminal) and the balance (always shown)."""
+        account = self.app.services.accounts.show()["account"]  # type: ignore[attr-defined]
+        self.query_one("#account", Label).update(f"{account['name']} · {account['user_name']} ·")
+        self.query_one("#balance", Label).update(f"balance {account['balance']} {account['currency']}")
 
     def _refresh_live(self) -> None:
         """The balance follows purchases and renewals (here or by the CLI); pages showing progress reload."""
@@ -124,4 +164,6 @@ class MainScreen(Screen[None]):
         self.query_one("#region", Select).focus()
 
     def action_focus_nav(self) -> None:
-        self.query_one("#nav", OptionList).focus()
+        nav = self.query_one("#nav", OptionList)
+        nav.add_class("-open")
+        self.call_after_refresh(nav.focus)

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -53,7 +52,7 @@ class PoliciesPage(ListPage):
         keep, days = definition.get("max_backups", -1), definition.get("retention_duration_days", -1)
         retention = f"{keep} backups" if keep and keep > 0 else f"{days} days" if days and days > 0 else "Permanent"
         return (
-            Text.assemble((policy["name"], "bold"), "\n", (fmt.short_id(policy["id"]), "grey50")),
+            fmt.name_and_id(policy["name"], policy["id"]),
             fmt.status("enabled", "Enabled") if policy["enabled"] else fmt.status("disabled", "Disabled"),
             policy["operation_type"].title(),
             describe_patterns(policy["trigger"]["properties"]["pattern"]),

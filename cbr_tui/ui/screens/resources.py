@@ -76,10 +76,10 @@ class ResourcesPage(ListPage):
 
     def _cells(self, resource: dict[str, Any]) -> tuple[object, ...]:
         return (
-            Text.assemble((resource["name"], "bold"), "\n", (fmt.short_id(resource["id"]), "grey50")),
+            fmt.name_and_id(resource["name"], resource["id"]),
             Text.assemble(fmt.resource_status(resource["status"]), "\n", resource["availability_zone"] or ""),
             f"{resource['size']:,}",
-            resource["vault"]["name"] if resource["vault"] else "--",
+            fmt.one_line(resource["vault"]["name"]) if resource["vault"] else "--",
             _contents(resource),
             fmt.tags(resource["tags"]),
         )

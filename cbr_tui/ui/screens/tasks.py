@@ -36,8 +36,8 @@ class TasksPage(ListPage):
             yield Select([("All statuses", "")] + [(TASK_STATUS[s], s.value) for s in TaskStatus],
                          value="", allow_blank=False, id="task-status", compact=True)
         # Fits 140 columns beside the navigation, details (bytes, rate, time left, or the failure) included.
-        yield ConsoleTable((("Task", 9), ("Type", 7), ("Status", 12), ("Progress", 17), ("Resource", 13),
-                            ("Vault", 11), ("Started", 10), ("Details", 22)), id="task-table")
+        yield ConsoleTable((("Task", 9), ("Type", 11), ("Status", 12), ("Progress", 15), ("Resource", 12),
+                            ("Vault", 10), ("Started", 10), ("Details", 18)), id="task-table")
         yield Pager(id="task-pager")
 
     def on_mount(self) -> None:
@@ -61,24 +61,31 @@ class TasksPage(ListPage):
     def _cells(self, task: dict[str, Any]) -> tuple[object, ...]:
         common = task["extra_info"]["common"]
         resource = task["extra_info"].get("resource") or {}
-        if task["status"] == "failed":
-            details = Text(task["error_info"]["message"], style="red")
-        elif task["status"] in ("running", "waiting"):
-            details = Text(fmt.transfer(common))
-        else:
-            backup = task["extra_info"].get("backup") or {}
-            details = Text(backup.get("backup_name") or "")
         return (
             fmt.short_id(task["id"]),
             TASK_TYPES.get(OperationType(task["operation_type"]), task["operation_type"]),
             fmt.task_status(task["status"]),
-            fmt.progress_bar(common.get("bytes_done", 0), common.get("bytes_total", 0))
+            fmt.progress_bar(common.get("bytes_done", 0), common.get("bytes_total", 0), width=10)
             if task["status"] in ("running", "waiting") else f"{common['progress']}%",
-            resource.get("name") or "--",
-            task["vault_name"] or "--",
+            fmt.one_line(resource.get("name") or "--"),
+            fmt.one_line(task["vault_name"] or "--"),
             fmt.when(task["started_at"]).replace(" ", "\n"),
-            details,
+            self._details(task),
         )
+
+    @staticmethod
+    def _details(task: dict[str, Any]) -> Text:
+        """What the task is about: the failure, the transfer while it runs, else the backup it made or used."""
+        extra = task["extra_info"]
+        if task["status"] == "failed":
+            return Text(task["error_info"]["message"], style="red")
+        if task["status"] in ("running", "waiting"):
+            return Text(fmt.transfer(extra["common"]))
+        if task["status"] == "skipped":
+            return Text((extra.get("skipped") or {}).get("reason", ""), style="grey50")
+        record = extra.get("backup") or extra.get(task["operation_type"]) or {}
+        name = record.get("backup_name") or ""
+        return Text(f"from {name}" if name and task["operation_type"] == "restore" else name)
 
     @on(Select.Changed)
     def _filter(self) -> None:

@@ -10,13 +10,15 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Label, TabbedContent, TabPane
 
+from cbr_tui.domain import purchase_form as form
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import ConfirmDialog, MessageDialog
 from cbr_tui.ui.dialogs.menu import MenuDialog
-from cbr_tui.ui.dialogs.vault_actions import DIALOGS, PerformBackupDialog, more_actions
+from cbr_tui.ui.dialogs.vault_actions import more_actions, open_vault_dialog
+from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.screens.backups import BackupList
 from cbr_tui.ui.widgets.footer import ConsoleFooter
 from cbr_tui.ui.widgets.table import ConsoleTable
@@ -24,7 +26,7 @@ from cbr_tui.ui.widgets.table import ConsoleTable
 REFRESH_SECONDS = 1.0
 
 
-class VaultDetails(Screen[None]):
+class VaultDetails(Guarded, Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="details.back"),
         Binding("b", "backup_resource", "Perform Backup", id="details.backup"),
@@ -56,9 +58,10 @@ class VaultDetails(Screen[None]):
             yield Label("", id="capacity-bar")
         yield Vertical(id="running")
         with TabbedContent(id="details-tabs"):
-            with TabPane(f"Associated {vtype.resource_noun.title()}s", id="tab-resources"):
-                yield ConsoleTable((("Name/ID", 24), ("Protection", 12), ("Size (GB)", 10), ("Backups", 8),
-                                    ("Disks left out", 30)), id="resource-table")
+            if vtype.takes_resources:
+                with TabPane(f"Associated {vtype.resource_noun.title()}s", id="tab-resources"):
+                    yield ConsoleTable((("Name/ID", 24), ("Protection", 12), ("Size (GB)", 10), ("Backups", 8),
+                                        ("Disks left out", 30)), id="resource-table")
             with TabPane("Backups", id="tab-vault-backups"):
                 yield BackupList(ObjectType(self.vault["billing"]["object_type"]), vault_id=self.vault_id)
             with TabPane("Tags", id="tab-tags"):
@@ -96,7 +99,8 @@ class VaultDetails(Screen[None]):
         values = {
             "id": f"ID: {vault['id']}",
             "status": Text.assemble("Status: ", fmt.vault_status(billing["status"])),
-            "type": f"Type: {'Replication' if billing['protect_type'] == 'replication' else 'Backup'} vault",
+            "type": f"Type: {'Replication' if billing['protect_type'] == 'replication' else 'Backup'} vault, "
+                    + form.specification(vtype, billing["protect_type"], billing["consistent_level"]).lower(),
             "billing": f"Billing: {fmt.billing(billing['charging_mode'])}{expiry}{renew}",
             "redundancy": f"Backup data redundancy: {'Multi-AZ' if billing['is_multi_az'] else 'Single-AZ'}",
             "zone": f"Availability zone: {vault['availability_zone']}",
@@ -113,12 +117,13 @@ class VaultDetails(Screen[None]):
             f"associated {billing['allocated']:,} GB, used {fmt.size(billing['used'] << 20)}"
             + ("  ·  Automatic association" if vault["auto_bind"] else ""))
         self.query_one("#capacity-bar", Label).update(fmt.progress_bar(used, total, width=40))
-        self.query_one("#resource-table", ConsoleTable).replace_rows([
-            (r["id"], (Text.assemble((r["name"], "bold"), "\n", (fmt.short_id(r["id"]), "grey50")),
-                       fmt.status(r["protect_status"], r["protect_status"].title()), f"{r['size']:,}",
-                       str(r["backup_count"]), ", ".join(fmt.short_id(v) for v in
-                                                         r["extra_info"]["exclude_volumes"]) or "--"))
-            for r in vault["resources"]], height=2)
+        for table in self.query("#resource-table").results(ConsoleTable):
+            table.replace_rows([
+                (r["id"], (fmt.name_and_id(r["name"], r["id"]),
+                           fmt.status(r["protect_status"], r["protect_status"].title()), f"{r['size']:,}",
+                           str(r["backup_count"]), ", ".join(fmt.short_id(v) for v in
+                                                             r["extra_info"]["exclude_volumes"]) or "--"))
+                for r in vault["resources"]], height=2)
         self.query_one("#tags-text", Label).update(fmt.tags(vault["tags"], limit=10))
         self._show_running()
 
@@ -153,19 +158,32 @@ class VaultDetails(Screen[None]):
         self.action_operate("tags")
 
     def action_operate(self, action: str) -> None:
-        self.app.push_screen(DIALOGS[action](self.vault), callback=self._after)
+        open_vault_dialog(self.app, action, self.vault, self._after)
 
     def action_more(self) -> None:
         self.app.push_screen(MenuDialog(f"More: {self.vault['name']}", more_actions(self.vault)),
                              callback=lambda action: self.action_operate(action) if action else None)
 
-    def action_backup_resource(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A vault that takes no resources (hybrid, file, replication) has no Associated tab and its keys."""
+        if action in ("backup_resource", "dissociate") or (action, parameters) == ("operate", ("associate",)):
+            return bool(self.query("#resource-table"))
+        return True
+
+    def _selected_resource(self) -> str | None:
         resource = self.query_one("#resource-table", ConsoleTable).selected_key
+        if resource is None:
+            self.app.notify(f"No {vault_type(self.vault['billing']['object_type']).resource_noun} is associated "
+                            "with this vault yet: associate one first (a).", severity="warning")
+        return resource
+
+    def action_backup_resource(self) -> None:
+        resource = self._selected_resource()
         if resource is not None:
-            self.app.push_screen(PerformBackupDialog(self.vault, only=resource), callback=self._after)
+            open_vault_dialog(self.app, "backup", self.vault, self._after, only=resource)
 
     def action_dissociate(self) -> None:
-        resource = self.query_one("#resource-table", ConsoleTable).selected_key
+        resource = self._selected_resource()
         if resource is None:
             return
         name = next(r["name"] for r in self.vault["resources"] if r["id"] == resource)

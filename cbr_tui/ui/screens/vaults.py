@@ -2,19 +2,20 @@
 
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label
 
-from cbr_tui.domain.enums import ObjectType
+from cbr_tui.domain import purchase_form as form
+from cbr_tui.domain.eligibility import backup_kind_refusal
+from cbr_tui.domain.enums import ObjectType, ProtectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.menu import MenuDialog
-from cbr_tui.ui.dialogs.vault_actions import DIALOGS, more_actions
+from cbr_tui.ui.dialogs.vault_actions import more_actions, open_vault_dialog
 from cbr_tui.ui.screens.base import ListPage
 from cbr_tui.ui.screens.vault_details import VaultDetails
 from cbr_tui.ui.widgets.errors import show_error
@@ -53,13 +54,21 @@ class VaultList(ListPage):
                 yield Button(f"Associate {self.vtype.resource_noun.title()} (a)", id="op-associate", compact=True)
             yield Button("More ▾ (m)", id="op-more", compact=True)
             yield Button("Details (enter)", id="op-details", compact=True)
-        yield ConsoleTable((("Name/ID", 18), ("Status", 11), (f"Used/Total {self.vtype.capacity_unit}", 11),
-                            ("Associated", 11), ("Type", 17), ("Billing", 14), ("Tags/Project", 14)),
-                           id="vault-table")
+        yield ConsoleTable((("Name/ID", 18), ("Status", 11), ("Used/Total", 13), ("Associated", 10), ("Type", 22),
+                            ("Billing", 14), ("Tags/Project", 12)), id="vault-table")
         yield Pager(id="vault-pager")
 
     def on_mount(self) -> None:
         self.refresh_data()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys a vault of this type can never use are not offered (a hybrid cloud vault takes no backups on
+        the console, and no resources)."""
+        if (action, parameters) == ("operate", ("associate",)):
+            return self.vtype.takes_resources
+        if (action, parameters) == ("operate", ("backup",)):
+            return backup_kind_refusal("", self.object_type.value, ProtectType.BACKUP.value) is None
+        return True
 
     # --- loading ----------------------------------------------------------------------------------------
 
@@ -84,17 +93,17 @@ class VaultList(ListPage):
 
     def _cells(self, vault: dict[str, Any], projects: dict[str, str]) -> tuple[object, ...]:
         billing = vault["billing"]
-        used_gb = billing["used"] // 1024
+        used_gb = billing["used"] // 1024  # the API gives MB; the console rounds down, under 1 GB shows 0
         associated = "Automatic\nassociation" if vault["auto_bind"] else str(len(vault["resources"]))
-        specification = {"app_consistent": "Database backup"}.get(
-            billing["consistent_level"], f"{self.vtype.resource_noun.title()} backup")
-        used = used_gb // 1024 if self.vtype.capacity_unit == "TB" else used_gb
+        specification = form.specification(self.vtype, billing["protect_type"], billing["consistent_level"])
+        unit = self.vtype.capacity_unit
+        used = self.vtype.size_in_console_unit(used_gb)
         return (
-            Text.assemble((vault["name"], "bold"), "\n", (fmt.short_id(vault["id"]), "grey50")),
+            fmt.name_and_id(vault["name"], vault["id"]),
             fmt.vault_status(billing["status"]),
-            f"{used:,}/{self.vtype.size_in_console_unit(billing['size']):,}",
+            f"{used:,}/{self.vtype.size_in_console_unit(billing['size']):,} {unit}",
             associated,
-            ("Replication" if billing["protect_type"] == "replication" else "Backup")
+            ("Replication vault" if billing["protect_type"] == "replication" else "Backup vault")
             + "\n" + specification,
             fmt.billing(billing["charging_mode"]) + "\n" + ("Multi-AZ" if billing["is_multi_az"] else "Single-AZ"),
             fmt.tags(vault["tags"]) + "\n" + projects.get(vault["enterprise_project_id"],
@@ -150,9 +159,8 @@ class VaultList(ListPage):
 
     def action_operate(self, action: str) -> None:
         vault = self._vault()
-        if vault is None:
-            return
-        self.app.push_screen(DIALOGS[action](vault), callback=self.finished)
+        if vault is not None:
+            open_vault_dialog(self.app, action, vault, self.finished)
 
     def action_more(self) -> None:
         vault = self._vault()

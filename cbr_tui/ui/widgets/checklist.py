@@ -1,4 +1,5 @@
-"""A selection list whose boxes say whether they are ticked (✓ or empty), not only by their colour."""
+"""A selection list whose boxes say whether they are ticked (✓, ◐ for partly, or empty), not only by their
+colour."""
 
 from typing import TypeVar
 
@@ -11,6 +12,10 @@ T = TypeVar("T")
 
 
 class CheckList(SelectionList[T]):
+    """`partly` holds values shown as partly chosen (a server with some of its disks)."""
+
+    partly: frozenset[object] | set[object] = frozenset()
+
     def render_line(self, y: int) -> Strip:
         line = super().render_line(y)
         try:
@@ -20,6 +25,8 @@ class CheckList(SelectionList[T]):
         segments = list(line)
         if len(segments) < 2:
             return line
-        mark = "✓" if selection.value in self._selected else " "
+        mark = " "
+        if selection.value in self._selected:
+            mark = "◐" if selection.value in self.partly else "✓"
         segments[1] = Segment(mark, segments[1].style)
         return Strip(segments, line.cell_length)

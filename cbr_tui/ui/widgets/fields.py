@@ -8,13 +8,15 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label
 
-from cbr_tui.domain.errors import CbrError, invalid
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.numbers import parse_whole_number
 from cbr_tui.domain.rules import check_capacity
 from cbr_tui.domain.vault_types import GB_PER_TB, VaultType
+from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.errors import show_error
 
 
-class Field(Vertical):
+class Field(Guarded, Vertical):
     """A labelled input; `check` turns the text into a value or raises the rule's CbrError."""
 
     DEFAULT_CSS = """
@@ -70,18 +72,15 @@ class Field(Vertical):
         self.post_message(self.Edited(self))
 
 
-def whole_number(text: str, what: str = "a whole number") -> int:
-    """A count typed by a person (`1,024` allowed)."""
-    try:
-        return int(text.replace(",", "").strip())
-    except ValueError:
-        raise invalid(f"Enter {what}.") from None
+def whole_number(text: str, what: str = "the number") -> int:
+    """A count typed by a person (`1,024` allowed): the domain's one strict reading of numbers."""
+    return parse_whole_number(text, what)
 
 
 def capacity_check(vtype: VaultType) -> Callable[[str], int]:
     """Capacity as the console asks for it (GB, or TB for hybrid and file vaults), checked as the service does."""
     def check(text: str) -> int:
-        amount = whole_number(text, f"the capacity as a whole number of {vtype.capacity_unit}")
+        amount = whole_number(text, f"the capacity in {vtype.capacity_unit}")
         return check_capacity(vtype, amount * GB_PER_TB if vtype.capacity_unit == "TB" else amount)
     return check
 

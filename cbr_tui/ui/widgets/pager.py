@@ -6,10 +6,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button, Label, Select
 
+from cbr_tui.ui.guard import Guarded
+
 PAGE_SIZES = (10, 20, 50)
 
 
-class Pager(Horizontal):
+class Pager(Guarded, Horizontal):
     class Changed(Message):
         def __init__(self, pager: "Pager") -> None:
             super().__init__()

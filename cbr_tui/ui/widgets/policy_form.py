@@ -7,13 +7,23 @@ from textual.widgets import Checkbox, Label
 
 from cbr_tui.domain.enums import PolicyOperationType
 from cbr_tui.domain.errors import CbrError, invalid
-from cbr_tui.domain.policy_rules import WEEKDAYS, check_retention, check_trigger, weekly_patterns
+from cbr_tui.domain.policy_rules import (
+    CONSOLE_RETENTION_MIN,
+    RETENTION_MAX,
+    WEEKDAYS,
+    check_console_retention_count,
+    check_retention,
+    check_trigger,
+    weekly_patterns,
+)
 from cbr_tui.domain.rules import check_name
 from cbr_tui.services.policies import PolicySpec
+from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.fields import Field, whole_number
+from cbr_tui.ui.widgets.switch import MarkedCheckbox
 
 
-class PolicyForm(Vertical):
+class PolicyForm(Guarded, Vertical):
     DEFAULT_CSS = """
     PolicyForm { height: auto; }
     PolicyForm #policy-days { height: 1; margin: 0 1 1 1; }
@@ -31,10 +41,11 @@ class PolicyForm(Vertical):
         yield Label("Backup days (weekly)", classes="field-label")
         with Horizontal(id="policy-days"):
             for day in WEEKDAYS:
-                yield Checkbox(day, day in days, compact=True, name=day)
+                yield MarkedCheckbox(day, day in days, compact=True, name=day)
         yield Field("Execution times (HH:MM in UTC, comma separated)", execution_times, value=times,
                     id="policy-times")
-        yield Field("Retention: keep this many backups (2-99999; empty keeps them all)", retention_count,
+        yield Field(f"Retention: keep this many backups ({CONSOLE_RETENTION_MIN}-{RETENTION_MAX:,}; empty keeps them "
+                    "all)", retention_count,
                     value=keep, id="policy-keep")
 
     def spec(self, enabled: bool = True) -> PolicySpec:
@@ -68,7 +79,4 @@ def execution_times(text: str) -> list[str]:
 def retention_count(text: str) -> int | None:
     if not text.strip():
         return None
-    count = whole_number(text, "a number of backups, such as 7")
-    if not 2 <= count <= 99_999:
-        raise invalid("Keep 2 to 99,999 backups (or leave it empty to keep all).")
-    return count
+    return check_console_retention_count(whole_number(text, "the number of backups to keep"))

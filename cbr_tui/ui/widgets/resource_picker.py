@@ -13,13 +13,16 @@ from textual.widgets.selection_list import Selection
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.services.associations import ResourceSelection
 from cbr_tui.ui import format as fmt
+from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.checklist import CheckList
 
 
-class ResourcePicker(Vertical):
+class ResourcePicker(Guarded, Vertical):
     DEFAULT_CSS = """
     ResourcePicker { height: auto; }
     ResourcePicker SelectionList { height: auto; max-height: 16; }
+    ResourcePicker #picker-summary, ResourcePicker #picker-reasons { width: 1fr; }
+    ResourcePicker #picker-reasons { color: $text-muted; margin-top: 1; }
     """
 
     class Changed(Message):
@@ -38,24 +41,29 @@ class ResourcePicker(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("", id="picker-summary", classes="muted")
         yield CheckList[str](id="picker")
+        yield Label("", id="picker-reasons")
 
     def on_mount(self) -> None:
         services = self.app.services  # type: ignore[attr-defined]
         found = services.protectables.list(self.object_type, vault=self.vault)["instances"]
         self.instances = {i["id"]: i for i in found}
         options: list[Selection[str]] = []
+        reasons = []
         for item in found:
             ok = item["protectable"]["result"]
             prompt = Text.assemble((item["name"], "bold"), f"  {item['size']:,} GB  ",
                                    fmt.resource_status(item["status"]))
             if not ok:
-                prompt.append(f"  {item['protectable']['reason']}", "grey50")
+                prompt.append("  cannot be selected (see below)", "grey50")
+                reasons.append(f"• {item['protectable']['reason']}")
             options.append(Selection(prompt, f"res:{item['id']}", False, disabled=not ok))
             for volume in item.get("volumes", []) if ok else []:
                 kind = "system disk" if volume["bootable"] else "data disk"
                 options.append(Selection(Text(f"    └ {volume['name']}  {volume['size']:,} GB  {kind}"),
                                          f"disk:{item['id']}:{volume['id']}", False))
         self.query_one(SelectionList).add_options(options)
+        self.query_one("#picker-reasons", Label).update("\n".join(reasons))
+        self.query_one("#picker-reasons", Label).display = bool(reasons)
         self._summarise()
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
@@ -90,6 +98,19 @@ class ResourcePicker(Vertical):
             elif server_on and not picked:
                 picker.deselect(f"res:{resource_id}")
         self._previous = set(picker.selected)
+        self._mark_partly_chosen(picker)
+
+    def _mark_partly_chosen(self, picker: SelectionList[str]) -> None:
+        """A server with some of its disks chosen shows a partial mark, not a full tick."""
+        chosen = set(picker.selected)
+        partly = set()
+        for resource_id, item in self.instances.items():
+            disks = [f"disk:{resource_id}:{v['id']}" for v in item.get("volumes", [])]
+            if disks and f"res:{resource_id}" in chosen and not all(d in chosen for d in disks):
+                partly.add(f"res:{resource_id}")
+        if isinstance(picker, CheckList) and picker.partly != partly:
+            picker.partly = partly
+            picker.refresh()
 
     def _summarise(self) -> None:
         count = len(self.selections())

@@ -1,70 +1,54 @@
-"""The steps of the purchase wizard, in the seed's order, with its defaults and its words."""
+"""The widgets of each purchase step; what they offer and say comes from `domain.purchase_form`."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.widgets import Label, RadioButton, RadioSet, Select, Switch
+from textual.widgets import Label, Select
 
+from cbr_tui.domain import purchase_form as form
+from cbr_tui.domain.enums import PeriodType
 from cbr_tui.domain.rules import check_description, check_name, check_tag_filter, check_tags
-from cbr_tui.domain.vault_types import GB_PER_TB, VaultType
+from cbr_tui.domain.vault_types import VaultType
 from cbr_tui.ui.widgets.fields import Field, capacity_check, parse_pairs
 from cbr_tui.ui.widgets.policy_form import PolicyForm
 from cbr_tui.ui.widgets.resource_picker import ResourcePicker
+from cbr_tui.ui.widgets.switch import WordedSwitch, radio
 
-STEP_TITLES = {
-    "billing": "Billing Mode",
-    "protection": "Protection Type",
-    "app_consistent": "Application-Consistent Backup",
-    "redundancy": "Backup Data Redundancy",
-    "resources": "Select Resources",
-    "capacity": "Vault Capacity",
-    "auto_backup": "Auto Backup",
-    "enterprise_project": "Enterprise Project",
-    "auto_bind": "Automatic Association",
-    "tags": "Tags",
-    "name": "Name",
-    "duration": "Required Duration",
-    "confirm": "Confirm and Pay",
-}
+if TYPE_CHECKING:
+    from cbr_tui.services.console import Console
 
 
-def _text(text: str) -> Label:
-    return Label(text, classes="step-text")
+def _text(text: str, id: str | None = None) -> Label:
+    return Label(text, classes="step-text", id=id)
 
 
-def radio(options: list[str], selected: int = 0, *, id: str) -> RadioSet:
-    return RadioSet(*(RadioButton(label, value=index == selected) for index, label in enumerate(options)), id=id)
+def duration_options(period_type: PeriodType) -> list[tuple[str, int]]:
+    unit = period_type.value
+    return [(f"{n} {unit}{'s' if n > 1 else ''}", n) for n in form.duration_choices(period_type)]
 
 
-def compose_step(step: str, vtype: VaultType, services: Any) -> ComposeResult:
+def compose_step(step: str, vtype: VaultType, services: "Console") -> ComposeResult:
     """The widgets of one step."""
-    noun = vtype.resource_noun
     if step == "billing":
         yield radio(["Yearly/Monthly", "Pay-per-use"], id="billing")
-        yield _text("Yearly/monthly is prepaid for the duration you choose: a longer subscription costs less. "
-                    "Pay-per-use is billed by the hour; you can change or delete the vault at any time.")
+        yield _text(form.BILLING_TEXT)
     elif step == "protection":
-        yield radio(["Backup", "Replication"], id="protection")
-        yield _text(f"Backup: the vault stores {noun} backups. Replication: it stores replicas of backups from "
-                    f"another region, and you do not select any {noun}.")
+        backup, replication = form.protection_choices(vtype)
+        yield radio([backup.label, replication.label], id="protection")
+        yield _text(f"{backup.label}: {backup.text}\n{replication.label}: {replication.text}")
     elif step == "app_consistent":
-        yield Switch(value=False, id="app-consistent")
-        yield _text("Enabled: the vault stores database server backups that are transactionally consistent "
-                    "(MySQL, SAP HANA...). Disabled: ordinary server backups.")
+        yield WordedSwitch("Application-consistent backup", False, id="app-consistent")
+        yield _text(form.APP_CONSISTENT_TEXT)
     elif step == "redundancy":
         yield radio(["Single-AZ", "Multi-AZ"], id="redundancy")
-        yield _text("Single-AZ stores backup data in one AZ, at lower cost; Multi-AZ in several, for higher "
-                    "reliability. It cannot be changed after the vault is bought.")
+        yield _text(form.REDUNDANCY_TEXT)
     elif step == "resources":
-        yield _text(f"Optional: {noun}s to back up. They must not be in another vault and must be in a state "
-                    "that allows backup. You can also associate them later.")
+        yield _text(form.resources_text(vtype))
         yield ResourcePicker(vtype.object_type, id="resources")
     elif step == "capacity":
-        low, high = vtype.min_size_gb, vtype.max_size_gb
-        unit = vtype.capacity_unit
-        shown = (low // GB_PER_TB, high // GB_PER_TB) if unit == "TB" else (low, high)
-        yield Field(f"Capacity ({unit}), {shown[0]:,} to {shown[1]:,}; at least the size of the selected "
-                    f"{noun}s", capacity_check(vtype), value=str(100 if unit == "GB" else 1), id="capacity")
+        yield Field(form.capacity_label(vtype), capacity_check(vtype), value=str(100 if vtype.capacity_unit == "GB"
+                                                                                 else 1), id="capacity")
+        yield _text(form.capacity_text(vtype))
         yield Label("", id="capacity-hint", classes="step-text")
     elif step == "auto_backup":
         policies = services.policies.list(operation_type="backup")["policies"]
@@ -72,32 +56,30 @@ def compose_step(step: str, vtype: VaultType, services: Any) -> ComposeResult:
                    ("Configure: create a new backup policy", "new")]
         options += [(f"Configure: use policy {p['name']}", p["id"]) for p in policies]
         yield Select(options, value="skip", allow_blank=False, id="auto-backup")
+        yield _text(form.auto_backup_text(vtype))
         yield PolicyForm(services.policies.default_name(), id="new-policy")
     elif step == "enterprise_project":
         projects = services.accounts.enterprise_projects()["enterprise_projects"]
         yield Select([(p["name"], p["id"]) for p in projects], value="0", allow_blank=False,
                      id="enterprise-project")
-        yield _text("Enterprise projects group cloud resources for management; the default one is 'default'.")
+        yield _text(form.ENTERPRISE_PROJECT_TEXT)
     elif step == "auto_bind":
         yield radio(["Skip", "Configure"], id="auto-bind")
-        yield _text("Configure: in each backup period the vault associates unprotected resources and backs "
-                    "them up. It needs remaining capacity above 40 GB and above the associated capacity.")
+        yield _text(form.AUTO_BIND_TEXT)
         yield Field("Only resources with one of these tags (key=value, up to 5; empty: all)",
                     lambda text: check_tag_filter(parse_pairs(text), "automatic association rule"), id="bind-tags")
     elif step == "tags":
-        yield Field("Tags (key=value, ...; at most 10; key 1-36 and value 0-43 letters, digits, _ or -)",
-                    lambda text: check_tags(parse_pairs(text)), id="tags")
+        yield _text(form.TAGS_TEXT)
+        yield Field("Tags (key=value, key=value, ...)", lambda text: check_tags(parse_pairs(text)), id="tags")
     elif step == "name":
-        yield Field("Name (1-64 letters, digits, _ or -)", check_name, value=services.vaults.default_name(),
-                    id="name")
+        yield Field("Name", check_name, value=services.vaults.default_name(), id="name")
+        yield _text(form.NAME_TEXT)
         yield Field("Description (optional, up to 255 characters)", check_description, id="description")
     elif step == "duration":
         yield radio(["Monthly", "Yearly"], id="period-type")
-        yield Select([(f"{n}", n) for n in range(1, 10)], value=1, allow_blank=False, id="period-num")
-        yield Label("Auto renewal", classes="field-label")
-        yield Switch(value=False, id="auto-renew")
-        yield _text("1 to 9 months, or 1 to 5 years. Auto renewal renews monthly or yearly subscriptions.")
-        yield Label("Pay-per-use vaults are billed by the hour and have no duration.", id="no-duration",
-                    classes="step-text")
+        yield Select(duration_options(PeriodType.MONTH), value=1, allow_blank=False, id="period-num")
+        yield WordedSwitch("Auto renewal", False, id="auto-renew")
+        yield _text(form.DURATION_TEXT, id="duration-text")
+        yield _text(form.NO_DURATION_TEXT, id="no-duration")
     elif step == "confirm":
         yield Label("", id="summary", classes="step-text")

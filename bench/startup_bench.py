@@ -1,0 +1,263 @@
+"""How fast `cbr-tui` starts: the console's first drawn screen against a minimal Textual app, and `--help`.
+
+    python bench/startup_bench.py             # median of 5 of each (about a minute)
+    python bench/startup_bench.py --runs 9    # more runs, steadier medians on a busy machine
+
+Every program runs as a real process under a pseudo-terminal of 140x42 (TERM=xterm-256color; COLUMNS and
+LINES are never set), timed from its spawn until its screen's marker text has been written to the terminal:
+
+- the baseline, measured in the same run (interleaved with the others): a minimal Textual app with one label;
+- `cbr-tui` (the console) with a fresh data directory each time (CBR_TUI_HOME, a temporary directory), until
+  the Cloud Server Backups page shows its vault list with the pager's count ("0-0 of 0") and the footer;
+- `cbr-tui` with an existing data directory (made once beforehand by `cbr-tui account show`).
+
+Target: the console's first screen within 1.5x the minimal app, fresh and existing. Then it times
+`cbr-tui --help` and a few sub-commands (target for `--help`: under 0.3 s), and reads the resident memory
+(VmRSS from /proc) of an idle console, a few seconds after its first screen (target: under 80 MB), beside
+that of the minimal app. Last, where the console's time and memory go before it draws anything: the
+imports of Textual, of the data layer (SQLModel, SQLAlchemy, the models and services) and of the screens,
+each timed as `python -c "import ..."` against `python -c pass`. Every process it starts is killed
+before it ends.
+
+On this repository's machine (2 vCPUs) the minimal Textual app draws its label in 0.2-0.3 s, so the target
+is about 0.35-0.45 s; importing SQLModel (SQLAlchemy's ORM and pydantic) alone takes about 0.45 s there.
+"""
+
+import argparse
+import codecs
+import contextlib
+import fcntl
+import os
+import re
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+COLUMNS, ROWS = 140, 42
+TIMEOUT = 60.0
+IDLE_SECONDS = 5.0
+
+MINIMAL_LABEL = "minimal textual app: ready"
+MINIMAL_APP = f"""
+from textual.app import App
+from textual.widgets import Label
+
+
+class Minimal(App):
+    def compose(self):
+        yield Label({MINIMAL_LABEL!r})
+
+
+Minimal().run()
+"""
+# The console's first screen: its page title, the vault list's pager (drawn once the list has loaded) and
+# the footer's help key.
+CONSOLE_MARKERS = (re.compile(r"Cloud Server Backups"), re.compile(r"\d+-\d+ of \d+"), re.compile(r"Help"))
+MINIMAL_MARKERS = (re.compile(re.escape(MINIMAL_LABEL)),)
+ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1bP[^\x1b]*\x1b\\|\x1b[@-_]")
+
+
+def console_command() -> list[str]:
+    script = Path(sys.executable).with_name("cbr-tui")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cbr_tui"]
+
+
+def environment(home: Path | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES") and not k.startswith("CBR_TUI_")}
+    env["TERM"] = "xterm-256color"
+    if home is not None:
+        env["CBR_TUI_HOME"] = str(home)
+    return env
+
+
+@dataclass
+class Spawned:
+    process: subprocess.Popen[bytes]
+    master: int
+    seconds: float  # from spawn until every marker was on the terminal
+
+    def drain(self, seconds: float) -> None:
+        """Keep reading what it writes (so that it never blocks on a full terminal) for a while."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.master], [], [], min(left, 0.2))
+            if ready:
+                try:
+                    os.read(self.master, 65536)
+                except OSError:
+                    return
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def kill(self) -> None:
+        """Ask it to quit (ctrl+q), then end it by its process ID if it has not."""
+        process = self.process
+        with contextlib.suppress(OSError):
+            os.write(self.master, b"\x11")
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=3)
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        os.close(self.master)
+
+
+def spawn(command: Sequence[str], env: dict[str, str], markers: Sequence[re.Pattern[str]]) -> Spawned:
+    """Start `command` under a new 140x42 pseudo-terminal and wait until all `markers` have been drawn."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+    began = time.perf_counter()
+    process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+                               close_fds=True)
+    os.close(slave)
+    spawned = Spawned(process, master, float("nan"))
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    raw = ""
+    try:
+        while True:
+            left = TIMEOUT - (time.perf_counter() - began)
+            if left <= 0:
+                raise TimeoutError(f"{command[0]} drew no first screen in {TIMEOUT:.0f} s; it wrote:\n"
+                                   f"{ESCAPES.sub('', raw)[-2000:]}")
+            ready, _, _ = select.select([master], [], [], min(left, 0.5))
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child closed the terminal: it ended
+                chunk = b""
+            if not chunk:
+                raise RuntimeError(f"{command[0]} ended (status {process.wait()}) before its first screen:\n"
+                                   f"{ESCAPES.sub('', raw)[-2000:]}")
+            raw += decoder.decode(chunk)
+            text = ESCAPES.sub("", raw)
+            if all(marker.search(text) for marker in markers):
+                spawned.seconds = time.perf_counter() - began
+                return spawned
+    except BaseException:
+        spawned.kill()
+        raise
+
+
+def first_screen(command: Sequence[str], env: dict[str, str], markers: Sequence[re.Pattern[str]]) -> float:
+    spawned = spawn(command, env, markers)
+    spawned.kill()
+    return spawned.seconds
+
+
+def timed_run(command: Sequence[str], env: dict[str, str]) -> float:
+    began = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, stdin=subprocess.DEVNULL, check=False)
+    seconds = time.perf_counter() - began
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}): {done.stdout[-500:]!r}")
+    return seconds
+
+
+def import_cost(modules: str, runs: int) -> tuple[float, float]:
+    """Median seconds of `python -c "import MODULES"`, and the VmRSS (MB) it ends with."""
+    code = f"import {modules}\n" if modules else ""
+    code += "import re; print(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1))"
+    seconds, rss = [], []
+    for _ in range(runs):
+        began = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", code], env=environment(None), capture_output=True, text=True,
+                              check=True)
+        seconds.append(time.perf_counter() - began)
+        rss.append(int(done.stdout) / 1024)
+    return statistics.median(seconds), statistics.median(rss)
+
+
+IMPORTS = (("python -c pass (baseline)", ""), ("textual.app (the minimal app's)", "textual.app"),
+           ("sqlalchemy", "sqlalchemy"), ("sqlalchemy.orm", "sqlalchemy.orm"),
+           ("sqlmodel (with pydantic)", "sqlmodel"), ("cbr_tui.store.models (the tables)", "cbr_tui.store.models"),
+           ("cbr_tui.services.console (data layer)", "cbr_tui.services.console"),
+           ("textual.app + cbr_tui.services.console", "textual.app, cbr_tui.services.console"),
+           ("cbr_tui.ui.app (everything the console imports)", "cbr_tui.ui.app"))
+
+
+def idle_rss(command: Sequence[str], env: dict[str, str], markers: Sequence[re.Pattern[str]]) -> float:
+    spawned = spawn(command, env, markers)
+    try:
+        spawned.drain(IDLE_SECONDS)
+        return spawned.rss_mb()
+    finally:
+        spawned.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (the median is shown)")
+    options = parser.parse_args()
+    console = console_command()
+    minimal = [sys.executable, "-c", MINIMAL_APP]
+    work = Path(tempfile.mkdtemp(prefix="cbr-startup-bench-"))
+    try:
+        existing = work / "existing"
+        subprocess.run([*console, "account", "show"], env=environment(existing), check=True,
+                       capture_output=True, stdin=subprocess.DEVNULL)
+        samples: dict[str, list[float]] = {"minimal": [], "fresh": [], "existing": []}
+        for run in range(options.runs):  # interleaved, so that a busier moment weighs on all three alike
+            samples["minimal"].append(first_screen(minimal, environment(None), MINIMAL_MARKERS))
+            samples["fresh"].append(first_screen(console, environment(work / f"fresh-{run}"), CONSOLE_MARKERS))
+            samples["existing"].append(first_screen(console, environment(existing), CONSOLE_MARKERS))
+        baseline = statistics.median(samples["minimal"])
+
+        def cli(*args: str) -> float:
+            return statistics.median(timed_run([*console, *args], environment(existing))
+                                     for _ in range(options.runs))
+
+        interpreter = statistics.median(timed_run([sys.executable, "-c", "pass"], environment(None))
+                                        for _ in range(options.runs))
+        commands = [("cbr-tui --help", cli("--help"), "< 0.3 s"), ("cbr-tui vault --help", cli("vault", "--help"), ""),
+                    ("cbr-tui account show", cli("account", "show"), ""),
+                    ("cbr-tui vault list", cli("vault", "list"), "")]
+        rss_console = idle_rss(console, environment(existing), CONSOLE_MARKERS)
+        rss_minimal = idle_rss(minimal, environment(None), MINIMAL_MARKERS)
+        imports = [(name, *import_cost(modules, options.runs)) for name, modules in IMPORTS]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"cbr-tui startup ({COLUMNS}x{ROWS} pseudo-terminal, median of {options.runs}, {os.cpu_count()} CPUs, "
+          f"load {os.getloadavg()[0]:.2f})")
+    print(f"{'first drawn screen':<40} {'median':>8} {'min':>8} {'max':>8} {'ratio':>7}  target")
+    for name, key in (("minimal Textual app (baseline)", "minimal"), ("cbr-tui, fresh data directory", "fresh"),
+                      ("cbr-tui, existing data directory", "existing")):
+        values = samples[key]
+        ratio = statistics.median(values) / baseline
+        target = "" if key == "minimal" else ("<= 1.5x  ok" if ratio <= 1.5 else "<= 1.5x  OVER")
+        print(f"{name:<40} {statistics.median(values):7.2f}s {min(values):7.2f}s {max(values):7.2f}s "
+              f"{ratio:6.2f}x  {target}")
+    print(f"\n{'command':<40} {'median':>8} {'vs python -c pass':>18}  target")
+    print(f"{'python -c pass (baseline)':<40} {interpreter:7.3f}s {1.0:17.1f}x")
+    for name, seconds, target in commands:
+        verdict = "" if not target else ("ok" if seconds < 0.3 else "OVER")
+        print(f"{name:<40} {seconds:7.3f}s {seconds / interpreter:17.1f}x  {target} {verdict}")
+    print(f"\nidle console, {IDLE_SECONDS:.0f} s after its first screen: VmRSS {rss_console:.0f} MB "
+          f"(minimal Textual app {rss_minimal:.0f} MB; target < 80 MB: {'ok' if rss_console < 80 else 'OVER'})")
+    print(f"\n{'python -c ' + repr('import ...'):<50} {'median':>8} {'minus baseline':>15} {'VmRSS':>8}")
+    base_seconds = imports[0][1]
+    for name, seconds, rss in imports:
+        print(f"{name:<50} {seconds:7.3f}s {seconds - base_seconds:14.3f}s {rss:6.0f}MB")
+
+
+if __name__ == "__main__":
+    main()
