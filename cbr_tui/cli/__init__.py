@@ -14,12 +14,12 @@ from cbr_tui.services.settings import Settings
 
 def main(args: list[str] | None = None) -> None:
     """Entry point of the `cbr-tui` script."""
-    run_guarded(lambda: cli.main(args=args, prog_name="cbr-tui", standalone_mode=False), _log_dir)
+    run_guarded(lambda: cli.main(args=args, prog_name="cbr-tui", standalone_mode=False), _data_home)
 
 
-def _log_dir() -> Path | None:
+def _data_home() -> Path | None:
     try:
-        return Settings.from_env().home / "logs"
+        return Settings.from_env().home
     except CbrError:
         return None
 

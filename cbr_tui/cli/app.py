@@ -151,4 +151,5 @@ def cli(ctx: click.Context, region: str | None, home: Path | None, database_url:
         from cbr_tui.ui.app import CbrApp  # the console is only imported when it is opened
 
         keymap = read_keymap(invocation.settings.home)
-        CbrApp(invocation.open_for_the_console(), keymap=keymap).run()
+        # The console draws its first screen while the store opens (the data layer takes longer to import).
+        CbrApp(invocation.open_for_the_console, settings=invocation.settings, keymap=keymap).run()

@@ -2,15 +2,14 @@
 
 import json
 import sys
-import traceback
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from cbr_tui.domain.errors import CbrError, Codes, invalid
+from cbr_tui.services.errorlog import record_unexpected
 
 USAGE_EXIT = 2
 
@@ -24,7 +23,7 @@ def fail(error: CbrError, exit_code: int = 1) -> None:
     sys.exit(exit_code)
 
 
-def run_guarded(command: Callable[[], Any], log_dir: Callable[[], Path | None]) -> None:
+def run_guarded(command: Callable[[], Any], data_home: Callable[[], Path | None]) -> None:
     """Run the click command; turn every failure into a JSON error, never a traceback."""
     try:
         command()
@@ -41,20 +40,7 @@ def run_guarded(command: Callable[[], Any], log_dir: Callable[[], Path | None]) 
     except KeyboardInterrupt:
         fail(invalid("Interrupted."), 130)
     except Exception as error:
-        where = _log(error, log_dir())
+        home = data_home()
+        where = record_unexpected(error, home) if home is not None else None
         detail = f" Details are in {where}." if where else ""
         fail(CbrError(Codes.UNKNOWN, f"Unexpected error ({type(error).__name__}: {error}).{detail}"))
-
-
-def _log(error: Exception, directory: Path | None) -> Path | None:
-    if directory is None:
-        return None
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / "cbr-tui.log"
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(f"--- {datetime.now(UTC).isoformat()}\n")
-            handle.write("".join(traceback.format_exception(error)))
-        return path
-    except OSError:
-        return None

@@ -5,7 +5,13 @@ from typing import Any
 
 import click
 
-from cbr_tui.domain.policy_rules import Retention, check_retention, day_based_patterns, weekly_patterns
+from cbr_tui.domain.policy_rules import (
+    Retention,
+    check_console_retention_count,
+    check_retention,
+    day_based_patterns,
+    weekly_patterns,
+)
 
 EVERY_DAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -57,9 +63,10 @@ def patterns_from(values: dict[str, Any]) -> list[str]:
 
 
 def retention_from(values: dict[str, Any]) -> Retention:
+    """The console's retention rule (2-99,999 backups or days), then the API's."""
     return check_retention(
-        max_backups=values.get("retain_count"),
-        retention_duration_days=values.get("retain_days"),
+        max_backups=check_console_retention_count(values.get("retain_count")),
+        retention_duration_days=check_console_retention_count(values.get("retain_days"), "days"),
         day_backups=values.get("day_backups") or 0,
         week_backups=values.get("week_backups") or 0,
         month_backups=values.get("month_backups") or 0,

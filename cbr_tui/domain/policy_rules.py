@@ -295,9 +295,9 @@ def check_retention(
     return retention
 
 
-def check_console_retention_count(count: int | None) -> int | None:
-    """The console's Retention Rule by backup quantity: keep 2 to 99,999 backups, or all (None)."""
+def check_console_retention_count(count: int | None, unit: str = "backups") -> int | None:
+    """The console's Retention Rule: keep 2 to 99,999 backups (or days), or all (None)."""
     if count is not None and not CONSOLE_RETENTION_MIN <= count <= RETENTION_MAX:
-        raise invalid(f"Keep {CONSOLE_RETENTION_MIN} to {RETENTION_MAX:,} backups (or leave it empty to keep all); "
+        raise invalid(f"Keep {CONSOLE_RETENTION_MIN} to {RETENTION_MAX:,} {unit} (or leave it empty to keep all); "
                       f"{count:,} was given.")
     return count

@@ -11,23 +11,36 @@ class Cancelled(Exception):
 
 
 class Throttle:
-    """At most `bytes_per_second` on average (a token bucket): makes progress bars visibly move in demos."""
+    """At most `bytes_per_second` (a token bucket): makes progress bars visibly move in demos.
 
-    def __init__(self, bytes_per_second: float) -> None:
+    The work between two blocks (reading, hashing) counts against the limit, but time spent idle is not
+    saved up: after a pause the bucket starts empty, so no copy runs faster than the limit it shows (a
+    second's burst saved from idle time made short backups read 5 MB/s under a 4 MB/s limit)."""
+
+    BURST_SECONDS = 0.5  # the most work time between blocks that is credited
+    IDLE_SECONDS = 0.5  # a longer gap is a pause: the next copy starts with an empty bucket
+
+    def __init__(self, bytes_per_second: float, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.rate = bytes_per_second
+        self._clock, self._sleep = clock, sleep
         self._allowance = 0.0
-        self._last = time.monotonic()
+        self._last = clock()
         self._lock = threading.Lock()
 
     def consume(self, amount: int) -> None:
         with self._lock:
-            now = time.monotonic()
-            self._allowance = min(self._allowance + (now - self._last) * self.rate, self.rate)
+            now = self._clock()
+            elapsed = now - self._last
+            if elapsed > self.IDLE_SECONDS:
+                self._allowance = min(self._allowance, 0.0)
+            else:
+                self._allowance = min(self._allowance + elapsed * self.rate, self.rate * self.BURST_SECONDS)
             self._last = now
             self._allowance -= amount
             wait = -self._allowance / self.rate if self._allowance < 0 else 0.0
         if wait > 0:
-            time.sleep(wait)
+            self._sleep(wait)
 
 
 @dataclass

@@ -1,15 +1,28 @@
-"""`CbrApp`: the console. It holds the services for the chosen region and runs tasks in the background."""
+"""`CbrApp`: the console. It holds the services for the chosen region and runs tasks in the background.
 
+Started by `cbr-tui`, it draws its screen first and opens the store beside it: importing the data layer
+(SQLAlchemy, SQLModel) takes longer than drawing the console, so the page shows a loading indicator until the
+store is open, and only then fills in, builds the demo inventory (on a first start) and starts the runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 
 from cbr_tui.domain.errors import CbrError
-from cbr_tui.services.console import Console
 from cbr_tui.services.errorlog import record_unexpected
 from cbr_tui.ui.commands import ConsoleCommands
 from cbr_tui.ui.dialogs.base import MessageDialog, QuitDialog
-from cbr_tui.ui.screens.help import HelpScreen
 from cbr_tui.ui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from cbr_tui.services.console import Console
+    from cbr_tui.services.settings import Settings
 
 THEMES = ("textual-dark", "textual-light")
 UNEXPECTED_ERRORS_MAX = 50
@@ -28,22 +41,65 @@ class CbrApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
-    def __init__(self, console: Console, *, run_tasks: bool = True, keymap: dict[str, str] | None = None) -> None:
+    class Ready(Message):
+        """The store is open: the screens can show data."""
+
+    def __init__(self, console: Console | Callable[[], Console], *, settings: Settings | None = None,
+                 run_tasks: bool = True, keymap: dict[str, str] | None = None) -> None:
+        """`console`: the open console, or how to open it (then the screen is drawn first). `settings` says
+        where the data is before the console is open (the header's region, the log's place)."""
         super().__init__()
-        self.services = console
+        self._open: Callable[[], Console] | None = console if callable(console) else None
+        self.services: Console = None if callable(console) else console  # type: ignore[assignment]
+        self.settings = settings if settings is not None else self.services.settings
         self.run_tasks = run_tasks
         # The demo inventory (on a first start), the task runner and the policy scheduler: started once the
         # first screen is drawn, so that they do not delay it.
-        self.background_work = console.background() if run_tasks else None
+        self.background_work = self.services.background() if run_tasks and self.services else None
         self.user_keys = keymap or {}
         self.unexpected_errors: list[Exception] = []
+
+    @property
+    def ready(self) -> bool:
+        """Whether the store is open (always, when the app was given an open console)."""
+        return self.services is not None
 
     def on_mount(self) -> None:
         self.theme = THEMES[0]
         self.set_keymap(self.user_keys)
         self.push_screen(MainScreen())
-        if self.background_work is not None:
+        if self._open is not None:
+            self.call_after_refresh(self._open_console)
+        elif self.background_work is not None:
             self.call_after_refresh(self.background_work.start)
+
+    @work(thread=True, exit_on_error=False, name="open-console")
+    def _open_console(self) -> None:
+        assert self._open is not None
+        try:
+            console = self._open()
+        except Exception as error:  # shown, then the console ends: there is nothing to show without a store
+            self.call_from_thread(self._not_opened, error)
+            return
+        self.call_from_thread(self._opened, console)
+
+    def _opened(self, console: Console) -> None:
+        self.services = console
+        if self.run_tasks:
+            self.background_work = console.background()
+            self.call_after_refresh(self.background_work.start)
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.post_message(self.Ready())
+
+    def _not_opened(self, error: Exception) -> None:
+        if isinstance(error, CbrError):
+            dialog = MessageDialog(error.code, error.message)
+        else:
+            where = record_unexpected(error, self.settings.home)
+            dialog = MessageDialog("The data could not be opened", f"{type(error).__name__}: {error}."
+                                   + (f" Its details are in {where}." if where else ""))
+        self.push_screen(dialog, callback=lambda _closed: self.exit(return_code=1))
 
     def on_unmount(self) -> None:
         if self.background_work is not None:
@@ -77,7 +133,7 @@ class CbrApp(App[None]):
         if len(self.unexpected_errors) > UNEXPECTED_ERRORS_MAX:
             super()._handle_exception(error)  # a storm of errors: the console's state cannot be trusted
             return
-        where = record_unexpected(error, self.services.settings.home)
+        where = record_unexpected(error, self.settings.home)
         detail = f" Its details are in {where}." if where else " It could not be written to the log."
         self.push_screen(MessageDialog(
             "Unexpected error", f"Something went wrong that the console did not expect: {type(error).__name__}: "
@@ -100,6 +156,8 @@ class CbrApp(App[None]):
         self.report_exception(error)
 
     def action_help(self) -> None:
+        from cbr_tui.ui.screens.help import HelpScreen  # Markdown and the guide load when Help is first opened
+
         if isinstance(self.screen, HelpScreen):
             return
         bindings = [active.binding for active in self.screen.active_bindings.values() if active.binding.description]

@@ -13,7 +13,7 @@ from pytest_textual_snapshot import PseudoApp, PseudoConsole, SVGImageExtension,
 from rich.console import Console as RichConsole
 from syrupy import SnapshotAssertion
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from cbr_tui.domain.clock import FixedClock
 from cbr_tui.domain.enums import ObjectType
@@ -33,7 +33,10 @@ SIZES = {"140x42": WIDE, "80x24": SMALL}
 
 @pytest.fixture(autouse=True)
 def _no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing on screen may depend on when it is looked at: no blinking cursor, and no pressed-button
+    flash (a button stays lit 0.2 s after a press, and a snapshot could catch it lit or not)."""
     monkeypatch.setattr(Input, "_toggle_cursor", lambda _self: None)
+    monkeypatch.setattr(Button, "_start_active_affect", lambda _self: None)
 
 
 @pytest.fixture

@@ -34,9 +34,6 @@ class BackupClientList(ListPage):
                             ("Backup paths", 30)), id="client-table")
         yield Pager(id="client-pager")
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
     def refresh_data(self) -> None:
         try:
             result = self.console.resources.list(ResourceKind.AGENT, limit=self.pager.page_size,

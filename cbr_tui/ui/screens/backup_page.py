@@ -8,12 +8,9 @@ from textual.widgets import Button, Label, TabbedContent, TabPane, Tabs
 
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.vault_types import vault_type
-from cbr_tui.ui.screens.backup_clients import BackupClientList
-from cbr_tui.ui.screens.backups import BackupList
 from cbr_tui.ui.screens.base import ListPage, Page, shown
 from cbr_tui.ui.screens.vaults import VaultList
 from cbr_tui.ui.widgets.table import ConsoleTable
-from cbr_tui.ui.wizards.purchase import PurchaseWizard
 
 
 class BackupTypePage(Page):
@@ -43,7 +40,7 @@ class BackupTypePage(Page):
 
     def refresh_data(self) -> None:
         active = self.query_one(TabbedContent).active_pane
-        if active is not None:
+        if active is not None and self.cbr_app.ready:
             for listing in active.query(ListPage):
                 listing.refresh_data()
 
@@ -52,7 +49,14 @@ class BackupTypePage(Page):
         footer shows them."""
         pane = event.pane
         if not pane.children:
-            await pane.mount(BackupList(self.object_type) if pane.id == "tab-backups" else BackupClientList())
+            if pane.id == "tab-backups":
+                from cbr_tui.ui.screens.backups import BackupList
+
+                await pane.mount(BackupList(self.object_type))
+            else:
+                from cbr_tui.ui.screens.backup_clients import BackupClientList
+
+                await pane.mount(BackupClientList())
         else:
             self.refresh_data()
         self.call_after_refresh(self._focus_tab)
@@ -72,4 +76,6 @@ class BackupTypePage(Page):
 
     @on(Button.Pressed, "#buy-vault")
     def action_buy(self) -> None:
+        from cbr_tui.ui.wizards.purchase import PurchaseWizard  # loaded when a vault is first bought
+
         self.app.push_screen(PurchaseWizard(self.object_type), callback=lambda _vault_id: self.finished(None))

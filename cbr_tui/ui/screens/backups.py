@@ -49,9 +49,6 @@ class BackupList(ListPage):
                             ("Created", 10), ("New data", 9)), id="backup-table")
         yield Pager(id="backup-pager")
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
     def refresh_data(self) -> None:
         pager = self.query_one(Pager)
         search = self.query_one("#backup-search", Input).value.strip() or None

@@ -71,6 +71,14 @@ class ListPage(Page):
         Binding("left_square_bracket", "page(-1)", "Previous page", show=False, id="list.previous_page"),
     ]
 
+    def on_mount(self) -> None:
+        """Load the list; while the store is still being opened (the console's first second) show that it
+        is loading (the main screen reloads it once the store is open)."""
+        if self.cbr_app.ready:
+            self.refresh_data()
+        else:
+            self.loading = True
+
     @property
     def pager(self) -> Pager:
         return self.query_one(Pager)

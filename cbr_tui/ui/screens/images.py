@@ -35,9 +35,6 @@ class ImagesPage(ListPage):
                             ("Created", 19)), id="image-table")
         yield Pager(id="image-pager")
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
     def refresh_data(self) -> None:
         try:
             result = self.console.restores.list_images()

@@ -1,5 +1,8 @@
 """The console's main screen: the region picker and account on top, the backup types on the left."""
 
+import importlib
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,12 +17,11 @@ from cbr_tui.domain.vault_types import VAULT_TYPES
 from cbr_tui.ui.dialogs.base import MessageDialog
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.screens.backup_page import BackupTypePage
-from cbr_tui.ui.screens.base import Page, shown
-from cbr_tui.ui.screens.images import ImagesPage
-from cbr_tui.ui.screens.policies import PoliciesPage
-from cbr_tui.ui.screens.resources import ResourcesPage
-from cbr_tui.ui.screens.tasks import TasksPage
+from cbr_tui.ui.screens.base import ListPage, Page, shown
 from cbr_tui.ui.widgets.footer import ConsoleFooter
+
+if TYPE_CHECKING:
+    from cbr_tui.ui.app import CbrApp
 
 NAV_ORDER = (ObjectType.SERVER, ObjectType.DISK, ObjectType.TURBO, ObjectType.VMWARE, ObjectType.FILE,
              ObjectType.WORKSPACE)
@@ -30,9 +32,11 @@ def page_id(object_type: ObjectType) -> str:
     return f"page-{object_type.value}"
 
 
-OTHER_PAGES: dict[str, type[Page]] = {
-    "page-policies": PoliciesPage, "page-tasks": TasksPage, "page-resources": ResourcesPage,
-    "page-images": ImagesPage,
+# The other pages' modules are imported when a page is first shown (the first screen needs none of them).
+OTHER_PAGES = {
+    "page-policies": "cbr_tui.ui.screens.policies:PoliciesPage", "page-tasks": "cbr_tui.ui.screens.tasks:TasksPage",
+    "page-resources": "cbr_tui.ui.screens.resources:ResourcesPage",
+    "page-images": "cbr_tui.ui.screens.images:ImagesPage",
 }
 
 
@@ -41,24 +45,29 @@ def new_page(identifier: str) -> Page:
     for object_type in NAV_ORDER:
         if identifier == page_id(object_type):
             return BackupTypePage(object_type, id=identifier)
-    return OTHER_PAGES[identifier](id=identifier)
+    module, name = OTHER_PAGES[identifier].split(":")
+    page: type[Page] = getattr(importlib.import_module(module), name)
+    return page(id=identifier)
 
 
 class MainScreen(Guarded, Screen[None]):
+    AUTO_FOCUS = None  # the page's list takes the focus once it has data (not the navigation meanwhile)
     BINDINGS = [
         Binding("ctrl+g", "focus_region", "Region", id="main.region"),
         Binding("ctrl+n", "focus_nav", "Menu", id="main.menu"),
         Binding("escape", "back_to_page", "Back to the page", show=False, id="main.back"),
     ]
 
+    @property
+    def cbr_app(self) -> "CbrApp":
+        return self.app  # type: ignore[return-value]
+
     def compose(self) -> ComposeResult:
-        console = self.app.services  # type: ignore[attr-defined]
-        regions = console.accounts.regions()["regions"]
+        app = self.cbr_app
         with Horizontal(id="topbar"):
             yield Label("☁ Cloud Backup and Recovery", id="brand")
             yield Label("☁ CBR", id="brand-short")
-            yield Select([(f"{r['name']} ({r['id']})", r["id"]) for r in regions], value=console.region_id,
-                         allow_blank=False, id="region", compact=True)
+            yield self._region_picker() if app.ready else Label(app.settings.region, id="region-opening")
             yield Label("", id="account")
             yield Label("", id="balance")
         with Horizontal(id="body"):
@@ -71,9 +80,28 @@ class MainScreen(Guarded, Screen[None]):
         yield ConsoleFooter()
 
     def on_mount(self) -> None:
-        self._refresh_account()
         self.query_one("#nav", OptionList).highlighted = 0
         self.set_interval(REFRESH_SECONDS, self._refresh_live)
+        if self.cbr_app.ready:
+            self._fill_in()
+
+    def on_cbr_app_ready(self) -> None:
+        """The store is open (it opens beside the first screen): fill the header in, load the page."""
+        for listing in self.query(ListPage):
+            listing.loading = False
+        self._fill_in()
+        self.current_page.refresh_data()
+
+    def _region_picker(self) -> Select[str]:
+        console = self.cbr_app.services
+        return Select([(f"{r['name']} ({r['id']})", r["id"]) for r in console.accounts.regions()["regions"]],
+                      value=console.region_id, allow_blank=False, id="region", compact=True)
+
+    def _fill_in(self) -> None:
+        for opening in self.query("#region-opening"):
+            self.query_one("#topbar").mount(self._region_picker(), after=opening)
+            opening.remove()
+        self._refresh_account()
         self.call_after_refresh(self._focus_page)
 
     def _focus_page(self) -> None:
@@ -114,7 +142,7 @@ class MainScreen(Guarded, Screen[None]):
     @on(OptionList.OptionHighlighted, "#nav")
     async def _navigate(self, event: OptionList.OptionHighlighted) -> None:
         """Show the page; a page is built the first time it is shown (the first screen builds one)."""
-        if not event.option.id:
+        if not event.option.id or not self.cbr_app.ready:
             return
         switcher = self.query_one(ContentSwitcher)
         if not switcher.query_children(f"#{event.option.id}"):
@@ -134,11 +162,11 @@ class MainScreen(Guarded, Screen[None]):
 
     @on(Select.Changed, "#region")
     def _switch_region(self, event: Select.Changed) -> None:
-        app = self.app
-        if not isinstance(event.value, str) or event.value == app.services.region_id:  # type: ignore[attr-defined]
+        app = self.cbr_app
+        if not app.ready or not isinstance(event.value, str) or event.value == app.services.region_id:
             return
         try:
-            app.switch_region(event.value)  # type: ignore[attr-defined]
+            app.switch_region(event.value)
         except CbrError as error:
             self.app.push_screen(MessageDialog.of(error))
             return
@@ -155,13 +183,16 @@ class MainScreen(Guarded, Screen[None]):
 
     def _refresh_live(self) -> None:
         """The balance follows purchases and renewals (here or by the CLI); pages showing progress reload."""
+        if not self.cbr_app.ready:
+            return
         self._refresh_account()
         page = self.current_page
         if page.live:
             page.refresh_data()
 
     def action_focus_region(self) -> None:
-        self.query_one("#region", Select).focus()
+        for region in self.query("#region"):
+            region.focus()
 
     def action_focus_nav(self) -> None:
         nav = self.query_one("#nav", OptionList)

@@ -36,9 +36,6 @@ class PoliciesPage(ListPage):
                             ("Retention", 14), ("Vaults", 7), ("Next run", 17)), id="policy-table")
         yield Pager(id="policy-pager")
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
     def refresh_data(self) -> None:
         try:
             result = self.console.policies.list()

@@ -55,9 +55,6 @@ class ResourcesPage(ListPage):
                             ("Disks / path", 28), ("Tags", 16)), id="resource-table")
         yield Pager(id="resource-pager")
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
     @property
     def kind(self) -> ResourceKind:
         return ResourceKind(str(self.query_one("#resource-kind", Select).value))

@@ -40,9 +40,6 @@ class TasksPage(ListPage):
                             ("Vault", 10), ("Started", 10), ("Details", 18)), id="task-table")
         yield Pager(id="task-pager")
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
     def refresh_data(self) -> None:
         pager = self.query_one(Pager)
         kind = self.query_one("#task-type", Select).value

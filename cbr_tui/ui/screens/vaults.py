@@ -14,10 +14,7 @@ from cbr_tui.domain.enums import ObjectType, ProtectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui import format as fmt
-from cbr_tui.ui.dialogs.menu import MenuDialog
-from cbr_tui.ui.dialogs.vault_actions import more_actions, open_vault_dialog
 from cbr_tui.ui.screens.base import ListPage
-from cbr_tui.ui.screens.vault_details import VaultDetails
 from cbr_tui.ui.widgets.errors import show_error
 from cbr_tui.ui.widgets.fields import parse_pairs
 from cbr_tui.ui.widgets.pager import Pager
@@ -57,9 +54,6 @@ class VaultList(ListPage):
         yield ConsoleTable((("Name/ID", 18), ("Status", 11), ("Used/Total", 13), ("Associated", 10), ("Type", 22),
                             ("Billing", 14), ("Tags/Project", 12)), id="vault-table")
         yield Pager(id="vault-pager")
-
-    def on_mount(self) -> None:
-        self.refresh_data()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys a vault of this type can never use are not offered (a hybrid cloud vault takes no backups on
@@ -149,6 +143,8 @@ class VaultList(ListPage):
     @on(Button.Pressed, "#op-details")
     @on(ConsoleTable.RowSelected)
     def _details(self) -> None:
+        from cbr_tui.ui.screens.vault_details import VaultDetails  # the dialogs and details load when first used
+
         vault_id = self.selected_vault
         if vault_id is not None:
             self.app.push_screen(VaultDetails(vault_id), callback=lambda _result: self.refresh_data())
@@ -158,11 +154,16 @@ class VaultList(ListPage):
                                  "There is no vault here yet: buy one first.")
 
     def action_operate(self, action: str) -> None:
+        from cbr_tui.ui.dialogs.vault_actions import open_vault_dialog
+
         vault = self._vault()
         if vault is not None:
             open_vault_dialog(self.app, action, vault, self.finished)
 
     def action_more(self) -> None:
+        from cbr_tui.ui.dialogs.menu import MenuDialog
+        from cbr_tui.ui.dialogs.vault_actions import more_actions
+
         vault = self._vault()
         if vault is not None:
             self.app.push_screen(MenuDialog(f"More: {vault['name']}", more_actions(vault)),

@@ -1,6 +1,10 @@
 """The fields of Create Policy (weekly days, execution times, retention), shared by the purchase wizard's
 auto-backup step and the Policies page."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Label
@@ -17,10 +21,12 @@ from cbr_tui.domain.policy_rules import (
     weekly_patterns,
 )
 from cbr_tui.domain.rules import check_name
-from cbr_tui.services.policies import PolicySpec
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.fields import Field, whole_number
 from cbr_tui.ui.widgets.switch import MarkedCheckbox
+
+if TYPE_CHECKING:
+    from cbr_tui.services.policies import PolicySpec
 
 
 class PolicyForm(Guarded, Vertical):
@@ -52,6 +58,8 @@ class PolicyForm(Guarded, Vertical):
         """The policy as filled in; the first field that breaks its rule raises that rule's CbrError."""
         name, times, keep = (field.check(field.text) for field in self._fields())
         days = [box.name for box in self.query(Checkbox) if box.value and box.name]
+        from cbr_tui.services.policies import PolicySpec  # the data layer loads when a form is read
+
         return PolicySpec(pattern=weekly_patterns(days, times), name=name, operation_type=PolicyOperationType.BACKUP,
                           enabled=enabled, retention=check_retention(max_backups=keep))
 

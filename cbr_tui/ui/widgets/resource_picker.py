@@ -1,7 +1,9 @@
 """Choosing resources for a vault: eligible ones selectable, ineligible ones shown disabled with the reason
 (the error associating them would give); a server's disks can be chosen one by one."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,10 +13,12 @@ from textual.widgets import Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from cbr_tui.domain.enums import ObjectType
-from cbr_tui.services.associations import ResourceSelection
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.checklist import CheckList
+
+if TYPE_CHECKING:
+    from cbr_tui.services.associations import ResourceSelection
 
 
 class ResourcePicker(Guarded, Vertical):
@@ -26,7 +30,7 @@ class ResourcePicker(Guarded, Vertical):
     """
 
     class Changed(Message):
-        def __init__(self, picker: "ResourcePicker") -> None:
+        def __init__(self, picker: ResourcePicker) -> None:
             super().__init__()
             self.picker = picker
 
@@ -119,6 +123,8 @@ class ResourcePicker(Guarded, Vertical):
             "chosen one by one)")
 
     def selections(self) -> list[ResourceSelection]:
+        from cbr_tui.services.associations import ResourceSelection  # the data layer loads when a form is read
+
         chosen = set(self.query_one(SelectionList).selected)
         picked = []
         for resource_id, item in self.instances.items():

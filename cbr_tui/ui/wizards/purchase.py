@@ -4,7 +4,9 @@ Which steps there are, what they offer and what they say come from `domain.purch
 service's (`VaultService.check` before moving past the capacity, `create` when paying). Paying is never a
 side effect of moving on: Buy Now asks, with the amount, before the balance is charged."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,7 +31,6 @@ from cbr_tui.domain.enums import ChargingMode, ObjectType, PeriodType, ProtectTy
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.labels import CHARGING_MODE
 from cbr_tui.domain.vault_types import VaultType, vault_type
-from cbr_tui.services.vaults import VaultSpec
 from cbr_tui.ui.dialogs.base import ConfirmDialog, MessageDialog
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.errors import show_error
@@ -38,6 +39,9 @@ from cbr_tui.ui.widgets.footer import ConsoleFooter
 from cbr_tui.ui.widgets.form import FormScroll, focus_first_control
 from cbr_tui.ui.widgets.resource_picker import ResourcePicker
 from cbr_tui.ui.wizards.steps import compose_step, duration_options
+
+if TYPE_CHECKING:
+    from cbr_tui.services.vaults import VaultSpec
 
 OPTIONAL_FIELDS = ("description", "bind-tags", "tags")
 
@@ -265,6 +269,8 @@ class PurchaseWizard(Guarded, Screen[str | None]):
         picker = self._widget("resources")
         policy_choice = self._select("auto-backup") if "auto_backup" in shown else "skip"
         auto_bind = "auto_bind" in shown and self._radio("auto-bind") == 1
+        from cbr_tui.services.vaults import VaultSpec  # the data layer loads when a form is read
+
         return VaultSpec(
             object_type=self.vtype.object_type,
             size_gb=self._widget("capacity").check(self._text("capacity")),
