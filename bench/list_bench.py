@@ -3,7 +3,7 @@
     python bench/list_bench.py             # 10,000 vaults, 100,000 backups (about a minute to build)
     python bench/list_bench.py --quick     # a tenth of that
 
-For the vault list and the backups list it times, in a headless console (Textual's Pilot, 140x40): opening the
+For the vault list and the backups list it times, in a headless console (Textual's Pilot, 140x42): opening the
 page, and page changes at the first, middle and last pages (the pager's "next" and a jump). The baseline, run in
 the same process on the same database, is the bare SQL of one page (sqlite3: the filtered, ordered
 LIMIT/OFFSET query a hand-written list would run). Target: under 100 ms per page change.
@@ -40,7 +40,7 @@ from cbr_tui.ui.screens.main import MainScreen
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
 
-SIZE = (140, 40)
+SIZE = (140, 42)
 REPEATS = 7
 
 
@@ -170,7 +170,7 @@ def main() -> None:
         }
         rows = asyncio.run(measure_ui(console, vaults, backups))
         console.close()
-    print(f"\n{'step (headless console, 140x40, 10 per page)':<48} {'console':>9} {'bare SQL':>9} {'ratio':>7}")
+    print(f"\n{'step (headless console, 140x42, 10 per page)':<48} {'console':>9} {'bare SQL':>9} {'ratio':>7}")
     for name, console_ms in rows:
         kind = name.split(":")[0]
         first, middle, last = baselines[kind]

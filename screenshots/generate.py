@@ -2,9 +2,9 @@
 
     python screenshots/generate.py
 
-Builds a demo data directory in a temporary place, drives the console headlessly at 140x40, saves an
-SVG of each main screen and converts it to PNG with cairosvg (DejaVu Sans Mono, which is installed, in
-place of the SVG's Fira Code, so columns stay aligned).
+Builds a demo data directory in a temporary place, drives the console headlessly at 140x42 (and a few
+screens on a small 80x24 terminal), saves an SVG of each and converts it to PNG with cairosvg (DejaVu Sans
+Mono, which is installed, in place of the SVG's Fira Code, so columns stay aligned).
 """
 
 import asyncio
@@ -30,7 +30,8 @@ from cbr_tui.services.vaults import VaultSpec  # noqa: E402
 from cbr_tui.ui.app import CbrApp  # noqa: E402
 from tests.ui.gate import Gate  # noqa: E402
 
-SIZE = (140, 40)
+WIDE = (140, 42)
+SMALL = (80, 24)
 T0 = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
 Step = Callable[[object], Awaitable[None]]
@@ -69,9 +70,9 @@ def hold_backup_midway(console: Console) -> tuple[Gate, threading.Thread]:
     return gate, worker
 
 
-async def shoot(console: Console, name: str, steps: list[Step]) -> Path:
+async def shoot(console: Console, name: str, size: tuple[int, int], steps: list[Step]) -> Path:
     app = CbrApp(console, run_tasks=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         for step in steps:
             await step(pilot)
@@ -80,12 +81,12 @@ async def shoot(console: Console, name: str, steps: list[Step]) -> Path:
     return path
 
 
-def to_png(svg: Path) -> Path:
+def to_png(svg: Path, size: tuple[int, int]) -> Path:
     import cairosvg
 
     text = re.sub(r"font-family:\s*Fira Code,\s*monospace", "font-family: DejaVu Sans Mono", svg.read_text())
     png = svg.with_suffix(".png")
-    cairosvg.svg2png(bytestring=text.encode(), write_to=str(png), output_width=1400)
+    cairosvg.svg2png(bytestring=text.encode(), write_to=str(png), output_width=10 * size[0])
     return png
 
 
@@ -95,13 +96,17 @@ def press(*keys: str) -> Step:
     return step
 
 
-SCREENS: dict[str, list[Step]] = {
-    "vault-list": [],
-    "vault-details": [press("j", "j", "enter")],
-    "purchase-wizard": [press("n"), press("pagedown", "pagedown", "pagedown", "pagedown")],
-    "backup-in-progress": [press("2")],
-    "restore-server": [press("2"), press("r")],
-    "resources": [press("ctrl+n", "end", "up", "enter")],
+SCREENS: dict[str, tuple[tuple[int, int], list[Step]]] = {
+    "vault-list": (WIDE, []),
+    "vault-details": (WIDE, [press("j", "j", "enter")]),
+    "purchase-wizard": (WIDE, [press("n"), press("pagedown", "pagedown", "pagedown", "pagedown")]),
+    "confirm-and-pay": (WIDE, [press("n"), press(*["pagedown"] * 12), press("enter")]),
+    "backup-in-progress": (WIDE, [press("2")]),
+    "restore-server": (WIDE, [press("2"), press("r")]),
+    "resources": (WIDE, [press("ctrl+n", "end", "up", "enter")]),
+    "small-vault-list": (SMALL, []),
+    "small-perform-backup": (SMALL, [press("b")]),
+    "small-purchase-wizard": (SMALL, [press("n"), press("pagedown")]),
 }
 
 
@@ -109,8 +114,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         console = demo(Path(scratch))
         gate, worker = hold_backup_midway(console)
-        for name, steps in SCREENS.items():
-            png = to_png(asyncio.run(shoot(console, name, steps)))
+        for name, (size, steps) in SCREENS.items():
+            png = to_png(asyncio.run(shoot(console, name, size, steps)), size)
             print(png.relative_to(HERE.parent))
         gate.release.set()
         worker.join()

@@ -8,7 +8,7 @@ import re
 from cbr_tui.domain.errors import invalid
 
 _WHOLE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+")
-LONGEST = 19  # digits and commas: far above any limit of the product, far below a slow conversion
+LONGEST = 40  # digits and commas: far above any limit of the product, far below a slow conversion
 
 
 def shown(text: str, width: int = 24) -> str:
@@ -20,9 +20,11 @@ def shown(text: str, width: int = 24) -> str:
 def parse_whole_number(text: str, what: str) -> int:
     """`what` names the quantity for the message, e.g. 'the capacity in GB'."""
     raw = text.strip(" ")
-    if len(raw) > LONGEST or not _WHOLE.fullmatch(raw):
-        example = "such as 100 or 1,024"
-        if not raw:
-            raise invalid(f"Enter {what} as a whole number, {example}.")
+    example = "such as 100 or 1,024"
+    if not raw:
+        raise invalid(f"Enter {what} as a whole number, {example}.")
+    if not _WHOLE.fullmatch(raw):
         raise invalid(f"Enter {what} as a whole number in the digits 0-9, {example}; {shown(raw)} is not one.")
+    if len(raw) > LONGEST:
+        raise invalid(f"Enter {what} with at most {LONGEST} digits; {shown(raw)} has {len(raw)} characters.")
     return int(raw.replace(",", ""))

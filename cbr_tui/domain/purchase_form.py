@@ -70,16 +70,32 @@ def purchase_steps(vtype: VaultType, protect_type: ProtectType) -> tuple[str, ..
     return vtype.wizard_steps
 
 
+def with_article(noun: str) -> str:
+    """`a server backup vault`, `an SFS Turbo backup vault`."""
+    return f"{'an' if noun.startswith(('SFS', 'a', 'e', 'i', 'o', 'u')) else 'a'} {noun}"
+
+
+def vault_kind(vtype: VaultType, protect_type: ProtectType) -> str:
+    """What is bought, in words: `server backup vault`, `server replication vault`, `SFS Turbo backup vault`."""
+    if protect_type is ProtectType.REPLICATION:
+        return vtype.vault_label.replace(" backup vault", " replication vault")
+    return vtype.vault_label
+
+
+def sentence(text: str) -> str:
+    """The first letter in capitals, the rest as written (`SFS Turbo` stays so)."""
+    return text[:1].upper() + text[1:]
+
+
 def protection_choices(vtype: VaultType) -> tuple[Choice, Choice]:
     """Backup and replication, as the type's seed section words them (3.1 servers, 3.3 SFS Turbo, 3.5 hybrid)."""
     if vtype.object_type is ObjectType.VMWARE:
         return (Choice("Backup", "A hybrid cloud backup vault stores backups."),
                 Choice("Replication (cross-region)", "A hybrid replication vault stores replicas of backups."))
     noun, label = vtype.resource_noun, vtype.vault_label.removesuffix(" backup vault")
-    article = "An" if label.startswith(("SFS", "a", "e", "i", "o", "u")) else "A"
-    return (Choice("Backup", f"{article} {vtype.vault_label} stores {label} backups."),
-            Choice("Replication", f"{article} {label} replication vault stores replicas of {label} backups from "
-                                  f"another region; you do not select any {noun}."))
+    return (Choice("Backup", sentence(f"{with_article(vtype.vault_label)} stores {label} backups.")),
+            Choice("Replication", sentence(f"{with_article(label + ' replication vault')} stores replicas of "
+                                           f"{label} backups from another region; you do not select any {noun}.")))
 
 
 def duration_choices(period_type: PeriodType) -> tuple[int, ...]:

@@ -125,7 +125,7 @@ def check_capacity(vtype: VaultType, size_gb: int) -> int:
     if vtype.capacity_unit == "TB":
         low, high = vtype.min_size_gb // GB_PER_TB, vtype.max_size_gb // GB_PER_TB
         if size_gb % GB_PER_TB or not vtype.min_size_gb <= size_gb <= vtype.max_size_gb:
-            shown = f"{size_gb / GB_PER_TB:g} TB" if size_gb % GB_PER_TB else f"{size_gb // GB_PER_TB} TB"
+            shown = f"{size_gb / GB_PER_TB:,g} TB" if size_gb % GB_PER_TB else f"{size_gb // GB_PER_TB:,} TB"
             raise CbrError(
                 Codes.INVALID_VAULT_CAPACITY,
                 f"The capacity of a {vtype.vault_label} is a whole number from {low:,} to {high:,} TB; "

@@ -91,18 +91,23 @@ class BackupService:
                               "what changed since its last backup.")
             return self.start(session, vault, BackupRequest(base, description, resources, full, retention_days))
 
-    def perform_for_client(self, agent_ref: str, *, name: str | None = None,
-                           description: str | None = None) -> dict[str, Any]:
-        """File Backups > Backup Clients > Perform Backup (seed 5.5): back up the client's paths now, into the
-        vault it is configured with."""
+    def client_vault(self, agent_ref: str) -> dict[str, str]:
+        """The vault a backup client backs up into (its ID, and the client's), or the refusal when it has
+        none: what Perform Backup on the Backup Clients tab needs before it can ask anything."""
         with self.ctx.store.read() as session:
             agent = lookups.resource(session, self.ctx, agent_ref, ResourceKind.AGENT)
             member = lookups.membership(session, agent.id)
             if member is None:
                 raise CbrError(Codes.RESOURCE_NOT_IN_VAULT,
                                f"The backup client {agent.name} has no vault yet: choose Configure Vault first.")
-            vault_id, agent_id = member.vault_id, agent.id
-        return self.perform(vault_id, resources=[agent_id], name=name, description=description)
+            return {"vault_id": member.vault_id, "agent_id": agent.id}
+
+    def perform_for_client(self, agent_ref: str, *, name: str | None = None,
+                           description: str | None = None) -> dict[str, Any]:
+        """File Backups > Backup Clients > Perform Backup (seed 5.5): back up the client's paths now, into the
+        vault it is configured with."""
+        found = self.client_vault(agent_ref)
+        return self.perform(found["vault_id"], resources=[found["agent_id"]], name=name, description=description)
 
     def start(self, session: Session, vault: Vault, request: BackupRequest) -> dict[str, Any]:
         """Inside the caller's transaction: check the vault, record the restore point, one backup per

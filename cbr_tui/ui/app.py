@@ -17,7 +17,7 @@ from textual.message import Message
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.services.errorlog import record_unexpected
 from cbr_tui.ui.commands import ConsoleCommands
-from cbr_tui.ui.dialogs.base import MessageDialog, QuitDialog
+from cbr_tui.ui.dialogs.base import MessageDialog, NoticeScreen, QuitDialog
 from cbr_tui.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:
@@ -114,10 +114,24 @@ class CbrApp(App[None]):
         and ask (ctrl+q again, or Quit, confirms)."""
         runner = self.background_work.runner if self.background_work is not None else None
         held = self.services.tasks.held_by(runner.owner)["operation_logs"] if runner is not None else []
-        if not held or isinstance(self.screen, QuitDialog):
+        if not held:
             self.exit()
-            return
-        self.push_screen(QuitDialog(held), callback=lambda quit_now: self.exit() if quit_now else None)
+        elif isinstance(self.screen, QuitDialog):
+            self.screen.dismiss(True)
+        else:
+            self.push_screen(QuitDialog(held), callback=lambda quit_now: self._stop_then_exit() if quit_now else None)
+
+    def _stop_then_exit(self) -> None:
+        """Stopping running copies takes a moment (they stop at their next block): say so meanwhile."""
+        self.push_screen(NoticeScreen("Quitting", "Stopping the tasks this console runs; they wait for the next "
+                                                  "start of cbr-tui, or a `cbr-tui worker`."))
+        self._stop_background()
+
+    @work(thread=True, exit_on_error=False, name="stop-background")
+    def _stop_background(self) -> None:
+        if self.background_work is not None:
+            self.background_work.stop()
+        self.call_from_thread(self.exit)
 
     # --- errors nobody caught ----------------------------------------------------------------------------
 

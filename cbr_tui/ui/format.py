@@ -1,6 +1,7 @@
 """How values look on screen: status words with a mark (never colour alone), sizes, times, progress bars."""
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from rich.text import Text
@@ -52,6 +53,11 @@ def billing(mode: str) -> str:
     return CHARGING_MODE.get(mode, mode)  # type: ignore[call-overload]
 
 
+def money(amount: str) -> str:
+    """An amount of the API (a decimal string) with thousands separators: `26,214,400.00`, `0.0068`."""
+    return f"{Decimal(amount):,}"
+
+
 def gigabytes(value: int) -> str:
     return f"{value:,}"
 
@@ -88,11 +94,12 @@ def progress_bar(done: int, total: int, width: int = 12) -> Text:
 
 
 def rate(common: dict[str, Any]) -> str:
-    """`24.0 MB/s 2s` (the rate and time left), or '' before the first bytes moved."""
+    """`24.0 MB/s 2s` (the rate in MB/s, always the same width, and the time left), or '' before the first
+    bytes moved."""
     if not common.get("rate"):
         return ""
     left = common.get("eta_seconds")
-    return f"{size(common['rate'])}/s" + (f" {left:.0f}s" if left is not None else "")
+    return f"{common['rate'] / 2**20:.1f} MB/s" + (f" {left:.0f}s" if left is not None else "")
 
 
 def transfer(common: dict[str, Any]) -> str:

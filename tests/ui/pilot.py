@@ -16,9 +16,20 @@ async def open_page(pilot: Pilot, object_type: ObjectType) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, MainScreen)
     screen.query_one("#nav", OptionList).highlighted = NAV_ORDER.index(object_type)
+    selector = f"#page-{object_type.value} #vault-table"
+    await wait_for(pilot, lambda: bool(screen.query(selector)))  # a page is built the first time it is shown
+    screen.query_one(selector, ConsoleTable).focus()
     await pilot.pause()
-    screen.query_one(f"#page-{object_type.value} #vault-table", ConsoleTable).focus()
+
+
+async def show_tab(pilot: Pilot, object_type: ObjectType, tab_id: str, table_id: str) -> ConsoleTable:
+    """Show a tab of a backup page and return its list once built (a tab is built when first shown)."""
+    page = f"#page-{object_type.value}"
+    pilot.app.screen.query_one(f"{page} #tabs").active = tab_id
+    selector = f"{page} #{table_id}"
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query(selector)))
     await pilot.pause()
+    return table(pilot, selector)
 
 
 async def open_nav(pilot: Pilot, page_id: str) -> None:

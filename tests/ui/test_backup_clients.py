@@ -10,16 +10,14 @@ from cbr_tui.ui.app import CbrApp
 from cbr_tui.ui.dialogs.client_actions import AddPathDialog, ConfigureVaultDialog
 from tests.services.helpers import buy
 from tests.ui.conftest import SIZE
-from tests.ui.pilot import cell_texts, field_error, open_page, table, type_into
+from tests.ui.pilot import cell_texts, field_error, open_page, show_tab, type_into
 
 
 async def test_a_client_gets_a_vault_and_a_new_path(console: Console, app: CbrApp, tmp_path: Path) -> None:
     vault = buy(console, ObjectType.FILE, 1024, name="vault-files")
     async with app.run_test(size=SIZE) as pilot:
         await open_page(pilot, ObjectType.FILE)
-        app.screen.query_one("#page-file #tabs").active = "tab-clients"
-        await pilot.pause()
-        clients = table(pilot, "#page-file #client-table")
+        clients = await show_tab(pilot, ObjectType.FILE, "tab-clients", "client-table")
         clients.focus()
         assert [t.split("\n")[0] for t in cell_texts(clients, 0)] == ["host-files-01", "host-files-02"]
         assert cell_texts(clients, 4)[0] == "Not configured"

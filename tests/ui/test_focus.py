@@ -15,7 +15,7 @@ from tests.ui.pilot import shows_whole
 
 
 def footer_keys(pilot: Pilot) -> str:
-    return " ".join(str(key.render()) for key in pilot.app.screen.query_one(ConsoleFooter).children)
+    return pilot.app.screen.query_one(ConsoleFooter).text
 
 
 def focused_id(pilot: Pilot) -> str | None:
@@ -97,3 +97,13 @@ async def test_the_navigation_opens_a_page_with_its_keys(console: Console, app: 
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, PurchaseWizard) and app.screen.vtype.page == "SFS Turbo Backups"
+
+
+async def test_a_click_on_a_footer_key_does_what_the_key_does(console: Console, app: CbrApp) -> None:
+    async with app.run_test(size=SIZES["80x24"]) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(ConsoleFooter)
+        column = footer.text.index("? Help")
+        await pilot.click(ConsoleFooter, offset=(column + 2, 0))
+        await pilot.pause()
+        assert shows_whole(pilot, "Getting started (as in the CBR user guide)"), "? opens Help"

@@ -81,7 +81,9 @@ class Purchase:
         await self.pilot.pause()
         assert isinstance(self.pilot.app.screen, ConfirmDialog)
         assert shows_whole(self.pilot, question), (question, screen_text(self.pilot))
-        await self.pilot.press("enter")  # Pay
+        assert self.pilot.app.focused is not None and self.pilot.app.focused.id == "cancel", \
+            "the cursor starts on Cancel: a second Enter does not pay"
+        await self.pilot.press("ctrl+s")  # Pay
         await self.pilot.pause()
         assert isinstance(self.pilot.app.screen, MainScreen), "bought: back on the page (seed: the last step)"
 
@@ -146,7 +148,7 @@ async def test_3_1_a_server_backup_vault(console: Console, app: CbrApp, size: st
         await buying.next()
         await buying.at("duration")
         await choose_radio(pilot, "period-type", "Monthly")
-        await choose_option(pilot, "period-num", "3 months")
+        await choose_option(pilot, "period-num-month", "3 months")
         pilot.app.screen.query_one("#auto-renew").focus()
         await pilot.press("space")
         await buying.next()
@@ -182,9 +184,10 @@ async def test_3_2_a_disk_backup_vault(console: Console, app: CbrApp, size: str)
         await buying.next()
         await buying.at("duration")
         await choose_radio(pilot, "period-type", "Yearly")
-        choices = [label for label, _value in pilot.app.screen.query_one("#period-num", Select)._options]
+        choices = [label for label, _value in pilot.app.screen.query_one("#period-num-year", Select)._options]
         assert choices == ["1 year", "2 years", "3 years", "4 years", "5 years"], "1 month to 5 years (seed)"
-        await choose_option(pilot, "period-num", "2 years")
+        await choose_option(pilot, "period-num-year", "2 years")
+        assert shows_whole(pilot, "2 years"), "the list shows what was chosen"
         await buying.next()
         await buying.confirm_and_pay("Disks: evs-data-01", "Required duration: 2 years", "Auto renewal: Disabled",
                                      question="Pay 80.00 USD from the account balance for vault-disks")
@@ -269,7 +272,7 @@ async def test_3_5_a_hybrid_cloud_backup_vault(console: Console, app: CbrApp, si
         await buying.next()
         await buying.keep("duration")
         await buying.confirm_and_pay("Protection type: Replication (cross-region)", "Capacity: 2 TB",
-                                     question="for vault-onprem, a hybrid cloud backup vault of 2 TB")
+                                     question="for vault-onprem, a hybrid cloud replication vault of 2 TB")
         assert listed(pilot, ObjectType.VMWARE) == ["vault-onprem"]
         assert "0/2 TB" in cell_texts(table(pilot, "#page-vmware #vault-table"), 2)
 

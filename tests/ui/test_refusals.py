@@ -18,7 +18,7 @@ from cbr_tui.services.console import Console
 from cbr_tui.services.errorlog import log_path
 from cbr_tui.services.vaults import VaultSpec
 from cbr_tui.ui.app import CbrApp
-from cbr_tui.ui.dialogs.base import Dialog, MessageDialog
+from cbr_tui.ui.dialogs.base import ConfirmDialog, Dialog, MessageDialog
 from cbr_tui.ui.screens.main import MainScreen
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.wizards.purchase import PurchaseWizard
@@ -46,10 +46,12 @@ def on_screen(pilot: Pilot, error: CbrError) -> None:
 
 async def still_running(pilot: Pilot) -> None:
     """Close what is open and prove the console answers: the Tasks page opens and draws."""
-    for _ in range(4):
-        if isinstance(pilot.app.screen, MainScreen):
+    for _ in range(6):
+        screen = pilot.app.screen
+        if isinstance(screen, MainScreen):
             break
-        await pilot.press("escape")
+        leaving = isinstance(screen, ConfirmDialog) and screen.title_text == "Cancel the purchase?"
+        await pilot.press("ctrl+s" if leaving else "escape")
         await pilot.pause()
     assert isinstance(pilot.app.screen, MainScreen)
     await open_nav(pilot, "page-tasks")
@@ -84,7 +86,7 @@ async def test_paying_with_a_short_balance(console: Console, app: CbrApp, size: 
         name="vault_0219")), "top up")
     async with app.run_test(size=SIZES[size]) as pilot:
         wizard = await open_wizard_at(pilot, "confirm")
-        await pilot.press("enter", "enter")  # Buy Now, Pay
+        await pilot.press("enter", "ctrl+s")  # Buy Now, Pay
         await pilot.pause()
         assert isinstance(app.screen, MessageDialog)
         on_screen(pilot, error)
@@ -121,7 +123,7 @@ async def test_a_server_taken_by_another_vault_meanwhile(console: Console, app: 
             await pilot.press("pagedown")
         buy(console, size_gb=200, resources=("ecs-web-01",), name="vault-other")  # the command line, meanwhile
         error = refused(Codes.RESOURCE_IN_OTHER_VAULT, lambda: console.vaults.create(wizard.spec()))
-        await pilot.press("enter", "enter")
+        await pilot.press("enter", "ctrl+s")
         await pilot.pause()
         on_screen(pilot, error)
         await still_running(pilot)
@@ -250,7 +252,7 @@ async def test_replicating_a_backup_twice(console: Console, app: CbrApp) -> None
 
 # --- backup clients -----------------------------------------------------------------------------------------
 
-async def test_backing_up_a_client_without_a_vault(console: Console, app: CbrApp) -> None:
+async def test_backing_up_a_client_without_a_vault_is_refused_at_once(console: Console, app: CbrApp) -> None:
     error = refused(Codes.RESOURCE_NOT_IN_VAULT, lambda: console.backups.perform_for_client("host-files-01"))
     async with app.run_test(size=SMALL) as pilot:
         await open_page(pilot, ObjectType.FILE)
@@ -258,7 +260,22 @@ async def test_backing_up_a_client_without_a_vault(console: Console, app: CbrApp
         await pilot.pause()
         await pilot.press("b")
         await pilot.pause()
-        await ok_is_refused(pilot, error)
+        assert isinstance(app.screen, MessageDialog)
+        on_screen(pilot, error)
+        await still_running(pilot)
+
+
+async def test_associating_with_a_replication_vault_is_refused_at_once(console: Console, app: CbrApp) -> None:
+    buy(console, size_gb=300, protect_type=ProtectType.REPLICATION, name="vault-dr")
+    error = refused(Codes.VAULT_CANNOT_ADD_RESOURCES, lambda: console.associations.associate(
+        "vault-dr", [ResourceSelection("ecs-web-01")]))
+    async with app.run_test(size=SMALL) as pilot:
+        await open_page(pilot, ObjectType.SERVER)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, MessageDialog), "refused once, up front, not per server in a list"
+        on_screen(pilot, error)
+        await still_running(pilot)
 
 
 # --- what nobody expected ------------------------------------------------------------------------------------

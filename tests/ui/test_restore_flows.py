@@ -18,21 +18,17 @@ from cbr_tui.ui.dialogs.backup_actions import (
     RestoreServerDialog,
 )
 from cbr_tui.ui.dialogs.menu import MenuDialog
-from cbr_tui.ui.screens.backup_page import BackupTypePage
 from tests.data import resource_digest, tree_digest
 from tests.jobs.helpers import back_up, laptop_with_documents
 from tests.services.helpers import buy
 from tests.ui.conftest import SIZE
-from tests.ui.pilot import cell_texts, field_error, open_page, table, type_into, wait_for
+from tests.ui.pilot import cell_texts, field_error, open_page, show_tab, table, type_into, wait_for
 
 
 async def open_backups(pilot: Any, object_type: ObjectType) -> None:
     """The Backups tab of a backup page, its list focused."""
     await open_page(pilot, object_type)
-    page = pilot.app.screen.query_one(f"#page-{object_type.value}", BackupTypePage)
-    page.query_one("#tabs").active = "tab-backups"
-    await pilot.pause()
-    table(pilot, f"#page-{object_type.value} #backup-table").focus()
+    (await show_tab(pilot, object_type, "tab-backups", "backup-table")).focus()
     await pilot.pause()
 
 
@@ -111,10 +107,14 @@ async def test_create_disk_checks_the_size_and_makes_a_disk_holding_the_backup(c
         await pilot.press("o")
         await pilot.press("down", "enter")
         assert isinstance(app.screen, CreateDiskDialog)
-        await type_into(pilot, "new-size", "20")
-        assert "at least 50 GB" in field_error(pilot, "new-size")
-        await type_into(pilot, "new-size", "60")
         await type_into(pilot, "new-name", "evs-copy")
+        await type_into(pilot, "new-size", "20")
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert isinstance(app.screen, CreateDiskDialog), "the service's refusal keeps the dialog open"
+        assert "BackupService.2001: The new disk must be at least 50 GB, the size of the backup." in \
+            str(app.screen.query_one("#dialog-error").render())
+        await type_into(pilot, "new-size", "60")
         await pilot.click("#ok")
         await pilot.pause()
         assert not isinstance(app.screen, CreateDiskDialog)

@@ -8,10 +8,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Select, SelectionList
 
-from cbr_tui.domain.enums import PolicyOperationType, ProtectType
+from cbr_tui.domain.enums import ObjectType, PolicyOperationType, ProtectType
 from cbr_tui.services.console import Console
 from cbr_tui.services.policies import PolicySpec
 from cbr_tui.ui.app import CbrApp
+from cbr_tui.ui.dialogs.base import ConfirmDialog
 from cbr_tui.ui.dialogs.vault_actions import (
     ApplyReplicationPolicyDialog,
     AssociateDialog,
@@ -25,7 +26,7 @@ from cbr_tui.ui.wizards.purchase import PurchaseWizard
 from tests.services.helpers import buy
 from tests.ui.conftest import SIZE
 from tests.ui.gate import gated_runner
-from tests.ui.pilot import cell_texts, choose_in_more_menu, field_error, table, type_into, wait_for
+from tests.ui.pilot import cell_texts, choose_in_more_menu, field_error, show_tab, table, type_into, wait_for
 
 
 async def open_wizard(pilot: Pilot) -> PurchaseWizard:
@@ -76,6 +77,10 @@ async def test_wizard_fields_show_the_rules_message_and_hold_the_step(console: C
         assert "64" in field_error(pilot, "name")
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog), "past its first step, leaving the wizard asks first"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, PurchaseWizard)
         assert console.vaults.list()["count"] == 0, "cancelling buys nothing"
 
 
@@ -138,9 +143,7 @@ async def test_perform_backup_of_two_servers_shows_progress_until_available(cons
         await pilot.click("#ok")
         await pilot.pause()
         page = app.screen.query_one("#page-server", BackupTypePage)
-        page.query_one("#tabs").active = "tab-backups"
-        await pilot.pause()
-        backups = table(pilot, "#page-server #backup-table")
+        backups = await show_tab(pilot, ObjectType.SERVER, "tab-backups", "backup-table")
         assert sorted(name.split("\n")[0] for name in cell_texts(backups, 0)) == ["manualbk-0001", "manualbk-0002"]
         assert [percent(text) for text in cell_texts(backups, 1)] == [0, 0]
 

@@ -113,15 +113,9 @@ class _CreateFromBackup(BackupDialog):
                     f"{fmt.when(self.backup['created_at'])}.", classes="dialog-text")
         yield Field("Name (1-64 letters, digits, _ or -)", lambda text: check_name(text, self.noun),
                     value=f"{self.backup['resource_name']}-restored"[:64], id="new-name")
-        yield Field(f"Size (GB, at least {self.backup['resource_size']})", self._new_size,
-                    value=str(self.backup["resource_size"]), id="new-size")
-
-    def _new_size(self, text: str) -> int:
-        size = whole_number(text, "the size in GB")
-        if size < self.backup["resource_size"]:
-            raise invalid(f"The new {self.noun} must be at least {self.backup['resource_size']} GB, the size of "
-                          "the backup.")
-        return size
+        yield Field(f"Size (GB, at least {self.backup['resource_size']}, the size of the backup)",
+                    lambda text: whole_number(text, "the size in GB"), value=str(self.backup["resource_size"]),
+                    id="new-size")
 
     def submit(self) -> None:
         name = self.query_one("#new-name", Field).validate()

@@ -57,8 +57,16 @@ class Dialog(Guarded, ModalScreen[T], Generic[T]):
         yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        focus_first_control(self.query_one(".dialog-body"), self.query(Button).first())
+        first = self.first_focus()
+        if first is not None:
+            first.focus()
+        else:
+            focus_first_control(self.query_one(".dialog-body"), self.query(Button).first())
         self.call_after_refresh(self.fit_body)
+
+    def first_focus(self) -> Widget | None:
+        """Where the cursor starts, if not on the body's first control (or OK when the body has none)."""
+        return None
 
     def on_resize(self, _event: events.Resize) -> None:
         self.call_after_refresh(self.fit_body)
@@ -123,15 +131,21 @@ def _rows(widget: Widget) -> int:
 class ConfirmDialog(Dialog[bool]):
     """A question with its consequences stated; dismisses with True when confirmed."""
 
-    def __init__(self, title: str, message: str, ok_label: str = "OK", danger: bool = False) -> None:
+    def __init__(self, title: str, message: str, ok_label: str = "OK", danger: bool = False,
+                 cancel_first: bool = False) -> None:
+        """`cancel_first`: the cursor starts on Cancel (paying takes a deliberate move, not a second Enter)."""
         super().__init__()
         self.title_text = title
         self.message = message
         self.ok_label = ok_label
         self.ok_variant = "error" if danger else "primary"
+        self.cancel_first = cancel_first
 
     def body(self) -> ComposeResult:
         yield Label(self.message, classes="dialog-text")
+
+    def first_focus(self) -> Widget | None:
+        return self.query_one("#cancel", Button) if self.cancel_first else None
 
     def submit(self) -> None:
         self.dismiss(True)
@@ -167,3 +181,17 @@ class QuitDialog(ConfirmDialog):
             f"This console is running {len(running)} task{'s' if len(running) != 1 else ''}: {names}. Quitting "
             "stops them within a block; they carry on at the next start of cbr-tui, or in `cbr-tui worker`, "
             "without copying again the data already in the vault.", "Quit")
+
+
+class NoticeScreen(Guarded, ModalScreen[None]):
+    """A notice while the console does something that takes a moment and needs nothing from you."""
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.message, classes="dialog-text")

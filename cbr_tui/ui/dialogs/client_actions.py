@@ -33,8 +33,9 @@ class ConfigureVaultDialog(Dialog[str | None]):
         if not isinstance(chosen, str):
             self.show_error("Choose a file backup vault (buy one on the Vaults tab if there is none).")
             return
+        names = {value: str(label) for label, value in self.query_one("#client-vault", Select)._options}
         self.run(lambda: self.services.associations.configure_client(self.agent["id"], chosen),
-                 f"{self.agent['name']} stores its backups in the chosen vault.")
+                 f"{self.agent['name']} stores its backups in {names.get(chosen, 'the chosen vault')}.")
 
 
 class AddPathDialog(Dialog[str | None]):
@@ -44,7 +45,8 @@ class AddPathDialog(Dialog[str | None]):
         self.title_text = f"Add a Backup Path to {agent['name']}"
 
     def body(self) -> ComposeResult:
-        yield Label("An existing directory on the host, backed up with everything under it.", classes="dialog-text")
+        yield Label("An existing directory on this machine, backed up with everything under it (the simulated "
+                    "host's own files are in the directory its first path names).", classes="dialog-text")
         yield Field("Directory (absolute path)", _absolute, placeholder="/var/www", id="client-path")
 
     def submit(self) -> None:
@@ -69,7 +71,7 @@ class ClientBackupDialog(Dialog[str | None]):
         self.title_text = f"Perform Backup of {agent['name']}"
 
     def body(self) -> ComposeResult:
-        vault = self.agent["vault"]["name"] if self.agent["vault"] else "no vault yet"
+        vault = self.agent["vault"]["name"] if self.agent["vault"] else "its vault"
         paths = "\n".join(f"• {fmt.tail_path(p['dir_path'], 60)}" for p in self.agent["paths"]) or "• no paths yet"
         yield Label(f"The files under these paths of {self.agent['name']} are backed up now into {vault}:\n{paths}",
                     classes="dialog-text")

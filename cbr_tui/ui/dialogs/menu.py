@@ -8,6 +8,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from cbr_tui.ui.guard import Guarded
+from cbr_tui.ui.widgets.footer import ConsoleFooter
 
 
 class MenuDialog(Guarded, ModalScreen[str | None]):
@@ -22,6 +23,7 @@ class MenuDialog(Guarded, ModalScreen[str | None]):
         with Vertical(classes="dialog menu"):
             yield Label(self.title_text, classes="dialog-title")
             yield OptionList(*(Option(label, id=action) for label, action in self.options), id="menu")
+        yield ConsoleFooter()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

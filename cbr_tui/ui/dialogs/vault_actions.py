@@ -300,9 +300,16 @@ DIALOGS = {
 def open_vault_dialog(app: App[Any], action: str, vault: dict[str, Any], done: Callable[[str | None], None],
                       **options: Any) -> None:
     """Open the dialog of a vault operation; one the vault can never do (Perform Backup on a replication
-    vault) is refused at once, with the service's code and sentence."""
+    vault, Associate in a vault that takes no new resources) is refused at once, with the service's code
+    and sentence."""
     refusal = backup_refusal(vault) if action == "backup" else None
     if refusal is not None:
         app.push_screen(MessageDialog.of(refusal))
         return
+    if action == "associate":
+        services = app.services  # type: ignore[attr-defined]
+        closed = services.protectables.list(vault["billing"]["object_type"], vault=vault["id"])["vault_refusal"]
+        if closed:
+            app.push_screen(MessageDialog(closed["error_code"], closed["error_msg"]))
+            return
     app.push_screen(DIALOGS[action](vault, **options), callback=done)

@@ -64,8 +64,14 @@ class BackupClientList(ListPage):
     @on(Button.Pressed, "#op-client-backup")
     def action_backup(self) -> None:
         agent = self._agent()
-        if agent is not None:
-            self.app.push_screen(ClientBackupDialog(agent), callback=self.finished)
+        if agent is None:
+            return
+        try:
+            self.console.backups.client_vault(agent["id"])  # a client without a vault is refused at once
+        except CbrError as error:
+            self.report(error)
+            return
+        self.app.push_screen(ClientBackupDialog(agent), callback=self.finished)
 
     @on(Button.Pressed, "#op-configure")
     def action_configure(self) -> None:

@@ -42,7 +42,8 @@ class BackupTypePage(Page):
         active = self.query_one(TabbedContent).active_pane
         if active is not None and self.cbr_app.ready:
             for listing in active.query(ListPage):
-                listing.refresh_data()
+                if listing.is_mounted:  # a tab's list being built loads itself once it is
+                    listing.refresh_data()
 
     async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """A tab chosen by key or mouse: its list (built the first time it is shown) gets the keys, so the

@@ -7,6 +7,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Markdown
 
 from cbr_tui.ui.guard import Guarded
+from cbr_tui.ui.widgets.footer import ConsoleFooter
 
 GUIDE = """\
 **Getting started** (as in the CBR user guide)
@@ -43,6 +44,7 @@ class HelpScreen(Guarded, ModalScreen[None]):
                 yield Markdown(GUIDE)
                 yield Label("Keys here", classes="field-label")
                 yield DataTable(id="help-keys", show_cursor=False)
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -57,7 +57,7 @@ class Field(Guarded, Vertical):
         try:
             value = self.check(self.text)
         except CbrError as refusal:
-            self.show(refusal.message)
+            self.show(f"{refusal.code}: {refusal.message}")
             return None
         self.show("")
         return value

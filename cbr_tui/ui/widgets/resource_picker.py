@@ -25,8 +25,8 @@ class ResourcePicker(Guarded, Vertical):
     DEFAULT_CSS = """
     ResourcePicker { height: auto; }
     ResourcePicker SelectionList { height: auto; max-height: 16; }
-    ResourcePicker #picker-summary, ResourcePicker #picker-reasons { width: 1fr; }
-    ResourcePicker #picker-reasons { color: $text-muted; margin-top: 1; }
+    ResourcePicker .picker-note { width: 1fr; color: $text-muted; }
+    ResourcePicker #picker-reasons { margin-top: 1; }
     """
 
     class Changed(Message):
@@ -43,9 +43,9 @@ class ResourcePicker(Guarded, Vertical):
         self._previous: set[str] = set()
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="picker-summary", classes="muted")
+        yield Label("", id="picker-summary", classes="picker-note")
         yield CheckList[str](id="picker")
-        yield Label("", id="picker-reasons")
+        yield Label("", id="picker-reasons", classes="picker-note")
 
     def on_mount(self) -> None:
         services = self.app.services  # type: ignore[attr-defined]
@@ -118,9 +118,9 @@ class ResourcePicker(Guarded, Vertical):
 
     def _summarise(self) -> None:
         count = len(self.selections())
+        disks = ", a server's disks can be chosen one by one" if self.object_type is ObjectType.SERVER else ""
         self.query_one("#picker-summary", Label).update(
-            f"{count} selected, {self.selected_gb():,} GB in total (space toggles, a server's disks can be "
-            "chosen one by one)")
+            f"{count} selected, {self.selected_gb():,} GB in total (space ticks or unticks{disks})")
 
     def selections(self) -> list[ResourceSelection]:
         from cbr_tui.services.associations import ResourceSelection  # the data layer loads when a form is read

@@ -5,6 +5,8 @@ from collections.abc import Sequence
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+SIDEWAYS_STEP = 16  # columns scrolled by a press of ← or → (or h, l) on a table wider than the screen
+
 
 class ConsoleTable(DataTable[object]):
     """Rows are keyed by the ID of what they show, so actions and refreshes find the same row again."""
@@ -21,6 +23,16 @@ class ConsoleTable(DataTable[object]):
         self._shown: tuple[list[tuple[str, tuple[object, ...]]], int] | None = None
         for label, width in columns:
             self.add_column(label, width=width)
+
+    def action_cursor_right(self) -> None:
+        """Rows are chosen, not cells: the arrows show the columns beyond the edge, a few at a time."""
+        self.scroll_relative(x=SIDEWAYS_STEP, animate=False)
+
+    def action_cursor_left(self) -> None:
+        self.scroll_relative(x=-SIDEWAYS_STEP, animate=False)
+
+    action_scroll_right = action_cursor_right
+    action_scroll_left = action_cursor_left
 
     @property
     def selected_key(self) -> str | None:

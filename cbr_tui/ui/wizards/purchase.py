@@ -31,6 +31,7 @@ from cbr_tui.domain.enums import ChargingMode, ObjectType, PeriodType, ProtectTy
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.labels import CHARGING_MODE
 from cbr_tui.domain.vault_types import VaultType, vault_type
+from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import ConfirmDialog, MessageDialog
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.errors import show_error
@@ -38,7 +39,7 @@ from cbr_tui.ui.widgets.fields import Field, parse_pairs
 from cbr_tui.ui.widgets.footer import ConsoleFooter
 from cbr_tui.ui.widgets.form import FormScroll, focus_first_control
 from cbr_tui.ui.widgets.resource_picker import ResourcePicker
-from cbr_tui.ui.wizards.steps import compose_step, duration_options
+from cbr_tui.ui.wizards.steps import compose_step
 
 if TYPE_CHECKING:
     from cbr_tui.services.vaults import VaultSpec
@@ -123,7 +124,13 @@ class PurchaseWizard(Guarded, Screen[str | None]):
             self._sync()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Leave the wizard; once past its first step, after asking (what was filled in is lost)."""
+        if self.index == 0:
+            self.dismiss(None)
+            return
+        self.app.push_screen(ConfirmDialog("Cancel the purchase?", "What you chose in the wizard is not kept; "
+                                           "nothing is bought and nothing is charged.", "Leave the wizard"),
+                             callback=lambda leave: self.dismiss(None) if leave else None)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -206,7 +213,8 @@ class PurchaseWizard(Guarded, Screen[str | None]):
     def _show_dependents(self) -> None:
         pre_paid = self._pre_paid
         for widget_id, visible in (
-            ("period-type", pre_paid), ("period-num", pre_paid), ("auto-renew-row", pre_paid),
+            ("period-type", pre_paid), ("period-num-month", pre_paid and self._period_type is PeriodType.MONTH),
+            ("period-num-year", pre_paid and self._period_type is PeriodType.YEAR), ("auto-renew-row", pre_paid),
             ("duration-text", pre_paid), ("no-duration", not pre_paid),
             ("new-policy", self._select("auto-backup") == "new"), ("bind-tags", self._radio("auto-bind") == 1),
         ):
@@ -278,7 +286,7 @@ class PurchaseWizard(Guarded, Screen[str | None]):
             description=self._text("description") or None,
             charging_mode=ChargingMode.PRE_PAID if pre_paid else ChargingMode.POST_PAID,
             period_type=self._period_type if pre_paid else None,
-            period_num=int(self._select("period-num") or 1) if pre_paid else None,
+            period_num=int(self._select(f"period-num-{self._period_type.value}") or 1) if pre_paid else None,
             auto_renew=self._switch("auto-renew") if pre_paid else False,
             protect_type=self._protect_type,
             app_consistent=self._switch("app-consistent"),
@@ -300,17 +308,17 @@ class PurchaseWizard(Guarded, Screen[str | None]):
         label = self.query_one("#price", Label)
         try:
             label.update(f"Price: {price_text(self._quote(), self.vtype)}")
-        except CbrError as error:
-            label.update(f"Price: not available ({error.message})")
+        except CbrError:
+            label.update("Price: -- (correct the step first)")
 
     def _summary(self) -> str:
         """Exactly what will be bought: one line per step of this wizard, and the price."""
         try:
             spec = self.spec()
-            price = price_text(self._quote(), self.vtype)
+            price = price_text(self._quote(), self.vtype, with_size=True)
         except CbrError as error:
             return f"Fix this first ({error.code}): {error.message}"
-        lines = [("Vault type", self.vtype.vault_label.capitalize())]
+        lines = [("Vault type", form.sentence(form.vault_kind(self.vtype, spec.protect_type)))]
         lines += [line for step in self.steps for line in self._summary_of(step, spec)]
         lines.append(("Price", price))
         width = max(len(label) for label, _value in lines) + 2
@@ -379,8 +387,6 @@ class PurchaseWizard(Guarded, Screen[str | None]):
     def _changed(self, event: Any) -> None:
         if isinstance(event, RadioSet.Changed) and event.radio_set.id == "protection":
             self._follow_protection()
-        if isinstance(event, RadioSet.Changed) and event.radio_set.id == "period-type":
-            self._offer_durations()
         self._show_dependents()
         self._price()
 
@@ -392,14 +398,6 @@ class PurchaseWizard(Guarded, Screen[str | None]):
             self.steps = steps
             self._sync()
 
-    def _offer_durations(self) -> None:
-        """Months and years have their own ranges: the list offers exactly what can be bought."""
-        select = self._widget("period-num")
-        chosen = select.value
-        options = duration_options(self._period_type)
-        select.set_options(options)
-        select.value = chosen if chosen in {value for _label, value in options} else options[0][1]
-
     # --- paying --------------------------------------------------------------------------------------
 
     def _ask_to_pay(self) -> None:
@@ -409,18 +407,19 @@ class PurchaseWizard(Guarded, Screen[str | None]):
         except CbrError as error:
             self.app.push_screen(MessageDialog.of(error))
             return
+        kind = form.vault_kind(self.vtype, spec.protect_type)
+        size = f"{self.vtype.size_in_console_unit(spec.size_gb):,} {self.vtype.capacity_unit}"
+        name = spec.name or "the vault"
         if spec.charging_mode is ChargingMode.PRE_PAID:
-            question = (f"Pay {price['amount']} {price['currency']} from the account balance for "
-                        f"{spec.name or 'the vault'}, a {self.vtype.vault_label} of "
-                        f"{self.vtype.size_in_console_unit(spec.size_gb):,} {self.vtype.capacity_unit}?")
+            question = (f"Pay {fmt.money(price['amount'])} {price['currency']} from the account balance for {name}, "
+                        f"{form.with_article(kind)} of {size}?")
             title, ok = "Confirm and Pay", "Pay"
         else:
-            question = (f"Buy {spec.name or 'the vault'}, a pay-per-use {self.vtype.vault_label} of "
-                        f"{self.vtype.size_in_console_unit(spec.size_gb):,} {self.vtype.capacity_unit}? It is billed "
-                        f"{price['hourly_price']} {price['currency']} per hour from now on.")
+            question = (f"Buy {name}, a pay-per-use {kind} of {size}? It is billed "
+                        f"{fmt.money(price['hourly_price'])} {price['currency']} per hour from now on.")
             title, ok = "Buy Now", "Buy"
-        self.app.push_screen(ConfirmDialog(title, question, ok), callback=lambda yes: self._buy(spec) if yes
-                             else None)
+        self.app.push_screen(ConfirmDialog(title, question, ok, cancel_first=True),
+                             callback=lambda yes: self._buy(spec) if yes else None)
 
     def _buy(self, spec: VaultSpec) -> None:
         try:
@@ -432,10 +431,13 @@ class PurchaseWizard(Guarded, Screen[str | None]):
         self.dismiss(created["vault"]["id"])
 
 
-def price_text(price: dict[str, Any], vtype: VaultType) -> str:
-    size = f"{vtype.size_in_console_unit(price['size']):,} {vtype.capacity_unit}"
+def price_text(price: dict[str, Any], vtype: VaultType, *, with_size: bool = False) -> str:
+    """`5.00 USD for 1 month`, or `0.0068 USD/hour, about 4.96 USD a month` (amounts with thousands
+    separators); the bar under the wizard leaves the size out (the capacity step and the summary show it)."""
+    currency = price["currency"]
+    size = f" ({vtype.size_in_console_unit(price['size']):,} {vtype.capacity_unit})" if with_size else ""
     if price["charging_mode"] == "pre_paid":
         unit = price["period_type"] + ("s" if price["period_num"] != 1 else "")
-        return f"{price['amount']} {price['currency']} for {price['period_num']} {unit} ({size})"
-    return (f"{price['hourly_price']} {price['currency']}/hour (about {price['estimated_monthly']} per month, "
-            f"{size})")
+        return f"{fmt.money(price['amount'])} {currency} for {price['period_num']} {unit}{size}"
+    return (f"{fmt.money(price['hourly_price'])} {currency}/hour, about {fmt.money(price['estimated_monthly'])} "
+            f"{currency} a month{size}")

@@ -77,7 +77,8 @@ def compose_step(step: str, vtype: VaultType, services: "Console") -> ComposeRes
         yield Field("Description (optional, up to 255 characters)", check_description, id="description")
     elif step == "duration":
         yield radio(["Monthly", "Yearly"], id="period-type")
-        yield Select(duration_options(PeriodType.MONTH), value=1, allow_blank=False, id="period-num")
+        for period in PeriodType:  # one list per unit, each offering exactly what can be bought
+            yield Select(duration_options(period), value=1, allow_blank=False, id=f"period-num-{period.value}")
         yield WordedSwitch("Auto renewal", False, id="auto-renew")
         yield _text(form.DURATION_TEXT, id="duration-text")
         yield _text(form.NO_DURATION_TEXT, id="no-duration")
