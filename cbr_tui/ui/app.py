@@ -7,6 +7,7 @@ store is open, and only then fills in, builds the demo inventory (on a first sta
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -16,27 +17,37 @@ from textual.message import Message
 
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.services.errorlog import record_unexpected
-from cbr_tui.ui.commands import ConsoleCommands
 from cbr_tui.ui.dialogs.base import MessageDialog, NoticeScreen, QuitDialog
 from cbr_tui.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from cbr_tui.services.console import Console
     from cbr_tui.services.settings import Settings
 
 THEMES = ("textual-dark", "textual-light")
+
+
+def console_commands() -> type[Provider]:
+    """The console's palette commands, imported when the palette first opens (Textual's palette is not
+    needed to draw the first screen)."""
+    from cbr_tui.ui.commands import ConsoleCommands
+
+    return ConsoleCommands
+
 UNEXPECTED_ERRORS_MAX = 50
 
 
 class CbrApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere (benchmarks) keep it
     TITLE = "Cloud Backup and Recovery"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
     ]
-    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    COMMANDS = App.COMMANDS | {console_commands}
     # Screens get -narrow below 100 columns and -short below 30 rows: app.tcss lays out 80x24 with them.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
@@ -67,11 +78,19 @@ class CbrApp(App[None]):
     def on_mount(self) -> None:
         self.theme = THEMES[0]
         self.set_keymap(self.user_keys)
-        self.push_screen(MainScreen())
+        self.push_screen(MainScreen(classes=self._size_classes()))
         if self._open is not None:
             self.call_after_refresh(self._open_console)
         elif self.background_work is not None:
             self.call_after_refresh(self.background_work.start)
+
+    def _size_classes(self) -> str:
+        """The breakpoint classes of the terminal's size (-narrow/-wide, -short/-tall), given to the first
+        screen when it is made: Textual sets them at its first resize, restyling every widget once more
+        before the first frame."""
+        width, height = self.size
+        return " ".join(next(name for least, name in sorted(points, reverse=True) if size >= least)
+                        for size, points in ((width, self.HORIZONTAL_BREAKPOINTS), (height, self.VERTICAL_BREAKPOINTS)))
 
     @work(thread=True, exit_on_error=False, name="open-console")
     def _open_console(self) -> None:
