@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cbr_tui.cli import params
 from cbr_tui.cli.app import json_command
 
 if TYPE_CHECKING:
@@ -33,8 +34,8 @@ def account_top_up(console: Console, amount: str) -> object:
 
 
 @account.command("orders")
-@click.option("--limit", type=int, default=50, show_default=True)
-@click.option("--offset", type=int, default=0)
+@click.option("--limit", type=params.WHOLE, default=50, show_default=True)
+@click.option("--offset", type=params.WHOLE, default=0)
 @json_command
 def account_orders(console: Console, limit: int, offset: int) -> object:
     """Payments and refunds, newest first."""

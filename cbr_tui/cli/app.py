@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ import click
 
 from cbr_tui import __version__
 from cbr_tui.cli.output import emit
+from cbr_tui.domain.errors import invalid
 from cbr_tui.services.settings import Settings
 
 if TYPE_CHECKING:
@@ -121,6 +123,16 @@ class Invocation:
             self._console.close()
 
 
+def check_utf8(param: click.Parameter, value: object) -> None:
+    """Text arguments are UTF-8: other bytes reach Python as lone surrogates, which no name, description or
+    lookup can hold (paths are `Path`s and may be any bytes)."""
+    for text in value if isinstance(value, tuple) else (value,):
+        if isinstance(text, str) and any("\ud800" <= character <= "\udfff" for character in text):
+            raw = os.fsencode(text)[:40]
+            raise invalid(f"The value of {param.human_readable_name} ({raw!r}) is not UTF-8 text; the "
+                          "terminal's bytes could not be read as characters.")
+
+
 def json_command(function: Callable[..., Any]) -> Callable[..., None]:
     """Give the command the console as its first argument and print what it returns as JSON."""
 
@@ -128,6 +140,9 @@ def json_command(function: Callable[..., Any]) -> Callable[..., None]:
     def wrapper(*args: Any, **kwargs: Any) -> None:
         invocation = click.get_current_context().find_object(Invocation)
         assert invocation is not None
+        for param in click.get_current_context().command.params:
+            if param.name in kwargs:
+                check_utf8(param, kwargs[param.name])
         emit(function(invocation.console, *args, **kwargs))
 
     return wrapper

@@ -28,7 +28,7 @@ def backup() -> None:
 @click.option("--name", help="Default: manualbk_xxxx; several resources get -0001, -0002 suffixes.")
 @click.option("--description")
 @click.option("--full", is_flag=True, help="Full backup instead of incremental.")
-@click.option("--retention-days", type=int, help="Delete this manual backup after N days (default: keep).")
+@click.option("--retention-days", type=params.WHOLE, help="Delete this manual backup after N days (default: keep).")
 @click.option("--wait", is_flag=True, help="Copy the data now and print the backups when they are done.")
 @json_command
 def backup_create(console: Console, vault_ref: str, resources: tuple[str, ...], name: str | None,
@@ -42,6 +42,7 @@ def backup_create(console: Console, vault_ref: str, resources: tuple[str, ...], 
     tasks = {t["id"] for t in console.tasks.list(operation_type="backup", limit=1000)["operation_logs"]
              if t["checkpoint_id"] == result["checkpoint"]["id"]}
     console.run_tasks(tasks)
+    console.tasks.require_success(tasks)
     result["checkpoint"]["backups"] = [console.backups.show(b["id"])["backup"] for b in backups]
     return result
 
@@ -61,6 +62,7 @@ def backup_replicate(console: Console, backup_ref: str, destination_region: str,
                                            destination_vault=destination_vault, name=name, description=description)
     if wait:
         console.run_tasks({result["replication"]["replication_record_id"]})
+        console.tasks.require_success({result["replication"]["replication_record_id"]})
         result["replicas"] = console.replication.replicas(backup_ref)["backups"]
     return result
 
@@ -71,8 +73,8 @@ def backup_replicate(console: Console, backup_ref: str, destination_region: str,
 @click.option("--resource", "resource_id", help="Only backups of this resource ID.")
 @click.option("--status", type=click.Choice([s.value for s in BackupStatus]))
 @click.option("--search", help="Backup name or ID, or resource name.")
-@click.option("--limit", type=int, default=50, show_default=True)
-@click.option("--offset", type=int, default=0)
+@click.option("--limit", type=params.WHOLE, default=50, show_default=True)
+@click.option("--offset", type=params.WHOLE, default=0)
 @click.option("--sort", default="created_at:desc", show_default=True)
 @json_command
 def backup_list(console: Console, vault_ref: str | None, vault_kind: str | None, resource_id: str | None,
@@ -106,8 +108,8 @@ def task() -> None:
 @click.option("--status", type=click.Choice([s.value for s in TaskStatus]))
 @click.option("--vault-id")
 @click.option("--resource-id")
-@click.option("--limit", type=int, default=50, show_default=True)
-@click.option("--offset", type=int, default=0)
+@click.option("--limit", type=params.WHOLE, default=50, show_default=True)
+@click.option("--offset", type=params.WHOLE, default=0)
 @json_command
 def task_list(console: Console, operation_type: str | None, status: str | None, vault_id: str | None,
               resource_id: str | None, limit: int, offset: int) -> object:
@@ -125,8 +127,8 @@ def task_cancel(console: Console, task_id: str) -> object:
 
 @click.command()
 @click.option("--until-idle", is_flag=True, help="Stop when no task is left instead of waiting for more.")
-@click.option("--workers", type=int, default=2, show_default=True)
-@click.option("--lease-seconds", type=click.FloatRange(0.5, 3600), default=30, show_default=True,
+@click.option("--workers", type=params.WHOLE, default=2, show_default=True)
+@click.option("--lease-seconds", type=params.NUMBER, default=30, show_default=True,
               help="How long a task stays claimed without a sign of life before another runner takes it over.")
 @click.option("--no-scheduler", is_flag=True, help="Run tasks only; do not fire backup policies.")
 def worker(until_idle: bool, workers: int, lease_seconds: float, no_scheduler: bool) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cbr_tui.domain.enums import ObjectType
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.numbers import parse_decimal, parse_signed_number, parse_whole_number
 from cbr_tui.domain.vault_types import GB_PER_TB, vault_type
 
 if TYPE_CHECKING:
@@ -42,20 +44,43 @@ def tags(values: tuple[str, ...]) -> list[tuple[str, str]]:
 
 def size_gb(text: str, kind: ObjectType) -> int:
     """A capacity in the type's console unit (GB, or TB for hybrid and file vaults), or with a unit."""
-    raw = text.strip().upper().replace(" ", "")
+    raw = text.strip(" ")
     unit = vault_type(kind).capacity_unit
-    if raw.endswith("TB"):
-        raw, unit = raw[:-2], "TB"
-    elif raw.endswith("GB"):
-        raw, unit = raw[:-2], "GB"
+    for suffix in ("TB", "GB"):
+        if raw.upper().endswith(suffix):
+            raw, unit = raw[:-2].rstrip(" "), suffix
     try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        raise click.BadParameter(f"{text!r} is not a capacity such as 100, 100GB or 2TB.") from None
+        amount = parse_decimal(raw, "the capacity (100, 100GB or 2TB)")
+    except CbrError as error:
+        raise click.BadParameter(error.message, param_hint="'--size'") from None
     gigabytes = amount * GB_PER_TB if unit == "TB" else amount
     if gigabytes != gigabytes.to_integral_value():
-        raise click.BadParameter(f"{text!r} is not a whole number of GB.")
+        raise click.BadParameter(f"the capacity is a whole number of GB; {text.strip()!r} is {gigabytes} GB.",
+                                 param_hint="'--size'")
     return int(gigabytes)
+
+
+class _Number(click.ParamType):
+    """A number on the command line, read by the domain's one parser: ASCII digits, no exponent, no `inf`
+    or `nan`, with the console's sentence; a bad one is a usage error (exit status 2). Ranges are the
+    services' to check."""
+
+    def __init__(self, name: str, parse: Callable[[str, str], Any]) -> None:
+        self.name = name
+        self._parse = parse
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value  # a default
+        try:
+            return self._parse(value, "it")
+        except CbrError as error:
+            self.fail(error.message, param, ctx)
+
+
+WHOLE = _Number("integer", parse_whole_number)
+SIGNED = _Number("integer", parse_signed_number)
+NUMBER = _Number("number", lambda text, what: float(parse_decimal(text, what)))
 
 
 def selection(text: str) -> ResourceSelection:

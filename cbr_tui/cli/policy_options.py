@@ -5,6 +5,7 @@ from typing import Any
 
 import click
 
+from cbr_tui.cli import params
 from cbr_tui.domain.policy_rules import (
     Retention,
     check_console_retention_count,
@@ -17,17 +18,18 @@ EVERY_DAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 _OPTIONS = (
     click.option("--days", help="Weekly frequency: days such as MO,WE,FR (default: every day)."),
-    click.option("--every-days", type=int, help="Day-based frequency: every N days (1-30)."),
+    click.option("--every-days", type=params.WHOLE, help="Day-based frequency: every N days (1-30)."),
     click.option("--at", "times", multiple=True, help="Execution time HH:MM in UTC (repeatable; default 22:00)."),
     click.option("--pattern", "patterns", multiple=True, help="A raw RRULE trigger instead (repeatable)."),
-    click.option("--retain-count", type=int, help="Keep this many backups (2-99999)."),
-    click.option("--retain-days", type=int, help="Keep backups this many days (2-99999)."),
-    click.option("--day-backups", type=int, default=0, help="Long-term: keep the latest backup of N days."),
-    click.option("--week-backups", type=int, default=0, help="Long-term: ... of N weeks."),
-    click.option("--month-backups", type=int, default=0, help="Long-term: ... of N months."),
-    click.option("--year-backups", type=int, default=0, help="Long-term: ... of N years."),
+    click.option("--retain-count", type=params.WHOLE, help="Keep this many backups (2-99999)."),
+    click.option("--retain-days", type=params.WHOLE, help="Keep backups this many days (2-99999)."),
+    click.option("--day-backups", type=params.WHOLE, default=0, help="Long-term: keep the latest backup of N days."),
+    click.option("--week-backups", type=params.WHOLE, default=0, help="Long-term: ... of N weeks."),
+    click.option("--month-backups", type=params.WHOLE, default=0, help="Long-term: ... of N months."),
+    click.option("--year-backups", type=params.WHOLE, default=0, help="Long-term: ... of N years."),
     click.option("--timezone", help="Time zone of long-term retention, e.g. UTC+08:00."),
-    click.option("--full-backup-interval", type=int, default=-1, help="A full backup every N backups (-1 never)."),
+    click.option("--full-backup-interval", type=params.SIGNED, default=-1,
+                 help="A full backup every N backups (-1 never)."),
 )
 SCHEDULE_KEYS = ("days", "every_days", "times", "patterns")
 RETENTION_KEYS = ("retain_count", "retain_days", "day_backups", "week_backups", "month_backups", "year_backups",

@@ -56,7 +56,7 @@ def resource_untag(console: Console, resource_ref: str, keys: tuple[str, ...]) -
 
 @resource.command("write")
 @click.argument("resource_ref")
-@click.option("--mb", type=float, default=16, show_default=True, help="How much data to write.")
+@click.option("--mb", type=params.NUMBER, default=16, show_default=True, help="How much data to write.")
 @click.option("--pattern", type=click.Choice(["mixed", "text", "random", "zeros"]), default="mixed",
               show_default=True)
 @click.option("--scattered", is_flag=True, help="Many small 4 KiB writes instead of filesystem-like extents.")
@@ -101,8 +101,8 @@ def server() -> None:
 
 @server.command("create")
 @click.argument("name")
-@click.option("--system-disk", type=int, default=40, show_default=True, help="System disk size in GB.")
-@click.option("--data-disk", type=int, multiple=True, help="A data disk size in GB (repeatable).")
+@click.option("--system-disk", type=params.WHOLE, default=40, show_default=True, help="System disk size in GB.")
+@click.option("--data-disk", type=params.WHOLE, multiple=True, help="A data disk size in GB (repeatable).")
 @click.option("--encrypted", is_flag=True, help="Encrypt the data disks.")
 @click.option("--az", help="Availability zone (ID or AZ1, AZ2...).")
 @click.option("--tag", "tags", multiple=True, help="key=value (repeatable).")
@@ -129,7 +129,7 @@ def server_stop(console: Console, server_ref: str) -> object:
 
 @server.command("attach-disk")
 @click.argument("server_ref")
-@click.option("--size", type=int, help="Create a new data disk of this many GB and attach it.")
+@click.option("--size", type=params.WHOLE, help="Create a new data disk of this many GB and attach it.")
 @click.option("--disk", "disk_ref", help="Attach this existing Available disk instead.")
 @click.option("--encrypted", is_flag=True)
 @json_command
@@ -150,7 +150,7 @@ def disk() -> None:
 
 @disk.command("create")
 @click.argument("name")
-@click.option("--size", type=int, required=True, help="Size in GB.")
+@click.option("--size", type=params.WHOLE, required=True, help="Size in GB.")
 @click.option("--encrypted", is_flag=True)
 @click.option("--az")
 @click.option("--tag", "tags", multiple=True)
@@ -175,7 +175,7 @@ def sfs_turbo() -> None:
 
 @sfs_turbo.command("create")
 @click.argument("name")
-@click.option("--size", type=int, default=500, show_default=True, help="Capacity in GB.")
+@click.option("--size", type=params.WHOLE, default=500, show_default=True, help="Capacity in GB.")
 @click.option("--az")
 @json_command
 def turbo_create(console: Console, name: str, size: int, az: str | None) -> object:
@@ -189,8 +189,8 @@ def desktop() -> None:
 
 @desktop.command("create")
 @click.argument("name")
-@click.option("--system-disk", type=int, default=80, show_default=True)
-@click.option("--data-disk", type=int, multiple=True)
+@click.option("--system-disk", type=params.WHOLE, default=80, show_default=True)
+@click.option("--data-disk", type=params.WHOLE, multiple=True)
 @click.option("--az")
 @json_command
 def desktop_create(console: Console, name: str, system_disk: int, data_disk: tuple[int, ...],

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cbr_tui.cli import params
 from cbr_tui.cli.app import json_command
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ def _maybe_wait(console: Console, queued: dict[str, Any], wait: bool) -> dict[st
         return queued
     task_id = queued["operation_log"]["id"]
     console.run_tasks({task_id})
+    console.tasks.require_success({task_id})
     return console.tasks.show(task_id)
 
 
@@ -68,7 +70,7 @@ def restore_disk(console: Console, backup_ref: str, target: str | None, wait: bo
 @restore.command("new-disk")
 @click.argument("backup_ref")
 @click.argument("name")
-@click.option("--size", type=int, help="GB, at least the backed-up disk's size.")
+@click.option("--size", type=params.WHOLE, help="GB, at least the backed-up disk's size.")
 @click.option("--az")
 @WAIT
 @json_command
@@ -82,7 +84,7 @@ def restore_new_disk(console: Console, backup_ref: str, name: str, size: int | N
 @restore.command("new-file-system")
 @click.argument("backup_ref")
 @click.argument("name")
-@click.option("--size", type=int, help="GB (default: the original's).")
+@click.option("--size", type=params.WHOLE, help="GB (default: the original's).")
 @WAIT
 @json_command
 def restore_new_file_system(console: Console, backup_ref: str, name: str, size: int | None, wait: bool) -> object:

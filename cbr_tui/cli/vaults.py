@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -34,7 +33,7 @@ def _purchase_options(function: Any) -> Any:
                      help="server, disk, sfs-turbo, desktop, hybrid or file."),
         click.option("--size", required=True, help="Capacity: GB (TB for hybrid and file vaults), or 100GB / 2TB."),
         click.option("--billing", type=click.Choice(sorted(BILLING)), default="pay-per-use", show_default=True),
-        click.option("--duration", type=int, help="Yearly/monthly: how many months (1-9) or years (1-5)."),
+        click.option("--duration", type=params.WHOLE, help="Yearly/monthly: how many months (1-9) or years (1-5)."),
         click.option("--auto-renew", is_flag=True, help="Yearly/monthly: renew automatically."),
         click.option("--protection", type=click.Choice([p.value for p in ProtectType]), default="backup",
                      show_default=True),
@@ -118,8 +117,8 @@ def vault_create(console: Console, vault_kind: str, size: str, billing: str, dur
 @click.option("--search", help="Name (part of it) or ID.")
 @click.option("--tag", "tags", multiple=True, help="key=value; up to 5, a vault with any of them matches.")
 @click.option("--resource", "resource_id", help="Only the vault holding this resource ID.")
-@click.option("--limit", type=int, default=50, show_default=True)
-@click.option("--offset", type=int, default=0)
+@click.option("--limit", type=params.WHOLE, default=50, show_default=True)
+@click.option("--offset", type=params.WHOLE, default=0)
 @click.option("--sort", default="created_at:desc", show_default=True)
 @json_command
 def vault_list(console: Console, vault_kind: str | None, protection: str | None, status: str | None,
@@ -249,7 +248,7 @@ def vault_unsubscribe(console: Console, vault_ref: str) -> object:
 
 @vault.command("verify")
 @click.argument("vault_ref")
-@click.option("--read-data", "read_share", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+@click.option("--read-data", "read_share", type=params.NUMBER, default=0.0, show_default=True,
               help="Also read and hash this share (0 to 1) of the vault's data.")
 @json_command
 def vault_verify(console: Console, vault_ref: str, read_share: float) -> object:
@@ -268,12 +267,12 @@ def vault_audit(console: Console, vault_ref: str, fix: bool) -> object:
 
 @vault.command("gc")
 @click.argument("vault_ref")
-@click.option("--grace-minutes", type=float, default=10, show_default=True,
+@click.option("--grace-minutes", type=params.NUMBER, default=10, show_default=True,
               help="Keep unreferenced data this long (a backup starting now may still want it).")
 @json_command
 def vault_gc(console: Console, vault_ref: str, grace_minutes: float) -> object:
     """Delete data no backup uses and leftovers of interrupted backups."""
-    return console.maintenance.collect_garbage(vault_ref, grace=timedelta(minutes=grace_minutes), wait=True)
+    return console.maintenance.collect_garbage(vault_ref, grace_minutes=grace_minutes, wait=True)
 
 
 @click.group()

@@ -116,6 +116,14 @@ class Codes:
     UNKNOWN = _spec("9910", 500, "Unknown error.")
 
 
+def spec_of(code: str) -> ErrorSpec:
+    """The error a code names (a task records only its code); unknown codes are `9910`."""
+    for value in vars(Codes).values():
+        if isinstance(value, ErrorSpec) and value.code == code:
+            return value
+    return Codes.UNKNOWN
+
+
 def invalid(message: str) -> CbrError:
     """A request field failed validation (BackupService.9900) for the reason given."""
     return CbrError(Codes.INVALID_PARAMETER, message)

@@ -1,11 +1,15 @@
 """Field rules with the exact limits of the seed and the reference, each refusing with a specific message."""
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
 
 from cbr_tui.domain.enums import PeriodType
 from cbr_tui.domain.errors import CbrError, Codes, invalid
+from cbr_tui.domain.numbers import shown
 from cbr_tui.domain.vault_types import GB_PER_TB, VaultType
 
 NAME_MAX = 64
@@ -19,6 +23,8 @@ AUTO_BIND_MIN_FREE_GB = 40
 MONTHS_MAX = 9
 YEARS_MAX = 5
 BACKUP_SUFFIX_WIDTH = 4
+LIST_LIMIT_MAX = 1000
+LIST_OFFSET_MAX = 1_000_000_000  # far beyond any list; a larger number would overflow the database's integers
 
 # The API's name pattern: CJK ideographs, ASCII letters, digits, "_" and "-".
 _NAME_RE = re.compile(r"[\u4E00-\u9FA5\uF900-\uFA2Da-zA-Z0-9_\-]+")
@@ -41,14 +47,54 @@ def check_name(value: str | None, what: str = "vault") -> str:
 
 
 def check_description(value: str | None, what: str = "description") -> str | None:
-    """A description: at most 255 characters, without `<` or `>`."""
+    """A description: at most 255 characters, without `<` or `>`, control characters (a terminal would obey
+    an escape sequence kept in it) or text that is not valid Unicode (bytes that were not UTF-8)."""
     if value is None or value == "":
         return None
     if len(value) > DESCRIPTION_MAX:
         raise invalid(f"The {what} has {len(value)} characters; it can have at most {DESCRIPTION_MAX}.")
     if "<" in value or ">" in value:
         raise invalid(f"The {what} cannot contain '<' or '>'.")
+    check_plain_text(value, what)
     return value
+
+
+_UNSHOWABLE = {"Cc": "a control character", "Cs": "bytes that are not UTF-8 text", "Co": "a private-use character",
+               "Cn": "an unassigned character"}
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def check_plain_text(value: str, what: str) -> str:
+    """Text a person typed that is kept and shown again: refused when it holds what a terminal or a reader
+    would not show as written (control characters, escape sequences, text direction overrides, bytes that
+    were not UTF-8)."""
+    for index, character in enumerate(value):
+        category = unicodedata.category(character)
+        if category in _UNSHOWABLE or character in _BIDI_CONTROLS:
+            kind = _UNSHOWABLE.get(category, "a text direction override")
+            raise invalid(f"The {what} holds {kind} ({character!r} at position {index + 1}); "
+                          "use letters, digits, spaces and punctuation.")
+    return value
+
+
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+def check_choice(kind: type[Choice], value: str, what: str) -> Choice:
+    """One of an enumeration's API values, as a script or a person typed it; else a refusal that names them."""
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise invalid(f"The {what} {shown(value)} is not one of: {allowed}.") from None
+
+
+def check_paging(limit: int, offset: int) -> None:
+    """A page of a list: 1 to 1,000 items from an offset of 0 to a billion."""
+    if not 1 <= limit <= LIST_LIMIT_MAX:
+        raise invalid(f"A page holds 1 to {LIST_LIMIT_MAX:,} items; {limit} is not.")
+    if not 0 <= offset <= LIST_OFFSET_MAX:
+        raise invalid(f"A list's offset is 0 to {LIST_OFFSET_MAX:,}; {offset} is not.")
 
 
 @dataclass(frozen=True, order=True)

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from cbr_tui.domain.clock import api_time
 from cbr_tui.domain.errors import CbrError, ErrorSpec, invalid
 from cbr_tui.domain.pricing import CURRENCY
-from cbr_tui.domain.rules import check_description, check_name
+from cbr_tui.domain.rules import check_description, check_name, check_paging
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.store.models import Account, AvailabilityZone, EnterpriseProject, Order, Project, Region
 
@@ -97,6 +97,7 @@ class AccountService:
         return self.show()
 
     def orders(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+        check_paging(limit, offset)
         with self.ctx.store.read() as session:
             query = select(Order).where(Order.account_id == self.ctx.account_id)
             rows = session.exec(

@@ -28,14 +28,14 @@ from cbr_tui.domain.enums import (
 )
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.names import default_backup_name
-from cbr_tui.domain.rules import check_description, check_name, numbered_names
+from cbr_tui.domain.rules import check_choice, check_description, check_name, check_paging, numbered_names
 from cbr_tui.domain.vault_types import RESOURCE_TYPE_OF_KIND, VAULT_TYPES, vault_type
 from cbr_tui.services import lookups
 from cbr_tui.services.capacity import disks_by_parent, included_disks, resource_size
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.removal import remove_backups
 from cbr_tui.services.shapes import backup_shapes, checkpoint_shape
-from cbr_tui.services.tasks import LIST_LIMIT_MAX, record_task
+from cbr_tui.services.tasks import record_task
 from cbr_tui.store.models import AgentPath, Backup, Checkpoint, Image, Resource, Vault, VaultResource
 
 MANUAL_RETENTION_MAX_DAYS = 36_500
@@ -279,18 +279,17 @@ class BackupService:
     def list(self, *, vault: str | None = None, object_type: str | None = None, resource_id: str | None = None,
              status: str | None = None, search: str | None = None, limit: int = 50, offset: int = 0,
              sort: str = "created_at:desc") -> dict[str, Any]:
-        if not 1 <= limit <= LIST_LIMIT_MAX or offset < 0:
-            raise invalid(f"limit is 1 to {LIST_LIMIT_MAX} and offset at least 0.")
+        check_paging(limit, offset)
         query = select(Backup).where(Backup.project_id == self.ctx.project_id, col(Backup.parent_id).is_(None))
         with self.ctx.store.read() as session:
             if vault:
                 query = query.where(Backup.vault_id == lookups.vault(session, self.ctx, vault).id)
             if object_type:
-                query = query.where(*_of_type(self.ctx.project_id, ObjectType(object_type)))
+                query = query.where(*_of_type(self.ctx.project_id, check_choice(ObjectType, object_type, "vault type")))
             if resource_id:
                 query = query.where(Backup.resource_id == resource_id)
             if status:
-                query = query.where(Backup.status == BackupStatus(status).value)
+                query = query.where(Backup.status == check_choice(BackupStatus, status, "backup status").value)
             if search:
                 query = query.where(or_(col(Backup.name).contains(search), Backup.id == search,
                                         col(Backup.resource_name).contains(search)))

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from cbr_tui.cloud.layout import CloudLayout
@@ -37,6 +38,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SCHEDULER_INTERVAL = 5.0  # seconds between ticks: runs are minutes apart, retention is not urgent
+
+
+WORKERS_MAX = 64
+LEASE_SECONDS = (0.5, 3600.0)
+
+
+def check_runner_options(options: dict[str, object]) -> None:
+    """A worker's settings as typed on its command line: 1 to 64 workers, a lease of 0.5 s to an hour."""
+    workers = options.get("workers")
+    if isinstance(workers, int) and not 1 <= workers <= WORKERS_MAX:
+        raise invalid(f"A worker runs 1 to {WORKERS_MAX} tasks at once; {workers} is not.")
+    lease = options.get("lease")
+    least, most = LEASE_SECONDS
+    if isinstance(lease, timedelta) and not least <= lease.total_seconds() <= most:
+        raise invalid(f"A task's lease is {least} to {most:.0f} seconds; {lease.total_seconds():g} is not.")
 
 
 class Console:
@@ -71,6 +87,7 @@ class Console:
         """A task runner on this console's store (the console's own, or `cbr-tui worker`)."""
         from cbr_tui.jobs.runner import Runner  # the runner (and, once it claims a task, the engine) loads here
 
+        check_runner_options(options)
         bandwidth = self.settings.bandwidth_mbps
         return Runner(self.ctx.store, self.ctx.clock, self.ctx.ids, self.ctx.layout.home,
                       bandwidth=bandwidth * 1_000_000 if bandwidth else None, **options)  # type: ignore[arg-type]

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from cbr_tui.domain.errors import invalid
 from cbr_tui.engine import audit, gc, verify
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
+
+GRACE_MINUTES_MAX = 30 * 24 * 60  # a month: longer than any backup runs; beyond it gc would never collect
 
 
 class MaintenanceService:
@@ -17,6 +20,8 @@ class MaintenanceService:
 
     def verify(self, vault_ref: str, *, read_share: float = 0.0) -> dict[str, Any]:
         """Check every backup's structure; with `read_share` (0 to 1) also read and hash that share of data."""
+        if not 0 <= read_share <= 1:
+            raise invalid(f"The share of data to read is 0 to 1 (0.25 reads a quarter); {read_share} is not.")
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, vault_ref)
             objects = vault_objects(self.ctx.layout.home, vault.id)
@@ -33,8 +38,13 @@ class MaintenanceService:
                 report = audit.audit(session, objects, vault, self.ctx.clock.now(), fix=fix)
             return {"audit": report.to_api()}
 
-    def collect_garbage(self, vault_ref: str, *, grace: timedelta = gc.DEFAULT_GRACE,
+    def collect_garbage(self, vault_ref: str, *, grace_minutes: float = gc.DEFAULT_GRACE / timedelta(minutes=1),
                         wait: bool = False) -> dict[str, Any]:
+        """Delete data no backup uses, once unreferenced for `grace_minutes` (0 to a month)."""
+        if not 0 <= grace_minutes <= GRACE_MINUTES_MAX:
+            raise invalid(f"The grace period is 0 to {GRACE_MINUTES_MAX:,} minutes (30 days); "
+                          f"{grace_minutes:g} is not.")
+        grace = timedelta(minutes=grace_minutes)
         with self.ctx.store.read() as session:
             vault_id = lookups.vault(session, self.ctx, vault_ref).id
         report = gc.collect(self.ctx.store, vault_objects(self.ctx.layout.home, vault_id), vault_id,

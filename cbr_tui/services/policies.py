@@ -17,7 +17,7 @@ from cbr_tui.domain.enums import ObjectType, PolicyOperationType, ProtectType
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.names import default_policy_name
 from cbr_tui.domain.policy_rules import Retention, check_trigger, next_run
-from cbr_tui.domain.rules import check_name
+from cbr_tui.domain.rules import check_choice, check_name
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
@@ -41,7 +41,7 @@ class PolicySpec:
 def insert_policy(session: Session, ctx: ServiceContext, spec: PolicySpec) -> Policy:
     """Validate a new policy and add it (inside the caller's transaction)."""
     name = check_name(spec.name or default_policy_name(ctx.ids), "policy")
-    operation = PolicyOperationType(spec.operation_type)
+    operation = check_choice(PolicyOperationType, spec.operation_type, "policy type")
     patterns = check_trigger(list(spec.pattern))
     definition = spec.retention.to_api()
     if operation is PolicyOperationType.REPLICATION:
@@ -149,7 +149,8 @@ class PolicyService:
     def list(self, *, operation_type: str | None = None, vault_id: str | None = None) -> dict[str, Any]:
         query = select(Policy).where(Policy.project_id == self.ctx.project_id)
         if operation_type:
-            query = query.where(Policy.operation_type == PolicyOperationType(operation_type).value)
+            operation = check_choice(PolicyOperationType, operation_type, "policy type")
+            query = query.where(Policy.operation_type == operation.value)
         if vault_id:
             query = query.where(col(Policy.id).in_(select(VaultPolicy.policy_id)
                                                    .where(VaultPolicy.vault_id == vault_id)))

@@ -8,14 +8,14 @@ from typing import Any
 from sqlmodel import Session, col, or_, select
 
 from cbr_tui.domain.enums import BackupStatus, OperationType, ProtectStatus, TaskStatus
-from cbr_tui.domain.errors import Codes, invalid
+from cbr_tui.domain.errors import CbrError, Codes, invalid, spec_of
+from cbr_tui.domain.rules import check_choice, check_paging
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.shapes import task_shape
 from cbr_tui.store.models import Backup, Task, Vault, VaultResource
 
 TASK_HORIZON = timedelta(days=30)
-LIST_LIMIT_MAX = 1000
 
 
 def record_task(session: Session, ctx: ServiceContext, operation_type: OperationType, status: TaskStatus, *,
@@ -62,15 +62,14 @@ class TaskService:
              resource_id: str | None = None, limit: int = 50, offset: int = 0,
              include_older: bool = False) -> dict[str, Any]:
         """Tasks of the last 30 days (the console's horizon), newest first."""
-        if not 1 <= limit <= LIST_LIMIT_MAX or offset < 0:
-            raise invalid(f"limit is 1 to {LIST_LIMIT_MAX} and offset at least 0.")
+        check_paging(limit, offset)
         query = select(Task).where(Task.project_id == self.ctx.project_id)
         if not include_older:
             query = query.where(Task.created_at >= self.ctx.clock.now() - TASK_HORIZON)
         if operation_type:
-            query = query.where(Task.operation_type == OperationType(operation_type).value)
+            query = query.where(Task.operation_type == check_choice(OperationType, operation_type, "task type").value)
         if status:
-            query = query.where(Task.status == TaskStatus(status).value)
+            query = query.where(Task.status == check_choice(TaskStatus, status, "task status").value)
         if vault_id:
             query = query.where(Task.vault_id == vault_id)
         if resource_id:
@@ -105,6 +104,21 @@ class TaskService:
                 _cancel_backup(session, task, now)
             session.add(task)
             return {"operation_log": task_shape(task)}
+
+    def require_success(self, task_ids: set[str]) -> None:
+        """After running tasks to their end (`--wait`): refuse with the first failed task's own error, so that
+        a script waiting on a backup or restore sees the failure in its exit status."""
+        with self.ctx.store.read() as session:
+            tasks = sorted((lookups.task(session, self.ctx, task_id) for task_id in task_ids),
+                           key=lambda task: (task.created_at, task.id))
+        for task in tasks:
+            if task.status == TaskStatus.SUCCESS:
+                continue
+            what = f"The {task.operation_type} task {task.id} ({task.resource_name or task.vault_name})"
+            if task.status in (TaskStatus.WAITING, TaskStatus.RUNNING):
+                raise CbrError(Codes.UNKNOWN, f"{what} is still {task.status}: another worker holds it.")
+            reason = task.error_message or "no reason was recorded"
+            raise CbrError(spec_of(task.error_code or ""), f"{what} ended {task.status}: {reason}")
 
     def show(self, task_id: str) -> dict[str, Any]:
         with self.ctx.store.read() as session:

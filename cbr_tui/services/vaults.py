@@ -39,8 +39,10 @@ from cbr_tui.domain.rules import (
     TagInput,
     auto_bind_refusal,
     check_capacity,
+    check_choice,
     check_description,
     check_name,
+    check_paging,
     check_period,
     check_tag_filter,
     check_tags,
@@ -62,7 +64,7 @@ from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.policies import PolicySpec, insert_policy, link_policy
 from cbr_tui.services.removal import drop_vault_data
 from cbr_tui.services.shapes import vault_shapes
-from cbr_tui.services.tasks import LIST_LIMIT_MAX, record_task
+from cbr_tui.services.tasks import record_task
 from cbr_tui.store.models import (
     AvailabilityZone,
     Backup,
@@ -137,7 +139,7 @@ class _Purchase:
 def _check_offer(spec: VaultSpec) -> _Checked:
     """Reject options the chosen vault type does not offer, and price the rest."""
     vtype = vault_type(spec.object_type)
-    protect = ProtectType(spec.protect_type)
+    protect = check_choice(ProtectType, spec.protect_type, "protection type")
     if protect is ProtectType.REPLICATION and not vtype.offers_replication:
         raise CbrError(Codes.REPLICATION_NOT_ALLOWED,
                        f"A {vtype.vault_label} has no replication protection type.")
@@ -281,16 +283,15 @@ class VaultService:
              resource_id: str | None = None, policy_id: str | None = None, limit: int = 50, offset: int = 0,
              sort: str = "created_at:desc") -> dict[str, Any]:
         """The vault list: filter by type, status, name or ID, and up to 5 tags (a vault matching any one)."""
-        if not 1 <= limit <= LIST_LIMIT_MAX or offset < 0:
-            raise invalid(f"limit is 1 to {LIST_LIMIT_MAX} and offset at least 0.")
+        check_paging(limit, offset)
         wanted = check_tag_filter(tags, "vault search")
         query = select(Vault).where(Vault.project_id == self.ctx.project_id)
         if object_type:
-            query = query.where(Vault.object_type == ObjectType(object_type).value)
+            query = query.where(Vault.object_type == check_choice(ObjectType, object_type, "vault type").value)
         if protect_type:
-            query = query.where(Vault.protect_type == ProtectType(protect_type).value)
+            query = query.where(Vault.protect_type == check_choice(ProtectType, protect_type, "protection type").value)
         if status:
-            query = query.where(Vault.status == VaultStatus(status).value)
+            query = query.where(Vault.status == check_choice(VaultStatus, status, "vault status").value)
         if search:
             query = query.where(or_(col(Vault.name).contains(search), Vault.id == search))
         if enterprise_project:

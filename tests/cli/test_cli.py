@@ -13,35 +13,10 @@ import click.testing
 import pytest
 from sqlmodel import select
 
-from cbr_tui.cli import cli, main
+from cbr_tui.cli import cli
 from cbr_tui.store import open_store
 from cbr_tui.store.models import VaultPolicy
-from tests.conftest import clone_home
-
-
-@pytest.fixture
-def cli_home(tmp_path: Path, demo_template: dict, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "cli-home"
-    home.mkdir()
-    clone_home(Path(str(demo_template["home"])), home)
-    monkeypatch.setenv("CBR_TUI_HOME", str(home))
-    return home
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out = capsys.readouterr().out
-    return code, json.loads(out) if out.strip().startswith("{") else {"text": out}
-
-
-def ok(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
-    code, payload = run(capsys, *args)
-    assert code == 0, payload
-    return payload
+from tests.cli.conftest import ok, run
 
 
 def test_a_newcomer_backs_up_two_servers_from_the_cli(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -96,6 +96,6 @@ def test_a_killed_backup_is_resumed_and_nothing_committed_lies(live: Console) ->
     live.resources.damage_data("evs-data-01")
     assert run(live, live.restores.restore_disk(backup["id"]))["status"] == "success"
     assert resource_digest(live, "evs-data-01") == expected
-    live.maintenance.collect_garbage("vault-disks", grace=timedelta(0), wait=True)
+    live.maintenance.collect_garbage("vault-disks", grace_minutes=0, wait=True)
     assert live.maintenance.audit("vault-disks")["audit"]["clean"]
     assert live.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
