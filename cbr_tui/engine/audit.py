@@ -34,8 +34,18 @@ class AuditReport:
                 "fixed": self.fixed}
 
 
+class FixRefused(Exception):
+    """A fix was asked while some manifests cannot be read: counts made without them would release data
+    those backups still need (garbage collection would then delete it for good)."""
+
+
 def audit(session: Session, objects: ObjectStore, vault: Vault, now: datetime, *, fix: bool = False) -> AuditReport:
     found = inventory.take(session, objects, vault.id)
+    if fix and found.unreadable:
+        keys = ", ".join(sorted(found.unreadable)[:5]) + (" ..." if len(found.unreadable) > 5 else "")
+        raise FixRefused(f"{len(found.unreadable)} manifest(s) of the vault cannot be read ({keys}); correcting "
+                         "the counts without them would release data those backups need. Nothing was changed: "
+                         "restore the manifests (or delete those backups), then fix.")
     rows = {row.hash: row for row in session.exec(select(Chunk).where(Chunk.vault_id == vault.id))}
     expected_used = found.manifest_bytes + sum(rows[h].length for h in found.references if h in rows)
     report = AuditReport(vault.id, vault.used_bytes, expected_used,

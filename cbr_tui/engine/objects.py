@@ -54,10 +54,10 @@ class LocalObjectStore:
         path = self._path(key)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             view = memoryview(data)
             while view:
@@ -134,8 +134,8 @@ class LocalObjectStore:
     def lock(self, *, exclusive: bool, wait: bool = True) -> Iterator[bool]:
         """Backups and restores hold the vault shared; garbage collection holds it alone, so it never frees a
         blob that a running backup decided to rely on. Yields False when `wait` is off and it is taken."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "a+b") as handle:
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with os.fdopen(os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o600), "a+b") as handle:
             flags = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
             try:
                 fcntl.flock(handle.fileno(), flags if wait else flags | fcntl.LOCK_NB)

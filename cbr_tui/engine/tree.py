@@ -3,9 +3,12 @@
 A backup walks the tree, skips files whose size, mtime, ctime and inode match the previous backup (taking
 their blobs from its manifest), reads the others (a small file is one blob, a large one is cut by FastCDC,
 so an insertion moves few chunk boundaries), and packs new blobs. Restore writes each file to a temporary
-name and renames it into place after its blobs were verified, and never writes outside the target.
+name and renames it into place after its blobs were verified, and never writes outside the target: it walks
+down from the target one name at a time and never follows a symbolic link on the way.
 """
 
+import errno
+import itertools
 import os
 import stat
 import threading
@@ -183,6 +186,9 @@ def _stream(pending: list[bytes], chunks: list[bytes], store: Callable[[list[tup
 
 # --- restore ------------------------------------------------------------------------------------------
 
+_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_PRIVILEGE_BITS = stat.S_ISUID | stat.S_ISGID  # never restored: the restoring user would own the file
+
 
 def safe_relative(path: str) -> tuple[str, ...]:
     parts = tuple(path.split("/"))
@@ -191,45 +197,99 @@ def safe_relative(path: str) -> tuple[str, ...]:
     return parts
 
 
-def restore(manifest: TreeManifest, target: Path, fetch: Callable[[bytes], bytes], meter: Meter) -> None:
-    """Write the tree under `target` (created if needed). Files are replaced whole, after verification."""
-    target.mkdir(parents=True, exist_ok=True)
-    root = target.resolve()
-    for entry in manifest.entries:
-        safe_relative(entry.path)
+class _Directories:
+    """The directories under a restore's target, each opened once by walking down from the target one name
+    at a time without following symbolic links (`openat` with `O_NOFOLLOW`): a link planted in the target,
+    or one the backup itself holds, can never lead a write elsewhere, and nothing is resolved twice."""
+
+    def __init__(self, target: Path) -> None:
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)  # the target itself is the caller's choice
+        self._open: dict[tuple[str, ...], int] = {(): os.open(target, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)}
+        self.target = target
+
+    def __call__(self, parts: tuple[str, ...]) -> int:
+        """The directory at `parts` under the target, created (private, until its own mode is set) if missing."""
+        found = self._open.get(parts)
+        if found is not None:
+            return found
+        parent = self(parts[:-1])
+        name = parts[-1]
+        try:
+            fd = os.open(name, _DIRECTORY, dir_fd=parent)
+        except FileNotFoundError:
+            os.mkdir(name, 0o700, dir_fd=parent)
+            fd = os.open(name, _DIRECTORY, dir_fd=parent)
+        except OSError as error:
+            if error.errno not in (errno.ELOOP, errno.ENOTDIR):
+                raise
+            link = stat.S_ISLNK(os.stat(name, dir_fd=parent, follow_symlinks=False).st_mode)
+            what = "a symbolic link" if link else "not a directory"
+            raise UnsafePath(f"{self.shown(parts)} is {what}; the restore does not write through it") from None
+        self._open[parts] = fd
+        return fd
+
+    def shown(self, parts: tuple[str, ...]) -> str:
+        return str(self.target.joinpath(*parts))
+
+    def close(self) -> None:
+        for fd in self._open.values():
+            os.close(fd)
+        self._open.clear()
+
+
+def restore(manifest: TreeManifest, target: Path, fetch: Callable[[bytes], bytes], meter: Meter, *,
+            below: tuple[str, ...] = ()) -> None:
+    """Write the tree at `below` under `target` (both created if needed). Files are replaced whole, after
+    verification; setuid and setgid bits are dropped (the files belong to whoever restores them)."""
+    for part in below:
+        safe_relative(part)
+    entries = [(tuple(below) + safe_relative(entry.path), entry) for entry in manifest.entries]
     meter.add_total(sum(e.size for e in manifest.entries if e.kind == "file"))
-    directories: list[tuple[Path, TreeEntry]] = []
-    for entry in manifest.entries:
-        destination = root.joinpath(*safe_relative(entry.path))
-        _check_inside(root, destination.parent)
-        if entry.kind == "dir":
-            if destination.is_symlink() or (destination.exists() and not destination.is_dir()):
-                destination.unlink()
-            destination.mkdir(exist_ok=True)
-            directories.append((destination, entry))
-        elif entry.kind == "symlink":
-            if destination.is_symlink() or destination.is_file():
-                destination.unlink()
-            if entry.target is not None and not destination.exists():
-                os.symlink(entry.target, destination)
-        else:
-            _restore_file(destination, entry, fetch)
-            meter.advance(entry.size)
-    for destination, entry in reversed(directories):
-        os.chmod(destination, entry.mode)
-        os.utime(destination, ns=(entry.mtime_ns, entry.mtime_ns), follow_symlinks=False)
+    directories = _Directories(target)
+    try:
+        made: list[tuple[tuple[str, ...], TreeEntry]] = []
+        directories(tuple(below))
+        for parts, entry in entries:
+            if entry.kind == "dir":
+                directories(parts)
+                made.append((parts, entry))
+            elif entry.kind == "symlink":
+                _restore_symlink(directories(parts[:-1]), parts[-1], entry)
+            else:
+                _restore_file(directories(parts[:-1]), parts[-1], entry, fetch)
+                meter.advance(entry.size)
+        for parts, entry in reversed(made):
+            fd = directories(parts)
+            os.fchmod(fd, stat.S_IMODE(entry.mode) & ~_PRIVILEGE_BITS)
+            os.utime(fd, ns=(entry.mtime_ns, entry.mtime_ns))
+    finally:
+        directories.close()
 
 
-def _check_inside(root: Path, directory: Path) -> None:
-    real = Path(os.path.realpath(directory))
-    if real != root and root not in real.parents:
-        raise UnsafePath(f"{directory} leads outside {root}")
+def _restore_symlink(parent: int, name: str, entry: TreeEntry) -> None:
+    """A link is made as it was (its target is text, never followed by the restore); a file or link in
+    its place is replaced, a directory there is left alone."""
+    if entry.target is None:
+        return
+    try:
+        info = os.stat(name, dir_fd=parent, follow_symlinks=False)
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        return
+    if info is not None:
+        os.unlink(name, dir_fd=parent)
+    os.symlink(entry.target, name, dir_fd=parent)
 
 
-def _restore_file(destination: Path, entry: TreeEntry, fetch: Callable[[bytes], bytes]) -> None:
-    temporary = destination.with_name(f".{destination.name}.cbr-restore")
-    temporary.unlink(missing_ok=True)
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+_temporaries = itertools.count()
+
+
+def _restore_file(parent: int, name: str, entry: TreeEntry, fetch: Callable[[bytes], bytes]) -> None:
+    # A short temporary name: the file's own name may already be the longest the file system allows.
+    temporary = f".cbr-restore-{os.getpid()}-{next(_temporaries)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
+                 dir_fd=parent)
     try:
         for hash_ in entry.chunks:
             try:
@@ -239,14 +299,14 @@ def _restore_file(destination: Path, entry: TreeEntry, fetch: Callable[[bytes], 
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
-        os.fchmod(fd, entry.mode)
+        os.fchmod(fd, stat.S_IMODE(entry.mode) & ~_PRIVILEGE_BITS)
+        os.utime(fd, ns=(entry.mtime_ns, entry.mtime_ns))
     except BaseException:
         os.close(fd)
-        temporary.unlink(missing_ok=True)
+        os.unlink(temporary, dir_fd=parent)
         raise
     os.close(fd)
-    os.utime(temporary, ns=(entry.mtime_ns, entry.mtime_ns))
-    os.replace(temporary, destination)
+    os.replace(temporary, name, src_dir_fd=parent, dst_dir_fd=parent)
 
 
 def fetcher(objects: ObjectStore, locations: dict[bytes, Location]) -> Callable[[bytes], bytes]:

@@ -52,15 +52,16 @@ def verify(session: Session, objects: ObjectStore, vault: Vault, now: datetime, 
             report.missing_blobs.append(hash_.hex())
             bad.add(hash_)
     if read_share > 0:
+        # Blobs known damaged first (a repair is proven at once), then the longest unchecked.
         candidates = sorted((rows[h] for h in found.references if h in rows and h not in bad),
-                            key=lambda r: (r.verified_at is not None, r.verified_at or now))
+                            key=lambda r: (not r.damaged, r.verified_at is not None, r.verified_at or now))
         codec = Codec()
         for row in candidates[: max(1, round(len(candidates) * min(read_share, 1.0)))]:
             report.blobs_checked += 1
             report.bytes_read += row.length
             try:
                 codec.decode(objects.get(row.object_key, row.offset, row.length), row.hash, row.raw_size)
-                row.verified_at = now
+                row.verified_at, row.damaged = now, False  # read whole and intact: repaired, if it was damaged
                 session.add(row)
             except (DamagedBlob, FileNotFoundError):
                 report.damaged_blobs.append(row.hash.hex())
@@ -73,5 +74,24 @@ def verify(session: Session, objects: ObjectStore, vault: Vault, now: datetime, 
             backup.damaged = True
             session.add(backup)
         report.damaged_backups = sorted(damaged)
+    if read_share >= 1:
+        _clear_repaired(session, vault, found, rows, bad)
     return report
+
+
+def _clear_repaired(session: Session, vault: Vault, found: inventory.Inventory, rows: dict[bytes, Chunk],
+                    bad: set[bytes]) -> None:
+    """After a verify that read every blob: a backup marked damaged is usable again once none of its blobs
+    is missing or damaged and its manifest reads (the damage was repaired: a good copy stored by a later
+    backup, or the object put back). A lighter verify proves too little to lift the mark."""
+    still_bad = bad | {h for h in found.references if h in rows and rows[h].damaged}
+    failing = {user for h in still_bad for user in found.users.get(h, set())}
+    failing |= {b.id for b in session.exec(select(Backup).where(
+        Backup.vault_id == vault.id, col(Backup.manifest_key).in_(list(found.unreadable))))}
+    marked = list(session.exec(select(Backup).where(Backup.vault_id == vault.id, col(Backup.damaged).is_(True))))
+    for backup in marked:
+        children = [b.id for b in marked if b.parent_id == backup.id]
+        if backup.id not in failing and backup.parent_id not in failing and not failing.intersection(children):
+            backup.damaged = False
+            session.add(backup)
 

@@ -29,22 +29,24 @@ def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: dict[str
         locations = index.locate(session, vault.id, wanted)
     meter = job.meter()
     fetch = tree.fetcher(objects, locations)
-    for row, loaded in trees:
-        target = _target(job, params, row, loaded)
+    for _row, loaded in trees:
+        target, below = _target(job, params, loaded)
         try:
-            tree.restore(loaded, target, fetch, meter)
+            tree.restore(loaded, target, fetch, meter, below=below)
         except tree.DamagedFile as error:
             raise manifest.DamagedManifest(f"file {error}") from None
         except tree.UnsafePath as error:
             raise CbrError(Codes.INVALID_PARAMETER, f"The restore was stopped: {error}.") from None
 
 
-def _target(job: JobContext, params: dict[str, Any], row: Backup, loaded: TreeManifest) -> Path:
+def _target(job: JobContext, params: dict[str, Any], loaded: TreeManifest) -> tuple[Path, tuple[str, ...]]:
+    """Where the tree goes: a directory the user (or the layout) names, and the names below it that the
+    restore walks without following links (under a new directory, the tree keeps its original path)."""
     kind = params.get("kind")
     if kind == "new_turbo":
-        return job.layout.resolve(params["path"])
+        return job.layout.resolve(params["path"]), ()
     destination = params.get("destination")
     original = Path(loaded.root)
     if destination is None:
-        return original
-    return Path(destination).joinpath(*original.parts[1:])
+        return original, ()
+    return Path(destination), original.parts[1:]

@@ -8,8 +8,13 @@ background once its first screen is drawn, and can stop it between two resources
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -46,6 +51,7 @@ from cbr_tui.store.models import (
 )
 
 DEFAULT_ENTERPRISE_PROJECT = "0"
+LOCK_POLL_SECONDS = 0.1  # how often a process waiting for another to build the demo looks again
 
 
 def ensure_catalogue(session: Session) -> None:
@@ -93,13 +99,49 @@ def _never() -> bool:
 
 def seed_demo(ctx: ServiceContext, scale: float, should_stop: Callable[[], bool] = _never) -> None:
     """Create the demo inventory once per data directory (skipping anything already there). `should_stop` is
-    asked before each resource: when it says so, what is left is created at the next call."""
+    asked before each resource: when it says so, what is left is created at the next call.
+
+    Several processes may start on a new data directory at once (three commands of a script, the console
+    and a worker): one builds the inventory while the others wait for it, holding a lock file in the data
+    directory, then find it complete."""
+    if _demo_complete(ctx):
+        return
+    with _seeding_lock(ctx.layout.home, should_stop) as held:
+        if held and not _demo_complete(ctx):
+            _seed(ctx, scale, should_stop)
+
+
+def _demo_complete(ctx: ServiceContext) -> bool:
     with ctx.store.read() as session:
         account = session.get(Account, ctx.account_id)
         assert account is not None
-        if account.demo_inventory >= DEMO_VERSION:
-            return
-        projects = {p.region_id: p.id for p in session.exec(select(Project).where(Project.account_id == account.id))}
+        return account.demo_inventory >= DEMO_VERSION
+
+
+@contextmanager
+def _seeding_lock(home: Path, should_stop: Callable[[], bool]) -> Iterator[bool]:
+    """Hold the data directory's seeding lock (yields False when `should_stop` said so while waiting)."""
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with os.fdopen(os.open(home / ".demo-inventory.lock", os.O_RDWR | os.O_CREAT, 0o600), "r+b") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if should_stop():
+                    yield False
+                    return
+                time.sleep(LOCK_POLL_SECONDS)
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _seed(ctx: ServiceContext, scale: float, should_stop: Callable[[], bool]) -> None:
+    with ctx.store.read() as session:
+        rows = session.exec(select(Project).where(Project.account_id == ctx.account_id))
+        projects = {p.region_id: p.id for p in rows}
     for region_id, demo in DEMO_INVENTORY.items():
         regional = ctx.for_project(region_id, projects[region_id])
         _seed_region(ServiceContext(**{**regional.__dict__, "ids": SeededIds(f"demo/{region_id}")}), demo, scale,

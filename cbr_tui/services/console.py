@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cbr_tui.cloud.layout import CloudLayout
@@ -172,13 +174,23 @@ class Background:
             self.runner.stop()
 
 
+def private_home(home: Path) -> None:
+    """The data directory holds every backed-up byte: only its owner may enter it (0700). A directory an
+    earlier cbr-tui made with the default umask is tightened; any other existing directory is left as it is
+    (CBR_TUI_HOME may name a place the user shares on purpose)."""
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = home.stat()
+    if info.st_mode & 0o077 and info.st_uid == os.getuid() and (home / "cbr.db").exists():
+        home.chmod(0o700)
+
+
 def open_console(settings: Settings | None = None, *, clock: Clock | None = None, ids: IdSource | None = None,
                  store: Store | None = None, seed_demo: bool = True) -> Console:
     """Open the store (migrating it), make sure the account and catalogue exist, and build the demo once
     (unless `seed_demo` is False: the console builds it in the background after its first screen)."""
     settings = settings or Settings.from_env()
     clock = clock or SystemClock()
-    settings.home.mkdir(parents=True, exist_ok=True)
+    private_home(settings.home)
     store = store or open_store(settings.database_url)
     with store.write() as session:
         bootstrap.ensure_catalogue(session)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from cbr_tui.domain.errors import invalid
+from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.engine import audit, gc, verify
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services import lookups
@@ -35,7 +35,10 @@ class MaintenanceService:
             vault = lookups.vault(session, self.ctx, vault_ref, for_update=True)
             objects = vault_objects(self.ctx.layout.home, vault.id)
             with objects.lock(exclusive=False):
-                report = audit.audit(session, objects, vault, self.ctx.clock.now(), fix=fix)
+                try:
+                    report = audit.audit(session, objects, vault, self.ctx.clock.now(), fix=fix)
+                except audit.FixRefused as refused:
+                    raise CbrError(Codes.VAULT_CANNOT_UPDATE, str(refused)) from None
             return {"audit": report.to_api()}
 
     def collect_garbage(self, vault_ref: str, *, grace_minutes: float = gc.DEFAULT_GRACE / timedelta(minutes=1),

@@ -4,6 +4,9 @@ Nothing connects at import time. SQLite transactions that write start with `BEGI
 processes sharing the file queue for the write lock instead of failing half-way with "database is locked".
 """
 
+import os
+from pathlib import Path
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
@@ -31,7 +34,18 @@ def build_engine(url: str) -> Engine:
         poolclass=StaticPool if in_memory else None,
     )
     _configure_sqlite(engine, wal=not in_memory)
+    if not in_memory and parsed.database is not None:
+        database = Path(parsed.database)
+        event.listen(engine, "do_connect", lambda *_args: _create_private(database))
     return engine
+
+
+def _create_private(database: Path) -> None:
+    """Create the database file readable by its owner only (0600) when SQLite first opens it (nothing is
+    created before a connection): SQLite gives its journal and WAL files the database file's permissions."""
+    if not database.exists():
+        database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def _configure_sqlite(engine: Engine, *, wal: bool) -> None:

@@ -8,8 +8,9 @@ from sqlmodel import select
 
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import Codes
+from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services.console import Console
-from cbr_tui.store.models import Task
+from cbr_tui.store.models import Chunk, Task
 from tests.data import resource_digest
 from tests.jobs.helpers import back_up, damage_one_chunk, run
 from tests.services.helpers import buy, refused
@@ -79,3 +80,59 @@ def test_two_worker_processes_share_the_tasks_without_running_one_twice(sqlite_c
     assert all(t.status == "success" and t.attempts == 1 for t in tasks)
     assert {t.lease_owner for t in tasks} == {None}
 
+
+
+def test_an_unreadable_manifest_stops_the_fix_so_gc_loses_nothing(sqlite_console: Console) -> None:
+    """The reported loss: `audit --fix` applied while a manifest was unreadable, then gc deleted the chunks
+    that manifest (repaired later) needed. Now the fix is refused, gc keeps them, and after the repair the
+    backup restores byte for byte."""
+    console = sqlite_console
+    console.resources.write_data("evs-data-01", 4, seed="needed", pattern="random")
+    vault = buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
+    backup = back_up(console, "vault-disks")[0]
+    expected = resource_digest(console, "evs-data-01")
+    objects = vault_objects(console.ctx.layout.home, vault["id"])
+    manifest = next(path for path in (objects.root / "manifests").rglob("*") if path.is_file())
+    good = manifest.read_bytes()
+    manifest.write_bytes(good[: len(good) // 2])  # a torn write: the manifest cannot be read
+
+    assert not console.maintenance.audit("vault-disks")["audit"]["clean"]
+    refused(Codes.VAULT_CANNOT_UPDATE, lambda: console.maintenance.audit("vault-disks", fix=True), "cannot be read")
+    collected = console.maintenance.collect_garbage("vault-disks", grace_minutes=0, wait=True)["gc"]
+    assert collected["deleted_objects"] == 0, collected
+
+    manifest.write_bytes(good)  # repaired (a copy was found)
+    assert console.maintenance.audit("vault-disks")["audit"]["clean"]
+    assert console.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
+    console.resources.damage_data("evs-data-01", seed="lost")
+    assert run(console, console.restores.restore_disk(backup["id"]))["status"] == "success"
+    assert resource_digest(console, "evs-data-01") == expected
+
+
+def test_a_repaired_backup_can_be_restored_again(sqlite_console: Console) -> None:
+    """The reported dead end: a backup marked damaged stayed refused (2005) after the damage was repaired
+    and verify was clean. A verify that reads everything now lifts the mark."""
+    console = sqlite_console
+    console.resources.write_data("evs-data-01", 4, seed="kept", pattern="random")
+    vault = buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
+    backup = back_up(console, "vault-disks")[0]
+    expected = resource_digest(console, "evs-data-01")
+    with console.ctx.store.read() as session:
+        key = session.exec(select(Chunk.object_key).where(Chunk.vault_id == vault["id"])).first()
+    assert key is not None
+    stored = vault_objects(console.ctx.layout.home, vault["id"]).root / key
+    good = stored.read_bytes()
+    damaged = bytearray(good)
+    damaged[len(damaged) // 2] ^= 0xFF
+    stored.write_bytes(bytes(damaged))
+    assert not console.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
+    refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_disk(backup["id"]), "damaged")
+
+    stored.write_bytes(good)  # the object is put back
+    assert console.maintenance.verify("vault-disks", read_share=0.1)["verify"]["clean"]
+    assert console.backups.show(backup["id"])["backup"]["extend_info"]["damaged"] is True  # too little read
+    assert console.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
+    assert console.backups.show(backup["id"])["backup"]["extend_info"]["damaged"] is False
+    console.resources.damage_data("evs-data-01", seed="lost")
+    assert run(console, console.restores.restore_disk(backup["id"]))["status"] == "success"
+    assert resource_digest(console, "evs-data-01") == expected

@@ -1,0 +1,105 @@
+"""A tree made to trick a restore: links that point out of it (relative and absolute), links planted in the
+target before the restore, setuid files, names of 255 bytes. Restores to a new path and in place write
+everything inside exactly and nothing outside (a digest of the rest of the disk around them is unchanged)."""
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from cbr_tui.engine import tree
+from cbr_tui.engine.progress import Meter
+from tests.data import tree_digest
+from tests.engine.test_tree_engine import Vault
+
+LONGEST_NAME = "n" * 251 + ".txt"  # 255 bytes: the longest name the file system takes
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Vault:
+    return Vault(tmp_path / "vault")
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """What a hostile tree aims at: a directory with a file in it, beside the source and the target."""
+    place = tmp_path / "outside"
+    place.mkdir()
+    (place / "secret.txt").write_text("untouched")
+    return place
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, outside: Path) -> Path:
+    root = tmp_path / "hostile"
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "a.txt").write_text("alpha")
+    os.symlink(str(outside), root / "absolute-out")
+    os.symlink("../../outside", root / "docs" / "relative-out")
+    (root / "setuid-tool").write_bytes(b"#!/bin/sh\n")
+    os.chmod(root / "setuid-tool", 0o4755)
+    (root / "setgid-dir").mkdir()
+    os.chmod(root / "setgid-dir", 0o2775)
+    (root / LONGEST_NAME).write_text("long")
+    return root
+
+
+def without_privilege_bits(digest: dict[str, str]) -> dict[str, str]:
+    """What the restore promises: the same tree, with setuid and setgid bits dropped."""
+    return {path: f"{kind}:{int(mode, 8) & ~0o6000:o}" if kind == "dir" else
+            (f"{int(kind, 8) & ~0o6000:o}:{mode}" if not kind.startswith("link") else f"{kind}:{mode}")
+            for path, (kind, _, mode) in ((p, v.partition(":")) for p, v in digest.items())}
+
+
+def test_a_hostile_tree_restores_inside_its_target_only(vault: Vault, hostile: Path, outside: Path,
+                                                         tmp_path: Path) -> None:
+    backed_up, *_ = vault.back_up(hostile)
+    before_outside = tree_digest(outside)
+    target = tmp_path / "restored"
+    vault.restore(backed_up, target)
+    assert tree_digest(target) == without_privilege_bits(tree_digest(hostile))
+    assert os.readlink(target / "absolute-out") == str(outside)  # links come back as links, never followed
+    assert not stat.S_IMODE((target / "setuid-tool").stat().st_mode) & (stat.S_ISUID | stat.S_ISGID)
+    assert (target / LONGEST_NAME).read_text() == "long"
+    assert tree_digest(outside) == before_outside
+
+
+def test_a_link_planted_in_the_target_is_refused_not_followed(vault: Vault, hostile: Path, outside: Path,
+                                                               tmp_path: Path) -> None:
+    backed_up, *_ = vault.back_up(hostile)
+    target = tmp_path / "restored"
+    target.mkdir()
+    os.symlink(str(outside), target / "docs")  # where the backup has a directory
+    before_outside = tree_digest(outside)
+    with pytest.raises(tree.UnsafePath, match="docs is a symbolic link"):
+        vault.restore(backed_up, target)
+    assert tree_digest(outside) == before_outside
+
+
+def test_in_place_a_directory_swapped_for_a_link_is_refused(vault: Vault, hostile: Path, outside: Path) -> None:
+    backed_up, *_ = vault.back_up(hostile)
+    docs = hostile / "docs"
+    for child in docs.iterdir():
+        child.unlink()
+    docs.rmdir()
+    os.symlink(str(outside), docs)
+    before_outside = tree_digest(outside)
+    with pytest.raises(tree.UnsafePath, match="symbolic link"):
+        vault.restore(backed_up, hostile)
+    assert tree_digest(outside) == before_outside
+
+
+def test_a_restore_below_a_planted_link_is_refused(vault: Vault, hostile: Path, outside: Path,
+                                                   tmp_path: Path) -> None:
+    """The reported case: `restore files --to DIR` puts the tree at its original path under DIR, and
+    DIR/tmp was a link to elsewhere: the restore stops instead of writing the whole tree there."""
+    backed_up, *_ = vault.back_up(hostile)
+    target = tmp_path / "restored"
+    target.mkdir()
+    os.symlink(str(outside), target / "tmp")
+    before_outside = tree_digest(outside)
+    with pytest.raises(tree.UnsafePath, match="tmp is a symbolic link"):
+        tree.restore(backed_up, target, tree.fetcher(vault.objects, vault.locations), Meter(),
+                     below=("tmp", "documents"))
+    assert tree_digest(outside) == before_outside
