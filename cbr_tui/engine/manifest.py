@@ -64,18 +64,25 @@ class TreeManifest:
 Manifest = ImageManifest | TreeManifest
 
 
+NAMES_AS_BYTES = "surrogateescape"
+
+
 def encode(manifest: Manifest) -> bytes:
     import msgpack
     import zstandard
 
-    return zstandard.ZstdCompressor(level=1).compress(msgpack.packb(manifest.to_wire(), use_bin_type=True))
+    # File names are bytes: one that is not UTF-8 is held as Python holds it (lone surrogates) and stored
+    # as its own bytes, so it restores exactly.
+    wire = msgpack.packb(manifest.to_wire(), use_bin_type=True, unicode_errors=NAMES_AS_BYTES)
+    return zstandard.ZstdCompressor(level=1).compress(wire)
 
 
 def decode(data: bytes) -> Manifest:
     import msgpack
     import zstandard
 
-    wire = msgpack.unpackb(zstandard.ZstdDecompressor().decompress(data), raw=False, use_list=False)
+    wire = msgpack.unpackb(zstandard.ZstdDecompressor().decompress(data), raw=False, use_list=False,
+                           unicode_errors=NAMES_AS_BYTES)
     if wire.get("v") != FORMAT:
         raise DamagedManifest(f"unknown manifest format {wire.get('v')!r}")
     if wire["kind"] == "image":

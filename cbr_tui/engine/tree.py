@@ -82,7 +82,17 @@ def scan(root: Path, previous: TreeManifest | Callable[[], TreeManifest | None] 
             entries.append(TreeEntry(relative, "dir", stat.S_IMODE(mode), info.st_mtime_ns))
         elif stat.S_ISLNK(mode):
             entries.append(TreeEntry(relative, "symlink", 0, info.st_mtime_ns, target=os.readlink(root / relative)))
+        else:  # a FIFO (restored as one), a socket or a device (named in the restore's report)
+            entries.append(TreeEntry(relative, _special_kind(mode), stat.S_IMODE(mode), info.st_mtime_ns))
     return TreePlan(entries, to_read, total)
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "block-device" if stat.S_ISBLK(mode) else "char-device"
 
 
 def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
@@ -237,10 +247,16 @@ class _Directories:
         self._open.clear()
 
 
+NOT_RESTORED_KINDS = ("socket", "char-device", "block-device")
+
+
 def restore(manifest: TreeManifest, target: Path, fetch: Callable[[bytes], bytes], meter: Meter, *,
-            below: tuple[str, ...] = ()) -> None:
+            below: tuple[str, ...] = ()) -> list[str]:
     """Write the tree at `below` under `target` (both created if needed). Files are replaced whole, after
-    verification; setuid and setgid bits are dropped (the files belong to whoever restores them)."""
+    verification; setuid and setgid bits are dropped (the files belong to whoever restores them). Returns
+    what it could not restore (sockets, which only a running program makes, and device files), each with
+    its kind, for the task to report."""
+    not_restored: list[str] = []
     for part in below:
         safe_relative(part)
     entries = [(tuple(below) + safe_relative(entry.path), entry) for entry in manifest.entries]
@@ -255,6 +271,10 @@ def restore(manifest: TreeManifest, target: Path, fetch: Callable[[bytes], bytes
                 made.append((parts, entry))
             elif entry.kind == "symlink":
                 _restore_symlink(directories(parts[:-1]), parts[-1], entry)
+            elif entry.kind == "fifo":
+                _restore_fifo(directories(parts[:-1]), parts[-1], entry)
+            elif entry.kind in NOT_RESTORED_KINDS:
+                not_restored.append(f"{entry.path} ({entry.kind})")
             else:
                 _restore_file(directories(parts[:-1]), parts[-1], entry, fetch)
                 meter.advance(entry.size)
@@ -264,22 +284,33 @@ def restore(manifest: TreeManifest, target: Path, fetch: Callable[[bytes], bytes
             os.utime(fd, ns=(entry.mtime_ns, entry.mtime_ns))
     finally:
         directories.close()
+    return not_restored
 
 
 def _restore_symlink(parent: int, name: str, entry: TreeEntry) -> None:
     """A link is made as it was (its target is text, never followed by the restore); a file or link in
     its place is replaced, a directory there is left alone."""
-    if entry.target is None:
-        return
+    if entry.target is not None and _clear_for(parent, name):
+        os.symlink(entry.target, name, dir_fd=parent)
+
+
+def _restore_fifo(parent: int, name: str, entry: TreeEntry) -> None:
+    """A named pipe is made anew (it holds no data); a file or link in its place is replaced."""
+    _clear_for(parent, name)
+    os.mkfifo(name, stat.S_IMODE(entry.mode) & ~_PRIVILEGE_BITS, dir_fd=parent)
+    os.utime(name, ns=(entry.mtime_ns, entry.mtime_ns), dir_fd=parent, follow_symlinks=False)
+
+
+def _clear_for(parent: int, name: str) -> bool:
+    """Remove a file or link where an entry goes; False (nothing removed) when a directory is there."""
     try:
         info = os.stat(name, dir_fd=parent, follow_symlinks=False)
     except FileNotFoundError:
-        info = None
-    if info is not None and stat.S_ISDIR(info.st_mode):
-        return
-    if info is not None:
-        os.unlink(name, dir_fd=parent)
-    os.symlink(entry.target, name, dir_fd=parent)
+        return True
+    if stat.S_ISDIR(info.st_mode):
+        return False
+    os.unlink(name, dir_fd=parent)
+    return True
 
 
 _temporaries = itertools.count()

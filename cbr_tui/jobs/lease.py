@@ -1,5 +1,7 @@
 """Claiming tasks and keeping them: the lease is the only lock, so nobody ever has to unlock anything."""
 
+import os
+import socket
 from datetime import datetime, timedelta
 
 from sqlmodel import col, or_, select, update
@@ -37,14 +39,32 @@ def claim(store: Store, owner: str, now: datetime, lease: timedelta, operation_t
         task = session.exec(query).first()
         if task is None:
             return None
+        taken_over = task.status == TaskStatus.RUNNING.value
+        if not (taken_over and owner_alive(task.lease_owner)):
+            task.attempts += 1  # a late renewal by a live runner is not an attempt that ended without a result
         task.status = TaskStatus.RUNNING.value
         task.lease_owner = owner
         task.lease_expires_at = now + lease
-        task.attempts += 1
         task.started_at = task.started_at or now
         task.updated_at = now
         session.add(task)
         return task
+
+
+def owner_alive(owner: str | None) -> bool:
+    """Whether the runner named `owner` (host:pid:nonce, see `runner_identity`) is a process alive on this
+    host. A runner on another host cannot be asked: it counts as gone."""
+    host, _, rest = (owner or "").partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, run by another user
+    return True
 
 
 def renew(store: Store, task_id: str, owner: str, now: datetime, lease: timedelta, done: int, total: int) -> bool:

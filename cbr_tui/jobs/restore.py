@@ -38,12 +38,13 @@ def run_restore(job: JobContext, task: Task) -> None:
     if backup is None or vault is None:
         _finish(job, task, CbrError(Codes.BACKUP_NOT_FOUND, "The backup of this restore no longer exists."), params)
         return
+    not_restored: list[str] = []
     try:
         with job.objects(vault.id).lock(exclusive=False):
             if params.get("kind") in _DISK_KINDS:
                 _restore_disks(job, vault, params)
             else:
-                restore_tree(job, vault, backup, params)
+                not_restored = restore_tree(job, vault, backup, params)
     except LeaseLost:
         raise
     except (image.DamagedChunk, manifest.DamagedManifest) as error:
@@ -55,7 +56,7 @@ def run_restore(job: JobContext, task: Task) -> None:
     except Exception as error:
         _finish(job, task, outcome.describe(error, vault.name), params)
         return
-    _finish(job, task, None, params)
+    _finish(job, task, None, params, not_restored)
 
 
 def _restore_disks(job: JobContext, vault: Vault, params: dict[str, Any]) -> None:
@@ -97,8 +98,10 @@ def abandon_restore(job: JobContext, task: Task, error: CbrError) -> None:
     _finish(job, task, error, task.extra.get("params", {}))
 
 
-def _finish(job: JobContext, task: Task, error: CbrError | None, params: dict[str, Any]) -> None:
-    """Close the task; put the backup, the restored resources and the server's power back in order."""
+def _finish(job: JobContext, task: Task, error: CbrError | None, params: dict[str, Any],
+            not_restored: list[str] | None = None) -> None:
+    """Close the task; put the backup, the restored resources and the server's power back in order. What
+    the backup holds but a restore cannot make (sockets, device files) is named in the task's details."""
     now = job.clock.now()
     with job.store.write() as session:
         row = owned(session, task.id, job.owner)
@@ -115,6 +118,8 @@ def _finish(job: JobContext, task: Task, error: CbrError | None, params: dict[st
             if member is not None and member.protect_status == ProtectStatus.RESTORING:
                 member.protect_status = ProtectStatus.AVAILABLE.value
                 session.add(member)
+        if not_restored:
+            row.extra = row.extra | {"restore": row.extra.get("restore", {}) | {"not_restored": not_restored}}
         if error is None:
             outcome.succeed(row, now)
         else:

@@ -13,7 +13,8 @@ from cbr_tui.jobs.context import JobContext
 from cbr_tui.store.models import Backup, Vault
 
 
-def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: dict[str, Any]) -> None:
+def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: dict[str, Any]) -> list[str]:
+    """Restore the backup's trees; returns the entries that could not be restored (sockets, devices)."""
     objects = job.objects(vault.id)
     with job.store.read() as session:
         rows = [backup] if backup.manifest_key else list(session.exec(
@@ -29,14 +30,16 @@ def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: dict[str
         locations = index.locate(session, vault.id, wanted)
     meter = job.meter()
     fetch = tree.fetcher(objects, locations)
+    not_restored: list[str] = []
     for _row, loaded in trees:
         target, below = _target(job, params, loaded)
         try:
-            tree.restore(loaded, target, fetch, meter, below=below)
+            not_restored += tree.restore(loaded, target, fetch, meter, below=below)
         except tree.DamagedFile as error:
             raise manifest.DamagedManifest(f"file {error}") from None
         except tree.UnsafePath as error:
             raise CbrError(Codes.INVALID_PARAMETER, f"The restore was stopped: {error}.") from None
+    return not_restored
 
 
 def _target(job: JobContext, params: dict[str, Any], loaded: TreeManifest) -> tuple[Path, tuple[str, ...]]:

@@ -3,12 +3,13 @@ target before the restore, setuid files, names of 255 bytes. Restores to a new p
 everything inside exactly and nothing outside (a digest of the rest of the disk around them is unchanged)."""
 
 import os
+import socket
 import stat
 from pathlib import Path
 
 import pytest
 
-from cbr_tui.engine import tree
+from cbr_tui.engine import manifest, tree
 from cbr_tui.engine.progress import Meter
 from tests.data import tree_digest
 from tests.engine.test_tree_engine import Vault
@@ -103,3 +104,44 @@ def test_a_restore_below_a_planted_link_is_refused(vault: Vault, hostile: Path, 
         tree.restore(backed_up, target, tree.fetcher(vault.objects, vault.locations), Meter(),
                      below=("tmp", "documents"))
     assert tree_digest(outside) == before_outside
+
+
+def test_names_that_are_not_utf8_round_trip_exactly(vault: Vault, tmp_path: Path) -> None:
+    """A file name is bytes: Latin-1 names from an old system back up and come back byte for byte (one
+    such name used to fail the whole client backup)."""
+    root = tmp_path / "legacy"
+    root.mkdir()
+    names = [b"caf\xe9.txt", b"\xff\xfe-dir", b"plain.txt"]
+    os.mkdir(os.path.join(os.fsencode(root), names[1]))
+    for name in (names[0], names[2], names[1] + b"/inner-\xe9"):
+        with open(os.path.join(os.fsencode(root), name), "wb") as handle:
+            handle.write(name)
+    backed_up, *_ = vault.back_up(root)
+    stored = manifest.decode(manifest.encode(backed_up))  # as the vault keeps it
+    target = tmp_path / "restored"
+    vault.restore(stored, target)
+    assert sorted(os.listdir(os.fsencode(target))) == sorted(names)
+    with open(os.path.join(os.fsencode(target), names[1] + b"/inner-\xe9"), "rb") as handle:
+        assert handle.read() == names[1] + b"/inner-\xe9"
+    assert tree_digest(target) == tree_digest(root)
+
+
+def test_special_files_are_restored_or_reported(vault: Vault, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "special"
+    root.mkdir()
+    os.mkfifo(root / "pipe", 0o640)
+    monkeypatch.chdir(root)  # a socket's path must be short: bind it by its relative name
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind("sock")
+    try:
+        backed_up, *_ = vault.back_up(root)
+    finally:
+        listening.close()
+    kinds = {entry.path: entry.kind for entry in manifest.decode(manifest.encode(backed_up)).entries}
+    assert kinds == {"pipe": "fifo", "sock": "socket"}
+    target = tmp_path / "restored"
+    not_restored = tree.restore(backed_up, target, tree.fetcher(vault.objects, vault.locations), Meter())
+    assert stat.S_ISFIFO((target / "pipe").lstat().st_mode)
+    assert stat.S_IMODE((target / "pipe").lstat().st_mode) == 0o640
+    assert not_restored == ["sock (socket)"] and not (target / "sock").exists()

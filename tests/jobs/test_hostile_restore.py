@@ -2,7 +2,11 @@
 the whole tree elsewhere and reported success. Now the task fails, says why, and nothing outside changes."""
 
 import os
+import socket
+import stat
 from pathlib import Path
+
+import pytest
 
 from cbr_tui.services.console import Console
 from tests.data import tree_digest
@@ -24,3 +28,37 @@ def test_a_link_in_the_destination_stops_the_restore(console: Console, tmp_path:
     assert task["status"] == "failed"
     assert f"{destination / first} is a symbolic link" in task["error_info"]["message"]
     assert tree_digest(elsewhere) == before
+
+
+def test_a_client_backup_with_names_that_are_not_utf8_restores_them(console: Console, tmp_path: Path) -> None:
+    documents = laptop_with_documents(console, tmp_path)
+    legacy = os.path.join(os.fsencode(documents), b"r\xe9sum\xe9.doc")
+    with open(legacy, "wb") as handle:
+        handle.write(b"from an old system")
+    good = tree_digest(documents)
+    backup = back_up(console, "vault-files")[0]
+    assert backup["status"] == "available"
+    elsewhere = tmp_path / "restored"
+    assert run(console, console.restores.restore_files(backup["id"], str(elsewhere)))["status"] == "success"
+    restored = elsewhere.joinpath(*documents.parts[1:])
+    assert tree_digest(restored) == good
+    with open(os.path.join(os.fsencode(restored), b"r\xe9sum\xe9.doc"), "rb") as handle:
+        assert handle.read() == b"from an old system"
+
+
+def test_a_restore_names_what_it_could_not_make(console: Console, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = laptop_with_documents(console, tmp_path)
+    os.mkfifo(documents / "pipe")
+    monkeypatch.chdir(documents)
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind("agent.sock")
+    try:
+        backup = back_up(console, "vault-files")[0]
+    finally:
+        listening.close()
+    elsewhere = tmp_path / "restored"
+    task = run(console, console.restores.restore_files(backup["id"], str(elsewhere)))
+    assert task["status"] == "success"
+    assert task["extra_info"]["restore"]["not_restored"] == ["agent.sock (socket)"]
+    assert stat.S_ISFIFO(elsewhere.joinpath(*documents.parts[1:], "pipe").lstat().st_mode)

@@ -1,6 +1,9 @@
 """The runner: one runner per task, leases taken over, cancellation, full vaults, full disks, progress."""
 
 import errno
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -236,3 +239,30 @@ def test_stopping_the_runner_hands_a_running_backup_back_and_the_next_runner_fin
     console.resources.damage_data("evs-data-01")
     assert run(console, console.restores.restore_disk(backup["id"]))["status"] == "success"
     assert resource_digest(console, "evs-data-01") == expected
+
+
+def test_taking_over_from_a_live_runner_is_not_counted_as_an_attempt(console: Console, clock: FixedClock) -> None:
+    """The reported failure: under load, renewals came late, healthy tasks were taken over back and forth,
+    and one was failed as 'given up after 3 attempts' although both runners were alive."""
+    buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
+    console.backups.perform("vault-disks")
+    lease = timedelta(seconds=30)
+    alive = runner_module.runner_identity()  # this process: alive
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    dead = f"{socket.gethostname()}:{gone}:deadbeef"
+    task = claim(console.ctx.store, alive, clock.now(), lease, ("backup",))
+    assert task is not None and task.attempts == 1
+    for _round in range(runner_module.MAX_ATTEMPTS + 1):  # live runners trading the task: never counted
+        clock.advance(lease + timedelta(seconds=1))
+        task = claim(console.ctx.store, alive, clock.now(), lease, ("backup",))
+        assert task is not None and task.attempts == 1
+    clock.advance(lease + timedelta(seconds=1))
+    task = claim(console.ctx.store, dead, clock.now(), lease, ("backup",))
+    assert task is not None and task.attempts == 1  # taken from a live runner: still not counted
+    clock.advance(lease + timedelta(seconds=1))
+    task = claim(console.ctx.store, "elsewhere:1:abc", clock.now(), lease, ("backup",))
+    assert task is not None and task.attempts == 2  # its holder's process has ended: that attempt counts
+    clock.advance(lease + timedelta(seconds=1))  # a runner on another host: gone, as far as one can tell
+    console.run_tasks()
+    assert console.tasks.show(task.id)["operation_log"]["status"] == "success"

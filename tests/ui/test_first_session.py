@@ -77,9 +77,11 @@ async def test_buy_back_up_damage_and_restore_by_keys_alone(console: Console, ap
         worker = threading.Thread(target=runner.run_until_idle, daemon=True)
         worker.start()
         assert gate.reached.wait(30)
-        await pilot.pause(1.2)  # the page reloads itself every second
-        midway = sorted(percent(text) or 0 for text in cell_texts(backups, 1))
-        assert 0 < midway[1] < 100, f"a bar part-way, drawn from the copied bytes: {midway}"
+        def midway() -> list[int]:
+            return sorted(percent(text) or 0 for text in cell_texts(backups, 1))
+
+        await wait_for(pilot, lambda: 0 < midway()[1] < 100)  # the page reloads itself every second
+        assert 0 < midway()[1] < 100, f"a bar part-way, drawn from the copied bytes: {midway()}"
         gate.release.set()
         worker.join(60)
         await wait_for(pilot, lambda: cell_texts(backups, 1) == ["● Available", "● Available"])
