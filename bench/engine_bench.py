@@ -11,6 +11,7 @@ baseline time, ratio, target, peak memory.
 import argparse
 import multiprocessing
 import os
+import pickle
 import resource
 import shutil
 import subprocess
@@ -139,8 +140,22 @@ def tree_backup(root: str, vault: str, base_key: str | None, base_hash: str | No
     objects.sync()
     stored = manifest.save(objects, name, result)
     packs = len(list(objects.list("packs")))
+    with open(Path(vault) / f"locations-{name}.pickle", "wb") as handle:  # what the index would hold
+        pickle.dump(sink.written, handle)
     return {"read": plan.bytes_to_read, "new": sink.new_bytes, "key": stored.key, "hash": stored.hash,
             "packs": packs}
+
+
+def tree_restore(vault: str, key: str, hash_: str, name: str, target: str) -> dict[str, Any]:
+    """Restore a tree backup to a new directory (walking it with O_NOFOLLOW), then sync, as cp + sync."""
+    objects = LocalObjectStore(Path(vault))
+    loaded = manifest.load(objects, key, hash_)
+    assert isinstance(loaded, manifest.TreeManifest)
+    with open(Path(vault) / f"locations-{name}.pickle", "rb") as handle:
+        locations = pickle.load(handle)
+    not_restored = tree.restore(loaded, Path(target), tree.fetcher(objects, locations), Meter())
+    os.sync()
+    return {"not_restored": len(not_restored)}
 
 
 def stat_floor(root: str) -> dict[str, Any]:
@@ -274,6 +289,19 @@ def run(work: Path, scale: float, runs: int) -> list[Row]:
         lambda _attempt: in_child(stat_floor, str(root))["seconds"])
     rows.append(Row("S5b unchanged tree again (vs scandir+stat)", s5b["seconds"], floor_seconds,
                     "<= 2x stat walk", s5b["peak_mb"], f"read {s5b['read']} bytes"))
+
+    # S5r: that tree restored to a new directory, against the same cp -a + sync.
+    def s5r_attempt(attempt: int) -> dict[str, Any]:
+        target = work / f"tree-restored-{attempt}"
+        result = in_child(tree_restore, str(work / "tree-vault-0"), s5["key"], s5["hash"], "s5", str(target))
+        result["identical"] = subprocess.run(["diff", "-r", "--no-dereference", "-q", str(root), str(target)],
+                                             capture_output=True, check=False).returncode == 0
+        shutil.rmtree(target)
+        return result
+
+    s5r, cp_again = median_of(runs, s5r_attempt, cp_tree_attempt)
+    rows.append(Row("S5r restore of that tree to a new directory", s5r["seconds"], cp_again, "<= 1.5x cp -a",
+                    s5r["peak_mb"], "identical" if s5r["identical"] else "DIFFERENT"))
     return rows
 
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cbr_tui.services.console import private_home
+
 
 def cbr_tui(home: Path, *args: str) -> None:
     script = Path(sys.executable).with_name("cbr-tui")
@@ -33,13 +35,16 @@ def test_everything_cbr_tui_writes_is_private(tmp_path: Path) -> None:
 
 def test_a_data_directory_made_by_an_earlier_version_is_tightened(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    cbr_tui(home, "account", "show")
+    home.mkdir(mode=0o755)
     home.chmod(0o755)
-    cbr_tui(home, "account", "show")
+    (home / "cbr.db").write_bytes(b"")
+    private_home(home)
     assert home.stat().st_mode & 0o777 == 0o700
     shared = tmp_path / "shared"  # not a data directory yet: the user's own choice of place is kept
-    shared.mkdir(mode=0o755)
+    shared.mkdir()
     shared.chmod(0o755)
-    (shared / "other-file").write_text("theirs")
-    cbr_tui(shared, "account", "show")
+    private_home(shared)
     assert shared.stat().st_mode & 0o777 == 0o755
+    fresh = tmp_path / "fresh" / "cbr-tui"
+    private_home(fresh)
+    assert fresh.stat().st_mode & 0o777 == 0o700

@@ -12,14 +12,9 @@ import pytest
 from cbr_tui.engine import manifest, tree
 from cbr_tui.engine.progress import Meter
 from tests.data import tree_digest
-from tests.engine.test_tree_engine import Vault
+from tests.engine.conftest import TreeVault
 
 LONGEST_NAME = "n" * 251 + ".txt"  # 255 bytes: the longest name the file system takes
-
-
-@pytest.fixture
-def vault(tmp_path: Path) -> Vault:
-    return Vault(tmp_path / "vault")
 
 
 @pytest.fixture
@@ -53,12 +48,12 @@ def without_privilege_bits(digest: dict[str, str]) -> dict[str, str]:
             for path, (kind, _, mode) in ((p, v.partition(":")) for p, v in digest.items())}
 
 
-def test_a_hostile_tree_restores_inside_its_target_only(vault: Vault, hostile: Path, outside: Path,
+def test_a_hostile_tree_restores_inside_its_target_only(tree_vault: TreeVault, hostile: Path, outside: Path,
                                                          tmp_path: Path) -> None:
-    backed_up, *_ = vault.back_up(hostile)
+    backed_up, *_ = tree_vault.back_up(hostile)
     before_outside = tree_digest(outside)
     target = tmp_path / "restored"
-    vault.restore(backed_up, target)
+    tree_vault.restore(backed_up, target)
     assert tree_digest(target) == without_privilege_bits(tree_digest(hostile))
     assert os.readlink(target / "absolute-out") == str(outside)  # links come back as links, never followed
     assert not stat.S_IMODE((target / "setuid-tool").stat().st_mode) & (stat.S_ISUID | stat.S_ISGID)
@@ -66,20 +61,21 @@ def test_a_hostile_tree_restores_inside_its_target_only(vault: Vault, hostile: P
     assert tree_digest(outside) == before_outside
 
 
-def test_a_link_planted_in_the_target_is_refused_not_followed(vault: Vault, hostile: Path, outside: Path,
+def test_a_link_planted_in_the_target_is_refused_not_followed(tree_vault: TreeVault, hostile: Path, outside: Path,
                                                                tmp_path: Path) -> None:
-    backed_up, *_ = vault.back_up(hostile)
+    backed_up, *_ = tree_vault.back_up(hostile)
     target = tmp_path / "restored"
     target.mkdir()
     os.symlink(str(outside), target / "docs")  # where the backup has a directory
     before_outside = tree_digest(outside)
     with pytest.raises(tree.UnsafePath, match="docs is a symbolic link"):
-        vault.restore(backed_up, target)
+        tree_vault.restore(backed_up, target)
     assert tree_digest(outside) == before_outside
 
 
-def test_in_place_a_directory_swapped_for_a_link_is_refused(vault: Vault, hostile: Path, outside: Path) -> None:
-    backed_up, *_ = vault.back_up(hostile)
+def test_in_place_a_directory_swapped_for_a_link_is_refused(tree_vault: TreeVault, hostile: Path,
+                                                            outside: Path) -> None:
+    backed_up, *_ = tree_vault.back_up(hostile)
     docs = hostile / "docs"
     for child in docs.iterdir():
         child.unlink()
@@ -87,26 +83,26 @@ def test_in_place_a_directory_swapped_for_a_link_is_refused(vault: Vault, hostil
     os.symlink(str(outside), docs)
     before_outside = tree_digest(outside)
     with pytest.raises(tree.UnsafePath, match="symbolic link"):
-        vault.restore(backed_up, hostile)
+        tree_vault.restore(backed_up, hostile)
     assert tree_digest(outside) == before_outside
 
 
-def test_a_restore_below_a_planted_link_is_refused(vault: Vault, hostile: Path, outside: Path,
+def test_a_restore_below_a_planted_link_is_refused(tree_vault: TreeVault, hostile: Path, outside: Path,
                                                    tmp_path: Path) -> None:
     """The reported case: `restore files --to DIR` puts the tree at its original path under DIR, and
     DIR/tmp was a link to elsewhere: the restore stops instead of writing the whole tree there."""
-    backed_up, *_ = vault.back_up(hostile)
+    backed_up, *_ = tree_vault.back_up(hostile)
     target = tmp_path / "restored"
     target.mkdir()
     os.symlink(str(outside), target / "tmp")
     before_outside = tree_digest(outside)
     with pytest.raises(tree.UnsafePath, match="tmp is a symbolic link"):
-        tree.restore(backed_up, target, tree.fetcher(vault.objects, vault.locations), Meter(),
+        tree.restore(backed_up, target, tree.fetcher(tree_vault.objects, tree_vault.locations), Meter(),
                      below=("tmp", "documents"))
     assert tree_digest(outside) == before_outside
 
 
-def test_names_that_are_not_utf8_round_trip_exactly(vault: Vault, tmp_path: Path) -> None:
+def test_names_that_are_not_utf8_round_trip_exactly(tree_vault: TreeVault, tmp_path: Path) -> None:
     """A file name is bytes: Latin-1 names from an old system back up and come back byte for byte (one
     such name used to fail the whole client backup)."""
     root = tmp_path / "legacy"
@@ -116,17 +112,17 @@ def test_names_that_are_not_utf8_round_trip_exactly(vault: Vault, tmp_path: Path
     for name in (names[0], names[2], names[1] + b"/inner-\xe9"):
         with open(os.path.join(os.fsencode(root), name), "wb") as handle:
             handle.write(name)
-    backed_up, *_ = vault.back_up(root)
+    backed_up, *_ = tree_vault.back_up(root)
     stored = manifest.decode(manifest.encode(backed_up))  # as the vault keeps it
     target = tmp_path / "restored"
-    vault.restore(stored, target)
+    tree_vault.restore(stored, target)
     assert sorted(os.listdir(os.fsencode(target))) == sorted(names)
     with open(os.path.join(os.fsencode(target), names[1] + b"/inner-\xe9"), "rb") as handle:
         assert handle.read() == names[1] + b"/inner-\xe9"
     assert tree_digest(target) == tree_digest(root)
 
 
-def test_special_files_are_restored_or_reported(vault: Vault, tmp_path: Path,
+def test_special_files_are_restored_or_reported(tree_vault: TreeVault, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "special"
     root.mkdir()
@@ -135,13 +131,13 @@ def test_special_files_are_restored_or_reported(vault: Vault, tmp_path: Path,
     listening = socket.socket(socket.AF_UNIX)
     listening.bind("sock")
     try:
-        backed_up, *_ = vault.back_up(root)
+        backed_up, *_ = tree_vault.back_up(root)
     finally:
         listening.close()
     kinds = {entry.path: entry.kind for entry in manifest.decode(manifest.encode(backed_up)).entries}
     assert kinds == {"pipe": "fifo", "sock": "socket"}
     target = tmp_path / "restored"
-    not_restored = tree.restore(backed_up, target, tree.fetcher(vault.objects, vault.locations), Meter())
+    not_restored = tree.restore(backed_up, target, tree.fetcher(tree_vault.objects, tree_vault.locations), Meter())
     assert stat.S_ISFIFO((target / "pipe").lstat().st_mode)
     assert stat.S_IMODE((target / "pipe").lstat().st_mode) == 0o640
     assert not_restored == ["sock (socket)"] and not (target / "sock").exists()
