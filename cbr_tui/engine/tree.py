@@ -198,6 +198,7 @@ def _stream(pending: list[bytes], chunks: list[bytes], store: Callable[[list[tup
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _PRIVILEGE_BITS = stat.S_ISUID | stat.S_ISGID  # never restored: the restoring user would own the file
+_OPEN_DIRECTORIES_MAX = 256  # directories a restore holds open at once (well under the usual 1,024 files)
 
 
 def safe_relative(path: str) -> tuple[str, ...]:
@@ -236,7 +237,15 @@ class _Directories:
             what = "a symbolic link" if link else "not a directory"
             raise UnsafePath(f"{self.shown(parts)} is {what}; the restore does not write through it") from None
         self._open[parts] = fd
+        if len(self._open) > _OPEN_DIRECTORIES_MAX:
+            self._close_all_but(parts)
         return fd
+
+    def _close_all_but(self, parts: tuple[str, ...]) -> None:
+        """Keep open only the target and the directories on the way to `parts` (a tree may hold more
+        directories than a process may open files); the others are walked to again when needed."""
+        for held in [p for p in self._open if p and p != parts[: len(p)]]:
+            os.close(self._open.pop(held))
 
     def shown(self, parts: tuple[str, ...]) -> str:
         return str(self.target.joinpath(*parts))

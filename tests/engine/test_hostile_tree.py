@@ -141,3 +141,22 @@ def test_special_files_are_restored_or_reported(tree_vault: TreeVault, tmp_path:
     assert stat.S_ISFIFO((target / "pipe").lstat().st_mode)
     assert stat.S_IMODE((target / "pipe").lstat().st_mode) == 0o640
     assert not_restored == ["sock (socket)"] and not (target / "sock").exists()
+
+
+def test_a_tree_with_more_directories_than_are_kept_open_restores_exactly(tree_vault: TreeVault, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A restore keeps a bounded number of directories open (a tree may hold more than a process may open
+    files): with the bound at 3, a nested and wide tree still restores with every mode and time."""
+    root = tmp_path / "wide"
+    for top in range(6):
+        for inner in range(3):
+            directory = root / f"d{top}" / f"e{inner}"
+            directory.mkdir(parents=True)
+            (directory / "f.txt").write_text(f"{top}-{inner}")
+            os.chmod(directory, 0o750 if inner % 2 else 0o755)
+    monkeypatch.setattr(tree, "_OPEN_DIRECTORIES_MAX", 3)
+    backed_up, *_ = tree_vault.back_up(root)
+    target = tmp_path / "restored"
+    tree_vault.restore(backed_up, target)
+    assert tree_digest(target) == tree_digest(root)
+    assert (target / "d5" / "e2").stat().st_mtime_ns == (root / "d5" / "e2").stat().st_mtime_ns
