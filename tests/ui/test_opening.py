@@ -43,8 +43,8 @@ async def test_a_store_that_cannot_be_opened_is_explained_and_the_console_ends(c
 
     app = CbrApp(refuse, settings=console.settings, run_tasks=False)
     async with app.run_test(size=SMALL) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog))
-        assert shows_whole(pilot, "BackupService.9900")
+        await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog)
+                       and shows_whole(pilot, "BackupService.9900"))  # drawn, not only pushed
         assert shows_whole(pilot, "There is no region 'mars-1'; `cbr-tui region list` shows them.")
         await pilot.press("enter")
         await pilot.pause()
