@@ -13,7 +13,8 @@ from tests.data import tree_digest
 from tests.jobs.helpers import back_up, laptop_with_documents, run
 
 
-def test_a_link_in_the_destination_stops_the_restore(console: Console, tmp_path: Path) -> None:
+def test_a_link_in_the_destination_stops_the_restore(sqlite_console: Console, tmp_path: Path) -> None:
+    console = sqlite_console  # the restore path is the engine's: one store is enough
     documents = laptop_with_documents(console, tmp_path)
     backup = back_up(console, "vault-files")[0]
     elsewhere = tmp_path / "elsewhere"
@@ -30,7 +31,9 @@ def test_a_link_in_the_destination_stops_the_restore(console: Console, tmp_path:
     assert tree_digest(elsewhere) == before
 
 
-def test_a_client_backup_with_names_that_are_not_utf8_restores_them(console: Console, tmp_path: Path) -> None:
+def test_a_client_backup_with_names_that_are_not_utf8_restores_them(sqlite_console: Console,
+                                                                   tmp_path: Path) -> None:
+    console = sqlite_console  # the restore path is the engine's: one store is enough
     documents = laptop_with_documents(console, tmp_path)
     legacy = os.path.join(os.fsencode(documents), b"r\xe9sum\xe9.doc")
     with open(legacy, "wb") as handle:
@@ -46,8 +49,9 @@ def test_a_client_backup_with_names_that_are_not_utf8_restores_them(console: Con
         assert handle.read() == b"from an old system"
 
 
-def test_a_restore_names_what_it_could_not_make(console: Console, tmp_path: Path,
+def test_a_restore_names_what_it_could_not_make(sqlite_console: Console, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    console = sqlite_console  # the restore path is the engine's: one store is enough
     documents = laptop_with_documents(console, tmp_path)
     os.mkfifo(documents / "pipe")
     monkeypatch.chdir(documents)
