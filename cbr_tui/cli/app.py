@@ -33,6 +33,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "agent": ("cbr_tui.cli.resources:agent",
               "File-backup clients: hosts whose local directories are backed up to a file backup vault."),
     "backup": ("cbr_tui.cli.backups:backup", "Perform backups and manage them."),
+    "database": ("cbr_tui.cli.database:database",
+                 "The database itself: repair a damaged SQLite file from what is left and the vaults' object stores."),
     "desktop": ("cbr_tui.cli.resources:desktop", "Workspace desktops."),
     "disk": ("cbr_tui.cli.resources:disk", "Elastic Volume Service disks."),
     "enterprise-project": ("cbr_tui.cli.accounts:enterprise_project",

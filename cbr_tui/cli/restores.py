@@ -95,11 +95,15 @@ def restore_new_file_system(console: Console, backup_ref: str, name: str, size: 
 @restore.command("files")
 @click.argument("backup_ref")
 @click.option("--to", "destination", help="Restore under this directory instead of the original paths.")
+@click.option("--keep-owners", is_flag=True,
+              help="Give files back their owners and setuid/setgid bits (root only; else they are yours).")
 @WAIT
 @json_command
-def restore_files(console: Console, backup_ref: str, destination: str | None, wait: bool) -> object:
+def restore_files(console: Console, backup_ref: str, destination: str | None, keep_owners: bool,
+                  wait: bool) -> object:
     """Restore a file backup to its original paths, or under a new directory."""
-    return _maybe_wait(console, console.restores.restore_files(backup_ref, destination), wait)
+    return _maybe_wait(console, console.restores.restore_files(backup_ref, destination, keep_owners=keep_owners),
+                       wait)
 
 
 @click.group()

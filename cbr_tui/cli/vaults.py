@@ -256,6 +256,15 @@ def vault_verify(console: Console, vault_ref: str, read_share: float) -> object:
     return console.maintenance.verify(vault_ref, read_share=read_share)
 
 
+@vault.command("recover")
+@click.argument("vault_ref", required=False)
+@click.option("--all", "everything", is_flag=True, help="Recover every vault the data directory holds.")
+@json_command
+def vault_recover(console: Console, vault_ref: str | None, everything: bool) -> object:
+    """Rebuild vaults and their backups in the database from the vaults' own object stores."""
+    return console.recovery.recover(vault_ref, everything=everything)
+
+
 @vault.command("audit")
 @click.argument("vault_ref")
 @click.option("--fix", is_flag=True, help="Correct reference counts and used capacity.")

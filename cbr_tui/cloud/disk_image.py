@@ -148,6 +148,18 @@ class DiskImage:
         image._save(BitmapState(size=size))
         return image
 
+    @classmethod
+    def adopt(cls, path: Path, size: int) -> "DiskImage":
+        """A disk whose image outlived its database row (the database was lost and its disks are made again
+        under the same IDs): the bytes are kept, and change tracking starts untrusted so that the next backup
+        reads the whole disk. An image of another size is set aside, never deleted."""
+        if path.stat().st_size != size:
+            path.rename(path.with_name(f"{path.name}.set-aside-{os.getpid()}"))
+            return cls.create(path, size)
+        image = cls(path)
+        image._save(BitmapState(size=size, trusted=False))
+        return image
+
     @property
     def size(self) -> int:
         return self.path.stat().st_size

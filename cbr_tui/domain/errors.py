@@ -102,6 +102,8 @@ class Codes:
     TASK_NOT_FOUND = _spec("6500", 404, "The operation log does not exist.")
     TAG_QUOTA = _spec("6600", 400, "The maximum number of tags has been reached for the resource.")
     TAG_KEY_NOT_FOUND = _spec("6601", 404, "The key does not exist.")
+    # The reference has one "key does not exist" code; an encrypted backup whose KMS key is gone meets it too.
+    ENCRYPTION_KEY_NOT_FOUND = TAG_KEY_NOT_FOUND
 
     DISK_NOT_FOUND = _spec("7000", 404, "The disk does not exist.")
     DISK_STATUS_FORBIDS_BACKUP = _spec("7003", 400, "Backup is not allowed in the current disk status.")
@@ -114,6 +116,8 @@ class Codes:
 
     INVALID_PARAMETER = _spec("9900", 400, "Parameter verification failed.")
     UNKNOWN = _spec("9910", 500, "Unknown error.")
+    # No code of the reference is about the service's own database; its damage is an internal error, said plainly.
+    DATABASE_DAMAGED = UNKNOWN
 
 
 def spec_of(code: str) -> ErrorSpec:

@@ -97,6 +97,15 @@ def check_paging(limit: int, offset: int) -> None:
         raise invalid(f"A list's offset is 0 to {LIST_OFFSET_MAX:,}; {offset} is not.")
 
 
+WRITE_MB_MAX = 4096  # a demo write into a simulated resource: a few seconds, never a long wait
+
+
+def check_write_amount(megabytes: float) -> None:
+    """How much data one Write Data puts into a simulated resource: more than 0 and at most 4,096 MB."""
+    if not 0 < megabytes <= WRITE_MB_MAX:
+        raise invalid(f"Write more than 0 and at most {WRITE_MB_MAX:,} MB at a time; {megabytes:g} is not.")
+
+
 @dataclass(frozen=True, order=True)
 class Tag:
     key: str

@@ -15,6 +15,8 @@ from cbr_tui.store import Store
 from cbr_tui.store.models import Chunk
 
 DEFAULT_GRACE = timedelta(minutes=10)
+# Only data can be an orphan: the vault's keys and its self-description (`keys/`, `catalog/`) are never collected.
+COLLECTABLE = ("chunks/", "packs/", "manifests/")
 
 
 @dataclass
@@ -57,7 +59,8 @@ def collect(store: Store, objects: LocalObjectStore, vault_id: str, now: datetim
         # Objects go only after the rows are gone; a crash in between leaves orphans for the next pass.
         for key in sorted(dead_keys - live_keys):
             _delete(objects, key, report)
-        for key, size, mtime in list(objects.list()):
+        orphans = [found for prefix in COLLECTABLE for found in objects.list(prefix)]
+        for key, size, mtime in orphans:
             if key not in known and key not in dead_keys and mtime < file_cutoff:
                 report.deleted_bytes += size
                 report.deleted_objects += 1

@@ -9,13 +9,13 @@ checking every chunk's hash before a byte of it is written.
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from cbr_tui.cloud.disk_image import CHUNK_SIZE, DiskImage, DiskWriter, FrozenBitmap, chunk_count, chunk_indexes
 from cbr_tui.engine import page_cache
-from cbr_tui.engine.blobs import Codec, DamagedBlob, chunk_key
+from cbr_tui.engine.blobs import Codec, DamagedBlob, DataKey, chunk_key
 from cbr_tui.engine.manifest import ImageManifest
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.progress import Meter
@@ -70,8 +70,9 @@ def allocated_chunks(disk: DiskImage) -> Iterator[int]:
 
 
 def back_up(disk: DiskImage, frozen: FrozenBitmap, image_plan: ImagePlan, sink: ChunkSink,
-            meter: Meter) -> ImageManifest:
-    """Read the planned chunks, store the new ones, and return the manifest of the whole disk.
+            meter: Meter, key: DataKey | None = None) -> ImageManifest:
+    """Read the planned chunks, store the new ones (sealed with `key`, for an encrypted disk), and return
+    the manifest of the whole disk.
 
     A reader thread reads ahead (reads release the GIL), this thread hashes and hands new chunks to the
     sink's workers, which compress and write them.
@@ -90,8 +91,8 @@ def back_up(disk: DiskImage, frozen: FrozenBitmap, image_plan: ImagePlan, sink: 
                 ahead.append(reader.submit(_read_batch, fd, batches[number + READ_AHEAD], size))
             data_positions = [n for n, block in enumerate(blocks) if not _is_zero(block)]
             data_blocks = [blocks[n] for n in data_positions]
-            hashes = sink.hashes(data_blocks)
-            sink.store(hashes, data_blocks)
+            hashes = sink.hashes(data_blocks, key)
+            sink.store(hashes, data_blocks, key)
             for index in batch:
                 chunks[index] = None
             for n, hash_ in zip(data_positions, hashes, strict=True):
@@ -147,12 +148,12 @@ class DamagedChunk(Exception):
 
 def restore(objects: ObjectStore, manifest: ImageManifest, writer: DiskWriter, meter: Meter, *,
             target_is_empty: bool, workers: int = 2,
-            fetch: Callable[[bytes], bytes] | None = None) -> None:
+            fetch: Callable[[bytes], bytes] | None = None, keys: Mapping[bytes, DataKey] | None = None) -> None:
     """Write the disk as the manifest describes it. Every chunk is verified before it is written; a damaged
     chunk stops the restore before its bytes reach the disk."""
     if writer.size < manifest.disk_size:
         raise ValueError("the target disk is smaller than the backup")
-    local = _ThreadCodecs()
+    local = _ThreadCodecs(keys)
     get = fetch or (lambda hash_: objects.get(chunk_key(hash_)))
 
     def load(item: tuple[int, bytes]) -> _Loaded:
@@ -231,12 +232,13 @@ def _data_runs(raw: bytes) -> list[tuple[int, int]]:
 
 
 class _ThreadCodecs:
-    def __init__(self) -> None:
+    def __init__(self, keys: Mapping[bytes, DataKey] | None = None) -> None:
         self._local = threading.local()
+        self._keys = keys
 
     @property
     def codec(self) -> Codec:
         codec = getattr(self._local, "codec", None)
         if codec is None:
-            codec = self._local.codec = Codec()
+            codec = self._local.codec = Codec(self._keys)
         return codec

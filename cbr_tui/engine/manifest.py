@@ -47,6 +47,8 @@ class TreeEntry(NamedTuple):
     inode: int = 0
     chunks: tuple[bytes, ...] = ()
     target: str | None = None
+    uid: int = -1  # the owner, given back only by a restore that is asked to and runs as root (-1: unknown)
+    gid: int = -1
 
 
 @dataclass
@@ -87,7 +89,10 @@ def decode(data: bytes) -> Manifest:
         raise DamagedManifest(f"unknown manifest format {wire.get('v')!r}")
     if wire["kind"] == "image":
         return ImageManifest(wire["disk_size"], wire["chunk_size"], list(wire["chunks"]), wire.get("generation"))
-    return TreeManifest(wire["root"], list(map(TreeEntry._make, wire["entries"])))
+    try:
+        return TreeManifest(wire["root"], list(map(TreeEntry._make, wire["entries"])))
+    except TypeError:  # written before entries named their owners: the missing fields take their defaults
+        return TreeManifest(wire["root"], [TreeEntry(*entry) for entry in wire["entries"]])
 
 
 @dataclass(frozen=True)

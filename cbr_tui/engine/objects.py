@@ -8,6 +8,7 @@ import ctypes
 import fcntl
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,7 +53,8 @@ class LocalObjectStore:
 
     def put(self, key: str, data: bytes | bytearray) -> None:
         path = self._path(key)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        # One temporary name per process and thread: two jobs of one process may write the same key at once.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         except FileNotFoundError:

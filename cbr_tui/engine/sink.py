@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from cbr_tui.engine.blobs import Codec, chunk_key, digest
+from cbr_tui.engine.blobs import Codec, DataKey, blob_hash, chunk_key
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.objects import ObjectStore
 
@@ -39,12 +39,12 @@ class ChunkSink:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def hashes(self, blocks: Sequence[bytes]) -> list[bytes]:
-        return [digest(block) for block in blocks]
+    def hashes(self, blocks: Sequence[bytes], key: DataKey | None = None) -> list[bytes]:
+        return [blob_hash(block, key) for block in blocks]
 
-    def store(self, hashes: Sequence[bytes], blocks: Sequence[bytes]) -> None:
-        """Make sure each block reaches the vault (blocks and hashes in the same order); returns at once
-        unless too many blocks are already being written."""
+    def store(self, hashes: Sequence[bytes], blocks: Sequence[bytes], key: DataKey | None = None) -> None:
+        """Make sure each block reaches the vault (blocks and hashes in the same order, sealed with `key`
+        if given); returns at once unless too many blocks are already being written."""
         pending: dict[bytes, bytes] = {}
         for hash_, block in zip(hashes, blocks, strict=True):
             if hash_ not in self.written and hash_ not in self._inflight and hash_ not in pending:
@@ -55,7 +55,7 @@ class ChunkSink:
         for hash_, block in pending.items():
             if hash_ in intact:
                 continue
-            self._inflight[hash_] = self._pool.submit(self._put, hash_, block, hash_ in damaged)
+            self._inflight[hash_] = self._pool.submit(self._put, hash_, block, hash_ in damaged, key)
             self._order.append(hash_)
         while len(self._order) > IN_FLIGHT:
             self._settle(self._order.popleft())
@@ -69,18 +69,18 @@ class ChunkSink:
     def _settle(self, hash_: bytes) -> None:
         self.written[hash_] = self._inflight.pop(hash_).result()
 
-    def _put(self, hash_: bytes, block: bytes, rewrite: bool) -> Location:
-        key = chunk_key(hash_)
+    def _put(self, hash_: bytes, block: bytes, rewrite: bool, key: DataKey | None) -> Location:
+        object_key = chunk_key(hash_)
         if not rewrite:
-            size = self.objects.size(key)
+            size = self.objects.size(object_key)
             if size:  # written by an earlier attempt of this job that never committed
-                return Location(key, 0, size, len(block))
+                return Location(object_key, 0, size, len(block))
         codec = getattr(self._local, "codec", None)
         if codec is None:
             codec = self._local.codec = Codec()
-        stored = codec.encode(block)
-        self.objects.put(key, stored)
-        return Location(key, 0, len(stored), len(block))
+        stored = codec.encode(block, key, hash_)
+        self.objects.put(object_key, stored)
+        return Location(object_key, 0, len(stored), len(block))
 
     @property
     def new_bytes(self) -> int:

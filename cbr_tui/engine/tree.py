@@ -13,14 +13,14 @@ import os
 import stat
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyfastcdc import FastCDC
 
-from cbr_tui.engine.blobs import Codec, DamagedBlob, digest
+from cbr_tui.engine.blobs import Codec, DamagedBlob, DataKey, digest
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import TreeEntry, TreeManifest
 from cbr_tui.engine.objects import ObjectStore
@@ -66,11 +66,11 @@ def scan(root: Path, previous: TreeManifest | Callable[[], TreeManifest | None] 
     entries: list[TreeEntry] = []
     to_read: list[int] = []
     total = 0
-    for relative, info in walked:
+    for relative, info, link in walked:
         mode = info.st_mode
         if stat.S_ISREG(mode):
             entry = TreeEntry(relative, "file", stat.S_IMODE(mode), info.st_mtime_ns, info.st_size,
-                              info.st_ctime_ns, info.st_ino)
+                              info.st_ctime_ns, info.st_ino, uid=info.st_uid, gid=info.st_gid)
             before = known.get(relative)
             if before is not None and before[:7] == entry[:7]:
                 entries.append(before)  # unchanged: the same entry, with its blobs
@@ -79,11 +79,14 @@ def scan(root: Path, previous: TreeManifest | Callable[[], TreeManifest | None] 
             total += info.st_size
             entries.append(entry)
         elif stat.S_ISDIR(mode):
-            entries.append(TreeEntry(relative, "dir", stat.S_IMODE(mode), info.st_mtime_ns))
+            entries.append(TreeEntry(relative, "dir", stat.S_IMODE(mode), info.st_mtime_ns, uid=info.st_uid,
+                                     gid=info.st_gid))
         elif stat.S_ISLNK(mode):
-            entries.append(TreeEntry(relative, "symlink", 0, info.st_mtime_ns, target=os.readlink(root / relative)))
+            entries.append(TreeEntry(relative, "symlink", 0, info.st_mtime_ns, target=link, uid=info.st_uid,
+                                     gid=info.st_gid))
         else:  # a FIFO (restored as one), a socket or a device (named in the restore's report)
-            entries.append(TreeEntry(relative, _special_kind(mode), stat.S_IMODE(mode), info.st_mtime_ns))
+            entries.append(TreeEntry(relative, _special_kind(mode), stat.S_IMODE(mode), info.st_mtime_ns,
+                                     uid=info.st_uid, gid=info.st_gid))
     return TreePlan(entries, to_read, total)
 
 
@@ -95,16 +98,49 @@ def _special_kind(mode: int) -> str:
     return "block-device" if stat.S_ISBLK(mode) else "char-device"
 
 
-def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
-    """Every entry under root with its lstat, in sorted pre-order."""
-    with os.scandir(root / prefix if prefix else root) as found:
+def _walk(root: Path) -> Iterator[tuple[str, os.stat_result, str | None]]:
+    """Every entry under root with its lstat (and a link's target), in sorted pre-order. Each directory is
+    opened from its parent's descriptor, so paths deeper than PATH_MAX are walked too."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        yield from _walk_at(fd, "")
+    finally:
+        os.close(fd)
+
+
+def _walk_at(fd: int, prefix: str) -> Iterator[tuple[str, os.stat_result, str | None]]:
+    with os.scandir(fd) as found:
         items = sorted(found, key=lambda e: e.name)
     for item in items:
         relative = f"{prefix}/{item.name}" if prefix else item.name
         info = item.stat(follow_symlinks=False)
-        yield relative, info
+        yield relative, info, os.readlink(item.name, dir_fd=fd) if stat.S_ISLNK(info.st_mode) else None
         if stat.S_ISDIR(info.st_mode):
-            yield from _walk(root, relative)
+            child = os.open(item.name, _DIRECTORY, dir_fd=fd)
+            try:
+                yield from _walk_at(child, relative)
+            finally:
+                os.close(child)
+
+
+_WHOLE_PATH_MAX = 3800  # a path this long is opened as it is; a longer one name by name (PATH_MAX is 4096)
+
+
+def _open_file(root: Path, relative: str) -> int:
+    """A file of the tree for reading, never through a link in its last name, whatever its path's length."""
+    whole = os.path.join(os.fsencode(root), os.fsencode(relative))
+    if len(whole) < _WHOLE_PATH_MAX:
+        return os.open(whole, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    *directories, name = relative.split("/")
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for directory in directories:
+            child = os.open(directory, _DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+        return os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=fd)
+    finally:
+        os.close(fd)
 
 
 def back_up(root: Path, tree_plan: TreePlan, sink: PackSink, meter: Meter, workers: int = 2) -> TreeManifest:
@@ -124,7 +160,7 @@ def back_up(root: Path, tree_plan: TreePlan, sink: PackSink, meter: Meter, worke
     def prepare(group: list[int]) -> list[tuple[int, list[tuple[bytes, int, bytes]]]]:
         done = []
         for index in group:
-            with open(root / tree_plan.entries[index].path, "rb") as handle:
+            with os.fdopen(_open_file(root, tree_plan.entries[index].path), "rb") as handle:
                 data = handle.read()
             done.append((index, [(digest(data), len(data), codec().encode(data))] if data else []))
         return done
@@ -154,11 +190,12 @@ def back_up(root: Path, tree_plan: TreePlan, sink: PackSink, meter: Meter, worke
             chunks: list[bytes] = []
             size = 0
             pending: list[bytes] = []
-            for piece in _CDC.cut_file(str(root / tree_plan.entries[index].path)):
-                pending.append(bytes(piece.data))
-                if sum(len(p) for p in pending) >= BATCH_BYTES:
-                    size += _stream(pending, chunks, store, pool, meter)
-                    pending = []
+            with os.fdopen(_open_file(root, tree_plan.entries[index].path), "rb", buffering=0) as handle:
+                for piece in _CDC.cut_stream(handle):  # a piece's data is valid until the next is cut
+                    pending.append(bytes(piece.data))
+                    if sum(len(p) for p in pending) >= BATCH_BYTES:
+                        size += _stream(pending, chunks, store, pool, meter)
+                        pending = []
             size += _stream(pending, chunks, store, pool, meter)
             tree_plan.entries[index] = tree_plan.entries[index]._replace(chunks=tuple(chunks), size=size)
         sink.flush()
@@ -197,7 +234,7 @@ def _stream(pending: list[bytes], chunks: list[bytes], store: Callable[[list[tup
 # --- restore ------------------------------------------------------------------------------------------
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-_PRIVILEGE_BITS = stat.S_ISUID | stat.S_ISGID  # never restored: the restoring user would own the file
+_PRIVILEGE_BITS = stat.S_ISUID | stat.S_ISGID  # kept only with the owner: else the restoring user would own them
 _OPEN_DIRECTORIES_MAX = 256  # directories a restore holds open at once (well under the usual 1,024 files)
 
 
@@ -260,11 +297,13 @@ NOT_RESTORED_KINDS = ("socket", "char-device", "block-device")
 
 
 def restore(manifest: TreeManifest, target: Path, fetch: Callable[[bytes], bytes], meter: Meter, *,
-            below: tuple[str, ...] = ()) -> list[str]:
+            below: tuple[str, ...] = (), owners: bool = False) -> list[str]:
     """Write the tree at `below` under `target` (both created if needed). Files are replaced whole, after
-    verification; setuid and setgid bits are dropped (the files belong to whoever restores them). Returns
-    what it could not restore (sockets, which only a running program makes, and device files), each with
-    its kind, for the task to report."""
+    verification. The files belong to whoever restores them and lose setuid and setgid bits, unless
+    `owners` (a restore run as root that was asked to): then each gets its owner back first, and keeps its
+    bits. Returns what it could not restore (sockets, which only a running program makes, and device
+    files), each with its kind, for the task to report."""
+    owned = _Ownership(owners)
     not_restored: list[str] = []
     for part in below:
         safe_relative(part)
@@ -279,34 +318,57 @@ def restore(manifest: TreeManifest, target: Path, fetch: Callable[[bytes], bytes
                 directories(parts)
                 made.append((parts, entry))
             elif entry.kind == "symlink":
-                _restore_symlink(directories(parts[:-1]), parts[-1], entry)
+                _restore_symlink(directories(parts[:-1]), parts[-1], entry, owned)
             elif entry.kind == "fifo":
-                _restore_fifo(directories(parts[:-1]), parts[-1], entry)
+                _restore_fifo(directories(parts[:-1]), parts[-1], entry, owned)
             elif entry.kind in NOT_RESTORED_KINDS:
                 not_restored.append(f"{entry.path} ({entry.kind})")
             else:
-                _restore_file(directories(parts[:-1]), parts[-1], entry, fetch)
+                _restore_file(directories(parts[:-1]), parts[-1], entry, fetch, owned)
                 meter.advance(entry.size)
         for parts, entry in reversed(made):
             fd = directories(parts)
-            os.fchmod(fd, stat.S_IMODE(entry.mode) & ~_PRIVILEGE_BITS)
+            owned.give(entry, fd)
+            os.fchmod(fd, owned.mode(entry))
             os.utime(fd, ns=(entry.mtime_ns, entry.mtime_ns))
     finally:
         directories.close()
     return not_restored
 
 
-def _restore_symlink(parent: int, name: str, entry: TreeEntry) -> None:
+class _Ownership:
+    """Whether a restore gives entries their owners back, and so which mode bits they may keep."""
+
+    def __init__(self, owners: bool) -> None:
+        self.owners = owners
+
+    def mode(self, entry: TreeEntry) -> int:
+        return stat.S_IMODE(entry.mode) if self.owners else stat.S_IMODE(entry.mode) & ~_PRIVILEGE_BITS
+
+    def give(self, entry: TreeEntry, fd: int | None = None, *, name: str | None = None,
+             parent: int | None = None) -> None:
+        """Before the mode is set (changing the owner clears setuid and setgid bits)."""
+        if not self.owners or (entry.uid < 0 and entry.gid < 0):
+            return
+        if fd is not None:
+            os.fchown(fd, entry.uid, entry.gid)
+        else:
+            os.chown(name, entry.uid, entry.gid, dir_fd=parent, follow_symlinks=False)  # type: ignore[arg-type]
+
+
+def _restore_symlink(parent: int, name: str, entry: TreeEntry, owned: _Ownership) -> None:
     """A link is made as it was (its target is text, never followed by the restore); a file or link in
     its place is replaced, a directory there is left alone."""
     if entry.target is not None and _clear_for(parent, name):
         os.symlink(entry.target, name, dir_fd=parent)
+        owned.give(entry, name=name, parent=parent)
 
 
-def _restore_fifo(parent: int, name: str, entry: TreeEntry) -> None:
+def _restore_fifo(parent: int, name: str, entry: TreeEntry, owned: _Ownership) -> None:
     """A named pipe is made anew (it holds no data); a file or link in its place is replaced."""
     _clear_for(parent, name)
-    os.mkfifo(name, stat.S_IMODE(entry.mode) & ~_PRIVILEGE_BITS, dir_fd=parent)
+    os.mkfifo(name, owned.mode(entry), dir_fd=parent)
+    owned.give(entry, name=name, parent=parent)
     os.utime(name, ns=(entry.mtime_ns, entry.mtime_ns), dir_fd=parent, follow_symlinks=False)
 
 
@@ -325,7 +387,8 @@ def _clear_for(parent: int, name: str) -> bool:
 _temporaries = itertools.count()
 
 
-def _restore_file(parent: int, name: str, entry: TreeEntry, fetch: Callable[[bytes], bytes]) -> None:
+def _restore_file(parent: int, name: str, entry: TreeEntry, fetch: Callable[[bytes], bytes],
+                  owned: _Ownership) -> None:
     # A short temporary name: the file's own name may already be the longest the file system allows.
     temporary = f".cbr-restore-{os.getpid()}-{next(_temporaries)}"
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
@@ -339,7 +402,8 @@ def _restore_file(parent: int, name: str, entry: TreeEntry, fetch: Callable[[byt
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
-        os.fchmod(fd, stat.S_IMODE(entry.mode) & ~_PRIVILEGE_BITS)
+        owned.give(entry, fd)
+        os.fchmod(fd, owned.mode(entry))
         os.utime(fd, ns=(entry.mtime_ns, entry.mtime_ns))
     except BaseException:
         os.close(fd)
@@ -349,7 +413,8 @@ def _restore_file(parent: int, name: str, entry: TreeEntry, fetch: Callable[[byt
     os.replace(temporary, name, src_dir_fd=parent, dst_dir_fd=parent)
 
 
-def fetcher(objects: ObjectStore, locations: dict[bytes, Location]) -> Callable[[bytes], bytes]:
+def fetcher(objects: ObjectStore, locations: dict[bytes, Location],
+            keys: Mapping[bytes, DataKey] | None = None) -> Callable[[bytes], bytes]:
     """Read a blob from its pack and verify it (each thread decodes with its own codec)."""
     local = threading.local()
 
@@ -358,7 +423,7 @@ def fetcher(objects: ObjectStore, locations: dict[bytes, Location]) -> Callable[
         if where is None:
             raise DamagedBlob("not in the vault's index")
         if getattr(local, "codec", None) is None:
-            local.codec = Codec()
+            local.codec = Codec(keys)
         return local.codec.decode(objects.get(where.object_key, where.offset, where.length), hash_, where.raw_size)
 
     return fetch

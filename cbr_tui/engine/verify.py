@@ -3,6 +3,7 @@ indexed and its object is there), and a read-data check of all or a share of the
 first). Damaged blobs and the backups that use them are marked; the next backup of the resource then
 reads everything and stores good copies again."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from cbr_tui.engine import index, inventory
-from cbr_tui.engine.blobs import Codec, DamagedBlob
+from cbr_tui.engine.blobs import Codec, DamagedBlob, DataKey, MissingKey
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.store.models import Backup, Chunk, Vault
 
@@ -25,20 +26,22 @@ class VerifyReport:
     damaged_blobs: list[str] = field(default_factory=list)
     damaged_backups: list[str] = field(default_factory=list)
     unreadable_manifests: dict[str, str] = field(default_factory=dict)
+    unopened_blobs: dict[str, str] = field(default_factory=dict)  # their data key cannot be opened
 
     @property
     def clean(self) -> bool:
-        return not (self.missing_blobs or self.damaged_blobs or self.unreadable_manifests)
+        return not (self.missing_blobs or self.damaged_blobs or self.unreadable_manifests or self.unopened_blobs)
 
     def to_api(self) -> dict[str, Any]:
         return {"vault_id": self.vault_id, "clean": self.clean, "backups_checked": self.backups_checked,
                 "blobs_checked": self.blobs_checked, "bytes_read": self.bytes_read,
                 "missing_blobs": self.missing_blobs, "damaged_blobs": self.damaged_blobs,
-                "damaged_backups": self.damaged_backups, "unreadable_manifests": self.unreadable_manifests}
+                "damaged_backups": self.damaged_backups, "unreadable_manifests": self.unreadable_manifests,
+                "blobs_with_unavailable_keys": self.unopened_blobs}
 
 
 def verify(session: Session, objects: ObjectStore, vault: Vault, now: datetime, *,
-           read_share: float = 0.0) -> VerifyReport:
+           read_share: float = 0.0, keys: Mapping[bytes, DataKey] | None = None) -> VerifyReport:
     """Check the vault; with `read_share` > 0, also read and hash that share of its referenced blobs."""
     found = inventory.take(session, objects, vault.id, with_users=True)
     report = VerifyReport(vault.id, backups_checked=len(found.manifest_keys),
@@ -55,7 +58,7 @@ def verify(session: Session, objects: ObjectStore, vault: Vault, now: datetime, 
         # Blobs known damaged first (a repair is proven at once), then the longest unchecked.
         candidates = sorted((rows[h] for h in found.references if h in rows and h not in bad),
                             key=lambda r: (not r.damaged, r.verified_at is not None, r.verified_at or now))
-        codec = Codec()
+        codec = Codec(keys)
         for row in candidates[: max(1, round(len(candidates) * min(read_share, 1.0)))]:
             report.blobs_checked += 1
             report.bytes_read += row.length
@@ -66,6 +69,8 @@ def verify(session: Session, objects: ObjectStore, vault: Vault, now: datetime, 
             except (DamagedBlob, FileNotFoundError):
                 report.damaged_blobs.append(row.hash.hex())
                 bad.add(row.hash)
+            except MissingKey as error:  # not damage: the data may be whole, only its key is out of reach
+                report.unopened_blobs[row.hash.hex()] = str(error)
     if bad:
         index.mark_damaged(session, vault.id, [h for h in bad if h in rows])
         damaged = {user for h in bad for user in found.users.get(h, set())}

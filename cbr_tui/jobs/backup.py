@@ -4,6 +4,7 @@ Disks (of a disk, a server or a desktop) go through the image engine, one child 
 server, all committed together; file systems and backup clients go through the tree engine.
 """
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlmodel import Session, col, select
 from cbr_tui.cloud.disk_image import DiskImage, FrozenBitmap
 from cbr_tui.domain.enums import BackupStatus, CheckpointStatus, ProtectStatus, ResourceKind
 from cbr_tui.domain.errors import CbrError, Codes
-from cbr_tui.engine import image, index, manifest, tree
+from cbr_tui.engine import catalog, image, index, keys, manifest, tree
 from cbr_tui.engine.commit import Made, commit
 from cbr_tui.engine.manifest import ImageManifest, Manifest, TreeManifest
 from cbr_tui.engine.packs import PackSink
@@ -21,9 +22,10 @@ from cbr_tui.engine.sink import ChunkSink
 from cbr_tui.jobs import outcome
 from cbr_tui.jobs.context import JobContext
 from cbr_tui.jobs.lease import LeaseLost, owned
-from cbr_tui.store.models import Backup, Checkpoint, Resource, Task, Vault, VaultResource
+from cbr_tui.store.models import Backup, Checkpoint, Project, Resource, Task, Vault, VaultResource
 
 GiB = 1 << 30
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -32,6 +34,7 @@ class _DiskWork:
     disk: Resource
     image: DiskImage
     base: ImageManifest | None
+    kms_key_id: str | None = None  # an encrypted disk: its chunks are sealed with the vault's data key under it
     frozen: FrozenBitmap | None = None
     plan: image.ImagePlan | None = None
 
@@ -71,6 +74,7 @@ def run_backup(job: JobContext, task: Task) -> None:
             else:
                 made, sink_written = _copy_trees(job, vault, trees)
             commit_backup(job, task, vault.id, backup.id, made, sink_written)
+            describe(job, vault.id, backup.id)
     except LeaseLost:
         _abort_bitmaps(work)
         raise
@@ -98,10 +102,24 @@ def _disk_work(job: JobContext, session: Session, backup: Backup, resource: Reso
     for row, disk in pairs:
         if disk is None or not disk.data_path:
             raise CbrError(Codes.DISK_NOT_FOUND, f"The disk of {row.resource_name} no longer exists.")
-        base = _base_manifest(job, session, backup.vault_id, disk.id)
+        kms_key_id = _kms_key(job, session, row, disk)
+        base = _base_manifest(job, session, backup.vault_id, disk.id, kms_key_id)
         work.append(_DiskWork(row.id, disk, DiskImage(job.layout.resolve(disk.data_path)),
-                              base if isinstance(base, ImageManifest) else None))
+                              base if isinstance(base, ImageManifest) else None, kms_key_id))
     return work
+
+
+def _kms_key(job: JobContext, session: Session, row: Backup, disk: Resource) -> str | None:
+    """The master key an encrypted disk's backup is sealed under (a disk made before disks named their key
+    uses its region's default key, as the console's encrypted disks do)."""
+    if not (row.encrypted or disk.encrypted):
+        return None
+    found = row.kms_key_id or disk.kms_key_id
+    if found is None:
+        project = session.get(Project, row.project_id)
+        assert project is not None
+        found = job.kms.default_key(project.region_id).key_id
+    return found
 
 
 def _tree_work(job: JobContext, session: Session, backup: Backup, resource: Resource) -> list[_TreeWork]:
@@ -123,12 +141,15 @@ def _tree_work(job: JobContext, session: Session, backup: Backup, resource: Reso
     return work
 
 
-def _base_manifest(job: JobContext, session: Session, vault_id: str, source_id: str) -> Manifest | None:
-    """The manifest of the source's latest intact Available backup in this vault, if it can be read."""
+def _base_manifest(job: JobContext, session: Session, vault_id: str, source_id: str,
+                   kms_key_id: str | None = None) -> Manifest | None:
+    """The manifest of the source's latest intact Available backup in this vault, if it can be read (an
+    encrypted disk builds only on a backup sealed under the same key, so no plain chunk is inherited)."""
+    same_key = col(Backup.kms_key_id).is_(None) if kms_key_id is None else Backup.kms_key_id == kms_key_id
     latest = session.exec(
         select(Backup).where(Backup.vault_id == vault_id, Backup.resource_id == source_id,
                              Backup.status == BackupStatus.AVAILABLE.value, col(Backup.damaged).is_(False),
-                             col(Backup.manifest_key).is_not(None))
+                             col(Backup.manifest_key).is_not(None), same_key)
         .order_by(col(Backup.created_at).desc(), col(Backup.id).desc())
     ).first()
     if latest is None or not latest.manifest_key or not latest.manifest_hash:
@@ -158,7 +179,8 @@ def _copy(job: JobContext, vault: Vault, work: Sequence[_DiskWork]) -> tuple[lis
     with ChunkSink(objects, classify, workers=job.workers) as sink:
         for item in work:
             assert item.frozen is not None and item.plan is not None
-            result = image.back_up(item.image, item.frozen, item.plan, sink, meter)
+            key = keys.data_key(objects, job.kms, item.kms_key_id) if item.kms_key_id else None
+            result = image.back_up(item.image, item.frozen, item.plan, sink, meter, key)
             made.append((item, result))
         objects.sync()
         written = dict(sink.written)
@@ -227,6 +249,21 @@ def commit_backup(job: JobContext, task: Task, vault_id: str, backup_id: str, ma
         outcome.succeed(row, now, {"backup": {**row.extra.get("backup", {}), "read_bytes": parent.read_bytes,
                                               "new_bytes": parent.new_bytes}})
         session.add(row)
+
+
+def describe(job: JobContext, vault_id: str, backup_id: str) -> None:
+    """After the commit: the vault's object store records the backup (and the vault as it is now), so the
+    catalog can be rebuilt without the database. A crash before this leaves a backup that `vault verify`
+    records again."""
+    try:
+        with job.store.read() as session:
+            vault = session.get(Vault, vault_id)
+            if vault is not None:
+                objects = job.objects(vault_id)
+                catalog.record_backup(session, objects, backup_id)
+                catalog.record_vault(session, objects, vault)
+    except OSError:  # the backup has committed; a record that could not be written is written by `vault verify`
+        log.warning("could not record backup %s in vault %s's catalog", backup_id, vault_id, exc_info=True)
 
 
 def _settle(session: Session, parent: Backup, protect_status: ProtectStatus) -> None:

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from cbr_tui.cloud.kms import KeyManagement
 from cbr_tui.cloud.layout import CloudLayout
 from cbr_tui.domain.clock import Clock
 from cbr_tui.domain.ids import IdSource
+from cbr_tui.engine import keys
 from cbr_tui.engine.objects import LocalObjectStore, vault_objects
 from cbr_tui.engine.progress import Meter, Throttle
 from cbr_tui.jobs.lease import Interrupted, renew
@@ -38,6 +40,14 @@ class JobContext:
     def objects(self, vault_id: str) -> LocalObjectStore:
         return vault_objects(self.home, vault_id)
 
+    @property
+    def kms(self) -> KeyManagement:
+        return KeyManagement(self.home)
+
+    def keys(self, vault_id: str) -> keys.Keyring:
+        """The vault's data keys, unwrapped, to open the sealed blobs of encrypted backups."""
+        return keys.load(self.objects(vault_id), self.kms)
+
     def meter(self) -> Meter:
         """A meter that writes progress (and renews the lease) a few times a second, and stops on cancel."""
         state = {"last": 0.0, "cancel": False}
@@ -46,7 +56,7 @@ class JobContext:
             now = time.monotonic()
             if now - state["last"] >= REPORT_INTERVAL or done >= total:
                 state["last"] = now
-                state["cancel"] = renew(self.store, self.task_id, self.owner, self.clock.now(), self.lease,
+                state["cancel"] = renew(self.store, self.task_id, self.owner, self.clock, self.lease,
                                         done, total)
 
         def should_stop() -> bool:

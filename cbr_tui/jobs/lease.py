@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, or_, select, update
 
+from cbr_tui.domain.clock import Clock
 from cbr_tui.domain.enums import TaskStatus
 from cbr_tui.store import Store
 from cbr_tui.store.models import Task
@@ -20,9 +21,16 @@ class Interrupted(LeaseLost):
     runner hands the task back so that the next runner resumes it at once."""
 
 
+CANDIDATES = 20
+
+
 def claim(store: Store, owner: str, now: datetime, lease: timedelta, operation_types: tuple[str, ...],
           only: set[str] | None = None) -> Task | None:
-    """Take the oldest runnable task: waiting, or running under a lease that has expired."""
+    """Take the oldest runnable task: waiting, or running under a lease that has expired.
+
+    A runner still alive on this host gets one more lease of grace before its task is taken: its renewal
+    may be waiting behind another process's long write (SQLite has one writer at a time), and taking the
+    task then would only stop healthy work half-way."""
     with store.write() as session:
         query = (
             select(Task)
@@ -30,13 +38,13 @@ def claim(store: Store, owner: str, now: datetime, lease: timedelta, operation_t
                    or_(Task.status == TaskStatus.WAITING.value,
                        (Task.status == TaskStatus.RUNNING.value) & (col(Task.lease_expires_at) < now)))
             .order_by(Task.created_at, Task.id)
-            .limit(1)
+            .limit(CANDIDATES)
         )
         if only is not None:
             query = query.where(col(Task.id).in_(list(only)))
         if not store.is_sqlite:
             query = query.with_for_update(skip_locked=True)
-        task = session.exec(query).first()
+        task = next((t for t in session.exec(query) if not _in_grace(t, now, lease)), None)
         if task is None:
             return None
         taken_over = task.status == TaskStatus.RUNNING.value
@@ -49,6 +57,15 @@ def claim(store: Store, owner: str, now: datetime, lease: timedelta, operation_t
         task.updated_at = now
         session.add(task)
         return task
+
+
+def _in_grace(task: Task, now: datetime, lease: timedelta) -> bool:
+    expires = task.lease_expires_at
+    if task.status != TaskStatus.RUNNING.value or expires is None:
+        return False
+    if expires.tzinfo is None and now.tzinfo is not None:  # SQLite hands datetimes back without their zone
+        expires = expires.replace(tzinfo=now.tzinfo)
+    return now < expires + lease and owner_alive(task.lease_owner)
 
 
 def owner_alive(owner: str | None) -> bool:
@@ -67,9 +84,14 @@ def owner_alive(owner: str | None) -> bool:
     return True
 
 
-def renew(store: Store, task_id: str, owner: str, now: datetime, lease: timedelta, done: int, total: int) -> bool:
-    """Extend the lease and record progress; returns whether cancellation was asked. Raises LeaseLost."""
+def renew(store: Store, task_id: str, owner: str, clock: Clock, lease: timedelta, done: int, total: int) -> bool:
+    """Extend the lease and record progress; returns whether cancellation was asked. Raises LeaseLost.
+
+    The new expiry is counted from when the write lock is held, not from when the renewal was asked: a
+    renewal that waited behind another writer still gives a whole lease."""
     with store.write() as session:
+        session.connection()  # begins the transaction: with SQLite, waits for the write lock here
+        now = clock.now()
         progress = min(99, done * 100 // total) if total else 0
         changed = session.exec(
             update(Task)

@@ -4,8 +4,10 @@ import errno
 from datetime import datetime
 from typing import Any
 
+from cbr_tui.cloud.kms import KeyUnavailable
 from cbr_tui.domain.enums import TaskStatus
 from cbr_tui.domain.errors import CbrError, Codes
+from cbr_tui.engine.blobs import MissingKey
 from cbr_tui.engine.progress import Cancelled
 from cbr_tui.store.models import Task
 
@@ -14,6 +16,9 @@ def describe(error: BaseException, vault_name: str) -> CbrError:
     """The error a failed task shows."""
     if isinstance(error, CbrError):
         return error
+    if isinstance(error, MissingKey | KeyUnavailable):
+        return CbrError(Codes.ENCRYPTION_KEY_NOT_FOUND, f"The data is encrypted and its key cannot be used: {error}. "
+                        "Nothing was written; the backups stay whole and open again once the KMS key is back.")
     if isinstance(error, Cancelled):
         return CbrError(Codes.UNKNOWN, "The task was cancelled; nothing of it was kept.")
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:

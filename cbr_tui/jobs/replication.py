@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from cbr_tui.cloud.disk_image import CHUNK_SIZE
 from cbr_tui.domain.errors import CbrError, Codes
-from cbr_tui.engine import index, manifest
+from cbr_tui.engine import index, keys, manifest
 from cbr_tui.engine.blobs import Codec, DamagedBlob, chunk_key
 from cbr_tui.engine.commit import Made
 from cbr_tui.engine.image import stored_span
@@ -22,7 +22,7 @@ from cbr_tui.engine.manifest import ImageManifest
 from cbr_tui.engine.objects import LocalObjectStore
 from cbr_tui.engine.progress import Meter
 from cbr_tui.jobs import outcome
-from cbr_tui.jobs.backup import abandon_backup, commit_backup
+from cbr_tui.jobs.backup import abandon_backup, commit_backup, describe
 from cbr_tui.jobs.context import JobContext
 from cbr_tui.jobs.lease import LeaseLost
 from cbr_tui.store.models import Backup, Task, Vault
@@ -53,8 +53,9 @@ def run_replication(job: JobContext, task: Task) -> None:
         origin, target = job.objects(source_vault.id), job.objects(destination.id)
         with origin.lock(exclusive=False), target.lock(exclusive=False):
             work = _plan(job, origin, children)
-            made, written = _copy(job, origin, target, destination, work)
+            made, written = _copy(job, origin, target, job.keys(source_vault.id), destination, work)
             commit_backup(job, task, destination.id, replica.id, made, written)
+            describe(job, destination.id, replica.id)
     except LeaseLost:
         raise
     except BaseException as error:
@@ -76,8 +77,8 @@ def _plan(job: JobContext, origin: LocalObjectStore, children: list[Backup]) -> 
     return work
 
 
-def _copy(job: JobContext, origin: LocalObjectStore, target: LocalObjectStore, destination: Vault,
-          work: list[_DiskCopy]) -> tuple[list[Made], dict[bytes, Location]]:
+def _copy(job: JobContext, origin: LocalObjectStore, target: LocalObjectStore, origin_keys: keys.Keyring,
+          destination: Vault, work: list[_DiskCopy]) -> tuple[list[Made], dict[bytes, Location]]:
     wanted = list(dict.fromkeys(h for item in work for h in item.manifest.referenced()))
     with job.store.read() as session:
         intact, _damaged = index.classify(session, destination.id, wanted)
@@ -85,7 +86,10 @@ def _copy(job: JobContext, origin: LocalObjectStore, target: LocalObjectStore, d
     meter: Meter = job.meter()
     meter.add_total(len(missing) * CHUNK_SIZE)
     meter.check()
-    codec = Codec()
+    for key_object, _size, _mtime in origin.list(keys.PREFIX):  # sealed chunks travel with their wrapped keys
+        if not target.exists(key_object):
+            target.put_durably(key_object, origin.get(key_object))
+    codec = Codec(origin_keys)
     written: dict[bytes, Location] = {}
     for hash_ in missing:
         key = chunk_key(hash_)

@@ -78,11 +78,13 @@ def _restore_disks(job: JobContext, vault: Vault, params: dict[str, Any]) -> Non
         meter.add_total(image.stored_span(item.manifest))
     if params.get("kind") == "server":
         _set_status(job, params["server_id"], ServerStatus.SHUTOFF)
+    keys = job.keys(vault.id)
     for item in work:
         assert item.disk.data_path is not None
         target = DiskImage(job.layout.resolve(item.disk.data_path))
         with target.replacement() as staged, staged.writer() as writer:
-            image.restore(objects, item.manifest, writer, meter, target_is_empty=True, workers=job.workers)
+            image.restore(objects, item.manifest, writer, meter, target_is_empty=True, workers=job.workers,
+                          keys=keys)
 
 
 def _set_status(job: JobContext, resource_id: str, status: str) -> None:

@@ -29,12 +29,13 @@ def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: dict[str
         wanted = {h for _row, m in trees for h in m.referenced()}
         locations = index.locate(session, vault.id, wanted)
     meter = job.meter()
-    fetch = tree.fetcher(objects, locations)
+    fetch = tree.fetcher(objects, locations, job.keys(vault.id))
     not_restored: list[str] = []
     for _row, loaded in trees:
         target, below = _target(job, params, loaded)
         try:
-            not_restored += tree.restore(loaded, target, fetch, meter, below=below)
+            not_restored += tree.restore(loaded, target, fetch, meter, below=below,
+                                         owners=bool(params.get("keep_owners")))
         except tree.DamagedFile as error:
             raise manifest.DamagedManifest(f"file {error}") from None
         except tree.UnsafePath as error:

@@ -180,7 +180,7 @@ class _Heartbeat:
         while not self._stop.wait(interval):
             try:
                 done, total = self.job.progress()
-                renew(self.job.store, self.job.task_id, self.job.owner, self.job.clock.now(), self.job.lease,
+                renew(self.job.store, self.job.task_id, self.job.owner, self.job.clock, self.job.lease,
                       done, total)
             except LeaseLost:
                 return

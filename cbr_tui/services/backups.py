@@ -240,6 +240,7 @@ class BackupService:
             resource_type=RESOURCE_TYPE_OF_KIND[kind].value, resource_size=self._size(candidate),
             resource_az=res.availability_zone, bootable=res.bootable,
             encrypted=res.encrypted or any(d.encrypted for d in disks),
+            kms_key_id=res.kms_key_id if kind is ResourceKind.DISK and res.encrypted else None,
             contain_system_disk=any(d.bootable for d in disks), **common,
         )
         session.add(backup)
@@ -247,7 +248,8 @@ class BackupService:
             session.add(Backup(
                 id=self.ctx.ids.uuid(), parent_id=backup.id, resource_id=disk.id, resource_name=disk.name,
                 resource_type=ResourceType.VOLUME.value, resource_size=disk.size_gb,
-                resource_az=disk.availability_zone, bootable=disk.bootable, encrypted=disk.encrypted, **common,
+                resource_az=disk.availability_zone, bootable=disk.bootable, encrypted=disk.encrypted,
+                kms_key_id=disk.kms_key_id if disk.encrypted else None, **common,
             ))
         if kind is ResourceKind.AGENT:  # a file backup holds one tree per backup path of the client
             for path in session.exec(select(AgentPath).where(AgentPath.agent_id == res.id)

@@ -24,6 +24,7 @@ from cbr_tui.services.errorlog import record_unexpected
 from cbr_tui.services.maintenance import MaintenanceService
 from cbr_tui.services.policies import PolicyService
 from cbr_tui.services.protectables import ProtectableService
+from cbr_tui.services.recovery import RecoveryService
 from cbr_tui.services.replication import ReplicationService
 from cbr_tui.services.resources import ResourceService
 from cbr_tui.services.restores import RestoreService
@@ -72,6 +73,7 @@ class Console:
         self.restores = RestoreService(ctx)
         self.replication = ReplicationService(ctx)
         self.maintenance = MaintenanceService(ctx)
+        self.recovery = RecoveryService(ctx)
 
     @property
     def region_id(self) -> str:

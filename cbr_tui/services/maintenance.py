@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from cbr_tui.cloud.kms import KeyManagement
 from cbr_tui.domain.errors import CbrError, Codes, invalid
-from cbr_tui.engine import audit, gc, verify
+from cbr_tui.engine import audit, catalog, gc, keys, verify
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
@@ -26,7 +27,10 @@ class MaintenanceService:
             vault = lookups.vault(session, self.ctx, vault_ref)
             objects = vault_objects(self.ctx.layout.home, vault.id)
             with objects.lock(exclusive=False):
-                report = verify.verify(session, objects, vault, self.ctx.clock.now(), read_share=read_share)
+                ring = keys.load(objects, KeyManagement(self.ctx.layout.home)) if read_share > 0 else None
+                report = verify.verify(session, objects, vault, self.ctx.clock.now(), read_share=read_share,
+                                       keys=ring)
+                catalog.record_missing(session, objects, vault)
             return {"verify": report.to_api()}
 
     def audit(self, vault_ref: str, *, fix: bool = False) -> dict[str, Any]:

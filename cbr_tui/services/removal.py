@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, delete, func, select
 
+from cbr_tui.engine import catalog
 from cbr_tui.engine.commit import release
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services.context import ServiceContext
@@ -26,7 +27,10 @@ def remove_backups(session: Session, ctx: ServiceContext, vault: Vault, backups:
     if not ids:
         return 0
     children = session.exec(select(Backup).where(col(Backup.parent_id).in_(ids))).all()
-    release(session, vault_objects(ctx.layout.home, vault.id), vault, [*backups, *children], ctx.clock.now())
+    objects = vault_objects(ctx.layout.home, vault.id)
+    release(session, objects, vault, [*backups, *children], ctx.clock.now())
+    for backup in backups:  # so that a recovery never brings a deleted backup back
+        catalog.forget_backup(objects, backup.id)
     checkpoints = {b.checkpoint_id for b in backups}
     session.exec(delete(Backup).where(col(Backup.parent_id).in_(ids)))
     session.exec(delete(Backup).where(col(Backup.id).in_(ids)))

@@ -165,7 +165,8 @@ def _copy_row(ctx: ServiceContext, source: Backup, checkpoint: Checkpoint, desti
         resource_type=source.resource_type, resource_size=source.resource_size, resource_az=source.resource_az,
         name=name, description=checkpoint.description, status=BackupStatus.PROTECTING.value,
         image_type=ImageType.REPLICATION.value, incremental=False, auto_trigger=policy_id is not None,
-        bootable=source.bootable, encrypted=source.encrypted, contain_system_disk=source.contain_system_disk,
+        bootable=source.bootable, encrypted=source.encrypted, kms_key_id=source.kms_key_id,
+        contain_system_disk=source.contain_system_disk,
         provider_id=source.provider_id, enterprise_project_id=destination.enterprise_project_id,
         policy_id=policy_id, created_at=now, updated_at=now, source_backup_id=source.id,
     )

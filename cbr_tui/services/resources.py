@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, delete, func, or_, select
 
 from cbr_tui.cloud.disk_image import DiskImage
+from cbr_tui.cloud.kms import KeyManagement
 from cbr_tui.cloud.regions import region_spec
 from cbr_tui.cloud.workload import PATTERNS, MiB, Workload
 from cbr_tui.domain.enums import (
@@ -31,7 +32,7 @@ from cbr_tui.domain.enums import (
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.ids import stable_uuid
 from cbr_tui.domain.labels import RESOURCE_NOUN, resource_status_label
-from cbr_tui.domain.rules import check_name, check_tags
+from cbr_tui.domain.rules import check_name, check_tags, check_write_amount
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.shapes import resource_shapes
@@ -125,8 +126,9 @@ class ResourceService:
         relative = self.ctx.layout.turbo_root(self.ctx.region_id, turbo_id)
         with self._new_files() as created:
             root = self.ctx.layout.resolve(relative)
-            root.mkdir(parents=True, exist_ok=False)
-            created.append(root)
+            if not root.is_dir():  # else left by a lost database: its files are kept
+                root.mkdir(parents=True)
+                created.append(root)
             with self.ctx.store.write() as session:
                 session.add(self._row(turbo_id, ResourceKind.TURBO, name, status, az, size_gb, data_path=relative))
                 self._add_tags(session, turbo_id, checked_tags)
@@ -314,8 +316,7 @@ class ResourceService:
     def write_data(self, ref: str, megabytes: float, *, pattern: str = "mixed", seed: str | None = None,
                    scattered: bool = False) -> dict[str, Any]:
         """Write `megabytes` of data: into a disk (all disks of a server or desktop share it), or as files."""
-        if megabytes <= 0:
-            raise invalid("Write at least some data: give a positive number of MB.")
+        check_write_amount(megabytes)
         mix = PATTERNS.get(pattern)
         if mix is None:
             raise invalid(f"The data pattern is one of {', '.join(PATTERNS)}; {pattern!r} is not.")
@@ -474,23 +475,30 @@ class ResourceService:
     def _disk_row(self, disk_id: str, name: str, size_gb: int, az: str | None, status: str, *, encrypted: bool,
                   parent_id: str | None = None, device: str | None = None, bootable: bool = False) -> Resource:
         relative = self.ctx.layout.disk_image(self.ctx.region_id, disk_id)
+        kms_key_id = KeyManagement(self.ctx.layout.home).default_key(self.ctx.region_id).key_id if encrypted else None
         return self._row(disk_id, ResourceKind.DISK, name, status, az, size_gb, data_path=relative,
-                         encrypted=encrypted, parent_id=parent_id, device=device, bootable=bootable)
+                         encrypted=encrypted, kms_key_id=kms_key_id, parent_id=parent_id, device=device,
+                         bootable=bootable)
 
-    def _new_image(self, disk_id: str, size_gb: int) -> Path:
+    def _new_image(self, disk_id: str, size_gb: int) -> Path | None:
+        """A new disk's image; None when one is already there (left by a lost database) and is kept."""
         path = self.ctx.layout.resolve(self.ctx.layout.disk_image(self.ctx.region_id, disk_id))
+        if path.exists():
+            DiskImage.adopt(path, size_gb * GB)
+            return None
         DiskImage.create(path, size_gb * GB)
         return path
 
     @contextmanager
-    def _new_files(self) -> Iterator[list[Path]]:
+    def _new_files(self) -> Iterator[list[Path | None]]:
         """Files made for rows about to be committed; removed again if the commit does not happen."""
-        created: list[Path] = []
+        created: list[Path | None] = []
         try:
             yield created
         except BaseException:
             for path in created:
-                _remove_bytes(path)
+                if path is not None:
+                    _remove_bytes(path)
             raise
 
     def _add_tags(self, session: Session, resource_id: str, tags: Iterable[Any]) -> None:

@@ -5,6 +5,7 @@ uses, and queues a restore task that the runner carries out with verified data.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -186,8 +187,13 @@ class RestoreService:
             return self._queue(session, backup, vault, turbo,
                                {"kind": "new_turbo", "turbo_id": turbo.id, "path": created["path"]})
 
-    def restore_files(self, backup_ref: str, destination: str | None = None) -> dict[str, Any]:
-        """Restore a file backup to the directory it came from, or under a new directory."""
+    def restore_files(self, backup_ref: str, destination: str | None = None, *,
+                      keep_owners: bool = False) -> dict[str, Any]:
+        """Restore a file backup to the directory it came from, or under a new directory. The files belong to
+        whoever restores them (setuid and setgid bits dropped) unless `keep_owners`, which only root may ask."""
+        if keep_owners and os.geteuid() != 0:
+            raise invalid(f"Only a restore run as root can give files back their owners (this is uid "
+                          f"{os.geteuid()}); without it the files are yours and lose setuid and setgid bits.")
         with self.ctx.store.write() as session:
             backup, vault = self._restorable(session, backup_ref, ResourceType.NATIVE)
             agent = session.get(Resource, backup.resource_id)
@@ -196,7 +202,8 @@ class RestoreService:
                     raise invalid("The destination path must be an absolute path of 1 to 255 characters.")
             elif agent is None:
                 raise invalid(f"The backup client {backup.resource_name} is gone; restore to a new path instead.")
-            return self._queue(session, backup, vault, agent, {"kind": "files", "destination": destination})
+            return self._queue(session, backup, vault, agent, {"kind": "files", "destination": destination,
+                                                              "keep_owners": keep_owners})
 
     # --- rules ------------------------------------------------------------------------------------------
 

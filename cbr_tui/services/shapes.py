@@ -196,6 +196,7 @@ def backup_shape(backup: Backup, children: list[dict[str, Any]]) -> dict[str, An
             "auto_trigger": backup.auto_trigger,
             "bootable": backup.bootable,
             "encrypted": backup.encrypted,
+            "kms_key_id": backup.kms_key_id,
             "contain_system_disk": backup.contain_system_disk,
             "fail_reason": backup.fail_reason,
             "damaged": backup.damaged,
@@ -343,5 +344,7 @@ def _disk_fields(disk: Resource) -> dict[str, Any]:
         "device": disk.device,
         "bootable": disk.bootable,
         "encrypted": disk.encrypted,
+        # EVS names an encrypted disk's key in its system metadata
+        "metadata": {"__system__encrypted": "1", "__system__cmkid": disk.kms_key_id} if disk.encrypted else {},
         "server_id": disk.parent_id,
     }

@@ -48,6 +48,7 @@ from cbr_tui.domain.rules import (
     check_tags,
 )
 from cbr_tui.domain.vault_types import VaultType, vault_type
+from cbr_tui.engine import catalog
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services import lookups
 from cbr_tui.services.accounts import charge, order_shape
@@ -201,6 +202,8 @@ class VaultService:
                 session.add(VaultTag(vault_id=vault.id, key=tag.key, value=tag.value))
             self._apply_purchase_policy(session, vault, spec)
             orders = self._pay_purchase(session, vault, purchase.checked)
+            session.flush()
+            catalog.record_vault(session, vault_objects(self.ctx.layout.home, vault.id), vault)
             shape = vault_shapes(session, [vault])[0]
         result: dict[str, Any] = {"vault": shape}
         if orders:
@@ -487,4 +490,5 @@ class VaultService:
         vault.updated_at = self.ctx.clock.now()
         session.add(vault)
         session.flush()
+        catalog.record_vault(session, vault_objects(self.ctx.layout.home, vault.id), vault)
         return {"vault": vault_shapes(session, [vault])[0]}

@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
+from cbr_tui.store.damage import report_damage
+
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -37,6 +39,7 @@ def build_engine(url: str) -> Engine:
     if not in_memory and parsed.database is not None:
         database = Path(parsed.database)
         event.listen(engine, "do_connect", lambda *_args: _create_private(database))
+        report_damage(engine, database)
     return engine
 
 

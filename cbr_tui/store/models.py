@@ -116,6 +116,7 @@ class Resource(SQLModel, table=True):
     device: str | None = None
     bootable: bool = False
     encrypted: bool = False
+    kms_key_id: str | None = None  # the KMS master key of an encrypted disk
     flavor: str | None = None
     image_name: str | None = None
     host_name: str | None = None
@@ -295,6 +296,7 @@ class Backup(SQLModel, table=True):
     auto_trigger: bool = False
     bootable: bool = False
     encrypted: bool = False
+    kms_key_id: str | None = None  # an encrypted disk's backup: the disk's KMS key, whose data key sealed it
     contain_system_disk: bool = False
     provider_id: str
     enterprise_project_id: str = "0"

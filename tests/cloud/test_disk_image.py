@@ -95,6 +95,17 @@ def test_a_lost_bitmap_is_untrusted(disk: DiskImage) -> None:
     assert not disk.freeze().trusted
 
 
+def test_an_image_left_by_a_lost_database_is_kept_and_read_whole_next_time(disk: DiskImage) -> None:
+    with disk.writer() as writer:
+        writer.write(0, b"kept")
+    adopted = DiskImage.adopt(disk.path, 40 * GiB)
+    assert adopted.read(0, 4) == b"kept" and not adopted.freeze().trusted
+    resized = DiskImage.adopt(disk.path, 20 * GiB)  # another size: set aside, never deleted
+    assert resized.size == 20 * GiB and resized.data_extents() == []
+    [aside] = disk.path.parent.glob("disk.img.set-aside-*")
+    assert DiskImage(aside).read(0, 4) == b"kept"
+
+
 def test_discard_punches_a_hole_and_marks_the_chunk(disk: DiskImage) -> None:
     with disk.writer() as writer:
         writer.write(0, b"z" * (2 * CHUNK_SIZE))

@@ -2,6 +2,7 @@
 target before the restore, setuid files, names of 255 bytes. Restores to a new path and in place write
 everything inside exactly and nothing outside (a digest of the rest of the disk around them is unchanged)."""
 
+import contextlib
 import os
 import socket
 import stat
@@ -160,3 +161,67 @@ def test_a_tree_with_more_directories_than_are_kept_open_restores_exactly(tree_v
     tree_vault.restore(backed_up, target)
     assert tree_digest(target) == tree_digest(root)
     assert (target / "d5" / "e2").stat().st_mtime_ns == (root / "d5" / "e2").stat().st_mtime_ns
+
+
+DEEP = ["d" * 200 + f"{level:02d}" for level in range(21)]  # 4,263 bytes of directories: more than PATH_MAX
+
+
+def _deep_directory(root: Path) -> int:
+    """The innermost directory of DEEP under root, made one name at a time (its path is too long to name)."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    for name in DEEP:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(name, dir_fd=fd)
+        child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+        os.close(fd)
+        fd = child
+    return fd
+
+
+def test_paths_longer_than_path_max_back_up_and_restore(tree_vault: TreeVault, tmp_path: Path) -> None:
+    root = tmp_path / "deep"
+    root.mkdir()
+    innermost = _deep_directory(root)
+    for name, data in (("small.txt", b"deep down"), ("large.bin", os.urandom(3 << 20))):
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT, 0o640, dir_fd=innermost)
+        os.write(fd, data)
+        os.close(fd)
+    os.symlink("small.txt", "link", dir_fd=innermost)
+    os.close(innermost)
+    backed_up, *_ = tree_vault.back_up(root)
+    assert len(max((e.path for e in backed_up.entries), key=len)) > 4096
+    target = tmp_path / "restored"
+    tree_vault.restore(manifest.decode(manifest.encode(backed_up)), target)
+    original, restored = _deep_directory(root), _deep_directory(target)
+    try:
+        for name in ("small.txt", "large.bin"):
+            with open(name, "rb", opener=lambda n, f, d=original: os.open(n, f, dir_fd=d)) as mine, \
+                    open(name, "rb", opener=lambda n, f, d=restored: os.open(n, f, dir_fd=d)) as theirs:
+                assert mine.read() == theirs.read()
+            assert stat.S_IMODE(os.stat(name, dir_fd=restored).st_mode) == 0o640
+        assert os.readlink("link", dir_fd=restored) == "small.txt"
+    finally:
+        os.close(original)
+        os.close(restored)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give files other owners")
+def test_owners_and_setuid_bits_come_back_only_when_asked(tree_vault: TreeVault, tmp_path: Path) -> None:
+    root = tmp_path / "owned"
+    root.mkdir()
+    tool = root / "tool"
+    tool.write_bytes(b"#!/bin/sh\n")
+    os.chown(tool, 65534, 65534)  # nobody
+    os.chmod(tool, 0o4755)  # after the owner: changing the owner clears the bit
+    os.symlink("tool", root / "link")
+    os.lchown(root / "link", 65534, 65534)
+    backed_up, *_ = tree_vault.back_up(root)
+    fetch = tree.fetcher(tree_vault.objects, tree_vault.locations)
+    plain, kept = tmp_path / "plain", tmp_path / "kept"
+    tree.restore(backed_up, plain, fetch, Meter())
+    info = (plain / "tool").stat()
+    assert (info.st_uid, stat.S_IMODE(info.st_mode)) == (0, 0o755)  # the restorer's, without its setuid bit
+    tree.restore(backed_up, kept, fetch, Meter(), owners=True)
+    info = (kept / "tool").stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (65534, 65534, 0o4755)
+    assert (kept / "link").lstat().st_uid == 65534

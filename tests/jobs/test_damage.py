@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from sqlmodel import select
 
@@ -11,8 +12,8 @@ from cbr_tui.domain.errors import Codes
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services.console import Console
 from cbr_tui.store.models import Chunk, Task
-from tests.data import resource_digest
-from tests.jobs.helpers import back_up, damage_one_chunk, run
+from tests.data import resource_digest, tree_digest
+from tests.jobs.helpers import back_up, damage_one_chunk, laptop_with_documents, run
 from tests.services.helpers import buy, refused
 
 
@@ -136,3 +137,32 @@ def test_a_repaired_backup_can_be_restored_again(sqlite_console: Console) -> Non
     console.resources.damage_data("evs-data-01", seed="lost")
     assert run(console, console.restores.restore_disk(backup["id"]))["status"] == "success"
     assert resource_digest(console, "evs-data-01") == expected
+
+
+def test_a_flipped_byte_in_a_pack_is_found_repaired_by_the_next_backup_and_nothing_is_lost(
+        sqlite_console: Console, tmp_path: Path) -> None:
+    console = sqlite_console
+    documents = laptop_with_documents(console, tmp_path)
+    first = console.backups.perform_for_client("laptop-01")["checkpoint"]["backups"][0]
+    console.run_tasks()
+    expected = tree_digest(documents)
+    vault = console.vaults.show("vault-files")["vault"]
+    [pack] = (vault_objects(console.ctx.layout.home, vault["id"]).root / "packs").iterdir()
+    data = bytearray(pack.read_bytes())
+    data[len(data) // 3] ^= 0x01  # inside a blob, not the pack's index at its end
+    pack.write_bytes(bytes(data))
+
+    found = console.maintenance.verify("vault-files", read_share=1)["verify"]
+    assert not found["clean"] and found["damaged_blobs"] and found["damaged_backups"] == [first["id"]]
+    refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_files(first["id"], str(tmp_path / "x")))
+    assert console.maintenance.audit("vault-files", fix=True)["audit"]["clean"]  # counts were right: no change
+    console.maintenance.collect_garbage("vault-files", grace_minutes=0)
+    assert pack.exists()  # still referenced: gc keeps it
+
+    console.backups.perform_for_client("laptop-01")  # reads everything again: the damaged backup is no base
+    console.run_tasks()
+    assert console.maintenance.verify("vault-files", read_share=1)["verify"]["clean"]
+    assert console.backups.show(first["id"])["backup"]["extend_info"]["damaged"] is False
+    target = tmp_path / "restored"
+    assert run(console, console.restores.restore_files(first["id"], str(target)))["status"] == "success"
+    assert tree_digest(target / documents.relative_to("/")) == expected

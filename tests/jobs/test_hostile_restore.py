@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from cbr_tui.domain.errors import Codes
+from cbr_tui.services import restores
 from cbr_tui.services.console import Console
 from tests.data import tree_digest
 from tests.jobs.helpers import back_up, laptop_with_documents, run
+from tests.services.helpers import refused
 
 
 def test_a_link_in_the_destination_stops_the_restore(sqlite_console: Console, tmp_path: Path) -> None:
@@ -66,3 +69,11 @@ def test_a_restore_names_what_it_could_not_make(sqlite_console: Console, tmp_pat
     assert task["status"] == "success"
     assert task["extra_info"]["restore"]["not_restored"] == ["agent.sock (socket)"]
     assert stat.S_ISFIFO(elsewhere.joinpath(*documents.parts[1:], "pipe").lstat().st_mode)
+
+
+def test_giving_owners_back_is_refused_to_a_restore_not_run_as_root(sqlite_console: Console,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(restores.os, "geteuid", lambda: 1000)
+    error = refused(Codes.INVALID_PARAMETER,
+                    lambda: sqlite_console.restores.restore_files("any-backup", "/tmp/x", keep_owners=True))
+    assert "Only a restore run as root" in error.message and "uid 1000" in error.message

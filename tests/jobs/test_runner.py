@@ -253,11 +253,14 @@ def test_taking_over_from_a_live_runner_is_not_counted_as_an_attempt(console: Co
     dead = f"{socket.gethostname()}:{gone}:deadbeef"
     task = claim(console.ctx.store, alive, clock.now(), lease, ("backup",))
     assert task is not None and task.attempts == 1
+    clock.advance(lease + timedelta(seconds=1))  # expired, but its runner is alive: its renewal may be queued
+    assert claim(console.ctx.store, alive, clock.now(), lease, ("backup",)) is None
     for _round in range(runner_module.MAX_ATTEMPTS + 1):  # live runners trading the task: never counted
-        clock.advance(lease + timedelta(seconds=1))
+        clock.advance(lease)  # a lease of grace on top of the lease
         task = claim(console.ctx.store, alive, clock.now(), lease, ("backup",))
         assert task is not None and task.attempts == 1
-    clock.advance(lease + timedelta(seconds=1))
+        clock.advance(lease + timedelta(seconds=1))
+    clock.advance(lease)
     task = claim(console.ctx.store, dead, clock.now(), lease, ("backup",))
     assert task is not None and task.attempts == 1  # taken from a live runner: still not counted
     clock.advance(lease + timedelta(seconds=1))

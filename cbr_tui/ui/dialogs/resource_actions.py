@@ -9,13 +9,12 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Label, Select, Switch
 
-from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.labels import RESOURCE_NOUN
+from cbr_tui.domain.rules import WRITE_MB_MAX, check_write_amount
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.fields import Field, whole_number
 from cbr_tui.ui.widgets.switch import WordedSwitch
 
-MAX_WRITE_MB = 4096  # a demo write; larger amounts are for the CLI, where nobody waits on a dialog
 NEW_DISK = "__new__"
 
 
@@ -39,7 +38,7 @@ class WriteDataDialog(Dialog[WriteRequest | None]):
                  else "into its disks (shared among them), recording the changed blocks")
         yield Label(f"Writes realistic data {where}, so that the next backup has something to copy.",
                     classes="dialog-text")
-        yield Field(f"Amount (MB, 1-{MAX_WRITE_MB})", self._megabytes, value="64", id="write-mb")
+        yield Field(f"Amount (MB, 1-{WRITE_MB_MAX})", self._megabytes, value="64", id="write-mb")
         yield Label("Kind of data", classes="field-label")
         patterns = self.services.resources.data_patterns()
         yield Select([(p, p) for p in patterns], value=patterns[0], allow_blank=False, id="write-pattern")
@@ -50,8 +49,7 @@ class WriteDataDialog(Dialog[WriteRequest | None]):
     @staticmethod
     def _megabytes(text: str) -> int:
         amount = whole_number(text)
-        if not 1 <= amount <= MAX_WRITE_MB:
-            raise invalid(f"Write 1 to {MAX_WRITE_MB} MB at a time.")
+        check_write_amount(amount)
         return amount
 
     def submit(self) -> None:
