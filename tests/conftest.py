@@ -6,8 +6,10 @@ import os
 os.environ.pop("TEXTUAL_THEME", None)  # read when textual is imported; must go before that
 
 import itertools
+import queue
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,7 +58,7 @@ def clone_home(source: Path, target: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory, pg_prefix: str | None) -> dict[str, object]:
+def demo_template(tmp_path_factory: pytest.TempPathFactory, pg_prefix: str | None) -> Iterator[dict[str, object]]:
     """The demo inventory (no data written) built once: a data directory, a SQLite file, a PostgreSQL db."""
     home = tmp_path_factory.mktemp("demo-template")
     settings = Settings(home=home, database_url=f"sqlite:///{home / 'cbr.db'}", demo_scale=0)
@@ -72,22 +74,60 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory, pg_prefix: str | Non
         pg_settings = Settings(home=pg_home, database_url=pg_prefix + "cbr_template", demo_scale=0)
         open_console(pg_settings, clock=FixedClock(T0), ids=SeededIds("template")).close()
         template["pg"] = pg_prefix
-    return template
+        template["pg-copies"] = TemplateCopies(pg_prefix)
+    yield template
+    if "pg-copies" in template:
+        template["pg-copies"].close()  # type: ignore[attr-defined]
+
+
+class TemplateCopies:
+    """Copies of the PostgreSQL template made ahead, on a thread, while tests run: a copy takes about half a
+    second (the server writes the whole database), which each PostgreSQL test used to wait for."""
+
+    AHEAD = 3
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self._ready: queue.Queue[str] = queue.Queue(maxsize=self.AHEAD)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def take(self) -> str:
+        if self._thread is None:  # started by the first test that needs one: a worker of UI tests makes none
+            self._thread = threading.Thread(target=self._make, name="pg-template-copies", daemon=True)
+            self._thread.start()
+        return self._ready.get(timeout=120)
+
+    def _make(self) -> None:
+        admin = create_engine(f"{self.prefix}postgres", isolation_level="AUTOCOMMIT")
+        try:
+            while not self._stop.is_set():
+                name = f"cbr_test_{os.getpid()}_{next(_counter)}"
+                with admin.connect() as connection:
+                    connection.execute(text(f"CREATE DATABASE {name} TEMPLATE cbr_template"))
+                while not self._stop.is_set():
+                    try:
+                        self._ready.put(f"{self.prefix}{name}", timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+        finally:
+            admin.dispose()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
 
 
 def database_for(backend: str, template: dict[str, object], home: Path) -> str:
     if backend == "sqlite":
         shutil.copy(Path(str(template["home"])) / "cbr.db", home / "cbr.db")
         return f"sqlite:///{home / 'cbr.db'}"
-    prefix = template.get("pg")
-    if not prefix:
+    copies = template.get("pg-copies")
+    if not isinstance(copies, TemplateCopies):
         pytest.skip("PostgreSQL server binaries are not installed")
-    name = f"cbr_test_{os.getpid()}_{next(_counter)}"
-    admin = create_engine(f"{prefix}postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE cbr_template"))
-    admin.dispose()
-    return f"{prefix}{name}"
+    return copies.take()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -107,8 +147,21 @@ def home(tmp_path: Path, demo_template: dict[str, object]) -> Path:
 
 
 @pytest.fixture
-def settings(home: Path, backend: str, demo_template: dict[str, object]) -> Settings:
-    return Settings(home=home, database_url=database_for(backend, demo_template, home), demo_scale=0)
+def settings(home: Path, backend: str, demo_template: dict[str, object]) -> Iterator[Settings]:
+    url = database_for(backend, demo_template, home)
+    yield Settings(home=home, database_url=url, demo_scale=0)
+    if backend == "postgresql":
+        drop_database(url)
+
+
+def drop_database(url: str) -> None:
+    """A test's PostgreSQL database goes when the test ends: hundreds of copies of the template left to the
+    end of the session took 15 s to delete there, while the other worker waited."""
+    prefix, _, name = url.rpartition("/")
+    admin = create_engine(f"{prefix}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
 
 
 @pytest.fixture

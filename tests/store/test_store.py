@@ -24,7 +24,7 @@ from cbr_tui.store.migrate import (
     upgrade,
 )
 from cbr_tui.store.models import Account, Region
-from tests.conftest import database_for
+from tests.conftest import database_for, drop_database
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
@@ -57,6 +57,8 @@ def test_migrations_build_exactly_the_models(backend: str, demo_template: dict, 
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
     store.close()
+    if backend == "postgresql":
+        drop_database(url)
 
 
 def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:

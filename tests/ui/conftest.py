@@ -5,13 +5,18 @@ most screen tests show ("seeded": vaults of every type, backups of every kind, o
 test process and copied for each test, since building it means running real backups."""
 
 import pickle
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from pytest_textual_snapshot import PseudoApp, PseudoConsole, SVGImageExtension, node_to_report_path
 from rich.console import Console as RichConsole
 from syrupy import SnapshotAssertion
+from textual import events
+from textual._wait import wait_for_idle
+from textual.app import App
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
@@ -29,6 +34,39 @@ WIDE = (140, 42)
 SMALL = (80, 24)
 SIZE = WIDE
 SIZES = {"140x42": WIDE, "80x24": SMALL}
+
+
+@pytest.fixture(autouse=True)
+def _one_idle_wait_per_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pilot waits for the process to go idle twice after every key, around waiting for animations; the
+    console animates nothing a test presses keys through, so the second wait (20 ms at least, each key of
+    thousands) only slept. One wait after the key, and the animations, remain."""
+
+    async def press_keys(app: App, keys: Iterable[str]) -> None:
+        for key in keys:
+            if key.startswith("wait:"):
+                await original(app, [key])
+                continue
+            await original_one(app, key)
+
+    original = App._press_keys
+
+    async def original_one(app: App, key: str) -> None:
+        driver = app._driver
+        assert driver is not None
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        driver.send_message(event)
+        await wait_for_idle(0)
+        await app._animator.wait_until_complete()
+
+    monkeypatch.setattr(App, "_press_keys", press_keys)
 
 
 @pytest.fixture(autouse=True)
@@ -119,11 +157,12 @@ def screens(snapshot: SnapshotAssertion, request: pytest.FixtureRequest):  # typ
     for one (and feeds the same report), for tests that walk through many screens in one run (the wizards)."""
     svgs = snapshot.use_extension(SVGImageExtension)
 
-    async def compare(pilot: Pilot, name: str) -> bool:
+    async def compare(pilot: Pilot, name: str, *, simplify: bool = False) -> bool:
+        """`simplify` joins a line's runs of one style, as snap_compare's screenshots do."""
         await pilot.pause()
         await pilot.wait_for_scheduled_animations()
         await pilot.pause()
-        actual = pilot.app.export_screenshot()
+        actual = pilot.app.export_screenshot(simplify=simplify)
         expected = svgs(name=name)
         result = expected == actual
         node = request.node

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import OptionList, RadioButton, RadioSet, Select, SelectionList
 
@@ -35,9 +36,11 @@ async def show_tab(pilot: Pilot, object_type: ObjectType, tab_id: str, table_id:
 async def open_nav(pilot: Pilot, page_id: str) -> None:
     """Choose an entry of the navigation by its page ID (page-tasks, page-policies, page-resources)."""
     await pilot.pause()
-    nav = pilot.app.screen.query_one("#nav", OptionList)
+    screen = pilot.app.screen
+    nav = screen.query_one("#nav", OptionList)
     nav.highlighted = nav.get_option_index(page_id)
-    await pilot.pause()
+    # a page is built the first time it is shown, and drawn after that
+    await wait_for(pilot, lambda: any(page.region.area for page in screen.query(f"#{page_id}")))
 
 
 def table(pilot: Pilot, selector: str) -> ConsoleTable:
@@ -104,15 +107,26 @@ def widget_texts(pilot: Pilot) -> list[str]:
     stripped), so that a message wrapped over several lines reads as one sentence. Only what is on screen
     counts: a line scrolled out of view or cut at the edge is not there."""
     screen = pilot.app.screen
-    strips = screen._compositor.render_strips()
+    rows = [_cells(strip.text) for strip in screen._compositor.render_strips()]
     texts = []
     for widget in screen.query("*"):
         region = widget.region.intersection(screen.region)
         if not region.area:
             continue
-        lines = [strips[y].crop(region.x, region.right).text.strip(_FRAME) for y in range(region.y, region.bottom)]
+        lines = ["".join(rows[y][region.x : region.right]).strip(_FRAME) for y in range(region.y, region.bottom)]
         texts.append(_plain(" ".join(lines)))
     return texts
+
+
+def _cells(line: str) -> list[str]:
+    """A screen line as one string per cell (a wide character fills two: itself, then an empty one), so
+    that a widget's columns are a slice; cropping the strips themselves cost most of a Pilot test's time."""
+    cells: list[str] = []
+    for character in line:
+        cells.append(character)
+        if cell_len(character) == 2:
+            cells.append("")
+    return cells
 
 
 def screen_text(pilot: Pilot) -> str:

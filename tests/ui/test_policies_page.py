@@ -5,7 +5,7 @@ from cbr_tui.ui.app import CbrApp
 from cbr_tui.ui.dialogs.policy_actions import DeletePolicyDialog, PolicyDialog
 from cbr_tui.ui.widgets.table import ConsoleTable
 from tests.ui.conftest import SIZE
-from tests.ui.pilot import cell_texts, field_error, open_nav, type_into
+from tests.ui.pilot import cell_texts, field_error, open_nav, type_into, wait_for
 
 
 async def test_a_policy_is_created_checked_disabled_and_deleted(console: Console, app: CbrApp) -> None:
@@ -13,7 +13,8 @@ async def test_a_policy_is_created_checked_disabled_and_deleted(console: Console
         await open_nav(pilot, "page-policies")
         policies = app.screen.query_one("#policy-table", ConsoleTable)
         policies.focus()
-        before = policies.row_count
+        before = len(console.policies.list()["policies"])
+        await wait_for(pilot, lambda: policies.row_count == before)  # the page loads its list in a worker
         await pilot.press("c")
         assert isinstance(app.screen, PolicyDialog)
         await type_into(pilot, "policy-name", "policy-nightly")

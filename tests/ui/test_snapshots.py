@@ -191,10 +191,28 @@ DIALOG_KEYS = {
 }
 
 
+async def close_to(pilot: Pilot, screen: object) -> None:
+    """Esc until `screen` is on top again (a dialog opened from a menu takes two)."""
+    for _ in range(4):
+        if pilot.app.screen is screen:
+            return
+        await pilot.press("escape")
+        await pilot.pause()
+    assert pilot.app.screen is screen
+
+
 @pytest.mark.parametrize("size", SIZE_IDS)
-@pytest.mark.parametrize("dialog", list(DIALOG_KEYS))
-def test_vault_dialog(snap_compare, seeded: Console, dialog: str, size: str) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot(snap_compare, seeded, size, on_page(ObjectType.SERVER, *DIALOG_KEYS[dialog]))
+async def test_vault_dialogs(screens, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    """Every dialog of the vault list, each opened in turn in one run of the console and closed with Esc."""
+    app = CbrApp(seeded, run_tasks=False)
+    async with app.run_test(size=SIZES[size]) as pilot:
+        await open_page(pilot, ObjectType.SERVER)
+        main = app.screen
+        for dialog, keys in DIALOG_KEYS.items():
+            await pilot.press(*keys)
+            assert await screens(pilot, dialog, simplify=True)
+            await close_to(pilot, main)
+    assert app.unexpected_errors == []
 
 
 BACKUP_DIALOGS = {
@@ -211,10 +229,16 @@ BACKUP_DIALOGS = {
 
 
 @pytest.mark.parametrize("size", SIZE_IDS)
-@pytest.mark.parametrize("dialog", list(BACKUP_DIALOGS))
-def test_backup_dialog(snap_compare, seeded: Console, dialog: str, size: str) -> None:  # type: ignore[no-untyped-def]
-    object_type, keys = BACKUP_DIALOGS[dialog]
-    assert snapshot(snap_compare, seeded, size, on_page(object_type, *keys, tab="tab-backups"))
+async def test_backup_dialogs(screens, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    """Every dialog of the Backups tabs, each opened in turn in one run of the console and closed with Esc."""
+    app = CbrApp(seeded, run_tasks=False)
+    async with app.run_test(size=SIZES[size]) as pilot:
+        main = app.screen
+        for dialog, (object_type, keys) in BACKUP_DIALOGS.items():
+            await on_page(object_type, *keys, tab="tab-backups")(pilot)
+            assert await screens(pilot, dialog, simplify=True)
+            await close_to(pilot, main)
+    assert app.unexpected_errors == []
 
 
 @pytest.mark.parametrize("size", SIZE_IDS)

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
@@ -182,8 +182,9 @@ class MainScreen(Guarded, Screen[None]):
         self.query_one("#balance", Label).update(f"balance {account['balance']} {account['currency']}")
 
     def _refresh_live(self) -> None:
-        """The balance follows purchases and renewals (here or by the CLI); pages showing progress reload."""
-        if not self.cbr_app.ready:
+        """The balance follows purchases and renewals (here or by the CLI); pages showing progress reload.
+        Not while a full screen (a purchase wizard, Help) covers this one: nothing of it is seen."""
+        if not self.cbr_app.ready or not (self.is_current or isinstance(self.app.screen, ModalScreen)):
             return
         self._refresh_account()
         page = self.current_page
