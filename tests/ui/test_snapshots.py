@@ -45,12 +45,25 @@ def on_page(object_type: ObjectType, *keys: str, tab: str | None = None) -> Step
     return steps
 
 
+async def in_one_run(console: Console, size: str, screens, views: list[tuple[str, Steps]]) -> None:  # type: ignore[no-untyped-def]
+    """Each view reached in turn in one run of the console (Esc back to the main screen in between), and
+    compared as snap_compare draws it: one start of the console instead of one per view."""
+    app = CbrApp(console, run_tasks=False)
+    async with app.run_test(size=SIZES[size]) as pilot:
+        main = app.screen
+        for name, steps in views:
+            await steps(pilot)
+            assert await screens(pilot, name, simplify=True), name
+            await close_to(pilot, main)
+    assert app.unexpected_errors == []
+
+
 # --- pages ----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("size", SIZE_IDS)
-@pytest.mark.parametrize("object_type", list(VAULT_TYPES))
-def test_vault_list_of_each_backup_type(snap_compare, seeded: Console, object_type: ObjectType, size: str) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot(snap_compare, seeded, size, on_page(object_type))
+async def test_vault_lists(screens, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    """The vault list of each backup type, each page opened in turn in one run of the console."""
+    await in_one_run(seeded, size, screens, [(t.value, on_page(t)) for t in VAULT_TYPES])
 
 
 @pytest.mark.parametrize("size", SIZE_IDS)
@@ -124,25 +137,27 @@ def test_resources_area(snap_compare, seeded: Console, view: str, size: str) -> 
 POLICY_VIEWS = {"page": (), "create": ("c",), "modify": ("enter",), "delete": ("d",)}
 
 
-@pytest.mark.parametrize("size", SIZE_IDS)
-@pytest.mark.parametrize("view", list(POLICY_VIEWS))
-def test_policies(snap_compare, seeded: Console, view: str, size: str) -> None:  # type: ignore[no-untyped-def]
+def on_policies(*keys: str) -> Steps:
     async def steps(pilot: Pilot) -> None:
         await open_nav(pilot, "page-policies")
         pilot.app.screen.query_one("#policy-table").focus()
-        await pilot.press(*POLICY_VIEWS[view])
+        await pilot.press(*keys)
         await pilot.pause()
+    return steps
 
-    assert snapshot(snap_compare, seeded, size, steps)
+
+@pytest.mark.parametrize("size", SIZE_IDS)
+async def test_policies(screens, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    await in_one_run(seeded, size, screens, [(view, on_policies(*keys)) for view, keys in POLICY_VIEWS.items()])
 
 
 CLIENT_VIEWS = {"list": (), "configure-vault": ("c",), "add-path": ("p",), "perform-backup": ("b",)}
 
 
 @pytest.mark.parametrize("size", SIZE_IDS)
-@pytest.mark.parametrize("view", list(CLIENT_VIEWS))
-def test_backup_clients(snap_compare, seeded: Console, view: str, size: str) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot(snap_compare, seeded, size, on_page(ObjectType.FILE, *CLIENT_VIEWS[view], tab="tab-clients"))
+async def test_backup_clients(screens, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    await in_one_run(seeded, size, screens, [(view, on_page(ObjectType.FILE, *keys, tab="tab-clients"))
+                                             for view, keys in CLIENT_VIEWS.items()])
 
 
 @pytest.mark.parametrize("size", SIZE_IDS)
@@ -204,15 +219,8 @@ async def close_to(pilot: Pilot, screen: object) -> None:
 @pytest.mark.parametrize("size", SIZE_IDS)
 async def test_vault_dialogs(screens, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
     """Every dialog of the vault list, each opened in turn in one run of the console and closed with Esc."""
-    app = CbrApp(seeded, run_tasks=False)
-    async with app.run_test(size=SIZES[size]) as pilot:
-        await open_page(pilot, ObjectType.SERVER)
-        main = app.screen
-        for dialog, keys in DIALOG_KEYS.items():
-            await pilot.press(*keys)
-            assert await screens(pilot, dialog, simplify=True)
-            await close_to(pilot, main)
-    assert app.unexpected_errors == []
+    await in_one_run(seeded, size, screens, [(dialog, on_page(ObjectType.SERVER, *keys))
+                                             for dialog, keys in DIALOG_KEYS.items()])
 
 
 BACKUP_DIALOGS = {
@@ -231,14 +239,8 @@ BACKUP_DIALOGS = {
 @pytest.mark.parametrize("size", SIZE_IDS)
 async def test_backup_dialogs(screens, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
     """Every dialog of the Backups tabs, each opened in turn in one run of the console and closed with Esc."""
-    app = CbrApp(seeded, run_tasks=False)
-    async with app.run_test(size=SIZES[size]) as pilot:
-        main = app.screen
-        for dialog, (object_type, keys) in BACKUP_DIALOGS.items():
-            await on_page(object_type, *keys, tab="tab-backups")(pilot)
-            assert await screens(pilot, dialog, simplify=True)
-            await close_to(pilot, main)
-    assert app.unexpected_errors == []
+    await in_one_run(seeded, size, screens, [(dialog, on_page(object_type, *keys, tab="tab-backups"))
+                                             for dialog, (object_type, keys) in BACKUP_DIALOGS.items()])
 
 
 @pytest.mark.parametrize("size", SIZE_IDS)
