@@ -78,7 +78,7 @@ class Codec:
             raise DamagedBlob("empty blob")
         key = None
         if stored[0] == SEALED:
-            key, stored = self._key(stored[1 : 1 + KEY_ID_BYTES]), self._open(stored, expected)
+            key, stored = self._open(stored, expected)
         codec, payload = stored[0], memoryview(stored)[1:]
         try:
             if codec == ZSTD:
@@ -100,14 +100,15 @@ class Codec:
             raise MissingKey(f"the data key {key_id.hex()} that sealed this backup cannot be opened: {why}")
         return key
 
-    def _open(self, stored: bytes, expected: bytes) -> bytes:
+    def _open(self, stored: bytes, expected: bytes) -> tuple[DataKey, bytes]:
+        """The data key that sealed the blob, and the blob opened with it."""
         from cryptography.exceptions import InvalidTag
 
         key = self._key(stored[1 : 1 + KEY_ID_BYTES])
         start = 1 + KEY_ID_BYTES
         nonce, sealed = stored[start : start + NONCE_BYTES], stored[start + NONCE_BYTES :]
         try:
-            return key.cipher.decrypt(nonce, sealed, expected)
+            return key, key.cipher.decrypt(nonce, sealed, expected)
         except (InvalidTag, ValueError):
             raise DamagedBlob("sealed content fails its authentication") from None
 

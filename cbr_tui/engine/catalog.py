@@ -32,16 +32,6 @@ def _put(objects: ObjectStore, key: str, record: dict[str, Any]) -> None:
     objects.put(key, json.dumps({"v": FORMAT, **record}, sort_keys=True, default=str).encode())
 
 
-def describe_vault(objects: ObjectStore, vault: dict[str, Any], tags: list[dict[str, Any]],
-                   members: list[dict[str, Any]]) -> None:
-    _put(objects, VAULT_KEY, {"vault": vault, "tags": tags, "members": members})
-
-
-def describe_backup(objects: ObjectStore, backup: dict[str, Any], children: list[dict[str, Any]],
-                    checkpoint: dict[str, Any] | None) -> None:
-    _put(objects, backup_key(backup["id"]), {"backup": backup, "children": children, "checkpoint": checkpoint})
-
-
 def forget_backup(objects: ObjectStore, backup_id: str) -> None:
     objects.delete(backup_key(backup_id))
 
@@ -50,8 +40,8 @@ def record_vault(session: Session, objects: ObjectStore, vault: Vault) -> None:
     """Write the vault's record as the session sees it (call once it has committed, or just before)."""
     tags = session.exec(select(VaultTag).where(VaultTag.vault_id == vault.id)).all()
     members = session.exec(select(VaultResource).where(VaultResource.vault_id == vault.id)).all()
-    describe_vault(objects, vault.model_dump(mode="json"), [t.model_dump(mode="json") for t in tags],
-                   [m.model_dump(mode="json") for m in members])
+    _put(objects, VAULT_KEY, {"vault": vault.model_dump(mode="json"), "tags": [t.model_dump(mode="json") for t in tags],
+                              "members": [m.model_dump(mode="json") for m in members]})
 
 
 def record_backup(session: Session, objects: ObjectStore, backup_id: str) -> None:
@@ -60,8 +50,9 @@ def record_backup(session: Session, objects: ObjectStore, backup_id: str) -> Non
         return
     children = session.exec(select(Backup).where(Backup.parent_id == backup_id)).all()
     checkpoint = session.get(Checkpoint, backup.checkpoint_id)
-    describe_backup(objects, backup.model_dump(mode="json"), [c.model_dump(mode="json") for c in children],
-                    checkpoint.model_dump(mode="json") if checkpoint else None)
+    _put(objects, backup_key(backup_id), {"backup": backup.model_dump(mode="json"),
+                                          "children": [c.model_dump(mode="json") for c in children],
+                                          "checkpoint": checkpoint.model_dump(mode="json") if checkpoint else None})
 
 
 def record_missing(session: Session, objects: ObjectStore, vault: Vault) -> None:

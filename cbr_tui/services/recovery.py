@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from cbr_tui.cloud.disk_image import CHUNK_SIZE
 from cbr_tui.domain.enums import ProtectStatus
-from cbr_tui.domain.errors import CbrError, Codes
+from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.engine import audit, catalog, index, manifest, packs
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import ImageManifest
@@ -32,7 +32,7 @@ class RecoveryService:
     def recover(self, vault_ref: str | None = None, *, everything: bool = False) -> dict[str, Any]:
         """Recover one vault (by name or ID, as its store describes it) or, with `everything`, every vault."""
         if (vault_ref is None) == (not everything):
-            raise CbrError(Codes.INVALID_PARAMETER, "Name one vault to recover, or ask for all of them (--all).")
+            raise invalid("Name one vault to recover, or ask for all of them (--all).")
         found = [(objects, described) for objects, described in self._described() if everything or (
             described.vault is not None and vault_ref in (described.vault["id"], described.vault["name"]))]
         if vault_ref is not None and not found:

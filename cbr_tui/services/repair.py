@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from cbr_tui.domain.errors import CbrError, Codes, invalid
+from cbr_tui.domain.errors import invalid
 from cbr_tui.services.settings import Settings
 
 
@@ -25,11 +25,11 @@ def repair_database(settings: Settings, *, force: bool = False) -> dict[str, Any
 
     database = _sqlite_file(settings.database_url)
     if not database.exists():
-        raise CbrError(Codes.INVALID_PARAMETER, f"There is no database at {database} to repair.")
+        raise invalid(f"There is no database at {database} to repair.")
     problem = integrity_problem(database)
     if problem is None and not force:
-        raise CbrError(Codes.INVALID_PARAMETER, f"The database {database} passes SQLite's integrity check; nothing "
-                       "was changed. (`--force` rebuilds it anyway, setting the current file aside.)")
+        raise invalid(f"The database {database} passes SQLite's integrity check; nothing "
+                      "was changed. (`--force` rebuilds it anyway, setting the current file aside.)")
     aside = database.with_name(f"{database.name}.damaged-{datetime.now(UTC):%Y%m%dT%H%M%S}")
     for suffix in ("", "-wal", "-shm"):  # SQLite finds the set-aside file's WAL by its name
         part = database.with_name(database.name + suffix)
