@@ -39,7 +39,12 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "disk": ("cbr_tui.cli.resources:disk", "Elastic Volume Service disks."),
     "enterprise-project": ("cbr_tui.cli.accounts:enterprise_project",
                            'Enterprise projects a vault can belong to ("default" always exists).'),
+    "iam": ("cbr_tui.cli.iam:iam",
+            "Identity and Access Management: users, user groups, CBR permissions and SSH keys."),
     "image": ("cbr_tui.cli.restores:image", "Full-server images made from server backups."),
+    "login": ("cbr_tui.cli.iam:login",
+              "Log in as an IAM user; later commands run as them with `cbr-tui --user NAME ...`."),
+    "logout": ("cbr_tui.cli.iam:logout", "End NAME's session here (`cbr-tui login` started it)."),
     "policy": ("cbr_tui.cli.policies:policy", "Backup and replication policies (execution times are UTC)."),
     "protectable": ("cbr_tui.cli.vaults:protectable",
                     "Resources a vault type can protect, and whether each can be associated now."),
@@ -98,19 +103,37 @@ class LazyGroup(click.Group):
 
 
 class Invocation:
-    """Opens the console on first use, so `--help` never touches the data directory."""
+    """Opens the console on first use, so `--help` never touches the data directory; with `user`, the
+    console acts as that IAM user, through the session `cbr-tui login` kept."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, user: str | None = None, *, session_token: str | None = None) -> None:
+        """`session_token`: a session opened for this process (the SSH server's login), used as `user`'s."""
         self.settings = settings
+        self.user = user
+        self.session_token = session_token
         self._console: Console | None = None
 
     @property
-    def console(self) -> Console:
+    def administrator_console(self) -> Console:
+        """The console as the account's administrator (what `login` itself uses to check a password)."""
         if self._console is None:
             from cbr_tui.services.console import open_console  # the data layer loads with the first command
 
             self._console = open_console(self.settings)
         return self._console
+
+    @property
+    def console(self) -> Console:
+        return self._as_user(self.administrator_console)
+
+    def _as_user(self, console: Console) -> Console:
+        if self.session_token is not None:
+            return console.as_principal(console.authentication.resume(self.session_token))
+        if self.user is None:
+            return console
+        from cbr_tui.cli.sessions import token_of
+
+        return console.as_principal(console.authentication.resume(token_of(self.settings.home, self.user)))
 
     def open_for_the_console(self) -> Console:
         """The console's own opening: the store and the account now, the demo inventory (on a first start)
@@ -118,7 +141,7 @@ class Invocation:
         from cbr_tui.services.console import open_console
 
         self._console = open_console(self.settings, seed_demo=False)
-        return self._console
+        return self._as_user(self._console)
 
     def close(self) -> None:
         if self._console is not None:
@@ -156,11 +179,19 @@ def json_command(function: Callable[..., Any]) -> Callable[..., None]:
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path),
               help="Data directory (default: $CBR_TUI_HOME or the platform's user data directory).")
 @click.option("--database-url", help="Any SQLAlchemy URL (default: SQLite in the data directory).")
+@click.option("--user", envvar="CBR_TUI_USER",
+              help="Act as this IAM user, logged in earlier with `cbr-tui login` (default: the account itself).")
 @click.version_option(__version__, prog_name="cbr-tui")
 @click.pass_context
-def cli(ctx: click.Context, region: str | None, home: Path | None, database_url: str | None) -> None:
+def cli(ctx: click.Context, region: str | None, home: Path | None, database_url: str | None,
+        user: str | None) -> None:
     """The Huawei Cloud CBR console, in the terminal. Every console operation is a sub-command printing JSON."""
-    invocation = Invocation(Settings.from_env(home=home, database_url=database_url, region=region))
+    # A console the SSH server started: it acts for the session the login opened, and runs no tasks (the
+    # server does). Taken out of the environment, so that nothing this process starts inherits them.
+    session_token = os.environ.pop("CBR_TUI_SESSION_TOKEN", None)
+    served = os.environ.pop("CBR_TUI_SERVED", "") == "1"
+    invocation = Invocation(Settings.from_env(home=home, database_url=database_url, region=region), user,
+                            session_token=session_token)
     ctx.obj = invocation
     ctx.call_on_close(invocation.close)
     if ctx.invoked_subcommand is None:
@@ -169,4 +200,5 @@ def cli(ctx: click.Context, region: str | None, home: Path | None, database_url:
 
         keymap = read_keymap(invocation.settings.home)
         # The console draws its first screen while the store opens (the data layer takes longer to import).
-        CbrApp(invocation.open_for_the_console, settings=invocation.settings, keymap=keymap).run()
+        CbrApp(invocation.open_for_the_console, settings=invocation.settings, keymap=keymap,
+               run_tasks=not served).run()

@@ -1,4 +1,4 @@
-"""`cbr-tui serve`: the console for many people at once (in a browser; over SSH later)."""
+"""`cbr-tui serve`: the console for many people at once, over SSH and in a browser."""
 
 import click
 
@@ -25,3 +25,18 @@ def serve_web_command(host: str, port: int, public_url: str | None) -> None:
     click.echo(f"cbr-tui serving on {public_url or f'http://{host}:{port}'}; Ctrl+C stops it.", err=True)
     serve_web(host, port, {"CBR_TUI_HOME": str(settings.home), "CBR_TUI_DATABASE_URL": settings.database_url,
                            "CBR_TUI_REGION": settings.region}, public_url=public_url)
+
+
+@serve.command("ssh")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface).")
+@click.option("--port", type=click.IntRange(0, 65535), default=2222, show_default=True, help="0: any free port.")
+@click.option("--max-sessions", type=click.IntRange(1, 500), default=50, show_default=True,
+              help="Sessions held at once; one more is told to come back later.")
+def serve_ssh_command(host: str, port: int, max_sessions: int) -> None:
+    """Serve the console over SSH: each connection logs in as an IAM user and gets its own console."""
+    from cbr_tui.serve.ssh import serve_ssh  # asyncssh loads only for this command
+
+    invocation = click.get_current_context().find_object(Invocation)
+    assert invocation is not None
+    serve_ssh(invocation.administrator_console, invocation.settings, host, port, max_sessions=max_sessions)

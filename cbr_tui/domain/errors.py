@@ -114,10 +114,12 @@ class Codes:
     AGENT_NOT_FOUND = _spec("7410", 404, "The client does not exist.")
     AGENT_PATH_QUOTA = _spec("7407", 400, "The number of client backup paths exceeds the threshold.")
 
+    NOT_AUTHORIZED = _spec("8600", 403, "Not authenticated.")
     INVALID_PARAMETER = _spec("9900", 400, "Parameter verification failed.")
     UNKNOWN = _spec("9910", 500, "Unknown error.")
     # No code of the reference is about the service's own database; its damage is an internal error, said plainly.
     DATABASE_DAMAGED = UNKNOWN
+    AUTHENTICATION_FAILED = _spec("9998", 500, "Authentication failed.")
 
 
 def spec_of(code: str) -> ErrorSpec:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from cbr_tui.domain.clock import api_time
 from cbr_tui.domain.errors import CbrError, ErrorSpec, invalid
+from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.pricing import CURRENCY
 from cbr_tui.domain.rules import check_description, check_name, check_paging
 from cbr_tui.services.context import ServiceContext
@@ -79,6 +80,7 @@ class AccountService:
 
     def top_up(self, amount: str | Decimal | float) -> dict[str, Any]:
         """Add money to the balance (Step 1 of the seed: top up the account)."""
+        self.ctx.principal.require(Action.MANAGE_ACCOUNT)
         try:
             value = Decimal(str(amount))
         except InvalidOperation:
@@ -136,8 +138,21 @@ class AccountService:
             ).all()
             return {"enterprise_projects": [_ep_shape(e) for e in rows], "count": len(rows)}
 
+    def offered_enterprise_projects(self) -> dict[str, Any]:
+        """The enterprise projects the purchase wizard offers the caller: all of them to administrators, those
+        where they hold a grant that allows buying to others, none (the vault goes to `default`) to a user
+        whose CBR permissions were granted in IAM only (the seed's note on CBR FullAccess)."""
+        offered = self.ctx.principal.offered_enterprise_projects()
+        rows = self.enterprise_projects()["enterprise_projects"]
+        if offered is not None:
+            rows = [row for row in rows if row["id"] in offered]
+        note = None if rows else ("Enterprise projects are not offered: your CBR permissions were granted in IAM, "
+                                  "not in an enterprise project, so the vault goes to default.")
+        return {"enterprise_projects": rows, "count": len(rows), "note": note}
+
     def create_enterprise_project(self, name: str, description: str | None = None,
                                   project_id: str | None = None) -> dict[str, Any]:
+        self.ctx.principal.require(Action.MANAGE_ACCOUNT)
         name = check_name(name, "enterprise project")
         description = check_description(description)
         with self.ctx.store.write() as session:

@@ -24,6 +24,7 @@ from cbr_tui.domain.enums import (
 )
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.labels import RESOURCE_NOUN
+from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.rules import RESOURCES_PER_VAULT
 from cbr_tui.domain.vault_types import RESOURCE_TYPE_OF_KIND, VaultType, vault_type
 from cbr_tui.services import lookups
@@ -190,7 +191,8 @@ class AssociationService:
         if not selections:
             raise invalid("Select at least one resource to associate.")
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, vault_ref, for_update=True)
+            vault = lookups.vault(session, self.ctx, vault_ref, for_update=True,
+                                  action=Action.VAULT_ADD_RESOURCES)
             ensure_vault_allows_association(vault.name, vault.status)
             planned = plan_association(session, self.ctx, vault_slot(session, vault), selections)
             add_members(session, self.ctx, vault.id, planned)
@@ -203,7 +205,8 @@ class AssociationService:
         if not resource_refs:
             raise invalid("Select at least one resource to dissociate.")
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, vault_ref, for_update=True)
+            vault = lookups.vault(session, self.ctx, vault_ref, for_update=True,
+                                  action=Action.VAULT_REMOVE_RESOURCES)
             ensure_vault_allows_association(vault.name, vault.status)
             members = [self._member(session, vault, ref) for ref in resource_refs]
             removed: list[dict[str, str]] = []
@@ -229,7 +232,8 @@ class AssociationService:
     def configure_client(self, agent_ref: str, vault_ref: str) -> dict[str, Any]:
         """File Backups > Backup Clients > Configure Vault: a backup client stores its file backups here."""
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, vault_ref, for_update=True)
+            vault = lookups.vault(session, self.ctx, vault_ref, for_update=True,
+                                  action=Action.VAULT_ADD_RESOURCES)
             if vault.object_type != ObjectType.FILE or vault.protect_type != ProtectType.BACKUP:
                 raise CbrError(Codes.RESOURCE_TYPE_MISMATCH,
                                f"The vault {vault.name} is not a file backup vault; backup clients store file "

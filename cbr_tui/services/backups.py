@@ -28,6 +28,7 @@ from cbr_tui.domain.enums import (
 )
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.names import default_backup_name
+from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.rules import check_choice, check_description, check_name, check_paging, numbered_names
 from cbr_tui.domain.vault_types import RESOURCE_TYPE_OF_KIND, VAULT_TYPES, vault_type
 from cbr_tui.services import lookups
@@ -84,7 +85,7 @@ class BackupService:
         if retention_days is not None and retention_days != -1 and not 1 <= retention_days <= MANUAL_RETENTION_MAX_DAYS:
             raise invalid(f"A manual backup is kept 1 to {MANUAL_RETENTION_MAX_DAYS:,} days, or -1 for ever.")
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, vault_ref, for_update=True)
+            vault = lookups.vault(session, self.ctx, vault_ref, for_update=True, action=Action.VAULT_BACKUP)
             vtype = vault_type(vault.object_type)
             if full and not vtype.offers_full_backup:
                 raise invalid(f"Full Backup is offered for server and disk backups; a {vtype.vault_label} backs up "
@@ -282,7 +283,8 @@ class BackupService:
              status: str | None = None, search: str | None = None, limit: int = 50, offset: int = 0,
              sort: str = "created_at:desc") -> dict[str, Any]:
         check_paging(limit, offset)
-        query = select(Backup).where(Backup.project_id == self.ctx.project_id, col(Backup.parent_id).is_(None))
+        query = select(Backup).where(Backup.project_id == self.ctx.project_id, col(Backup.parent_id).is_(None),
+                                     *lookups.visible_clause(Backup, self.ctx))
         with self.ctx.store.read() as session:
             if vault:
                 query = query.where(Backup.vault_id == lookups.vault(session, self.ctx, vault).id)
@@ -314,7 +316,7 @@ class BackupService:
     def delete(self, ref: str) -> dict[str, Any]:
         """Delete a backup (Available or Error). Only data no other backup uses is freed."""
         with self.ctx.store.write() as session:
-            backup = lookups.backup(session, self.ctx, ref)
+            backup = lookups.backup(session, self.ctx, ref, action=Action.BACKUP_DELETE)
             if backup.parent_id:
                 raise CbrError(Codes.BACKUP_CANNOT_DELETE,
                                f"{backup.name} is one disk of a server backup; delete the server backup instead.")

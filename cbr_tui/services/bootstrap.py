@@ -23,10 +23,12 @@ from cbr_tui.cloud.regions import REGIONS
 from cbr_tui.cloud.workload import MiB, Workload
 from cbr_tui.domain.enums import ObjectType, ResourceKind
 from cbr_tui.domain.ids import SeededIds, stable_hex32, stable_uuid
+from cbr_tui.domain.permissions import DEFAULT_ENTERPRISE_PROJECT
 from cbr_tui.domain.policy_rules import check_retention, weekly_patterns
 from cbr_tui.services.associations import PlannedMember, add_members
 from cbr_tui.services.capacity import disks_by_parent, resource_size
 from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.iam import ensure_admin_group
 from cbr_tui.services.policies import PolicyService, PolicySpec
 from cbr_tui.services.resources import ResourceService
 from cbr_tui.services.vaults import VaultService, VaultSpec
@@ -50,7 +52,6 @@ from cbr_tui.store.models import (
     Vault,
 )
 
-DEFAULT_ENTERPRISE_PROJECT = "0"
 LOCK_POLL_SECONDS = 0.1  # how often a process waiting for another to build the demo looks again
 
 
@@ -85,6 +86,7 @@ def ensure_account(session: Session, now: datetime, name: str = DEMO_ACCOUNT) ->
                            *((stable_uuid("enterprise-project", name, n), n) for n in DEMO_ENTERPRISE_PROJECTS)):
         if session.get(EnterpriseProject, ep_id) is None:
             session.add(EnterpriseProject(id=ep_id, account_id=account_id, name=ep_name, created_at=now))
+    ensure_admin_group(session, account_id, now)
     return account
 
 

@@ -15,12 +15,15 @@ from cbr_tui.cloud.layout import CloudLayout
 from cbr_tui.domain.clock import Clock, SystemClock
 from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.ids import IdSource, RandomIds
+from cbr_tui.domain.permissions import Principal
 from cbr_tui.services import bootstrap
 from cbr_tui.services.accounts import AccountService
 from cbr_tui.services.associations import AssociationService
+from cbr_tui.services.authentication import AuthenticationService
 from cbr_tui.services.backups import BackupService
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.errorlog import record_unexpected
+from cbr_tui.services.iam import IamService
 from cbr_tui.services.maintenance import MaintenanceService
 from cbr_tui.services.policies import PolicyService
 from cbr_tui.services.protectables import ProtectableService
@@ -74,10 +77,20 @@ class Console:
         self.replication = ReplicationService(ctx)
         self.maintenance = MaintenanceService(ctx)
         self.recovery = RecoveryService(ctx)
+        self.iam = IamService(ctx)
+        self.authentication = AuthenticationService(ctx)
 
     @property
     def region_id(self) -> str:
         return self.ctx.region_id
+
+    @property
+    def principal(self) -> Principal:
+        return self.ctx.principal
+
+    def as_principal(self, principal: Principal) -> Console:
+        """The same console acting for someone else (after a login): every service refuses what they may not."""
+        return Console(self.ctx.as_principal(principal), self.settings)
 
     def in_region(self, region_id: str) -> Console:
         """The same account seen from another region (the region picker)."""
@@ -102,13 +115,13 @@ class Console:
         from cbr_tui.jobs.periodic import Periodic
         from cbr_tui.services.scheduler import PolicyScheduler
 
-        return Periodic(PolicyScheduler(self.ctx).tick, interval, "cbr-scheduler")
+        return Periodic(PolicyScheduler(self.ctx.as_administrator()).tick, interval, "cbr-scheduler")
 
     def run_due_policies(self) -> dict[str, object]:
         """One pass of the scheduler here and now: fire what is due, apply retention."""
         from cbr_tui.services.scheduler import PolicyScheduler
 
-        return PolicyScheduler(self.ctx).tick()
+        return PolicyScheduler(self.ctx.as_administrator()).tick()
 
     def run_tasks(self, task_ids: set[str] | None = None) -> int:
         """Run waiting tasks here and now (all of them, or these) until none is left; returns how many ran."""
@@ -117,7 +130,7 @@ class Console:
     def seed_demo(self, should_stop: Callable[[], bool] = lambda: False) -> None:
         """Build what is missing of the demo inventory (nothing once it is complete); `should_stop` is asked
         between resources, and what it leaves out is built at the next start."""
-        bootstrap.seed_demo(self.ctx, self.settings.demo_scale, should_stop)
+        bootstrap.seed_demo(self.ctx.as_administrator(), self.settings.demo_scale, should_stop)
 
     def background(self, *, run_tasks: bool = True) -> Background:
         """The work the console does beside its screens (see `Background`), not started yet."""
@@ -197,7 +210,7 @@ def open_console(settings: Settings | None = None, *, clock: Clock | None = None
     with store.write() as session:
         bootstrap.ensure_catalogue(session)
         account = bootstrap.ensure_account(session, clock.now(), DEMO_ACCOUNT)
-        account_id, user_id = account.id, account.user_id
+        account_id, user_id, user_name = account.id, account.user_id, account.user_name
         project = bootstrap.project_of(session, account_id, settings.region)
         if project is None:
             session.flush()
@@ -206,7 +219,8 @@ def open_console(settings: Settings | None = None, *, clock: Clock | None = None
             raise invalid(f"There is no region {settings.region!r}; `cbr-tui region list` shows them.")
         project_id = project.id
     ctx = ServiceContext(store=store, clock=clock, ids=ids or RandomIds(), layout=CloudLayout(settings.home),
-                         account_id=account_id, user_id=user_id, region_id=settings.region, project_id=project_id)
+                         account_id=account_id, user_id=user_id, region_id=settings.region, project_id=project_id,
+                         principal=Principal.account_administrator(account_id, user_id, user_name))
     if seed_demo:
         bootstrap.seed_demo(ctx, settings.demo_scale)
     return Console(ctx, settings)

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, func, select
 from cbr_tui.domain.enums import ResourceKind
 from cbr_tui.domain.errors import CbrError, Codes, ErrorSpec, invalid
 from cbr_tui.domain.labels import RESOURCE_NOUN
+from cbr_tui.domain.permissions import DEFAULT_ENTERPRISE_PROJECT, Action
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.store.models import (
     Backup,
@@ -43,18 +44,48 @@ def _find(session: Session, model: type[T], ref: str, project_id: str, noun: str
     return rows[0] if rows else None
 
 
-def _require(session: Session, model: type[T], ref: str, project_id: str, noun: str, spec: ErrorSpec) -> T:
-    found = _find(session, model, ref, project_id, noun)
+def _require(session: Session, model: type[T], ref: str, project_id: str, noun: str, spec: ErrorSpec,
+             accept: Callable[[T], bool] = lambda _row: True) -> T:
+    found = _find(session, model, ref, project_id, noun, accept)
     if found is None:
         raise CbrError(spec, f"The {noun} {ref} does not exist in this region.")
     return found
 
 
-def vault(session: Session, ctx: ServiceContext, ref: str, *, for_update: bool = False) -> Vault:
-    """A vault of this region; `for_update` locks its row (PostgreSQL) and reloads it, so that concurrent
-    changes to one vault happen one after the other."""
-    found = _require(session, Vault, ref, ctx.project_id, "vault", Codes.VAULT_NOT_FOUND)
+def vault(session: Session, ctx: ServiceContext, ref: str, *, for_update: bool = False,
+          action: Action | None = None) -> Vault:
+    """A vault of this region that the caller can see, refused unless they may take `action` on it;
+    `for_update` locks its row (PostgreSQL) and reloads it, so that concurrent changes to one vault happen
+    one after the other. A vault of an enterprise project the caller cannot see does not exist for them."""
+    found = _require(session, Vault, ref, ctx.project_id, "vault", Codes.VAULT_NOT_FOUND,
+                     lambda row: ctx.principal.sees(row.enterprise_project_id))
+    if action is not None:
+        permit(session, ctx, action, found.enterprise_project_id)
     return _locked(session, found) if for_update else found
+
+
+def permit(session: Session, ctx: ServiceContext, action: Action, enterprise_project_id: str | None = None) -> None:
+    """Refuse (BackupService.8600) unless the caller may take `action` in that enterprise project."""
+    if ctx.principal.may(action, enterprise_project_id):
+        return
+    where = None
+    if enterprise_project_id is not None:
+        project = session.get(EnterpriseProject, enterprise_project_id)
+        where = "default" if enterprise_project_id == DEFAULT_ENTERPRISE_PROJECT else \
+            project.name if project is not None else enterprise_project_id
+    ctx.principal.require(action, enterprise_project_id, where=where)
+
+
+def visible_clause(model: Any, ctx: ServiceContext) -> list[Any]:
+    """The condition that keeps a list to the enterprise projects the caller sees (none for administrators)."""
+    projects = ctx.principal.visible_enterprise_projects()
+    return [] if projects is None else [col(model.enterprise_project_id).in_(sorted(projects))]
+
+
+def visible(query: Any, model: Any, ctx: ServiceContext) -> Any:
+    """A list query narrowed to the enterprise projects the caller sees."""
+    clause = visible_clause(model, ctx)
+    return query.where(*clause) if clause else query
 
 
 def _locked(session: Session, row: T) -> T:
@@ -83,8 +114,13 @@ def resource(session: Session, ctx: ServiceContext, ref: str, kind: ResourceKind
     raise CbrError(spec, f"The {noun} {ref} does not exist in this region.")
 
 
-def backup(session: Session, ctx: ServiceContext, ref: str) -> Backup:
-    return _require(session, Backup, ref, ctx.project_id, "backup", Codes.BACKUP_NOT_FOUND)
+def backup(session: Session, ctx: ServiceContext, ref: str, *, action: Action | None = None) -> Backup:
+    """A backup of this region the caller can see (as `vault`), refused unless they may take `action` on it."""
+    found = _require(session, Backup, ref, ctx.project_id, "backup", Codes.BACKUP_NOT_FOUND,
+                     lambda row: ctx.principal.sees(row.enterprise_project_id))
+    if action is not None:
+        permit(session, ctx, action, found.enterprise_project_id)
+    return found
 
 
 def policy(session: Session, ctx: ServiceContext, ref: str) -> Policy:
@@ -93,7 +129,9 @@ def policy(session: Session, ctx: ServiceContext, ref: str) -> Policy:
 
 def task(session: Session, ctx: ServiceContext, ref: str) -> Task:
     row = session.get(Task, ref)
-    if row is None or row.project_id != ctx.project_id:
+    vault = session.get(Vault, row.vault_id) if row is not None and row.vault_id else None
+    if row is None or row.project_id != ctx.project_id or (vault is not None and
+                                                           not ctx.principal.sees(vault.enterprise_project_id)):
         raise CbrError(Codes.TASK_NOT_FOUND, f"The task {ref} does not exist in this region.")
     return row
 

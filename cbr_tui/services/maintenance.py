@@ -7,6 +7,7 @@ from typing import Any
 
 from cbr_tui.cloud.kms import KeyManagement
 from cbr_tui.domain.errors import CbrError, Codes, invalid
+from cbr_tui.domain.permissions import Action
 from cbr_tui.engine import audit, catalog, gc, keys, verify
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services import lookups
@@ -24,7 +25,7 @@ class MaintenanceService:
         if not 0 <= read_share <= 1:
             raise invalid(f"The share of data to read is 0 to 1 (0.25 reads a quarter); {read_share} is not.")
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, vault_ref)
+            vault = lookups.vault(session, self.ctx, vault_ref, action=Action.VAULT_UPDATE)
             objects = vault_objects(self.ctx.layout.home, vault.id)
             with objects.lock(exclusive=False):
                 ring = keys.load(objects, KeyManagement(self.ctx.layout.home)) if read_share > 0 else None
@@ -36,7 +37,7 @@ class MaintenanceService:
     def audit(self, vault_ref: str, *, fix: bool = False) -> dict[str, Any]:
         """Recompute reference counts and used capacity from the manifests; report (and fix) differences."""
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, vault_ref, for_update=True)
+            vault = lookups.vault(session, self.ctx, vault_ref, for_update=True, action=Action.VAULT_UPDATE)
             objects = vault_objects(self.ctx.layout.home, vault.id)
             with objects.lock(exclusive=False):
                 try:
@@ -53,7 +54,7 @@ class MaintenanceService:
                           f"{grace_minutes:g} is not.")
         grace = timedelta(minutes=grace_minutes)
         with self.ctx.store.read() as session:
-            vault_id = lookups.vault(session, self.ctx, vault_ref).id
+            vault_id = lookups.vault(session, self.ctx, vault_ref, action=Action.VAULT_UPDATE).id
         report = gc.collect(self.ctx.store, vault_objects(self.ctx.layout.home, vault_id), vault_id,
                             self.ctx.clock.now(), grace, wait=wait)
         return {"gc": report.to_api()}

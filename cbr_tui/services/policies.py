@@ -16,6 +16,7 @@ from cbr_tui.domain.clock import api_time
 from cbr_tui.domain.enums import ObjectType, PolicyOperationType, ProtectType
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.names import default_policy_name
+from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.policy_rules import Retention, check_trigger, next_run
 from cbr_tui.domain.rules import check_choice, check_name
 from cbr_tui.domain.vault_types import vault_type
@@ -143,6 +144,7 @@ class PolicyService:
 
     def create(self, spec: PolicySpec) -> dict[str, Any]:
         with self.ctx.store.write() as session:
+            lookups.permit(session, self.ctx, Action.POLICY_CREATE)
             policy = insert_policy(session, self.ctx, spec)
             return {"policy": policy_shape(policy, [], self.ctx)}
 
@@ -170,6 +172,7 @@ class PolicyService:
         """Modify a policy; its type and destination region stay as created."""
         with self.ctx.store.write() as session:
             policy = lookups.policy(session, self.ctx, ref)
+            lookups.permit(session, self.ctx, Action.POLICY_UPDATE)
             if name is not None:
                 policy.name = check_name(name, "policy")
             new_pattern = check_trigger(list(pattern)) if pattern is not None else policy.pattern
@@ -193,13 +196,14 @@ class PolicyService:
         """Delete a policy; it is removed from its vaults and the backups it made are kept."""
         with self.ctx.store.write() as session:
             policy = lookups.policy(session, self.ctx, ref)
+            lookups.permit(session, self.ctx, Action.POLICY_DELETE)
             session.exec(delete(VaultPolicy).where(VaultPolicy.policy_id == policy.id))
             session.delete(policy)
             return {"policy_id": policy.id}
 
     def apply(self, vault_ref: str, policy_ref: str, destination_vault: str | None = None) -> dict[str, Any]:
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, vault_ref)
+            vault = lookups.vault(session, self.ctx, vault_ref, action=Action.VAULT_ASSOCIATE_POLICY)
             policy = lookups.policy(session, self.ctx, policy_ref)
             ensure_policy_applicable(vault, policy)
             destination_id = None
@@ -213,7 +217,7 @@ class PolicyService:
 
     def remove(self, vault_ref: str, policy_ref: str) -> dict[str, Any]:
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, vault_ref)
+            vault = lookups.vault(session, self.ctx, vault_ref, action=Action.VAULT_DISSOCIATE_POLICY)
             policy = lookups.policy(session, self.ctx, policy_ref)
             link = session.get(VaultPolicy, (vault.id, policy.operation_type))
             if link is None or link.policy_id != policy.id:

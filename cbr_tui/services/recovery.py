@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from cbr_tui.cloud.disk_image import CHUNK_SIZE
 from cbr_tui.domain.enums import ProtectStatus
 from cbr_tui.domain.errors import CbrError, Codes, invalid
+from cbr_tui.domain.permissions import Action
 from cbr_tui.engine import audit, catalog, index, manifest, packs
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import ImageManifest
@@ -31,6 +32,7 @@ class RecoveryService:
 
     def recover(self, vault_ref: str | None = None, *, everything: bool = False) -> dict[str, Any]:
         """Recover one vault (by name or ID, as its store describes it) or, with `everything`, every vault."""
+        self.ctx.principal.require(Action.MANAGE_ACCOUNT)
         if (vault_ref is None) == (not everything):
             raise invalid("Name one vault to recover, or ask for all of them (--all).")
         found = [(objects, described) for objects, described in self._described() if everything or (

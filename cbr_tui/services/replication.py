@@ -27,6 +27,7 @@ from cbr_tui.domain.enums import (
 )
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.names import default_backup_name
+from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.rules import check_description, check_name
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
@@ -47,7 +48,7 @@ class ReplicationService:
         base = check_name(name or default_backup_name(self.ctx.ids), "backup")
         description = check_description(description)
         with self.ctx.store.write() as session:
-            backup = lookups.backup(session, self.ctx, backup_ref)
+            backup = lookups.backup(session, self.ctx, backup_ref, action=Action.BACKUP_REPLICATE)
             destination = self._destination(session, destination_region, destination_vault)
             replica, task_id = start_replication(session, self.ctx, backup, destination, base, description)
             return {"replication": {

@@ -32,6 +32,7 @@ from cbr_tui.domain.enums import (
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.ids import stable_uuid
 from cbr_tui.domain.labels import RESOURCE_NOUN, resource_status_label
+from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.rules import check_name, check_tags, check_write_amount
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
@@ -86,6 +87,7 @@ class ResourceService:
                       status: ServerStatus = ServerStatus.ACTIVE, tags: Any = None,
                       resource_id: str | None = None) -> dict[str, Any]:
         """An ECS with a system disk and data disks (sparse images of their nominal size)."""
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         return self._create_with_disks(ResourceKind.SERVER, name, system_disk_gb, data_disks_gb, encrypted_data,
                                        availability_zone, flavor, image, status, tags, resource_id)
 
@@ -94,6 +96,7 @@ class ResourceService:
                        image: str = "Windows Server 2019", status: DesktopStatus = DesktopStatus.IN_USE,
                        tags: Any = None, resource_id: str | None = None) -> dict[str, Any]:
         """A Workspace desktop with its own system and data disks."""
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         return self._create_with_disks(ResourceKind.DESKTOP, name, system_disk_gb, data_disks_gb, False,
                                        availability_zone, flavor, image, status, tags, resource_id)
 
@@ -101,6 +104,7 @@ class ResourceService:
                     availability_zone: str | None = None, status: DiskStatus = DiskStatus.AVAILABLE,
                     tags: Any = None, resource_id: str | None = None) -> dict[str, Any]:
         """A standalone EVS disk, detached (Available) unless told otherwise."""
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         name = check_name(name, "disk")
         _check_size("disk", size_gb, DISK_SIZE_RANGE)
         checked_tags = check_tags(tags)
@@ -118,6 +122,7 @@ class ResourceService:
                      status: TurboStatus = TurboStatus.AVAILABLE, tags: Any = None,
                      resource_id: str | None = None) -> dict[str, Any]:
         """An SFS Turbo file system: a directory tree with a nominal capacity."""
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         name = check_name(name, "file system")
         _check_size("file system", size_gb, TURBO_SIZE_RANGE)
         checked_tags = check_tags(tags)
@@ -141,6 +146,7 @@ class ResourceService:
 
         With no paths, the client gets a home directory of its own under the data directory.
         """
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         host_name = check_name(host_name, "backup client")
         agent_id = resource_id or self.ctx.ids.uuid()
         relative = self.ctx.layout.host_root(self.ctx.region_id, host_name)
@@ -193,9 +199,11 @@ class ResourceService:
     # --- lifecycle ----------------------------------------------------------------------------------------
 
     def start_server(self, ref: str) -> dict[str, Any]:
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         return self._power(ref, ServerStatus.SHUTOFF, ServerStatus.ACTIVE, "started")
 
     def stop_server(self, ref: str) -> dict[str, Any]:
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         return self._power(ref, ServerStatus.ACTIVE, ServerStatus.SHUTOFF, "stopped")
 
     def _power(self, ref: str, source: ServerStatus, target: ServerStatus, verb: str) -> dict[str, Any]:
@@ -214,6 +222,7 @@ class ResourceService:
 
     def set_status(self, ref: str, status: str) -> dict[str, Any]:
         """Put a resource into any status of its kind, to rehearse faults (an Error server, an Offline agent)."""
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.write() as session:
             res = lookups.resource(session, self.ctx, ref)
             kind = ResourceKind(res.kind)
@@ -231,6 +240,7 @@ class ResourceService:
     def attach_new_disk(self, server_ref: str, size_gb: int, *, encrypted: bool = False,
                         name: str | None = None) -> dict[str, Any]:
         """Create a data disk and attach it; an associated server backs it up from its next backup on."""
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         _check_size("disk", size_gb, DISK_SIZE_RANGE)
         disk_id = self.ctx.ids.uuid()
         with self._new_files() as created:
@@ -247,6 +257,7 @@ class ResourceService:
 
     def attach_disk(self, server_ref: str, disk_ref: str) -> dict[str, Any]:
         """Attach an existing Available disk to a server."""
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.write() as session:
             server = self._disk_owner(session, server_ref)
             disk = lookups.resource(session, self.ctx, disk_ref, ResourceKind.DISK)
@@ -267,6 +278,7 @@ class ResourceService:
 
     def detach_disk(self, disk_ref: str) -> dict[str, Any]:
         """Detach a disk from its server; a system disk detaches only from a Stopped server."""
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.write() as session:
             disk = lookups.resource(session, self.ctx, disk_ref, ResourceKind.DISK)
             if not disk.parent_id:
@@ -287,6 +299,7 @@ class ResourceService:
 
     def delete(self, ref: str) -> dict[str, Any]:
         """Delete a resource (a server with its disks). Its backups stay in the vault; it leaves the vault."""
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.write() as session:
             res = lookups.resource(session, self.ctx, ref)
             if res.kind == ResourceKind.DISK and res.parent_id:
@@ -316,6 +329,7 @@ class ResourceService:
     def write_data(self, ref: str, megabytes: float, *, pattern: str = "mixed", seed: str | None = None,
                    scattered: bool = False) -> dict[str, Any]:
         """Write `megabytes` of data: into a disk (all disks of a server or desktop share it), or as files."""
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         check_write_amount(megabytes)
         mix = PATTERNS.get(pattern)
         if mix is None:
@@ -340,6 +354,7 @@ class ResourceService:
 
     def damage_data(self, ref: str, *, seed: str | None = None) -> dict[str, Any]:
         """Corrupt data to have something to restore: overwrite blocks of disks, delete or garble files."""
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.read() as session:
             res = lookups.resource(session, self.ctx, ref)
             targets = self._byte_targets(session, res)
@@ -375,6 +390,7 @@ class ResourceService:
 
     def tag(self, ref: str, tags: Any) -> dict[str, Any]:
         """Add or overwrite tags on a resource (what automatic association filters by)."""
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         checked = check_tags(tags)
         with self.ctx.store.write() as session:
             res = lookups.resource(session, self.ctx, ref)
@@ -389,6 +405,7 @@ class ResourceService:
         return self.show(res_id)
 
     def untag(self, ref: str, keys: Iterable[str]) -> dict[str, Any]:
+        self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.write() as session:
             res = lookups.resource(session, self.ctx, ref)
             session.exec(delete(ResourceTag).where(ResourceTag.resource_id == res.id,
@@ -397,6 +414,7 @@ class ResourceService:
         return self.show(res_id)
 
     def add_agent_path(self, ref: str, path: str) -> dict[str, Any]:
+        self.ctx.principal.require(Action.AGENT_MANAGE)
         with self.ctx.store.write() as session:
             agent = lookups.resource(session, self.ctx, ref, ResourceKind.AGENT)
             self._add_path(session, agent.id, path)
@@ -404,6 +422,7 @@ class ResourceService:
         return self.show(agent_id)
 
     def remove_agent_path(self, ref: str, path: str) -> dict[str, Any]:
+        self.ctx.principal.require(Action.AGENT_MANAGE)
         with self.ctx.store.write() as session:
             agent = lookups.resource(session, self.ctx, ref, ResourceKind.AGENT)
             found = session.exec(select(AgentPath).where(AgentPath.agent_id == agent.id,

@@ -27,6 +27,7 @@ from cbr_tui.domain.enums import (
 )
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.labels import resource_status_label
+from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.rules import check_name
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
@@ -41,6 +42,10 @@ _BUSY = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value)
 class RestoreService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
+
+    def _cloud(self) -> ResourceService:
+        """The simulated cloud making the new disk, server or file system of a restore already permitted."""
+        return ResourceService(self.ctx.as_administrator())
 
     # --- restore in place -----------------------------------------------------------------------------
 
@@ -111,7 +116,7 @@ class RestoreService:
                 raise CbrError(Codes.RESTORE_DISK_TOO_SMALL,
                                f"The new disk must be at least {backup.resource_size} GB, the size of the backup.")
             backup_id = backup.id
-        created = ResourceService(self.ctx).create_disk(name, size, availability_zone=availability_zone,
+        created = self._cloud().create_disk(name, size, availability_zone=availability_zone,
                                                         status=DiskStatus.CREATING)["resource"]
         with self.ctx.store.write() as session:
             backup, vault = self._restorable(session, backup_id, ResourceType.VOLUME)
@@ -122,7 +127,7 @@ class RestoreService:
         """Create Image: a full-server image from a server backup that contains the system disk."""
         name = check_name(name, "image")
         with self.ctx.store.write() as session:
-            backup = lookups.backup(session, self.ctx, backup_ref)
+            backup = lookups.backup(session, self.ctx, backup_ref, action=Action.BACKUP_RESTORE)
             if backup.resource_type != ResourceType.SERVER or backup.parent_id:
                 raise CbrError(Codes.IMAGE_WRONG_BACKUP_TYPE, "Only cloud server backups can be used to create images.")
             if backup.status != BackupStatus.AVAILABLE or backup.damaged:
@@ -147,6 +152,7 @@ class RestoreService:
     def delete_image(self, image_ref: str) -> dict[str, Any]:
         with self.ctx.store.write() as session:
             image = self._image(session, image_ref)
+            lookups.permit(session, self.ctx, Action.BACKUP_RESTORE)
             session.delete(image)
             return {"image_id": image.id}
 
@@ -161,7 +167,7 @@ class RestoreService:
             backup_id = backup.id
         if not children or not children[0].bootable:
             raise CbrError(Codes.IMAGE_NO_SYSTEM_DISK, "The image's backup has no system disk.")
-        created = ResourceService(self.ctx).create_server(name, system_disk_gb=sizes[0], data_disks_gb=sizes[1:],
+        created = self._cloud().create_server(name, system_disk_gb=sizes[0], data_disks_gb=sizes[1:],
                                                           availability_zone=availability_zone,
                                                           status=ServerStatus.BUILD)["resource"]
         with self.ctx.store.write() as session:
@@ -180,7 +186,7 @@ class RestoreService:
             if size < backup.resource_size:
                 raise invalid(f"The new file system must be at least {backup.resource_size} GB.")
             backup_id = backup.id
-        created = ResourceService(self.ctx).create_turbo(name, size, status=TurboStatus.CREATING)["resource"]
+        created = self._cloud().create_turbo(name, size, status=TurboStatus.CREATING)["resource"]
         with self.ctx.store.write() as session:
             backup, vault = self._restorable(session, backup_id, ResourceType.TURBO)
             turbo = lookups.resource(session, self.ctx, created["id"], ResourceKind.TURBO)
@@ -209,7 +215,7 @@ class RestoreService:
 
     def _restorable(self, session: Session, ref: str, resource_type: ResourceType,
                     for_image: bool = False) -> tuple[Backup, Vault]:
-        backup = lookups.backup(session, self.ctx, ref)
+        backup = lookups.backup(session, self.ctx, ref, action=Action.BACKUP_RESTORE)
         if backup.parent_id and resource_type is ResourceType.VOLUME:
             pass  # a disk of a server backup can be used like a disk backup
         elif backup.parent_id or backup.resource_type != resource_type:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, or_, select
 
 from cbr_tui.domain.enums import BackupStatus, OperationType, ProtectStatus, TaskStatus
 from cbr_tui.domain.errors import CbrError, Codes, invalid, spec_of
+from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.rules import check_choice, check_paging
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
@@ -54,6 +55,12 @@ def _cancel_backup(session: Session, task: Task, now: datetime) -> None:
         session.add(member)
 
 
+def _visible_tasks(ctx: ServiceContext) -> list[Any]:
+    """Someone who sees only some enterprise projects sees the tasks of those projects' vaults."""
+    clause = lookups.visible_clause(Vault, ctx)
+    return [col(Task.vault_id).in_(select(Vault.id).where(*clause))] if clause else []
+
+
 class TaskService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -63,7 +70,7 @@ class TaskService:
              include_older: bool = False) -> dict[str, Any]:
         """Tasks of the last 30 days (the console's horizon), newest first."""
         check_paging(limit, offset)
-        query = select(Task).where(Task.project_id == self.ctx.project_id)
+        query = select(Task).where(Task.project_id == self.ctx.project_id, *_visible_tasks(self.ctx))
         if not include_older:
             query = query.where(Task.created_at >= self.ctx.clock.now() - TASK_HORIZON)
         if operation_type:
@@ -94,6 +101,8 @@ class TaskService:
         """Cancel a waiting or running task; a running one stops at its next progress step."""
         with self.ctx.store.write() as session:
             task = lookups.task(session, self.ctx, task_id)
+            vault = session.get(Vault, task.vault_id) if task.vault_id else None
+            lookups.permit(session, self.ctx, Action.TASK_CANCEL, vault.enterprise_project_id if vault else None)
             if task.status not in (TaskStatus.WAITING, TaskStatus.RUNNING):
                 raise invalid(f"The task is {task.status}; only a waiting or running task can be cancelled.")
             task.cancel_requested = True

@@ -32,6 +32,7 @@ from cbr_tui.domain.enums import (
 )
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.names import default_vault_name
+from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.pricing import Quote, expansion_amount, quote_vault, refund_amount
 from cbr_tui.domain.rules import (
     TAGS_PER_VAULT,
@@ -225,6 +226,7 @@ class VaultService:
         if spec.policy and spec.new_policy:
             raise invalid("Choose an existing policy or create a new one, not both.")
         enterprise = lookups.enterprise_project(session, self.ctx, spec.enterprise_project)
+        self._permit_purchase(session, spec, enterprise.id)
         zone = self._zone(session, spec.availability_zone)
         slot = VaultSlot(checked.vtype, checked.protect_type, name, zone, spec.size_gb, vault_id)
         planned = plan_association(session, self.ctx, slot, spec.resources)
@@ -233,6 +235,15 @@ class VaultService:
             if refusal_text:
                 raise CbrError(Codes.VAULT_CANNOT_UPDATE, refusal_text)
         return _Purchase(checked, name, description, tags, zone, enterprise.id, planned)
+
+    def _permit_purchase(self, session: Session, spec: VaultSpec, enterprise_id: str) -> None:
+        """Buying may also associate resources and apply or create a policy: each needs its permission."""
+        needed = [Action.VAULT_CREATE]
+        needed += [Action.VAULT_ADD_RESOURCES] if spec.resources else []
+        needed += [Action.VAULT_ASSOCIATE_POLICY] if spec.policy or spec.new_policy else []
+        needed += [Action.POLICY_CREATE] if spec.new_policy else []
+        for action in needed:
+            lookups.permit(session, self.ctx, action, enterprise_id)
 
     def _new_vault(self, vault_id: str, purchase: _Purchase, spec: VaultSpec) -> Vault:
         now, checked = self.ctx.clock.now(), purchase.checked
@@ -288,7 +299,7 @@ class VaultService:
         """The vault list: filter by type, status, name or ID, and up to 5 tags (a vault matching any one)."""
         check_paging(limit, offset)
         wanted = check_tag_filter(tags, "vault search")
-        query = select(Vault).where(Vault.project_id == self.ctx.project_id)
+        query = lookups.visible(select(Vault).where(Vault.project_id == self.ctx.project_id), Vault, self.ctx)
         if object_type:
             query = query.where(Vault.object_type == check_choice(ObjectType, object_type, "vault type").value)
         if protect_type:
@@ -330,7 +341,8 @@ class VaultService:
             rows = session.exec(
                 select(VaultTag.key, VaultTag.value)
                 .join(Vault, col(Vault.id) == VaultTag.vault_id)
-                .where(Vault.project_id == self.ctx.project_id)
+                .where(Vault.project_id == self.ctx.project_id,
+                       *lookups.visible_clause(Vault, self.ctx))
                 .distinct().order_by(VaultTag.key, VaultTag.value)
             ).all()
         grouped: dict[str, list[str]] = {}
@@ -342,7 +354,7 @@ class VaultService:
 
     def update(self, ref: str, *, name: str | None = None, description: str | None = None) -> dict[str, Any]:
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
             ensure_vault_allows_update(vault.name, vault.status)
             if name is not None:
                 vault.name = check_name(name)
@@ -353,7 +365,7 @@ class VaultService:
     def expand(self, ref: str, new_size_gb: int) -> dict[str, Any]:
         """Expand Capacity: grow a vault; a yearly/monthly vault pays for the rest of its subscription."""
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
             ensure_vault_allows_expansion(vault.name, vault.status)
             vtype = vault_type(vault.object_type)
             if new_size_gb <= vault.size_gb:
@@ -383,7 +395,7 @@ class VaultService:
         """Enable Automatic Association, optionally only for resources with one of up to 5 tags."""
         rules = check_tag_filter(tags, "automatic association rule")
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
             ensure_vault_allows_update(vault.name, vault.status)
             refusal = refuse_resources_for(vault_type(vault.object_type), ProtectType(vault.protect_type))
             if refusal:
@@ -398,7 +410,7 @@ class VaultService:
     def disable_auto_bind(self, ref: str) -> dict[str, Any]:
         """Disable Automatic Association; resources already associated stay."""
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
             vault.auto_bind = False
             vault.bind_rules = []
             return self._saved(session, vault)
@@ -411,7 +423,7 @@ class VaultService:
         if not checked:
             raise invalid("Give at least one tag to add.")
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
             ensure_vault_allows_update(vault.name, vault.status)
             existing = {t.key: t for t in session.exec(select(VaultTag).where(VaultTag.vault_id == vault.id))}
             keys = set(existing) | {t.key for t in checked}
@@ -427,7 +439,7 @@ class VaultService:
     def remove_tags(self, ref: str, keys: Sequence[str]) -> dict[str, Any]:
         """Delete tags by key; a key the vault does not have is reported (BackupService.6601)."""
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
             existing = {t.key for t in session.exec(select(VaultTag).where(VaultTag.vault_id == vault.id))}
             missing = [k for k in keys if k not in existing]
             if missing:
@@ -440,7 +452,7 @@ class VaultService:
     def delete(self, ref: str) -> dict[str, Any]:
         """Delete a pay-per-use vault with all its backups."""
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_DELETE)
             if vault.charging_mode == ChargingMode.PRE_PAID:
                 raise CbrError(Codes.VAULT_CANNOT_DELETE,
                                f"{vault.name} is billed yearly/monthly; such a vault is unsubscribed, not deleted.")
@@ -451,7 +463,7 @@ class VaultService:
     def unsubscribe(self, ref: str) -> dict[str, Any]:
         """Unsubscribe a yearly/monthly vault: it is deleted with its backups and the unused share refunded."""
         with self.ctx.store.write() as session:
-            vault = lookups.vault(session, self.ctx, ref, for_update=True)
+            vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_DELETE)
             if vault.charging_mode != ChargingMode.PRE_PAID:
                 raise CbrError(Codes.VAULT_CANNOT_DELETE, f"{vault.name} is pay-per-use; delete it instead.")
             result = self._remove(session, vault)

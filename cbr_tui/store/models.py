@@ -93,6 +93,100 @@ class Order(SQLModel, table=True):
     detail: dict[str, Any] = _json(dict)
 
 
+# --- IAM: users, groups, grants, sessions ---------------------------------------------------------
+
+
+class IamUser(SQLModel, table=True):
+    """An IAM user of an account. Secrets are kept only as slow salted hashes (scrypt); a user whose password
+    type is *Set by user* has none until their first login sets it."""
+
+    __tablename__ = "iam_user"
+    __table_args__ = (UniqueConstraint("account_id", "name"),)
+
+    id: str = Field(primary_key=True)
+    account_id: str = Field(foreign_key="account.id", index=True)
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    description: str | None = None
+    console_access: bool = True
+    programmatic_access: bool = False
+    password_hash: str | None = None
+    password_setup_hash: str | None = None  # the one-time code IAM would email to a user who sets their own
+    enabled: bool = True
+    failed_logins: int = 0
+    first_failure_at: datetime | None = None
+    locked_until: datetime | None = None
+    last_login_at: datetime | None = None
+    created_at: datetime
+
+
+class IamGroup(SQLModel, table=True):
+    __tablename__ = "iam_group"
+    __table_args__ = (UniqueConstraint("account_id", "name"),)
+
+    id: str = Field(primary_key=True)
+    account_id: str = Field(foreign_key="account.id", index=True)
+    name: str
+    description: str | None = None
+    created_at: datetime
+
+
+class IamMembership(SQLModel, table=True):
+    __tablename__ = "iam_membership"
+
+    group_id: str = Field(foreign_key="iam_group.id", primary_key=True)
+    user_id: str = Field(foreign_key="iam_user.id", primary_key=True, index=True)
+
+
+class IamGrant(SQLModel, table=True):
+    """A system policy granted to a group, on all resources ("" here) or in one enterprise project."""
+
+    __tablename__ = "iam_grant"
+
+    group_id: str = Field(foreign_key="iam_group.id", primary_key=True)
+    policy: str = Field(primary_key=True)
+    scope: str = Field(default="", primary_key=True)
+    created_at: datetime
+
+
+class IamSession(SQLModel, table=True):
+    """A logged-in session. The token is 256 random bits, so its SHA-256 is what is kept (a slow hash guards
+    guessable secrets; this one cannot be guessed); it ends after the login policy's idle timeout."""
+
+    __tablename__ = "iam_session"
+
+    token_hash: str = Field(primary_key=True)
+    user_id: str = Field(foreign_key="iam_user.id", index=True)
+    source: str = ""
+    created_at: datetime
+    last_seen_at: datetime
+
+
+class IamSshKey(SQLModel, table=True):
+    __tablename__ = "iam_ssh_key"
+    __table_args__ = (UniqueConstraint("user_id", "fingerprint"),)
+
+    id: str = Field(primary_key=True)
+    user_id: str = Field(foreign_key="iam_user.id", index=True)
+    fingerprint: str
+    public_key: str
+    comment: str = ""
+    created_at: datetime
+
+
+class AccessKey(SQLModel, table=True):
+    """An access key (AK/SK) issued with programmatic access; the secret is shown once and kept hashed."""
+
+    __tablename__ = "access_key"
+
+    id: str = Field(primary_key=True)
+    user_id: str = Field(foreign_key="iam_user.id", index=True)
+    secret_hash: str
+    status: str = "active"
+    created_at: datetime
+
+
 # --- the simulated cloud ---------------------------------------------------------------------------
 
 

@@ -1,8 +1,8 @@
-"""Every sub-command of the command line driven with hostile values (hypothesis, 10,000 examples in all):
+"""Every sub-command of the command line driven with hostile values (hypothesis, 6,000 examples in all):
 never `BackupService.9910`, never a hang, and a refused call changes nothing in the database.
 
 One console is opened for a worker's whole run and shared by every call (opening the store for each of
-10,000 calls would not fit CI's budget); each call still goes through `main`, click's parsing and the
+6,000 calls would not fit CI's budget); each call still goes through `main`, click's parsing and the
 services exactly as a script's would. Left out: `serve` and `worker` (they run until stopped, and have
 their own tests) and `database repair` (it works on the database file itself, under the open console).
 """
@@ -34,7 +34,7 @@ from tests.conftest import T0, clone_home
 from tests.jobs.helpers import back_up
 from tests.services.helpers import buy
 
-EXAMPLES_TOTAL = 10_000
+EXAMPLES_TOTAL = 6_000
 HANG_SECONDS = 10  # a call this long is a hang (the slowest real call here takes well under a second)
 LEFT_OUT = {("serve",), ("worker",), ("database",)}
 NAMES = ["ecs-web-01", "ecs-db-01", "evs-data-01", "evs-secure-01", "sfs-turbo-01", "laptop-01", "vault-a",
@@ -62,7 +62,7 @@ def leaf_commands() -> list[tuple[tuple[str, ...], click.Command]]:
 
 DESTRUCTIVE = ("delete", "unsubscribe", "damage", "dissociate", "remove-path", "set-status", "detach", "stop")
 COMMANDS = sorted(leaf_commands(), key=lambda item: item[0][-1] in DESTRUCTIVE)
-# A command of flags alone has few distinct calls (hypothesis stops when it has made them all): the 10,000
+# A command of flags alone has few distinct calls (hypothesis stops when it has made them all): the 6,000
 # examples are shared among the commands that take values.
 TAKING_VALUES = [c for _p, c in COMMANDS if any(not getattr(p, "is_flag", False) for p in c.params)]
 EXAMPLES = math.ceil(EXAMPLES_TOTAL / len(TAKING_VALUES))

@@ -7,6 +7,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Label, TabbedContent, TabPane, Tabs
 
 from cbr_tui.domain.enums import ObjectType
+from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui.screens.base import ListPage, Page, shown
 from cbr_tui.ui.screens.vaults import VaultList
@@ -39,6 +40,8 @@ class BackupTypePage(Page):
                 yield TabPane("Backup Clients", id="tab-clients")
 
     def refresh_data(self) -> None:
+        if self.cbr_app.ready:
+            self.offer(self.query_one("#buy-vault", Button), Action.VAULT_CREATE)
         active = self.query_one(TabbedContent).active_pane
         if active is not None and self.cbr_app.ready:
             for listing in active.query(ListPage):
@@ -79,4 +82,6 @@ class BackupTypePage(Page):
     def action_buy(self) -> None:
         from cbr_tui.ui.wizards.purchase import PurchaseWizard  # loaded when a vault is first bought
 
+        if not self.permitted(Action.VAULT_CREATE):
+            return
         self.app.push_screen(PurchaseWizard(self.object_type), callback=lambda _vault_id: self.finished(None))

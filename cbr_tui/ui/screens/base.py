@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.permissions import Action
 from cbr_tui.ui.dialogs.base import MessageDialog
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.pager import Pager
@@ -61,6 +62,27 @@ class Page(Guarded, Widget):
     def report(self, error: CbrError) -> None:
         """Show a refused operation as the console does: its code and its whole sentence, until read."""
         self.app.push_screen(MessageDialog.of(error))
+
+    def refusal(self, action: Action) -> CbrError | None:
+        """Why the signed-in user may not take this action anywhere (the domain's refusal), or None."""
+        try:
+            self.console.principal.require(action)
+        except CbrError as error:
+            return error
+        return None
+
+    def permitted(self, action: Action) -> bool:
+        """Whether the user may take the action; if not, the refusal is shown whole."""
+        refused = self.refusal(action)
+        if refused is not None:
+            self.report(refused)
+        return refused is None
+
+    def offer(self, button: Widget, action: Action) -> None:
+        """A button the user may not use is disabled, and its tooltip says why."""
+        refused = self.refusal(action)
+        button.disabled = refused is not None
+        button.tooltip = refused.message if refused is not None else None
 
 
 class ListPage(Page):

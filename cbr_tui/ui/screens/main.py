@@ -37,6 +37,7 @@ OTHER_PAGES = {
     "page-policies": "cbr_tui.ui.screens.policies:PoliciesPage", "page-tasks": "cbr_tui.ui.screens.tasks:TasksPage",
     "page-resources": "cbr_tui.ui.screens.resources:ResourcesPage",
     "page-images": "cbr_tui.ui.screens.images:ImagesPage",
+    "page-iam": "cbr_tui.ui.screens.iam:IamPage",
 }
 
 
@@ -73,7 +74,8 @@ class MainScreen(Guarded, Screen[None]):
         with Horizontal(id="body"):
             options = [Option(VAULT_TYPES[t].page, id=page_id(t)) for t in NAV_ORDER]
             options += [None, Option("Policies", id="page-policies"), Option("Tasks", id="page-tasks"), None,
-                        Option("Simulated resources", id="page-resources"), Option("Images", id="page-images")]
+                        Option("Simulated resources", id="page-resources"), Option("Images", id="page-images"), None,
+                        Option("Identity and Access Management", id="page-iam")]
             yield OptionList(*options, id="nav")
             with ContentSwitcher(initial=page_id(ObjectType.SERVER), id="pages"):
                 yield new_page(page_id(ObjectType.SERVER))
@@ -177,8 +179,13 @@ class MainScreen(Guarded, Screen[None]):
     @on(Page.Finished)
     def _refresh_account(self) -> None:
         """Who is signed in (left out on a small terminal) and the balance (always shown)."""
-        account = self.app.services.accounts.show()["account"]  # type: ignore[attr-defined]
-        self.query_one("#account", Label).update(f"{account['name']} · {account['user_name']} ·")
+        services = self.cbr_app.services
+        account = services.accounts.show()["account"]
+        principal = services.principal
+        user = principal.user_name or account["user_name"]
+        if principal.read_only:
+            user += " (read-only)"
+        self.query_one("#account", Label).update(f"{account['name']} · {user} ·")
         self.query_one("#balance", Label).update(f"balance {account['balance']} {account['currency']}")
 
     def _refresh_live(self) -> None:

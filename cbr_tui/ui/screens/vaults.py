@@ -12,6 +12,7 @@ from cbr_tui.domain import purchase_form as form
 from cbr_tui.domain.eligibility import backup_kind_refusal
 from cbr_tui.domain.enums import ObjectType, ProtectType
 from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.screens.base import ListPage
@@ -80,6 +81,9 @@ class VaultList(ListPage):
         self.query_one(ConsoleTable).replace_rows([(v["id"], self._cells(v, projects)) for v in result["vaults"]],
                                                   height=2)
         pager.show_total(result["count"])
+        for button, action in (("#op-backup", Action.VAULT_BACKUP), ("#op-associate", Action.VAULT_ADD_RESOURCES)):
+            for found in self.query(button):
+                self.offer(found, action)
 
     def _enterprise_projects(self) -> dict[str, str]:
         projects = self.console.accounts.enterprise_projects()["enterprise_projects"]

@@ -32,8 +32,9 @@ class Field(Guarded, Vertical):
             self.field = field
 
     def __init__(self, label: str, check: Callable[[str], Any], *, value: str = "", placeholder: str = "",
-                 id: str | None = None) -> None:
+                 id: str | None = None, password: bool = False) -> None:
         super().__init__(id=id)
+        self.password = password
         self.label = label
         self.check = check
         self.initial = value
@@ -41,7 +42,7 @@ class Field(Guarded, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="field-label")
-        yield Input(value=self.initial, placeholder=self.placeholder)
+        yield Input(value=self.initial, placeholder=self.placeholder, password=self.password)
         yield Label("", classes="field-error")
 
     @property

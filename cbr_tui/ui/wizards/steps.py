@@ -59,10 +59,12 @@ def compose_step(step: str, vtype: VaultType, services: "Console") -> ComposeRes
         yield _text(form.auto_backup_text(vtype))
         yield PolicyForm(services.policies.default_name(), id="new-policy")
     elif step == "enterprise_project":
-        projects = services.accounts.enterprise_projects()["enterprise_projects"]
-        yield Select([(p["name"], p["id"]) for p in projects], value="0", allow_blank=False,
-                     id="enterprise-project")
-        yield _text(form.ENTERPRISE_PROJECT_TEXT)
+        offered = services.accounts.offered_enterprise_projects()
+        choices = [(p["name"], p["id"]) for p in offered["enterprise_projects"]] or [("default", "0")]
+        value = "0" if any(ident == "0" for _name, ident in choices) else choices[0][1]
+        yield Select(choices, value=value, allow_blank=False, id="enterprise-project",
+                     disabled=not offered["enterprise_projects"])
+        yield _text(offered["note"] or form.ENTERPRISE_PROJECT_TEXT)
     elif step == "auto_bind":
         yield radio(["Skip", "Configure"], id="auto-bind")
         yield _text(form.AUTO_BIND_TEXT)

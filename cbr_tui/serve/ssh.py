@@ -1,0 +1,288 @@
+"""`cbr-tui serve ssh`: the console over SSH for many people at once, each as the IAM user they log in as.
+
+A person authenticates with their IAM username and password (under the login authentication policy: a
+lockout says so in the SSH banner) or with a public key registered with `cbr-tui iam add-ssh-key`. Each
+connection then gets its own console process (`python -m cbr_tui`) on its own pseudo-terminal, acting for
+that user through the session the login opened: a process per session keeps one person's crash or slow
+page away from everyone else's, and ends with the connection (its process group is hung up, then killed).
+Window resizes reach the console as the kernel's SIGWINCH. The server process itself runs the task runner
+and the policy scheduler, so the consoles run none, and a backup someone started goes on when they leave.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import pty
+import signal
+import struct
+import sys
+import termios
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncssh
+
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.serve.session_log import log_session
+from cbr_tui.services.console import Console
+from cbr_tui.services.settings import Settings
+
+DEFAULT_PORT = 2222
+MAX_SESSIONS = 50
+HANG_UP_SECONDS = 3.0  # a console asked to stop this long ago is killed
+
+
+def host_key(home: Path) -> asyncssh.SSHKey:
+    """The server's Ed25519 host key, made on the first start and kept (0600) in the data directory."""
+    path = home / "ssh" / "host_ed25519"
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        key = asyncssh.generate_private_key("ssh-ed25519")
+        descriptor = os.open(path.with_name("host_ed25519.new"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(key.export_private_key())
+        os.replace(path.with_name("host_ed25519.new"), path)
+    return asyncssh.read_private_key(str(path))
+
+
+def _set_size(descriptor: int, columns: int, rows: int) -> None:
+    fcntl.ioctl(descriptor, termios.TIOCSWINSZ, struct.pack("HHHH", max(rows, 1), max(columns, 1), 0, 0))
+
+
+def _take_terminal() -> None:
+    """In the console's process before it runs: a session of its own, with the PTY as its terminal (so
+    that resizes reach it as SIGWINCH and a hang-up reaches all of it)."""
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+@dataclass
+class _Login:
+    """What one connection's authentication found: the user and, once authenticated, their session."""
+
+    user: str = ""
+    peer: str = ""
+    token: str | None = None
+    key_fingerprint: str | None = None
+
+
+class ConsoleServer:
+    """The SSH server: authenticates against IAM and runs one console process per connection."""
+
+    def __init__(self, console: Console, settings: Settings, *, max_sessions: int = MAX_SESSIONS) -> None:
+        self.console = console
+        self.settings = settings
+        self.max_sessions = max_sessions
+        self.sessions: set[asyncio.Task[None]] = set()
+        self.consoles: dict[int, asyncio.subprocess.Process] = {}
+        self._acceptor: asyncssh.SSHAcceptor | None = None
+
+    async def start(self, host: str, port: int) -> int:
+        """Listen (port 0: any free one); returns the port."""
+        self._acceptor = await asyncssh.create_server(
+            lambda: _Authenticator(self), host, port, server_host_keys=[host_key(self.settings.home)],
+            process_factory=self._serve, encoding=None, line_editor=False, allow_scp=False,
+            agent_forwarding=False, x11_forwarding=False)
+        return int(self._acceptor.sockets[0].getsockname()[1])
+
+    async def stop(self) -> None:
+        if self._acceptor is not None:
+            self._acceptor.close()
+            await self._acceptor.wait_closed()
+        for task in list(self.sessions):
+            task.cancel()
+        await asyncio.gather(*self.sessions, return_exceptions=True)
+
+    async def _call(self, function, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """A service call (the database, a slow password hash) off the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(None, lambda: function(*args, **kwargs))
+
+    async def _serve(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self.sessions.add(task)
+        try:
+            await self._session(process)
+        finally:
+            self.sessions.discard(task)
+
+    async def _session(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
+        login: _Login = process.get_extra_info("cbr_login")
+        if len(self.sessions) > self.max_sessions:
+            process.stderr.write(f"This cbr-tui server already holds {self.max_sessions} sessions, its limit; "
+                                 "try again in a few minutes.\r\n".encode())
+            process.exit(1)
+            return
+        if process.get_terminal_type() is None:
+            process.stderr.write(b"The console needs a terminal: connect with ssh -t.\r\n")
+            process.exit(1)
+            return
+        if login.token is None and login.key_fingerprint is not None:
+            try:
+                login.token = (await self._call(self.console.authentication.log_in_with_key, login.user,
+                                                login.key_fingerprint, source=login.peer)).token
+            except CbrError as error:
+                process.stderr.write(f"{error.code}: {error.message}\r\n".encode())
+                process.exit(1)
+                return
+        assert login.token is not None
+        started = time.monotonic()
+        log_session(self.settings.home, "start", transport="ssh", user=login.user, peer=login.peer)
+        code = 1
+        try:
+            code = await self._run_console(process, login.token)
+        finally:
+            with contextlib.suppress(CbrError):
+                await self._call(self.console.authentication.log_out, login.token)
+            log_session(self.settings.home, "end", transport="ssh", user=login.user, peer=login.peer,
+                        seconds=round(time.monotonic() - started, 1), exit_code=code)
+            with contextlib.suppress(Exception):
+                process.exit(code)
+
+    async def _run_console(self, process: asyncssh.SSHServerProcess[bytes], token: str) -> int:
+        columns, rows, _, _ = process.get_terminal_size()
+        master, slave = pty.openpty()
+        _set_size(slave, columns, rows)
+        # COLUMNS and LINES would override the PTY's size (shutil.get_terminal_size reads them first).
+        inherited = {name: value for name, value in os.environ.items() if name not in ("COLUMNS", "LINES")}
+        env = {**inherited, "CBR_TUI_HOME": str(self.settings.home),
+               "CBR_TUI_DATABASE_URL": self.settings.database_url, "CBR_TUI_REGION": self.settings.region,
+               "CBR_TUI_SESSION_TOKEN": token, "CBR_TUI_SERVED": "1",
+               "TERM": process.get_terminal_type() or "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+        try:
+            child = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "cbr_tui", stdin=slave, stdout=slave, stderr=slave, env=env,
+                preexec_fn=_take_terminal, close_fds=True)
+        finally:
+            os.close(slave)
+        self.consoles[child.pid] = child
+        loop = asyncio.get_running_loop()
+        output_done = asyncio.Event()
+
+        def forward() -> None:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                data = b""
+            if not data:
+                loop.remove_reader(master)
+                output_done.set()
+                return
+            process.stdout.write(data)
+
+        loop.add_reader(master, forward)
+        reading = asyncio.ensure_future(self._pump_input(process, master))
+        exited = asyncio.ensure_future(child.wait())
+        try:
+            await asyncio.wait({reading, exited}, return_when=asyncio.FIRST_COMPLETED)
+            if exited.done():
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(output_done.wait(), 1.0)  # the console's last frame
+        finally:
+            reading.cancel()
+            await self._end(child)
+            loop.remove_reader(master)
+            os.close(master)
+            self.consoles.pop(child.pid, None)
+        return child.returncode or 0
+
+    @staticmethod
+    async def _pump_input(process: asyncssh.SSHServerProcess[bytes], master: int) -> None:
+        while True:
+            try:
+                data = await process.stdin.read(65536)
+            except asyncssh.TerminalSizeChanged as change:
+                _set_size(master, change.width, change.height)
+                continue
+            except (asyncssh.BreakReceived, asyncssh.SignalReceived):
+                continue
+            except (asyncssh.Error, OSError):
+                return
+            if not data:
+                return
+            os.write(master, data)
+
+    @staticmethod
+    async def _end(child: asyncio.subprocess.Process) -> None:
+        """Hang the console up (its whole process group), and kill what is left after a moment."""
+        if child.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGHUP)
+        try:
+            await asyncio.wait_for(child.wait(), HANG_UP_SECONDS)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+            await child.wait()
+
+
+class _Authenticator(asyncssh.SSHServer):
+    """One connection's authentication: IAM passwords and registered public keys."""
+
+    def __init__(self, server: ConsoleServer) -> None:
+        self.server = server
+        self.login = _Login()
+        self.connection: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.connection = conn
+        peer = conn.get_extra_info("peername") or ("", 0)
+        self.login.peer = f"{peer[0]}:{peer[1]}"
+        conn.set_extra_info(cbr_login=self.login)
+
+    def begin_auth(self, username: str) -> bool:
+        self.login.user = username
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    async def validate_password(self, username: str, password: str) -> bool:
+        try:
+            logged_in = await self.server._call(self.server.console.authentication.log_in, username, password,
+                                                source=self.login.peer)
+        except CbrError as error:
+            if self.connection is not None:
+                self.connection.send_auth_banner(f"{error.message}\r\n")
+            return False
+        self.login.token = logged_in.token
+        return True
+
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        fingerprint = key.get_fingerprint("sha256")
+        known = await self.server._call(self.server.console.authentication.has_key, username, fingerprint)
+        if known:
+            self.login.key_fingerprint = fingerprint
+        return bool(known)
+
+
+def serve_ssh(console: Console, settings: Settings, host: str, port: int, *, max_sessions: int = MAX_SESSIONS,
+              announce: bool = True) -> None:
+    """Serve until interrupted, running the task runner and the scheduler beside the consoles."""
+    background = console.background()
+    background.start()
+
+    async def main() -> None:
+        server = ConsoleServer(console, settings, max_sessions=max_sessions)
+        bound = await server.start(host, port)
+        if announce:
+            print(f"cbr-tui serving SSH on {host}:{bound}; Ctrl+C stops it.", file=sys.stderr, flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await stop.wait()
+        await server.stop()
+
+    try:
+        asyncio.run(main())
+    finally:
+        background.stop()

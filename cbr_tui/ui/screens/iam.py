@@ -1,0 +1,159 @@
+"""Identity and Access Management (seed, Step 1: *Creating an IAM User*): the account's users and user groups,
+and the CBR permissions granted to the groups. Only the account's administrators manage them; anyone else
+sees why not."""
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Label, TabbedContent, TabPane
+
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.permissions import Action
+from cbr_tui.ui.dialogs.base import ConfirmDialog
+from cbr_tui.ui.dialogs.iam_actions import CreateGroupDialog, CreateUserDialog, GrantDialog
+from cbr_tui.ui.screens.base import ListPage, Page
+from cbr_tui.ui.widgets.pager import Pager
+from cbr_tui.ui.widgets.table import ConsoleTable
+
+
+def _user_cells(user: dict[str, Any]) -> tuple[object, ...]:
+    access = {"default": "Console, API", "console": "Console", "programmatic": "API"}[user["access_mode"]]
+    return (f"{user['name']}\n{user['id']}", ", ".join(user["groups"]) or "--", access, user["email"] or "--",
+            (user["last_login_time"] or "--")[:19].replace("T", " "))
+
+
+def _group_cells(group: dict[str, Any]) -> tuple[object, ...]:
+    permissions = "\n".join(f"{p['policy']} ({p['scope']})" for p in group["permissions"]) or "--"
+    return group["name"], str(group["users"]), permissions
+
+
+class IamPage(Page):
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="page-title"):
+            yield Label("Identity and Access Management", classes="title")
+        yield Label("", id="iam-refusal", classes="field-error")
+        with TabbedContent(id="iam-tabs"):
+            with TabPane("Users", id="tab-users"):
+                yield UserList()
+            with TabPane("User Groups", id="tab-groups"):
+                yield GroupList()
+
+    def refresh_data(self) -> None:
+        if not self.cbr_app.ready:
+            return
+        refused = self.refusal(Action.MANAGE_IAM)
+        notice = self.query_one("#iam-refusal", Label)
+        notice.update(refused.message if refused else "")
+        notice.display = refused is not None
+        active = self.query_one(TabbedContent).active_pane
+        for listing in active.query(ListPage) if active is not None else []:
+            if listing.is_mounted:
+                listing.refresh_data()
+
+    def on_tabbed_content_tab_activated(self) -> None:
+        self.refresh_data()
+
+
+class _IamList(ListPage):
+    """A list only administrators see; everyone else gets it empty, with its buttons disabled."""
+
+    def fetch(self) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    @staticmethod
+    def cells(item: dict[str, Any]) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def refresh_data(self) -> None:
+        for button in self.query(Button):
+            self.offer(button, Action.MANAGE_IAM)
+        if self.refusal(Action.MANAGE_IAM) is not None:
+            self.show_whole_list([], self.cells)
+            return
+        try:
+            items = self.fetch()
+        except CbrError as error:
+            self.report(error)
+            return
+        self.show_whole_list(items, self.cells)
+
+
+class UserList(_IamList):
+    BINDINGS = [
+        Binding("n", "create", "Create User", id="iam.create_user"),
+        Binding("d", "delete", "Delete", id="iam.delete_user"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="operations"):
+            yield Button("Create User (n)", id="op-create-user", variant="primary", compact=True)
+            yield Button("Delete (d)", id="op-delete-user", compact=True)
+        yield ConsoleTable((("Username/ID", 34), ("User groups", 18), ("Access type", 12), ("Email", 26),
+                            ("Last login", 19)), id="user-table")
+        yield Pager(id="user-pager")
+
+    def fetch(self) -> list[dict[str, Any]]:
+        return self.console.iam.list_users()["users"]
+
+    cells = staticmethod(_user_cells)
+
+    @on(Button.Pressed, "#op-create-user")
+    def action_create(self) -> None:
+        if self.permitted(Action.MANAGE_IAM):
+            self.app.push_screen(CreateUserDialog(), callback=self.finished)
+
+    @on(Button.Pressed, "#op-delete-user")
+    def action_delete(self) -> None:
+        if not self.permitted(Action.MANAGE_IAM):
+            return
+        user = self.selected_row(lambda key: self.console.iam.show_user(key)["user"], "There is no user yet.")
+        if user is None:
+            return
+        self.app.push_screen(ConfirmDialog(
+            "Delete User", f"Delete {user['name']}? Their sessions end, their SSH and access keys stop working; "
+            "what they did stays.", "Delete", danger=True), callback=lambda yes: self._delete(user) if yes else None)
+
+    def _delete(self, user: dict[str, Any]) -> None:
+        try:
+            self.console.iam.delete_user(user["id"])
+        except CbrError as error:
+            self.report(error)
+            return
+        self.finished(f"{user['name']} was deleted.")
+
+
+class GroupList(_IamList):
+    BINDINGS = [
+        Binding("g", "create", "Create User Group", id="iam.create_group"),
+        Binding("p", "grant", "Grant", id="iam.grant"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="operations"):
+            yield Button("Create User Group (g)", id="op-create-group", variant="primary", compact=True)
+            yield Button("Grant (p)", id="op-grant", compact=True)
+        yield ConsoleTable((("Group name", 22), ("Users", 6), ("Permissions", 60)), id="group-table")
+        yield Pager(id="group-pager")
+
+    def fetch(self) -> list[dict[str, Any]]:
+        return self.console.iam.list_groups()["groups"]
+
+    cells = staticmethod(_group_cells)
+
+    @on(Button.Pressed, "#op-create-group")
+    def action_create(self) -> None:
+        if self.permitted(Action.MANAGE_IAM):
+            self.app.push_screen(CreateGroupDialog(), callback=self.finished)
+
+    @on(Button.Pressed, "#op-grant")
+    def action_grant(self) -> None:
+        if not self.permitted(Action.MANAGE_IAM):
+            return
+        group = self.selected_row(
+            lambda key: next((g for g in self.console.iam.list_groups()["groups"] if g["id"] == key), None),
+            "There is no user group yet.")
+        if group is not None:
+            self.app.push_screen(GrantDialog(group), callback=self.finished)

@@ -1,0 +1,121 @@
+"""`cbr-tui serve ssh` driven by a real SSH client (asyncssh) on a free loopback port, the console's output read
+through a terminal emulator (pyte), as a person at the other end sees it."""
+
+import asyncio
+import os
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncssh
+import pyte
+import pytest
+
+from cbr_tui.serve.ssh import ConsoleServer
+from cbr_tui.services.console import open_console
+from cbr_tui.services.iam import UserSpec
+from cbr_tui.services.settings import Settings
+from tests.conftest import database_for
+
+PASSWORD = "Cbr-view-2026"
+
+
+class Terminal:
+    """What the client's terminal shows, fed by the session's output."""
+
+    def __init__(self, process: asyncssh.SSHClientProcess[bytes], columns: int, rows: int) -> None:
+        self.process = process
+        self.screen = pyte.Screen(columns, rows)
+        self.stream = pyte.ByteStream(self.screen)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    async def wait_for(self, wanted: str, seconds: float = 60) -> str:
+        deadline = time.monotonic() + seconds
+        while "".join(wanted.split()) not in "".join(self.text.split()):
+            left = deadline - time.monotonic()
+            assert left > 0, f"{wanted!r} never showed:\n{self.text}"
+            try:
+                chunk = await asyncio.wait_for(self.process.stdout.read(65536), left)
+            except TimeoutError:
+                continue
+            assert chunk, f"the session ended before {wanted!r} showed:\n{self.text}"
+            self.stream.feed(chunk)
+        return self.text
+
+    def resize(self, columns: int, rows: int) -> None:
+        self.screen.resize(rows, columns)
+        self.process.change_terminal_size(columns, rows)
+
+
+@pytest.fixture
+async def server(home: Path, demo_template: dict[str, object]) -> AsyncIterator[tuple[ConsoleServer, int]]:
+    settings = Settings(home=home, database_url=database_for("sqlite", demo_template, home), demo_scale=0)
+    console = open_console(settings)
+    console.iam.create_group("readers")
+    console.iam.grant("readers", "CBR ReadOnlyAccess")
+    console.iam.create_user(UserSpec(name="viewer", email="v@example.com", password=PASSWORD, groups=("readers",)))
+    served = ConsoleServer(console, settings, max_sessions=1)
+    port = await served.start("127.0.0.1", 0)
+    yield served, port
+    await served.stop()
+    console.close()
+
+
+def connect(port: int, **options: object):  # type: ignore[no-untyped-def]
+    return asyncssh.connect("127.0.0.1", port, known_hosts=None, agent_path=None,
+                            **({"client_keys": None} | options))
+
+
+async def test_a_read_only_user_logs_in_resizes_is_refused_and_leaves_nothing_behind(server) -> None:  # type: ignore[no-untyped-def]
+    served, port = server
+    async with connect(port, username="viewer", password=PASSWORD) as connection:
+        process = await connection.create_process(term_type="xterm-256color", term_size=(140, 42), encoding=None)
+        terminal = Terminal(process, 140, 42)
+        await terminal.wait_for("cbr-demo · viewer (read-only)")
+        [pid] = served.consoles
+        terminal.resize(80, 24)
+        await terminal.wait_for("☁ CBR")  # the short brand: the console reflowed to 80 columns
+        process.stdin.write(b"n")
+        await terminal.wait_for("viewer may not buy vaults (cbr:vaults:create)")
+        assert "BackupService.8600" in terminal.text
+
+        async with connect(port, username="viewer", password=PASSWORD) as second:
+            refused = await second.run(term_type="xterm", encoding=None)
+            assert b"already holds 1 sessions, its limit" in refused.stderr
+    deadline = time.monotonic() + 10
+    while served.consoles and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    assert not served.consoles
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    log = (served.settings.home / "logs" / "sessions.log").read_text()
+    assert '"event": "start", "transport": "ssh", "user": "viewer"' in log and '"event": "end"' in log
+
+
+async def test_wrong_passwords_are_refused_and_five_lock_the_user_out(server) -> None:  # type: ignore[no-untyped-def]
+    _served, port = server
+    for _ in range(5):
+        with pytest.raises(asyncssh.PermissionDenied):
+            await connect(port, username="viewer", password="Wrong-pass-1")
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(port, username="viewer", password=PASSWORD)
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(port, username="nobody", password=PASSWORD)
+
+
+async def test_a_registered_key_logs_in(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    served, port = server
+    key = asyncssh.generate_private_key("ssh-ed25519", comment="viewer@laptop")
+    other = asyncssh.generate_private_key("ssh-ed25519")
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(port, username="viewer", client_keys=[key])
+    served.console.iam.add_ssh_key("viewer", key.export_public_key().decode())
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(port, username="viewer", client_keys=[other])
+    async with connect(port, username="viewer", client_keys=[key]) as connection:
+        process = await connection.create_process(term_type="xterm-256color", term_size=(140, 42), encoding=None)
+        await Terminal(process, 140, 42).wait_for("cbr-demo · viewer (read-only)")
+    assert (served.settings.home / "ssh" / "host_ed25519").stat().st_mode & 0o777 == 0o600

@@ -1,0 +1,79 @@
+"""Identity and Access Management on screen: an administrator creates the seed's user and grants a group
+its permissions; a read-only user is shown what they may not do, and why."""
+
+from cbr_tui.domain.enums import ObjectType
+from cbr_tui.services.console import Console
+from cbr_tui.services.iam import UserSpec
+from cbr_tui.ui.app import CbrApp
+from cbr_tui.ui.dialogs.base import MessageDialog
+from cbr_tui.ui.dialogs.iam_actions import CreateGroupDialog, CreateUserDialog, GrantDialog
+from tests.ui.conftest import SIZE
+from tests.ui.pilot import cell_texts, choose_option, field_error, open_nav, open_page, shows_whole, table, type_into
+
+PASSWORD = "Cbr-admin-2026"
+
+
+async def test_an_administrator_creates_cbr_admin_and_grants_a_group(console: Console, app: CbrApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nav(pilot, "page-iam")
+        await pilot.press("n")
+        assert isinstance(app.screen, CreateUserDialog)
+        await type_into(pilot, "user-name", "1cbr")
+        assert "cannot start with a digit" in field_error(pilot, "user-name")
+        await type_into(pilot, "user-name", "cbr_admin")
+        await type_into(pilot, "user-email", "cbr_admin@example.com")
+        await type_into(pilot, "user-password", "short")
+        await type_into(pilot, "user-confirm", "short")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, CreateUserDialog), "a password the policy refuses keeps the dialog open"
+        assert shows_whole(pilot, "A password has 8 to 32 characters; this one has 5.")
+        await type_into(pilot, "user-password", PASSWORD)
+        await type_into(pilot, "user-confirm", PASSWORD)
+        await choose_option(pilot, "user-group", "admin")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, CreateUserDialog)
+        assert [name.split("\n")[0] for name in cell_texts(table(pilot, "#user-table"), 0)] == ["cbr_admin"]
+        assert console.authentication.log_in("cbr_admin", PASSWORD).principal.administrator
+
+        await pilot.press("ctrl+n")
+        await open_nav(pilot, "page-iam")
+        app.screen.query_one("#iam-tabs").active = "tab-groups"
+        await pilot.pause()
+        table(pilot, "#group-table").focus()
+        await pilot.press("g")
+        assert isinstance(app.screen, CreateGroupDialog)
+        await type_into(pilot, "group-name", "readers")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        groups = cell_texts(table(pilot, "#group-table"), 0)
+        assert groups == ["admin", "readers"]
+        table(pilot, "#group-table").move_cursor(row=1)
+        await pilot.press("p")
+        assert isinstance(app.screen, GrantDialog)
+        await choose_option(pilot, "grant-policy", "CBR ReadOnlyAccess: Read-only permissions for CBR: view "
+                                                   "everything, change nothing.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "CBR ReadOnlyAccess (all resources)" in cell_texts(table(pilot, "#group-table"), 2)[1]
+
+
+async def test_a_read_only_user_sees_why_buying_is_refused(console: Console) -> None:
+    console.iam.create_group("readers")
+    console.iam.grant("readers", "CBR ReadOnlyAccess")
+    console.iam.create_user(UserSpec(name="cbr_reader", email="r@example.com", password=PASSWORD, groups=("readers",)))
+    reader = console.as_principal(console.authentication.log_in("cbr_reader", PASSWORD).principal)
+    app = CbrApp(reader, run_tasks=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, ObjectType.SERVER)
+        assert app.screen.query_one("#buy-vault").disabled
+        assert "cbr_reader (read-only)" in str(app.screen.query_one("#account").render())
+        await pilot.press("n")
+        assert isinstance(app.screen, MessageDialog) and app.screen.title_text == "BackupService.8600"
+        assert shows_whole(pilot, "cbr_reader may not buy vaults (cbr:vaults:create): the policies granted to them "
+                                  "(CBR ReadOnlyAccess) do not allow it")
+        await pilot.press("escape")
+        await open_nav(pilot, "page-iam")
+        assert shows_whole(pilot, "cbr_reader may not manage IAM users, groups and permissions")
+        assert app.screen.query_one("#op-create-user").disabled
+    assert app.unexpected_errors == []
