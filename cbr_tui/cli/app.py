@@ -190,6 +190,7 @@ def cli(ctx: click.Context, region: str | None, home: Path | None, database_url:
     # server does). Taken out of the environment, so that nothing this process starts inherits them.
     session_token = os.environ.pop("CBR_TUI_SESSION_TOKEN", None)
     served = os.environ.pop("CBR_TUI_SERVED", "") == "1"
+    login = os.environ.pop("CBR_TUI_LOGIN", "") == "1"  # a browser's console: an IAM user logs in first
     invocation = Invocation(Settings.from_env(home=home, database_url=database_url, region=region), user,
                             session_token=session_token)
     ctx.obj = invocation
@@ -200,5 +201,7 @@ def cli(ctx: click.Context, region: str | None, home: Path | None, database_url:
 
         keymap = read_keymap(invocation.settings.home)
         # The console draws its first screen while the store opens (the data layer takes longer to import).
+        from cbr_tui.domain.iam_rules import LOGIN_POLICY
+
         CbrApp(invocation.open_for_the_console, settings=invocation.settings, keymap=keymap,
-               run_tasks=not served).run()
+               run_tasks=not served, login=login, idle_limit=LOGIN_POLICY.session_timeout if served else None).run()

@@ -16,15 +16,22 @@ def serve() -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--public-url", help="The URL people open, when it differs from http://HOST:PORT (a proxy).")
 def serve_web_command(host: str, port: int, public_url: str | None) -> None:
-    """Serve the console in web browsers: each tab runs its own console on this data directory."""
+    """Serve the console in web browsers: each tab logs in as an IAM user and runs its own console."""
     from cbr_tui.serve.web import serve_web  # aiohttp and friends load only for this command
 
     invocation = click.get_current_context().find_object(Invocation)
     assert invocation is not None
     settings = invocation.settings
     click.echo(f"cbr-tui serving on {public_url or f'http://{host}:{port}'}; Ctrl+C stops it.", err=True)
-    serve_web(host, port, {"CBR_TUI_HOME": str(settings.home), "CBR_TUI_DATABASE_URL": settings.database_url,
-                           "CBR_TUI_REGION": settings.region}, public_url=public_url)
+    # This process runs the tasks and the scheduler; each tab's console asks for an IAM login and runs none.
+    background = invocation.administrator_console.background()
+    background.start()
+    try:
+        serve_web(host, port, {"CBR_TUI_HOME": str(settings.home), "CBR_TUI_DATABASE_URL": settings.database_url,
+                               "CBR_TUI_REGION": settings.region, "CBR_TUI_LOGIN": "1", "CBR_TUI_SERVED": "1"},
+                  public_url=public_url)
+    finally:
+        background.stop()
 
 
 @serve.command("ssh")

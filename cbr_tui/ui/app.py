@@ -6,11 +6,13 @@ store is open, and only then fills in, builds the demo inventory (on a first sta
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -23,6 +25,7 @@ from cbr_tui.ui.screens.main import MainScreen
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from cbr_tui.services.authentication import LoggedIn
     from cbr_tui.services.console import Console
     from cbr_tui.services.settings import Settings
 
@@ -37,6 +40,7 @@ def console_commands() -> type[Provider]:
     return ConsoleCommands
 
 UNEXPECTED_ERRORS_MAX = 50
+IDLE_CHECK_SECONDS = 30.0
 
 
 class CbrApp(App[None]):
@@ -56,10 +60,17 @@ class CbrApp(App[None]):
         """The store is open: the screens can show data."""
 
     def __init__(self, console: Console | Callable[[], Console], *, settings: Settings | None = None,
-                 run_tasks: bool = True, keymap: dict[str, str] | None = None) -> None:
+                 run_tasks: bool = True, keymap: dict[str, str] | None = None, login: bool = False,
+                 idle_limit: timedelta | None = None) -> None:
         """`console`: the open console, or how to open it (then the screen is drawn first). `settings` says
-        where the data is before the console is open (the header's region, the log's place)."""
+        where the data is before the console is open (the header's region, the log's place). `login`: an IAM
+        user logs in first (a console served in a browser), and nothing is shown before. `idle_limit`: a
+        served console ends after this long without a key or a click (the login policy's session timeout)."""
         super().__init__()
+        self.idle_limit = idle_limit
+        self._last_input = time.monotonic()
+        self.login_required = login
+        self.session_token: str | None = None
         self._open: Callable[[], Console] | None = console if callable(console) else None
         self.services: Console = None if callable(console) else console  # type: ignore[assignment]
         self.settings = settings if settings is not None else self.services.settings
@@ -78,7 +89,10 @@ class CbrApp(App[None]):
     def on_mount(self) -> None:
         self.theme = THEMES[0]
         self.set_keymap(self.user_keys)
-        self.push_screen(MainScreen(classes=self._size_classes()))
+        if self.idle_limit is not None:
+            self.set_interval(IDLE_CHECK_SECONDS, self._end_if_idle)
+        if not self.login_required:  # a console behind a login shows nothing before it
+            self.push_screen(MainScreen(classes=self._size_classes()))
         if self._open is not None:
             self.call_after_refresh(self._open_console)
         elif self.background_work is not None:
@@ -103,6 +117,11 @@ class CbrApp(App[None]):
         self.call_from_thread(self._opened, console)
 
     def _opened(self, console: Console) -> None:
+        if self.login_required and self.session_token is None:
+            from cbr_tui.ui.screens.login import LoginScreen
+
+            self.push_screen(LoginScreen(console))
+            return
         self.services = console
         if self.run_tasks:
             self.background_work = console.background()
@@ -120,9 +139,33 @@ class CbrApp(App[None]):
                                    + (f" Its details are in {where}." if where else ""))
         self.push_screen(dialog, callback=lambda _closed: self.exit(return_code=1))
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _end_if_idle(self) -> None:
+        """The login policy's session timeout, for a console served to someone (SSH, a browser)."""
+        assert self.idle_limit is not None
+        if time.monotonic() - self._last_input > self.idle_limit.total_seconds():
+            minutes = round(self.idle_limit.total_seconds() / 60)
+            self.exit(return_code=0, message=f"The session ended after {minutes} minutes without activity.")
+
+    def signed_in(self, logged_in: LoggedIn) -> None:
+        """The login screen's user is in: the console opens as them."""
+        from cbr_tui.ui.screens.login import LoginScreen
+
+        if isinstance(self.screen, LoginScreen):
+            console = self.screen.console
+            self.session_token = logged_in.token
+            self.switch_screen(MainScreen(classes=self._size_classes()))
+            self._opened(console.as_principal(logged_in.principal))
+
     def on_unmount(self) -> None:
         if self.background_work is not None:
             self.background_work.stop()
+        if self.session_token is not None and self.services is not None:
+            self.services.authentication.log_out(self.session_token)
 
     def switch_region(self, region_id: str) -> None:
         """Everything shown now comes from another region (the same account)."""

@@ -1,14 +1,31 @@
 """Identity and Access Management on screen: an administrator creates the seed's user and grants a group
 its permissions; a read-only user is shown what they may not do, and why."""
 
+import asyncio
+import time
+from datetime import timedelta
+
+import pytest
+
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.services.console import Console
 from cbr_tui.services.iam import UserSpec
 from cbr_tui.ui.app import CbrApp
 from cbr_tui.ui.dialogs.base import MessageDialog
 from cbr_tui.ui.dialogs.iam_actions import CreateGroupDialog, CreateUserDialog, GrantDialog
+from cbr_tui.ui.screens.login import LoginScreen
 from tests.ui.conftest import SIZE
-from tests.ui.pilot import cell_texts, choose_option, field_error, open_nav, open_page, shows_whole, table, type_into
+from tests.ui.pilot import (
+    cell_texts,
+    choose_option,
+    field_error,
+    open_nav,
+    open_page,
+    shows_whole,
+    table,
+    type_into,
+    wait_for,
+)
 
 PASSWORD = "Cbr-admin-2026"
 
@@ -77,3 +94,36 @@ async def test_a_read_only_user_sees_why_buying_is_refused(console: Console) -> 
         assert shows_whole(pilot, "cbr_reader may not manage IAM users, groups and permissions")
         assert app.screen.query_one("#op-create-user").disabled
     assert app.unexpected_errors == []
+
+
+async def test_a_served_console_asks_for_an_iam_login_first(console: Console) -> None:
+    console.iam.create_user(UserSpec(name="cbr_admin", email="a@example.com", password=PASSWORD, groups=("admin",)))
+    app = CbrApp(lambda: console, settings=console.settings, run_tasks=False, login=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        assert app.services is None, "nothing of the account before the login"
+        await type_into(pilot, "login-name", "cbr_admin")
+        await type_into(pilot, "login-password", "Wrong-pass-1")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: shows_whole(pilot, "BackupService.9998: The username or password is incorrect."))
+        assert isinstance(app.screen, LoginScreen)
+        await type_into(pilot, "login-password", PASSWORD)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, LoginScreen))
+        assert app.services.principal.user_name == "cbr_admin" and app.session_token is not None
+        await wait_for(pilot, lambda: "cbr_admin" in str(app.screen.query_one("#account").render()))
+    assert app.unexpected_errors == []
+
+
+async def test_a_served_console_ends_after_the_session_timeout_without_input(
+        console: Console, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cbr_tui.ui.app.IDLE_CHECK_SECONDS", 0.05)
+    app = CbrApp(console, run_tasks=False, idle_limit=timedelta(seconds=1))
+    async with app.run_test(size=SIZE) as pilot:
+        started = time.monotonic()
+        while time.monotonic() - started < 1.5:
+            await pilot.press("j")  # activity keeps it open past its limit
+            await asyncio.sleep(0.1)
+        assert app.is_running
+        await wait_for(pilot, lambda: not app.is_running)
+    assert app.return_code == 0
