@@ -14,11 +14,11 @@ import aiohttp
 import pyte
 import pytest
 
-from cbr_tui.services.console import open_console
 from cbr_tui.domain.enums import ObjectType
+from cbr_tui.services.console import open_console
 from cbr_tui.services.iam import UserSpec
-from cbr_tui.services.vaults import VaultSpec
 from cbr_tui.services.settings import Settings
+from cbr_tui.services.vaults import VaultSpec
 from tests.conftest import clone_home
 
 
