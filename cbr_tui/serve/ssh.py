@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import logging
 import os
 import pty
 import signal
@@ -21,19 +22,23 @@ import struct
 import sys
 import termios
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import asyncssh
 
 from cbr_tui.domain.errors import CbrError
+from cbr_tui.serve.launcher import Launcher, ended
 from cbr_tui.serve.session_log import log_session
 from cbr_tui.services.console import Console
 from cbr_tui.services.settings import Settings
 
+log = logging.getLogger(__name__)
 DEFAULT_PORT = 2222
 MAX_SESSIONS = 50
 HANG_UP_SECONDS = 3.0  # a console asked to stop this long ago is killed
+CONSOLE_COMMAND = (sys.executable, "-m", "cbr_tui")
 
 
 def host_key(home: Path) -> asyncssh.SSHKey:
@@ -73,12 +78,17 @@ class _Login:
 class ConsoleServer:
     """The SSH server: authenticates against IAM and runs one console process per connection."""
 
-    def __init__(self, console: Console, settings: Settings, *, max_sessions: int = MAX_SESSIONS) -> None:
+    def __init__(self, console: Console, settings: Settings, *, max_sessions: int = MAX_SESSIONS,
+                 command: Sequence[str] = CONSOLE_COMMAND, launcher: Launcher | None = None) -> None:
+        """`launcher`: fork each console from a pre-imported parent (see `launcher.py`) instead of starting
+        `command` (the console; a benchmark's baseline runs a minimal app)."""
+        self.launcher = launcher
         self.console = console
         self.settings = settings
         self.max_sessions = max_sessions
+        self.command = list(command)
         self.sessions: set[asyncio.Task[None]] = set()
-        self.consoles: dict[int, asyncio.subprocess.Process] = {}
+        self.consoles: dict[int, _Child] = {}
         self._acceptor: asyncssh.SSHAcceptor | None = None
 
     async def start(self, host: str, port: int) -> int:
@@ -129,6 +139,12 @@ class ConsoleServer:
                 process.stderr.write(f"{error.code}: {error.message}\r\n".encode())
                 process.exit(1)
                 return
+            except Exception as error:
+                log.exception("a key login could not be completed")
+                process.stderr.write(f"The login could not be completed ({type(error).__name__}); try again.\r\n"
+                                     .encode())
+                process.exit(1)
+                return
         assert login.token is not None
         started = time.monotonic()
         log_session(self.settings.home, "start", transport="ssh", user=login.user, peer=login.peer)
@@ -154,9 +170,12 @@ class ConsoleServer:
                "CBR_TUI_SESSION_TOKEN": token, "CBR_TUI_SERVED": "1",
                "TERM": process.get_terminal_type() or "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         try:
-            child = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "cbr_tui", stdin=slave, stdout=slave, stderr=slave, env=env,
-                preexec_fn=_take_terminal, close_fds=True)
+            if self.launcher is not None:
+                child = _Child(await self.launcher.spawn(env, slave))
+            else:
+                child = _Child.of(await asyncio.create_subprocess_exec(
+                    *self.command, stdin=slave, stdout=slave, stderr=slave, env=env,
+                    preexec_fn=_take_terminal, close_fds=True))
         finally:
             os.close(slave)
         self.consoles[child.pid] = child
@@ -168,11 +187,14 @@ class ConsoleServer:
                 data = os.read(master, 65536)
             except OSError:
                 data = b""
-            if not data:
-                loop.remove_reader(master)
-                output_done.set()
-                return
-            process.stdout.write(data)
+            if data:
+                try:
+                    process.stdout.write(data)
+                    return
+                except (BrokenPipeError, asyncssh.Error):  # the client went
+                    pass
+            loop.remove_reader(master)
+            output_done.set()
 
         loop.add_reader(master, forward)
         reading = asyncio.ensure_future(self._pump_input(process, master))
@@ -188,7 +210,7 @@ class ConsoleServer:
             loop.remove_reader(master)
             os.close(master)
             self.consoles.pop(child.pid, None)
-        return child.returncode or 0
+        return child.returncode if child.returncode is not None else -1
 
     @staticmethod
     async def _pump_input(process: asyncssh.SSHServerProcess[bytes], master: int) -> None:
@@ -207,7 +229,7 @@ class ConsoleServer:
             os.write(master, data)
 
     @staticmethod
-    async def _end(child: asyncio.subprocess.Process) -> None:
+    async def _end(child: _Child) -> None:
         """Hang the console up (its whole process group), and kill what is left after a moment."""
         if child.returncode is not None:
             return
@@ -219,6 +241,29 @@ class ConsoleServer:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.pid, signal.SIGKILL)
             await child.wait()
+
+
+class _Child:
+    """A session's console: a process this server started, or one the launcher forked (whose exit status
+    stays with the launcher)."""
+
+    def __init__(self, pid: int, process: asyncio.subprocess.Process | None = None) -> None:
+        self.pid = pid
+        self._process = process
+
+    @classmethod
+    def of(cls, process: asyncio.subprocess.Process) -> _Child:
+        return cls(process.pid, process)
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode if self._process is not None else None
+
+    async def wait(self) -> None:
+        if self._process is not None:
+            await self._process.wait()
+        else:
+            await ended(self.pid)
 
 
 class _Authenticator(asyncssh.SSHServer):
@@ -247,18 +292,30 @@ class _Authenticator(asyncssh.SSHServer):
             logged_in = await self.server._call(self.server.console.authentication.log_in, username, password,
                                                 source=self.login.peer)
         except CbrError as error:
-            if self.connection is not None:
-                self.connection.send_auth_banner(f"{error.message}\r\n")
+            self._banner(error.message)
+            return False
+        except Exception as error:  # the database, say: this login fails, the server goes on
+            log.exception("a login could not be checked")
+            self._banner(f"The login could not be checked ({type(error).__name__}); try again in a moment.")
             return False
         self.login.token = logged_in.token
         return True
+
+    def _banner(self, message: str) -> None:
+        if self.connection is not None:
+            self.connection.send_auth_banner(f"{message}\r\n")
 
     def public_key_auth_supported(self) -> bool:
         return True
 
     async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         fingerprint = key.get_fingerprint("sha256")
-        known = await self.server._call(self.server.console.authentication.has_key, username, fingerprint)
+        try:
+            known = await self.server._call(self.server.console.authentication.has_key, username, fingerprint)
+        except Exception as error:
+            log.exception("a key could not be checked")
+            self._banner(f"The key could not be checked ({type(error).__name__}); try again in a moment.")
+            return False
         if known:
             self.login.key_fingerprint = fingerprint
         return bool(known)
@@ -269,9 +326,10 @@ def serve_ssh(console: Console, settings: Settings, host: str, port: int, *, max
     """Serve until interrupted, running the task runner and the scheduler beside the consoles."""
     background = console.background()
     background.start()
+    launcher = Launcher()
 
     async def main() -> None:
-        server = ConsoleServer(console, settings, max_sessions=max_sessions)
+        server = ConsoleServer(console, settings, max_sessions=max_sessions, launcher=launcher)
         bound = await server.start(host, port)
         if announce:
             print(f"cbr-tui serving SSH on {host}:{bound}; Ctrl+C stops it.", file=sys.stderr, flush=True)
@@ -285,4 +343,5 @@ def serve_ssh(console: Console, settings: Settings, host: str, port: int, *, max
     try:
         asyncio.run(main())
     finally:
+        launcher.close()
         background.stop()

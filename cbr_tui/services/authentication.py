@@ -9,7 +9,7 @@ digest is stored; it ends after the policy's idle timeout, or at logout.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -23,6 +23,7 @@ from cbr_tui.services.iam import principal_of
 from cbr_tui.store.models import IamSession, IamSshKey, IamUser
 
 WRONG_CREDENTIALS = "The username or password is incorrect."
+TOUCH_EVERY = timedelta(minutes=1)
 _DECOY_HASH = hash_secret("a password nobody has")  # checked for unknown users, so they take as long
 
 
@@ -155,7 +156,14 @@ class AuthenticationService:
                 IamSshKey.user_id == user.id, IamSshKey.fingerprint == fingerprint)).first() is not None
 
     def resume(self, token: str) -> Principal:
-        """The principal of a live session, which counts as activity; an idle or unknown one is refused."""
+        """The principal of a live session, which counts as activity; an idle or unknown one is refused.
+        The activity is written at most once a minute (many consoles opening at once need no write)."""
+        with self.ctx.store.read() as session:
+            row = session.get(IamSession, token_digest(token))
+            if row is not None and timedelta(0) <= self._now() - as_utc(row.last_seen_at) < TOUCH_EVERY:
+                user = session.get(IamUser, row.user_id)
+                assert user is not None
+                return principal_of(session, self._admissible(user, logging_in=False))
         with self.ctx.store.write() as session:
             row = session.get(IamSession, token_digest(token))
             if row is None:

@@ -23,7 +23,7 @@ from cbr_tui.cloud.regions import REGIONS
 from cbr_tui.cloud.workload import MiB, Workload
 from cbr_tui.domain.enums import ObjectType, ResourceKind
 from cbr_tui.domain.ids import SeededIds, stable_hex32, stable_uuid
-from cbr_tui.domain.permissions import DEFAULT_ENTERPRISE_PROJECT
+from cbr_tui.domain.permissions import ADMIN_GROUP, DEFAULT_ENTERPRISE_PROJECT
 from cbr_tui.domain.policy_rules import check_retention, weekly_patterns
 from cbr_tui.services.associations import PlannedMember, add_members
 from cbr_tui.services.capacity import disks_by_parent, resource_size
@@ -45,6 +45,7 @@ from cbr_tui.store.models import (
     Account,
     AvailabilityZone,
     EnterpriseProject,
+    IamGroup,
     Policy,
     Project,
     Region,
@@ -67,6 +68,22 @@ def ensure_catalogue(session: Session) -> None:
             session.add(zone)
 
 
+def is_set_up(session: Session, name: str = DEMO_ACCOUNT) -> bool:
+    """Whether the catalogue is current and the account complete, read without a write lock: every start of
+    a console after the first finds it so, and many consoles starting at once (a class logging in over SSH)
+    then never queue for the database's one writer."""
+    regions = {r.id: (r.name, r.position) for r in session.exec(select(Region)).all()}
+    zones = {z.id: (z.region_id, z.name, z.accepts_new_associations)
+             for z in session.exec(select(AvailabilityZone)).all()}
+    if regions != {spec.id: (spec.name, position) for position, spec in enumerate(REGIONS)} or zones != {
+            az.id: (spec.id, az.name, az.accepts_new_associations) for spec in REGIONS for az in spec.azs}:
+        return False
+    account_id = stable_hex32("account", name)
+    projects = session.exec(select(Project.region_id).where(Project.account_id == account_id)).all()
+    return (session.get(Account, account_id) is not None and set(projects) >= set(regions)
+            and session.get(IamGroup, stable_hex32("iam-group", account_id, ADMIN_GROUP)) is not None)
+
+
 def ensure_account(session: Session, now: datetime, name: str = DEMO_ACCOUNT) -> Account:
     """The account, a project in every region, and its enterprise projects ("default" is ID 0)."""
     account_id = stable_hex32("account", name)
@@ -87,6 +104,12 @@ def ensure_account(session: Session, now: datetime, name: str = DEMO_ACCOUNT) ->
         if session.get(EnterpriseProject, ep_id) is None:
             session.add(EnterpriseProject(id=ep_id, account_id=account_id, name=ep_name, created_at=now))
     ensure_admin_group(session, account_id, now)
+    return account
+
+
+def account_named(session: Session, name: str) -> Account:
+    account = session.get(Account, stable_hex32("account", name))
+    assert account is not None, "ensure_account makes it"
     return account
 
 

@@ -207,14 +207,16 @@ def open_console(settings: Settings | None = None, *, clock: Clock | None = None
     clock = clock or SystemClock()
     private_home(settings.home)
     store = store or open_store(settings.database_url)
-    with store.write() as session:
-        bootstrap.ensure_catalogue(session)
-        account = bootstrap.ensure_account(session, clock.now(), DEMO_ACCOUNT)
+    with store.read() as session:
+        ready = bootstrap.is_set_up(session, DEMO_ACCOUNT)
+    if not ready:
+        with store.write() as session:
+            bootstrap.ensure_catalogue(session)
+            bootstrap.ensure_account(session, clock.now(), DEMO_ACCOUNT)
+    with store.read() as session:
+        account = bootstrap.account_named(session, DEMO_ACCOUNT)
         account_id, user_id, user_name = account.id, account.user_id, account.user_name
         project = bootstrap.project_of(session, account_id, settings.region)
-        if project is None:
-            session.flush()
-            project = bootstrap.project_of(session, account_id, settings.region)
         if project is None:
             raise invalid(f"There is no region {settings.region!r}; `cbr-tui region list` shows them.")
         project_id = project.id

@@ -11,9 +11,13 @@ import asyncssh
 import pyte
 import pytest
 
+from cbr_tui.serve.launcher import Launcher
 from cbr_tui.serve.ssh import ConsoleServer
 from cbr_tui.services.console import open_console
+from cbr_tui.domain.enums import ObjectType
+from cbr_tui.services.associations import ResourceSelection
 from cbr_tui.services.iam import UserSpec
+from cbr_tui.services.vaults import VaultSpec
 from cbr_tui.services.settings import Settings
 from tests.conftest import database_for
 
@@ -50,17 +54,22 @@ class Terminal:
         self.process.change_terminal_size(columns, rows)
 
 
-@pytest.fixture
-async def server(home: Path, demo_template: dict[str, object]) -> AsyncIterator[tuple[ConsoleServer, int]]:
+@pytest.fixture(params=["launcher", "process"])
+async def server(home: Path, demo_template: dict[str, object],
+                 request: pytest.FixtureRequest) -> AsyncIterator[tuple[ConsoleServer, int]]:
+    """The server forking consoles from its pre-imported launcher (as `serve ssh` does), or starting each."""
     settings = Settings(home=home, database_url=database_for("sqlite", demo_template, home), demo_scale=0)
     console = open_console(settings)
     console.iam.create_group("readers")
     console.iam.grant("readers", "CBR ReadOnlyAccess")
     console.iam.create_user(UserSpec(name="viewer", email="v@example.com", password=PASSWORD, groups=("readers",)))
-    served = ConsoleServer(console, settings, max_sessions=1)
+    launcher = Launcher() if request.param == "launcher" else None
+    served = ConsoleServer(console, settings, max_sessions=1, launcher=launcher)
     port = await served.start("127.0.0.1", 0)
     yield served, port
     await served.stop()
+    if launcher is not None:
+        launcher.close()
     console.close()
 
 
@@ -119,3 +128,26 @@ async def test_a_registered_key_logs_in(server, tmp_path: Path) -> None:  # type
         process = await connection.create_process(term_type="xterm-256color", term_size=(140, 42), encoding=None)
         await Terminal(process, 140, 42).wait_for("cbr-demo · viewer (read-only)")
     assert (served.settings.home / "ssh" / "host_ed25519").stat().st_mode & 0o777 == 0o600
+
+
+async def test_a_backup_started_over_ssh_goes_on_after_its_owner_leaves(server) -> None:  # type: ignore[no-untyped-def]
+    """The tasks belong to the store and the server runs them: the console that asked for the backup is gone
+    before it ends, and the backup is there, Available, for the next session."""
+    served, port = server
+    console = served.console
+    console.iam.create_user(UserSpec(name="operator", email="o@example.com", password=PASSWORD, groups=("admin",)))
+    console.vaults.create(VaultSpec(object_type=ObjectType.SERVER, size_gb=200, name="vault-ssh",
+                                    resources=(ResourceSelection("ecs-web-01"),)))
+    async with connect(port, username="operator", password=PASSWORD) as connection:
+        process = await connection.create_process(term_type="xterm-256color", term_size=(140, 42), encoding=None)
+        terminal = Terminal(process, 140, 42)
+        await terminal.wait_for("vault-ssh")
+        process.stdin.write(b"b")
+        await terminal.wait_for("Backup will be performed for the selected resources immediately.")
+        process.stdin.write(b"\x13")  # ctrl+s: OK
+        await terminal.wait_for("Backup started")
+    [task] = console.tasks.list(operation_type="backup")["operation_logs"]
+    assert task["status"] in ("waiting", "running")
+    assert console.run_tasks() == 1  # the server's runner (here: by hand, in the server's process)
+    [backup] = console.backups.list(vault="vault-ssh")["backups"]
+    assert backup["status"] == "available"
