@@ -189,7 +189,8 @@ def cli(ctx: click.Context, region: str | None, home: Path | None, database_url:
     # A console the SSH server started: it acts for the session the login opened, and runs no tasks (the
     # server does). Taken out of the environment, so that nothing this process starts inherits them.
     session_token = os.environ.pop("CBR_TUI_SESSION_TOKEN", None)
-    served = os.environ.pop("CBR_TUI_SERVED", "") == "1"
+    # "1": a user's console (the server runs the tasks); "demo": a public demo's copy (it runs its own).
+    served = os.environ.pop("CBR_TUI_SERVED", "")
     login = os.environ.pop("CBR_TUI_LOGIN", "") == "1"  # a browser's console: an IAM user logs in first
     invocation = Invocation(Settings.from_env(home=home, database_url=database_url, region=region), user,
                             session_token=session_token)
@@ -204,4 +205,5 @@ def cli(ctx: click.Context, region: str | None, home: Path | None, database_url:
         from cbr_tui.domain.iam_rules import LOGIN_POLICY
 
         CbrApp(invocation.open_for_the_console, settings=invocation.settings, keymap=keymap,
-               run_tasks=not served, login=login, idle_limit=LOGIN_POLICY.session_timeout if served else None).run()
+               run_tasks=served != "1", login=login,
+               idle_limit=LOGIN_POLICY.session_timeout if served else None).run()

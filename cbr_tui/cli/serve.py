@@ -40,10 +40,14 @@ def serve_web_command(host: str, port: int, public_url: str | None) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=2222, show_default=True, help="0: any free port.")
 @click.option("--max-sessions", type=click.IntRange(1, 500), default=50, show_default=True,
               help="Sessions held at once; one more is told to come back later.")
-def serve_ssh_command(host: str, port: int, max_sessions: int) -> None:
+@click.option("--demo", is_flag=True,
+              help="A public demo: no login, and every connection gets a simulated cloud of its own, deleted "
+                   "when it leaves.")
+def serve_ssh_command(host: str, port: int, max_sessions: int, demo: bool) -> None:
     """Serve the console over SSH: each connection logs in as an IAM user and gets its own console."""
     from cbr_tui.serve.ssh import serve_ssh  # asyncssh loads only for this command
 
     invocation = click.get_current_context().find_object(Invocation)
     assert invocation is not None
-    serve_ssh(invocation.administrator_console, invocation.settings, host, port, max_sessions=max_sessions)
+    serve_ssh(invocation.administrator_console, invocation.settings, host, port, max_sessions=max_sessions,
+              demo=demo)

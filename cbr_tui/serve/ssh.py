@@ -29,6 +29,7 @@ from pathlib import Path
 import asyncssh
 
 from cbr_tui.domain.errors import CbrError
+from cbr_tui.serve.demo import DemoSessions, sqlite_url
 from cbr_tui.serve.launcher import Launcher, ended
 from cbr_tui.serve.session_log import log_session
 from cbr_tui.services.console import Console
@@ -79,10 +80,13 @@ class ConsoleServer:
     """The SSH server: authenticates against IAM and runs one console process per connection."""
 
     def __init__(self, console: Console, settings: Settings, *, max_sessions: int = MAX_SESSIONS,
-                 command: Sequence[str] = CONSOLE_COMMAND, launcher: Launcher | None = None) -> None:
+                 command: Sequence[str] = CONSOLE_COMMAND, launcher: Launcher | None = None,
+                 demo: DemoSessions | None = None) -> None:
         """`launcher`: fork each console from a pre-imported parent (see `launcher.py`) instead of starting
-        `command` (the console; a benchmark's baseline runs a minimal app)."""
+        `command` (the console; a benchmark's baseline runs a minimal app). `demo`: a public demo, where
+        nobody logs in and every connection gets a simulated cloud of its own."""
         self.launcher = launcher
+        self.demo = demo
         self.console = console
         self.settings = settings
         self.max_sessions = max_sessions
@@ -145,12 +149,17 @@ class ConsoleServer:
                                      .encode())
                 process.exit(1)
                 return
+        if self.demo is not None:
+            await self._demo_session(process, login)
+            return
         assert login.token is not None
         started = time.monotonic()
         log_session(self.settings.home, "start", transport="ssh", user=login.user, peer=login.peer)
         code = 1
         try:
-            code = await self._run_console(process, login.token)
+            code = await self._run_console(process, {
+                "CBR_TUI_HOME": str(self.settings.home), "CBR_TUI_DATABASE_URL": self.settings.database_url,
+                "CBR_TUI_SESSION_TOKEN": login.token, "CBR_TUI_SERVED": "1"})
         finally:
             with contextlib.suppress(CbrError):
                 await self._call(self.console.authentication.log_out, login.token)
@@ -159,15 +168,32 @@ class ConsoleServer:
             with contextlib.suppress(Exception):
                 process.exit(code)
 
-    async def _run_console(self, process: asyncssh.SSHServerProcess[bytes], token: str) -> int:
+    async def _demo_session(self, process: asyncssh.SSHServerProcess[bytes], login: _Login) -> None:
+        """A public demo's session: a copy of the demo of its own, as the account's administrator, deleted
+        when the session ends. Its console runs its own tasks (the server's runner works on the main store)."""
+        assert self.demo is not None
+        started = time.monotonic()
+        home = await self._call(self.demo.new_session)
+        log_session(self.settings.home, "start", transport="ssh", user=login.user, peer=login.peer, demo=home.name)
+        code = 1
+        try:
+            environment = {"CBR_TUI_HOME": str(home), "CBR_TUI_DATABASE_URL": sqlite_url(home),
+                           "CBR_TUI_SERVED": "demo"}
+            code = await self._run_console(process, environment)
+        finally:
+            await self._call(self.demo.remove, home)
+            log_session(self.settings.home, "end", transport="ssh", user=login.user, peer=login.peer, demo=home.name,
+                        seconds=round(time.monotonic() - started, 1), exit_code=code)
+            with contextlib.suppress(Exception):
+                process.exit(code)
+
+    async def _run_console(self, process: asyncssh.SSHServerProcess[bytes], session_env: dict[str, str]) -> int:
         columns, rows, _, _ = process.get_terminal_size()
         master, slave = pty.openpty()
         _set_size(slave, columns, rows)
         # COLUMNS and LINES would override the PTY's size (shutil.get_terminal_size reads them first).
         inherited = {name: value for name, value in os.environ.items() if name not in ("COLUMNS", "LINES")}
-        env = {**inherited, "CBR_TUI_HOME": str(self.settings.home),
-               "CBR_TUI_DATABASE_URL": self.settings.database_url, "CBR_TUI_REGION": self.settings.region,
-               "CBR_TUI_SESSION_TOKEN": token, "CBR_TUI_SERVED": "1",
+        env = {**inherited, "CBR_TUI_REGION": self.settings.region, **session_env,
                "TERM": process.get_terminal_type() or "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         try:
             if self.launcher is not None:
@@ -281,8 +307,9 @@ class _Authenticator(asyncssh.SSHServer):
         conn.set_extra_info(cbr_login=self.login)
 
     def begin_auth(self, username: str) -> bool:
+        """Authentication is asked for, except in a public demo (everyone gets a demo of their own)."""
         self.login.user = username
-        return True
+        return self.server.demo is None
 
     def password_auth_supported(self) -> bool:
         return True
@@ -322,14 +349,19 @@ class _Authenticator(asyncssh.SSHServer):
 
 
 def serve_ssh(console: Console, settings: Settings, host: str, port: int, *, max_sessions: int = MAX_SESSIONS,
-              announce: bool = True) -> None:
-    """Serve until interrupted, running the task runner and the scheduler beside the consoles."""
+              demo: bool = False, announce: bool = True) -> None:
+    """Serve until interrupted, running the task runner and the scheduler beside the consoles (or, for a
+    public demo, preparing the demo every connection gets a copy of)."""
+    demos = DemoSessions(settings.home, scale=settings.demo_scale, region=settings.region) if demo else None
+    if demos is not None:
+        demos.prepare()
     background = console.background()
-    background.start()
+    if demos is None:
+        background.start()
     launcher = Launcher()
 
     async def main() -> None:
-        server = ConsoleServer(console, settings, max_sessions=max_sessions, launcher=launcher)
+        server = ConsoleServer(console, settings, max_sessions=max_sessions, launcher=launcher, demo=demos)
         bound = await server.start(host, port)
         if announce:
             print(f"cbr-tui serving SSH on {host}:{bound}; Ctrl+C stops it.", file=sys.stderr, flush=True)

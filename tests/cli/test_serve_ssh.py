@@ -11,15 +11,16 @@ import asyncssh
 import pyte
 import pytest
 
+from cbr_tui.domain.enums import ObjectType
+from cbr_tui.serve.demo import DemoSessions, sqlite_url
 from cbr_tui.serve.launcher import Launcher
 from cbr_tui.serve.ssh import ConsoleServer
-from cbr_tui.services.console import open_console
-from cbr_tui.domain.enums import ObjectType
 from cbr_tui.services.associations import ResourceSelection
+from cbr_tui.services.console import open_console
 from cbr_tui.services.iam import UserSpec
-from cbr_tui.services.vaults import VaultSpec
 from cbr_tui.services.settings import Settings
-from tests.conftest import database_for
+from cbr_tui.services.vaults import VaultSpec
+from tests.conftest import clone_home, database_for
 
 PASSWORD = "Cbr-view-2026"
 
@@ -151,3 +152,55 @@ async def test_a_backup_started_over_ssh_goes_on_after_its_owner_leaves(server) 
     assert console.run_tasks() == 1  # the server's runner (here: by hand, in the server's process)
     [backup] = console.backups.list(vault="vault-ssh")["backups"]
     assert backup["status"] == "available"
+
+
+async def test_two_demo_sessions_cannot_see_each_others_vaults(tmp_path: Path,
+                                                               demo_template: dict[str, object]) -> None:
+    """`serve ssh --demo`: no login, and each connection its own copy of the demo, deleted when it leaves."""
+    home = tmp_path / "demo-server"
+    home.mkdir()
+    settings = Settings(home=home, database_url=database_for("sqlite", demo_template, home), demo_scale=0)
+    console = open_console(settings)
+    demos = DemoSessions(home, scale=0, region=settings.region)
+    (home / "demo" / "template").mkdir(parents=True)
+    clone_home(Path(str(demo_template["home"])), home / "demo" / "template")
+    demos.prepare()
+    served = ConsoleServer(console, settings, max_sessions=2, demo=demos)
+    port = await served.start("127.0.0.1", 0)
+    try:
+        async with connect(port, username="guest") as first, connect(port, username="guest") as second:
+            terminals = []
+            for connection in (first, second):
+                process = await connection.create_process(term_type="xterm-256color", term_size=(140, 42),
+                                                          encoding=None)
+                terminals.append(Terminal(process, 140, 42))
+                await terminals[-1].wait_for("0-0 of 0")
+            copies = sorted(demos.sessions.iterdir())
+            assert len(copies) == 2
+            for copy in copies:  # a vault in each copy, named after it
+                other = open_console(Settings(home=copy, database_url=sqlite_url(copy), demo_scale=0))
+                other.vaults.create(VaultSpec(object_type=ObjectType.SERVER, size_gb=100, name=f"vault-{copy.name}"))
+                other.close()
+            names = [f"vault-{copy.name}" for copy in copies]
+            shown = [await _one_of(terminal, names) for terminal in terminals]
+            assert sorted(shown) == sorted(names), "each session sees its own vault only"
+            for terminal, name in zip(terminals, shown, strict=True):
+                assert next(n for n in names if n != name) not in terminal.text
+        deadline = time.monotonic() + 10
+        while demos.count() and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        assert demos.count() == 0, "a session's copy goes with it"
+    finally:
+        await served.stop()
+        console.close()
+
+
+async def _one_of(terminal: Terminal, names: list[str]) -> str:
+    deadline = time.monotonic() + 30
+    while not any(name in terminal.text for name in names):
+        assert time.monotonic() < deadline, terminal.text
+        try:
+            terminal.stream.feed(await asyncio.wait_for(terminal.process.stdout.read(65536), 1))
+        except TimeoutError:
+            continue
+    return next(name for name in names if name in terminal.text)

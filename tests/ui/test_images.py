@@ -10,7 +10,7 @@ from tests.data import resource_digest
 from tests.jobs.helpers import back_up
 from tests.services.helpers import buy
 from tests.ui.conftest import SIZE
-from tests.ui.pilot import cell_texts, table, type_into
+from tests.ui.pilot import cell_texts, table, type_into, wait_for
 from tests.ui.test_restore_flows import open_backups
 
 
@@ -28,7 +28,8 @@ async def test_create_image_then_a_server_from_it(console: Console, app: CbrApp)
         assert [i["name"] for i in console.restores.list_images()["images"]] == ["image-golden"]
 
         await pilot.press("ctrl+n", "end", "up", "enter")
-        await pilot.pause()
+        await wait_for(pilot, lambda: bool(app.screen.query("#image-table"))
+                       and table(pilot, "#image-table").row_count == 1)
         images = table(pilot, "#image-table")
         assert app.focused is images
         assert [name.split("\n")[0] for name in cell_texts(images, 0)] == ["image-golden"]
@@ -53,7 +54,8 @@ async def test_deleting_an_image_keeps_its_backup(console: Console, app: CbrApp)
     console.restores.create_image(backup["id"], "img-web")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+n", "end", "up", "enter")
-        await pilot.pause()
+        await wait_for(pilot, lambda: bool(app.screen.query("#image-table"))
+                       and table(pilot, "#image-table").row_count == 1 and app.focused is table(pilot, "#image-table"))
         await pilot.press("d")
         assert isinstance(app.screen, DeleteImageDialog)
         await pilot.press("ctrl+s")
