@@ -206,4 +206,5 @@ def cli(ctx: click.Context, region: str | None, home: Path | None, database_url:
 
         CbrApp(invocation.open_for_the_console, settings=invocation.settings, keymap=keymap,
                run_tasks=served != "1", login=login,
-               idle_limit=LOGIN_POLICY.session_timeout if served else None).run()
+               idle_limit=LOGIN_POLICY.session_timeout if served else None,
+               session_token=invocation.session_token).run()

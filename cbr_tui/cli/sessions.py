@@ -6,13 +6,12 @@ import os
 from pathlib import Path
 
 from cbr_tui.domain.errors import CbrError, Codes
+from cbr_tui.domain.iam_rules import check_username
 
 
 def _path(home: Path, user: str) -> Path:
-    # Usernames hold letters, digits, spaces, "-", "_" and "." (IAM's rule); "." and ".." are not usernames.
-    if not user or user in (".", "..") or "/" in user or "\x00" in user:
-        raise CbrError(Codes.AUTHENTICATION_FAILED, f"{user!r} is not a username.")
-    return home / "sessions" / user
+    """IAM's username rule keeps the name a plain file name (no "/", no leading "." or digit)."""
+    return home / "sessions" / check_username(user)
 
 
 def keep(home: Path, user: str, token: str) -> Path:

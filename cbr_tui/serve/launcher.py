@@ -30,6 +30,7 @@ PRELOAD = ("cbr_tui.cli", "cbr_tui.cli.app", "cbr_tui.services.console", "cbr_tu
            "cbr_tui.ui.screens.main", "cbr_tui.ui.screens.backup_page", "cbr_tui.ui.screens.vaults",
            "cbr_tui.store.engine", "cbr_tui.store.models", "sqlalchemy.dialects.sqlite")
 MESSAGE_MAX = 1 << 20
+SPAWN_SECONDS = 30.0
 
 
 class Launcher:
@@ -41,6 +42,7 @@ class Launcher:
         self._process = subprocess.Popen([sys.executable, "-m", "cbr_tui.serve.launcher", str(theirs.fileno())],
                                          pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
+        self._socket.settimeout(SPAWN_SECONDS)  # a launcher that stopped answering fails the session, not the server
         self._lock = asyncio.Lock()
 
     async def spawn(self, environment: dict[str, str], terminal: int) -> int:
@@ -89,6 +91,7 @@ def _run_console(environment: dict[str, str], terminal: int) -> int:
         os.close(terminal)
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.environ.clear()
     os.environ.update(environment)
     import random

@@ -126,13 +126,18 @@ class ConsoleServer:
 
     async def _session(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
         login: _Login = process.get_extra_info("cbr_login")
+        refusal = None
         if len(self.sessions) > self.max_sessions:
-            process.stderr.write(f"This cbr-tui server already holds {self.max_sessions} sessions, its limit; "
-                                 "try again in a few minutes.\r\n".encode())
-            process.exit(1)
-            return
-        if process.get_terminal_type() is None:
-            process.stderr.write(b"The console needs a terminal: connect with ssh -t.\r\n")
+            refusal = (f"This cbr-tui server already holds {self.max_sessions} sessions, its limit; try again in "
+                       "a few minutes.")
+        elif process.get_terminal_type() is None:
+            refusal = "The console needs a terminal: connect with ssh -t."
+        if refusal is not None:
+            if login.token is not None:  # the login opened a session; it ends here
+                with contextlib.suppress(Exception):
+                    await self._call(self.console.authentication.log_out, login.token)
+                login.token = None
+            process.stderr.write(f"{refusal}\r\n".encode())
             process.exit(1)
             return
         if login.token is None and login.key_fingerprint is not None:
@@ -190,10 +195,11 @@ class ConsoleServer:
     async def _run_console(self, process: asyncssh.SSHServerProcess[bytes], session_env: dict[str, str]) -> int:
         columns, rows, _, _ = process.get_terminal_size()
         master, slave = pty.openpty()
+        os.set_blocking(master, False)  # a paste into a busy console must not stop the server
         _set_size(slave, columns, rows)
         # COLUMNS and LINES would override the PTY's size (shutil.get_terminal_size reads them first).
         inherited = {name: value for name, value in os.environ.items() if name not in ("COLUMNS", "LINES")}
-        env = {**inherited, "CBR_TUI_REGION": self.settings.region, **session_env,
+        env = {**inherited, "CBR_TUI_REGION": self.settings.region, "CBR_TUI_CONFINED": "1", **session_env,
                "TERM": process.get_terminal_type() or "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         try:
             if self.launcher is not None:
@@ -202,6 +208,9 @@ class ConsoleServer:
                 child = _Child.of(await asyncio.create_subprocess_exec(
                     *self.command, stdin=slave, stdout=slave, stderr=slave, env=env,
                     preexec_fn=_take_terminal, close_fds=True))
+        except BaseException:
+            os.close(master)
+            raise
         finally:
             os.close(slave)
         self.consoles[child.pid] = child
@@ -252,7 +261,11 @@ class ConsoleServer:
                 return
             if not data:
                 return
-            os.write(master, data)
+            while data:
+                try:
+                    data = data[os.write(master, data):]
+                except BlockingIOError:  # the console is not reading: wait for it, not the server
+                    await asyncio.sleep(0.01)
 
     @staticmethod
     async def _end(child: _Child) -> None:

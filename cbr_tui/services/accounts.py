@@ -99,6 +99,7 @@ class AccountService:
         return self.show()
 
     def orders(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+        self.ctx.principal.require(Action.MANAGE_ACCOUNT)  # the account's billing is its administrators'
         check_paging(limit, offset)
         with self.ctx.store.read() as session:
             query = select(Order).where(Order.account_id == self.ctx.account_id)

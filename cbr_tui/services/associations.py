@@ -245,6 +245,8 @@ class AssociationService:
                 raise refusal
             current = lookups.membership(session, agent.id)
             if current is not None and current.vault_id != vault.id:
+                # moving the client takes it out of its vault: that vault's permission too
+                lookups.vault(session, self.ctx, current.vault_id, action=Action.VAULT_REMOVE_RESOURCES)
                 busy = session.exec(select(Backup.id).where(Backup.resource_id == agent.id,
                                                             col(Backup.status).in_(_BUSY_BACKUP))).first()
                 if busy:

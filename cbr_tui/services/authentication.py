@@ -44,9 +44,13 @@ class AuthenticationService:
         self.ctx = ctx
         self.policy = LOGIN_POLICY
 
-    def _find(self, session: Session, name: str) -> IamUser | None:
-        return session.exec(select(IamUser).where(IamUser.account_id == self.ctx.account_id,
-                                                  IamUser.name == name)).first()
+    def _find(self, session: Session, name: str, *, for_update: bool = False) -> IamUser | None:
+        """The account's user of that name; `for_update` locks the row (PostgreSQL), so that failures
+        counted at the same moment all count."""
+        query = select(IamUser).where(IamUser.account_id == self.ctx.account_id, IamUser.name == name)
+        if for_update and not self.ctx.store.is_sqlite:
+            query = query.with_for_update()
+        return session.exec(query).first()
 
     def _now(self) -> datetime:
         return as_utc(self.ctx.clock.now())
@@ -101,22 +105,24 @@ class AuthenticationService:
         return user
 
     def log_in(self, name: str, password: str, *, source: str = "") -> LoggedIn:
-        """Check a username and password; a failure is counted before the refusal is raised."""
-        failed: str | None = None
-        with self.ctx.store.write() as session:
+        """Check a username and password; a failure is counted before the refusal is raised.
+
+        The slow hash runs outside any transaction (on SQLite a write transaction holds the database's one
+        write lock). Every wrong answer is the same, whether the user exists, has no password yet or is
+        locked: only the right password to a locked user learns of the lock."""
+        with self.ctx.store.read() as session:
             user = self._find(session, name)
-            if not secret_matches(password, user.password_hash if user else _DECOY_HASH) or user is None:
-                if user is not None and user.password_hash is None and user.password_setup_hash is not None:
-                    failed = (f"{user.name} has not set a password yet: use the one-time code from the "
-                              "invitation to set it first.")
-                elif user is not None and self._locked_message(user) is None:
-                    self._count_failure(session, user)
-                    failed = self._locked_message(user) or WRONG_CREDENTIALS
-                else:
-                    failed = (self._locked_message(user) if user else None) or WRONG_CREDENTIALS
-            else:
+            stored = user.password_hash if user is not None else None
+        right = secret_matches(password, stored or _DECOY_HASH) and stored is not None
+        with self.ctx.store.write() as session:
+            user = self._find(session, name, for_update=True)
+            if user is None or user.password_hash != stored:
+                raise refuse(WRONG_CREDENTIALS)  # gone, or its password changed meanwhile
+            if right:
                 return self._open(session, self._admissible(user), source)
-        raise refuse(failed)
+            if self._locked_message(user) is None:
+                self._count_failure(session, user)
+        raise refuse(WRONG_CREDENTIALS)
 
     def set_first_password(self, name: str, code: str, password: str, *, source: str = "") -> LoggedIn:
         """A *Set by user* user's first login: the one-time code IAM emailed, then a password of their own."""

@@ -222,7 +222,8 @@ def open_console(settings: Settings | None = None, *, clock: Clock | None = None
         project_id = project.id
     ctx = ServiceContext(store=store, clock=clock, ids=ids or RandomIds(), layout=CloudLayout(settings.home),
                          account_id=account_id, user_id=user_id, region_id=settings.region, project_id=project_id,
-                         principal=Principal.account_administrator(account_id, user_id, user_name))
+                         principal=Principal.account_administrator(account_id, user_id, user_name),
+                         confined=settings.confined)
     if seed_demo:
         bootstrap.seed_demo(ctx, settings.demo_scale)
     return Console(ctx, settings)

@@ -1,9 +1,12 @@
 """What every service needs: the store, the clock, identifiers, where bytes live, and whose project it is."""
 
+import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from cbr_tui.cloud.layout import CloudLayout
 from cbr_tui.domain.clock import Clock
+from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.ids import IdSource
 from cbr_tui.domain.permissions import LOCAL_ADMINISTRATOR, Principal
 from cbr_tui.store import Store
@@ -21,12 +24,26 @@ class ServiceContext:
     project_id: str
     # Who is asking; the local console and the runner act as the account's administrator.
     principal: Principal = LOCAL_ADMINISTRATOR
+    # A console served to others (SSH, the web): the real file system is off limits beyond the simulated
+    # hosts, whoever is logged in (a public demo's visitor is its copy's administrator).
+    confined: bool = False
 
     def for_project(self, region_id: str, project_id: str) -> "ServiceContext":
         return replace(self, region_id=region_id, project_id=project_id)
 
     def as_principal(self, principal: Principal) -> "ServiceContext":
         return replace(self, principal=principal)
+
+    def check_host_path(self, path: Path, what: str) -> None:
+        """A backup path or restore destination on the host's real file system: anywhere for the local
+        account's administrator, else only inside the simulated hosts (`<data directory>/cloud`)."""
+        if self.principal.administrator and not self.confined:
+            return
+        hosts = Path(os.path.realpath(self.layout.home / "cloud"))
+        if not Path(os.path.realpath(path)).is_relative_to(hosts):
+            who = "a console served to others" if self.confined else f"{self.principal.user_name or 'this user'}"
+            raise invalid(f"The {what} {path} is outside the simulated hosts ({hosts}): {who} may use only "
+                          "paths inside them; the account's administrator, at the machine, may use any.")
 
     def as_administrator(self) -> "ServiceContext":
         """The account's own work (the scheduler, the runner, the demo inventory), whoever opened the console."""

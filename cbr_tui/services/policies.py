@@ -172,7 +172,7 @@ class PolicyService:
         """Modify a policy; its type and destination region stay as created."""
         with self.ctx.store.write() as session:
             policy = lookups.policy(session, self.ctx, ref)
-            lookups.permit(session, self.ctx, Action.POLICY_UPDATE)
+            self._permit_where_applied(session, policy, Action.POLICY_UPDATE)
             if name is not None:
                 policy.name = check_name(name, "policy")
             new_pattern = check_trigger(list(pattern)) if pattern is not None else policy.pattern
@@ -196,7 +196,7 @@ class PolicyService:
         """Delete a policy; it is removed from its vaults and the backups it made are kept."""
         with self.ctx.store.write() as session:
             policy = lookups.policy(session, self.ctx, ref)
-            lookups.permit(session, self.ctx, Action.POLICY_DELETE)
+            self._permit_where_applied(session, policy, Action.POLICY_DELETE)
             session.exec(delete(VaultPolicy).where(VaultPolicy.policy_id == policy.id))
             session.delete(policy)
             return {"policy_id": policy.id}
@@ -225,15 +225,25 @@ class PolicyService:
             session.delete(link)
             return {"dissociate_policy": {"vault_id": vault.id, "policy_id": policy.id}}
 
+    def _permit_where_applied(self, session: Session, policy: Policy, action: Action) -> None:
+        """Changing a policy changes every vault it is applied to (their runs, their retention): the
+        caller needs the permission in each of those vaults' enterprise projects."""
+        projects = session.exec(select(Vault.enterprise_project_id).join(
+            VaultPolicy, col(VaultPolicy.vault_id) == Vault.id).where(VaultPolicy.policy_id == policy.id)
+            .distinct()).all()
+        for project in projects or [None]:
+            lookups.permit(session, self.ctx, action, project)
+
     def _destination_vault(self, session: Session, policy: Policy, ref: str | None) -> str:
         if not ref:
             raise invalid("Applying a replication policy needs a destination vault in the destination region.")
         project_id = policy.operation_definition.get("destination_project_id")
         destination = session.exec(select(Vault).where(Vault.project_id == project_id,
                                                        (Vault.id == ref) | (Vault.name == ref))).first()
-        if destination is None:
+        if destination is None or not self.ctx.principal.sees(destination.enterprise_project_id):
             raise CbrError(Codes.DESTINATION_VAULT_NOT_FOUND,
                            f"There is no vault {ref} in {policy.operation_definition.get('destination_region')}.")
+        lookups.permit(session, self.ctx, Action.VAULT_ASSOCIATE_POLICY, destination.enterprise_project_id)
         if destination.protect_type != ProtectType.REPLICATION or destination.object_type != ObjectType.SERVER:
             raise CbrError(Codes.DESTINATION_NOT_REPLICATION,
                            f"The destination {destination.name} must be a server replication vault.")

@@ -90,8 +90,9 @@ class ReplicationService:
             raise invalid(f"There is no region {region_id!r}; `cbr-tui region list` shows them.")
         vault = session.exec(select(Vault).where(Vault.project_id == project.id,
                                                  (Vault.id == vault_ref) | (Vault.name == vault_ref))).first()
-        if vault is None:
+        if vault is None or not self.ctx.principal.sees(vault.enterprise_project_id):
             raise CbrError(Codes.DESTINATION_VAULT_NOT_FOUND, f"There is no vault {vault_ref} in {region_id}.")
+        lookups.permit(session, self.ctx, Action.BACKUP_REPLICATE, vault.enterprise_project_id)
         return vault
 
 

@@ -437,6 +437,7 @@ class ResourceService:
         directory = Path(path).expanduser()
         if not directory.is_absolute():
             raise invalid(f"A backup path must be absolute; {path!r} is not.")
+        self.ctx.check_host_path(directory, "backup path")
         if not directory.is_dir():
             raise invalid(f"The backup path {path} is not an existing directory on this host.")
         paths = session.exec(select(func.count()).where(AgentPath.agent_id == agent_id)).one()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -146,13 +147,15 @@ class RestoreService:
     def list_images(self) -> dict[str, Any]:
         with self.ctx.store.read() as session:
             rows = session.exec(select(Image, Backup).join(Backup, col(Backup.id) == Image.backup_id)
-                                .where(Image.project_id == self.ctx.project_id).order_by(Image.created_at)).all()
+                                .where(Image.project_id == self.ctx.project_id,
+                                       *lookups.visible_clause(Backup, self.ctx)).order_by(Image.created_at)).all()
             return {"images": [_image_shape(image, backup) for image, backup in rows], "count": len(rows)}
 
     def delete_image(self, image_ref: str) -> dict[str, Any]:
         with self.ctx.store.write() as session:
             image = self._image(session, image_ref)
-            lookups.permit(session, self.ctx, Action.BACKUP_RESTORE)
+            backup = session.get(Backup, image.backup_id)
+            lookups.permit(session, self.ctx, Action.BACKUP_RESTORE, backup.enterprise_project_id if backup else None)
             session.delete(image)
             return {"image_id": image.id}
 
@@ -206,6 +209,7 @@ class RestoreService:
             if destination is not None:
                 if not destination.startswith("/") or len(destination) > 255:
                     raise invalid("The destination path must be an absolute path of 1 to 255 characters.")
+                self.ctx.check_host_path(Path(destination), "restore destination")
             elif agent is None:
                 raise invalid(f"The backup client {backup.resource_name} is gone; restore to a new path instead.")
             return self._queue(session, backup, vault, agent, {"kind": "files", "destination": destination,
@@ -317,7 +321,9 @@ class RestoreService:
     def _image(self, session: Session, ref: str) -> Image:
         image = session.get(Image, ref) or session.exec(select(Image).where(
             Image.project_id == self.ctx.project_id, Image.name == ref)).first()
-        if image is None or image.project_id != self.ctx.project_id:
+        backup = session.get(Backup, image.backup_id) if image is not None else None
+        if image is None or image.project_id != self.ctx.project_id or (
+                backup is not None and not self.ctx.principal.sees(backup.enterprise_project_id)):
             raise invalid(f"There is no image {ref!r} in this region.")
         return image
 

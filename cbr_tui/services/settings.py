@@ -20,6 +20,7 @@ class Settings:
     region: str = DEFAULT_REGION
     demo_scale: float = 1.0
     bandwidth_mbps: float | None = None
+    confined: bool = False  # a console served to others (CBR_TUI_CONFINED=1): see ServiceContext.confined
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, home: Path | None = None,
@@ -34,7 +35,8 @@ class Settings:
         scale = _number(env, "CBR_TUI_DEMO_SCALE", "1") or 0.0
         bandwidth = _number(env, "CBR_TUI_BANDWIDTH_MBPS", "")
         return cls(home=home, database_url=url, region=region or env.get("CBR_TUI_REGION") or DEFAULT_REGION,
-                   demo_scale=max(scale, 0.0), bandwidth_mbps=bandwidth if bandwidth and bandwidth > 0 else None)
+                   demo_scale=max(scale, 0.0), bandwidth_mbps=bandwidth if bandwidth and bandwidth > 0 else None,
+                   confined=env.get("CBR_TUI_CONFINED") == "1")
 
 
 def _number(env: Mapping[str, str], name: str, default: str) -> float | None:

@@ -25,6 +25,7 @@ from cbr_tui.ui.screens.main import MainScreen
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from cbr_tui.domain.permissions import Principal
     from cbr_tui.services.authentication import LoggedIn
     from cbr_tui.services.console import Console
     from cbr_tui.services.settings import Settings
@@ -61,16 +62,18 @@ class CbrApp(App[None]):
 
     def __init__(self, console: Console | Callable[[], Console], *, settings: Settings | None = None,
                  run_tasks: bool = True, keymap: dict[str, str] | None = None, login: bool = False,
-                 idle_limit: timedelta | None = None) -> None:
+                 idle_limit: timedelta | None = None, session_token: str | None = None) -> None:
         """`console`: the open console, or how to open it (then the screen is drawn first). `settings` says
         where the data is before the console is open (the header's region, the log's place). `login`: an IAM
         user logs in first (a console served in a browser), and nothing is shown before. `idle_limit`: a
-        served console ends after this long without a key or a click (the login policy's session timeout)."""
+        served console ends after this long without a key or a click (the login policy's session timeout).
+        `session_token`: the IAM session this console acts for (the SSH server's login), checked again every
+        half minute: a deleted user or session ends the console, changed permissions apply at once."""
         super().__init__()
         self.idle_limit = idle_limit
         self._last_input = time.monotonic()
         self.login_required = login
-        self.session_token: str | None = None
+        self.session_token = session_token
         self._open: Callable[[], Console] | None = console if callable(console) else None
         self.services: Console = None if callable(console) else console  # type: ignore[assignment]
         self.settings = settings if settings is not None else self.services.settings
@@ -89,8 +92,8 @@ class CbrApp(App[None]):
     def on_mount(self) -> None:
         self.theme = THEMES[0]
         self.set_keymap(self.user_keys)
-        if self.idle_limit is not None:
-            self.set_interval(IDLE_CHECK_SECONDS, self._end_if_idle)
+        if self.idle_limit is not None or self.session_token is not None:
+            self.set_interval(IDLE_CHECK_SECONDS, self._check_session)
         if not self.login_required:  # a console behind a login shows nothing before it
             self.push_screen(MainScreen(classes=self._size_classes()))
         if self._open is not None:
@@ -144,12 +147,30 @@ class CbrApp(App[None]):
             self._last_input = time.monotonic()
         await super().on_event(event)
 
-    def _end_if_idle(self) -> None:
-        """The login policy's session timeout, for a console served to someone (SSH, a browser)."""
-        assert self.idle_limit is not None
-        if time.monotonic() - self._last_input > self.idle_limit.total_seconds():
+    def _check_session(self) -> None:
+        """The login policy's session timeout, for a console served to someone (SSH, a browser), and the
+        session itself: still there, and its user's permissions as they are now."""
+        if self.idle_limit is not None and time.monotonic() - self._last_input > self.idle_limit.total_seconds():
             minutes = round(self.idle_limit.total_seconds() / 60)
             self.exit(return_code=0, message=f"The session ended after {minutes} minutes without activity.")
+        elif self.session_token is not None and self.services is not None:
+            self._recheck_session(self.session_token)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, name="session-check")
+    def _recheck_session(self, token: str) -> None:
+        try:
+            principal = self.services.authentication.resume(token)
+        except CbrError as error:
+            self.call_from_thread(self.exit, return_code=1, message=f"{error.code}: {error.message}")
+            return
+        if principal != self.services.principal:
+            self.call_from_thread(self._principal_changed, principal)
+
+    def _principal_changed(self, principal: Principal) -> None:
+        self.services = self.services.as_principal(principal)
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.post_message(self.Ready())
 
     def signed_in(self, logged_in: LoggedIn) -> None:
         """The login screen's user is in: the console opens as them."""

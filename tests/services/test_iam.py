@@ -1,6 +1,7 @@
 """IAM (seed, Step 1: *Creating an IAM User*): users under IAM's rules, logins under the login authentication
 policy, and CBR's system policies enforced by the services themselves."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -78,11 +79,11 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_answer_and_five_failu
     unknown = refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in("nobody", PASSWORD))
     wrong = refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in("cbr_ops", "Wrong-pass-1"))
     assert unknown.message == wrong.message == "The username or password is incorrect."
-    for _ in range(3):
-        refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in("cbr_ops", "Wrong-pass-1"))
-    locked = refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in("cbr_ops", "Wrong-pass-1"))
+    for _ in range(4):
+        wrong = refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in("cbr_ops", "Wrong-pass-1"))
+        assert wrong.message == "The username or password is incorrect.", "a guess learns nothing of the lock"
+    locked = refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in("cbr_ops", PASSWORD))
     assert "locked after 5 failed logins within 15 minutes; try again in 15 minutes" in locked.message
-    refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in("cbr_ops", PASSWORD), "locked")
     clock.advance(timedelta(minutes=15, seconds=1))
     assert auth.log_in("cbr_ops", PASSWORD).principal.user_name == "cbr_ops"
 
@@ -114,7 +115,7 @@ def test_set_by_user_needs_the_one_time_code_then_the_users_own_password(sqlite_
     created = sqlite_console.iam.create_user(UserSpec(name="trainee", email="trainee@example.com", set_by_user=True))
     code = created["password_setup"]["code"]
     auth = sqlite_console.authentication
-    refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in("trainee", PASSWORD), "has not set a password yet")
+    refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in("trainee", PASSWORD), "username or password is incorrect")
     refused(Codes.AUTHENTICATION_FAILED, lambda: auth.set_first_password("trainee", "guess", PASSWORD))
     assert auth.set_first_password("trainee", code, PASSWORD).principal.user_name == "trainee"
     refused(Codes.AUTHENTICATION_FAILED, lambda: auth.set_first_password("trainee", code, "Another-2026"))
@@ -252,3 +253,32 @@ def test_the_local_console_is_the_accounts_administrator(sqlite_console: Console
     assert sqlite_console.principal.administrator
     assert sqlite_console.principal == Principal.account_administrator(
         sqlite_console.ctx.account_id, sqlite_console.ctx.user_id, sqlite_console.principal.user_name)
+
+
+def test_served_consoles_and_iam_users_keep_to_the_simulated_hosts(sqlite_console: Console) -> None:
+    """A backup path or restore destination on the real file system: the local administrator's alone."""
+    sqlite_console.iam.create_group("operators")
+    sqlite_console.iam.grant("operators", "CBR FullAccess")
+    user(sqlite_console, "cbr_operator", "operators")
+    operator = as_user(sqlite_console, "cbr_operator")
+    inside = sqlite_console.ctx.layout.home / "cloud" / "hosts-test"
+    inside.mkdir(parents=True)
+    refused(Codes.INVALID_PARAMETER, lambda: operator.resources.add_agent_path("host-files-01", "/etc"),
+            "outside the simulated hosts")
+    assert operator.resources.add_agent_path("host-files-01", str(inside))
+    served = Console(replace(sqlite_console.ctx, confined=True), sqlite_console.settings)
+    refused(Codes.INVALID_PARAMETER, lambda: served.resources.add_agent_path("host-files-01", "/root"),
+            "a console served to others")
+    assert sqlite_console.resources.add_agent_path("host-files-01", "/etc")  # the local administrator
+
+
+def test_a_policy_is_changed_only_with_permission_where_it_is_applied(sqlite_console: Console) -> None:
+    buy(sqlite_console, ObjectType.SERVER, 100, name="vault-default", policy="policy-daily-2200")
+    sqlite_console.iam.create_group("prod-team")
+    sqlite_console.iam.grant("prod-team", "CBR FullAccess", "production")
+    user(sqlite_console, "cbr_prod", "prod-team")
+    prod = as_user(sqlite_console, "cbr_prod")
+    refused(Codes.NOT_AUTHORIZED, lambda: prod.policies.update("policy-daily-2200", enabled=False),
+            "in the enterprise project default")
+    refused(Codes.NOT_AUTHORIZED, lambda: prod.policies.delete("policy-daily-2200"))
+    assert prod.policies.create(WEEKLY)["policy"]["name"] == "weekly"

@@ -127,3 +127,22 @@ async def test_a_served_console_ends_after_the_session_timeout_without_input(
         assert app.is_running
         await wait_for(pilot, lambda: not app.is_running)
     assert app.return_code == 0
+
+
+async def test_a_served_console_follows_its_users_permissions_and_ends_with_the_user(
+        console: Console, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cbr_tui.ui.app.IDLE_CHECK_SECONDS", 0.05)
+    console.iam.create_group("readers")
+    console.iam.grant("readers", "CBR ReadOnlyAccess")
+    console.iam.create_user(UserSpec(name="cbr_reader", email="r@example.com", password=PASSWORD, groups=("readers",)))
+    logged_in = console.authentication.log_in("cbr_reader", PASSWORD)
+    app = CbrApp(console.as_principal(logged_in.principal), run_tasks=False, session_token=logged_in.token)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, ObjectType.SERVER)
+        assert app.screen.query_one("#buy-vault").disabled
+        console.iam.grant("readers", "CBR FullAccess")
+        await wait_for(pilot, lambda: not app.screen.query_one("#buy-vault").disabled)
+        assert "(read-only)" not in str(app.screen.query_one("#account").render())
+        console.iam.delete_user("cbr_reader")
+        await wait_for(pilot, lambda: not app.is_running)
+    assert app.return_code == 1

@@ -7,6 +7,7 @@ from textual.widgets import Label, Select
 
 from cbr_tui.domain import purchase_form as form
 from cbr_tui.domain.enums import PeriodType
+from cbr_tui.domain.permissions import DEFAULT_ENTERPRISE_PROJECT
 from cbr_tui.domain.rules import check_description, check_name, check_tag_filter, check_tags
 from cbr_tui.domain.vault_types import VaultType
 from cbr_tui.ui.widgets.fields import Field, capacity_check, parse_pairs
@@ -60,8 +61,10 @@ def compose_step(step: str, vtype: VaultType, services: "Console") -> ComposeRes
         yield PolicyForm(services.policies.default_name(), id="new-policy")
     elif step == "enterprise_project":
         offered = services.accounts.offered_enterprise_projects()
-        choices = [(p["name"], p["id"]) for p in offered["enterprise_projects"]] or [("default", "0")]
-        value = "0" if any(ident == "0" for _name, ident in choices) else choices[0][1]
+        choices = [(p["name"], p["id"]) for p in offered["enterprise_projects"]] or [
+            ("default", DEFAULT_ENTERPRISE_PROJECT)]
+        value = DEFAULT_ENTERPRISE_PROJECT if any(ident == DEFAULT_ENTERPRISE_PROJECT for _name, ident in choices) \
+            else choices[0][1]
         yield Select(choices, value=value, allow_blank=False, id="enterprise-project",
                      disabled=not offered["enterprise_projects"])
         yield _text(offered["note"] or form.ENTERPRISE_PROJECT_TEXT)
