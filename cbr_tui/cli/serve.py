@@ -15,7 +15,11 @@ def serve() -> None:
               help="Address to listen on (0.0.0.0 for every interface).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--public-url", help="The URL people open, when it differs from http://HOST:PORT (a proxy).")
-def serve_web_command(host: str, port: int, public_url: str | None) -> None:
+@click.option("--demo", is_flag=True,
+              help="A public demo: no login, and every tab gets a simulated cloud of its own, deleted when it closes.")
+@click.option("--max-sessions", type=click.IntRange(1, 500), default=50, show_default=True,
+              help="With --demo: tabs held at once; one more is told to come back later.")
+def serve_web_command(host: str, port: int, public_url: str | None, demo: bool, max_sessions: int) -> None:
     """Serve the console in web browsers: each tab logs in as an IAM user and runs its own console."""
     from cbr_tui.serve.web import serve_web  # aiohttp and friends load only for this command
 
@@ -23,6 +27,13 @@ def serve_web_command(host: str, port: int, public_url: str | None) -> None:
     assert invocation is not None
     settings = invocation.settings
     click.echo(f"cbr-tui serving on {public_url or f'http://{host}:{port}'}; Ctrl+C stops it.", err=True)
+    if demo:
+        from cbr_tui.serve.demo import DemoSessions
+
+        DemoSessions(settings.home, scale=settings.demo_scale, region=settings.region).prepare()
+        serve_web(host, port, {"CBR_TUI_HOME": str(settings.home), "CBR_TUI_REGION": settings.region,
+                               "CBR_TUI_MAX_SESSIONS": str(max_sessions)}, public_url=public_url, demo=True)
+        return
     # This process runs the tasks and the scheduler; each tab's console asks for an IAM login and runs none.
     background = invocation.administrator_console.background()
     background.start()

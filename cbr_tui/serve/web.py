@@ -16,12 +16,14 @@ from textual_serve.server import Server
 TITLE = "cbr-tui: Cloud Backup and Recovery"
 
 
-def console_command() -> str:
-    """The command each browser tab runs: this interpreter and this package."""
-    return shlex.join([sys.executable, "-m", "cbr_tui"])
+def console_command(demo: bool = False) -> str:
+    """The command each browser tab runs: this interpreter and this package (for a public demo, the wrapper
+    that gives the tab a copy of the demo of its own)."""
+    return shlex.join([sys.executable, "-m", "cbr_tui.serve.demo_console" if demo else "cbr_tui"])
 
 
-def serve_web(host: str, port: int, environment: Mapping[str, str], *, public_url: str | None = None) -> None:
+def serve_web(host: str, port: int, environment: Mapping[str, str], *, public_url: str | None = None,
+              demo: bool = False) -> None:
     """Serve until interrupted (Ctrl+C); the tabs' consoles get `environment` on top of this one's."""
     os.environ.update(environment)
-    Server(console_command(), host=host, port=port, title=TITLE, public_url=public_url).serve()
+    Server(console_command(demo), host=host, port=port, title=TITLE, public_url=public_url).serve()

@@ -250,8 +250,11 @@ class PolicyService:
         return destination.id
 
     def _links(self, session: Session, policy_ids: Sequence[str]) -> dict[str, list[VaultPolicy]]:
+        """Each policy's vaults, as far as the caller sees them (a policy spans enterprise projects)."""
         links: dict[str, list[VaultPolicy]] = {}
         if policy_ids:
-            for link in session.exec(select(VaultPolicy).where(col(VaultPolicy.policy_id).in_(policy_ids))).all():
+            query = select(VaultPolicy).join(Vault, col(Vault.id) == VaultPolicy.vault_id).where(
+                col(VaultPolicy.policy_id).in_(policy_ids), *lookups.visible_clause(Vault, self.ctx))
+            for link in session.exec(query).all():
                 links.setdefault(link.policy_id, []).append(link)
         return links

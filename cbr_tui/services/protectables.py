@@ -43,10 +43,12 @@ class ProtectableService:
             rows = session.exec(query.order_by(Resource.name, Resource.id)).all()
             ids = [r.id for r in rows]
             disks = disks_by_parent(session, ids)
+            # A vault of an enterprise project the caller does not see is named as such, not by its name.
             owners = {
-                rid: (vid, vname)
-                for rid, vid, vname in session.exec(
-                    select(VaultResource.resource_id, Vault.id, Vault.name)
+                rid: (vid, vname) if self.ctx.principal.sees(project) else ("", "of an enterprise project "
+                                                                                "not granted to you")
+                for rid, vid, vname, project in session.exec(
+                    select(VaultResource.resource_id, Vault.id, Vault.name, Vault.enterprise_project_id)
                     .join(Vault, col(Vault.id) == VaultResource.vault_id)
                     .where(col(VaultResource.resource_id).in_(ids))
                 ).all()
@@ -62,7 +64,8 @@ class ProtectableService:
                         "result": refusal is None,
                         "code": refusal.code if refusal else None,
                         "reason": refusal.message if refusal else None,
-                        "vault": {"id": owners[res.id][0], "name": owners[res.id][1]} if res.id in owners else None,
+                        "vault": {"id": owners[res.id][0] or None, "name": owners[res.id][1]}
+                        if res.id in owners else None,
                     },
                 })
             return {"instances": instances, "count": len(instances),

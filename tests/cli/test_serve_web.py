@@ -40,10 +40,23 @@ def served(tmp_path: Path, demo_template: dict) -> Iterator[str]:
     console.iam.create_user(UserSpec(name="cbr_admin", email="a@example.com", password=PASSWORD, groups=("admin",)))
     console.vaults.create(VaultSpec(object_type=ObjectType.SERVER, size_gb=100, name="vault-web"))
     console.close()
+    yield from web_server(home)
+
+
+@pytest.fixture
+def served_demo(tmp_path: Path, demo_template: dict) -> Iterator[str]:
+    home = tmp_path / "demo-home"
+    (home / "demo" / "template").mkdir(parents=True)
+    clone_home(Path(str(demo_template["home"])), home / "demo" / "template")
+    yield from web_server(home, "--demo")
+
+
+def web_server(home: Path, *options: str) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "CBR_TUI_HOME": str(home), "CBR_TUI_DEMO_SCALE": "0"}
     server = subprocess.Popen([sys.executable, "-m", "cbr_tui", "serve", "web", "--host", "127.0.0.1",
-                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               "--port", str(port), *options], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -86,6 +99,18 @@ async def screen_text(url: str, wanted: str, seconds: float = 60) -> str:
                     break
             await websocket.send_str(json.dumps(["stdin", "\x11"]))  # ctrl+q: the console quits
     return seen
+
+
+async def test_a_demo_tab_gets_a_copy_of_the_demo_without_a_login_and_it_goes_with_the_tab(
+        served_demo: str, tmp_path: Path) -> None:
+    drawn = await screen_text(served_demo, "0-0 of 0")
+    assert "Cloud Server Backups" in drawn and "IAM User Login" not in drawn
+    log = tmp_path / "demo-home" / "logs" / "sessions.log"
+    deadline = time.monotonic() + 20
+    while '"event": "end"' not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert '"transport": "web", "user": "demo"' in log.read_text() and '"event": "end"' in log.read_text()
+    assert not any((tmp_path / "demo-home" / "demo" / "sessions").iterdir()), "the tab's copy went with it"
 
 
 async def test_a_browser_tab_gets_a_live_console_that_asks_for_a_login(served: str) -> None:
