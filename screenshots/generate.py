@@ -25,6 +25,7 @@ from cbr_tui.domain.enums import ObjectType  # noqa: E402
 from cbr_tui.domain.ids import SeededIds  # noqa: E402
 from cbr_tui.services.associations import ResourceSelection  # noqa: E402
 from cbr_tui.services.console import Console, open_console  # noqa: E402
+from cbr_tui.services.iam import UserSpec  # noqa: E402
 from cbr_tui.services.settings import Settings  # noqa: E402
 from cbr_tui.services.vaults import VaultSpec  # noqa: E402
 from cbr_tui.ui.app import CbrApp  # noqa: E402
@@ -50,6 +51,14 @@ def demo(home: Path) -> Console:
     console.run_tasks()
     console.resources.write_data("ecs-db-01", 96, seed="screenshots")
     console.backups.perform("vault-db", name="before-upgrade")
+    iam = console.iam
+    iam.create_user(UserSpec(name="cbr_admin", email="cbr_admin@example.com", description="CBR administrator",
+                             password="Cbr-admin-2026", groups=("admin",)))
+    iam.create_group("readers", "Auditors")
+    iam.grant("readers", "CBR ReadOnlyAccess")
+    iam.create_group("prod-team")
+    iam.grant("prod-team", "CBR FullAccess", "production")
+    iam.create_user(UserSpec(name="cbr_reader", email="reader@example.com", set_by_user=True, groups=("readers",)))
     return console
 
 
@@ -103,7 +112,8 @@ SCREENS: dict[str, tuple[tuple[int, int], list[Step]]] = {
     "confirm-and-pay": (WIDE, [press("n"), press(*["pagedown"] * 12), press("enter")]),
     "backup-in-progress": (WIDE, [press("2")]),
     "restore-server": (WIDE, [press("2"), press("r")]),
-    "resources": (WIDE, [press("ctrl+n", "end", "up", "enter")]),
+    "resources": (WIDE, [press("ctrl+n", "end", "up", "up", "enter")]),
+    "iam": (WIDE, [press("ctrl+n", "end", "enter")]),
     "small-vault-list": (SMALL, []),
     "small-perform-backup": (SMALL, [press("b")]),
     "small-purchase-wizard": (SMALL, [press("n"), press("pagedown")]),
