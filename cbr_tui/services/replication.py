@@ -67,7 +67,7 @@ class ReplicationService:
                 .join(Region, col(Region.id) == Project.region_id)
                 .where(Project.account_id == self.ctx.account_id, Project.region_id != self.ctx.region_id,
                        Vault.protect_type == ProtectType.REPLICATION.value,
-                       Vault.object_type == ObjectType.SERVER.value)
+                       Vault.object_type == ObjectType.SERVER.value, *lookups.visible_clause(Vault, self.ctx))
                 .order_by(Region.position, Vault.name)).all()
             found = [{"region_id": region.id, "region_name": region.name, "vault_id": vault.id,
                       "vault_name": vault.name} for vault, region in rows]
@@ -77,7 +77,8 @@ class ReplicationService:
         """The replicas made of a backup, in every region."""
         with self.ctx.store.read() as session:
             backup = lookups.backup(session, self.ctx, backup_ref)
-            rows = session.exec(select(Backup).where(Backup.source_backup_id == backup.id)
+            rows = session.exec(select(Backup).where(Backup.source_backup_id == backup.id,
+                                                     *lookups.visible_clause(Backup, self.ctx))
                                 .order_by(Backup.created_at)).all()
             return {"backups": backup_shapes(session, list(rows)), "count": len(rows)}
 
