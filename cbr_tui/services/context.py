@@ -41,7 +41,7 @@ class ServiceContext:
             return
         hosts = Path(os.path.realpath(self.layout.home / "cloud"))
         if not Path(os.path.realpath(path)).is_relative_to(hosts):
-            who = "a console served to others" if self.confined else f"{self.principal.user_name or 'this user'}"
+            who = "a console served to others" if self.confined else (self.principal.user_name or "this user")
             raise invalid(f"The {what} {path} is outside the simulated hosts ({hosts}): {who} may use only "
                           "paths inside them; the account's administrator, at the machine, may use any.")
 

@@ -128,10 +128,13 @@ def policy(session: Session, ctx: ServiceContext, ref: str) -> Policy:
 
 
 def task(session: Session, ctx: ServiceContext, ref: str) -> Task:
+    """A task of this region; to someone who sees only some enterprise projects, only the tasks of those
+    projects' vaults (as the Tasks page lists them)."""
     row = session.get(Task, ref)
     vault = session.get(Vault, row.vault_id) if row is not None and row.vault_id else None
-    if row is None or row.project_id != ctx.project_id or (vault is not None and
-                                                           not ctx.principal.sees(vault.enterprise_project_id)):
+    hidden = ctx.principal.visible_enterprise_projects() is not None and (
+        vault is None or not ctx.principal.sees(vault.enterprise_project_id))
+    if row is None or row.project_id != ctx.project_id or hidden:
         raise CbrError(Codes.TASK_NOT_FOUND, f"The task {ref} does not exist in this region.")
     return row
 
