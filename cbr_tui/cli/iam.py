@@ -88,11 +88,13 @@ def user_delete(console: Console, name: str) -> object:
 
 @user.command("set-password")
 @click.argument("name")
-@click.option("--code", required=True, help="The one-time code from the user's invitation (Set by user).")
-@click.option("--password-stdin", is_flag=True)
+@click.option("--password-stdin", is_flag=True,
+              help="Read the invitation's one-time code, then the new password, a line each from standard input.")
 @click.pass_obj
-def user_set_password(invocation: Invocation, name: str, code: str, password_stdin: bool) -> None:
-    """A Set by user user's first login: set their own password, then they are logged in here."""
+def user_set_password(invocation: Invocation, name: str, password_stdin: bool) -> None:
+    """A Set by user user's first login: set their own password, then they are logged in here. The one-time
+    code is asked for (or read from standard input) like the password: never an argument."""
+    code = read_password(password_stdin, "One-time code")
     password = read_password(password_stdin, "New password", confirm=True)
     logged_in = invocation.administrator_console.authentication.set_first_password(name, code, password, source="cli")
     sessions.keep(invocation.settings.home, name, logged_in.token)

@@ -231,7 +231,8 @@ class IamService:
                     "email": email,
                     "code": setup_code,
                     "note": "IAM would email this one-time link to the user: they set their password with "
-                            f"`cbr-tui iam user set-password {name} --code CODE`, or at the console's login.",
+                            f"`cbr-tui iam user set-password {name}` (it asks for the code), or at the console's "
+                            "login.",
                 }
             return answer
 

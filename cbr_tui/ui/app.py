@@ -248,6 +248,13 @@ class CbrApp(App[None]):
         """Textual's last resort (timers, callbacks, rendering): once the console is on screen, report the
         error instead of exiting; before that there is nothing to show it on."""
         if self._exit or not any(isinstance(screen, MainScreen) for screen in self.screen_stack):
+            if self.idle_limit is not None:
+                # A console served to someone else: Textual's report would show them the traceback and its
+                # local variables (settings, a database URL); they get where it was logged instead.
+                where = record_unexpected(error, self.settings.home)
+                self.exit(return_code=1, message=f"The console stopped on an unexpected error ({type(error).__name__})"
+                                                 + (f"; its details are in {where} on the server." if where else "."))
+                return
             super()._handle_exception(error)
             return
         self.report_exception(error)

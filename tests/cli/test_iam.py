@@ -60,6 +60,6 @@ def test_set_by_user_sets_a_password_with_the_invitations_code(cli_home: Path, c
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     created = ok(capsys, "iam", "user", "create", "trainee", "--email", "t@example.com", "--set-by-user")
     code = created["password_setup"]["code"]
-    typed(monkeypatch, "Trainee-2026")
-    ok(capsys, "iam", "user", "set-password", "trainee", "--code", code, "--password-stdin")
+    typed(monkeypatch, f"{code}\nTrainee-2026")
+    ok(capsys, "iam", "user", "set-password", "trainee", "--password-stdin")
     assert ok(capsys, "--user", "trainee", "iam", "whoami")["principal"]["user_name"] == "trainee"
