@@ -241,7 +241,9 @@ class ConsoleServer:
                     await asyncio.wait_for(output_done.wait(), 1.0)  # the console's last frame
         finally:
             reading.cancel()
-            await self._end(child)
+            if not exited.done():  # an ended console's PID may already belong to another process
+                await self._end(child)
+            exited.cancel()
             loop.remove_reader(master)
             os.close(master)
             self.consoles.pop(child.pid, None)
