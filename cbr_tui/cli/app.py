@@ -202,9 +202,9 @@ def cli(ctx: click.Context, region: str | None, home: Path | None, database_url:
 
         keymap = read_keymap(invocation.settings.home)
         # The console draws its first screen while the store opens (the data layer takes longer to import).
-        from cbr_tui.domain.iam_rules import LOGIN_POLICY
+        from cbr_tui.domain.iam_rules import DEFAULT_SECURITY
 
         CbrApp(invocation.open_for_the_console, settings=invocation.settings, keymap=keymap,
                run_tasks=served != "1", login=login,
-               idle_limit=LOGIN_POLICY.session_timeout if served else None,
+               idle_limit=DEFAULT_SECURITY.session_timeout if served else None,  # the account's, once open
                session_token=invocation.session_token).run()

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cbr_tui.cli import sessions
+from cbr_tui.cli import params, sessions
 from cbr_tui.cli.app import Invocation, json_command
 from cbr_tui.cli.output import emit
 from cbr_tui.domain.errors import invalid
+from cbr_tui.domain.iam_rules import SECURITY_RANGES
 
 if TYPE_CHECKING:
     from cbr_tui.services.console import Console
@@ -167,6 +168,41 @@ def group_revoke(console: Console, group_name: str, policy: str, enterprise_proj
 def iam_policies(console: Console) -> object:
     """The CBR system policies that can be granted, with their actions."""
     return console.iam.policies()
+
+
+def _setting(name: str) -> str:
+    """An option's help, from the domain's range (IAM's documented one)."""
+    least, most, unit, what = SECURITY_RANGES[name]
+    return f"{what.capitalize()}: {least} to {most} {unit}."
+
+
+@iam.group("security")
+def security() -> None:
+    """Security Settings: the password policy and the login authentication policy."""
+
+
+@security.command("show")
+@json_command
+def security_show(console: Console) -> object:
+    return console.iam.security()
+
+
+@security.command("set")
+@click.option("--password-min-length", type=params.WHOLE, help=_setting("password_min_length"))
+@click.option("--password-character-types", type=params.WHOLE, help=_setting("password_character_types"))
+@click.option("--session-timeout", type=params.WHOLE, help=_setting("session_timeout_minutes"))
+@click.option("--lockout-failures", type=params.WHOLE, help=_setting("failures_allowed"))
+@click.option("--lockout-window", type=params.WHOLE, help=_setting("failure_window_minutes"))
+@click.option("--lockout-duration", type=params.WHOLE, help=_setting("lockout_minutes"))
+@json_command
+def security_set(console: Console, password_min_length: int | None, password_character_types: int | None,
+                 session_timeout: int | None, lockout_failures: int | None, lockout_window: int | None,
+                 lockout_duration: int | None) -> object:
+    """Change the settings (administrators); later passwords and logins follow them."""
+    return console.iam.update_security(
+        password_min_length=password_min_length, password_character_types=password_character_types,
+        session_timeout_minutes=session_timeout, failures_allowed=lockout_failures,
+        failure_window_minutes=lockout_window, lockout_minutes=lockout_duration)
 
 
 @iam.command("add-ssh-key")

@@ -9,6 +9,8 @@ authentication policy (the README cites the pages). Each check refuses with a se
 - Login authentication policy (user guide, *Login Authentication Policy*, the defaults): a session ends
   after 1 hour without activity; 5 failed logins within 15 minutes lock the user out for 15 minutes, and
   nobody can unlock it sooner.
+- An account's administrators may change the password length and character types and the login policy
+  within the ranges those pages give (`SECURITY_RANGES`).
 """
 
 import re
@@ -28,25 +30,70 @@ EMAIL_MAX = 255
 PHONE_DIGITS_MAX = 32
 SSH_KEYS_PER_USER = 5
 
-PASSWORD_RULE = (f"{PASSWORD_MIN} to {PASSWORD_MAX} characters with at least {PASSWORD_CHARACTER_TYPES} of: upper-case "
-                 "letters, lower-case letters, digits, special characters")
 
 _USERNAME_RE = re.compile(r"[A-Za-z0-9 ._-]+")
 _EMAIL_RE = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 _PHONE_RE = re.compile(r"\+?[0-9]+")
 
 
+# The account's Security Settings that may be changed, with IAM's documented ranges (user guide, *Password
+# Policy* and *Login Authentication Policy*): (least, most, unit, what it is).
+SECURITY_RANGES: dict[str, tuple[int, int, str, str]] = {
+    "password_min_length": (PASSWORD_MIN, PASSWORD_MAX, "characters", "the shortest password"),
+    "password_character_types": (2, 4, "types", "the character types a password needs"),
+    "session_timeout_minutes": (15, 1440, "minutes", "the session timeout"),
+    "failures_allowed": (3, 10, "failures", "the failed logins that lock a user"),
+    "failure_window_minutes": (15, 60, "minutes", "the time the failures are counted in"),
+    "lockout_minutes": (15, 30, "minutes", "the lockout"),
+}
+
+
 @dataclass(frozen=True)
-class LoginPolicy:
-    """The login authentication policy's defaults; the ranges the console allows are in the docstring above."""
+class SecurityPolicy:
+    """An account's password policy and login authentication policy (IAM's defaults unless changed)."""
 
-    session_timeout: timedelta = timedelta(hours=1)
+    password_min_length: int = PASSWORD_MIN
+    password_character_types: int = PASSWORD_CHARACTER_TYPES
+    session_timeout_minutes: int = 60
     failures_allowed: int = 5
-    failure_window: timedelta = timedelta(minutes=15)
-    lockout: timedelta = timedelta(minutes=15)
+    failure_window_minutes: int = 15
+    lockout_minutes: int = 15
+
+    @property
+    def session_timeout(self) -> timedelta:
+        return timedelta(minutes=self.session_timeout_minutes)
+
+    @property
+    def failure_window(self) -> timedelta:
+        return timedelta(minutes=self.failure_window_minutes)
+
+    @property
+    def lockout(self) -> timedelta:
+        return timedelta(minutes=self.lockout_minutes)
+
+    @property
+    def password_rule(self) -> str:
+        return (f"{self.password_min_length} to {PASSWORD_MAX} characters with at least "
+                f"{self.password_character_types} of: upper-case letters, lower-case letters, digits, special "
+                "characters")
 
 
-LOGIN_POLICY = LoginPolicy()
+DEFAULT_SECURITY = SecurityPolicy()
+
+
+def check_security_policy(current: SecurityPolicy, changes: dict[str, int | None]) -> SecurityPolicy:
+    """The settings with `changes` applied, each within IAM's range."""
+    values = {name: getattr(current, name) for name in SECURITY_RANGES}
+    for name, value in changes.items():
+        if value is None:
+            continue
+        if name not in SECURITY_RANGES:
+            raise invalid(f"{name!r} is not a security setting; the settings are {', '.join(SECURITY_RANGES)}.")
+        least, most, unit, what = SECURITY_RANGES[name]
+        if not least <= value <= most:
+            raise invalid(f"{what.capitalize()} must be {least} to {most} {unit}; {value} is not.")
+        values[name] = value
+    return SecurityPolicy(**values)
 
 
 def check_username(value: str | None, what: str = "username") -> str:
@@ -75,16 +122,17 @@ def _character_types(password: str) -> int:
     return len(found) + special
 
 
-def check_password(password: str, username: str) -> str:
-    """A new password under the password policy; the refusal never repeats the password."""
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise invalid(f"A password has {PASSWORD_MIN} to {PASSWORD_MAX} characters; this one has {len(password)}.")
+def check_password(password: str, username: str, policy: SecurityPolicy = DEFAULT_SECURITY) -> str:
+    """A new password under the account's password policy; the refusal never repeats the password."""
+    least = policy.password_min_length
+    if not least <= len(password) <= PASSWORD_MAX:
+        raise invalid(f"A password has {least} to {PASSWORD_MAX} characters; this one has {len(password)}.")
     if any(not (character.isascii() and character.isprintable()) for character in password):
         raise invalid("A password may contain only letters, digits, spaces and the special characters of an "
                       "English keyboard.")
-    if _character_types(password) < PASSWORD_CHARACTER_TYPES:
-        raise invalid(f"A password needs at least {PASSWORD_CHARACTER_TYPES} of these character types: upper-case "
-                      "letters, lower-case letters, digits and special characters.")
+    if _character_types(password) < policy.password_character_types:
+        raise invalid(f"A password needs at least {policy.password_character_types} of these character types: "
+                      "upper-case letters, lower-case letters, digits and special characters.")
     if password.lower() in (username.lower(), username.lower()[::-1]):
         raise invalid("A password cannot be the username or the username spelled backwards.")
     return password

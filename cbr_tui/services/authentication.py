@@ -15,11 +15,11 @@ from sqlmodel import Session, col, select
 
 from cbr_tui.domain.clock import as_utc
 from cbr_tui.domain.errors import CbrError, Codes
-from cbr_tui.domain.iam_rules import LOGIN_POLICY, check_password
+from cbr_tui.domain.iam_rules import SecurityPolicy, check_password
 from cbr_tui.domain.permissions import Principal
 from cbr_tui.domain.secrets import hash_secret, new_token, secret_matches, token_digest
 from cbr_tui.services.context import ServiceContext
-from cbr_tui.services.iam import principal_of
+from cbr_tui.services.iam import principal_of, security_policy
 from cbr_tui.store.models import IamSession, IamSshKey, IamUser
 
 WRONG_CREDENTIALS = "The username or password is incorrect."
@@ -42,7 +42,9 @@ def refuse(message: str) -> CbrError:
 class AuthenticationService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
-        self.policy = LOGIN_POLICY
+
+    def _policy(self, session: Session) -> SecurityPolicy:
+        return security_policy(session, self.ctx.account_id)
 
     def _find(self, session: Session, name: str, *, for_update: bool = False) -> IamUser | None:
         """The account's user of that name; `for_update` locks the row (PostgreSQL), so that failures
@@ -55,22 +57,22 @@ class AuthenticationService:
     def _now(self) -> datetime:
         return as_utc(self.ctx.clock.now())
 
-    def _locked_message(self, user: IamUser) -> str | None:
+    def _locked_message(self, user: IamUser, policy: SecurityPolicy) -> str | None:
         if user.locked_until is not None and as_utc(user.locked_until) > self._now():
             remaining = as_utc(user.locked_until) - self._now()
             minutes = max(1, round(remaining.total_seconds() / 60))
-            return (f"{user.name} is locked after {self.policy.failures_allowed} failed logins within "
-                    f"{self.policy.failure_window.seconds // 60} minutes; try again in {minutes} minute"
+            return (f"{user.name} is locked after {policy.failures_allowed} failed logins within "
+                    f"{policy.failure_window_minutes} minutes; try again in {minutes} minute"
                     f"{'s' if minutes != 1 else ''} (at {as_utc(user.locked_until):%H:%M} UTC).")
         return None
 
-    def _count_failure(self, session: Session, user: IamUser) -> None:
+    def _count_failure(self, session: Session, user: IamUser, policy: SecurityPolicy) -> None:
         now = self._now()
-        if user.first_failure_at is None or now - as_utc(user.first_failure_at) > self.policy.failure_window:
+        if user.first_failure_at is None or now - as_utc(user.first_failure_at) > policy.failure_window:
             user.failed_logins, user.first_failure_at = 0, now
         user.failed_logins += 1
-        if user.failed_logins >= self.policy.failures_allowed:
-            user.locked_until = now + self.policy.lockout
+        if user.failed_logins >= policy.failures_allowed:
+            user.locked_until = now + policy.lockout
             user.failed_logins, user.first_failure_at = 0, None
         session.add(user)
 
@@ -85,16 +87,16 @@ class AuthenticationService:
         return LoggedIn(token, principal_of(session, user))
 
     def _forget_idle(self, session: Session) -> None:
-        stale = self._now() - self.policy.session_timeout
+        stale = self._now() - self._policy(session).session_timeout
         for row in session.exec(select(IamSession).where(col(IamSession.last_seen_at) < stale)).all():
             session.delete(row)
 
-    def _admissible(self, user: IamUser | None, *, logging_in: bool = True) -> IamUser:
+    def _admissible(self, session: Session, user: IamUser | None, *, logging_in: bool = True) -> IamUser:
         """A user who may use the console at all (enabled, with console access) and, to log in, not locked
         (a lockout stops new logins; sessions already open go on)."""
         if user is None:
             raise refuse(WRONG_CREDENTIALS)
-        locked = self._locked_message(user) if logging_in else None
+        locked = self._locked_message(user, self._policy(session)) if logging_in else None
         if locked:
             raise refuse(locked)
         if not user.enabled:
@@ -119,9 +121,10 @@ class AuthenticationService:
             if user is None or user.password_hash != stored:
                 raise refuse(WRONG_CREDENTIALS)  # gone, or its password changed meanwhile
             if right:
-                return self._open(session, self._admissible(user), source)
-            if self._locked_message(user) is None:
-                self._count_failure(session, user)
+                return self._open(session, self._admissible(session, user), source)
+            policy = self._policy(session)
+            if self._locked_message(user, policy) is None:
+                self._count_failure(session, user, policy)
         raise refuse(WRONG_CREDENTIALS)
 
     def set_first_password(self, name: str, code: str, password: str, *, source: str = "") -> LoggedIn:
@@ -131,9 +134,9 @@ class AuthenticationService:
             if user is None or user.password_setup_hash is None or not code or \
                     token_digest(code) != user.password_setup_hash:
                 raise refuse("That username and one-time code do not match a user waiting to set a password.")
-            user.password_hash = hash_secret(check_password(password, user.name))
+            user.password_hash = hash_secret(check_password(password, user.name, self._policy(session)))
             user.password_setup_hash = None
-            return self._open(session, self._admissible(user), source)
+            return self._open(session, self._admissible(session, user), source)
 
     def change_password(self, principal: Principal, old: str, new: str) -> None:
         with self.ctx.store.write() as session:
@@ -142,7 +145,7 @@ class AuthenticationService:
                 raise refuse("Only IAM users have a password here; the account's administrator logs in locally.")
             if not secret_matches(old, user.password_hash):
                 raise refuse("The current password is incorrect.")
-            user.password_hash = hash_secret(check_password(new, user.name))
+            user.password_hash = hash_secret(check_password(new, user.name, self._policy(session)))
             session.add(user)
 
     def log_in_with_key(self, name: str, fingerprint: str, *, source: str = "") -> LoggedIn:
@@ -153,7 +156,7 @@ class AuthenticationService:
                 IamSshKey.user_id == user.id, IamSshKey.fingerprint == fingerprint)).first()
             if key is None:
                 raise refuse(f"That key is not registered for {name}; add it with `cbr-tui iam add-ssh-key`.")
-            return self._open(session, self._admissible(user), source)
+            return self._open(session, self._admissible(session, user), source)
 
     def has_key(self, name: str, fingerprint: str) -> bool:
         with self.ctx.store.read() as session:
@@ -166,25 +169,27 @@ class AuthenticationService:
         The activity is written at most once a minute (many consoles opening at once need no write)."""
         with self.ctx.store.read() as session:
             row = session.get(IamSession, token_digest(token))
-            if row is not None and timedelta(0) <= self._now() - as_utc(row.last_seen_at) < TOUCH_EVERY:
+            if row is not None and timedelta(0) <= self._now() - as_utc(row.last_seen_at) < min(
+                    TOUCH_EVERY, self._policy(session).session_timeout):
                 user = session.get(IamUser, row.user_id)
                 assert user is not None
-                return principal_of(session, self._admissible(user, logging_in=False))
+                return principal_of(session, self._admissible(session, user, logging_in=False))
         with self.ctx.store.write() as session:
             row = session.get(IamSession, token_digest(token))
             if row is None:
                 raise refuse("There is no such session: log in again (`cbr-tui login NAME`).")
             now = self._now()
-            if now - as_utc(row.last_seen_at) > self.policy.session_timeout:
+            policy = self._policy(session)
+            if now - as_utc(row.last_seen_at) > policy.session_timeout:
                 session.delete(row)
-                minutes = self.policy.session_timeout.seconds // 60
+                minutes = policy.session_timeout_minutes
                 failed = f"The session ended after {minutes} minutes without activity; log in again."
             else:
                 user = session.get(IamUser, row.user_id)
                 assert user is not None
                 row.last_seen_at = now
                 session.add(row)
-                return principal_of(session, self._admissible(user, logging_in=False))
+                return principal_of(session, self._admissible(session, user, logging_in=False))
         raise refuse(failed)
 
     def log_out(self, token: str) -> bool:

@@ -19,11 +19,15 @@ from sqlmodel import Session, col, select
 from cbr_tui.domain.clock import api_time
 from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.iam_rules import (
+    DEFAULT_SECURITY,
+    SECURITY_RANGES,
     SSH_KEYS_PER_USER,
+    SecurityPolicy,
     check_email,
     check_group_name,
     check_password,
     check_phone,
+    check_security_policy,
     check_user_description,
     check_username,
 )
@@ -45,6 +49,7 @@ from cbr_tui.store.models import (
     IamGrant,
     IamGroup,
     IamMembership,
+    IamSecurity,
     IamSession,
     IamSshKey,
     IamUser,
@@ -78,6 +83,25 @@ def ensure_admin_group(session: Session, account_id: str, now: datetime) -> IamG
                          description=ADMIN_GROUP_DESCRIPTION, created_at=now)
         session.add(group)
     return group
+
+
+def security_policy(session: Session, account_id: str) -> SecurityPolicy:
+    """The account's Security Settings (IAM's defaults until an administrator changes them)."""
+    row = session.get(IamSecurity, account_id)
+    if row is None:
+        return DEFAULT_SECURITY
+    return SecurityPolicy(**{name: getattr(row, name) for name in SECURITY_RANGES})
+
+
+def security_shape(policy: SecurityPolicy) -> dict[str, Any]:
+    """As IAM's API shows the two policies (`password_policy`, `login_policy`)."""
+    return {"password_policy": {"minimum_password_length": policy.password_min_length,
+                                "password_char_combination": policy.password_character_types,
+                                "rule": policy.password_rule},
+            "login_policy": {"session_timeout": policy.session_timeout_minutes,
+                             "login_failed_times": policy.failures_allowed,
+                             "period_with_login_failures": policy.failure_window_minutes,
+                             "lockout_duration": policy.lockout_minutes}}
 
 
 def principal_of(session: Session, user: IamUser) -> Principal:
@@ -203,7 +227,9 @@ class IamService:
             if not spec.set_by_user:
                 if not spec.password:
                     raise invalid("Enter a password (password type Set now), or choose Set by user.")
-                password_hash = hash_secret(check_password(spec.password, name))
+                with self.ctx.store.read() as session:
+                    policy = security_policy(session, self.ctx.account_id)
+                password_hash = hash_secret(check_password(spec.password, name, policy))
             else:
                 setup_code = new_token()
         elif spec.password or spec.set_by_user:
@@ -439,6 +465,25 @@ class IamService:
                 raise invalid(f"{user.name} has no SSH key {fingerprint!r}.")
             session.delete(row)
             return {"removed": {"fingerprint": row.fingerprint}}
+
+    # --- security settings ------------------------------------------------------------------------------
+
+    def security(self) -> dict[str, Any]:
+        """The password policy and the login authentication policy (anyone may read them, as in IAM)."""
+        with self.ctx.store.read() as session:
+            return security_shape(security_policy(session, self.ctx.account_id))
+
+    def update_security(self, **changes: int | None) -> dict[str, Any]:
+        """Change the settings within IAM's ranges; later passwords and logins follow them."""
+        self._manage()
+        with self.ctx.store.write() as session:
+            policy = check_security_policy(security_policy(session, self.ctx.account_id), changes)
+            row = session.get(IamSecurity, self.ctx.account_id) or IamSecurity(
+                account_id=self.ctx.account_id, **{name: getattr(policy, name) for name in SECURITY_RANGES})
+            for name in SECURITY_RANGES:
+                setattr(row, name, getattr(policy, name))
+            session.add(row)
+            return security_shape(policy)
 
     # --- who am I -----------------------------------------------------------------------------------
 

@@ -132,6 +132,20 @@ class IamGroup(SQLModel, table=True):
     created_at: datetime
 
 
+class IamSecurity(SQLModel, table=True):
+    """An account's Security Settings, where they differ from IAM's defaults."""
+
+    __tablename__ = "iam_security"
+
+    account_id: str = Field(foreign_key="account.id", primary_key=True)
+    password_min_length: int
+    password_character_types: int
+    session_timeout_minutes: int
+    failures_allowed: int
+    failure_window_minutes: int
+    lockout_minutes: int
+
+
 class IamMembership(SQLModel, table=True):
     __tablename__ = "iam_membership"
 

@@ -282,3 +282,23 @@ def test_a_policy_is_changed_only_with_permission_where_it_is_applied(sqlite_con
             "in the enterprise project default")
     refused(Codes.NOT_AUTHORIZED, lambda: prod.policies.delete("policy-daily-2200"))
     assert prod.policies.create(WEEKLY)["policy"]["name"] == "weekly"
+
+
+def test_security_settings_change_within_iams_ranges_and_apply(sqlite_console: Console, clock) -> None:  # type: ignore[no-untyped-def]
+    iam = sqlite_console.iam
+    assert iam.security()["login_policy"] == {"session_timeout": 60, "login_failed_times": 5,
+                                              "period_with_login_failures": 15, "lockout_duration": 15}
+    refused(Codes.INVALID_PARAMETER, lambda: iam.update_security(failures_allowed=2), "3 to 10 failures; 2 is not")
+    refused(Codes.INVALID_PARAMETER, lambda: iam.update_security(session_timeout_minutes=1441), "15 to 1440")
+    iam.update_security(password_min_length=12, failures_allowed=3, session_timeout_minutes=15)
+    refused(Codes.INVALID_PARAMETER, lambda: iam.create_user(UserSpec(name="cbr_short", password="Short-2026")),
+            "12 to 32 characters; this one has 10")
+    iam.create_user(UserSpec(name="cbr_long", email="l@example.com", password="Long-password-2026"))
+    auth = sqlite_console.authentication
+    for _ in range(3):
+        refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in("cbr_long", "Wrong-password-1"))
+    refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in("cbr_long", "Long-password-2026"),
+            "locked after 3 failed logins")
+    as_reader = reader(sqlite_console)
+    refused(Codes.NOT_AUTHORIZED, lambda: as_reader.iam.update_security(failures_allowed=10))
+    assert as_reader.iam.security()["password_policy"]["minimum_password_length"] == 12

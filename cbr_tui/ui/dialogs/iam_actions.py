@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Label, RadioSet, Select
 
 from cbr_tui.domain.errors import CbrError
-from cbr_tui.domain.iam_rules import PASSWORD_RULE, check_username
+from cbr_tui.domain.iam_rules import check_username
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.fields import Field
 from cbr_tui.ui.widgets.switch import radio
@@ -38,7 +38,8 @@ class CreateUserDialog(Dialog[str | None]):
         yield Checkbox("Programmatic access (an access key is issued and shown once)", False, id="user-api")
         yield Label("Password", classes="field-label")
         yield radio(PASSWORD_TYPES, id="user-password-type")
-        yield Field(f"Password ({PASSWORD_RULE})", _text,
+        rule = self.services.iam.security()["password_policy"]["rule"]
+        yield Field(f"Password ({rule})", _text,
                     id="user-password", password=True)
         yield Field("Confirm password", _text, id="user-confirm", password=True)
         yield Label("User group (optional; admin has every permission)", classes="field-label")

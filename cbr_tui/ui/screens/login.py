@@ -14,7 +14,6 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label
 
 from cbr_tui.domain.errors import CbrError
-from cbr_tui.domain.iam_rules import PASSWORD_RULE
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.errors import show_error
 from cbr_tui.ui.widgets.fields import Field
@@ -46,8 +45,8 @@ class LoginScreen(Guarded, Screen[None]):
             yield Field("Password", _as_typed, id="login-password", password=True)
             yield Field("One-time code (only at a first login with the password type Set by user)", _as_typed,
                         id="login-code")
-            yield Label(f"With a one-time code, the password above becomes yours: {PASSWORD_RULE}.",
-                        classes="dialog-text")
+            rule = self.console.iam.security()["password_policy"]["rule"]
+            yield Label(f"With a one-time code, the password above becomes yours: {rule}.", classes="dialog-text")
             yield Label("", id="login-error", classes="field-error")
             yield Button("Log In", id="login-button", variant="primary", compact=True)
         yield ConsoleFooter()
