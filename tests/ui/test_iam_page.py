@@ -12,7 +12,7 @@ from cbr_tui.services.console import Console
 from cbr_tui.services.iam import UserSpec
 from cbr_tui.ui.app import CbrApp
 from cbr_tui.ui.dialogs.base import MessageDialog
-from cbr_tui.ui.dialogs.iam_actions import CreateGroupDialog, CreateUserDialog, GrantDialog
+from cbr_tui.ui.dialogs.iam_actions import CreateGroupDialog, CreateUserDialog, GrantDialog, SecurityDialog
 from cbr_tui.ui.screens.login import LoginScreen
 from tests.ui.conftest import SIZE
 from tests.ui.pilot import (
@@ -146,3 +146,24 @@ async def test_a_served_console_follows_its_users_permissions_and_ends_with_the_
         console.iam.delete_user("cbr_reader")
         await wait_for(pilot, lambda: not app.is_running)
     assert app.return_code == 1
+
+
+async def test_security_settings_are_changed_on_screen_within_iams_ranges(console: Console, app: CbrApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nav(pilot, "page-iam")
+        app.screen.query_one("#iam-tabs").active = "tab-security"
+        await wait_for(pilot, lambda: "5 failed logins within 15 minutes" in str(
+            app.screen.query_one("#security-text").render()))
+        app.screen.query_one("#op-security").focus()
+        await pilot.press("e")
+        assert isinstance(app.screen, SecurityDialog)
+        await type_into(pilot, "security-failures_allowed", "2")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, SecurityDialog)
+        assert shows_whole(pilot, "The failed logins that lock a user must be 3 to 10 failures; 2 is not.")
+        await type_into(pilot, "security-failures_allowed", "3")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, SecurityDialog))
+        await wait_for(pilot, lambda: "3 failed logins within 15 minutes" in str(
+            app.screen.query_one("#security-text").render()))
+    assert console.iam.security()["login_policy"]["login_failed_times"] == 3

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Label, RadioSet, Select
 
 from cbr_tui.domain.errors import CbrError
-from cbr_tui.domain.iam_rules import check_username
+from cbr_tui.domain.iam_rules import SECURITY_RANGES, check_username
 from cbr_tui.ui.dialogs.base import Dialog
-from cbr_tui.ui.widgets.fields import Field
+from cbr_tui.ui.widgets.fields import Field, whole_number
 from cbr_tui.ui.widgets.switch import radio
 
 PASSWORD_TYPES = ["Set now", "Set by user"]
@@ -128,3 +128,32 @@ class GrantDialog(Dialog[str | None]):
                                                  else str(scope)),
                  f"{policy} was granted to {self.group['name']}.")
 
+
+
+# The dialog's fields: (setting, where the service's shape holds its value).
+SECURITY_FIELDS = (("password_min_length", "password_policy", "minimum_password_length"),
+                   ("password_character_types", "password_policy", "password_char_combination"),
+                   ("session_timeout_minutes", "login_policy", "session_timeout"),
+                   ("failures_allowed", "login_policy", "login_failed_times"),
+                   ("failure_window_minutes", "login_policy", "period_with_login_failures"),
+                   ("lockout_minutes", "login_policy", "lockout_duration"))
+
+
+class SecurityDialog(Dialog[str | None]):
+    """Security Settings: each value within IAM's range (the domain's), checked as it is typed."""
+
+    title_text = "Security Settings"
+    ok_label = "Save"
+
+    def body(self) -> ComposeResult:
+        current = self.services.iam.security()
+        for name, part, key in SECURITY_FIELDS:
+            least, most, unit, what = SECURITY_RANGES[name]
+            yield Field(f"{what.capitalize()} ({least}-{most} {unit})", whole_number,
+                        value=str(current[part][key]), id=f"security-{name}")
+
+    def submit(self) -> None:
+        values = {name: self.query_one(f"#security-{name}", Field).validate() for name, _part, _key in SECURITY_FIELDS}
+        if any(value is None for value in values.values()):
+            return
+        self.run(lambda: self.services.iam.update_security(**values), "The security settings were saved.")

@@ -13,10 +13,41 @@ from textual.widgets import Button, Label, TabbedContent, TabPane
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.permissions import Action
 from cbr_tui.ui.dialogs.base import ConfirmDialog
-from cbr_tui.ui.dialogs.iam_actions import CreateGroupDialog, CreateUserDialog, GrantDialog
+from cbr_tui.ui.dialogs.iam_actions import CreateGroupDialog, CreateUserDialog, GrantDialog, SecurityDialog
 from cbr_tui.ui.screens.base import ListPage, Page
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
+
+
+class SecuritySettings(Page):
+    """The password policy and the login authentication policy; administrators change them (e)."""
+
+    BINDINGS = [Binding("e", "edit", "Modify", id="iam.security")]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="operations"):
+            yield Button("Modify (e)", id="op-security", variant="primary", compact=True)
+        yield Label("", id="security-text")
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        if not self.cbr_app.ready:
+            return
+        self.offer(self.query_one("#op-security", Button), Action.MANAGE_IAM)
+        settings = self.console.iam.security()
+        password, login = settings["password_policy"], settings["login_policy"]
+        self.query_one("#security-text", Label).update(
+            f"Password policy: {password['rule']}.\n\n"
+            f"Login authentication policy: a session ends after {login['session_timeout']} minutes without "
+            f"activity; {login['login_failed_times']} failed logins within {login['period_with_login_failures']} "
+            f"minutes lock the user for {login['lockout_duration']} minutes.")
+
+    @on(Button.Pressed, "#op-security")
+    def action_edit(self) -> None:
+        if self.permitted(Action.MANAGE_IAM):
+            self.app.push_screen(SecurityDialog(), callback=self.finished)
 
 
 def _user_cells(user: dict[str, Any]) -> tuple[object, ...]:
@@ -40,6 +71,8 @@ class IamPage(Page):
                 yield UserList()
             with TabPane("User Groups", id="tab-groups"):
                 yield GroupList()
+            with TabPane("Security Settings", id="tab-security"):
+                yield SecuritySettings()
 
     def refresh_data(self) -> None:
         if not self.cbr_app.ready:
@@ -52,6 +85,8 @@ class IamPage(Page):
         for listing in active.query(ListPage) if active is not None else []:
             if listing.is_mounted:
                 listing.refresh_data()
+        for settings in active.query(SecuritySettings) if active is not None else []:
+            settings.refresh_data()
 
     def on_tabbed_content_tab_activated(self) -> None:
         self.refresh_data()
