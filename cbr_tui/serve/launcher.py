@@ -39,9 +39,16 @@ class Launcher:
     def __init__(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._socket = ours
-        self._process = subprocess.Popen([sys.executable, "-m", "cbr_tui.serve.launcher", str(theirs.fileno())],
-                                         pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+        # The launcher reaps the consoles, so it tells their exit statuses: "PID CODE" lines on a pipe.
+        self._exits, exits_writer = os.pipe()
+        os.set_blocking(self._exits, False)
+        self._codes: dict[int, int] = {}
+        self._partial = b""
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "cbr_tui.serve.launcher", str(theirs.fileno()), str(exits_writer)],
+            pass_fds=[theirs.fileno(), exits_writer], stdin=subprocess.DEVNULL)
         theirs.close()
+        os.close(exits_writer)
         self._socket.settimeout(SPAWN_SECONDS)  # a launcher that stopped answering fails the session, not the server
         self._lock = asyncio.Lock()
 
@@ -57,6 +64,25 @@ class Launcher:
             raise RuntimeError("the console launcher has ended")
         return int(json.loads(answer)["pid"])
 
+    def _read_exits(self) -> None:
+        try:
+            while chunk := os.read(self._exits, 4096):
+                self._partial += chunk
+        except BlockingIOError:
+            pass
+        *lines, self._partial = self._partial.split(b"\n")
+        for line in lines:
+            pid, code = line.split()
+            self._codes[int(pid)] = int(code)
+
+    async def wait(self, pid: int, poll: float = 0.05) -> int:
+        """The exit code of a console this launcher forked, once it has ended (negative: the signal)."""
+        while True:
+            self._read_exits()
+            if pid in self._codes:
+                return self._codes.pop(pid)
+            await asyncio.sleep(poll)
+
     def close(self) -> None:
         self._socket.close()  # the launcher sees the end of its socket and exits
         try:
@@ -66,20 +92,18 @@ class Launcher:
             self._process.wait()
 
 
-async def ended(pid: int, poll: float = 0.05) -> None:
-    """Wait until a launched console is gone (the launcher reaps it)."""
-    while True:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        await asyncio.sleep(poll)
+_exits_descriptor = -1
 
 
 def _reap(_signum: int, _frame: object) -> None:
+    """Collect every ended console and tell the server its exit code."""
     with contextlib.suppress(ChildProcessError):
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
+        while True:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if not pid:
+                return
+            with contextlib.suppress(OSError):
+                os.write(_exits_descriptor, f"{pid} {os.waitstatus_to_exitcode(status)}\n".encode())
 
 
 def _run_console(environment: dict[str, str], terminal: int) -> int:
@@ -106,10 +130,12 @@ def _run_console(environment: dict[str, str], terminal: int) -> int:
     return 0
 
 
-def serve(descriptor: int) -> None:
+def serve(descriptor: int, exits: int) -> None:
     """The launcher's loop: import, then fork a console for each request until the server goes."""
     import importlib
 
+    global _exits_descriptor
+    _exits_descriptor = exits
     for module in PRELOAD:
         importlib.import_module(module)
     gc.collect()
@@ -129,6 +155,7 @@ def serve(descriptor: int) -> None:
         pid = os.fork()
         if pid == 0:
             channel.close()
+            os.close(exits)
             code = 1
             try:
                 code = _run_console(environment, terminal)
@@ -144,4 +171,4 @@ def serve(descriptor: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]))
+    serve(int(sys.argv[1]), int(sys.argv[2]))

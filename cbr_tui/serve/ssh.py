@@ -30,7 +30,7 @@ import asyncssh
 
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.serve.demo import DemoSessions, sqlite_url
-from cbr_tui.serve.launcher import Launcher, ended
+from cbr_tui.serve.launcher import Launcher
 from cbr_tui.serve.session_log import log_session
 from cbr_tui.services.console import Console
 from cbr_tui.services.settings import Settings
@@ -203,7 +203,7 @@ class ConsoleServer:
                "TERM": process.get_terminal_type() or "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         try:
             if self.launcher is not None:
-                child = _Child(await self.launcher.spawn(env, slave))
+                child = _Child(await self.launcher.spawn(env, slave), launcher=self.launcher)
             else:
                 child = _Child.of(await asyncio.create_subprocess_exec(
                     *self.command, stdin=slave, stdout=slave, stderr=slave, env=env,
@@ -288,9 +288,13 @@ class _Child:
     """A session's console: a process this server started, or one the launcher forked (whose exit status
     stays with the launcher)."""
 
-    def __init__(self, pid: int, process: asyncio.subprocess.Process | None = None) -> None:
+    def __init__(self, pid: int, process: asyncio.subprocess.Process | None = None, *,
+                 launcher: Launcher | None = None) -> None:
         self.pid = pid
         self._process = process
+        self._launcher = launcher
+        self._code: int | None = None
+        self._waiting: asyncio.Future[int] | None = None  # one wait on the launcher, however many ask
 
     @classmethod
     def of(cls, process: asyncio.subprocess.Process) -> _Child:
@@ -298,13 +302,15 @@ class _Child:
 
     @property
     def returncode(self) -> int | None:
-        return self._process.returncode if self._process is not None else None
+        return self._process.returncode if self._process is not None else self._code
 
     async def wait(self) -> None:
         if self._process is not None:
             await self._process.wait()
-        else:
-            await ended(self.pid)
+        elif self._launcher is not None:
+            if self._waiting is None:
+                self._waiting = asyncio.ensure_future(self._launcher.wait(self.pid))
+            self._code = await asyncio.shield(self._waiting)
 
 
 class _Authenticator(asyncssh.SSHServer):

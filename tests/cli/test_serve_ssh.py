@@ -105,6 +105,7 @@ async def test_a_read_only_user_logs_in_resizes_is_refused_and_leaves_nothing_be
     assert '"event": "start", "transport": "ssh", "user": "viewer"' in log and '"event": "end"' in log
 
 
+
 async def test_wrong_passwords_are_refused_and_five_lock_the_user_out(server) -> None:  # type: ignore[no-untyped-def]
     _served, port = server
     for _ in range(5):
@@ -128,6 +129,10 @@ async def test_a_registered_key_logs_in(server, tmp_path: Path) -> None:  # type
     async with connect(port, username="viewer", client_keys=[key]) as connection:
         process = await connection.create_process(term_type="xterm-256color", term_size=(140, 42), encoding=None)
         await Terminal(process, 140, 42).wait_for("cbr-demo · viewer (read-only)")
+        process.stdin.write(b"\x11")  # ctrl+q: the console quits by itself
+        ended = await asyncio.wait_for(process.wait(), 30)
+    assert ended.exit_status == 0, "the console's own exit status reaches the client"
+    assert '"exit_code": 0' in (served.settings.home / "logs" / "sessions.log").read_text()
     assert (served.settings.home / "ssh" / "host_ed25519").stat().st_mode & 0o777 == 0o600
 
 
