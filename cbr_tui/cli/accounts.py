@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import click
 
 from cbr_tui.cli import params
-from cbr_tui.cli.app import json_command
+from cbr_tui.cli.app import Invocation, json_command
+from cbr_tui.cli.output import emit
 
 if TYPE_CHECKING:
     from cbr_tui.services.console import Console
@@ -16,6 +17,16 @@ if TYPE_CHECKING:
 @click.group()
 def account() -> None:
     """The account: balance, top-ups and orders (Step 1 of the Getting Started)."""
+
+
+@account.command("register")
+@click.argument("name")
+@click.pass_obj
+def account_register(invocation: Invocation, name: str) -> None:
+    """Register another account here, with a simulated cloud of its own; use it with `--account NAME`."""
+    from cbr_tui.services.console import register_account
+
+    emit(register_account(invocation.settings, name))
 
 
 @account.command("show")

@@ -179,12 +179,14 @@ def json_command(function: Callable[..., Any]) -> Callable[..., None]:
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path),
               help="Data directory (default: $CBR_TUI_HOME or the platform's user data directory).")
 @click.option("--database-url", help="Any SQLAlchemy URL (default: SQLite in the data directory).")
+@click.option("--account", help="Which account of this installation (default: $CBR_TUI_ACCOUNT or the first one; "
+                               "`cbr-tui account register NAME` adds one).")
 @click.option("--user", envvar="CBR_TUI_USER",
               help="Act as this IAM user, logged in earlier with `cbr-tui login` (default: the account itself).")
 @click.version_option(__version__, prog_name="cbr-tui")
 @click.pass_context
 def cli(ctx: click.Context, region: str | None, home: Path | None, database_url: str | None,
-        user: str | None) -> None:
+        account: str | None, user: str | None) -> None:
     """The Huawei Cloud CBR console, in the terminal. Every console operation is a sub-command printing JSON."""
     # A console the SSH server started: it acts for the session the login opened, and runs no tasks (the
     # server does). Taken out of the environment, so that nothing this process starts inherits them.
@@ -192,8 +194,8 @@ def cli(ctx: click.Context, region: str | None, home: Path | None, database_url:
     # "1": a user's console (the server runs the tasks); "demo": a public demo's copy (it runs its own).
     served = os.environ.pop("CBR_TUI_SERVED", "")
     login = os.environ.pop("CBR_TUI_LOGIN", "") == "1"  # a browser's console: an IAM user logs in first
-    invocation = Invocation(Settings.from_env(home=home, database_url=database_url, region=region), user,
-                            session_token=session_token)
+    invocation = Invocation(Settings.from_env(home=home, database_url=database_url, region=region, account=account),
+                            user, session_token=session_token)
     ctx.obj = invocation
     ctx.call_on_close(invocation.close)
     if ctx.invoked_subcommand is None:

@@ -9,9 +9,10 @@ from sqlmodel import Session, col, select
 
 from cbr_tui.domain.clock import api_time
 from cbr_tui.domain.errors import CbrError, ErrorSpec, invalid
-from cbr_tui.domain.permissions import Action
+from cbr_tui.domain.permissions import DEFAULT_ENTERPRISE_PROJECT, Action
 from cbr_tui.domain.pricing import CURRENCY
 from cbr_tui.domain.rules import check_description, check_name, check_paging
+from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.store.models import Account, AvailabilityZone, EnterpriseProject, Order, Project, Region
 
@@ -133,10 +134,12 @@ class AccountService:
 
     def enterprise_projects(self) -> dict[str, Any]:
         with self.ctx.store.read() as session:
-            rows = session.exec(
+            rows = list(session.exec(
                 select(EnterpriseProject).where(EnterpriseProject.account_id == self.ctx.account_id)
                 .order_by(EnterpriseProject.created_at, EnterpriseProject.name)
-            ).all()
+            ).all())
+            if all(row.id != DEFAULT_ENTERPRISE_PROJECT for row in rows):  # a registered account's default
+                rows.insert(0, lookups.enterprise_project(session, self.ctx, DEFAULT_ENTERPRISE_PROJECT))
             return {"enterprise_projects": [_ep_shape(e) for e in rows], "count": len(rows)}
 
     def offered_enterprise_projects(self) -> dict[str, Any]:

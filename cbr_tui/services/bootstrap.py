@@ -89,8 +89,10 @@ def ensure_account(session: Session, now: datetime, name: str = DEMO_ACCOUNT) ->
     account_id = stable_hex32("account", name)
     account = session.get(Account, account_id)
     if account is None:
+        # The first account's user is the demo's `cbr_admin`; a registered account's is its own name.
         account = Account(id=account_id, name=name, user_id=stable_hex32("user", name, DEMO_USER),
-                          user_name=DEMO_USER, balance_cents=DEMO_BALANCE_CENTS, created_at=now)
+                          user_name=DEMO_USER if name == DEMO_ACCOUNT else name,
+                          balance_cents=DEMO_BALANCE_CENTS, created_at=now)
         session.add(account)
         session.flush()
     for spec in REGIONS:
@@ -105,6 +107,10 @@ def ensure_account(session: Session, now: datetime, name: str = DEMO_ACCOUNT) ->
             session.add(EnterpriseProject(id=ep_id, account_id=account_id, name=ep_name, created_at=now))
     ensure_admin_group(session, account_id, now)
     return account
+
+
+def account_exists(session: Session, name: str) -> bool:
+    return session.get(Account, stable_hex32("account", name)) is not None
 
 
 def account_named(session: Session, name: str) -> Account:
@@ -169,8 +175,8 @@ def _seed(ctx: ServiceContext, scale: float, should_stop: Callable[[], bool]) ->
         projects = {p.region_id: p.id for p in rows}
     for region_id, demo in DEMO_INVENTORY.items():
         regional = ctx.for_project(region_id, projects[region_id])
-        _seed_region(ServiceContext(**{**regional.__dict__, "ids": SeededIds(f"demo/{region_id}")}), demo, scale,
-                     should_stop)
+        seed = f"demo/{region_id}" if ctx.first_account else f"demo/{ctx.account_id}/{region_id}"
+        _seed_region(ServiceContext(**{**regional.__dict__, "ids": SeededIds(seed)}), demo, scale, should_stop)
         if should_stop():
             return
     with ctx.store.write() as session:
@@ -180,6 +186,12 @@ def _seed(ctx: ServiceContext, scale: float, should_stop: Callable[[], bool]) ->
         session.add(account)
 
 
+def demo_id(ctx: ServiceContext, kind: str, name: str) -> str:
+    """A demo resource's fixed ID: the same on every machine, and distinct for each registered account."""
+    return stable_uuid(ctx.region_id, kind, name) if ctx.first_account else \
+        stable_uuid(ctx.account_id, ctx.region_id, kind, name)
+
+
 def _seed_region(ctx: ServiceContext, demo: DemoRegion, scale: float, should_stop: Callable[[], bool]) -> None:
     resources = ResourceService(ctx)
 
@@ -187,7 +199,7 @@ def _seed_region(ctx: ServiceContext, demo: DemoRegion, scale: float, should_sto
         """The new resource's ID, or None when it exists already (or the seeding is to stop now)."""
         if should_stop():
             return None
-        resource_id = stable_uuid(ctx.region_id, kind, name)
+        resource_id = demo_id(ctx, kind, name)
         with ctx.store.read() as session:
             return None if session.get(Resource, resource_id) else resource_id
 
@@ -268,7 +280,7 @@ def _seed_legacy_vaults(ctx: ServiceContext, demo: DemoRegion) -> None:
         with ctx.store.write() as session:
             members = []
             for server_name in legacy.servers:
-                server = session.get(Resource, stable_uuid(ctx.region_id, "server", server_name))
+                server = session.get(Resource, demo_id(ctx, "server", server_name))
                 assert server is not None and server.kind == ResourceKind.SERVER
                 disks = disks_by_parent(session, [server.id]).get(server.id, [])
                 members.append(PlannedMember(server, [], resource_size(server, disks)))

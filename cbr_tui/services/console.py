@@ -11,11 +11,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlmodel import select
+
 from cbr_tui.cloud.layout import CloudLayout
 from cbr_tui.domain.clock import Clock, SystemClock
 from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.ids import IdSource, RandomIds
 from cbr_tui.domain.permissions import Principal
+from cbr_tui.domain.rules import check_name
 from cbr_tui.services import bootstrap
 from cbr_tui.services.accounts import AccountService
 from cbr_tui.services.associations import AssociationService
@@ -36,6 +39,7 @@ from cbr_tui.services.tasks import TaskService
 from cbr_tui.services.vaults import VaultService
 from cbr_tui.store import Store, open_store
 from cbr_tui.store.demo import DEMO_ACCOUNT
+from cbr_tui.store.models import Account
 
 if TYPE_CHECKING:
     from cbr_tui.jobs.periodic import Periodic
@@ -199,6 +203,28 @@ def private_home(home: Path) -> None:
         home.chmod(0o700)
 
 
+def register_account(settings: Settings, name: str, *, clock: Clock | None = None) -> dict[str, object]:
+    """Register another account in this installation (seed: *Registering with Huawei Cloud*): its project in
+    every region, enterprise projects, admin group and starting balance, then a simulated cloud of its own."""
+    name = check_name(name, "account")
+    clock = clock or SystemClock()
+    private_home(settings.home)
+    store = open_store(settings.database_url)
+    try:
+        with store.write() as session:
+            if session.exec(select(Account).where(Account.name == name)).first() is not None:
+                raise invalid(f"The account name {name!r} is already registered here.")
+            bootstrap.ensure_catalogue(session)
+            bootstrap.ensure_account(session, clock.now(), name)
+    finally:
+        store.close()
+    console = open_console(replace(settings, account=name), clock=clock)
+    try:
+        return {"registered": console.accounts.show()["account"]}
+    finally:
+        console.close()
+
+
 def open_console(settings: Settings | None = None, *, clock: Clock | None = None, ids: IdSource | None = None,
                  store: Store | None = None, seed_demo: bool = True) -> Console:
     """Open the store (migrating it), make sure the account and catalogue exist, and build the demo once
@@ -207,14 +233,18 @@ def open_console(settings: Settings | None = None, *, clock: Clock | None = None
     clock = clock or SystemClock()
     private_home(settings.home)
     store = store or open_store(settings.database_url)
+    name = settings.account
     with store.read() as session:
-        ready = bootstrap.is_set_up(session, DEMO_ACCOUNT)
+        ready = bootstrap.is_set_up(session, name)
+        known = name == DEMO_ACCOUNT or bootstrap.account_exists(session, name)
+    if not known:
+        raise invalid(f"There is no account {name!r} here; register it with `cbr-tui account register {name}`.")
     if not ready:
         with store.write() as session:
             bootstrap.ensure_catalogue(session)
-            bootstrap.ensure_account(session, clock.now(), DEMO_ACCOUNT)
+            bootstrap.ensure_account(session, clock.now(), name)
     with store.read() as session:
-        account = bootstrap.account_named(session, DEMO_ACCOUNT)
+        account = bootstrap.account_named(session, name)
         account_id, user_id, user_name = account.id, account.user_id, account.user_name
         project = bootstrap.project_of(session, account_id, settings.region)
         if project is None:

@@ -7,9 +7,10 @@ from pathlib import Path
 from cbr_tui.cloud.layout import CloudLayout
 from cbr_tui.domain.clock import Clock
 from cbr_tui.domain.errors import invalid
-from cbr_tui.domain.ids import IdSource
+from cbr_tui.domain.ids import IdSource, stable_hex32
 from cbr_tui.domain.permissions import LOCAL_ADMINISTRATOR, Principal
 from cbr_tui.store import Store
+from cbr_tui.store.demo import DEMO_ACCOUNT
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,27 @@ class ServiceContext:
     def as_principal(self, principal: Principal) -> "ServiceContext":
         return replace(self, principal=principal)
 
+    @property
+    def first_account(self) -> bool:
+        """The installation's own account (made at its first start); accounts registered later keep their
+        simulated resources' IDs and host directories apart from it."""
+        return self.account_id == stable_hex32("account", DEMO_ACCOUNT)
+
+    def host_root(self, host_name: str) -> str:
+        return self.layout.host_root(self.region_id, host_name, None if self.first_account else self.account_id)
+
     def check_host_path(self, path: Path, what: str) -> None:
         """A backup path or restore destination on the host's real file system: anywhere for the local
-        account's administrator, else only inside the simulated hosts (`<data directory>/cloud`)."""
-        if self.principal.administrator and not self.confined:
+        account's administrator, else only inside this account's simulated hosts (`<data directory>/cloud`,
+        or `cloud/accounts/<id>` for an account registered later)."""
+        if self.principal.administrator and not self.confined and self.first_account:
             return
-        hosts = Path(os.path.realpath(self.layout.home / "cloud"))
-        if not Path(os.path.realpath(path)).is_relative_to(hosts):
+        cloud = self.layout.home / "cloud"
+        hosts = Path(os.path.realpath(cloud if self.first_account
+                                      else self.layout.home.joinpath(*self.layout.account_hosts(self.account_id))))
+        others = Path(os.path.realpath(cloud / "accounts"))
+        real = Path(os.path.realpath(path))
+        if not real.is_relative_to(hosts) or (self.first_account and real.is_relative_to(others)):
             who = "a console served to others" if self.confined else (self.principal.user_name or "this user")
             raise invalid(f"The {what} {path} is outside the simulated hosts ({hosts}): {who} may use only "
                           "paths inside them; the account's administrator, at the machine, may use any.")

@@ -140,6 +140,14 @@ def task(session: Session, ctx: ServiceContext, ref: str) -> Task:
 
 
 def enterprise_project(session: Session, ctx: ServiceContext, ref: str) -> EnterpriseProject:
+    """An enterprise project of the account, by ID or name; every account has `default` (ID 0), though only
+    the first account's is a row (its ID is one key for the whole table)."""
+    if ref in (DEFAULT_ENTERPRISE_PROJECT, "default"):
+        found = session.get(EnterpriseProject, DEFAULT_ENTERPRISE_PROJECT)
+        if found is not None and found.account_id == ctx.account_id:
+            return found
+        return EnterpriseProject(id=DEFAULT_ENTERPRISE_PROJECT, account_id=ctx.account_id, name="default",
+                                 created_at=ctx.clock.now())
     query = select(EnterpriseProject).where(
         EnterpriseProject.account_id == ctx.account_id,
         (EnterpriseProject.id == ref) | (EnterpriseProject.name == ref),

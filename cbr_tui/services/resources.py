@@ -149,7 +149,7 @@ class ResourceService:
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         host_name = check_name(host_name, "backup client")
         agent_id = resource_id or self.ctx.ids.uuid()
-        relative = self.ctx.layout.host_root(self.ctx.region_id, host_name)
+        relative = self.ctx.host_root(host_name)
         with self._new_files() as created:
             if not paths:
                 root = self.ctx.layout.resolve(relative)

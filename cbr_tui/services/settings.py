@@ -9,6 +9,7 @@ from platformdirs import user_data_dir
 
 from cbr_tui.cloud.regions import DEFAULT_REGION
 from cbr_tui.domain.errors import invalid
+from cbr_tui.store.demo import DEMO_ACCOUNT
 
 APP_NAME = "cbr-tui"
 
@@ -21,10 +22,12 @@ class Settings:
     demo_scale: float = 1.0
     bandwidth_mbps: float | None = None
     confined: bool = False  # a console served to others (CBR_TUI_CONFINED=1): see ServiceContext.confined
+    account: str = DEMO_ACCOUNT  # which account of the installation (CBR_TUI_ACCOUNT; see `account register`)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, home: Path | None = None,
-                 database_url: str | None = None, region: str | None = None) -> "Settings":
+                 database_url: str | None = None, region: str | None = None,
+                 account: str | None = None) -> "Settings":
         """Arguments first, then `CBR_TUI_HOME` (data directory), `CBR_TUI_DATABASE_URL` (any SQLAlchemy URL),
         `CBR_TUI_REGION`, `CBR_TUI_DEMO_SCALE` (how much data the demo inventory writes: 1 is tens of MB per
         disk, 0 none), `CBR_TUI_BANDWIDTH_MBPS` (a simulated bandwidth limit for demos, off when unset).
@@ -36,7 +39,8 @@ class Settings:
         bandwidth = _number(env, "CBR_TUI_BANDWIDTH_MBPS", "")
         return cls(home=home, database_url=url, region=region or env.get("CBR_TUI_REGION") or DEFAULT_REGION,
                    demo_scale=max(scale, 0.0), bandwidth_mbps=bandwidth if bandwidth and bandwidth > 0 else None,
-                   confined=env.get("CBR_TUI_CONFINED") == "1")
+                   confined=env.get("CBR_TUI_CONFINED") == "1",
+                   account=account or env.get("CBR_TUI_ACCOUNT") or DEMO_ACCOUNT)
 
 
 def _number(env: Mapping[str, str], name: str, default: str) -> float | None:
