@@ -32,7 +32,7 @@ def test_a_registered_account_has_a_cloud_of_its_own_and_sees_nothing_of_the_oth
         assert [v["name"] for v in acme.vaults.list()["vaults"]] == ["vault-acme"]
         assert "vault-acme" not in [v["name"] for v in sqlite_console.vaults.list()["vaults"]]
         refused(Codes.VAULT_NOT_FOUND, lambda: sqlite_console.vaults.show("vault-acme"))
-        assert [p["name"] for p in acme.accounts.enterprise_projects()["enterprise_projects"]][0] == "default"
+        assert acme.accounts.enterprise_projects()["enterprise_projects"][0]["name"] == "default"
 
         # the same username in both accounts, each logging in to its own
         for console in (sqlite_console, acme):
