@@ -92,9 +92,9 @@ class AuthenticationService:
             session.delete(row)
 
     def _admissible(self, session: Session, user: IamUser | None, *, logging_in: bool = True) -> IamUser:
-        """A user who may use the console at all (enabled, with console access) and, to log in, not locked
-        (a lockout stops new logins; sessions already open go on)."""
-        if user is None:
+        """A user of this account who may use the console at all (enabled, with console access) and, to log
+        in, not locked (a lockout stops new logins; sessions already open go on)."""
+        if user is None or user.account_id != self.ctx.account_id:  # a session of another account's user
             raise refuse(WRONG_CREDENTIALS)
         locked = self._locked_message(user, self._policy(session)) if logging_in else None
         if locked:

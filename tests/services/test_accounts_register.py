@@ -47,3 +47,16 @@ def test_a_registered_account_has_a_cloud_of_its_own_and_sees_nothing_of_the_oth
                 "outside the simulated hosts")
     finally:
         acme.close()
+
+
+def test_a_session_opened_in_one_account_is_refused_in_another(sqlite_console: Console) -> None:
+    settings: Settings = sqlite_console.settings
+    register_account(settings, "acme")
+    acme = open_console(replace(settings, account="acme"))
+    try:
+        acme.iam.create_user(UserSpec(name="cbr_ops", email="o@example.com", password=PASSWORD))
+        token = acme.authentication.log_in("cbr_ops", PASSWORD).token
+        assert acme.authentication.resume(token).user_name == "cbr_ops"
+        refused(Codes.AUTHENTICATION_FAILED, lambda: sqlite_console.authentication.resume(token))
+    finally:
+        acme.close()
