@@ -39,7 +39,7 @@ def serve_web_command(host: str, port: int, public_url: str | None, demo: bool, 
     background.start()
     try:
         serve_web(host, port, {"CBR_TUI_HOME": str(settings.home), "CBR_TUI_DATABASE_URL": settings.database_url,
-                               "CBR_TUI_REGION": settings.region, "CBR_TUI_ACCOUNT": settings.account,
+                               "CBR_TUI_REGION": settings.region, "CBR_TUI_ACCOUNT": settings.account or "",
                                "CBR_TUI_LOGIN": "1", "CBR_TUI_SERVED": "1", "CBR_TUI_CONFINED": "1"},
                   public_url=public_url)
     finally:

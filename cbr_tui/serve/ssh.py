@@ -164,7 +164,7 @@ class ConsoleServer:
         try:
             code = await self._run_console(process, {
                 "CBR_TUI_HOME": str(self.settings.home), "CBR_TUI_DATABASE_URL": self.settings.database_url,
-                "CBR_TUI_ACCOUNT": self.settings.account, "CBR_TUI_SESSION_TOKEN": login.token,
+                "CBR_TUI_ACCOUNT": self.settings.account or "", "CBR_TUI_SESSION_TOKEN": login.token,
                 "CBR_TUI_SERVED": "1"})
         finally:
             with contextlib.suppress(CbrError):

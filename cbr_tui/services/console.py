@@ -233,7 +233,7 @@ def open_console(settings: Settings | None = None, *, clock: Clock | None = None
     clock = clock or SystemClock()
     private_home(settings.home)
     store = store or open_store(settings.database_url)
-    name = settings.account
+    name = settings.account or DEMO_ACCOUNT
     with store.read() as session:
         ready = bootstrap.is_set_up(session, name)
         known = name == DEMO_ACCOUNT or bootstrap.account_exists(session, name)

@@ -9,7 +9,6 @@ from platformdirs import user_data_dir
 
 from cbr_tui.cloud.regions import DEFAULT_REGION
 from cbr_tui.domain.errors import invalid
-from cbr_tui.store.demo import DEMO_ACCOUNT
 
 APP_NAME = "cbr-tui"
 
@@ -22,7 +21,8 @@ class Settings:
     demo_scale: float = 1.0
     bandwidth_mbps: float | None = None
     confined: bool = False  # a console served to others (CBR_TUI_CONFINED=1): see ServiceContext.confined
-    account: str = DEMO_ACCOUNT  # which account of the installation (CBR_TUI_ACCOUNT; see `account register`)
+    # Which account of the installation (CBR_TUI_ACCOUNT; see `account register`); None: the first one.
+    account: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, home: Path | None = None,
@@ -40,7 +40,7 @@ class Settings:
         return cls(home=home, database_url=url, region=region or env.get("CBR_TUI_REGION") or DEFAULT_REGION,
                    demo_scale=max(scale, 0.0), bandwidth_mbps=bandwidth if bandwidth and bandwidth > 0 else None,
                    confined=env.get("CBR_TUI_CONFINED") == "1",
-                   account=account or env.get("CBR_TUI_ACCOUNT") or DEMO_ACCOUNT)
+                   account=account or env.get("CBR_TUI_ACCOUNT") or None)
 
 
 def _number(env: Mapping[str, str], name: str, default: str) -> float | None:
