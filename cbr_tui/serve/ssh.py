@@ -23,7 +23,7 @@ import sys
 import termios
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import asyncssh
@@ -32,7 +32,7 @@ from cbr_tui.domain.errors import CbrError
 from cbr_tui.serve.demo import DemoSessions, sqlite_url
 from cbr_tui.serve.launcher import Launcher
 from cbr_tui.serve.session_log import log_session
-from cbr_tui.services.console import Console
+from cbr_tui.services.console import Console, open_console
 from cbr_tui.services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,8 @@ class _Login:
     peer: str = ""
     token: str | None = None
     key_fingerprint: str | None = None
-
+    account: str | None = None  # "ACCOUNT/USER" logs in to another account of the installation
+    console: Console | None = None  # that account's, for its users' logins
 
 class ConsoleServer:
     """The SSH server: authenticates against IAM and runs one console process per connection."""
@@ -88,6 +89,7 @@ class ConsoleServer:
         self.launcher = launcher
         self.demo = demo
         self.console = console
+        self._accounts: dict[str, Console] = {}
         self.settings = settings
         self.max_sessions = max_sessions
         self.command = list(command)
@@ -110,6 +112,21 @@ class ConsoleServer:
         for task in list(self.sessions):
             task.cancel()
         await asyncio.gather(*self.sessions, return_exceptions=True)
+        for console in self._accounts.values():
+            console.close()
+
+    async def console_of(self, account: str | None) -> Console | None:
+        """The console of the account a login names (this server's own when it names none); None when
+        there is no such account."""
+        if account is None or account == (self.settings.account or self.console.settings.account):
+            return self.console
+        if account not in self._accounts:
+            try:
+                self._accounts[account] = await self._call(open_console, replace(self.settings, account=account),
+                                                            seed_demo=False)
+            except CbrError:
+                return None
+        return self._accounts[account]
 
     async def _call(self, function, *args, **kwargs):  # type: ignore[no-untyped-def]
         """A service call (the database, a slow password hash) off the event loop."""
@@ -135,14 +152,15 @@ class ConsoleServer:
         if refusal is not None:
             if login.token is not None:  # the login opened a session; it ends here
                 with contextlib.suppress(Exception):
-                    await self._call(self.console.authentication.log_out, login.token)
+                    await self._call(login.console.authentication.log_out, login.token)  # type: ignore[union-attr]
                 login.token = None
             process.stderr.write(f"{refusal}\r\n".encode())
             process.exit(1)
             return
         if login.token is None and login.key_fingerprint is not None:
             try:
-                login.token = (await self._call(self.console.authentication.log_in_with_key, login.user,
+                assert login.console is not None
+                login.token = (await self._call(login.console.authentication.log_in_with_key, login.user,
                                                 login.key_fingerprint, source=login.peer)).token
             except CbrError as error:
                 process.stderr.write(f"{error.code}: {error.message}\r\n".encode())
@@ -164,11 +182,11 @@ class ConsoleServer:
         try:
             code = await self._run_console(process, {
                 "CBR_TUI_HOME": str(self.settings.home), "CBR_TUI_DATABASE_URL": self.settings.database_url,
-                "CBR_TUI_ACCOUNT": self.settings.account or "", "CBR_TUI_SESSION_TOKEN": login.token,
+                "CBR_TUI_ACCOUNT": login.account or self.settings.account or "", "CBR_TUI_SESSION_TOKEN": login.token,
                 "CBR_TUI_SERVED": "1"})
         finally:
             with contextlib.suppress(CbrError):
-                await self._call(self.console.authentication.log_out, login.token)
+                await self._call(login.console.authentication.log_out, login.token)  # type: ignore[union-attr]
             log_session(self.settings.home, "end", transport="ssh", user=login.user, peer=login.peer,
                         seconds=round(time.monotonic() - started, 1), exit_code=code)
             with contextlib.suppress(Exception):
@@ -329,16 +347,27 @@ class _Authenticator(asyncssh.SSHServer):
         conn.set_extra_info(cbr_login=self.login)
 
     def begin_auth(self, username: str) -> bool:
-        """Authentication is asked for, except in a public demo (everyone gets a demo of their own)."""
-        self.login.user = username
+        """Authentication is asked for, except in a public demo (everyone gets a demo of their own). An
+        `ACCOUNT/USER` username is that account's IAM user, as IAM's login asks for the account name."""
+        account, _, user = username.rpartition("/")
+        self.login.account, self.login.user = account or None, user
         return self.server.demo is None
+
+    async def _account_console(self) -> Console | None:
+        if self.login.console is None:
+            self.login.console = await self.server.console_of(self.login.account)
+        return self.login.console
 
     def password_auth_supported(self) -> bool:
         return True
 
     async def validate_password(self, username: str, password: str) -> bool:
+        console = await self._account_console()
+        if console is None:  # no such account: the same answer as a wrong password
+            self._banner("The username or password is incorrect.")
+            return False
         try:
-            logged_in = await self.server._call(self.server.console.authentication.log_in, username, password,
+            logged_in = await self.server._call(console.authentication.log_in, self.login.user, password,
                                                 source=self.login.peer)
         except CbrError as error:
             self._banner(error.message)
@@ -359,8 +388,11 @@ class _Authenticator(asyncssh.SSHServer):
 
     async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         fingerprint = key.get_fingerprint("sha256")
+        console = await self._account_console()
+        if console is None:
+            return False
         try:
-            known = await self.server._call(self.server.console.authentication.has_key, username, fingerprint)
+            known = await self.server._call(console.authentication.has_key, self.login.user, fingerprint)
         except Exception as error:
             log.exception("a key could not be checked")
             self._banner(f"The key could not be checked ({type(error).__name__}); try again in a moment.")

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from cbr_tui.cloud.layout import CloudLayout
 from cbr_tui.domain.clock import Clock, SystemClock
-from cbr_tui.domain.errors import invalid
+from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.ids import IdSource, RandomIds
 from cbr_tui.domain.permissions import Principal
 from cbr_tui.domain.rules import check_name
@@ -95,6 +95,18 @@ class Console:
     def as_principal(self, principal: Principal) -> Console:
         """The same console acting for someone else (after a login): every service refuses what they may not."""
         return Console(self.ctx.as_principal(principal), self.settings)
+
+    def of_account(self, name: str) -> Console:
+        """Another account of this installation, as its administrator (to check its users' logins); the same
+        console when it names this one. Refused as a wrong login when there is no such account."""
+        with self.ctx.store.read() as session:
+            if session.get(Account, self.ctx.account_id).name == name:  # type: ignore[union-attr]
+                return self
+            known = bootstrap.account_exists(session, name)
+        if not known:
+            raise CbrError(Codes.AUTHENTICATION_FAILED, "The username or password is incorrect.")
+        return open_console(replace(self.settings, account=name), clock=self.ctx.clock, store=self.ctx.store,
+                            seed_demo=False)
 
     def in_region(self, region_id: str) -> Console:
         """The same account seen from another region (the region picker)."""

@@ -174,12 +174,11 @@ class CbrApp(App[None]):
             if isinstance(screen, MainScreen):
                 screen.post_message(self.Ready())
 
-    def signed_in(self, logged_in: LoggedIn) -> None:
-        """The login screen's user is in: the console opens as them."""
+    def signed_in(self, logged_in: LoggedIn, console: Console) -> None:
+        """The login screen's user is in: the console (of their account) opens as them."""
         from cbr_tui.ui.screens.login import LoginScreen
 
         if isinstance(self.screen, LoginScreen):
-            console = self.screen.console
             self.session_token = logged_in.token
             self.switch_screen(MainScreen(classes=self._size_classes()))
             self._opened(console.as_principal(logged_in.principal))

@@ -5,6 +5,7 @@ import asyncio
 import os
 import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import asyncssh
@@ -16,7 +17,7 @@ from cbr_tui.serve.demo import DemoSessions, sqlite_url
 from cbr_tui.serve.launcher import Launcher
 from cbr_tui.serve.ssh import ConsoleServer
 from cbr_tui.services.associations import ResourceSelection
-from cbr_tui.services.console import open_console
+from cbr_tui.services.console import open_console, register_account
 from cbr_tui.services.iam import UserSpec
 from cbr_tui.services.settings import Settings
 from cbr_tui.services.vaults import VaultSpec
@@ -209,3 +210,21 @@ async def _one_of(terminal: Terminal, names: list[str]) -> str:
         except TimeoutError:
             continue
     return next(name for name in names if name in terminal.text)
+
+
+async def test_an_account_users_login_names_the_account(server) -> None:  # type: ignore[no-untyped-def]
+    """`ACCOUNT/USER`, as IAM's user login asks for the account name: that account's console, nobody else's."""
+    served, port = server
+    register_account(served.settings, "acme")
+    acme = open_console(replace(served.settings, account="acme"))
+    acme.iam.create_user(UserSpec(name="acme_ops", email="o@example.com", password=PASSWORD, groups=("admin",)))
+    acme.vaults.create(VaultSpec(object_type=ObjectType.SERVER, size_gb=100, name="vault-acme"))
+    acme.close()
+    for username in ("nobody/viewer", "acme/viewer", "acme_ops"):
+        with pytest.raises(asyncssh.PermissionDenied):
+            await connect(port, username=username, password=PASSWORD)
+    async with connect(port, username="acme/acme_ops", password=PASSWORD) as connection:
+        process = await connection.create_process(term_type="xterm-256color", term_size=(140, 42), encoding=None)
+        terminal = Terminal(process, 140, 42)
+        await terminal.wait_for("vault-acme")
+        assert "acme · acme_ops" in terminal.text

@@ -3,12 +3,13 @@ its permissions; a read-only user is shown what they may not do, and why."""
 
 import asyncio
 import time
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from cbr_tui.domain.enums import ObjectType
-from cbr_tui.services.console import Console
+from cbr_tui.services.console import Console, open_console, register_account
 from cbr_tui.services.iam import UserSpec
 from cbr_tui.ui.app import CbrApp
 from cbr_tui.ui.dialogs.base import MessageDialog
@@ -167,3 +168,23 @@ async def test_security_settings_are_changed_on_screen_within_iams_ranges(consol
         await wait_for(pilot, lambda: "3 failed logins within 15 minutes" in str(
             app.screen.query_one("#security-text").render()))
     assert console.iam.security()["login_policy"]["login_failed_times"] == 3
+
+
+async def test_the_web_login_names_the_account(sqlite_console: Console) -> None:
+    register_account(sqlite_console.settings, "acme")
+    acme = open_console(replace(sqlite_console.settings, account="acme"))
+    acme.iam.create_user(UserSpec(name="acme_ops", email="o@example.com", password=PASSWORD, groups=("admin",)))
+    acme.close()
+    app = CbrApp(lambda: sqlite_console, settings=sqlite_console.settings, run_tasks=False, login=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await type_into(pilot, "login-name", "acme_ops")
+        await type_into(pilot, "login-password", PASSWORD)
+        await pilot.press("enter")  # in the first account: no such user
+        await wait_for(pilot, lambda: shows_whole(pilot, "The username or password is incorrect."))
+        await type_into(pilot, "login-account", "acme")
+        await type_into(pilot, "login-password", PASSWORD)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, LoginScreen))
+        await wait_for(pilot, lambda: "acme · acme_ops" in str(app.screen.query_one("#account").render()))
+    assert app.unexpected_errors == []

@@ -41,6 +41,8 @@ class LoginScreen(Guarded, Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="login"):
             yield Label("Cloud Backup and Recovery: IAM User Login", classes="dialog-title")
+            yield Field(f"Account name (empty: {self.console.accounts.show()['account']['name']})", _as_typed,
+                        id="login-account")
             yield Field("IAM username", _as_typed, id="login-name")
             yield Field("Password", _as_typed, id="login-password", password=True)
             yield Field("One-time code (only at a first login with the password type Set by user)", _as_typed,
@@ -52,7 +54,12 @@ class LoginScreen(Guarded, Screen[None]):
         yield ConsoleFooter()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(lambda: self.query_one("#login-name Input").focus())
+        """The cursor starts on the username (the account is most often the installation's own, above it)."""
+        self.call_after_refresh(self._first_focus)
+
+    def _first_focus(self) -> None:
+        if self.focused is None:
+            self.query_one("#login-name Input").focus()
 
     def _text(self, field_id: str) -> str:
         return self.query_one(f"#{field_id}", Field).text
@@ -61,25 +68,27 @@ class LoginScreen(Guarded, Screen[None]):
     @on(Button.Pressed, "#login-button")
     def action_log_in(self) -> None:
         self.query_one("#login-button", Button).disabled = True
-        self._check(self._text("login-name"), self._text("login-password"), self._text("login-code"))
+        self._check(self._text("login-account").strip(), self._text("login-name"), self._text("login-password"),
+                    self._text("login-code"))
 
     @work(thread=True, exit_on_error=False, name="log-in")
-    def _check(self, name: str, password: str, code: str) -> None:
-        """The password hash is slow on purpose: it is checked off the event loop."""
-        authentication = self.console.authentication
+    def _check(self, account: str, name: str, password: str, code: str) -> None:
+        """The password hash is slow on purpose: it is checked off the event loop, in the account named."""
         try:
+            console = self.console if not account else self.console.of_account(account)
+            authentication = console.authentication
             logged_in = (authentication.set_first_password(name, code, password, source="web") if code
                          else authentication.log_in(name, password, source="web"))
         except CbrError as error:
             self.app.call_from_thread(self._refused, error)
             return
-        self.app.call_from_thread(self._logged_in, logged_in)
+        self.app.call_from_thread(self._logged_in, logged_in, console)
 
     def _refused(self, error: CbrError) -> None:
         show_error(self.query_one("#login-error", Label), f"{error.code}: {error.message}")
         self.query_one("#login-password", Field).text = ""
         self.query_one("#login-button", Button).disabled = False
 
-    def _logged_in(self, logged_in: LoggedIn) -> None:
+    def _logged_in(self, logged_in: LoggedIn, console: Console) -> None:
         app: CbrApp = self.app  # type: ignore[assignment]
-        app.signed_in(logged_in)
+        app.signed_in(logged_in, console)
