@@ -6,10 +6,10 @@ store is open, and only then fills in, builds the demo inventory (on a first sta
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from time import monotonic  # the idle limit is on the real monotonic clock, not cloud time
 from typing import TYPE_CHECKING
 
 from textual import events, work
@@ -71,7 +71,7 @@ class CbrApp(App[None]):
         half minute: a deleted user or session ends the console, changed permissions apply at once."""
         super().__init__()
         self.idle_limit = idle_limit
-        self._last_input = time.monotonic()
+        self._last_input = monotonic()
         self.login_required = login
         self.session_token = session_token
         self._open: Callable[[], Console] | None = console if callable(console) else None
@@ -146,13 +146,13 @@ class CbrApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
-            self._last_input = time.monotonic()
+            self._last_input = monotonic()
         await super().on_event(event)
 
     def _check_session(self) -> None:
         """The login policy's session timeout, for a console served to someone (SSH, a browser), and the
         session itself: still there, and its user's permissions as they are now."""
-        if self.idle_limit is not None and time.monotonic() - self._last_input > self.idle_limit.total_seconds():
+        if self.idle_limit is not None and monotonic() - self._last_input > self.idle_limit.total_seconds():
             minutes = round(self.idle_limit.total_seconds() / 60)
             self.exit(return_code=0, message=f"The session ended after {minutes} minutes without activity.")
         elif self.session_token is not None and self.services is not None:
