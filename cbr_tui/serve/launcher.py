@@ -23,7 +23,6 @@ import socket
 import subprocess
 import sys
 import termios
-import time
 
 # What a console imports before drawing its first screen and opening the store.
 PRELOAD = ("cbr_tui.cli", "cbr_tui.cli.app", "cbr_tui.services.console", "cbr_tui.ui.app",
@@ -167,7 +166,7 @@ def serve(descriptor: int, exits: int) -> None:
                 sys.stdout.flush()
                 os._exit(code)
         os.close(terminal)
-        channel.send(json.dumps({"pid": pid, "at": time.time()}).encode())
+        channel.send(json.dumps({"pid": pid}).encode())
 
 
 if __name__ == "__main__":

@@ -118,7 +118,7 @@ class ConsoleServer:
     async def console_of(self, account: str | None) -> Console | None:
         """The console of the account a login names (this server's own when it names none); None when
         there is no such account."""
-        if account is None or account == (self.settings.account or self.console.settings.account):
+        if account is None or account == self.settings.account:
             return self.console
         if account not in self._accounts:
             try:

@@ -82,12 +82,6 @@ def visible_clause(model: Any, ctx: ServiceContext) -> list[Any]:
     return [] if projects is None else [col(model.enterprise_project_id).in_(sorted(projects))]
 
 
-def visible(query: Any, model: Any, ctx: ServiceContext) -> Any:
-    """A list query narrowed to the enterprise projects the caller sees."""
-    clause = visible_clause(model, ctx)
-    return query.where(*clause) if clause else query
-
-
 def _locked(session: Session, row: T) -> T:
     model = type(row)
     fresh = session.get(model, getattr(row, "id"), with_for_update=True, populate_existing=True)

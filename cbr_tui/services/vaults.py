@@ -299,7 +299,7 @@ class VaultService:
         """The vault list: filter by type, status, name or ID, and up to 5 tags (a vault matching any one)."""
         check_paging(limit, offset)
         wanted = check_tag_filter(tags, "vault search")
-        query = lookups.visible(select(Vault).where(Vault.project_id == self.ctx.project_id), Vault, self.ctx)
+        query = select(Vault).where(Vault.project_id == self.ctx.project_id, *lookups.visible_clause(Vault, self.ctx))
         if object_type:
             query = query.where(Vault.object_type == check_choice(ObjectType, object_type, "vault type").value)
         if protect_type:

@@ -14,7 +14,7 @@ from cbr_tui.ui.app import CbrApp
 from cbr_tui.ui.dialogs.base import MessageDialog
 from cbr_tui.ui.dialogs.iam_actions import CreateGroupDialog, CreateUserDialog, GrantDialog, SecurityDialog
 from cbr_tui.ui.screens.login import LoginScreen
-from tests.ui.conftest import SIZE
+from tests.ui.conftest import SIZE, SIZES
 from tests.ui.pilot import (
     cell_texts,
     choose_option,
@@ -189,4 +189,25 @@ async def test_the_web_login_names_the_account(sqlite_console: Console) -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, LoginScreen))
         await wait_for(pilot, lambda: "acme · acme_ops" in str(app.screen.query_one("#account").render()))
+    assert app.unexpected_errors == []
+
+
+async def test_the_iam_dialogs_open_at_80x24_with_their_buttons_on_screen(console: Console) -> None:
+    app = CbrApp(console, run_tasks=False)
+    async with app.run_test(size=SIZES["80x24"]) as pilot:
+        await open_nav(pilot, "page-iam")
+        for tab, control, key, dialog in (("tab-users", "#user-table", "n", CreateUserDialog),
+                                          ("tab-groups", "#group-table", "g", CreateGroupDialog),
+                                          ("tab-security", "#op-security", "e", SecurityDialog)):
+            app.screen.query_one("#iam-tabs").active = tab
+            await pilot.pause()
+            app.screen.query_one(control).focus()
+            await pilot.press(key)
+            await wait_for(pilot, lambda dialog=dialog: isinstance(app.screen, dialog))
+            assert app.screen.query_one("#ok").region.area, "OK is on screen"
+            await pilot.press("ctrl+s")  # empty or unchanged: refused or saved, never a crash
+            await pilot.pause()
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, (CreateUserDialog, CreateGroupDialog,
+                                                                      SecurityDialog)))
     assert app.unexpected_errors == []
