@@ -207,11 +207,23 @@ def security_set(console: Console, password_min_length: int | None, password_cha
 
 @iam.command("add-ssh-key")
 @click.argument("user_name")
-@click.argument("key_file", type=click.File("r"))
+@click.argument("key_file")
 @json_command
-def add_ssh_key(console: Console, user_name: str, key_file: click.utils.LazyFile) -> object:
+def add_ssh_key(console: Console, user_name: str, key_file: str) -> object:
     """Register a public key (KEY_FILE, e.g. ~/.ssh/id_ed25519.pub, or - for standard input) for `serve ssh`."""
-    return console.iam.add_ssh_key(user_name, key_file.read(16_384))
+    return console.iam.add_ssh_key(user_name, _read_key(key_file))
+
+
+def _read_key(name: str) -> str:
+    """The public key file's text (its first 16 KiB), or a refusal that says why it could not be read."""
+    if name == "-":
+        return click.get_text_stream("stdin").read(16_384)
+    try:
+        with open(name, encoding="utf-8") as file:
+            return file.read(16_384)
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name, or bytes that are not UTF-8
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise invalid(f"The public key file {name!r} could not be read: {reason}.") from None
 
 
 @iam.command("ssh-keys")

@@ -246,6 +246,26 @@ def vault_unsubscribe(console: Console, vault_ref: str) -> object:
     return console.vaults.unsubscribe(vault_ref)
 
 
+@vault.command("renew")
+@click.argument("vault_ref")
+@click.option("--duration", type=params.WHOLE, required=True,
+              help="How many of the vault's terms (months or years) to renew for, counted from its expiry.")
+@click.option("--unit", type=click.Choice(["month", "year"]), help="Renew in months or years (default: the vault's).")
+@json_command
+def vault_renew(console: Console, vault_ref: str, duration: int, unit: str | None) -> object:
+    """Renew a yearly/monthly vault from the balance; an expired (frozen) vault is available again."""
+    return console.billing.renew(vault_ref, duration, unit)
+
+
+@vault.command("auto-renew")
+@click.argument("vault_ref")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@json_command
+def vault_auto_renew(console: Console, vault_ref: str, state: str) -> object:
+    """Turn a yearly/monthly vault's auto-renewal on or off."""
+    return console.billing.set_auto_renew(vault_ref, state == "on")
+
+
 @vault.command("verify")
 @click.argument("vault_ref")
 @click.option("--read-data", "read_share", type=params.NUMBER, default=0.0, show_default=True,

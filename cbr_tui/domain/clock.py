@@ -35,6 +35,13 @@ class FixedClock:
         self._at = as_utc(at)
 
 
+def real_clock(clock: Clock) -> Clock:
+    """The real clock behind one that simulates cloud time (the demo clock's `real`), or the clock itself:
+    task leases and timeouts are kept on it, so that a fast cloud clock never sets off a takeover."""
+    real = getattr(clock, "real", None)
+    return real if real is not None else clock
+
+
 def as_utc(moment: datetime) -> datetime:
     """Treat a naive time as UTC; convert an aware one to UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

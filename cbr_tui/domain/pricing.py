@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from cbr_tui.domain.enums import ChargingMode, ConsistentLevel, ObjectType, PeriodType, ProtectType
+from cbr_tui.domain.errors import invalid
 
 CURRENCY = "USD"
+TOP_UP_MAX = Decimal("1000000")
 HOURS_PER_MONTH = 730
 MONTHS_BILLED_PER_YEAR = 10
 PAY_PER_USE_MARKUP = Decimal("1.25")
@@ -118,3 +120,10 @@ def refund_amount(paid: Decimal, total_days: float, remaining_days: float) -> De
         return Decimal(0)
     share = Decimal(str(max(min(remaining_days, total_days), 0.0) / total_days))
     return _cents(paid * share)
+
+
+def check_top_up(amount: Decimal) -> Decimal:
+    """A top-up is 0.01 to 1,000,000 dollars, in whole cents."""
+    if not amount.is_finite() or amount <= 0 or amount > TOP_UP_MAX or amount != amount.quantize(CENT):
+        raise invalid(f"A top-up is between 0.01 and {TOP_UP_MAX:,} {CURRENCY}, in cents; {amount} is not.")
+    return amount

@@ -1,7 +1,8 @@
 """Which backups a backup policy's retention rule deletes (reference §2.8, UMN cbr_03_0025).
 
 - A backup past its expiry time (a time-period rule stamps it when it is made; a manual backup may carry
-  its own) is deleted, whether or not a policy is still applied.
+  its own) is deleted, whether or not a policy is still applied: not at expiry, but in the batches CBR runs
+  between 08:00 and 20:00 (UTC here) from the next day on (reference §2.8).
 - The quantity rule keeps the newest N available automatic backups of each resource, together with what
   the long-term rules keep: the latest backup of each of the last N days, weeks, months and years that have
   backups, in the policy's time zone. Manual backups are never counted or deleted by it.
@@ -13,13 +14,15 @@
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 
+from cbr_tui.domain.clock import as_utc
 from cbr_tui.domain.policy_rules import Retention
 
 FAILED_KEPT = 10
 FAILED_KEPT_FOR = timedelta(days=30)
 _OFFSET_RE = re.compile(r"UTC([+-])(\d\d):(\d\d)")
+DELETION_WINDOW = (time(8), time(20))
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,8 @@ def to_delete(backups: Iterable[Candidate], retention: Retention | None, now: da
     """IDs of the backups to delete now, oldest first. `retention` is that of the vault's backup policy
     (None: no policy applied, so only expiry applies); `busy_resources` are being backed up."""
     backups = sorted(backups, key=lambda b: (b.created_at, b.id))
-    doomed: dict[str, Candidate] = {b.id: b for b in backups if b.expired_at is not None and b.expired_at <= now}
+    doomed: dict[str, Candidate] = {b.id: b for b in backups
+                                   if b.expired_at is not None and deletable_expired(b.expired_at, now)}
     if retention is not None:
         by_resource: dict[str, list[Candidate]] = {}
         for backup in backups:
@@ -105,3 +109,24 @@ def _newest_available_of(backups: Sequence[Candidate], resources: frozenset[str]
         if backup.available and backup.resource_id in resources:
             newest[backup.resource_id] = backup.id
     return set(newest.values())
+
+
+def deletion_opens(expired_at: datetime) -> datetime:
+    """When an expired backup may first be deleted: 08:00 (UTC) the day after it expired."""
+    return datetime.combine(as_utc(expired_at).date() + timedelta(days=1), DELETION_WINDOW[0], UTC)
+
+
+def in_deletion_window(now: datetime) -> bool:
+    start, end = DELETION_WINDOW
+    return start <= as_utc(now).time() < end
+
+
+def next_deletion_window(now: datetime) -> datetime:
+    """The start of the next deletion window after `now` (today's, if it has not opened yet)."""
+    today = datetime.combine(as_utc(now).date(), DELETION_WINDOW[0], UTC)
+    return today if today > as_utc(now) else today + timedelta(days=1)
+
+
+def deletable_expired(expired_at: datetime, now: datetime) -> bool:
+    """Whether an expired backup is deleted in this pass (CBR deletes them in batches, not at expiry)."""
+    return as_utc(now) >= deletion_opens(expired_at) and in_deletion_window(now)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, or_, select, update
 
-from cbr_tui.domain.clock import Clock
+from cbr_tui.domain.clock import Clock, real_clock
 from cbr_tui.domain.enums import TaskStatus
 from cbr_tui.store import Store
 from cbr_tui.store.models import Task
@@ -25,18 +25,20 @@ CANDIDATES = 20
 
 
 def claim(store: Store, owner: str, now: datetime, lease: timedelta, operation_types: tuple[str, ...],
-          only: set[str] | None = None) -> Task | None:
-    """Take the oldest runnable task: waiting, or running under a lease that has expired.
+          only: set[str] | None = None, *, lease_now: datetime | None = None) -> Task | None:
+    """Take the oldest runnable task: waiting, or running under a lease that has expired. `now` is cloud
+    time (the task's start); `lease_now` real time, which leases are counted in (by default, `now`).
 
     A runner still alive on this host gets one more lease of grace before its task is taken: its renewal
     may be waiting behind another process's long write (SQLite has one writer at a time), and taking the
     task then would only stop healthy work half-way."""
+    lease_now = lease_now or now
     with store.write() as session:
         query = (
             select(Task)
             .where(col(Task.operation_type).in_(operation_types),
                    or_(Task.status == TaskStatus.WAITING.value,
-                       (Task.status == TaskStatus.RUNNING.value) & (col(Task.lease_expires_at) < now)))
+                       (Task.status == TaskStatus.RUNNING.value) & (col(Task.lease_expires_at) < lease_now)))
             .order_by(Task.created_at, Task.id)
             .limit(CANDIDATES)
         )
@@ -44,7 +46,7 @@ def claim(store: Store, owner: str, now: datetime, lease: timedelta, operation_t
             query = query.where(col(Task.id).in_(list(only)))
         if not store.is_sqlite:
             query = query.with_for_update(skip_locked=True)
-        task = next((t for t in session.exec(query) if not _in_grace(t, now, lease)), None)
+        task = next((t for t in session.exec(query) if not _in_grace(t, lease_now, lease)), None)
         if task is None:
             return None
         taken_over = task.status == TaskStatus.RUNNING.value
@@ -52,7 +54,7 @@ def claim(store: Store, owner: str, now: datetime, lease: timedelta, operation_t
             task.attempts += 1  # a late renewal by a live runner is not an attempt that ended without a result
         task.status = TaskStatus.RUNNING.value
         task.lease_owner = owner
-        task.lease_expires_at = now + lease
+        task.lease_expires_at = lease_now + lease
         task.started_at = task.started_at or now
         task.updated_at = now
         session.add(task)
@@ -91,12 +93,12 @@ def renew(store: Store, task_id: str, owner: str, clock: Clock, lease: timedelta
     renewal that waited behind another writer still gives a whole lease."""
     with store.write() as session:
         session.connection()  # begins the transaction: with SQLite, waits for the write lock here
-        now = clock.now()
+        now, lease_now = clock.now(), real_clock(clock).now()
         progress = min(99, done * 100 // total) if total else 0
         changed = session.exec(
             update(Task)
             .where(Task.id == task_id, Task.lease_owner == owner, Task.status == TaskStatus.RUNNING.value)
-            .values(lease_expires_at=now + lease, bytes_done=done, bytes_total=total, progress=progress,
+            .values(lease_expires_at=lease_now + lease, bytes_done=done, bytes_total=total, progress=progress,
                     updated_at=now)
         ).rowcount
         if not changed:

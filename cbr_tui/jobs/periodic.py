@@ -9,7 +9,10 @@ log = logging.getLogger(__name__)
 
 
 class Periodic:
-    def __init__(self, action: Callable[[], object], interval: float, name: str) -> None:
+    """`interval`: seconds between calls, or a function asked before each wait (the scheduler ticks faster
+    while the demo clock runs fast)."""
+
+    def __init__(self, action: Callable[[], object], interval: float | Callable[[], float], name: str) -> None:
         self.action = action
         self.interval = interval
         self.name = name
@@ -33,4 +36,4 @@ class Periodic:
                 self.action()
             except Exception:
                 log.exception("%s failed; trying again in %s s", self.name, self.interval)
-            self._stop.wait(self.interval)
+            self._stop.wait(self.interval() if callable(self.interval) else self.interval)

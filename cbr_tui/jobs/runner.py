@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from cbr_tui.domain.clock import Clock
+from cbr_tui.domain.clock import Clock, real_clock
 from cbr_tui.domain.enums import OperationType
 from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.domain.ids import IdSource
@@ -101,7 +101,8 @@ class Runner:
 
     def run_once(self, only: set[str] | None = None) -> bool:
         """Claim one runnable task and run it to the end; False when there was none."""
-        task = claim(self.store, self.owner, self.clock.now(), self.lease, tuple(self.handlers), only)
+        task = claim(self.store, self.owner, self.clock.now(), self.lease, tuple(self.handlers), only,
+                     lease_now=real_clock(self.clock).now())
         if task is None:
             return False
         job = JobContext(self.store, self.clock, self.ids, self.home, self.owner, self.lease, task.id,

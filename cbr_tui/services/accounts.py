@@ -5,53 +5,18 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, func, select
 
 from cbr_tui.domain.clock import api_time
-from cbr_tui.domain.errors import CbrError, ErrorSpec, invalid
+from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.permissions import DEFAULT_ENTERPRISE_PROJECT, Action
-from cbr_tui.domain.pricing import CURRENCY
+from cbr_tui.domain.pricing import CURRENCY, check_top_up
 from cbr_tui.domain.rules import check_description, check_name, check_paging
 from cbr_tui.services import lookups
+from cbr_tui.services.billing import pay_arrears
 from cbr_tui.services.context import ServiceContext
-from cbr_tui.store.models import Account, AvailabilityZone, EnterpriseProject, Order, Project, Region
-
-TOP_UP_MAX = Decimal("1000000")
-
-
-def money(cents: int) -> str:
-    return f"{Decimal(cents) / 100:.2f}"
-
-
-def charge(session: Session, ctx: ServiceContext, amount_cents: int, *, kind: str, vault_id: str | None,
-           refusal: ErrorSpec, detail: dict[str, Any]) -> Order:
-    """Pay an order from the balance (a negative amount refunds); refuses when the balance is short."""
-    account = session.get(Account, ctx.account_id, with_for_update=not ctx.store.is_sqlite)
-    assert account is not None
-    if amount_cents > account.balance_cents:
-        raise CbrError(
-            refusal,
-            f"The order costs {money(amount_cents)} {CURRENCY} but the balance is "
-            f"{money(account.balance_cents)} {CURRENCY}; top up the account first.",
-        )
-    account.balance_cents -= amount_cents
-    session.add(account)
-    order = Order(id=ctx.ids.uuid(), account_id=ctx.account_id, project_id=ctx.project_id, vault_id=vault_id,
-                  kind=kind, amount_cents=amount_cents, created_at=ctx.clock.now(), detail=detail)
-    session.add(order)
-    return order
-
-
-def order_shape(order: Order) -> dict[str, Any]:
-    return {
-        "order_id": order.id,
-        "kind": order.kind,
-        "vault_id": order.vault_id,
-        "amount": money(order.amount_cents),
-        "currency": CURRENCY,
-        "created_at": api_time(order.created_at),
-        "detail": order.detail,
-    }
+from cbr_tui.services.ledger import money, order_shape
+from cbr_tui.store.models import Account, AvailabilityZone, EnterpriseProject, Order, Project, Region, Vault
 
 
 class AccountService:
@@ -86,14 +51,14 @@ class AccountService:
             value = Decimal(str(amount))
         except InvalidOperation:
             raise invalid(f"The top-up amount must be a number such as 100 or 99.50, not {amount!r}.") from None
-        if not value.is_finite() or value <= 0 or value > TOP_UP_MAX or value != value.quantize(Decimal("0.01")):
-            raise invalid(f"A top-up is between 0.01 and {TOP_UP_MAX:,} {CURRENCY}, in cents; {amount} is not.")
+        check_top_up(value)
         with self.ctx.store.write() as session:
             account = session.get(Account, self.ctx.account_id, with_for_update=not self.ctx.store.is_sqlite)
             assert account is not None
             cents = int(value * 100)
             account.balance_cents += cents
             session.add(account)
+            pay_arrears(session, self.ctx, account, self.ctx.clock.now())
             session.add(Order(id=self.ctx.ids.uuid(), account_id=account.id, project_id=self.ctx.project_id,
                               vault_id=None, kind="top_up", amount_cents=-cents, created_at=self.ctx.clock.now(),
                               detail={}))
@@ -103,11 +68,15 @@ class AccountService:
         self.ctx.principal.require(Action.MANAGE_ACCOUNT)  # the account's billing is its administrators'
         check_paging(limit, offset)
         with self.ctx.store.read() as session:
-            query = select(Order).where(Order.account_id == self.ctx.account_id)
+            where = Order.account_id == self.ctx.account_id
             rows = session.exec(
-                query.order_by(col(Order.created_at).desc(), Order.id).offset(offset).limit(limit)
+                select(Order).where(where).order_by(col(Order.created_at).desc(), Order.id).offset(offset).limit(limit)
             ).all()
-            return {"orders": [order_shape(o) for o in rows], "count": len(rows)}
+            total = session.exec(select(func.count()).select_from(Order).where(where)).one()
+            names = dict(session.exec(select(Vault.id, Vault.name).where(
+                col(Vault.id).in_({o.vault_id for o in rows if o.vault_id}))).all())
+            return {"orders": [order_shape(o) | {"vault_name": names.get(o.vault_id or "")} for o in rows],
+                    "count": total}
 
     def regions(self) -> dict[str, Any]:
         with self.ctx.store.read() as session:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from time import monotonic  # waiting for tasks is real time, whatever the demo clock says
 from typing import TYPE_CHECKING
 
 from sqlmodel import select
 
 from cbr_tui.cloud.layout import CloudLayout
-from cbr_tui.domain.clock import Clock, SystemClock
+from cbr_tui.domain.clock import Clock
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.ids import IdSource, RandomIds
 from cbr_tui.domain.permissions import Principal
@@ -24,6 +26,8 @@ from cbr_tui.services.accounts import AccountService
 from cbr_tui.services.associations import AssociationService
 from cbr_tui.services.authentication import AuthenticationService
 from cbr_tui.services.backups import BackupService
+from cbr_tui.services.billing import BillingService
+from cbr_tui.services.cloud_time import ClockService, SharedClock
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.errorlog import record_unexpected
 from cbr_tui.services.iam import IamService
@@ -35,7 +39,7 @@ from cbr_tui.services.replication import ReplicationService
 from cbr_tui.services.resources import ResourceService
 from cbr_tui.services.restores import RestoreService
 from cbr_tui.services.settings import Settings
-from cbr_tui.services.tasks import TaskService
+from cbr_tui.services.tasks import TaskService, unsettled_tasks
 from cbr_tui.services.vaults import VaultService
 from cbr_tui.store import Store, open_store
 from cbr_tui.store.demo import DEMO_ACCOUNT
@@ -48,6 +52,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SCHEDULER_INTERVAL = 5.0  # seconds between ticks: runs are minutes apart, retention is not urgent
+FAST_SCHEDULER_INTERVAL = 0.5  # while the demo clock runs faster than real time
+SETTLE_SECONDS = 600.0  # how long a jump of the demo clock waits for the backups it started
 
 
 WORKERS_MAX = 64
@@ -83,6 +89,8 @@ class Console:
         self.recovery = RecoveryService(ctx)
         self.iam = IamService(ctx)
         self.authentication = AuthenticationService(ctx)
+        self.billing = BillingService(ctx)
+        self.clock = ClockService(ctx)
 
     @property
     def region_id(self) -> str:
@@ -131,13 +139,41 @@ class Console:
         from cbr_tui.jobs.periodic import Periodic
         from cbr_tui.services.scheduler import PolicyScheduler
 
-        return Periodic(PolicyScheduler(self.ctx.as_administrator()).tick, interval, "cbr-scheduler")
+        clock = self.ctx.clock
+
+        def pace() -> float:  # a fast demo clock is looked at more often, so runs fire near their time
+            setting = clock.setting() if isinstance(clock, SharedClock) else None
+            return FAST_SCHEDULER_INTERVAL if setting and setting.rate > 1 else interval
+
+        return Periodic(PolicyScheduler(self.ctx.as_administrator()).tick, pace, "cbr-scheduler")
 
     def run_due_policies(self) -> dict[str, object]:
         """One pass of the scheduler here and now: fire what is due, apply retention."""
         from cbr_tui.services.scheduler import PolicyScheduler
 
         return PolicyScheduler(self.ctx.as_administrator()).tick()
+
+    def advance_clock(self, delta: timedelta) -> dict[str, object]:
+        """Jump the installation's cloud time ahead (`ClockService.advance`), running here the backups that
+        fall due on the way (or waiting for another process's runner to finish them)."""
+        from cbr_tui.services.scheduler import PolicyScheduler
+
+        scheduler = PolicyScheduler(self.ctx.as_administrator())
+        runner = self.runner()
+        return self.clock.advance(delta, tick=scheduler.tick, next_due=scheduler.next_due,
+                                  run_tasks=lambda: self._settle_tasks(runner))
+
+    def _settle_tasks(self, runner: Runner) -> int:
+        ran = 0
+        deadline = monotonic() + SETTLE_SECONDS
+        while True:
+            ran += runner.run_until_idle()
+            if not unsettled_tasks(self.ctx.store):
+                return ran
+            if monotonic() > deadline:
+                raise CbrError(Codes.UNKNOWN, f"Tasks were still running after {SETTLE_SECONDS:.0f} s; the clock "
+                                              "stopped here. Look at the Tasks page, then move it on again.")
+            time.sleep(0.1)
 
     def run_tasks(self, task_ids: set[str] | None = None) -> int:
         """Run waiting tasks here and now (all of them, or these) until none is left; returns how many ran."""
@@ -219,9 +255,9 @@ def register_account(settings: Settings, name: str, *, clock: Clock | None = Non
     """Register another account in this installation (seed: *Registering with Huawei Cloud*): its project in
     every region, enterprise projects, admin group and starting balance, then a simulated cloud of its own."""
     name = check_name(name, "account")
-    clock = clock or SystemClock()
     private_home(settings.home)
     store = open_store(settings.database_url)
+    clock = clock or SharedClock(store)
     try:
         with store.write() as session:
             if session.exec(select(Account).where(Account.name == name)).first() is not None:
@@ -242,9 +278,9 @@ def open_console(settings: Settings | None = None, *, clock: Clock | None = None
     """Open the store (migrating it), make sure the account and catalogue exist, and build the demo once
     (unless `seed_demo` is False: the console builds it in the background after its first screen)."""
     settings = settings or Settings.from_env()
-    clock = clock or SystemClock()
     private_home(settings.home)
     store = store or open_store(settings.database_url)
+    clock = clock or SharedClock(store)
     name = settings.account or DEMO_ACCOUNT
     with store.read() as session:
         ready = bootstrap.is_set_up(session, name)

@@ -1,6 +1,7 @@
 """Finding rows by ID (or unique name) inside the caller's project, with CBR's not-found errors."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from sqlmodel import Session, col, func, select
@@ -11,6 +12,7 @@ from cbr_tui.domain.labels import RESOURCE_NOUN
 from cbr_tui.domain.permissions import DEFAULT_ENTERPRISE_PROJECT, Action
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.store.models import (
+    Account,
     Backup,
     EnterpriseProject,
     Policy,
@@ -173,3 +175,18 @@ def count(session: Session, query: Any) -> int:
     """How many rows a list query matches. Counted in place of its columns (not over a subquery of whole
     rows), so that an index holding the filtered columns answers it without reading the rows."""
     return session.exec(query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)).one()
+
+
+def account_projects(account_id: str) -> Any:
+    """The IDs of an account's projects (one per region), as a subquery."""
+    return select(Project.id).where(Project.account_id == account_id)
+
+
+def owner_context(session: Session, ctx: ServiceContext, project_id: str) -> ServiceContext:
+    """`ctx` acting in the account and region of `project_id` (the scheduler and billing work across accounts)."""
+    project = session.get(Project, project_id)
+    assert project is not None
+    account = session.get(Account, project.account_id)
+    assert account is not None
+    return replace(ctx, account_id=account.id, user_id=account.user_id, region_id=project.region_id,
+                   project_id=project.id)

@@ -8,14 +8,23 @@ exactly the data no other backup uses. The objects themselves are swept by garba
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, col, delete, func, select
 
+from cbr_tui.domain.clock import api_time
+from cbr_tui.domain.enums import BackupStatus, OperationType, TaskStatus
+from cbr_tui.domain.errors import CbrError, Codes
+from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.engine import catalog
 from cbr_tui.engine.commit import release
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services.context import ServiceContext
-from cbr_tui.store.models import Backup, Checkpoint, Chunk, Vault
+from cbr_tui.services.tasks import record_task
+from cbr_tui.store.models import Backup, Checkpoint, Chunk, Vault, VaultPolicy, VaultResource, VaultTag
+
+BUSY = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value, BackupStatus.RESTORING.value,
+        BackupStatus.WAITING_RESTORE.value, BackupStatus.DELETING.value, BackupStatus.WAITING_DELETE.value)
 
 
 def remove_backups(session: Session, ctx: ServiceContext, vault: Vault, backups: Sequence[Backup]) -> int:
@@ -45,3 +54,25 @@ def drop_vault_data(session: Session, vault: Vault) -> None:
     """Forget every blob of a vault being deleted (its directory goes once the deletion has committed)."""
     session.exec(delete(Chunk).where(Chunk.vault_id == vault.id))
     vault.used_bytes = 0
+
+
+def remove_vault(session: Session, ctx: ServiceContext, vault: Vault, extra: dict[str, Any] | None = None
+                 ) -> dict[str, Any]:
+    """Delete a vault with its backups, resources, tags and policy links (deletion, unsubscription, or release
+    at the end of the retention period); its objects go once the caller has committed."""
+    backups = session.exec(select(Backup).where(Backup.vault_id == vault.id, col(Backup.parent_id).is_(None))).all()
+    if any(b.status in BUSY for b in backups):
+        raise CbrError(Codes.PERFORMING_BACKUPS,
+                       f"Backups of {vault.name} are being created, restored or deleted; delete it afterwards.")
+    deleted = len(backups)
+    drop_vault_data(session, vault)
+    session.exec(delete(Backup).where(Backup.vault_id == vault.id))
+    session.exec(delete(Checkpoint).where(Checkpoint.vault_id == vault.id))
+    session.exec(delete(VaultResource).where(VaultResource.vault_id == vault.id))
+    session.exec(delete(VaultTag).where(VaultTag.vault_id == vault.id))
+    session.exec(delete(VaultPolicy).where(VaultPolicy.vault_id == vault.id))
+    record_task(session, ctx, OperationType.VAULT_DELETE, TaskStatus.SUCCESS, vault=vault,
+                provider_id=vault_type(vault.object_type).provider_id,
+                extra={"vault_delete": {"fail_count": 0, "total_count": deleted}} | (extra or {}))
+    session.delete(vault)
+    return {"vault_id": vault.id, "deleted_backups": deleted, "deleted_at": api_time(ctx.clock.now())}

@@ -10,11 +10,11 @@ missed while no process was running are owed once and fired at the next tick.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlmodel import Session, col, func, select
 
 from cbr_tui.domain.clock import api_time, as_utc
@@ -28,10 +28,17 @@ from cbr_tui.domain.enums import (
 )
 from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.domain.names import default_auto_backup_name
-from cbr_tui.domain.policy_rules import Retention, latest_due
-from cbr_tui.domain.retention import Candidate, to_delete
+from cbr_tui.domain.policy_rules import Retention, latest_due, next_run
+from cbr_tui.domain.retention import (
+    Candidate,
+    deletion_opens,
+    in_deletion_window,
+    next_deletion_window,
+    to_delete,
+)
 from cbr_tui.domain.rules import AUTO_BIND_MIN_FREE_GB
 from cbr_tui.domain.vault_types import vault_type
+from cbr_tui.services import lookups
 from cbr_tui.services.associations import (
     ResourceSelection,
     add_members,
@@ -40,17 +47,16 @@ from cbr_tui.services.associations import (
     vault_slot,
 )
 from cbr_tui.services.backups import RUNNING, BackupRequest, BackupService
+from cbr_tui.services.billing import BillingCycle
 from cbr_tui.services.capacity import allocated_gb
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.removal import remove_backups
 from cbr_tui.services.replication import replicated_to, start_replication
 from cbr_tui.services.tasks import record_task
 from cbr_tui.store.models import (
-    Account,
     Backup,
     Image,
     Policy,
-    Project,
     Resource,
     ResourceTag,
     Vault,
@@ -79,13 +85,36 @@ class PolicyScheduler:
 
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
-        self._pruned: dict[str, tuple[int, datetime | None]] = {}
+        self._pruned: dict[str, tuple[int, datetime | None, int]] = {}
 
     def tick(self) -> dict[str, Any]:
-        """Fire the runs that are due, then apply retention; what was done, for the log and the CLI."""
+        """Apply billing (expiry, renewal, charges, freezing), fire the runs that are due in the order of their
+        scheduled times, then apply retention; what was done, for the log and the CLI."""
         now = self.ctx.clock.now()
+        billing = BillingCycle(self.ctx).tick(now)
         fired = [self._fire(due, now) for due in self._due(now) if self._claim(due, now)]
-        return {"at": api_time(now), "fired": fired, "deleted": self._apply_retention(now)}
+        report = {"at": api_time(now), "fired": fired, "deleted": self._apply_retention(now)}
+        return report | ({"billing": billing} if billing else {})
+
+    def next_due(self, after: datetime) -> datetime | None:
+        """The next moment after `after` when a policy runs, billing changes something, or a deletion window
+        opens for an expired backup: where the demo clock stops when it jumps ahead."""
+        moments = [BillingCycle(self.ctx).next_due(after)]
+        with self.ctx.store.read() as session:
+            rows = session.exec(
+                select(VaultPolicy.scheduled_through, Policy.pattern, Policy.created_at)
+                .join(Policy, col(Policy.id) == VaultPolicy.policy_id)
+                .where(Policy.enabled == True)).all()  # noqa: E712
+            for scheduled_through, pattern, created_at in rows:
+                start = max(as_utc(scheduled_through), after) if scheduled_through else after
+                moments.append(next_run(pattern, start, anchor=as_utc(created_at)))
+            expiring = session.exec(select(func.min(Backup.expired_at)).where(
+                col(Backup.parent_id).is_(None), col(Backup.status).in_(_SETTLED))).one()
+        if expiring is not None:
+            opens = max(deletion_opens(as_utc(expiring)), after)
+            moments.append(opens if in_deletion_window(opens) and opens > after else next_deletion_window(opens))
+        later = [m for m in moments if m is not None and m > after]
+        return min(later) if later else None
 
     # --- firing ----------------------------------------------------------------------------------------
 
@@ -107,6 +136,7 @@ class PolicyScheduler:
             if run_at is not None:
                 due.append(_Due(link.vault_id, link.operation_type, policy.id, project_id, link.scheduled_through,
                                 run_at, link.destination_vault_id))
+        due.sort(key=lambda d: (d.run_at, d.vault_id, d.operation))  # the earliest scheduled backup goes first
         if unstamped:  # their runs start now, all in one statement
             with self.ctx.store.write() as session:
                 session.exec(update(VaultPolicy).where(  # type: ignore[call-overload]
@@ -184,12 +214,7 @@ class PolicyScheduler:
 
     def _context_of(self, project_id: str) -> ServiceContext:
         with self.ctx.store.read() as session:
-            project = session.get(Project, project_id)
-            assert project is not None
-            account = session.get(Account, project.account_id)
-            assert account is not None
-            return replace(self.ctx, account_id=account.id, user_id=account.user_id, region_id=project.region_id,
-                           project_id=project.id)
+            return lookups.owner_context(session, self.ctx, project_id)
 
     # --- retention -------------------------------------------------------------------------------------
 
@@ -201,14 +226,17 @@ class PolicyScheduler:
             with_policy = select(VaultPolicy.vault_id).where(VaultPolicy.operation_type == _BACKUP)
             replica_vaults = select(VaultPolicy.destination_vault_id).where(
                 VaultPolicy.operation_type == _REPLICATION)
-            signatures = {vault_id: (count, updated) for vault_id, count, updated in session.exec(
-                select(Backup.vault_id, func.count(), func.max(Backup.updated_at))
+            settled = func.sum(case((col(Backup.status).in_(_SETTLED), 1), else_=0))
+            signatures = {vault_id: (count, updated, done) for vault_id, count, updated, done in session.exec(
+                select(Backup.vault_id, func.count(), func.max(Backup.updated_at), settled)
                 .where(col(Backup.parent_id).is_(None),
                        col(Backup.vault_id).in_(with_policy) | col(Backup.vault_id).in_(replica_vaults))
                 .group_by(Backup.vault_id)).all()}
+            # expired backups are deleted in the day's window, from the day after they expired
+            today = datetime.combine(as_utc(now).date(), time(), UTC)
             expired = set(session.exec(select(Backup.vault_id).where(
-                col(Backup.parent_id).is_(None), col(Backup.expired_at) <= now,
-                col(Backup.status).in_(_SETTLED))).all())
+                col(Backup.parent_id).is_(None), col(Backup.expired_at) < today,
+                col(Backup.status).in_(_SETTLED))).all()) if in_deletion_window(now) else set()
         changed = {v for v, signature in signatures.items() if self._pruned.get(v) != signature} | expired
         deleted: list[str] = []
         for vault_id in sorted(changed):
@@ -216,7 +244,7 @@ class PolicyScheduler:
                 found = bool(self._doomed(session, vault_id, now))
             if found:  # decided again under the vault's lock, in case something changed meanwhile
                 deleted += self._prune(vault_id, now)
-            self._pruned[vault_id] = signatures.get(vault_id, (0, None))
+            self._pruned[vault_id] = signatures.get(vault_id, (0, None, 0))
         return deleted
 
     def _doomed(self, session: Session, vault_id: str, now: datetime) -> list[Backup]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from cbr_tui.domain.enums import BackupStatus, OperationType, ProtectStatus, TaskStatus
 from cbr_tui.domain.errors import CbrError, Codes, invalid, spec_of
@@ -14,6 +14,7 @@ from cbr_tui.domain.rules import check_choice, check_paging
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.shapes import task_shape
+from cbr_tui.store import Store
 from cbr_tui.store.models import Backup, Task, Vault, VaultResource
 
 TASK_HORIZON = timedelta(days=30)
@@ -132,3 +133,10 @@ class TaskService:
     def show(self, task_id: str) -> dict[str, Any]:
         with self.ctx.store.read() as session:
             return {"operation_log": task_shape(lookups.task(session, self.ctx, task_id))}
+
+
+def unsettled_tasks(store: Store) -> int:
+    """Tasks of the whole installation still waiting or running."""
+    with store.read() as session:
+        return int(session.exec(select(func.count()).select_from(Task).where(
+            col(Task.status).in_((TaskStatus.WAITING.value, TaskStatus.RUNNING.value)))).one())

@@ -13,21 +13,17 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, delete, or_, select
 
-from cbr_tui.domain.clock import api_time
 from cbr_tui.domain.eligibility import (
     ensure_vault_allows_delete,
     ensure_vault_allows_expansion,
     ensure_vault_allows_update,
 )
 from cbr_tui.domain.enums import (
-    BackupStatus,
     ChargingMode,
     ConsistentLevel,
     ObjectType,
-    OperationType,
     PeriodType,
     ProtectType,
-    TaskStatus,
     VaultStatus,
 )
 from cbr_tui.domain.errors import CbrError, Codes, invalid
@@ -52,7 +48,6 @@ from cbr_tui.domain.vault_types import VaultType, vault_type
 from cbr_tui.engine import catalog
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services import lookups
-from cbr_tui.services.accounts import charge, order_shape
 from cbr_tui.services.associations import (
     PlannedMember,
     ResourceSelection,
@@ -61,16 +56,15 @@ from cbr_tui.services.associations import (
     plan_association,
     refuse_resources_for,
 )
+from cbr_tui.services.billing import settle
 from cbr_tui.services.capacity import allocated_gb
 from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.ledger import charge, order_shape
 from cbr_tui.services.policies import PolicySpec, insert_policy, link_policy
-from cbr_tui.services.removal import drop_vault_data
+from cbr_tui.services.removal import remove_vault
 from cbr_tui.services.shapes import vault_shapes
-from cbr_tui.services.tasks import record_task
 from cbr_tui.store.models import (
     AvailabilityZone,
-    Backup,
-    Checkpoint,
     Order,
     Vault,
     VaultPolicy,
@@ -85,8 +79,6 @@ _SORT_KEYS = {
     "used": Vault.used_bytes,
     "status": Vault.status,
 }
-_BUSY = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value, BackupStatus.RESTORING.value,
-         BackupStatus.WAITING_RESTORE.value, BackupStatus.DELETING.value, BackupStatus.WAITING_DELETE.value)
 
 
 @dataclass(frozen=True)
@@ -261,6 +253,7 @@ class VaultService:
             status=VaultStatus.AVAILABLE.value, is_multi_az=spec.multi_az, availability_zone=zone,
             enterprise_project_id=enterprise_id, auto_bind=spec.auto_bind,
             bind_rules=[t.to_api() for t in checked.bind_tags], created_at=now, updated_at=now,
+            billed_through=None if period else now,
         )
 
     def _apply_purchase_policy(self, session: Session, vault: Vault, spec: VaultSpec) -> None:
@@ -387,6 +380,7 @@ class VaultService:
                                refusal=Codes.VAULT_EXPANSION_FAILED,
                                detail={"from_size": vault.size_gb, "to_size": new_size_gb})
                 orders.append(order_shape(order))
+            settle(session, self.ctx, vault, self.ctx.clock.now())  # the old size's hours at the old price
             vault.size_gb = new_size_gb
             result = self._saved(session, vault)
         return result | ({"orders": orders} if orders else {})
@@ -456,6 +450,7 @@ class VaultService:
             if vault.charging_mode == ChargingMode.PRE_PAID:
                 raise CbrError(Codes.VAULT_CANNOT_DELETE,
                                f"{vault.name} is billed yearly/monthly; such a vault is unsubscribed, not deleted.")
+            settle(session, self.ctx, vault, self.ctx.clock.now())  # the last whole hours are charged
             result = self._remove(session, vault)
         vault_objects(self.ctx.layout.home, result["vault_id"]).remove_all()
         return result
@@ -466,9 +461,11 @@ class VaultService:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_DELETE)
             if vault.charging_mode != ChargingMode.PRE_PAID:
                 raise CbrError(Codes.VAULT_CANNOT_DELETE, f"{vault.name} is pay-per-use; delete it instead.")
-            result = self._remove(session, vault)
+            if vault.status != VaultStatus.FROZEN:  # an expired vault may be unsubscribed while it is frozen
+                ensure_vault_allows_delete(vault.name, vault.status)
+            result = remove_vault(session, self.ctx, vault)
             paid = sum(o.amount_cents for o in session.exec(
-                select(Order).where(Order.vault_id == vault.id, col(Order.kind).in_(("new", "expand")))))
+                select(Order).where(Order.vault_id == vault.id, col(Order.kind).in_(("new", "expand", "renew")))))
             now = self.ctx.clock.now()
             total_days = (vault.expires_at - vault.created_at).total_seconds() / 86400 if vault.expires_at else 0
             left_days = (vault.expires_at - now).total_seconds() / 86400 if vault.expires_at else 0
@@ -481,22 +478,7 @@ class VaultService:
 
     def _remove(self, session: Session, vault: Vault) -> dict[str, Any]:
         ensure_vault_allows_delete(vault.name, vault.status)
-        backups = session.exec(select(Backup).where(Backup.vault_id == vault.id, col(Backup.parent_id).is_(None))).all()
-        if any(b.status in _BUSY for b in backups):
-            raise CbrError(Codes.PERFORMING_BACKUPS,
-                           f"Backups of {vault.name} are being created, restored or deleted; delete it afterwards.")
-        deleted = len(backups)
-        drop_vault_data(session, vault)
-        session.exec(delete(Backup).where(Backup.vault_id == vault.id))
-        session.exec(delete(Checkpoint).where(Checkpoint.vault_id == vault.id))
-        session.exec(delete(VaultResource).where(VaultResource.vault_id == vault.id))
-        session.exec(delete(VaultTag).where(VaultTag.vault_id == vault.id))
-        session.exec(delete(VaultPolicy).where(VaultPolicy.vault_id == vault.id))
-        record_task(session, self.ctx, OperationType.VAULT_DELETE, TaskStatus.SUCCESS, vault=vault,
-                    provider_id=vault_type(vault.object_type).provider_id,
-                    extra={"vault_delete": {"fail_count": 0, "total_count": deleted}})
-        session.delete(vault)
-        return {"vault_id": vault.id, "deleted_backups": deleted, "deleted_at": api_time(self.ctx.clock.now())}
+        return remove_vault(session, self.ctx, vault)
 
     def _saved(self, session: Session, vault: Vault) -> dict[str, Any]:
         vault.updated_at = self.ctx.clock.now()

@@ -36,6 +36,7 @@ class Account(SQLModel, table=True):
     user_id: str
     user_name: str
     balance_cents: int = Field(default=0, sa_type=BigInteger)
+    arrears_since: datetime | None = None  # when pay-per-use charges took the balance below zero
     demo_inventory: int = 0
     created_at: datetime
 
@@ -91,6 +92,37 @@ class Order(SQLModel, table=True):
     amount_cents: int = Field(sa_type=BigInteger)
     created_at: datetime
     detail: dict[str, Any] = _json(dict)
+
+
+class UsageCharge(SQLModel, table=True):
+    """Whole hours of a pay-per-use vault's use within one UTC day, at its size's hourly price."""
+
+    __tablename__ = "usage_charge"
+    __table_args__ = (Index("ix_usage_charge_account", "account_id", "start"),)
+
+    id: str = Field(primary_key=True)
+    account_id: str = Field(foreign_key="account.id")
+    project_id: str
+    vault_id: str = Field(index=True)
+    vault_name: str
+    start: datetime
+    hours: int
+    size_gb: int = Field(sa_type=BigInteger)
+    hourly_e4: int = Field(sa_type=BigInteger)  # the price of an hour, in ten-thousandths of a dollar
+    amount_e4: int = Field(sa_type=BigInteger)
+    deducted_cents: int = Field(sa_type=BigInteger)  # what it took from the balance (see billing.cents_due)
+
+
+class DemoClock(SQLModel, table=True):
+    """The installation's cloud time, shared by every process (no row: real time)."""
+
+    __tablename__ = "demo_clock"
+
+    id: int = Field(default=1, primary_key=True)
+    anchor_real: datetime
+    anchor_cloud: datetime
+    rate: int = 1
+    updated_at: datetime
 
 
 # --- IAM: users, groups, grants, sessions ---------------------------------------------------------
@@ -286,6 +318,9 @@ class Vault(SQLModel, table=True):
     used_bytes: int = Field(default=0, sa_type=BigInteger)
     status: str
     frozen_scene: str | None = None
+    frozen_at: datetime | None = None
+    billed_through: datetime | None = None  # pay-per-use: charged up to here
+    billed_e4: int = Field(default=0, sa_type=BigInteger)  # pay-per-use: everything accrued, exactly
     is_multi_az: bool = False
     availability_zone: str | None = None
     enterprise_project_id: str = "0"

@@ -30,9 +30,22 @@ def test_without_a_policy_or_with_permanent_retention_only_expiry_deletes() -> N
     backups = daily(4)
     assert to_delete(backups, None, NOW) == []
     assert to_delete(backups, Retention(), NOW) == []
-    expiring = daily(2, expired_at=NOW - timedelta(seconds=1), prefix="x", automatic=False)
+    expiring = daily(2, expired_at=NOW - timedelta(days=1), prefix="x", automatic=False)
     assert to_delete(backups + expiring, None, NOW) == ["x000", "x001"]
     assert to_delete(daily(1, expired_at=NOW + timedelta(seconds=1)), None, NOW) == []
+
+
+def test_expired_backups_go_in_the_batch_window_from_0800_to_2000_the_next_day() -> None:
+    expired = daily(1, expired_at=datetime(2026, 11, 30, 23, 0, tzinfo=UTC), automatic=False)
+
+    def deleted_at(hour: int, minute: int = 0, day: int = 1) -> bool:
+        return to_delete(expired, None, datetime(2026, 12, day, hour, minute, tzinfo=UTC)) == ["b000"]
+
+    assert to_delete(expired, None, datetime(2026, 11, 30, 23, 30, tzinfo=UTC)) == []  # expired, not yet
+    assert not deleted_at(7, 59)
+    assert deleted_at(8, 0) and deleted_at(19, 59)
+    assert not deleted_at(20, 0)
+    assert deleted_at(9, 0, day=2)  # a window missed is caught up in the next one
 
 
 def test_a_backup_an_image_was_made_from_is_not_counted_and_never_deleted() -> None:
@@ -44,7 +57,7 @@ def test_a_backup_an_image_was_made_from_is_not_counted_and_never_deleted() -> N
 
 
 def test_the_newest_backup_of_a_resource_being_backed_up_stays() -> None:
-    backups = daily(3, expired_at=NOW)
+    backups = daily(3, expired_at=NOW - timedelta(days=1))
     assert to_delete(backups, None, NOW, busy_resources=frozenset({"srv"})) == ["b000", "b001"]
 
 

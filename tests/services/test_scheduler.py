@@ -121,10 +121,12 @@ def test_expired_backups_go_even_after_the_policy_is_removed(console: Console, c
     console.policies.remove(vault["id"], policy["id"])
     console.backups.perform(vault["id"], name="manual-day", retention_days=2)
     finish_backups(console)
-    clock.advance(timedelta(days=1, seconds=1))
+    clock.advance(timedelta(days=1, seconds=1))  # 22:00 on the 26th: expired, but outside the batch window
+    assert console.run_due_policies()["deleted"] == []
+    clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))  # the window of the next day
     assert len(console.run_due_policies()["deleted"]) == 1
     assert [b.name for b in backups_of(console, vault["id"])] == ["manual-day"]
-    clock.advance(timedelta(days=1))
+    clock.set(datetime(2026, 11, 28, 8, 0, tzinfo=UTC))
     console.run_due_policies()
     assert backups_of(console, vault["id"]) == []
 
@@ -149,6 +151,21 @@ def test_automatic_association_takes_in_tagged_unprotected_servers(console: Cons
     # ecs-web-02 carries app=web too and was not yet protected; ecs-web-01 was associated at purchase
     assert names == {"ecs-web-01", "ecs-web-02", "ecs-web-03"}
     assert len(fired["associated"]) == 2
+
+
+def test_runs_due_in_one_pass_go_in_the_order_of_their_times_so_the_earliest_vault_gets_the_resource(
+        console: Console, clock: FixedClock) -> None:
+    late = buy(console, size_gb=1000, resources=("ecs-web-01",), name="vault-late", auto_bind=True)
+    early = buy(console, size_gb=1000, resources=("ecs-db-01",), name="vault-early", auto_bind=True)
+    for vault, time in ((late, "23:00"), (early, "22:00")):  # the first vault bought runs later
+        policy = console.policies.create(PolicySpec(pattern=day_based_patterns(1, [time]),
+                                                    name=f"at-{time[:2]}"))["policy"]
+        console.policies.apply(vault["id"], policy["id"])
+    server = console.resources.create_server("ecs-new")["resource"]
+    clock.set(TONIGHT + timedelta(hours=1, minutes=30))  # both runs fall due in this one pass
+    fired = console.run_due_policies()["fired"]
+    assert [f["vault_id"] for f in fired] == [early["id"], late["id"]]
+    assert server["id"] in fired[0]["associated"] and server["id"] not in fired[1]["associated"]
 
 
 def test_automatic_association_keeps_more_than_40_gb_free(console: Console, clock: FixedClock) -> None:

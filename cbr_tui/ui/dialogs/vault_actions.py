@@ -279,8 +279,13 @@ def more_actions(vault: dict[str, Any]) -> list[tuple[str, str]]:
         actions.append(("Apply Backup Policy", "policy"))
     if vtype.offers_replication and vault["billing"]["protect_type"] == "backup":
         actions.append(("Apply Replication Policy", "replication_policy"))
-    actions += [("Edit Tags", "tags"), ("Check Data", "check"),
-                ("Unsubscribe" if vault["billing"]["charging_mode"] == "pre_paid" else "Delete", "delete")]
+    actions += [("Edit Tags", "tags"), ("Check Data", "check")]
+    if vault["billing"]["charging_mode"] == "pre_paid":
+        actions += [("Renew", "renew"),
+                    ("Disable Auto-Renew" if vault["billing"]["is_auto_renew"] else "Enable Auto-Renew", "auto_renew"),
+                    ("Unsubscribe", "delete")]
+    else:
+        actions.append(("Delete", "delete"))
     return actions
 
 
@@ -312,4 +317,9 @@ def open_vault_dialog(app: App[Any], action: str, vault: dict[str, Any], done: C
         if closed:
             app.push_screen(MessageDialog(closed["error_code"], closed["error_msg"]))
             return
+    if action in ("renew", "auto_renew"):  # billing's dialogs build on this module's VaultDialog
+        from cbr_tui.ui.dialogs.billing_actions import AutoRenewDialog, RenewDialog
+
+        app.push_screen({"renew": RenewDialog, "auto_renew": AutoRenewDialog}[action](vault), callback=done)
+        return
     app.push_screen(DIALOGS[action](vault, **options), callback=done)

@@ -38,6 +38,7 @@ OTHER_PAGES = {
     "page-resources": "cbr_tui.ui.screens.resources:ResourcesPage",
     "page-images": "cbr_tui.ui.screens.images:ImagesPage",
     "page-iam": "cbr_tui.ui.screens.iam:IamPage",
+    "page-billing": "cbr_tui.ui.screens.billing:BillingPage",
 }
 
 
@@ -56,6 +57,7 @@ class MainScreen(Guarded, Screen[None]):
     BINDINGS = [
         Binding("ctrl+g", "focus_region", "Region", id="main.region"),
         Binding("ctrl+n", "focus_nav", "Menu", id="main.menu"),
+        Binding("ctrl+k", "clock", "Clock", id="main.clock"),
         Binding("escape", "back_to_page", "Back to the page", show=False, id="main.back"),
     ]
 
@@ -70,12 +72,13 @@ class MainScreen(Guarded, Screen[None]):
             yield Label("☁ CBR", id="brand-short")
             yield self._region_picker() if app.ready else Label(app.settings.region, id="region-opening")
             yield Label("", id="account")
+            yield Label("", id="cloud-time")
             yield Label("", id="balance")
         with Horizontal(id="body"):
             options = [Option(VAULT_TYPES[t].page, id=page_id(t)) for t in NAV_ORDER]
             options += [None, Option("Policies", id="page-policies"), Option("Tasks", id="page-tasks"), None,
                         Option("Simulated resources", id="page-resources"), Option("Images", id="page-images"), None,
-                        Option("Identity and Access Management", id="page-iam")]
+                        Option("Identity and Access Management", id="page-iam"), Option("Billing", id="page-billing")]
             yield OptionList(*options, id="nav")
             with ContentSwitcher(initial=page_id(ObjectType.SERVER), id="pages"):
                 yield new_page(page_id(ObjectType.SERVER))
@@ -187,6 +190,22 @@ class MainScreen(Guarded, Screen[None]):
             user += " (read-only)"
         self.query_one("#account", Label).update(f"{account['name']} · {user} ·")
         self.query_one("#balance", Label).update(f"balance {account['balance']} {account['currency']}")
+        clock = services.clock.show()["clock"]
+        cloud_time = self.query_one("#cloud-time", Label)
+        cloud_time.display = clock["simulated"]  # shown only when cloud time is not real time
+        if clock["simulated"]:
+            speed = "" if clock["rate"] == 1 else f" ×{clock['rate']:,}"
+            cloud_time.update(f"⏱ {clock['now'][:16].replace('T', ' ')}{speed} ·")
+
+    def action_clock(self) -> None:
+        """The demo clock: run cloud time fast, jump it ahead, or put it back on real time."""
+        from cbr_tui.ui.dialogs.clock import ClockDialog
+
+        if self.cbr_app.ready:
+            self.app.push_screen(ClockDialog(), callback=self._clock_moved)
+
+    def _clock_moved(self, message: str | None) -> None:
+        self.current_page.finished(message)
 
     def _refresh_live(self) -> None:
         """The balance follows purchases and renewals (here or by the CLI); pages showing progress reload.

@@ -1,0 +1,96 @@
+"""The demo clock (ctrl+k, or the palette): run cloud time fast, jump it ahead, or put it back on real time.
+A jump runs every policy, expiry and charge on the way, so it runs in a worker and the dialog says so."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.widgets import Button, Label
+
+from cbr_tui.domain.demo_time import parse_duration, parse_rate
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.ui import format as fmt
+from cbr_tui.ui.dialogs.base import Dialog
+from cbr_tui.ui.widgets.fields import Field
+
+
+def clock_text(clock: dict[str, Any]) -> str:
+    if clock["fixed"]:
+        return f"Cloud time {fmt.when(clock['now'])} UTC, on this console's own fixed clock."
+    speed = "real speed" if clock["rate"] == 1 else f"{clock['rate']:,} times real speed"
+    return (f"Cloud time {fmt.when(clock['now'])} UTC ({clock['offset']} from real time), at {speed}. "
+            "Every process on this installation's store shares it.")
+
+
+class ClockDialog(Dialog[str]):
+    title_text = "Demo clock"
+    ok_label = "Jump ahead"
+
+    def body(self) -> ComposeResult:
+        clock = self.services.clock.show()["clock"]
+        yield Label(clock_text(clock), id="clock-now", classes="dialog-text")
+        yield Label("Jumping ahead runs every policy, expiry and charge that falls due on the way, in order.",
+                    classes="dialog-text muted")
+        yield Field("Jump ahead by (7d, 12h, 1w2d, 90m)", parse_duration, value="1d", id="clock-advance")
+        yield Field("Speed: cloud seconds per real second (3600: an hour a second)", parse_rate,
+                    value=str(clock["rate"]), id="clock-rate")
+
+    def buttons(self) -> Iterable[Button]:
+        yield Button("Jump ahead", id="ok", variant="primary", compact=True)
+        yield Button("Set speed", id="clock-set-rate", compact=True)
+        yield Button("Real time", id="clock-reset", compact=True)
+        yield Button("Close", id="cancel", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "clock-set-rate":
+            event.stop()
+            rate = self.query_one("#clock-rate", Field).validate()
+            if rate is not None:
+                self.run(lambda: self.services.clock.set_rate(rate), f"The clock runs at {rate:,} times real speed.")
+        elif event.button.id == "clock-reset":
+            event.stop()
+            self.run(self.services.clock.reset, "The clock is back on real time.")
+        else:
+            super().on_button_pressed(event)
+
+    def submit(self) -> None:
+        delta = self.query_one("#clock-advance", Field).validate()
+        if delta is None:
+            return
+        for button in self.query(Button):
+            button.disabled = button.id != "cancel"
+        self.query_one("#clock-now", Label).update("Moving the clock ahead: running what falls due on the way…")
+        self._advance(delta)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, name="clock-advance")
+    def _advance(self, delta: object) -> None:
+        try:
+            result = self.services.advance_clock(delta)  # type: ignore[arg-type]
+        except CbrError as error:
+            self.app.call_from_thread(self._refused, error)
+            return
+        self.app.call_from_thread(self.dismiss, _summary(result))
+
+    def _refused(self, error: CbrError) -> None:
+        for button in self.query(Button):
+            button.disabled = False
+        self.query_one("#clock-now", Label).update(clock_text(self.services.clock.show()["clock"]))
+        self.show_error(error)
+
+
+def _summary(result: dict[str, Any]) -> str:
+    stops = result["stops"]
+    fired = sum(len(stop.get("fired", [])) for stop in stops)
+    deleted = sum(len(stop.get("deleted", [])) for stop in stops)
+    billing: dict[str, int] = {}
+    for stop in stops:
+        for key, ids in stop.get("billing", {}).items():
+            billing[key] = billing.get(key, 0) + len(ids)
+    events = [_count(fired, "policy run"), _count(deleted, "backup") + " deleted by retention"]
+    events += [f"{_count(count, 'vault')} {what}" for what, count in billing.items() if what != "charged"]
+    return f"Cloud time is now {fmt.when(result['clock']['now'])} UTC: " + ", ".join(events) + "."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -1,0 +1,130 @@
+"""Billing: the balance, arrears, what was spent each day (a small chart), orders and the hourly charges of
+pay-per-use vaults. It stands for the account's Billing Center, as IAM's page stands for IAM."""
+
+from decimal import Decimal
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Label, Sparkline, TabbedContent, TabPane
+
+from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.permissions import Action
+from cbr_tui.ui import format as fmt
+from cbr_tui.ui.dialogs.billing_actions import TopUpDialog
+from cbr_tui.ui.screens.base import ListPage, Page
+from cbr_tui.ui.widgets.pager import Pager
+from cbr_tui.ui.widgets.table import ConsoleTable
+
+CHART_DAYS = 30
+ORDER_KINDS = {"new": "Purchase", "renew": "Renewal", "expand": "Expansion", "unsubscribe": "Refund",
+               "top_up": "Top-up"}
+
+
+class BillingPage(Page):
+    BINDINGS = [Binding("t", "top_up", "Top Up", id="billing.top_up")]
+    live = True  # charges accrue as cloud time passes
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="page-title"):
+            yield Label("Billing", classes="title")
+            yield Label("Orders and hourly charges of this account", classes="muted")
+        with Horizontal(classes="operations"):
+            yield Button("Top Up (t)", id="op-top-up", variant="primary", compact=True)
+        yield Label("", id="billing-summary")
+        yield Label("", id="billing-chart-title", classes="muted")
+        yield Sparkline([], id="billing-chart")
+        with TabbedContent(id="billing-tabs"):
+            with TabPane("Orders", id="tab-orders"):
+                yield OrderList()
+            with TabPane("Hourly charges", id="tab-charges"):
+                yield ChargeList()
+
+    def refresh_data(self) -> None:
+        if not self.cbr_app.ready:
+            return
+        self.offer(self.query_one("#op-top-up", Button), Action.MANAGE_ACCOUNT)
+        refused = self.refusal(Action.MANAGE_ACCOUNT)
+        if refused is not None:
+            self.query_one("#billing-summary", Label).update(refused.message)
+            return
+        try:
+            bill = self.console.billing.summary(CHART_DAYS)["billing"]
+        except CbrError as error:
+            self.report(error)
+            return
+        self.query_one("#billing-summary", Label).update(_summary(bill))
+        spend = [float(Decimal(day["amount"])) for day in bill["spend_per_day"]]
+        self.query_one("#billing-chart-title", Label).update(
+            f"Spend per day, {bill['spend_per_day'][0]['date']} to {bill['spend_per_day'][-1]['date']}: "
+            f"highest {fmt.money(str(max(Decimal(d['amount']) for d in bill['spend_per_day'])))} {bill['currency']}")
+        self.query_one(Sparkline).data = spend
+        active = self.query_one(TabbedContent).active_pane
+        for listing in active.query(ListPage) if active is not None else []:
+            if listing.is_mounted:
+                listing.refresh_data()
+
+    def on_tabbed_content_tab_activated(self) -> None:
+        self.refresh_data()
+
+    @on(Button.Pressed, "#op-top-up")
+    def action_top_up(self) -> None:
+        if self.permitted(Action.MANAGE_ACCOUNT):
+            self.app.push_screen(TopUpDialog(), callback=self.finished)
+
+
+def _summary(bill: dict[str, Any]) -> str:
+    text = (f"Balance {fmt.money(bill['balance'])} {bill['currency']} at {fmt.when(bill['at'])} UTC. "
+            f"Pay-per-use vaults cost {bill['pay_per_use_hourly']} {bill['currency']} an hour now.")
+    if bill["arrears_since"]:
+        text += (f"\nIn arrears since {fmt.when(bill['arrears_since'])}: top up before "
+                 f"{fmt.when(bill['frozen_after'])} or pay-per-use vaults are frozen.")
+    return text
+
+
+class OrderList(ListPage):
+    def compose(self) -> ComposeResult:
+        yield ConsoleTable((("Time (UTC)", 19), ("Type", 10), ("Vault", 30), ("Amount (USD)", 13)), id="order-table")
+        yield Pager(id="order-pager")
+
+    def refresh_data(self) -> None:
+        pager = self.query_one(Pager)
+        try:
+            result = self.console.accounts.orders(pager.page_size, pager.offset)
+        except CbrError as error:
+            self.report(error)
+            return
+        self.query_one(ConsoleTable).replace_rows([(o["order_id"], _order_cells(o)) for o in result["orders"]])
+        pager.show_total(result["count"])
+
+
+def _order_cells(order: dict[str, Any]) -> tuple[object, ...]:
+    amount = Decimal(order["amount"])
+    vault = order["vault_name"] or (fmt.short_id(order["vault_id"]) + " (deleted)" if order["vault_id"] else "--")
+    return (fmt.when(order["created_at"]), ORDER_KINDS.get(order["kind"], order["kind"]), vault,
+            fmt.money(str(-amount)) if amount < 0 else fmt.money(order["amount"]))
+
+
+class ChargeList(ListPage):
+    def compose(self) -> ComposeResult:
+        yield ConsoleTable((("From (UTC)", 19), ("Hours", 5), ("Vault", 24), ("Size GB", 9), ("Per hour", 9),
+                            ("Amount", 9)), id="charge-table")
+        yield Pager(id="charge-pager")
+
+    def refresh_data(self) -> None:
+        pager = self.query_one(Pager)
+        try:
+            result = self.console.billing.charges(None, pager.page_size, pager.offset)
+        except CbrError as error:
+            self.report(error)
+            return
+        self.query_one(ConsoleTable).replace_rows([(f"{c['vault_id']}{c['start']}", _charge_cells(c))
+                                                   for c in result["charges"]])
+        pager.show_total(result["count"])
+
+
+def _charge_cells(charge: dict[str, Any]) -> tuple[object, ...]:
+    return (fmt.when(charge["start"]), str(charge["hours"]), charge["vault_name"], f"{charge['size']:,}",
+            charge["hourly_price"], charge["amount"])
