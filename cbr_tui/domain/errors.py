@@ -88,6 +88,8 @@ class Codes:
 
     BACKUP_NOT_FOUND = _spec("6200", 404, "The backup does not exist.")
     BACKUP_CANNOT_DELETE = _spec("6201", 400, "The backup cannot be deleted.")
+    RESTORE_VAULT_STATUS = _spec("6202", 400, "Backups can be used for restoration only when the vault status is "
+                                              "Available.")
     PERFORMING_BACKUPS = _spec("6203", 400, "Performing backups.")
     RESOURCE_STATUS_FORBIDS_BACKUP = _spec("6215", 400, "Backup is not allowed in the current resource status.")
     BACKUP_IN_USE = _spec("6216", 400, "The backup cannot be deleted because it is in use.")

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from cbr_tui.domain.clock import as_utc
+from cbr_tui.domain.clock import as_utc, real_clock
 from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.domain.iam_rules import SecurityPolicy, check_password
 from cbr_tui.domain.permissions import Principal
@@ -55,7 +55,8 @@ class AuthenticationService:
         return session.exec(query).first()
 
     def _now(self) -> datetime:
-        return as_utc(self.ctx.clock.now())
+        """Sessions, failed logins and lockouts count people's real time, not the demo clock's."""
+        return as_utc(real_clock(self.ctx.clock).now())
 
     def _locked_message(self, user: IamUser, policy: SecurityPolicy) -> str | None:
         if user.locked_until is not None and as_utc(user.locked_until) > self._now():

@@ -320,14 +320,17 @@ class BillingService:
             account = session.get(Account, self.ctx.account_id)
             assert account is not None
             spend = dict.fromkeys((first + timedelta(days=n) for n in range(days)), 0)
-            for order in session.exec(select(Order).where(
-                    Order.account_id == account.id, Order.kind != "top_up",
-                    col(Order.created_at) >= since)):
-                _add(spend, as_utc(order.created_at).date(), order.amount_cents)
-            for line in session.exec(select(UsageCharge).where(
-                    UsageCharge.account_id == account.id,
-                    col(UsageCharge.start) >= since)):
+            flow = dict(spend)  # what left the balance each day: spend, less top-ups
+            for order in session.exec(select(Order).where(Order.account_id == account.id,
+                                                          col(Order.created_at) >= since)):
+                day = as_utc(order.created_at).date()
+                _add(flow, day, order.amount_cents)
+                if order.kind != "top_up":
+                    _add(spend, day, order.amount_cents)
+            for line in session.exec(select(UsageCharge).where(UsageCharge.account_id == account.id,
+                                                               col(UsageCharge.start) >= since)):
                 _add(spend, as_utc(line.start).date(), line.deducted_cents)
+                _add(flow, as_utc(line.start).date(), line.deducted_cents)
             hourly = sum(e4(vault_quote(v).hourly) for v in session.exec(select(Vault).where(
                 col(Vault.project_id).in_(lookups.account_projects(account.id)), Vault.charging_mode == _POST_PAID,
                 col(Vault.status).in_(_CHARGED))))
@@ -337,6 +340,7 @@ class BillingService:
             "frozen_after": api_time(as_utc(account.arrears_since) + GRACE_PERIOD) if account.arrears_since else None,
             "pay_per_use_hourly": str(Decimal(hourly) / 10000),
             "spend_per_day": [{"date": day.isoformat(), "amount": money(cents)} for day, cents in spend.items()],
+            "balance_per_day": _balances(account.balance_cents, flow),
         }}
 
     def charges(self, vault: str | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
@@ -351,6 +355,16 @@ class BillingService:
                                 .offset(offset).limit(limit)).all()
             total = session.exec(select(func.count()).select_from(query.subquery())).one()
             return {"charges": [_charge_shape(r) for r in rows], "count": total}
+
+
+def _balances(now_cents: int, flow: dict[date, int]) -> list[dict[str, str]]:
+    """The balance at the end of each day, worked back from today's with what left it each later day."""
+    balances: list[dict[str, str]] = []
+    balance = now_cents
+    for day in sorted(flow, reverse=True):
+        balances.append({"date": day.isoformat(), "balance": money(balance)})
+        balance += flow[day]
+    return balances[::-1]
 
 
 def _add(spend: dict[date, int], day: date, cents: int) -> None:

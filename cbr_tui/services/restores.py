@@ -27,7 +27,7 @@ from cbr_tui.domain.enums import (
     VaultStatus,
 )
 from cbr_tui.domain.errors import CbrError, Codes, invalid
-from cbr_tui.domain.labels import resource_status_label
+from cbr_tui.domain.labels import VAULT_STATUS, resource_status_label
 from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.rules import check_name
 from cbr_tui.services import lookups
@@ -233,8 +233,9 @@ class RestoreService:
         vault = session.get(Vault, backup.vault_id)
         assert vault is not None
         if vault.status not in (VaultStatus.AVAILABLE, VaultStatus.LOCK):
-            raise CbrError(Codes.RESTORE_BACKUP_STATUS,
-                           f"Backups can be used only while their vault is Available; {vault.name} is {vault.status}.")
+            raise CbrError(Codes.RESTORE_VAULT_STATUS,
+                           f"Backups can be used only while their vault is Available; {vault.name} is "
+                           f"{VAULT_STATUS[VaultStatus(vault.status)]}.")
         return backup, vault
 
     def _idle_disk_plan(self, session: Session, backup: Backup, machine: Resource,

@@ -26,7 +26,7 @@ def test_only_available_backups_in_usable_vaults_restore(console: Console, web_b
     refused(Codes.RESTORE_RESOURCE_BACKING_UP, lambda: console.restores.restore_server(web_backup["id"]))
     finish_backups(console)
     set_vault(console, web_backup["vault_id"], status="frozen")
-    refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_server(web_backup["id"]), "frozen")
+    refused(Codes.RESTORE_VAULT_STATUS, lambda: console.restores.restore_server(web_backup["id"]), "Frozen")
     set_vault(console, web_backup["vault_id"], status="available")
     console.restores.restore_server(web_backup["id"])
     refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_server(web_backup["id"]), "restoring")

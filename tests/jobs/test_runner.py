@@ -11,16 +11,21 @@ from datetime import timedelta
 
 import pytest
 
-from cbr_tui.domain.clock import FixedClock
+from cbr_tui.domain.clock import FixedClock, real_clock
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import Codes
+from cbr_tui.domain.ids import SeededIds
 from cbr_tui.engine.objects import LocalObjectStore
 from cbr_tui.jobs import runner as runner_module
 from cbr_tui.jobs.backup import run_backup
 from cbr_tui.jobs.context import JobContext
 from cbr_tui.jobs.lease import LeaseLost, claim, owned
-from cbr_tui.services.console import Console
+from cbr_tui.services.cloud_time import SharedClock
+from cbr_tui.services.console import Console, open_console
+from cbr_tui.services.settings import Settings
+from cbr_tui.store import open_store
 from cbr_tui.store.models import Task, Vault
+from tests.conftest import T0
 from tests.data import disk_path, resource_digest
 from tests.jobs.helpers import back_up, run
 from tests.services.helpers import buy, refused
@@ -67,6 +72,28 @@ def test_an_expired_lease_is_taken_over_and_the_old_runner_is_stopped(console: C
         assert session.get(Task, stalled.id).attempts == 2
         with pytest.raises(LeaseLost):
             owned(session, stalled.id, "runner-a")
+
+
+def test_leases_are_kept_on_real_time_so_a_fast_demo_clock_takes_nothing_over(settings: Settings) -> None:
+    real = FixedClock(T0)
+    store = open_store(settings.database_url)
+    console = open_console(settings, clock=SharedClock(store, real=real), store=store, ids=SeededIds(7))
+    try:
+        buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
+        console.backups.perform("vault-disks")
+        runner = console.runner(owner="runner-a", lease=timedelta(seconds=30))
+        held = claim(store, "runner-a", console.ctx.clock.now(), runner.lease, ("backup",),
+                     lease_now=real_clock(console.ctx.clock).now())
+        assert held is not None
+        console.clock.set_rate(1_000_000)
+        real.advance(timedelta(seconds=20))  # 20 real seconds: about 231 days of cloud time
+        assert console.ctx.clock.now() - T0 > timedelta(days=200)
+        other = console.runner(owner="runner-b", lease=timedelta(seconds=30))
+        assert other.run_once() is False  # the lease has 10 real seconds left
+        real.advance(timedelta(seconds=11))
+        assert other.run_once() is True  # now it has expired, in real time
+    finally:
+        console.close()
 
 
 def test_a_waiting_task_is_cancelled_at_once(console: Console) -> None:

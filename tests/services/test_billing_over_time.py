@@ -56,7 +56,7 @@ def orders_of(console: Console, vault_id: str, kind: str) -> list[Order]:
                                  .order_by(Order.created_at)).all())
 
 
-def usage_cents(console: Console, since_balance_read: datetime | None = None) -> int:
+def usage_cents(console: Console) -> int:
     with console.ctx.store.read() as session:
         return sum(line.deducted_cents for line in session.exec(select(UsageCharge)))
 
@@ -126,13 +126,25 @@ def test_a_frozen_vault_is_released_with_its_data_after_the_retention_period(clo
     expiry = T0 + relativedelta(months=1)
     cloud.advance_clock(expiry - T0 + RETENTION_PERIOD - timedelta(hours=1))
     assert vault_row(cloud, vault["id"]).status == "frozen"  # type: ignore[union-attr]
+    backup_id = cloud.backups.list(vault=vault["id"])["backups"][0]["id"]
+    refused(Codes.RESTORE_VAULT_STATUS, lambda: cloud.restores.restore_server(backup_id), "Frozen")
     cloud.advance_clock(timedelta(hours=2))
     assert vault_row(cloud, vault["id"]) is None
     assert not objects.exists()
     with cloud.ctx.store.read() as session:
-        task = session.exec(select(Task).where(Task.vault_id == vault["id"], Task.operation_type == "vault_delete")).one()
+        task = session.exec(select(Task).where(Task.vault_id == vault["id"],
+                                               Task.operation_type == "vault_delete")).one()
         assert session.exec(select(Backup).where(Backup.vault_id == vault["id"])).all() == []
     assert task.extra["released"] == "expired"
+
+
+def test_an_expired_vault_can_be_unsubscribed_while_frozen_with_nothing_refunded(cloud: Console) -> None:
+    vault = prepaid(cloud, PeriodType.MONTH, auto_renew=False)
+    cloud.advance_clock(timedelta(days=31))
+    before = balance_cents(cloud)
+    result = cloud.vaults.unsubscribe(vault["id"])
+    assert result["orders"][0]["amount"] == "0.00" and balance_cents(cloud) == before
+    assert vault_row(cloud, vault["id"]) is None
 
 
 def test_a_pay_per_use_vault_in_arrears_freezes_after_the_grace_period_and_a_top_up_frees_it(

@@ -87,7 +87,7 @@ async def test_buy_back_up_damage_and_restore_by_keys_alone(console: Console, ap
         await wait_for(pilot, lambda: cell_texts(backups, 1) == ["● Available", "● Available"])
         healthy = resource_digest(console, "ecs-web-01")
 
-        await pilot.press("ctrl+n", "end", "up", "up", "enter")
+        await pilot.press("ctrl+n", "end", "up", "up", "up", "enter")
         await pilot.pause()
         await row_to(pilot, "ecs-web-01")
         await pilot.press("x")

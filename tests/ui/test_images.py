@@ -27,7 +27,7 @@ async def test_create_image_then_a_server_from_it(console: Console, app: CbrApp)
         await pilot.pause()
         assert [i["name"] for i in console.restores.list_images()["images"]] == ["image-golden"]
 
-        await pilot.press("ctrl+n", "end", "up", "enter")
+        await pilot.press("ctrl+n", "end", "up", "up", "enter")
         await wait_for(pilot, lambda: bool(app.screen.query("#image-table"))
                        and table(pilot, "#image-table").row_count == 1)
         images = table(pilot, "#image-table")
@@ -53,7 +53,7 @@ async def test_deleting_an_image_keeps_its_backup(console: Console, app: CbrApp)
     backup = back_up(console, "vault-web", name="golden")[0]
     console.restores.create_image(backup["id"], "img-web")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+n", "end", "up", "enter")
+        await pilot.press("ctrl+n", "end", "up", "up", "enter")
         await wait_for(pilot, lambda: bool(app.screen.query("#image-table"))
                        and table(pilot, "#image-table").row_count == 1 and app.focused is table(pilot, "#image-table"))
         await pilot.press("d")

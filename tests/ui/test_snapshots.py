@@ -254,3 +254,35 @@ def test_a_refusal_in_a_dialog(snap_compare, seeded: Console, size: str) -> None
 def test_perform_backup_without_full_backup(snap_compare, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
     """SFS Turbo's Perform Backup asks for a name and a description only (seed 5.3)."""
     assert snapshot(snap_compare, seeded, size, on_page(ObjectType.TURBO, "b"))
+
+
+def on_billing(*keys: str) -> Steps:
+    async def steps(pilot: Pilot) -> None:
+        await open_nav(pilot, "page-billing")
+        pilot.app.screen.query_one("#order-table").focus()
+        await pilot.pause()
+        if keys:
+            await pilot.press(*keys)
+        await pilot.pause()
+    return steps
+
+
+def renewing(pilot_vault: str) -> Steps:
+    async def steps(pilot: Pilot) -> None:
+        from tests.ui.pilot import choose_in_more_menu, table
+
+        await open_page(pilot, ObjectType.SERVER)
+        vaults = table(pilot, "#page-server #vault-table")
+        names = [str(vaults.get_row_at(row)[0]).split("\n")[0] for row in range(vaults.row_count)]
+        vaults.move_cursor(row=names.index(pilot_vault))
+        await choose_in_more_menu(pilot, "Renew")
+        await pilot.pause()
+    return steps
+
+
+@pytest.mark.parametrize("size", SIZE_IDS)
+async def test_billing_and_clock(screens, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    """The Billing page with its Top Up dialog, the demo clock (ctrl+k) and Renew of a yearly/monthly vault."""
+    await in_one_run(seeded, size, screens, [("billing", on_billing()), ("top-up", on_billing("t")),
+                                             ("clock", on_page(ObjectType.SERVER, "ctrl+k")),
+                                             ("renew", renewing("vault-db"))])

@@ -43,16 +43,17 @@ class ClockDialog(Dialog[str]):
         yield Button("Close", id="cancel", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "clock-set-rate":
-            event.stop()
-            rate = self.query_one("#clock-rate", Field).validate()
-            if rate is not None:
-                self.run(lambda: self.services.clock.set_rate(rate), f"The clock runs at {rate:,} times real speed.")
-        elif event.button.id == "clock-reset":
-            event.stop()
+        """Set speed and Real time act at once; Jump ahead and Close are the dialog's OK and Cancel."""
+        if event.button.id not in ("clock-set-rate", "clock-reset"):
+            return  # the base class's handler runs next
+        event.stop()
+        event.prevent_default()
+        if event.button.id == "clock-reset":
             self.run(self.services.clock.reset, "The clock is back on real time.")
-        else:
-            super().on_button_pressed(event)
+            return
+        rate = self.query_one("#clock-rate", Field).validate()
+        if rate is not None:
+            self.run(lambda: self.services.clock.set_rate(rate), f"The clock runs at {rate:,} times real speed.")
 
     def submit(self) -> None:
         delta = self.query_one("#clock-advance", Field).validate()

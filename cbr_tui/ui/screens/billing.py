@@ -36,6 +36,8 @@ class BillingPage(Page):
         yield Label("", id="billing-summary")
         yield Label("", id="billing-chart-title", classes="muted")
         yield Sparkline([], id="billing-chart")
+        yield Label("", id="billing-balance-title", classes="muted")
+        yield Sparkline([], id="billing-balance-chart")
         with TabbedContent(id="billing-tabs"):
             with TabPane("Orders", id="tab-orders"):
                 yield OrderList()
@@ -60,7 +62,12 @@ class BillingPage(Page):
         self.query_one("#billing-chart-title", Label).update(
             f"Spend per day, {bill['spend_per_day'][0]['date']} to {bill['spend_per_day'][-1]['date']}: "
             f"highest {fmt.money(str(max(Decimal(d['amount']) for d in bill['spend_per_day'])))} {bill['currency']}")
-        self.query_one(Sparkline).data = spend
+        self.query_one("#billing-chart", Sparkline).data = spend
+        balances = [Decimal(day["balance"]) for day in bill["balance_per_day"]]
+        self.query_one("#billing-balance-title", Label).update(
+            f"Balance at the end of each day: from {fmt.money(str(balances[0]))} to {fmt.money(str(balances[-1]))} "
+            f"{bill['currency']} (lowest {fmt.money(str(min(balances)))})")
+        self.query_one("#billing-balance-chart", Sparkline).data = [float(b) for b in balances]
         active = self.query_one(TabbedContent).active_pane
         for listing in active.query(ListPage) if active is not None else []:
             if listing.is_mounted:
@@ -86,7 +93,7 @@ def _summary(bill: dict[str, Any]) -> str:
 
 class OrderList(ListPage):
     def compose(self) -> ComposeResult:
-        yield ConsoleTable((("Time (UTC)", 19), ("Type", 10), ("Vault", 30), ("Amount (USD)", 13)), id="order-table")
+        yield ConsoleTable((("Time (UTC)", 19), ("Type", 10), ("Vault", 24), ("Amount (USD)", 13)), id="order-table")
         yield Pager(id="order-pager")
 
     def refresh_data(self) -> None:

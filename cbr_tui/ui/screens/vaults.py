@@ -53,7 +53,7 @@ class VaultList(ListPage):
             yield Button("More ▾ (m)", id="op-more", compact=True)
             yield Button("Details (enter)", id="op-details", compact=True)
         yield ConsoleTable((("Name/ID", 18), ("Status", 11), ("Used/Total", 13), ("Associated", 10), ("Type", 22),
-                            ("Billing", 18), ("Tags/Project", 12)), id="vault-table")
+                            ("Billing", 14), ("Tags/Project", 12)), id="vault-table")
         yield Pager(id="vault-pager")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -104,7 +104,7 @@ class VaultList(ListPage):
             ("Replication vault" if billing["protect_type"] == "replication" else "Backup vault")
             + "\n" + specification,
             fmt.billing(billing["charging_mode"]) + "\n" + (
-                f"Expires {billing['expired_at'][:10]}" if billing["expired_at"]
+                f"to {billing['expired_at'][:10]}" if billing["expired_at"]
                 else "Multi-AZ" if billing["is_multi_az"] else "Single-AZ"),
             fmt.tags(vault["tags"]) + "\n" + projects.get(vault["enterprise_project_id"],
                                                             vault["enterprise_project_id"]),

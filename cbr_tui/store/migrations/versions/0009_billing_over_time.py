@@ -20,10 +20,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table('demo_clock',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('anchor_real', sa.DateTime(), nullable=False),
-    sa.Column('anchor_cloud', sa.DateTime(), nullable=False),
+    sa.Column('anchor_real', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('anchor_cloud', sa.DateTime(timezone=True), nullable=False),
     sa.Column('rate', sa.Integer(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_demo_clock'))
     )
     op.create_table('usage_charge',
@@ -32,7 +32,7 @@ def upgrade() -> None:
     sa.Column('project_id', sa.String(), nullable=False),
     sa.Column('vault_id', sa.String(), nullable=False),
     sa.Column('vault_name', sa.String(), nullable=False),
-    sa.Column('start', sa.DateTime(), nullable=False),
+    sa.Column('start', sa.DateTime(timezone=True), nullable=False),
     sa.Column('hours', sa.Integer(), nullable=False),
     sa.Column('size_gb', sa.BigInteger(), nullable=False),
     sa.Column('hourly_e4', sa.BigInteger(), nullable=False),
@@ -44,10 +44,10 @@ def upgrade() -> None:
     op.create_index('ix_usage_charge_account', 'usage_charge', ['account_id', 'start'], unique=False)
     op.create_index(op.f('ix_usage_charge_vault_id'), 'usage_charge', ['vault_id'], unique=False)
     with op.batch_alter_table('account') as batch:
-        batch.add_column(sa.Column('arrears_since', sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column('arrears_since', sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table('vault') as batch:
-        batch.add_column(sa.Column('frozen_at', sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column('billed_through', sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column('frozen_at', sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('billed_through', sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('billed_e4', sa.BigInteger(), nullable=False, server_default='0'))
     # pay-per-use vaults bought before this revision are charged from now on
     op.execute("UPDATE vault SET billed_through = CURRENT_TIMESTAMP WHERE charging_mode = 'post_paid'")
