@@ -6,6 +6,7 @@ costing ten months, pay-per-use billed by the hour, multi-AZ redundancy costing 
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from cbr_tui.domain.enums import ChargingMode, ConsistentLevel, ObjectType, PeriodType, ProtectType
@@ -114,12 +115,46 @@ def expansion_amount(per_gb_month: Decimal, added_gb: int, remaining_days: float
     return _cents(per_gb_month * added_gb * months_left)
 
 
-def refund_amount(paid: Decimal, total_days: float, remaining_days: float) -> Decimal:
-    """The unused share of a yearly/monthly subscription, returned when it is unsubscribed."""
-    if total_days <= 0:
-        return Decimal(0)
-    share = Decimal(str(max(min(remaining_days, total_days), 0.0) / total_days))
-    return _cents(paid * share)
+UNCONDITIONAL_DAYS = 5
+
+
+@dataclass(frozen=True)
+class Refund:
+    """What unsubscribing returns, and how it was worked out."""
+
+    amount: Decimal
+    consumed: Decimal
+    handling_fee: Decimal
+    days_used: int
+    days_subscribed: int
+    unconditional: bool = False
+
+
+def handling_fee_rate(period_type: PeriodType, period_num: int, days_used: int) -> Decimal:
+    """The unsubscription handling fee's share of the payment, by the subscription's term and the time used:
+    10% for a monthly or one-year term; for two years 15% in the first year used, then 10%; for three years
+    (and, here, longer terms) 15%, 10%, then 5% in the third year and nothing after."""
+    years = period_num if period_type is PeriodType.YEAR else 0
+    if years <= 1:
+        return Decimal("0.10")
+    rates = ("0.15", "0.10") if years == 2 else ("0.15", "0.10", "0.05")
+    used_year = days_used // 366  # 0 in the first year used
+    return Decimal(rates[used_year]) if used_year < len(rates) else Decimal(0)
+
+
+def unsubscription_refund(paid: Decimal, start: datetime, end: datetime, now: datetime, period_type: PeriodType,
+                          period_num: int) -> Refund:
+    """Huawei Cloud's unsubscription rules for yearly/monthly resources (Billing Center, "Unsubscription Rules"):
+    refund = actual payment - consumption - handling fee, never below zero; consumption = payment x days used /
+    days subscribed, in whole days, the day of unsubscription not counted; within five days of the purchase the
+    whole payment is returned (five-day unconditional unsubscription)."""
+    days_subscribed = max((end.date() - start.date()).days, 1)
+    days_used = max((now.date() - start.date()).days, 0)
+    if now - start < timedelta(days=UNCONDITIONAL_DAYS):
+        return Refund(_cents(paid), Decimal(0), Decimal(0), days_used, days_subscribed, unconditional=True)
+    consumed = _cents(paid * min(days_used, days_subscribed) / days_subscribed)
+    fee = _cents(paid * handling_fee_rate(period_type, period_num, days_used))
+    return Refund(max(_cents(paid - consumed - fee), Decimal(0)), consumed, fee, days_used, days_subscribed)
 
 
 def check_top_up(amount: Decimal) -> Decimal:

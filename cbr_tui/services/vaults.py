@@ -13,6 +13,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, delete, or_, select
 
+from cbr_tui.domain.clock import as_utc
 from cbr_tui.domain.eligibility import (
     ensure_vault_allows_delete,
     ensure_vault_allows_expansion,
@@ -29,7 +30,7 @@ from cbr_tui.domain.enums import (
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.names import default_vault_name
 from cbr_tui.domain.permissions import Action
-from cbr_tui.domain.pricing import Quote, expansion_amount, quote_vault, refund_amount
+from cbr_tui.domain.pricing import Quote, expansion_amount, quote_vault, unsubscription_refund
 from cbr_tui.domain.rules import (
     TAGS_PER_VAULT,
     Tag,
@@ -463,18 +464,31 @@ class VaultService:
                 raise CbrError(Codes.VAULT_CANNOT_DELETE, f"{vault.name} is pay-per-use; delete it instead.")
             if vault.status != VaultStatus.FROZEN:  # an expired vault may be unsubscribed while it is frozen
                 ensure_vault_allows_delete(vault.name, vault.status)
+            refund = self._refund(session, vault)
             result = remove_vault(session, self.ctx, vault)
-            paid = sum(o.amount_cents for o in session.exec(
-                select(Order).where(Order.vault_id == vault.id, col(Order.kind).in_(("new", "expand", "renew")))))
-            now = self.ctx.clock.now()
-            total_days = (vault.expires_at - vault.created_at).total_seconds() / 86400 if vault.expires_at else 0
-            left_days = (vault.expires_at - now).total_seconds() / 86400 if vault.expires_at else 0
-            refund = refund_amount(Decimal(paid) / 100, total_days, left_days)
-            order = charge(session, self.ctx, -int(refund * 100), kind="unsubscribe", vault_id=vault.id,
-                           refusal=Codes.VAULT_CANNOT_DELETE, detail={"refunded_days": round(left_days, 2)})
+            order = charge(session, self.ctx, -int(Decimal(refund["refund"]) * 100), kind="unsubscribe",
+                           vault_id=vault.id, refusal=Codes.VAULT_CANNOT_DELETE, detail=refund)
             result |= {"orders": [order_shape(order)]}
         vault_objects(self.ctx.layout.home, result["vault_id"]).remove_all()
         return result
+
+    def unsubscription(self, ref: str) -> dict[str, Any]:
+        """What unsubscribing would refund now, and how (the Unsubscribe dialog states it before asking)."""
+        with self.ctx.store.read() as session:
+            vault = lookups.vault(session, self.ctx, ref)
+            if vault.charging_mode != ChargingMode.PRE_PAID:
+                raise CbrError(Codes.VAULT_CANNOT_DELETE, f"{vault.name} is pay-per-use; delete it instead.")
+            return self._refund(session, vault)
+
+    def _refund(self, session: Session, vault: Vault) -> dict[str, Any]:
+        paid = Decimal(sum(o.amount_cents for o in session.exec(select(Order).where(
+            Order.vault_id == vault.id, col(Order.kind).in_(("new", "expand", "renew")))))) / 100
+        refund = unsubscription_refund(
+            paid, as_utc(vault.created_at), as_utc(vault.expires_at or vault.created_at), self.ctx.clock.now(),
+            PeriodType(vault.period_type or PeriodType.MONTH), vault.period_num or 1)
+        return {"paid": f"{paid:.2f}", "consumed": str(refund.consumed), "handling_fee": str(refund.handling_fee),
+                "refund": str(refund.amount), "days_used": refund.days_used, "days_subscribed": refund.days_subscribed,
+                "five_day_unconditional": refund.unconditional}
 
     def _remove(self, session: Session, vault: Vault) -> dict[str, Any]:
         ensure_vault_allows_delete(vault.name, vault.status)

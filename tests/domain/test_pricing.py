@@ -1,9 +1,10 @@
 """Prices follow the console's structure: per GB, a year is ten months, pay-per-use by the hour."""
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from cbr_tui.domain.enums import ChargingMode, ConsistentLevel, ObjectType, PeriodType, ProtectType
-from cbr_tui.domain.pricing import expansion_amount, quote_vault, refund_amount
+from cbr_tui.domain.pricing import expansion_amount, handling_fee_rate, quote_vault, unsubscription_refund
 
 
 def quote(**changes):  # type: ignore[no-untyped-def]
@@ -36,5 +37,21 @@ def test_pay_per_use_is_billed_hourly_with_nothing_up_front() -> None:
 def test_expansion_and_refund_are_prorated() -> None:
     assert expansion_amount(Decimal("0.05"), 100, 30) == Decimal("5.00")
     assert expansion_amount(Decimal("0.05"), 100, 15) == Decimal("2.50")
-    assert refund_amount(Decimal("10.00"), 30, 15) == Decimal("5.00")
-    assert refund_amount(Decimal("10.00"), 30, -1) == Decimal("0.00")
+
+
+
+def test_unsubscription_returns_the_payment_less_what_was_used_and_a_handling_fee() -> None:
+    start = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+    year = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)
+    refund = unsubscription_refund(Decimal("365.00"), start, year, start + timedelta(days=100, hours=5),
+                                   PeriodType.YEAR, 1)
+    assert (refund.consumed, refund.handling_fee, refund.amount) == (Decimal("100.00"), Decimal("36.50"),
+                                                                     Decimal("228.50"))
+    assert unsubscription_refund(Decimal("365.00"), start, year, start + timedelta(days=4, hours=23),
+                                 PeriodType.YEAR, 1).amount == Decimal("365.00")  # five days, unconditional
+    assert unsubscription_refund(Decimal("365.00"), start, year, year + timedelta(days=3), PeriodType.YEAR,
+                                 1).amount == Decimal("0.00")  # used up: nothing, never below zero
+    assert [handling_fee_rate(PeriodType.YEAR, 3, days) for days in (10, 400, 800, 1200)] == [
+        Decimal("0.15"), Decimal("0.10"), Decimal("0.05"), Decimal(0)]
+    assert handling_fee_rate(PeriodType.YEAR, 2, 500) == Decimal("0.10")
+    assert handling_fee_rate(PeriodType.MONTH, 9, 100) == Decimal("0.10")

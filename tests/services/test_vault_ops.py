@@ -143,6 +143,13 @@ def test_yearly_monthly_vaults_are_unsubscribed_with_a_refund(console: Console, 
     before = Decimal(console.accounts.show()["account"]["balance"])
     result = console.vaults.unsubscribe(vault["id"])
     refund = -Decimal(result["orders"][0]["amount"])
-    assert Decimal("4.90") < refund < Decimal("5.10")  # about half of the 10.00 paid
+    # 10.00 paid for 61 days, 30 used: 4.92 consumed, a 10% handling fee of 1.00
+    assert refund == Decimal("4.08")
+    detail = result["orders"][0]["detail"]
+    assert (detail["consumed"], detail["handling_fee"]) == ("4.92", "1.00")
     assert Decimal(console.accounts.show()["account"]["balance"]) == before + refund
+    early = buy(console, size_gb=100, charging_mode=ChargingMode.PRE_PAID, period_type=PeriodType.YEAR,
+                period_num=1)
+    clock.advance(timedelta(days=4))
+    assert console.vaults.unsubscribe(early["id"])["orders"][0]["amount"] == "-50.00"  # the five-day rule
     refused(Codes.VAULT_CANNOT_DELETE, lambda: console.vaults.unsubscribe(buy(console)["id"]), "delete it instead")

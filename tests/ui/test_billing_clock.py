@@ -116,6 +116,10 @@ async def test_a_renewal_the_balance_cannot_pay_is_refused_in_the_dialog(on_demo
         assert isinstance(app.screen, AutoRenewDialog)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, AutoRenewDialog))
+        await choose_in_more_menu(pilot, "Unsubscribe")
+        assert shows_whole(pilot, "10.00 USD is refunded to the balance: all of the 10.00 paid, within five days "
+                                  "of the purchase")
+        await pilot.press("escape")
     assert on_demo_clock.vaults.show("vault-monthly")["vault"]["billing"]["is_auto_renew"] is True
     assert app.unexpected_errors == []
 

@@ -254,7 +254,13 @@ class DeleteVaultDialog(VaultDialog):
             f"Its {len(self.vault['resources'])} associated resources will no longer be backed up.",
         ]
         if self.pre_paid:
-            consequences.append("The unused part of the yearly/monthly subscription is refunded to the balance.")
+            terms = self.services.vaults.unsubscription(self.vault["id"])
+            consequences.append(
+                f"{terms['refund']} USD is refunded to the balance: all of the {terms['paid']} paid, within five days "
+                "of the purchase" if terms["five_day_unconditional"] else
+                f"{terms['refund']} USD is refunded to the balance: the {terms['paid']} paid, less {terms['consumed']} "
+                f"for the {terms['days_used']} of {terms['days_subscribed']} days used and a handling fee of "
+                f"{terms['handling_fee']}.")
         yield Label("\n".join(f"• {line}" for line in consequences), classes="dialog-text")
 
     def submit(self) -> None:
