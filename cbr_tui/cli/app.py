@@ -43,6 +43,9 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "disk": ("cbr_tui.cli.resources:disk", "Elastic Volume Service disks."),
     "enterprise-project": ("cbr_tui.cli.accounts:enterprise_project",
                            'Enterprise projects a vault can belong to ("default" always exists).'),
+    "hybrid": ("cbr_tui.cli.hybrid:hybrid",
+               "Hybrid cloud backups: the on-premises storage system and VMware host, their local backups, and "
+               "synchronising them into a hybrid cloud backup vault."),
     "iam": ("cbr_tui.cli.iam:iam",
             "Identity and Access Management: users, user groups, CBR permissions and SSH keys."),
     "image": ("cbr_tui.cli.restores:image", "Full-server images made from server backups."),

@@ -42,4 +42,10 @@ DEFAULT_REGION = "cn-north-4"
 
 
 def region_spec(region_id: str) -> RegionSpec | None:
-    return next((r for r in REGIONS if r.id == region_id), None)
+    """A region's catalogue entry, or the on-premises data center's (below)."""
+    return next((r for r in (*REGIONS, ON_PREMISES) if r.id == region_id), None)
+
+# The customer's own data center, where the hybrid cloud backups' storage systems and VMware hosts stand. It is
+# kept like a region (its resources and local backups in a project of its own, apart from every cloud region),
+# but it is not one: no region list, picker or replication offers it.
+ON_PREMISES = RegionSpec("on-premises", "On-premises data center", (AzSpec("on-premises-1", "Machine room 1"),))

@@ -113,6 +113,8 @@ class Codes:
     SERVER_STATUS_FORBIDS_BACKUP = _spec("7101", 400, "Backup is not allowed in the current server status.")
     SERVER_WITHOUT_DISKS = _spec("7108", 400, "Backup is not allowed for servers containing no disks.")
     DISK_NOT_ATTACHED = _spec("7201", 400, "The disk is not attached to any server.")
+    VAULT_CANNOT_SYNC = _spec("7300", 400, "The vault does not support synchronization.")
+    SYNC_IN_PROGRESS = _spec("7302", 400, "Backups are being synchronized.")
     AGENT_NOT_FOUND = _spec("7410", 404, "The client does not exist.")
     AGENT_PATH_QUOTA = _spec("7407", 400, "The number of client backup paths exceeds the threshold.")
 

@@ -1,4 +1,5 @@
-"""The replication job: copy a server backup's disks into a replication vault of another region.
+"""The replication job: copy a server backup's disks into a replication vault of another region (and, the
+same way, a backup synchronised from on-premises into a hybrid cloud backup vault: a VM's disks, or a LUN).
 
 Each disk's manifest is read from the source vault (its hash checked against the database) and every
 chunk it lists that the destination does not hold intact is read, verified against its ID, and written
@@ -52,7 +53,7 @@ def run_replication(job: JobContext, task: Task) -> None:
     try:
         origin, target = job.objects(source_vault.id), job.objects(destination.id)
         with origin.lock(exclusive=False), target.lock(exclusive=False):
-            work = _plan(job, origin, children)
+            work = _plan(job, origin, children or [replica])  # a disk's backup is its own only disk
             made, written = _copy(job, origin, target, job.keys(source_vault.id), destination, work)
             commit_backup(job, task, destination.id, replica.id, made, written)
             describe(job, destination.id, replica.id)

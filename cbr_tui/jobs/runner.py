@@ -74,6 +74,8 @@ HANDLERS: dict[str, Handler] = {
     OperationType.BACKUP.value: Handler(run_backup, abandon_backup),
     OperationType.RESTORE.value: Handler(run_restore, abandon_restore),
     OperationType.REPLICATION.value: Handler(run_replication, abandon_backup),
+    # a backup synchronised from on-premises is copied like a replica: the chunks the vault lacks, verified
+    OperationType.SYNC.value: Handler(run_replication, abandon_backup),
 }
 DEFAULT_LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 3

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
+from cbr_tui.cloud.regions import ON_PREMISES
 from cbr_tui.domain.clock import api_time
 from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.permissions import DEFAULT_ENTERPRISE_PROJECT, Action
@@ -28,7 +29,8 @@ class AccountService:
             account = session.get(Account, self.ctx.account_id)
             assert account is not None
             projects = session.exec(
-                select(Project).where(Project.account_id == account.id).order_by(Project.region_id)
+                select(Project).where(Project.account_id == account.id, Project.region_id != ON_PREMISES.id)
+                .order_by(Project.region_id)
             ).all()
             return {
                 "account": {
@@ -80,7 +82,7 @@ class AccountService:
 
     def regions(self) -> dict[str, Any]:
         with self.ctx.store.read() as session:
-            regions = session.exec(select(Region).order_by(Region.position)).all()
+            regions = session.exec(select(Region).where(Region.id != ON_PREMISES.id).order_by(Region.position)).all()
             zones = session.exec(select(AvailabilityZone).order_by(AvailabilityZone.id)).all()
             projects = {
                 p.region_id: p.id

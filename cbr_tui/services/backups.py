@@ -281,7 +281,7 @@ class BackupService:
 
     def list(self, *, vault: str | None = None, object_type: str | None = None, resource_id: str | None = None,
              status: str | None = None, search: str | None = None, limit: int = 50, offset: int = 0,
-             sort: str = "created_at:desc") -> dict[str, Any]:
+             sort: str = "created_at:desc", resource_type: str | None = None) -> dict[str, Any]:
         check_paging(limit, offset)
         query = select(Backup).where(Backup.project_id == self.ctx.project_id, col(Backup.parent_id).is_(None),
                                      *lookups.visible_clause(Backup, self.ctx))
@@ -292,6 +292,9 @@ class BackupService:
                 query = query.where(*_of_type(self.ctx.project_id, check_choice(ObjectType, object_type, "vault type")))
             if resource_id:
                 query = query.where(Backup.resource_id == resource_id)
+            if resource_type:  # the Hybrid Cloud Backups page's Storage Backups and VMware Backups
+                query = query.where(Backup.resource_type == check_choice(ResourceType, resource_type,
+                                                                         "resource type").value)
             if status:
                 query = query.where(Backup.status == check_choice(BackupStatus, status, "backup status").value)
             if search:

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from cbr_tui.cloud.disk_image import DiskImage
-from cbr_tui.cloud.regions import REGIONS
+from cbr_tui.cloud.regions import ON_PREMISES, REGIONS
 from cbr_tui.cloud.workload import MiB, Workload
 from cbr_tui.domain.enums import ObjectType, ResourceKind
 from cbr_tui.domain.ids import SeededIds, stable_hex32, stable_uuid
@@ -72,9 +72,10 @@ def is_set_up(session: Session, name: str = DEMO_ACCOUNT) -> bool:
     """Whether the catalogue is current and the account complete, read without a write lock: every start of
     a console after the first finds it so, and many consoles starting at once (a class logging in over SSH)
     then never queue for the database's one writer."""
-    regions = {r.id: (r.name, r.position) for r in session.exec(select(Region)).all()}
+    regions = {r.id: (r.name, r.position) for r in session.exec(select(Region).where(
+        Region.id != ON_PREMISES.id)).all()}
     zones = {z.id: (z.region_id, z.name, z.accepts_new_associations)
-             for z in session.exec(select(AvailabilityZone)).all()}
+             for z in session.exec(select(AvailabilityZone).where(AvailabilityZone.region_id != ON_PREMISES.id)).all()}
     if regions != {spec.id: (spec.name, position) for position, spec in enumerate(REGIONS)} or zones != {
             az.id: (spec.id, az.name, az.accepts_new_associations) for spec in REGIONS for az in spec.azs}:
         return False

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import select
 
 from cbr_tui.cloud.layout import CloudLayout
+from cbr_tui.cloud.regions import ON_PREMISES
 from cbr_tui.domain.clock import Clock
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.ids import IdSource, RandomIds
@@ -30,6 +31,7 @@ from cbr_tui.services.billing import BillingService
 from cbr_tui.services.cloud_time import ClockService, SharedClock
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.errorlog import record_unexpected
+from cbr_tui.services.hybrid import HybridService
 from cbr_tui.services.iam import IamService
 from cbr_tui.services.maintenance import MaintenanceService
 from cbr_tui.services.policies import PolicyService
@@ -91,6 +93,7 @@ class Console:
         self.authentication = AuthenticationService(ctx)
         self.billing = BillingService(ctx)
         self.clock = ClockService(ctx)
+        self.hybrid = HybridService(ctx)
 
     @property
     def region_id(self) -> str:
@@ -120,7 +123,7 @@ class Console:
         """The same account seen from another region (the region picker)."""
         with self.ctx.store.read() as session:
             project = bootstrap.project_of(session, self.ctx.account_id, region_id)
-        if project is None:
+        if project is None or region_id == ON_PREMISES.id:
             raise invalid(f"There is no region {region_id!r}; `cbr-tui region list` shows them.")
         return Console(self.ctx.for_project(region_id, project.id), replace(self.settings, region=region_id))
 
@@ -295,7 +298,7 @@ def open_console(settings: Settings | None = None, *, clock: Clock | None = None
         account = bootstrap.account_named(session, name)
         account_id, user_id, user_name = account.id, account.user_id, account.user_name
         project = bootstrap.project_of(session, account_id, settings.region)
-        if project is None:
+        if project is None or settings.region == ON_PREMISES.id:
             raise invalid(f"There is no region {settings.region!r}; `cbr-tui region list` shows them.")
         project_id = project.id
     ctx = ServiceContext(store=store, clock=clock, ids=ids or RandomIds(), layout=CloudLayout(settings.home),

@@ -108,10 +108,10 @@ def start_replication(session: Session, ctx: ServiceContext, backup: Backup, des
                             created_at=now, updated_at=now)
     session.add(checkpoint)
     children = session.exec(select(Backup).where(Backup.parent_id == backup.id)).all()
-    replica = _copy_row(ctx, backup, checkpoint, destination, name, None, policy_id)
+    replica = copy_row(ctx, backup, checkpoint, destination, name, None, policy_id)
     session.add(replica)
     for child in children:
-        session.add(_copy_row(ctx, child, checkpoint, destination, name, replica.id, policy_id))
+        session.add(copy_row(ctx, child, checkpoint, destination, name, replica.id, policy_id))
     source_vault = session.get(Vault, backup.vault_id)
     task = record_task(session, ctx, OperationType.REPLICATION, TaskStatus.WAITING, vault=source_vault,
                        resource=(backup.resource_id, backup.resource_name, backup.resource_type),
@@ -158,16 +158,17 @@ def replicated_to(project_id: str) -> Select[Any]:
     return select(Backup.source_backup_id).where(col(Backup.id).in_(_live_replicas(project_id)))
 
 
-def _copy_row(ctx: ServiceContext, source: Backup, checkpoint: Checkpoint, destination: Vault, name: str,
-              parent_id: str | None, policy_id: str | None) -> Backup:
-    """A replica row: the source's description of the resource, in the destination vault, Protecting."""
+def copy_row(ctx: ServiceContext, source: Backup, checkpoint: Checkpoint, destination: Vault, name: str,
+             parent_id: str | None, policy_id: str | None, image_type: ImageType = ImageType.REPLICATION) -> Backup:
+    """A copy's row (a replica, or a backup synchronised from on-premises): the source's description of the
+    resource, in the destination vault, Protecting, pointing at its source."""
     now = ctx.clock.now()
     return Backup(
         id=ctx.ids.uuid(), checkpoint_id=checkpoint.id, parent_id=parent_id, project_id=destination.project_id,
         vault_id=destination.id, resource_id=source.resource_id, resource_name=source.resource_name,
         resource_type=source.resource_type, resource_size=source.resource_size, resource_az=source.resource_az,
         name=name, description=checkpoint.description, status=BackupStatus.PROTECTING.value,
-        image_type=ImageType.REPLICATION.value, incremental=False, auto_trigger=policy_id is not None,
+        image_type=image_type.value, incremental=False, auto_trigger=policy_id is not None,
         bootable=source.bootable, encrypted=source.encrypted, kms_key_id=source.kms_key_id,
         contain_system_disk=source.contain_system_disk,
         provider_id=source.provider_id, enterprise_project_id=destination.enterprise_project_id,

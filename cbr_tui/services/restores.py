@@ -105,6 +105,38 @@ class RestoreService:
             params = {"kind": "disk", "mappings": [(backup.id, disk.id)]}
             return self._queue(session, backup, vault, disk, params)
 
+    def restore_on_premises(self, backup_ref: str, *, power_on: bool = True) -> dict[str, Any]:
+        """Restore a hybrid cloud backup to where it came from in the data center: a LUN (Available, not
+        attached), or a VM's disks (the VM stopped while it runs, started afterwards unless `power_on` is
+        False). The seed's *Restoring from a Hybrid Cloud Backup*."""
+        from cbr_tui.services.hybrid import is_on_premises
+
+        with self.ctx.store.write() as session:
+            backup = lookups.backup(session, self.ctx, backup_ref, action=Action.BACKUP_RESTORE)
+            kind = ResourceType.SERVER if backup.resource_type == ResourceType.SERVER else ResourceType.VOLUME
+            backup, vault = self._restorable(session, backup.id, kind)
+            origin = session.get(Resource, backup.resource_id)
+            if origin is None or not is_on_premises(session, origin, self.ctx.account_id):
+                raise CbrError(Codes.RESTORE_OTHER_SERVER,
+                               f"{backup.name} was not synchronised from the data center; restore it on the cloud.")
+            if kind is ResourceType.VOLUME:
+                if origin.status != DiskStatus.AVAILABLE or origin.parent_id:
+                    raise CbrError(Codes.RESTORE_DISK_STATUS,
+                                   f"The LUN {origin.name} is {resource_status_label(origin.status)}; only an "
+                                   "Available LUN can be restored.")
+                self._check_disk_size(backup, origin)
+                self._ensure_idle(session, [origin.id])
+                return self._queue(session, backup, vault, origin, {"kind": "disk", "mappings": [(backup.id,
+                                                                                                    origin.id)]})
+            if origin.status not in (ServerStatus.ACTIVE, ServerStatus.SHUTOFF):
+                raise CbrError(Codes.RESTORE_SERVER_STATUS,
+                               f"The VM {origin.name} is {resource_status_label(origin.status)}; only a Running or "
+                               "Stopped VM can be restored.")
+            plan = self._idle_disk_plan(session, backup, origin, {})
+            params = {"kind": "server", "server_id": origin.id, "power_on": power_on,
+                      "was_running": origin.status == ServerStatus.ACTIVE, "mappings": plan}
+            return self._queue(session, backup, vault, origin, params)
+
     # --- make something new ---------------------------------------------------------------------------
 
     def create_disk(self, backup_ref: str, name: str, *, size_gb: int | None = None,

@@ -286,3 +286,22 @@ async def test_billing_and_clock(screens, seeded: Console, size: str) -> None:  
     await in_one_run(seeded, size, screens, [("billing", on_billing()), ("top-up", on_billing("t")),
                                              ("clock", on_page(ObjectType.SERVER, "ctrl+k")),
                                              ("renew", renewing("vault-db"))])
+
+
+@pytest.mark.parametrize("size", SIZE_IDS)
+async def test_hybrid_cloud_backups(screens, console: Console, size: str) -> None:  # type: ignore[no-untyped-def]
+    """Seed 3.5: the Storage Backups and VMware Backups tabs, Synchronize, and Restore to On-premises."""
+    from tests.ui.test_hybrid_page import backed_up_on_premises
+
+    backed_up_on_premises(console)
+    buy(console, ObjectType.VMWARE, size_gb=1024, name="vault-hybrid")
+    console.hybrid.sync("vault-hybrid")
+    console.run_tasks()
+    console.hybrid.back_up("lun-archive-01", name="archive-local")  # one more, not synchronised yet
+    console.run_tasks()
+    await in_one_run(console, size, screens, [
+        ("storage-backups", on_page(ObjectType.VMWARE, tab="tab-backups")),
+        ("vmware-backups", on_page(ObjectType.VMWARE, tab="tab-vmware")),
+        ("synchronize", on_page(ObjectType.VMWARE, "y", tab="tab-backups")),
+        ("restore-on-premises", on_page(ObjectType.VMWARE, "r", tab="tab-vmware")),
+    ])

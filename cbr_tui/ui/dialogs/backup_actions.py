@@ -6,9 +6,10 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Label, Select, Switch
 
-from cbr_tui.domain.enums import ResourceType
+from cbr_tui.domain.enums import ObjectType, ResourceType
 from cbr_tui.domain.errors import CbrError, invalid
 from cbr_tui.domain.rules import check_name
+from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.fields import Field, whole_number
@@ -255,15 +256,42 @@ ACTIONS_BY_TYPE: dict[str, list[tuple[str, str]]] = {
 }
 
 
+HYBRID_PROVIDER = vault_type(ObjectType.VMWARE).provider_id
+
+
 def backup_actions(backup: dict[str, Any]) -> list[tuple[str, str]]:
-    """The Operation menu of a backup row: (label, action name). A replica is not replicated again."""
+    """The Operation menu of a backup row: (label, action name). A replica is not replicated again; a hybrid
+    cloud backup restores to the data center it came from, or deploys on the cloud (seed 3.5)."""
+    if backup["provider_id"] == HYBRID_PROVIDER:
+        deploy = ("Create Disk", "create_disk") if backup["resource_type"] == ResourceType.VOLUME else \
+            ("Create Image", "create_image")
+        return [("Restore to On-premises", "restore_on_premises"), deploy, ("Delete", "delete")]
     actions = ACTIONS_BY_TYPE.get(backup["resource_type"], [])
     if backup.get("image_type") == "replication":
         actions = [a for a in actions if a[1] != "replicate"]
     return [*actions, ("Delete", "delete")]
 
 
+class RestoreOnPremisesDialog(BackupDialog):
+    ok_label = "Restore"
+
+    def __init__(self, backup: dict[str, Any]) -> None:
+        super().__init__(backup)
+        self.title_text = f"Restore {backup['resource_name']} On-premises"
+
+    def body(self) -> ComposeResult:
+        what = "the LUN" if self.backup["resource_type"] == ResourceType.VOLUME else "the disks of the VM"
+        yield Label(f"All data on {what} {self.backup['resource_name']} in the on-premises data center is replaced "
+                    f"by the hybrid cloud backup {self.backup['name']} ({fmt.when(self.backup['created_at'])}), read "
+                    "from the cloud and verified. A VM is stopped while it runs and started afterwards.",
+                    classes="dialog-text")
+
+    def submit(self) -> None:
+        self.run(lambda: self.services.restores.restore_on_premises(self.backup["id"]), STARTED)
+
+
 DIALOGS: dict[str, type[BackupDialog]] = {
+    "restore_on_premises": RestoreOnPremisesDialog,
     "restore_server": RestoreServerDialog,
     "restore_disk": RestoreDiskDialog,
     "restore_desktop": RestoreDesktopDialog,

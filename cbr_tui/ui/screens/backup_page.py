@@ -6,7 +6,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Label, TabbedContent, TabPane, Tabs
 
-from cbr_tui.domain.enums import ObjectType
+from cbr_tui.domain.enums import ObjectType, ResourceType
 from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui.screens.base import ListPage, Page, shown
@@ -20,7 +20,7 @@ class BackupTypePage(Page):
         Binding("n", "buy", "Buy vault", id="page.buy"),
         Binding("1", "tab('tab-vaults')", "Vaults tab", show=False, id="page.tab_vaults"),
         Binding("2", "tab('tab-backups')", "Backups tab", show=False, id="page.tab_backups"),
-        Binding("3", "tab('tab-clients')", "Backup Clients tab", show=False, id="page.tab_clients"),
+        Binding("3", "third_tab", "Backup Clients or VMware Backups tab", show=False, id="page.tab_clients"),
     ]
 
     def __init__(self, object_type: ObjectType, *, id: str | None = None) -> None:
@@ -35,7 +35,11 @@ class BackupTypePage(Page):
         with TabbedContent(id="tabs"):
             with TabPane("Vaults", id="tab-vaults"):
                 yield VaultList(self.object_type)
-            yield TabPane("Backups", id="tab-backups")
+            if self.object_type is ObjectType.VMWARE:  # seed 3.5: hybrid vaults hold storage and VMware backups
+                yield TabPane("Storage Backups", id="tab-backups")
+                yield TabPane("VMware Backups", id="tab-vmware")
+            else:
+                yield TabPane("Backups", id="tab-backups")
             if self.object_type is ObjectType.FILE:
                 yield TabPane("Backup Clients", id="tab-clients")
 
@@ -53,10 +57,12 @@ class BackupTypePage(Page):
         footer shows them."""
         pane = event.pane
         if not pane.children:
-            if pane.id == "tab-backups":
+            if pane.id in ("tab-backups", "tab-vmware"):
                 from cbr_tui.ui.screens.backups import BackupList
 
-                await pane.mount(BackupList(self.object_type))
+                kind = None if self.object_type is not ObjectType.VMWARE else \
+                    ResourceType.SERVER if pane.id == "tab-vmware" else ResourceType.VOLUME
+                await pane.mount(BackupList(self.object_type, resource_type=kind))
             else:
                 from cbr_tui.ui.screens.backup_clients import BackupClientList
 
@@ -77,6 +83,9 @@ class BackupTypePage(Page):
         tabs = self.query_one(TabbedContent)
         if tabs.query(f"#{tab_id}"):
             tabs.active = tab_id
+
+    def action_third_tab(self) -> None:
+        self.action_tab("tab-vmware" if self.object_type is ObjectType.VMWARE else "tab-clients")
 
     @on(Button.Pressed, "#buy-vault")
     def action_buy(self) -> None:

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Select
 
-from cbr_tui.domain.enums import BackupStatus, ObjectType
+from cbr_tui.domain.enums import BackupStatus, ObjectType, ResourceType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.labels import BACKUP_STATUS
 from cbr_tui.ui import format as fmt
@@ -27,12 +27,16 @@ class BackupList(ListPage):
         Binding("o", "operations", "Operations", id="backups.operations"),
         Binding("d", "operate('delete')", "Delete", id="backups.delete"),
         Binding("slash", "focus_search", "Search", id="backups.search"),
+        Binding("y", "synchronize", "Synchronize", id="backups.synchronize"),
     ]
 
-    def __init__(self, object_type: ObjectType, *, vault_id: str | None = None, id: str | None = None) -> None:
+    def __init__(self, object_type: ObjectType, *, vault_id: str | None = None, id: str | None = None,
+                 resource_type: ResourceType | None = None) -> None:
+        """`resource_type`: only backups of LUNs (Storage Backups) or of VMs (VMware Backups) of a hybrid page."""
         super().__init__(id=id)
         self.object_type = object_type
         self.vault_id = vault_id
+        self.resource_type = resource_type
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filters"):
@@ -42,6 +46,8 @@ class BackupList(ListPage):
                                                    BackupStatus.RESTORING, BackupStatus.ERROR)],
                          value="", allow_blank=False, id="backup-status", compact=True)
         with Horizontal(classes="operations"):
+            if self.object_type is ObjectType.VMWARE:
+                yield Button("Synchronize (y)", id="op-sync", variant="primary", compact=True)
             yield Button("Restore (r)", id="op-restore", compact=True)
             yield Button("Operations ▾ (o)", id="op-operations", compact=True)
             yield Button("Delete (d)", id="op-delete", compact=True)
@@ -56,7 +62,8 @@ class BackupList(ListPage):
         try:
             result = self.console.backups.list(vault=self.vault_id, object_type=self.object_type.value,
                                                status=chosen if isinstance(chosen, str) and chosen else None,
-                                               search=search, limit=pager.page_size, offset=pager.offset)
+                                               search=search, limit=pager.page_size, offset=pager.offset,
+                                               resource_type=self.resource_type.value if self.resource_type else None)
         except CbrError as error:
             self.report(error)
             return
@@ -111,6 +118,16 @@ class BackupList(ListPage):
         if backup is not None:
             self.app.push_screen(MenuDialog(f"Operations: {backup['name']}", backup_actions(backup)),
                                  callback=lambda action: self._open(backup, action) if action else None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Synchronize is a hybrid page's only (its backups are not made on the console)."""
+        return self.object_type is ObjectType.VMWARE if action == "synchronize" else True
+
+    @on(Button.Pressed, "#op-sync")
+    def action_synchronize(self) -> None:
+        from cbr_tui.ui.dialogs.hybrid_actions import SyncDialog
+
+        self.app.push_screen(SyncDialog(), callback=self.finished)
 
     @on(Button.Pressed, "#op-delete")
     def _delete_pressed(self) -> None:
