@@ -149,10 +149,10 @@ def unsubscription_refund(paid: Decimal, start: datetime, end: datetime, now: da
     days subscribed, in whole days, the day of unsubscription not counted; within five days of the purchase the
     whole payment is returned (five-day unconditional unsubscription)."""
     days_subscribed = max((end.date() - start.date()).days, 1)
-    days_used = max((now.date() - start.date()).days, 0)
+    days_used = min(max((now.date() - start.date()).days, 0), days_subscribed)
     if now - start < timedelta(days=UNCONDITIONAL_DAYS):
         return Refund(_cents(paid), Decimal(0), Decimal(0), days_used, days_subscribed, unconditional=True)
-    consumed = _cents(paid * min(days_used, days_subscribed) / days_subscribed)
+    consumed = _cents(paid * days_used / days_subscribed)
     fee = _cents(paid * handling_fee_rate(period_type, period_num, days_used))
     return Refund(max(_cents(paid - consumed - fee), Decimal(0)), consumed, fee, days_used, days_subscribed)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import col, func, select
@@ -10,6 +10,7 @@ from sqlmodel import col, func, select
 from cbr_tui.cloud.regions import ON_PREMISES
 from cbr_tui.domain.clock import api_time
 from cbr_tui.domain.errors import invalid
+from cbr_tui.domain.numbers import parse_decimal
 from cbr_tui.domain.permissions import DEFAULT_ENTERPRISE_PROJECT, Action
 from cbr_tui.domain.pricing import CURRENCY, check_top_up
 from cbr_tui.domain.rules import check_description, check_name, check_paging
@@ -46,13 +47,10 @@ class AccountService:
                 }
             }
 
-    def top_up(self, amount: str | Decimal | float) -> dict[str, Any]:
+    def top_up(self, amount: str | Decimal) -> dict[str, Any]:
         """Add money to the balance (Step 1 of the seed: top up the account)."""
         self.ctx.principal.require(Action.MANAGE_ACCOUNT)
-        try:
-            value = Decimal(str(amount))
-        except InvalidOperation:
-            raise invalid(f"The top-up amount must be a number such as 100 or 99.50, not {amount!r}.") from None
+        value = amount if isinstance(amount, Decimal) else parse_decimal(str(amount), "the top-up amount")
         check_top_up(value)
         with self.ctx.store.write() as session:
             account = session.get(Account, self.ctx.account_id, with_for_update=not self.ctx.store.is_sqlite)

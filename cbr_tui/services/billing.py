@@ -18,6 +18,7 @@ from cbr_tui.domain.billing import (
     HOUR,
     RETENTION_PERIOD,
     FrozenScene,
+    Hours,
     billable_hours,
     cents_due,
     e4,
@@ -59,6 +60,8 @@ def settle(session: Session, ctx: ServiceContext, vault: Vault, until: datetime)
     assert account is not None
     hourly = e4(vault_quote(vault).hourly)
     taken = 0
+    last = session.exec(select(UsageCharge).where(UsageCharge.vault_id == vault.id)
+                        .order_by(col(UsageCharge.start).desc())).first()
     for line in billable_hours(as_utc(vault.billed_through), until):
         amount = hourly * line.hours
         cents = cents_due(vault.billed_e4, vault.billed_e4 + amount)
@@ -68,13 +71,25 @@ def settle(session: Session, ctx: ServiceContext, vault: Vault, until: datetime)
         taken += cents
         if was_positive and account.balance_cents < 0 and account.arrears_since is None:
             account.arrears_since = _crossing(line.start, line.hours, hourly, account.balance_cents + cents)
-        session.add(UsageCharge(id=ctx.ids.uuid(), account_id=account.id, project_id=vault.project_id,
-                                vault_id=vault.id, vault_name=vault.name, start=line.start, hours=line.hours,
-                                size_gb=vault.size_gb, hourly_e4=hourly, amount_e4=amount, deducted_cents=cents))
+        if last is not None and _continues(last, line, hourly, vault.size_gb):
+            last.hours, last.amount_e4, last.deducted_cents = (last.hours + line.hours, last.amount_e4 + amount,
+                                                               last.deducted_cents + cents)
+        else:
+            last = UsageCharge(id=ctx.ids.uuid(), account_id=account.id, project_id=vault.project_id,
+                               vault_id=vault.id, vault_name=vault.name, start=line.start, hours=line.hours,
+                               size_gb=vault.size_gb, hourly_e4=hourly, amount_e4=amount, deducted_cents=cents)
+        session.add(last)
         vault.billed_through = line.end
     session.add(vault)
     session.add(account)
     return taken
+
+
+def _continues(last: UsageCharge, line: Hours, hourly_e4: int, size_gb: int) -> bool:
+    """Whether `line` extends the vault's last charge line: the same UTC day, the same price, no gap."""
+    end = as_utc(last.start) + last.hours * HOUR
+    return (end == line.start and as_utc(last.start).date() == line.start.date()
+            and last.hourly_e4 == hourly_e4 and last.size_gb == size_gb)
 
 
 def _crossing(start: datetime, hours: int, hourly_e4: int, balance_before_cents: int) -> datetime:
@@ -192,7 +207,8 @@ class BillingCycle:
         try:
             charge(session, ctx, quote.amount_cents, kind="renew", vault_id=vault.id, at=expiry,
                    refusal=Codes.INVALID_VAULT_STATUS,
-                   detail=quote.to_api() | {"auto_renew": True, "from": api_time(expiry)})
+                   detail=quote.to_api() | {"auto_renew": True, "from": api_time(expiry),
+                                            "until": api_time(expiry + term(period))})
         except CbrError:
             return False  # the balance is short: the vault freezes
         vault.expires_at = expiry + term(period)
@@ -303,6 +319,10 @@ class BillingService:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
             if vault.charging_mode != _PRE_PAID:
                 raise CbrError(Codes.VAULT_CANNOT_UPDATE, f"{vault.name} is pay-per-use; it is never renewed.")
+            if enabled and vault.status == VaultStatus.FROZEN:
+                raise CbrError(Codes.VAULT_CANNOT_UPDATE,
+                               f"{vault.name} has expired and is frozen; auto-renewal applies at the next expiry. "
+                               "Renew it first (More > Renew, or `cbr-tui vault renew`).")
             vault.is_auto_renew, vault.updated_at = enabled, self.ctx.clock.now()
             session.add(vault)
             session.flush()

@@ -120,6 +120,7 @@ class ClockService:
         self._permit()
         check_advance(delta)
         target = self.clock.now() + delta
+        started = self.clock.real.now()
         stops: list[dict[str, Any]] = []
         for _ in range(MAX_STOPS):
             at = next_due(self.clock.now())
@@ -132,6 +133,9 @@ class ClockService:
                 stops.append(report)
             if at >= target:
                 break
+        # cloud time went on flowing while the jump ran: it ends `delta` ahead of where it would be now
+        setting = self.clock.setting()
+        self._move_to(target + (self.clock.real.now() - started) * (setting.rate if setting else 1))
         return self.show() | {"stops": stops}
 
     def _move_to(self, at: datetime) -> None:

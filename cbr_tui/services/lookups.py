@@ -34,12 +34,14 @@ _NOT_FOUND: dict[ResourceKind, ErrorSpec] = {
 
 
 def _find(session: Session, model: type[T], ref: str, project_id: str, noun: str,
-          accept: Callable[[T], bool] = lambda _row: True) -> T | None:
-    """The row whose ID is `ref`, else the one row named `ref`, in the project; None when there is none."""
+          accept: Callable[[T], bool] = lambda _row: True, *named_only: Any) -> T | None:
+    """The row whose ID is `ref`, else the one row named `ref` (among those `named_only` allows), in the
+    project; None when there is none."""
     row = session.get(model, ref)
     if row is not None and getattr(row, "project_id") == project_id and accept(row):
         return row
-    named = select(model).where(getattr(model, "project_id") == project_id, getattr(model, "name") == ref)
+    named = select(model).where(getattr(model, "project_id") == project_id, getattr(model, "name") == ref,
+                                *named_only)
     rows = [r for r in session.exec(named).all() if accept(r)]
     if len(rows) > 1:
         raise invalid(f"Several {noun}s are named {ref!r}; give the ID instead.")
@@ -47,8 +49,8 @@ def _find(session: Session, model: type[T], ref: str, project_id: str, noun: str
 
 
 def _require(session: Session, model: type[T], ref: str, project_id: str, noun: str, spec: ErrorSpec,
-             accept: Callable[[T], bool] = lambda _row: True) -> T:
-    found = _find(session, model, ref, project_id, noun, accept)
+             accept: Callable[[T], bool] = lambda _row: True, *named_only: Any) -> T:
+    found = _find(session, model, ref, project_id, noun, accept, *named_only)
     if found is None:
         raise CbrError(spec, f"The {noun} {ref} does not exist in this region.")
     return found
@@ -113,7 +115,8 @@ def resource(session: Session, ctx: ServiceContext, ref: str, kind: ResourceKind
 def backup(session: Session, ctx: ServiceContext, ref: str, *, action: Action | None = None) -> Backup:
     """A backup of this region the caller can see (as `vault`), refused unless they may take `action` on it."""
     found = _require(session, Backup, ref, ctx.project_id, "backup", Codes.BACKUP_NOT_FOUND,
-                     lambda row: ctx.principal.sees(row.enterprise_project_id))
+                     lambda row: ctx.principal.sees(row.enterprise_project_id),
+                     col(Backup.parent_id).is_(None))  # a disk's backup shares its server backup's name
     if action is not None:
         permit(session, ctx, action, found.enterprise_project_id)
     return found

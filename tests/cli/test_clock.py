@@ -66,5 +66,9 @@ def test_billing_and_renewal_commands(cli_home: Path, capsys: pytest.CaptureFixt
     assert code == 1 and payload["error_code"] == "BackupService.6110"
     code, payload = run(capsys, "vault", "renew", "vault-m", "--duration", "12")
     assert code == 1 and "1 to 9 months" in payload["error_msg"]
+    for amount in ("1e3", "１00", "nan", "0.001"):  # the console's one reading of a number
+        code, payload = run(capsys, "account", "top-up", amount)
+        assert code == 1 and payload["error_code"] == "BackupService.9900", (amount, payload)
+    assert ok(capsys, "account", "top-up", "1,000")["account"]
     kinds = [o["kind"] for o in ok(capsys, "billing", "orders")["orders"]]
-    assert kinds[:2] == ["renew", "new"]
+    assert kinds[:3] == ["top_up", "renew", "new"]

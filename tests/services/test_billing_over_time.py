@@ -103,6 +103,7 @@ def test_an_expired_vault_is_frozen_refuses_backups_until_renewed_then_backs_up_
     refused(Codes.VAULT_STATUS_FORBIDS_BACKUP, lambda: cloud.backups.perform(vault["id"]), "Frozen")
     refused(Codes.INVALID_PARAMETER, lambda: cloud.billing.renew(vault["id"], 0), "1 to 9 months")
 
+    refused(Codes.VAULT_CANNOT_UPDATE, lambda: cloud.billing.set_auto_renew(vault["id"], True), "Renew it first")
     renewed = cloud.billing.renew(vault["id"], 2)
     assert renewed["vault"]["billing"]["status"] == "available"
     assert renewed["vault"]["billing"]["expired_at"].startswith("2027-02-25T10:00")  # counted from the expiry
@@ -114,6 +115,7 @@ def test_an_expired_vault_is_frozen_refuses_backups_until_renewed_then_backs_up_
         backup = session.exec(select(Backup).where(Backup.name == "after-renewal",
                                                    col(Backup.parent_id).is_(None))).one()
     assert backup.status == "available"
+    assert cloud.backups.show("after-renewal")["backup"]["id"] == backup.id  # by name, though its disk's shares it
 
 
 def test_a_frozen_vault_is_released_with_its_data_after_the_retention_period(cloud: Console) -> None:
@@ -211,3 +213,5 @@ def test_a_week_of_a_daily_policy_with_retention_3_runs_each_day_and_keeps_three
     assert len(deletions) == 4 and all(t.extra.get("retention") for t in deletions)
     assert [as_utc(t.created_at) for t in deletions] == nights[3:]  # each one as the fourth newest is made
     assert sum(line.hours for line in charges) == 7 * 24  # every hour of the week, once
+    assert len(charges) <= 8  # one line a day (hours count from the purchase, 10:00), though the clock stopped
+    # at every run and deletion

@@ -71,10 +71,15 @@ async def test_jumping_ahead_freezes_an_expired_vault_and_renewing_frees_it(on_d
         await type_into(pilot, "clock-rate", "0")
         await pilot.click("#clock-set-rate")
         assert "1 to 1,000,000" in field_error(pilot, "clock-rate")
+        await type_into(pilot, "clock-rate", "1")
+        await pilot.press("enter")  # Enter in the Speed field sets the speed: it does not jump
+        await wait_for(pilot, lambda: not isinstance(app.screen, ClockDialog))
+        assert on_demo_clock.clock.show()["clock"]["offset_seconds"] == 0
+        await pilot.press("ctrl+k")
         await type_into(pilot, "clock-advance", "40d")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, ClockDialog), rounds=400)
-        assert [n.message for n in app._notifications] == [
+        assert [n.message for n in app._notifications][-1:] == [
             "Cloud time is now 2027-01-04 10:00:00 UTC: 0 policy runs, 0 backups deleted by retention, 1 vault "
             "frozen."]
         vaults = table(pilot, "#page-server #vault-table")

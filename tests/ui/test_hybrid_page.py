@@ -10,7 +10,7 @@ from cbr_tui.ui.dialogs.backup_actions import CreateDiskDialog, RestoreOnPremise
 from cbr_tui.ui.dialogs.hybrid_actions import SyncDialog
 from tests.services.helpers import buy
 from tests.ui.conftest import SIZES
-from tests.ui.pilot import cell_texts, choose_option, open_page, shows_whole, show_tab, table, wait_for
+from tests.ui.pilot import cell_texts, choose_option, open_page, show_tab, shows_whole, table, wait_for
 from tests.ui.test_snapshots import close_to
 
 

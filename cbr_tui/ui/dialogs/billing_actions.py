@@ -38,7 +38,7 @@ class RenewDialog(VaultDialog):
         count = self.query_one("#renew-duration", Field).validate()
         if count is not None:
             self.run(lambda: self.services.billing.renew(self.vault["id"], count),
-                     f"{self.vault['name']} renewed for {count} {self.unit}(s).")
+                     f"{self.vault['name']} renewed for {count} {self.unit}{'' if count == 1 else 's'}.")
 
 
 class AutoRenewDialog(VaultDialog):
@@ -63,12 +63,13 @@ class TopUpDialog(Dialog[str | None]):
     ok_label = "Top Up"
 
     def body(self) -> ComposeResult:
-        yield Label("Add money to the balance (seed, Step 1). Arrears are paid first; pay-per-use vaults frozen "
-                    "for them are available again once the balance is not negative.", classes="dialog-text")
+        yield Label("Add money to the account's balance. Arrears are paid first; pay-per-use vaults frozen for "
+                    "them are available again once the balance is not negative.", classes="dialog-text")
         yield Field("Amount (USD, e.g. 100 or 99.50)", lambda text: check_top_up(parse_decimal(text, "the amount")),
                     value="100", id="top-up-amount")
 
     def submit(self) -> None:
         amount = self.query_one("#top-up-amount", Field).validate()
         if amount is not None:
-            self.run(lambda: self.services.accounts.top_up(amount), f"{amount} USD added to the balance.")
+            self.run(lambda: self.services.accounts.top_up(amount),
+                     f"{fmt.money(str(amount))} USD added to the balance.")

@@ -6,7 +6,7 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import Button, Label
+from textual.widgets import Button, Input, Label
 
 from cbr_tui.domain.demo_time import parse_duration, parse_rate
 from cbr_tui.domain.errors import CbrError
@@ -50,7 +50,19 @@ class ClockDialog(Dialog[str]):
         event.prevent_default()
         if event.button.id == "clock-reset":
             self.run(self.services.clock.reset, "The clock is back on real time.")
-            return
+        else:
+            self._set_rate()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the Speed field sets the speed; in the Jump field, jumps."""
+        event.stop()
+        event.prevent_default()
+        if self.query_one("#clock-rate", Field) in event.input.ancestors:
+            self._set_rate()
+        else:
+            self.submit()
+
+    def _set_rate(self) -> None:
         rate = self.query_one("#clock-rate", Field).validate()
         if rate is not None:
             self.run(lambda: self.services.clock.set_rate(rate), f"The clock runs at {rate:,} times real speed.")

@@ -258,6 +258,8 @@ class DeleteVaultDialog(VaultDialog):
             consequences.append(
                 f"{terms['refund']} USD is refunded to the balance: all of the {terms['paid']} paid, within five days "
                 "of the purchase" if terms["five_day_unconditional"] else
+                f"Nothing is refunded: the {terms['paid']} paid covered the {terms['days_subscribed']} days, all "
+                "used." if terms["days_used"] >= terms["days_subscribed"] else
                 f"{terms['refund']} USD is refunded to the balance: the {terms['paid']} paid, less {terms['consumed']} "
                 f"for the {terms['days_used']} of {terms['days_subscribed']} days used and a handling fee of "
                 f"{terms['handling_fee']}.")

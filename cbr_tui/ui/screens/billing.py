@@ -24,7 +24,11 @@ ORDER_KINDS = {"new": "Purchase", "renew": "Renewal", "expand": "Expansion", "un
 
 
 class BillingPage(Page):
-    BINDINGS = [Binding("t", "top_up", "Top Up", id="billing.top_up")]
+    BINDINGS = [
+        Binding("t", "top_up", "Top Up", id="billing.top_up"),
+        Binding("1", "tab('tab-orders')", "Orders tab", show=False, id="billing.tab_orders"),
+        Binding("2", "tab('tab-charges')", "Hourly charges tab", show=False, id="billing.tab_charges"),
+    ]
     live = True  # charges accrue as cloud time passes
 
     def compose(self) -> ComposeResult:
@@ -75,6 +79,15 @@ class BillingPage(Page):
 
     def on_tabbed_content_tab_activated(self) -> None:
         self.refresh_data()
+        self.call_after_refresh(self._focus_tab)
+
+    def _focus_tab(self) -> None:
+        control = self.main_control()
+        if control is not None:
+            control.focus()
+
+    def action_tab(self, tab_id: str) -> None:
+        self.query_one(TabbedContent).active = tab_id
 
     @on(Button.Pressed, "#op-top-up")
     def action_top_up(self) -> None:
