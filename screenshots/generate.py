@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -24,10 +24,12 @@ from cbr_tui.domain.clock import FixedClock  # noqa: E402
 from cbr_tui.domain.enums import ObjectType  # noqa: E402
 from cbr_tui.domain.ids import SeededIds  # noqa: E402
 from cbr_tui.services.associations import ResourceSelection  # noqa: E402
+from cbr_tui.services.cloud_time import SharedClock  # noqa: E402
 from cbr_tui.services.console import Console, open_console  # noqa: E402
 from cbr_tui.services.iam import UserSpec  # noqa: E402
 from cbr_tui.services.settings import Settings  # noqa: E402
 from cbr_tui.services.vaults import VaultSpec  # noqa: E402
+from cbr_tui.store import open_store  # noqa: E402
 from cbr_tui.ui.app import CbrApp  # noqa: E402
 from tests.ui.gate import Gate  # noqa: E402
 
@@ -39,8 +41,12 @@ Step = Callable[[object], Awaitable[None]]
 
 
 def demo(home: Path) -> Console:
-    console = open_console(Settings(home=home, database_url=f"sqlite:///{home / 'cbr.db'}", demo_scale=0.25),
-                           clock=FixedClock(T0), ids=SeededIds("screenshots"))
+    """The demo on the installation's demo clock, whose real time stands still: a week of cloud time is
+    jumped through (policy runs, hourly charges), so the Billing page and the header have something to show."""
+    settings = Settings(home=home, database_url=f"sqlite:///{home / 'cbr.db'}", demo_scale=0.25)
+    store = open_store(settings.database_url)
+    console = open_console(settings, clock=SharedClock(store, real=FixedClock(T0)), store=store,
+                           ids=SeededIds("screenshots"))
     vaults = console.vaults
     vaults.create(VaultSpec(ObjectType.SERVER, 300, name="vault-web", tags=[("env", "prod")],
                             resources=(ResourceSelection("ecs-web-01"), ResourceSelection("ecs-web-02"))))
@@ -49,6 +55,13 @@ def demo(home: Path) -> Console:
     vaults.create(VaultSpec(ObjectType.SERVER, 500, name="vault-replicas", protect_type="replication"))
     console.backups.perform("vault-web", name="nightly")
     console.run_tasks()
+    vaults.create(VaultSpec(ObjectType.VMWARE, 1024, name="vault-hybrid"))
+    for name in ("lun-finance-01", "vm-erp-01"):
+        console.hybrid.back_up(name, name=f"{name.split('-')[0]}-local")
+    console.run_tasks()
+    console.hybrid.sync("vault-hybrid")
+    console.run_tasks()
+    console.advance_clock(timedelta(days=6))
     console.resources.write_data("ecs-db-01", 96, seed="screenshots")
     console.backups.perform("vault-db", name="before-upgrade")
     iam = console.iam
@@ -112,8 +125,11 @@ SCREENS: dict[str, tuple[tuple[int, int], list[Step]]] = {
     "confirm-and-pay": (WIDE, [press("n"), press(*["pagedown"] * 12), press("enter")]),
     "backup-in-progress": (WIDE, [press("2")]),
     "restore-server": (WIDE, [press("2"), press("r")]),
-    "resources": (WIDE, [press("ctrl+n", "end", "up", "up", "enter")]),
-    "iam": (WIDE, [press("ctrl+n", "end", "enter")]),
+    "resources": (WIDE, [press("ctrl+n", "end", "up", "up", "up", "enter")]),
+    "iam": (WIDE, [press("ctrl+n", "end", "up", "enter")]),
+    "billing": (WIDE, [press("ctrl+n", "end", "enter"), press("2")]),
+    "hybrid": (WIDE, [press("ctrl+n", "home", "down", "down", "down", "enter"), press("3")]),
+    "demo-clock": (WIDE, [press("ctrl+k")]),
     "small-vault-list": (SMALL, []),
     "small-perform-backup": (SMALL, [press("b")]),
     "small-purchase-wizard": (SMALL, [press("n"), press("pagedown")]),

@@ -353,7 +353,7 @@ class BillingService:
                 _add(flow, as_utc(line.start).date(), line.deducted_cents)
             hourly = sum(e4(vault_quote(v).hourly) for v in session.exec(select(Vault).where(
                 col(Vault.project_id).in_(lookups.account_projects(account.id)), Vault.charging_mode == _POST_PAID,
-                col(Vault.status).in_(_CHARGED))))
+                col(Vault.status).in_(_CHARGED), col(Vault.billed_through).is_not(None))))
         return {"billing": {
             "balance": money(account.balance_cents), "currency": CURRENCY, "at": api_time(now),
             "arrears_since": api_time(account.arrears_since),

@@ -262,7 +262,8 @@ HYBRID_PROVIDER = vault_type(ObjectType.VMWARE).provider_id
 def backup_actions(backup: dict[str, Any]) -> list[tuple[str, str]]:
     """The Operation menu of a backup row: (label, action name). A replica is not replicated again; a hybrid
     cloud backup restores to the data center it came from, or deploys on the cloud (seed 3.5)."""
-    if backup["provider_id"] == HYBRID_PROVIDER:
+    if backup["provider_id"] == HYBRID_PROVIDER and backup["resource_type"] in (ResourceType.VOLUME,
+                                                                                ResourceType.SERVER):
         deploy = ("Create Disk", "create_disk") if backup["resource_type"] == ResourceType.VOLUME else \
             ("Create Image", "create_image")
         return [("Restore to On-premises", "restore_on_premises"), deploy, ("Delete", "delete")]

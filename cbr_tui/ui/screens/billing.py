@@ -82,6 +82,11 @@ class BillingPage(Page):
         self.call_after_refresh(self._focus_tab)
 
     def _focus_tab(self) -> None:
+        """A tab chosen in the page (by key or mouse) gives its list the keys; the navigation keeps them while
+        it is browsed (the page's first tab activates as the page is built)."""
+        focused = self.screen.focused
+        if focused is not None and self not in focused.ancestors:
+            return
         control = self.main_control()
         if control is not None:
             control.focus()

@@ -194,8 +194,8 @@ class MainScreen(Guarded, Screen[None]):
         cloud_time = self.query_one("#cloud-time", Label)
         cloud_time.display = clock["simulated"]  # shown only when cloud time is not real time
         if clock["simulated"]:
-            speed = "" if clock["rate"] == 1 else f" ×{clock['rate']:,}"
-            cloud_time.update(f"⏱ {clock['now'][:16].replace('T', ' ')}{speed} ·")
+            speed = "" if clock["rate"] == 1 else f" x{clock['rate']:,}"  # one cell per character, any terminal
+            cloud_time.update(f"cloud {clock['now'][:16].replace('T', ' ')}{speed} ·")
 
     def action_clock(self) -> None:
         """The demo clock: run cloud time fast, jump it ahead, or put it back on real time."""
