@@ -87,7 +87,7 @@ def _spoken(delta: timedelta) -> str:
 def describe_offset(offset: timedelta) -> str:
     """`+7d 3h` for the header: how far cloud time is ahead of (or behind) real time."""
     sign = "-" if offset < timedelta() else "+"
-    seconds = abs(int(offset.total_seconds()))
+    seconds = round(abs(offset.total_seconds()) / 60) * 60  # to the nearest minute
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
