@@ -45,7 +45,8 @@ def hybrid_back_up(console: Console, resource: str, name: str | None, wait: bool
     """Back a LUN or a VM up in the data center, into its system's backup storage."""
     result = console.hybrid.back_up(resource, name)
     if wait:
-        console.run_tasks()
+        console.run_tasks(set(result["operation_log_ids"]))
+        console.hybrid.require_backed_up(result["operation_log_ids"])
         result["backups"] = console.hybrid.local_backups(resource, limit=1)["backups"]
     return result
 

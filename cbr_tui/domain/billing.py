@@ -67,9 +67,7 @@ def billable_hours(since: datetime, until: datetime) -> list[Hours]:
     while start + HOUR <= until:
         midnight = datetime.combine(start.date() + timedelta(days=1), time(), UTC)
         end = min(until, midnight)
-        hours = int((end - start) / HOUR) if end > start else 0
-        if hours == 0:  # a day's last part hour spans midnight: bill it with the day it began in
-            hours = 1
+        hours = max(int((end - start) / HOUR), 1)  # a part hour spanning midnight goes with the day it began
         lines.append(Hours(start, hours))
         start += hours * HOUR
     return lines

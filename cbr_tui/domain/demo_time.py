@@ -7,13 +7,14 @@ cloud time never jumps when only its speed changes. Real time is the identity (r
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from cbr_tui.domain.clock import as_utc
 from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.numbers import parse_whole_number, shown
 
-RATE_MAX = 1_000_000  # a week in under a second of real time
+RATE_MAX = 100_000  # a week in six seconds of real time
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)  # cloud time stops here rather than overflow (a year 9999 limit)
 ADVANCE_MAX = timedelta(days=5 * 366)  # the longest subscription, five years, and a little over
 _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1),
           "s": timedelta(seconds=1)}
@@ -28,8 +29,12 @@ class ClockSetting:
     rate: int = 1
 
     def at(self, real: datetime) -> datetime:
-        """Cloud time when the real clock shows `real`."""
-        return as_utc(self.anchor_cloud) + (as_utc(real) - as_utc(self.anchor_real)) * self.rate
+        """Cloud time when the real clock shows `real` (rate 0: standing still, while a jump does its work)."""
+        cloud = as_utc(self.anchor_cloud)
+        try:
+            return min(cloud + (as_utc(real) - as_utc(self.anchor_real)) * self.rate, LATEST)
+        except OverflowError:
+            return LATEST
 
     def running_at(self, real: datetime, rate: int) -> "ClockSetting":
         """The same cloud time from `real` on, at another speed."""

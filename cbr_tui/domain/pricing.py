@@ -138,7 +138,7 @@ def handling_fee_rate(period_type: PeriodType, period_num: int, days_used: int) 
     if years <= 1:
         return Decimal("0.10")
     rates = ("0.15", "0.10") if years == 2 else ("0.15", "0.10", "0.05")
-    used_year = days_used // 366  # 0 in the first year used
+    used_year = days_used // 365  # 0 in the first year used
     return Decimal(rates[used_year]) if used_year < len(rates) else Decimal(0)
 
 

@@ -9,15 +9,14 @@ from sqlmodel import col, func, select
 
 from cbr_tui.cloud.regions import ON_PREMISES
 from cbr_tui.domain.clock import api_time
-from cbr_tui.domain.errors import invalid
+from cbr_tui.domain.errors import Codes, invalid
 from cbr_tui.domain.numbers import parse_decimal
 from cbr_tui.domain.permissions import DEFAULT_ENTERPRISE_PROJECT, Action
 from cbr_tui.domain.pricing import CURRENCY, check_top_up
 from cbr_tui.domain.rules import check_description, check_name, check_paging
 from cbr_tui.services import lookups
-from cbr_tui.services.billing import pay_arrears
 from cbr_tui.services.context import ServiceContext
-from cbr_tui.services.ledger import money, order_shape
+from cbr_tui.services.ledger import charge, money, order_shape
 from cbr_tui.store.models import Account, AvailabilityZone, EnterpriseProject, Order, Project, Region, Vault
 
 
@@ -53,15 +52,8 @@ class AccountService:
         value = amount if isinstance(amount, Decimal) else parse_decimal(str(amount), "the top-up amount")
         check_top_up(value)
         with self.ctx.store.write() as session:
-            account = session.get(Account, self.ctx.account_id, with_for_update=not self.ctx.store.is_sqlite)
-            assert account is not None
-            cents = int(value * 100)
-            account.balance_cents += cents
-            session.add(account)
-            pay_arrears(session, self.ctx, account, self.ctx.clock.now())
-            session.add(Order(id=self.ctx.ids.uuid(), account_id=account.id, project_id=self.ctx.project_id,
-                              vault_id=None, kind="top_up", amount_cents=-cents, created_at=self.ctx.clock.now(),
-                              detail={}))
+            charge(session, self.ctx, -int(value * 100), kind="top_up", vault_id=None,
+                   refusal=Codes.INVALID_PARAMETER, detail={})
         return self.show()
 
     def orders(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from cbr_tui.domain.rules import check_paging, check_period
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
-from cbr_tui.services.ledger import charge, money, order_shape
+from cbr_tui.services.ledger import charge, money, order_shape, thaw
 from cbr_tui.services.removal import remove_vault
 from cbr_tui.services.shapes import vault_shapes
 from cbr_tui.store.models import Account, Order, UsageCharge, Vault
@@ -58,6 +58,8 @@ def settle(session: Session, ctx: ServiceContext, vault: Vault, until: datetime)
         return 0
     account = session.get(Account, ctx.account_id, with_for_update=not ctx.store.is_sqlite)
     assert account is not None
+    if account.arrears_since is not None:  # nothing is charged past the grace period: the vault freezes there
+        until = min(as_utc(until), as_utc(account.arrears_since) + GRACE_PERIOD)
     hourly = e4(vault_quote(vault).hourly)
     taken = 0
     last = session.exec(select(UsageCharge).where(UsageCharge.vault_id == vault.id)
@@ -101,29 +103,6 @@ def _crossing(start: datetime, hours: int, hourly_e4: int, balance_before_cents:
 def freeze(vault: Vault, scene: FrozenScene, at: datetime) -> None:
     vault.status, vault.frozen_scene, vault.frozen_at, vault.updated_at = \
         VaultStatus.FROZEN.value, scene.value, at, at
-
-
-def thaw(vault: Vault, now: datetime) -> None:
-    """Available again; a pay-per-use vault is charged from now on, not for the frozen time."""
-    vault.status, vault.frozen_scene, vault.frozen_at, vault.updated_at = VaultStatus.AVAILABLE.value, None, None, now
-    if vault.charging_mode == _POST_PAID:
-        vault.billed_through = now
-
-
-def pay_arrears(session: Session, ctx: ServiceContext, account: Account, now: datetime) -> list[str]:
-    """After a top-up: once the balance is no longer negative, the arrears are settled and the vaults they
-    froze are available again. Returns their IDs."""
-    if account.balance_cents < 0:
-        return []
-    account.arrears_since = None
-    session.add(account)
-    thawed = session.exec(select(Vault).where(
-        col(Vault.project_id).in_(lookups.account_projects(account.id)),
-        Vault.frozen_scene == FrozenScene.ARREARS.value)).all()
-    for vault in thawed:
-        thaw(vault, now)
-        session.add(vault)
-    return [v.id for v in thawed]
 
 
 @dataclass(frozen=True)
@@ -221,10 +200,14 @@ class BillingCycle:
                                                   col(Vault.billed_through) <= now - HOUR)]
         for vault_id in ids:
             with self.ctx.store.write() as session:
-                vault = session.get(Vault, vault_id, with_for_update=True, populate_existing=True)
-                if vault is None:
+                found = session.get(Vault, vault_id)
+                if found is None:
                     continue
-                if settle(session, lookups.owner_context(session, self.ctx, vault.project_id), vault, now):
+                owner = lookups.owner_context(session, self.ctx, found.project_id)
+                # the account first, then the vault: the order every writer of both takes them in
+                session.get(Account, owner.account_id, with_for_update=not self.ctx.store.is_sqlite)
+                vault = session.get(Vault, vault_id, with_for_update=True, populate_existing=True)
+                if vault is not None and settle(session, owner, vault, now):
                     report["charged"].append(vault.id)
 
     def _freeze_arrears(self, now: datetime, report: dict[str, list[str]]) -> None:
@@ -232,17 +215,18 @@ class BillingCycle:
         to the moment they froze."""
         with self.ctx.store.read() as session:
             overdue = [a.id for a in session.exec(select(Account).where(
-                col(Account.arrears_since).is_not(None), col(Account.arrears_since) <= now - GRACE_PERIOD))]
+                col(Account.arrears_since).is_not(None), col(Account.arrears_since) <= now - GRACE_PERIOD,
+                Account.balance_cents < 0))]
         for account_id in overdue:
             with self.ctx.store.write() as session:
                 account = session.get(Account, account_id, with_for_update=True, populate_existing=True)
-                if account is None or account.arrears_since is None:
+                if account is None or account.arrears_since is None or account.balance_cents >= 0:
                     continue
                 at = as_utc(account.arrears_since) + GRACE_PERIOD
                 for vault in self._due_vaults(session, col(Vault.project_id).in_(lookups.account_projects(account_id)),
                                               Vault.charging_mode == _POST_PAID, col(Vault.status).in_(_CHARGED)):
                     settle(session, lookups.owner_context(session, self.ctx, vault.project_id), vault, at)
-                    freeze(vault, FrozenScene.ARREARS, at)
+                    freeze(vault, FrozenScene.ARREARS, max(at, as_utc(vault.created_at)))
                     session.add(vault)
                     report["frozen"].append(vault.id)
 

@@ -27,7 +27,7 @@ from cbr_tui.store import Store
 from cbr_tui.store.models import DemoClock, VaultPolicy
 
 REFRESH_SECONDS = 0.5  # how stale a process's copy of the clock's setting may be
-MAX_STOPS = 20_000  # a jump ahead stops at most this many times (five years of hourly runs is far less)
+MAX_STOPS = 50_000  # a jump stops at most this many times: five years of a policy running hourly is 43,920
 
 
 class SharedClock:
@@ -95,9 +95,7 @@ class ClockService:
         """Run cloud time `rate` times as fast as real time, from where it is now."""
         self._permit()
         check_rate(rate)
-        real = self.clock.real.now()
-        setting = self.clock.setting() or ClockSetting(real, real)
-        self._write(setting.running_at(real, rate))
+        self._update(lambda setting, real: setting.running_at(real, rate))
         return self.show()
 
     def reset(self) -> dict[str, Any]:
@@ -116,39 +114,51 @@ class ClockService:
                 next_due: Callable[[datetime], datetime | None], run_tasks: Callable[[], int]) -> dict[str, Any]:
         """Move cloud time ahead by `delta`, stopping wherever something falls due: `tick` applies billing,
         policies and retention at the clock's time, `run_tasks` runs the tasks that started, `next_due`
-        says where the next stop is."""
+        says where the next stop is. Cloud time stands still at each stop while its work runs (rate 0), and
+        runs at its own speed again at the end, `delta` ahead of where it would have been."""
         self._permit()
         check_advance(delta)
-        target = self.clock.now() + delta
         started = self.clock.real.now()
+        rate = (self.clock.setting() or ClockSetting(started, started)).rate or 1
+        target = self.clock.now() + delta
         stops: list[dict[str, Any]] = []
-        for _ in range(MAX_STOPS):
-            at = next_due(self.clock.now())
-            at = target if at is None or at > target else at
-            self._move_to(at)
-            report = tick()
-            if run_tasks():
-                report = _merge(report, tick())  # retention after the backups that just finished
-            if _eventful(report):
-                stops.append(report)
-            if at >= target:
-                break
-        # cloud time went on flowing while the jump ran: it ends `delta` ahead of where it would be now
-        setting = self.clock.setting()
-        self._move_to(target + (self.clock.real.now() - started) * (setting.rate if setting else 1))
-        return self.show() | {"stops": stops}
+        complete = False
+        try:
+            for _ in range(MAX_STOPS):
+                at = next_due(self.clock.now())
+                at = target if at is None or at > target else at
+                self._update(lambda _setting, real, at=at: ClockSetting(real, at, 0))
+                report = tick()
+                if run_tasks():
+                    report = _merge(report, tick())  # retention after the backups that just finished
+                if _eventful(report):
+                    stops.append(report)
+                if at >= target:
+                    complete = True
+                    break
+        finally:  # even when tasks failed to finish: the clock runs again from where the jump stopped
+            ended_at = self.clock.now()
+            elapsed = (self.clock.real.now() - started) * rate
+            self._update(lambda _setting, real: ClockSetting(real, (target if complete else ended_at) + elapsed,
+                                                             rate))
+        result = self.show() | {"stops": stops}
+        if not complete:
+            result["stopped_short"] = (f"The jump stopped after {MAX_STOPS:,} stops, at {api_time(ended_at)}; "
+                                       "move the clock on again.")
+        return result
 
-    def _move_to(self, at: datetime) -> None:
-        real = self.clock.real.now()
-        setting = self.clock.setting() or ClockSetting(real, real)
-        self._write(setting.moved(real, at))
-
-    def _write(self, setting: ClockSetting) -> None:
+    def _update(self, change: Callable[[ClockSetting, datetime], ClockSetting]) -> None:
+        """Change the setting as it is in the store now (read and written in one transaction, the row locked
+        on PostgreSQL), so that two processes moving the clock never undo each other."""
         with self.ctx.store.write() as session:
-            row = session.get(DemoClock, 1) or DemoClock(id=1, anchor_real=setting.anchor_real,
-                                                         anchor_cloud=setting.anchor_cloud)
+            row = session.get(DemoClock, 1, with_for_update=not self.ctx.store.is_sqlite, populate_existing=True)
+            real = self.clock.real.now()
+            current = ClockSetting(as_utc(row.anchor_real), as_utc(row.anchor_cloud), row.rate) if row \
+                else ClockSetting(real, real)
+            setting = change(current, real)
+            row = row or DemoClock(id=1, anchor_real=setting.anchor_real, anchor_cloud=setting.anchor_cloud)
             row.anchor_real, row.anchor_cloud, row.rate = setting.anchor_real, setting.anchor_cloud, setting.rate
-            row.updated_at = self.clock.real.now()
+            row.updated_at = real
             session.add(row)
         self.clock.forget()
 
@@ -166,6 +176,7 @@ def _eventful(report: dict[str, Any]) -> bool:
 
 def _merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     merged = dict(first)
+    merged["fired"] = [*first.get("fired", []), *second.get("fired", [])]
     merged["deleted"] = [*first.get("deleted", []), *second.get("deleted", [])]
     for key, value in second.get("billing", {}).items():
         merged.setdefault("billing", {}).setdefault(key, []).extend(value)

@@ -31,7 +31,7 @@ from cbr_tui.domain.enums import (
     ProtectType,
     TaskStatus,
 )
-from cbr_tui.domain.errors import CbrError, Codes, invalid
+from cbr_tui.domain.errors import CbrError, Codes, invalid, spec_of
 from cbr_tui.domain.ids import stable_hex32
 from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.vault_types import vault_type
@@ -104,7 +104,7 @@ class HybridService:
                 Resource.project_id == site.project_id, col(Resource.host_name).is_not(None),
                 col(Resource.parent_id).is_(None)).order_by(Resource.name)).all())
             shapes = {r["id"]: r for r in resource_shapes(session, resources)}
-            counts = dict(session.exec(select(Backup.resource_id, Backup.id).where(
+            backed_up = set(session.exec(select(Backup.resource_id).where(
                 Backup.project_id == site.project_id, col(Backup.parent_id).is_(None),
                 Backup.status == BackupStatus.AVAILABLE.value)).all())
             systems = []
@@ -112,7 +112,7 @@ class HybridService:
                 members = [r for r in resources if r.host_name == system.name]
                 systems.append({"name": system.name, "type": system.kind, "model": system.model,
                                 "backup_storage": system.backup_storage,
-                                "resources": [shapes[r.id] | {"has_local_backup": r.id in counts} for r in members]})
+                                "resources": [shapes[r.id] | {"has_local_backup": r.id in backed_up} for r in members]})
         return {"site": {"name": ON_PREMISES.name, "project_id": site.project_id, "systems": systems}}
 
     def local_backups(self, resource: str | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
@@ -134,7 +134,19 @@ class HybridService:
         with self.ctx.store.read() as session:
             storage = session.exec(select(Vault).where(Vault.project_id == site.project_id,
                                                        Vault.name == system.backup_storage)).one()
-        return BackupService(site).perform(storage.id, resources=[target.id], name=name)
+        result = BackupService(site).perform(storage.id, resources=[target.id], name=name)
+        with self.ctx.store.read() as session:
+            result["operation_log_ids"] = list(session.exec(select(Task.id).where(col(Task.backup_id).in_(
+                [b["id"] for b in result["checkpoint"]["backups"]]))).all())
+        return result
+
+    def require_backed_up(self, task_ids: Sequence[str]) -> None:
+        """Refuse with the task's own error when a local backup did not succeed (the CLI's --wait)."""
+        with self.ctx.store.read() as session:
+            for task in session.exec(select(Task).where(col(Task.id).in_(list(task_ids)))).all():
+                if task.status != TaskStatus.SUCCESS.value:
+                    raise CbrError(spec_of(task.error_code or Codes.UNKNOWN.code),
+                                   task.error_message or f"The local backup ended {task.status}.")
 
     def write_data(self, resource: str, megabytes: float, *, seed: str | None = None) -> dict[str, Any]:
         self.ctx.principal.require(Action.CONTROL_CLOUD)
@@ -208,11 +220,11 @@ class HybridService:
                 .order_by(Backup.created_at, Backup.id)).all()
             return [b for b in rows if b.id not in there]
         chosen = []
-        for ref in refs:
+        for ref in dict.fromkeys(refs):
             backup = lookups.backup(session, site, ref)
-            if backup.parent_id or backup.status != BackupStatus.AVAILABLE or backup.damaged:
-                raise CbrError(Codes.BACKUP_NOT_FOUND if backup.parent_id else Codes.RESTORE_BACKUP_STATUS,
-                               f"{backup.name} is not an Available backup of the data center.")
+            if backup.status != BackupStatus.AVAILABLE or backup.damaged:
+                raise invalid(f"The backup {backup.name} is {'damaged' if backup.damaged else backup.status}; only "
+                              "an Available backup of the data center is synchronised.")
             if backup.id in there:
                 raise CbrError(Codes.SYNC_IN_PROGRESS,
                                f"{backup.name} is being synchronised to {vault.name} or is there already.")
@@ -262,14 +274,8 @@ class HybridService:
                                                       Vault.name == system.backup_storage)).first()
         if exists is None:
             kind = ObjectType.DISK if system.kind == "storage" else ObjectType.SERVER
-            vault = VaultService(site).create(VaultSpec(object_type=kind, size_gb=STORAGE_GB,
-                                                        name=system.backup_storage,
-                                                        resources=[ResourceSelection(r) for r in made]))["vault"]
-            with self.ctx.store.write() as session:
-                row = session.get(Vault, vault["id"])
-                assert row is not None
-                row.billed_through = None  # the data center's own storage: nothing on the cloud's bill
-                session.add(row)
+            VaultService(site).create(VaultSpec(object_type=kind, size_gb=STORAGE_GB, name=system.backup_storage,
+                                                resources=[ResourceSelection(r) for r in made]))
 
     def _make(self, site: ServiceContext, system: OnPremSystem, name: str, create: Any, fill_mb: int) -> str:
         resource_id = stable_hex32("on-premises", self.ctx.account_id, system.name, name)

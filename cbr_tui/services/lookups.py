@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, col, func, select
 
+from cbr_tui.cloud.regions import ON_PREMISES
 from cbr_tui.domain.enums import ResourceKind
 from cbr_tui.domain.errors import CbrError, Codes, ErrorSpec, invalid
 from cbr_tui.domain.labels import RESOURCE_NOUN
@@ -181,8 +182,9 @@ def count(session: Session, query: Any) -> int:
 
 
 def account_projects(account_id: str) -> Any:
-    """The IDs of an account's projects (one per region), as a subquery."""
-    return select(Project.id).where(Project.account_id == account_id)
+    """The IDs of an account's projects in the cloud's regions (not its on-premises data center), as a
+    subquery: what the account's bill covers."""
+    return select(Project.id).where(Project.account_id == account_id, Project.region_id != ON_PREMISES.id)
 
 
 def owner_context(session: Session, ctx: ServiceContext, project_id: str) -> ServiceContext:

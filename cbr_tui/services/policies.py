@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, func, select
 
+from cbr_tui.cloud.regions import ON_PREMISES
 from cbr_tui.domain.clock import api_time
 from cbr_tui.domain.enums import ObjectType, PolicyOperationType, ProtectType
 from cbr_tui.domain.errors import CbrError, Codes, invalid
@@ -123,7 +124,7 @@ def _destination_region(session: Session, ctx: ServiceContext, region_id: str | 
         raise invalid("A replication policy needs a destination region.")
     if region_id == ctx.region_id:
         raise invalid("The destination region of a replication policy must differ from the current region.")
-    if session.get(Region, region_id) is None:
+    if session.get(Region, region_id) is None or region_id == ON_PREMISES.id:
         raise invalid(f"There is no region {region_id!r}.")
     return region_id
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
+from cbr_tui.cloud.regions import ON_PREMISES
 from cbr_tui.domain.enums import (
     BackupStatus,
     CheckpointStatus,
@@ -87,7 +88,7 @@ class ReplicationService:
             raise invalid("A backup is replicated to another region; the destination region must differ.")
         project = session.exec(select(Project).where(Project.account_id == self.ctx.account_id,
                                                      Project.region_id == region_id)).first()
-        if project is None:
+        if project is None or region_id == ON_PREMISES.id:
             raise invalid(f"There is no region {region_id!r}; `cbr-tui region list` shows them.")
         vault = session.exec(select(Vault).where(Vault.project_id == project.id,
                                                  (Vault.id == vault_ref) | (Vault.name == vault_ref))).first()

@@ -13,7 +13,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, delete, or_, select
 
-from cbr_tui.domain.clock import as_utc
+from cbr_tui.cloud.regions import ON_PREMISES
+from cbr_tui.domain.clock import api_time, as_utc
 from cbr_tui.domain.eligibility import (
     ensure_vault_allows_delete,
     ensure_vault_allows_expansion,
@@ -60,11 +61,12 @@ from cbr_tui.services.associations import (
 from cbr_tui.services.billing import settle
 from cbr_tui.services.capacity import allocated_gb
 from cbr_tui.services.context import ServiceContext
-from cbr_tui.services.ledger import charge, order_shape
+from cbr_tui.services.ledger import charge, money, order_shape
 from cbr_tui.services.policies import PolicySpec, insert_policy, link_policy
 from cbr_tui.services.removal import remove_vault
 from cbr_tui.services.shapes import vault_shapes
 from cbr_tui.store.models import (
+    Account,
     AvailabilityZone,
     Order,
     Vault,
@@ -218,6 +220,8 @@ class VaultService:
                 raise CbrError(Codes.VAULT_CANNOT_UPDATE, f"Automatic association is unavailable. {refusal.message}")
         if spec.policy and spec.new_policy:
             raise invalid("Choose an existing policy or create a new one, not both.")
+        if checked.charging is ChargingMode.POST_PAID:
+            self._refuse_in_arrears(session)
         enterprise = lookups.enterprise_project(session, self.ctx, spec.enterprise_project)
         self._permit_purchase(session, spec, enterprise.id)
         zone = self._zone(session, spec.availability_zone)
@@ -228,6 +232,15 @@ class VaultService:
             if refusal_text:
                 raise CbrError(Codes.VAULT_CANNOT_UPDATE, refusal_text)
         return _Purchase(checked, name, description, tags, zone, enterprise.id, planned)
+
+    def _refuse_in_arrears(self, session: Session) -> None:
+        """An account in arrears buys no pay-per-use resource until it has topped up (Huawei Cloud's billing
+        restricts pay-per-use purchases while arrears are owed)."""
+        account = session.get(Account, self.ctx.account_id)
+        if account is not None and account.arrears_since is not None and self.ctx.region_id != ON_PREMISES.id:
+            raise CbrError(Codes.VAULT_CREATION_FAILED,
+                           f"The account has been in arrears since {api_time(account.arrears_since)} (balance "
+                           f"{money(account.balance_cents)} USD); top it up before buying a pay-per-use vault.")
 
     def _permit_purchase(self, session: Session, spec: VaultSpec, enterprise_id: str) -> None:
         """Buying may also associate resources and apply or create a policy: each needs its permission."""
@@ -254,7 +267,8 @@ class VaultService:
             status=VaultStatus.AVAILABLE.value, is_multi_az=spec.multi_az, availability_zone=zone,
             enterprise_project_id=enterprise_id, auto_bind=spec.auto_bind,
             bind_rules=[t.to_api() for t in checked.bind_tags], created_at=now, updated_at=now,
-            billed_through=None if period else now,
+            # pay-per-use is charged from now; the on-premises data center's own storage is on no bill
+            billed_through=None if period or self.ctx.region_id == ON_PREMISES.id else now,
         )
 
     def _apply_purchase_policy(self, session: Session, vault: Vault, spec: VaultSpec) -> None:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from cbr_tui.domain.billing import Hours, billable_hours, cents_due
-from cbr_tui.domain.demo_time import ClockSetting, describe_offset, parse_duration, parse_rate
+from cbr_tui.domain.demo_time import LATEST, ClockSetting, describe_offset, parse_duration, parse_rate
 from cbr_tui.domain.errors import CbrError
 
 REAL = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -19,6 +19,12 @@ def test_cloud_time_runs_at_its_rate_and_a_new_rate_keeps_the_present() -> None:
     assert slower.at(REAL + timedelta(seconds=20)) == REAL + timedelta(days=2, hours=10, seconds=10)
     assert describe_offset(slower.offset(REAL + timedelta(seconds=10))) == "+2d 10h"  # to the nearest minute
     assert describe_offset(timedelta(minutes=-90)) == "-1h 30m"
+
+
+def test_cloud_time_never_overflows_however_long_it_runs_fast() -> None:
+    setting = ClockSetting(REAL, REAL, rate=100_000)
+    assert setting.at(REAL + timedelta(days=3650)) == LATEST
+    assert ClockSetting(REAL, REAL, rate=0).at(REAL + timedelta(days=1)) == REAL  # standing still
 
 
 @pytest.mark.parametrize(("text", "delta"), [("7d", timedelta(days=7)), ("1w2d", timedelta(days=9)),
@@ -38,9 +44,9 @@ def test_a_bad_duration_is_refused_with_the_reason(text: str, reason: str) -> No
     assert caught.value.code == "BackupService.9900" and reason in caught.value.message
 
 
-def test_the_rate_is_a_whole_number_from_1_to_a_million() -> None:
-    assert parse_rate("3600") == 3600 and parse_rate("1,000,000") == 1_000_000
-    for text in ("0", "1000001", "2.5", "-3", "fast"):
+def test_the_rate_is_a_whole_number_from_1_to_100_000() -> None:
+    assert parse_rate("3600") == 3600 and parse_rate("100,000") == 100_000
+    for text in ("0", "100001", "2.5", "-3", "fast"):
         with pytest.raises(CbrError):
             parse_rate(text)
 

@@ -215,3 +215,63 @@ def test_a_week_of_a_daily_policy_with_retention_3_runs_each_day_and_keeps_three
     assert sum(line.hours for line in charges) == 7 * 24  # every hour of the week, once
     assert len(charges) <= 8  # one line a day (hours count from the purchase, 10:00), though the clock stopped
     # at every run and deletion
+
+
+def overdue(cloud: Console) -> None:
+    """An account whose pay-per-use charges ran the balance out more than the grace period ago."""
+    buy(cloud, size_gb=1000, resources=("ecs-web-01",), name="vault-costly")
+    set_balance(cloud, 100)
+    cloud.advance_clock(timedelta(days=20))
+
+
+def test_an_account_in_arrears_buys_no_pay_per_use_vault(cloud: Console) -> None:
+    overdue(cloud)
+    before = vault_count(cloud)
+    refused(Codes.VAULT_CREATION_FAILED, lambda: buy(cloud, size_gb=100, name="vault-new"), "in arrears since")
+    assert vault_count(cloud) == before
+
+
+def vault_count(console: Console) -> int:
+    with console.ctx.store.read() as session:
+        return len(session.exec(select(Vault)).all())
+
+
+def test_the_data_center_storage_is_on_no_bill_and_never_frozen(cloud: Console) -> None:
+    cloud.hybrid.site()
+    overdue(cloud)
+    with cloud.ctx.store.read() as session:
+        storage = session.exec(select(Vault).where(col(Vault.name).like("%-backup"))).all()
+        charged = session.exec(select(UsageCharge).where(col(UsageCharge.vault_id).in_([v.id for v in storage]))).all()
+    assert len(storage) == 2 and {v.status for v in storage} == {"available"} and charged == []
+    assert vault_row(cloud, cloud.vaults.show("vault-costly")["vault"]["id"]).status == "frozen"  # type: ignore[union-attr]
+
+
+def test_a_refund_that_covers_the_arrears_pays_them(cloud: Console) -> None:
+    monthly = prepaid(cloud, PeriodType.YEAR, auto_renew=False, size_gb=100)  # 50.00 paid
+    overdue(cloud)
+    assert vault_row(cloud, cloud.vaults.show("vault-costly")["vault"]["id"]).status == "frozen"  # type: ignore[union-attr]
+    cloud.vaults.unsubscribe(monthly["id"])
+    assert balance_cents(cloud) >= 0
+    assert cloud.billing.summary(1)["billing"]["arrears_since"] is None
+    assert cloud.vaults.show("vault-costly")["vault"]["billing"]["status"] == "available"
+
+
+def test_a_late_look_charges_nothing_past_the_freeze(cloud: Console) -> None:
+    vault = buy(cloud, size_gb=1000, resources=("ecs-web-01",), name="vault-costly")
+    set_balance(cloud, 100)
+    cloud.run_due_policies()
+    cloud.clock.set_rate(100_000)
+    real = cloud.ctx.clock.real  # type: ignore[attr-defined]
+    real.advance(timedelta(seconds=17))  # about 20 days of cloud time, seen by one late pass
+    cloud.run_due_policies()
+    row = vault_row(cloud, vault["id"])
+    assert row is not None and row.status == "frozen"
+    assert as_utc(row.billed_through) <= as_utc(row.frozen_at)  # type: ignore[arg-type]
+
+
+def test_a_jump_keeps_the_clock_running_at_its_speed_afterwards(cloud: Console) -> None:
+    cloud.clock.set_rate(60)
+    start = cloud.ctx.clock.now()
+    result = cloud.advance_clock(timedelta(days=2))
+    assert result["clock"]["rate"] == 60 and "stopped_short" not in result
+    assert cloud.ctx.clock.now() - start == timedelta(days=2)  # real time stands still in these tests

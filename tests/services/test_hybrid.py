@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from cbr_tui.domain.enums import ObjectType, ProtectType
+from cbr_tui.domain.enums import ObjectType, PolicyOperationType, ProtectType
 from cbr_tui.domain.errors import Codes
+from cbr_tui.domain.policy_rules import day_based_patterns
 from cbr_tui.services.console import Console
+from cbr_tui.services.policies import PolicySpec
 from cbr_tui.store.models import Chunk
 from tests.data import disk_digest
 from tests.services.helpers import buy, refused, set_vault
@@ -117,7 +119,21 @@ def test_the_rules_of_synchronisation(sqlite_console: Console, tmp_path: Path) -
     refused(Codes.SYNC_IN_PROGRESS, lambda: console.hybrid.sync(vault["id"]), "being synchronised")
     refused(Codes.VAULT_TYPE_FORBIDS_BACKUP, lambda: console.backups.perform(vault["id"]), "synchronized")
     refused(Codes.RESOURCE_NOT_FOUND, lambda: console.hybrid.back_up("ecs-web-01"))  # a cloud server
+    # one sync for a backup named twice
+    console.hybrid.back_up("lun-finance-01", name="twice")
+    console.run_tasks()
+    [twice] = console.hybrid.local_backups("lun-finance-01")["backups"]
+    other = buy(console, ObjectType.VMWARE, size_gb=1024, name="vault-hybrid-2")
+    assert console.hybrid.sync(other["id"], [twice["id"], twice["id"]])["sync"]["sync_backup_num"] == 1
     # the data center is no region of the cloud
     assert "on-premises" not in [r["id"] for r in console.accounts.regions()["regions"]]
     refused(Codes.INVALID_PARAMETER, lambda: console.in_region("on-premises"))
+    refused(Codes.INVALID_PARAMETER, lambda: console.policies.create(PolicySpec(
+        pattern=day_based_patterns(1, ["22:00"]), name="to-the-data-center",
+        operation_type=PolicyOperationType.REPLICATION, destination_region="on-premises")), "no region")
+    backup = buy(console, size_gb=200, resources=("ecs-web-01",), name="vault-web")
+    [web] = console.backups.perform(backup["id"])["checkpoint"]["backups"]
+    console.run_tasks()
+    refused(Codes.INVALID_PARAMETER, lambda: console.replication.replicate(
+        web["id"], destination_region="on-premises", destination_vault="oceanstor-01-backup"), "no region")
     assert all(r["name"] not in ("lun-finance-01", "vm-erp-01") for r in console.resources.list()["resources"])

@@ -18,7 +18,8 @@ from cbr_tui.ui.widgets.fields import Field
 def clock_text(clock: dict[str, Any]) -> str:
     if clock["fixed"]:
         return f"Cloud time {fmt.when(clock['now'])} UTC, on this console's own fixed clock."
-    speed = "real speed" if clock["rate"] == 1 else f"{clock['rate']:,} times real speed"
+    speed = "real speed" if clock["rate"] == 1 else "standing still while a jump ahead runs" \
+        if clock["rate"] == 0 else f"{clock['rate']:,} times real speed"
     return (f"Cloud time {fmt.when(clock['now'])} UTC ({clock['offset']} from real time), at {speed}. "
             "Every process on this installation's store shares it.")
 

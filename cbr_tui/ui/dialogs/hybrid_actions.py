@@ -16,10 +16,10 @@ class SyncDialog(Dialog[str | None]):
     def body(self) -> ComposeResult:
         vaults = self.services.vaults.list(object_type=ObjectType.VMWARE.value,
                                            protect_type=ProtectType.BACKUP.value, limit=100)["vaults"]
-        local = self.services.hybrid.local_backups(limit=100)["backups"]
+        local = self.services.hybrid.local_backups(limit=1)["count"]
         yield Label("Backups of the on-premises storage systems and VMware hosts are synchronised to the cloud, "
                     "copying only the data the vault lacks; hybrid cloud backups are not created on the console. "
-                    f"The data center has {len(local)} backup{'s' if len(local) != 1 else ''}; those not in the "
+                    f"The data center has {local} backup{'s' if local != 1 else ''}; those not in the "
                     "vault yet are synchronised.", classes="dialog-text")
         yield Label("Hybrid cloud backup vault", classes="field-label")
         yield Select([(v["name"], v["id"]) for v in vaults], id="sync-vault", allow_blank=True,

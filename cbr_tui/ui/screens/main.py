@@ -194,7 +194,8 @@ class MainScreen(Guarded, Screen[None]):
         cloud_time = self.query_one("#cloud-time", Label)
         cloud_time.display = clock["simulated"]  # shown only when cloud time is not real time
         if clock["simulated"]:
-            speed = "" if clock["rate"] == 1 else f" x{clock['rate']:,}"  # one cell per character, any terminal
+            rate = clock["rate"]  # 0 while a jump ahead is under way
+            speed = "" if rate == 1 else " paused" if rate == 0 else f" x{rate:,}"  # one cell a character
             cloud_time.update(f"cloud {clock['now'][:16].replace('T', ' ')}{speed} ·")
 
     def action_clock(self) -> None:
