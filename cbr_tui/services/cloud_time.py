@@ -20,7 +20,7 @@ from sqlmodel import col, delete
 
 from cbr_tui.domain.clock import Clock, SystemClock, api_time, as_utc
 from cbr_tui.domain.demo_time import ClockSetting, check_advance, check_rate, describe_offset
-from cbr_tui.domain.errors import CbrError, Codes
+from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.permissions import Action
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.store import Store
@@ -119,7 +119,19 @@ class ClockService:
         self._permit()
         check_advance(delta)
         started = self.clock.real.now()
-        rate = (self.clock.setting() or ClockSetting(started, started)).rate or 1
+        before: list[ClockSetting] = []
+
+        def begin(setting: ClockSetting, real: datetime) -> ClockSetting:
+            """One jump at a time for the whole installation: a clock standing still is one under way."""
+            if setting.rate == 0:
+                raise invalid("The clock is already being moved ahead (it stands still meanwhile); wait until that "
+                              "finishes. If no jump is running (a process stopped half-way), `cbr-tui clock rate 1` "
+                              "runs the clock again.")
+            before.append(setting)
+            return ClockSetting(real, setting.at(real), 0)
+
+        self._update(begin)
+        rate = before[0].rate
         target = self.clock.now() + delta
         stops: list[dict[str, Any]] = []
         complete = False

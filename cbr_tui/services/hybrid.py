@@ -14,8 +14,12 @@ region list, picker or replication offers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import fcntl
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -247,17 +251,21 @@ class HybridService:
         return self._site_context() if ready >= {s.backup_storage for s in SYSTEMS} else None
 
     def _site(self) -> ServiceContext:
-        """The data center's context (as the account's own systems): built the first time it is asked for."""
+        """The data center's context (as the account's own systems): built the first time it is asked for,
+        by one process at a time (the others wait, then find it built)."""
         built = self._built_site()
         if built is not None:
             return built
-        site = self._site_context()
-        project_id = self._project_id
-        with self.ctx.store.write() as session:
-            _ensure_place(session, self.ctx, project_id)
-        for system in SYSTEMS:
-            self._build(site, system)
-        return site
+        with _building(self.ctx.layout.home):
+            built = self._built_site()
+            if built is not None:
+                return built
+            site = self._site_context()
+            with self.ctx.store.write() as session:
+                _ensure_place(session, self.ctx, self._project_id)
+            for system in SYSTEMS:
+                self._build(site, system)
+            return site
 
     def _build(self, site: ServiceContext, system: OnPremSystem) -> None:
         cloud = ResourceService(site)
@@ -290,6 +298,19 @@ class HybridService:
                 session.add(row)
         ResourceService(site).write_data(resource_id, fill_mb, seed=f"{system.name}/{name}")
         return resource_id
+
+
+@contextmanager
+def _building(home: Path) -> Iterator[None]:
+    """An exclusive lock on the data directory's `cloud/on-premises.lock` (private to its owner)."""
+    path = home / "cloud" / "on-premises.lock"
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def _ensure_place(session: Session, ctx: ServiceContext, project_id: str) -> None:

@@ -20,7 +20,7 @@ from cbr_tui.services.console import Console, open_console
 from cbr_tui.services.policies import PolicySpec
 from cbr_tui.services.settings import Settings
 from cbr_tui.store import open_store
-from cbr_tui.store.models import Account, Backup, Order, Task, UsageCharge, Vault
+from cbr_tui.store.models import Account, Backup, DemoClock, Order, Task, UsageCharge, Vault
 from tests.conftest import T0
 from tests.services.helpers import buy, refused
 
@@ -275,3 +275,14 @@ def test_a_jump_keeps_the_clock_running_at_its_speed_afterwards(cloud: Console) 
     result = cloud.advance_clock(timedelta(days=2))
     assert result["clock"]["rate"] == 60 and "stopped_short" not in result
     assert cloud.ctx.clock.now() - start == timedelta(days=2)  # real time stands still in these tests
+
+
+def test_one_jump_at_a_time_and_a_jump_cut_short_is_resumed_with_a_rate(cloud: Console) -> None:
+    with cloud.ctx.store.write() as session:  # as a process killed half-way through a jump leaves it
+        session.add(DemoClock(id=1, anchor_real=T0, anchor_cloud=T0 + timedelta(days=1), rate=0, updated_at=T0))
+    cloud.ctx.clock.forget()  # type: ignore[attr-defined]
+    refused(Codes.INVALID_PARAMETER, lambda: cloud.advance_clock(timedelta(days=1)), "already being moved ahead")
+    assert cloud.clock.show()["clock"]["rate"] == 0
+    cloud.clock.set_rate(1)
+    cloud.advance_clock(timedelta(days=1))
+    assert cloud.ctx.clock.now() == T0 + timedelta(days=2)

@@ -5,14 +5,14 @@ disk); and the rules of synchronisation."""
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from cbr_tui.domain.enums import ObjectType, PolicyOperationType, ProtectType
 from cbr_tui.domain.errors import Codes
 from cbr_tui.domain.policy_rules import day_based_patterns
 from cbr_tui.services.console import Console
 from cbr_tui.services.policies import PolicySpec
-from cbr_tui.store.models import Chunk
+from cbr_tui.store.models import Chunk, Vault
 from tests.data import disk_digest
 from tests.services.helpers import buy, refused, set_vault
 
@@ -137,3 +137,25 @@ def test_the_rules_of_synchronisation(sqlite_console: Console, tmp_path: Path) -
     refused(Codes.INVALID_PARAMETER, lambda: console.replication.replicate(
         web["id"], destination_region="on-premises", destination_vault="oceanstor-01-backup"), "no region")
     assert all(r["name"] not in ("lun-finance-01", "vm-erp-01") for r in console.resources.list()["resources"])
+
+
+def test_two_processes_building_the_data_center_at_once_build_it_once(sqlite_console: Console) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            sqlite_console.hybrid.site()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    with sqlite_console.ctx.store.read() as session:
+        names = [v.name for v in session.exec(select(Vault).where(col(Vault.name).like("%-backup"))).all()]
+    assert sorted(names) == ["oceanstor-01-backup", "vcenter-01-backup"]

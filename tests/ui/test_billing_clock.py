@@ -20,6 +20,7 @@ from cbr_tui.store.models import Account
 from cbr_tui.ui.app import CbrApp
 from cbr_tui.ui.dialogs.billing_actions import AutoRenewDialog, RenewDialog, TopUpDialog
 from cbr_tui.ui.dialogs.clock import ClockDialog
+from cbr_tui.ui.dialogs.vault_actions import more_actions
 from tests.conftest import T0, database_for
 from tests.services.helpers import buy
 from tests.ui.conftest import SIZE, SIZES
@@ -86,6 +87,9 @@ async def test_jumping_ahead_freezes_an_expired_vault_and_renewing_frees_it(on_d
         await wait_for(pilot, lambda: "Frozen" in cell_texts(vaults, 1)[0])
         assert "cloud 2027-01-04 10:00 ·" in str(app.screen.query_one("#cloud-time").render())
 
+        frozen = on_demo_clock.vaults.show("vault-monthly")["vault"]
+        assert ("Perform Backup", "backup") not in more_actions(frozen)  # the domain refuses it (6113)
+        assert ("Renew", "renew") in more_actions(frozen)
         await choose_in_more_menu(pilot, "Renew")
         assert isinstance(app.screen, RenewDialog)
         assert shows_whole(pilot, "Expired 2026-12-25 10:00:00 UTC. The renewal counts from then, at 10.00 USD a "

@@ -9,7 +9,11 @@ from textual.app import App, ComposeResult
 from textual.widgets import Label, Select, SelectionList, Switch
 from textual.widgets.selection_list import Selection
 
-from cbr_tui.domain.eligibility import backup_kind_refusal
+from cbr_tui.domain.eligibility import (
+    backup_kind_refusal,
+    ensure_vault_allows_backup,
+    ensure_vault_allows_expansion,
+)
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.rules import check_description, check_name, check_tag_filter, check_tags
@@ -275,10 +279,23 @@ def backup_refusal(vault: dict[str, Any]) -> CbrError | None:
     return backup_kind_refusal(vault["name"], vault["billing"]["object_type"], vault["billing"]["protect_type"])
 
 
+def _refused(rule: Callable[[str, str], None], name: str, status: str) -> bool:
+    """Whether the domain's rule refuses the operation in the vault's status (a frozen vault backs nothing
+    up): the menu does not offer what can only be refused."""
+    try:
+        rule(name, status)
+    except CbrError:
+        return True
+    return False
+
+
 def more_actions(vault: dict[str, Any]) -> list[tuple[str, str]]:
     """The More menu of a vault row: (label, action name)."""
-    actions = [] if backup_refusal(vault) else [("Perform Backup", "backup")]
-    actions.append(("Expand Capacity", "expand"))
+    status = vault["billing"]["status"]
+    actions = [] if backup_refusal(vault) or _refused(ensure_vault_allows_backup, vault["name"], status) else [
+        ("Perform Backup", "backup")]
+    if not _refused(ensure_vault_allows_expansion, vault["name"], status):
+        actions.append(("Expand Capacity", "expand"))
     vtype = vault_type(vault["billing"]["object_type"])
     if vtype.takes_resources and vault["billing"]["protect_type"] == "backup":
         actions.append(("Disable Automatic Association" if vault["auto_bind"] else "Enable Automatic Association",
