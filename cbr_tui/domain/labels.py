@@ -74,3 +74,7 @@ RESOURCE_NOUN = {
 
 def resource_status_label(status: str) -> str:
     return RESOURCE_STATUS.get(status, status)
+
+# The Billing page's words for the account's orders (`purchase_order.kind`).
+ORDER_KIND = {"new": "Purchase", "renew": "Renewal", "expand": "Expansion", "unsubscribe": "Refund",
+              "top_up": "Top-up"}

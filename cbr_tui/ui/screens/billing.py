@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Label, Sparkline, TabbedContent, TabPane
 
 from cbr_tui.domain.errors import CbrError
+from cbr_tui.domain.labels import ORDER_KIND
 from cbr_tui.domain.permissions import Action
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.billing_actions import TopUpDialog
@@ -19,8 +20,6 @@ from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
 
 CHART_DAYS = 30
-ORDER_KINDS = {"new": "Purchase", "renew": "Renewal", "expand": "Expansion", "unsubscribe": "Refund",
-               "top_up": "Top-up"}
 
 
 class BillingPage(Page):
@@ -128,7 +127,7 @@ class OrderList(ListPage):
 def _order_cells(order: dict[str, Any]) -> tuple[object, ...]:
     amount = Decimal(order["amount"])
     vault = order["vault_name"] or (fmt.short_id(order["vault_id"]) + " (deleted)" if order["vault_id"] else "--")
-    return (fmt.when(order["created_at"]), ORDER_KINDS.get(order["kind"], order["kind"]), vault,
+    return (fmt.when(order["created_at"]), ORDER_KIND.get(order["kind"], order["kind"]), vault,
             fmt.money(str(-amount)) if amount < 0 else fmt.money(order["amount"]))
 
 
