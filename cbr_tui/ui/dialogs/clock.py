@@ -66,7 +66,8 @@ class ClockDialog(Dialog[str]):
     def _set_rate(self) -> None:
         rate = self.query_one("#clock-rate", Field).validate()
         if rate is not None:
-            self.run(lambda: self.services.clock.set_rate(rate), f"The clock runs at {rate:,} times real speed.")
+            self.run(lambda: self.services.clock.set_rate(rate), "The clock runs at real speed." if rate == 1
+                     else f"The clock runs at {rate:,} times real speed.")
 
     def submit(self) -> None:
         delta = self.query_one("#clock-advance", Field).validate()
