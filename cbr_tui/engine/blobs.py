@@ -68,7 +68,8 @@ class Codec:
         if key is None:
             return encoded
         nonce = os.urandom(NONCE_BYTES)
-        return bytes((SEALED,)) + key.id + nonce + key.cipher.encrypt(nonce, encoded, blob_id or blob_hash(raw, key))
+        sealed: bytes = key.cipher.encrypt(nonce, encoded, blob_id or blob_hash(raw, key))
+        return bytes((SEALED,)) + key.id + nonce + sealed
 
     def decode(self, stored: bytes, expected: bytes, raw_size: int | None = None) -> bytes:
         """The raw bytes of a stored blob, verified against its ID (and opened, when sealed)."""

@@ -47,14 +47,14 @@ def collect(store: Store, objects: LocalObjectStore, vault_id: str, now: datetim
         cutoff = now - grace
         file_cutoff = time.time() - grace.total_seconds()
         with store.write() as session:
-            dead = session.exec(select(Chunk).where(Chunk.vault_id == vault_id, Chunk.refcount == 0,
+            dead = session.exec(select(Chunk).where(col(Chunk.vault_id) == vault_id, col(Chunk.refcount) == 0,
                                                     col(Chunk.zero_since) < cutoff)).all()
             dead_keys = {row.object_key for row in dead}
             live_keys = _live_objects(session, vault_id, dead_keys)
-            session.exec(delete(Chunk).where(Chunk.vault_id == vault_id, Chunk.refcount == 0,
+            session.exec(delete(Chunk).where(col(Chunk.vault_id) == vault_id, col(Chunk.refcount) == 0,
                                              col(Chunk.zero_since) < cutoff))
             report.freed_blobs = len(dead)
-            known = set(session.exec(select(Chunk.object_key).where(Chunk.vault_id == vault_id)).all())
+            known = set(session.exec(select(Chunk.object_key).where(col(Chunk.vault_id) == vault_id)).all())
             known |= inventory.take(session, objects, vault_id).manifest_keys
         # Objects go only after the rows are gone; a crash in between leaves orphans for the next pass.
         for key in sorted(dead_keys - live_keys):
@@ -73,7 +73,7 @@ def _live_objects(session: Session, vault_id: str, keys: set[str]) -> set[str]:
     live: dict[str, int] = defaultdict(int)
     if keys:
         for key in session.exec(select(Chunk.object_key).where(
-                Chunk.vault_id == vault_id, col(Chunk.object_key).in_(list(keys)), Chunk.refcount > 0)).all():
+                col(Chunk.vault_id) == vault_id, col(Chunk.object_key).in_(list(keys)), col(Chunk.refcount) > 0)).all():
             live[key] += 1
     return set(live)
 

@@ -37,7 +37,7 @@ def _batches(hashes: Iterable[bytes]) -> Iterator[list[bytes]]:
 def locate(session: Session, vault_id: str, hashes: Iterable[bytes]) -> dict[bytes, Location]:
     located: dict[bytes, Location] = {}
     for batch in _batches(hashes):
-        for row in session.exec(select(Chunk).where(Chunk.vault_id == vault_id, col(Chunk.hash).in_(batch))):
+        for row in session.exec(select(Chunk).where(col(Chunk.vault_id) == vault_id, col(Chunk.hash).in_(batch))):
             located[row.hash] = Location(row.object_key, row.offset, row.length, row.raw_size)
     return located
 
@@ -45,7 +45,7 @@ def locate(session: Session, vault_id: str, hashes: Iterable[bytes]) -> dict[byt
 def record(session: Session, vault_id: str, written: dict[bytes, Location], now: datetime) -> None:
     """Index blobs a backup wrote (or rewrote over a damaged copy), with no references yet."""
     existing = {row.hash: row for batch in _batches(written) for row in session.exec(
-        select(Chunk).where(Chunk.vault_id == vault_id, col(Chunk.hash).in_(batch)))}
+        select(Chunk).where(col(Chunk.vault_id) == vault_id, col(Chunk.hash).in_(batch)))}
     for hash_, where in written.items():
         row = existing.get(hash_)
         if row is None:
@@ -64,8 +64,8 @@ def reference(session: Session, vault_id: str, hashes: set[bytes]) -> int:
     gained = 0
     for batch in _batches(hashes):
         gained += session.exec(select(func.coalesce(func.sum(Chunk.length), 0)).where(
-            Chunk.vault_id == vault_id, col(Chunk.hash).in_(batch), Chunk.refcount == 0)).one()
-        session.exec(update(Chunk).where(Chunk.vault_id == vault_id, col(Chunk.hash).in_(batch))
+            col(Chunk.vault_id) == vault_id, col(Chunk.hash).in_(batch), col(Chunk.refcount) == 0)).one()
+        session.exec(update(Chunk).where(col(Chunk.vault_id) == vault_id, col(Chunk.hash).in_(batch))
                      .values(refcount=Chunk.refcount + 1, zero_since=None))
     return int(gained)
 
@@ -75,19 +75,19 @@ def release(session: Session, vault_id: str, hashes: set[bytes], now: datetime) 
     freed = 0
     for batch in _batches(hashes):
         freed += session.exec(select(func.coalesce(func.sum(Chunk.length), 0)).where(
-            Chunk.vault_id == vault_id, col(Chunk.hash).in_(batch), Chunk.refcount == 1)).one()
-        session.exec(update(Chunk).where(Chunk.vault_id == vault_id, col(Chunk.hash).in_(batch),
-                                         Chunk.refcount > 0)
+            col(Chunk.vault_id) == vault_id, col(Chunk.hash).in_(batch), col(Chunk.refcount) == 1)).one()
+        session.exec(update(Chunk).where(col(Chunk.vault_id) == vault_id, col(Chunk.hash).in_(batch),
+                                         col(Chunk.refcount) > 0)
                      .values(refcount=Chunk.refcount - 1))
-        session.exec(update(Chunk).where(Chunk.vault_id == vault_id, col(Chunk.hash).in_(batch),
-                                         Chunk.refcount == 0, col(Chunk.zero_since).is_(None))
+        session.exec(update(Chunk).where(col(Chunk.vault_id) == vault_id, col(Chunk.hash).in_(batch),
+                                         col(Chunk.refcount) == 0, col(Chunk.zero_since).is_(None))
                      .values(zero_since=now))
     return int(freed)
 
 
 def mark_damaged(session: Session, vault_id: str, hashes: Iterable[bytes]) -> None:
     for batch in _batches(hashes):
-        session.exec(update(Chunk).where(Chunk.vault_id == vault_id, col(Chunk.hash).in_(batch))
+        session.exec(update(Chunk).where(col(Chunk.vault_id) == vault_id, col(Chunk.hash).in_(batch))
                      .values(damaged=True))
 
 
@@ -97,6 +97,6 @@ def classify(session: Session, vault_id: str, hashes: Sequence[bytes]) -> tuple[
     damaged: set[bytes] = set()
     for batch in _batches(hashes):
         for hash_, is_damaged in session.exec(select(Chunk.hash, Chunk.damaged).where(
-                Chunk.vault_id == vault_id, col(Chunk.hash).in_(batch))).all():
+                col(Chunk.vault_id) == vault_id, col(Chunk.hash).in_(batch))).all():
             (damaged if is_damaged else intact).add(hash_)
     return intact, damaged

@@ -24,7 +24,7 @@ class Inventory:
 def committed(session: Session, objects: ObjectStore, vault_id: str) -> Iterator[tuple[Backup, Manifest | str]]:
     """Every backup of the vault that has a manifest, with the manifest or why it cannot be read."""
     rows = session.exec(select(Backup).where(Backup.vault_id == vault_id, col(Backup.manifest_key).is_not(None))
-                        .order_by(Backup.created_at, Backup.id)).all()
+                        .order_by(col(Backup.created_at), col(Backup.id))).all()
     for backup in rows:
         assert backup.manifest_key is not None and backup.manifest_hash is not None
         try:

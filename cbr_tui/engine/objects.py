@@ -167,8 +167,9 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+_LIBC: ctypes.CDLL | None
 try:
-    _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)
+    _LIBC = ctypes.CDLL(None, use_errno=True)
     _LIBC.syncfs.argtypes = [ctypes.c_int]
 except (OSError, AttributeError):
     _LIBC = None

@@ -13,6 +13,7 @@ import os
 import threading
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 LAG = 64  # objects written after one before its pages are dropped: by then most are on disk
 
@@ -81,6 +82,7 @@ def _drop_written(written: Written) -> None:
 
 
 _SYNC_FILE_RANGE_WRITE = 2
+_sync_file_range: Any
 try:
     _sync_file_range = ctypes.CDLL(None, use_errno=True).sync_file_range
     _sync_file_range.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]

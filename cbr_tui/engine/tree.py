@@ -61,7 +61,7 @@ def scan(root: Path, previous: TreeManifest | Callable[[], TreeManifest | None] 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cbr-manifest") as loader:
         loading = loader.submit(previous) if callable(previous) else None
         walked = list(_walk(root))
-        base = loading.result() if loading is not None else previous
+        base = loading.result() if loading is not None else previous if not callable(previous) else None
     known = {e.path: e for e in base.entries} if base is not None and not full else {}
     entries: list[TreeEntry] = []
     to_read: list[int] = []
@@ -153,9 +153,10 @@ def back_up(root: Path, tree_plan: TreePlan, sink: PackSink, meter: Meter, worke
     local = threading.local()
 
     def codec() -> Codec:
-        if getattr(local, "codec", None) is None:
-            local.codec = Codec()
-        return local.codec
+        found: Codec | None = getattr(local, "codec", None)
+        if found is None:
+            found = local.codec = Codec()
+        return found
 
     def prepare(group: list[int]) -> list[tuple[int, list[tuple[bytes, int, bytes]]]]:
         done = []
@@ -422,8 +423,9 @@ def fetcher(objects: ObjectStore, locations: dict[bytes, Location],
         where = locations.get(hash_)
         if where is None:
             raise DamagedBlob("not in the vault's index")
-        if getattr(local, "codec", None) is None:
-            local.codec = Codec(keys)
-        return local.codec.decode(objects.get(where.object_key, where.offset, where.length), hash_, where.raw_size)
+        codec: Codec | None = getattr(local, "codec", None)
+        if codec is None:
+            codec = local.codec = Codec(keys)
+        return codec.decode(objects.get(where.object_key, where.offset, where.length), hash_, where.raw_size)
 
     return fetch
