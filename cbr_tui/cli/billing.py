@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import click
 
 from cbr_tui.cli import params
 from cbr_tui.cli.app import json_command
-from cbr_tui.domain.demo_time import parse_duration, parse_rate
-from cbr_tui.domain.errors import CbrError
 
 if TYPE_CHECKING:
     from cbr_tui.services.console import Console
@@ -47,18 +46,6 @@ def billing_orders(console: Console, limit: int, offset: int) -> object:
     return console.accounts.orders(limit, offset)
 
 
-class _Parsed(click.ParamType):
-    def __init__(self, name: str, parse: object) -> None:
-        self.name = name
-        self._parse = parse
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> object:
-        try:
-            return self._parse(value)  # type: ignore[operator]
-        except CbrError as error:
-            self.fail(error.message, param, ctx)
-
-
 @click.group()
 def clock() -> None:
     """The installation's cloud time: run it fast, jump it ahead, or put it back on real time."""
@@ -72,7 +59,7 @@ def clock_show(console: Console) -> object:
 
 
 @clock.command("rate")
-@click.argument("rate", type=_Parsed("rate", parse_rate))
+@click.argument("rate", type=params.RATE)
 @json_command
 def clock_rate(console: Console, rate: int) -> object:
     """Run cloud time RATE times as fast as real time (3600: an hour a second; 1: real speed)."""
@@ -80,11 +67,11 @@ def clock_rate(console: Console, rate: int) -> object:
 
 
 @clock.command("advance")
-@click.argument("duration", type=_Parsed("duration", parse_duration))
+@click.argument("duration", type=params.DURATION)
 @json_command
-def clock_advance(console: Console, duration: object) -> object:
+def clock_advance(console: Console, duration: timedelta) -> object:
     """Jump DURATION ahead (7d, 12h, 1w2d), applying every policy run, expiry and charge on the way."""
-    return console.advance_clock(duration)  # type: ignore[arg-type]
+    return console.advance_clock(duration)
 
 
 @clock.command("reset")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cbr_tui.domain.demo_time import parse_duration, parse_rate
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.numbers import parse_decimal, parse_signed_number, parse_whole_number
@@ -81,6 +82,8 @@ class _Number(click.ParamType):
 WHOLE = _Number("integer", parse_whole_number)
 SIGNED = _Number("integer", parse_signed_number)
 NUMBER = _Number("number", lambda text, what: float(parse_decimal(text, what)))
+RATE = _Number("rate", lambda text, _what: parse_rate(text))  # the demo clock's speed
+DURATION = _Number("duration", lambda text, _what: parse_duration(text))  # how far the demo clock jumps
 
 
 def selection(text: str) -> ResourceSelection:

@@ -48,10 +48,6 @@ class ClockSetting:
         return self.at(real) - as_utc(real)
 
 
-def real_time(now: datetime) -> ClockSetting:
-    return ClockSetting(now, now, 1)
-
-
 def check_rate(rate: int) -> int:
     if not 1 <= rate <= RATE_MAX:
         raise invalid(f"The clock runs 1 to {RATE_MAX:,} times real time; {rate:,} is not in that range.")

@@ -43,11 +43,11 @@ _POST_PAID = ChargingMode.POST_PAID.value
 _CHARGED = (VaultStatus.AVAILABLE.value, VaultStatus.LOCK.value)  # a frozen vault costs nothing
 
 
-def vault_quote(vault: Vault, *, size_gb: int | None = None, period: tuple[PeriodType, int] | None = None) -> Quote:
+def vault_quote(vault: Vault, *, period: tuple[PeriodType, int] | None = None) -> Quote:
     """The price list's quote for this vault as it is: its hourly price, or `period` of subscription."""
     return quote_vault(object_type=ObjectType(vault.object_type), protect_type=ProtectType(vault.protect_type),
                        consistent_level=ConsistentLevel(vault.consistent_level), multi_az=vault.is_multi_az,
-                       size_gb=size_gb or vault.size_gb, charging_mode=ChargingMode(vault.charging_mode),
+                       size_gb=vault.size_gb, charging_mode=ChargingMode(vault.charging_mode),
                        period_type=period[0] if period else None, period_num=period[1] if period else None)
 
 
@@ -85,6 +85,21 @@ def settle(session: Session, ctx: ServiceContext, vault: Vault, until: datetime)
     session.add(vault)
     session.add(account)
     return taken
+
+
+def hourly_e4(session: Session, account_id: str) -> int:
+    """What the account's pay-per-use vaults cost an hour now, in ten-thousandths of a dollar."""
+    return sum(e4(vault_quote(v).hourly) for v in session.exec(select(Vault).where(
+        col(Vault.project_id).in_(lookups.account_projects(account_id)), Vault.charging_mode == _POST_PAID,
+        col(Vault.status).in_(_CHARGED), col(Vault.billed_through).is_not(None))))
+
+
+def _subscribed(vault: Vault) -> datetime:
+    """A yearly/monthly vault's expiry; a pay-per-use vault has none to renew (6110)."""
+    if vault.charging_mode != _PRE_PAID or vault.expires_at is None:
+        raise CbrError(Codes.VAULT_CANNOT_UPDATE,
+                       f"{vault.name} is pay-per-use: it is charged by the hour and has nothing to renew.")
+    return as_utc(vault.expires_at)
 
 
 def _continues(last: UsageCharge, line: Hours, hourly_e4: int, size_gb: int) -> bool:
@@ -146,10 +161,7 @@ class BillingCycle:
         return min(later) if later else None
 
     def _runs_out(self, session: Session, account: Account, after: datetime) -> list[datetime]:
-        vaults = session.exec(select(Vault).where(
-            col(Vault.project_id).in_(lookups.account_projects(account.id)), Vault.charging_mode == _POST_PAID,
-            col(Vault.status).in_(_CHARGED), col(Vault.billed_through).is_not(None))).all()
-        per_hour = sum(e4(vault_quote(v).hourly) for v in vaults)
+        per_hour = hourly_e4(session, account.id)
         if not per_hour:
             return []
         return [as_utc(after) + (account.balance_cents * 100 // per_hour + 2) * HOUR]
@@ -260,9 +272,7 @@ class BillingService:
         from its expiry: a frozen vault is available again once the new term reaches past now."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
-            if vault.charging_mode != _PRE_PAID or vault.expires_at is None:
-                raise CbrError(Codes.VAULT_CANNOT_UPDATE,
-                               f"{vault.name} is pay-per-use: it is charged by the hour and has nothing to renew.")
+            expiry = _subscribed(vault)
             if vault.status == VaultStatus.FROZEN and vault.frozen_scene != FrozenScene.EXPIRED:
                 raise CbrError(Codes.INVALID_VAULT_STATUS, f"{vault.name} is frozen for arrears; top up instead.")
             if vault.status not in (*_CHARGED, VaultStatus.FROZEN.value):
@@ -270,7 +280,7 @@ class BillingService:
                                f"{vault.name} is {vault.status}; only an available or expired vault is renewed.")
             period = check_period(period_type or vault.period_type, period_num)
             now = self.ctx.clock.now()
-            until = as_utc(vault.expires_at) + term(*period)
+            until = expiry + term(*period)
             if until <= now:
                 raise invalid(f"{vault.name} expired on {api_time(vault.expires_at)}; renewing from then for "
                               f"{period[1]} {period[0].value}(s) still ends before now. Renew for longer.")
@@ -290,11 +300,9 @@ class BillingService:
         """What the Renew dialog states: the vault's expiry, its unit of renewal and the price of one term."""
         with self.ctx.store.read() as session:
             vault = lookups.vault(session, self.ctx, ref)
-            if vault.charging_mode != _PRE_PAID or vault.expires_at is None:
-                raise CbrError(Codes.VAULT_CANNOT_UPDATE,
-                               f"{vault.name} is pay-per-use: it is charged by the hour and has nothing to renew.")
+            expiry = _subscribed(vault)
             unit = PeriodType(vault.period_type or PeriodType.MONTH)
-            return {"vault_id": vault.id, "expired_at": api_time(vault.expires_at), "unit": unit.value,
+            return {"vault_id": vault.id, "expired_at": api_time(expiry), "unit": unit.value,
                     "price_per_term": str(vault_quote(vault, period=(unit, 1)).amount), "currency": CURRENCY,
                     "is_auto_renew": vault.is_auto_renew}
 
@@ -335,9 +343,7 @@ class BillingService:
                                                                col(UsageCharge.start) >= since)):
                 _add(spend, as_utc(line.start).date(), line.deducted_cents)
                 _add(flow, as_utc(line.start).date(), line.deducted_cents)
-            hourly = sum(e4(vault_quote(v).hourly) for v in session.exec(select(Vault).where(
-                col(Vault.project_id).in_(lookups.account_projects(account.id)), Vault.charging_mode == _POST_PAID,
-                col(Vault.status).in_(_CHARGED), col(Vault.billed_through).is_not(None))))
+            hourly = hourly_e4(session, account.id)
         return {"billing": {
             "balance": money(account.balance_cents), "currency": CURRENCY, "at": api_time(now),
             "arrears_since": api_time(account.arrears_since),

@@ -62,14 +62,7 @@ class RestoreService:
                                f"The server {backup.resource_name} was deleted; create an image from the backup and "
                                "a new server from the image instead.")
             server = lookups.resource(session, self.ctx, server.id, ResourceKind.SERVER, for_update=True)
-            if server.status not in (ServerStatus.ACTIVE, ServerStatus.SHUTOFF):
-                raise CbrError(Codes.RESTORE_SERVER_STATUS,
-                               f"The server {server.name} is {resource_status_label(server.status)}; only a Running or "
-                               "Stopped server can be restored.")
-            plan = self._idle_disk_plan(session, backup, server, mappings or {})
-            params = {"kind": "server", "server_id": server.id, "power_on": power_on,
-                      "was_running": server.status == ServerStatus.ACTIVE, "mappings": plan}
-            return self._queue(session, backup, vault, server, params)
+            return self._queue_machine(session, backup, vault, server, "server", mappings or {}, power_on)
 
     def restore_desktop(self, backup_ref: str) -> dict[str, Any]:
         """Restore a desktop from its backup: each disk backup goes back onto the desktop's own disk. The
@@ -96,14 +89,8 @@ class RestoreService:
             backup, vault = self._restorable(session, backup_ref, ResourceType.VOLUME)
             disk = lookups.resource(session, self.ctx, target_disk or backup.resource_id, ResourceKind.DISK,
                                     for_update=True)
-            if disk.status != DiskStatus.AVAILABLE or disk.parent_id:
-                raise CbrError(Codes.RESTORE_DISK_STATUS,
-                               f"The disk {disk.name} is {resource_status_label(disk.status)}; detach it so it is "
-                               "Available before restoring it.")
-            self._check_disk_size(backup, disk)
-            self._ensure_idle(session, [disk.id])
-            params = {"kind": "disk", "mappings": [(backup.id, disk.id)]}
-            return self._queue(session, backup, vault, disk, params)
+            return self._queue_disk(session, backup, vault, disk, "disk", "detach it so it is Available before "
+                                                                          "restoring it")
 
     def restore_on_premises(self, backup_ref: str, *, power_on: bool = True) -> dict[str, Any]:
         """Restore a hybrid cloud backup to where it came from in the data center: a LUN (Available, not
@@ -120,22 +107,9 @@ class RestoreService:
                 raise CbrError(Codes.RESTORE_OTHER_SERVER,
                                f"{backup.name} was not synchronised from the data center; restore it on the cloud.")
             if kind is ResourceType.VOLUME:
-                if origin.status != DiskStatus.AVAILABLE or origin.parent_id:
-                    raise CbrError(Codes.RESTORE_DISK_STATUS,
-                                   f"The LUN {origin.name} is {resource_status_label(origin.status)}; only an "
-                                   "Available LUN can be restored.")
-                self._check_disk_size(backup, origin)
-                self._ensure_idle(session, [origin.id])
-                return self._queue(session, backup, vault, origin, {"kind": "disk", "mappings": [(backup.id,
-                                                                                                    origin.id)]})
-            if origin.status not in (ServerStatus.ACTIVE, ServerStatus.SHUTOFF):
-                raise CbrError(Codes.RESTORE_SERVER_STATUS,
-                               f"The VM {origin.name} is {resource_status_label(origin.status)}; only a Running or "
-                               "Stopped VM can be restored.")
-            plan = self._idle_disk_plan(session, backup, origin, {})
-            params = {"kind": "server", "server_id": origin.id, "power_on": power_on,
-                      "was_running": origin.status == ServerStatus.ACTIVE, "mappings": plan}
-            return self._queue(session, backup, vault, origin, params)
+                return self._queue_disk(session, backup, vault, origin, "LUN", "only an Available LUN can be "
+                                                                               "restored")
+            return self._queue_machine(session, backup, vault, origin, "VM", {}, power_on)
 
     # --- make something new ---------------------------------------------------------------------------
 
@@ -269,6 +243,28 @@ class RestoreService:
                            f"Backups can be used only while their vault is Available; {vault.name} is "
                            f"{VAULT_STATUS[VaultStatus(vault.status)]}.")
         return backup, vault
+
+    def _queue_disk(self, session: Session, backup: Backup, vault: Vault, disk: Resource, noun: str,
+                    remedy: str) -> dict[str, Any]:
+        """Restore a disk backup onto `disk`: Available, not attached, large enough, idle."""
+        if disk.status != DiskStatus.AVAILABLE or disk.parent_id:
+            raise CbrError(Codes.RESTORE_DISK_STATUS,
+                           f"The {noun} {disk.name} is {resource_status_label(disk.status)}; {remedy}.")
+        self._check_disk_size(backup, disk)
+        self._ensure_idle(session, [disk.id])
+        return self._queue(session, backup, vault, disk, {"kind": "disk", "mappings": [(backup.id, disk.id)]})
+
+    def _queue_machine(self, session: Session, backup: Backup, vault: Vault, machine: Resource, noun: str,
+                       mappings: Mapping[str, str], power_on: bool) -> dict[str, Any]:
+        """Restore a server backup onto `machine`'s disks: Running or Stopped, stopped while it runs."""
+        if machine.status not in (ServerStatus.ACTIVE, ServerStatus.SHUTOFF):
+            raise CbrError(Codes.RESTORE_SERVER_STATUS,
+                           f"The {noun} {machine.name} is {resource_status_label(machine.status)}; only a Running or "
+                           f"Stopped {noun} can be restored.")
+        plan = self._idle_disk_plan(session, backup, machine, mappings)
+        params = {"kind": "server", "server_id": machine.id, "power_on": power_on,
+                  "was_running": machine.status == ServerStatus.ACTIVE, "mappings": plan}
+        return self._queue(session, backup, vault, machine, params)
 
     def _idle_disk_plan(self, session: Session, backup: Backup, machine: Resource,
                         mappings: Mapping[str, str]) -> list[tuple[str, str]]:

@@ -474,11 +474,9 @@ class VaultService:
         """Unsubscribe a yearly/monthly vault: it is deleted with its backups and the unused share refunded."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_DELETE)
-            if vault.charging_mode != ChargingMode.PRE_PAID:
-                raise CbrError(Codes.VAULT_CANNOT_DELETE, f"{vault.name} is pay-per-use; delete it instead.")
+            refund = self._refund(session, vault)  # refused first for a pay-per-use vault
             if vault.status != VaultStatus.FROZEN:  # an expired vault may be unsubscribed while it is frozen
                 ensure_vault_allows_delete(vault.name, vault.status)
-            refund = self._refund(session, vault)
             result = remove_vault(session, self.ctx, vault)
             order = charge(session, self.ctx, -int(Decimal(refund["refund"]) * 100), kind="unsubscribe",
                            vault_id=vault.id, refusal=Codes.VAULT_CANNOT_DELETE, detail=refund)
@@ -489,12 +487,12 @@ class VaultService:
     def unsubscription(self, ref: str) -> dict[str, Any]:
         """What unsubscribing would refund now, and how (the Unsubscribe dialog states it before asking)."""
         with self.ctx.store.read() as session:
-            vault = lookups.vault(session, self.ctx, ref)
-            if vault.charging_mode != ChargingMode.PRE_PAID:
-                raise CbrError(Codes.VAULT_CANNOT_DELETE, f"{vault.name} is pay-per-use; delete it instead.")
-            return self._refund(session, vault)
+            return self._refund(session, lookups.vault(session, self.ctx, ref))
 
     def _refund(self, session: Session, vault: Vault) -> dict[str, Any]:
+        """What unsubscribing refunds (Huawei's rules), refused for a pay-per-use vault (6111)."""
+        if vault.charging_mode != ChargingMode.PRE_PAID:
+            raise CbrError(Codes.VAULT_CANNOT_DELETE, f"{vault.name} is pay-per-use; delete it instead.")
         paid = Decimal(sum(o.amount_cents for o in session.exec(select(Order).where(
             Order.vault_id == vault.id, col(Order.kind).in_(("new", "expand", "renew")))))) / 100
         refund = unsubscription_refund(
