@@ -267,7 +267,7 @@ def on_billing(*keys: str) -> Steps:
     return steps
 
 
-def renewing(pilot_vault: str) -> Steps:
+def in_more_menu(pilot_vault: str, label: str) -> Steps:
     async def steps(pilot: Pilot) -> None:
         from tests.ui.pilot import choose_in_more_menu, table
 
@@ -275,17 +275,20 @@ def renewing(pilot_vault: str) -> Steps:
         vaults = table(pilot, "#page-server #vault-table")
         names = [str(vaults.get_row_at(row)[0]).split("\n")[0] for row in range(vaults.row_count)]
         vaults.move_cursor(row=names.index(pilot_vault))
-        await choose_in_more_menu(pilot, "Renew")
+        await choose_in_more_menu(pilot, label)
         await pilot.pause()
     return steps
 
 
 @pytest.mark.parametrize("size", SIZE_IDS)
 async def test_billing_and_clock(screens, seeded: Console, size: str) -> None:  # type: ignore[no-untyped-def]
-    """The Billing page with its Top Up dialog, the demo clock (ctrl+k) and Renew of a yearly/monthly vault."""
+    """The Billing page with its Top Up dialog, the demo clock (ctrl+k), and Renew, Auto-Renew and Unsubscribe of
+    a yearly/monthly vault."""
     await in_one_run(seeded, size, screens, [("billing", on_billing()), ("top-up", on_billing("t")),
                                              ("clock", on_page(ObjectType.SERVER, "ctrl+k")),
-                                             ("renew", renewing("vault-db"))])
+                                             ("renew", in_more_menu("vault-db", "Renew")),
+                                             ("auto-renew", in_more_menu("vault-db", "Enable Auto-Renew")),
+                                             ("unsubscribe", in_more_menu("vault-db", "Unsubscribe"))])
 
 
 @pytest.mark.parametrize("size", SIZE_IDS)

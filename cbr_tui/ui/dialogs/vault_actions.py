@@ -261,7 +261,7 @@ class DeleteVaultDialog(VaultDialog):
             terms = self.services.vaults.unsubscription(self.vault["id"])
             consequences.append(
                 f"{terms['refund']} USD is refunded to the balance: all of the {terms['paid']} paid, within five days "
-                "of the purchase" if terms["five_day_unconditional"] else
+                "of the purchase." if terms["five_day_unconditional"] else
                 f"Nothing is refunded: the {terms['paid']} paid covered the {terms['days_subscribed']} days, all "
                 "used." if terms["days_used"] >= terms["days_subscribed"] else
                 f"{terms['refund']} USD is refunded to the balance: the {terms['paid']} paid, less {terms['consumed']} "
