@@ -19,8 +19,10 @@ class SyncDialog(Dialog[str | None]):
         local = self.services.hybrid.local_backups(limit=1)["count"]
         yield Label("Backups of the on-premises storage systems and VMware hosts are synchronised to the cloud, "
                     "copying only the data the vault lacks; hybrid cloud backups are not created on the console. "
-                    f"The data center has {local} backup{'s' if local != 1 else ''}; those not in the "
-                    "vault yet are synchronised.", classes="dialog-text")
+                    + (f"The data center has {local} backup{'s' if local != 1 else ''}; those not in the vault yet "
+                       "are synchronised." if local else
+                       "The data center has no backups yet: its systems back up on their own (`cbr-tui hybrid "
+                       "site` lists them, `cbr-tui hybrid back-up NAME` backs one up)."), classes="dialog-text")
         yield Label("Hybrid cloud backup vault", classes="field-label")
         yield Select([(v["name"], v["id"]) for v in vaults], id="sync-vault", allow_blank=True,
                      prompt="Buy a hybrid cloud backup vault first" if not vaults else "Choose a vault",
