@@ -1,4 +1,4 @@
-"""`cbr-tui serve`: the console for many people at once, over SSH and in a browser."""
+"""`cbr-tui serve`: the console for many people at once, over SSH and in a browser, and the CBR v3 API."""
 
 import click
 
@@ -7,7 +7,7 @@ from cbr_tui.cli.app import Invocation
 
 @click.group()
 def serve() -> None:
-    """Serve the console to many people at once."""
+    """Serve the console to many people at once (SSH, the web), and the CBR v3 API to their programs."""
 
 
 @serve.command("web")
@@ -63,3 +63,22 @@ def serve_ssh_command(host: str, port: int, max_sessions: int, demo: bool) -> No
     assert invocation is not None
     serve_ssh(invocation.administrator_console, invocation.settings, host, port, max_sessions=max_sessions,
               demo=demo)
+
+
+@serve.command("api")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8443, show_default=True, help="0: any free port.")
+def serve_api_command(host: str, port: int) -> None:
+    """Serve the CBR v3 API (/v3/{project_id}/...) to the Huawei Cloud SDKs: requests are signed with an
+    access key from `cbr-tui api-key create`. This process also runs the tasks and the policy scheduler."""
+    from cbr_tui.serve.api import serve_api  # aiohttp loads only for this command
+
+    invocation = click.get_current_context().find_object(Invocation)
+    assert invocation is not None
+
+    def ready(endpoint: str) -> None:
+        click.echo(f"cbr-tui serving the CBR v3 API on {endpoint} (OpenAPI: {endpoint}/openapi.json); "
+                   "Ctrl+C stops it.", err=True)
+
+    serve_api(invocation.administrator_console, host, port, on_ready=ready)

@@ -37,11 +37,15 @@ class KeyManagement:
 
     def default_key(self, region_id: str) -> MasterKey:
         """The region's `evs/default` key, created on first use (as the console does on the first encrypted disk)."""
-        found = self._find(region_id, DEFAULT_ALIAS)
+        return self.service_key(region_id, DEFAULT_ALIAS)
+
+    def service_key(self, region_id: str, alias: str) -> MasterKey:
+        """A cloud service's own key by its alias (`evs/default`, `iam/access-keys`), created on first use."""
+        found = self._find(region_id, alias)
         if found is not None:
             return found
         with self._locked():
-            return self._find(region_id, DEFAULT_ALIAS) or self.create_key(region_id, DEFAULT_ALIAS)
+            return self._find(region_id, alias) or self.create_key(region_id, alias)
 
     def create_key(self, region_id: str, alias: str) -> MasterKey:
         # The same ID for a region's alias in every installation (fixed IDs for tests and demos); the

@@ -8,7 +8,7 @@ that the spacing rule is checked on real occurrences, not guessed from the text.
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -293,6 +293,11 @@ def check_retention(
     if retention.long_term and not (timezone and _TIMEZONE_RE.fullmatch(timezone)):
         raise invalid("Long-term retention (day/week/month/year backups) needs a time zone such as UTC+08:00.")
     return retention
+
+
+def checked_retention(retention: Retention) -> Retention:
+    """A rule however it was built (a form, the CLI, the API): refused unless `check_retention` accepts it."""
+    return check_retention(**asdict(retention))
 
 
 def check_console_retention_count(count: int | None, unit: str = "backups") -> int | None:

@@ -19,7 +19,8 @@ from cbr_tui.domain.iam_rules import SecurityPolicy, check_password
 from cbr_tui.domain.permissions import Principal
 from cbr_tui.domain.secrets import hash_secret, new_token, secret_matches, token_digest
 from cbr_tui.services.context import ServiceContext
-from cbr_tui.services.iam import principal_of, security_policy
+from cbr_tui.services.iam import security_policy
+from cbr_tui.services.principals import principal_of
 from cbr_tui.store.models import IamSession, IamSshKey, IamUser
 
 WRONG_CREDENTIALS = "The username or password is incorrect."

@@ -37,7 +37,7 @@ from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.removal import remove_backups
 from cbr_tui.services.shapes import backup_shapes, checkpoint_shape
 from cbr_tui.services.tasks import record_task
-from cbr_tui.store.models import AgentPath, Backup, Checkpoint, Image, Resource, Vault, VaultResource
+from cbr_tui.store.models import AgentPath, Backup, Checkpoint, Image, Resource, Task, Vault, VaultResource
 
 MANUAL_RETENTION_MAX_DAYS = 36_500
 RUNNING = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value)
@@ -315,6 +315,39 @@ class BackupService:
     def show(self, ref: str) -> dict[str, Any]:
         with self.ctx.store.read() as session:
             return {"backup": backup_shapes(session, [lookups.backup(session, self.ctx, ref)])[0]}
+
+    def rename(self, ref: str, name: str) -> dict[str, Any]:
+        """Give a backup a new name (UpdateBackup); its disks' backups keep theirs."""
+        name = check_name(name, "backup")
+        with self.ctx.store.write() as session:
+            backup = lookups.backup(session, self.ctx, ref, action=Action.BACKUP_UPDATE)
+            backup.name = name
+            backup.updated_at = self.ctx.clock.now()
+            session.add(backup)
+            session.flush()
+            return {"backup": backup_shapes(session, [backup])[0]}
+
+    def show_checkpoint(self, checkpoint_id: str) -> dict[str, Any]:
+        """A restore point as CreateCheckpoint answered it: its resources, those skipped, and its backups
+        as they are now."""
+        with self.ctx.store.read() as session:
+            checkpoint = session.get(Checkpoint, checkpoint_id)
+            vault = session.get(Vault, checkpoint.vault_id) if checkpoint is not None else None
+            if checkpoint is None or vault is None or checkpoint.project_id != self.ctx.project_id \
+                    or not self.ctx.principal.sees(vault.enterprise_project_id):
+                raise CbrError(Codes.CHECKPOINT_NOT_FOUND,
+                               f"The restore point {checkpoint_id} does not exist in this region.")
+            made = session.exec(select(Backup).where(Backup.checkpoint_id == checkpoint.id,
+                                                     col(Backup.parent_id).is_(None))
+                                .order_by(Backup.created_at, Backup.name)).all()
+            resources = [{"id": b.resource_id, "name": b.resource_name, "type": b.resource_type,
+                          "resource_size": str(b.resource_size)} for b in made]
+            skipped = [{"id": t.resource_id, "name": t.resource_name, "type": t.resource_type,
+                        **t.extra.get("skipped", {})}
+                       for t in session.exec(select(Task).where(Task.checkpoint_id == checkpoint.id,
+                                                                Task.status == TaskStatus.SKIPPED.value))]
+            return {"checkpoint": checkpoint_shape(checkpoint, vault, resources, skipped,
+                                                   backup_shapes(session, list(made)))}
 
     def delete(self, ref: str) -> dict[str, Any]:
         """Delete a backup (Available or Error). Only data no other backup uses is freed."""

@@ -23,6 +23,7 @@ from cbr_tui.domain.ids import IdSource, RandomIds
 from cbr_tui.domain.permissions import Principal
 from cbr_tui.domain.rules import check_name
 from cbr_tui.services import bootstrap
+from cbr_tui.services.access_keys import AccessKeyService
 from cbr_tui.services.accounts import AccountService
 from cbr_tui.services.associations import AssociationService
 from cbr_tui.services.authentication import AuthenticationService
@@ -94,6 +95,7 @@ class Console:
         self.billing = BillingService(ctx)
         self.clock = ClockService(ctx)
         self.hybrid = HybridService(ctx)
+        self.access_keys = AccessKeyService(ctx)
 
     @property
     def region_id(self) -> str:

@@ -2,7 +2,7 @@
 system policies, and SSH keys, all managed by the account's administrators.
 
 Logging in, resuming a session and SSH key checks are in `services/authentication.py`; both build the
-`Principal` a console or a command then runs as (`principal_of`).
+`Principal` a console or a command then runs as (`services/principals.py`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
+from cbr_tui.cloud.kms import KeyManagement
 from cbr_tui.domain.clock import api_time
 from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.iam_rules import (
@@ -37,12 +38,13 @@ from cbr_tui.domain.permissions import (
     DEFAULT_ENTERPRISE_PROJECT,
     SYSTEM_POLICIES,
     Action,
-    Grant,
     Principal,
 )
 from cbr_tui.domain.rules import check_plain_text
-from cbr_tui.domain.secrets import hash_secret, new_access_key, new_token, token_digest
+from cbr_tui.domain.secrets import hash_secret, new_token, token_digest
+from cbr_tui.services.access_keys import issue_access_key
 from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.principals import principal_of
 from cbr_tui.store.models import (
     AccessKey,
     EnterpriseProject,
@@ -102,22 +104,6 @@ def security_shape(policy: SecurityPolicy) -> dict[str, Any]:
                              "login_failed_times": policy.failures_allowed,
                              "period_with_login_failures": policy.failure_window_minutes,
                              "lockout_duration": policy.lockout_minutes}}
-
-
-def principal_of(session: Session, user: IamUser) -> Principal:
-    """What `user` may do: everything in the admin group, else the grants of their groups."""
-    rows = session.exec(
-        select(IamGroup, IamGrant).join(IamMembership, col(IamMembership.group_id) == IamGroup.id)
-        .join(IamGrant, col(IamGrant.group_id) == IamGroup.id, isouter=True)
-        .where(IamMembership.user_id == user.id)
-    ).all()
-    administrator = any(group.name == ADMIN_GROUP for group, _grant in rows)
-    grants = tuple(sorted(
-        (Grant(grant.policy, grant.scope or None, group.name) for group, grant in rows if grant is not None),
-        key=lambda g: (g.policy, g.enterprise_project_id or "", g.group),
-    ))
-    return Principal(user_id=user.id, user_name=user.name, administrator=administrator, grants=grants,
-                     account_id=user.account_id)
 
 
 def ssh_key_fingerprint(public_key: str) -> tuple[str, str, str]:
@@ -251,7 +237,8 @@ class IamService:
                 session.add(IamMembership(group_id=group.id, user_id=user.id))
             answer: dict[str, Any] = {"user": user_shape(user, sorted(g.name for g in groups))}
             if spec.programmatic_access:
-                answer["credential"] = self._issue_access_key(session, user, now)
+                answer["credential"] = issue_access_key(session, KeyManagement(self.ctx.layout.home),
+                                                        self.ctx.account_id, user.id, now)
             if setup_code:
                 answer["password_setup"] = {
                     "email": email,
@@ -261,12 +248,6 @@ class IamService:
                             "login.",
                 }
             return answer
-
-    def _issue_access_key(self, session: Session, user: IamUser, now: datetime) -> dict[str, Any]:
-        access, secret = new_access_key()
-        session.add(AccessKey(id=access, user_id=user.id, secret_hash=hash_secret(secret), created_at=now))
-        return {"access": access, "secret": secret, "user_id": user.id, "status": "active",
-                "create_time": api_time(now), "description": "shown once; only its hash is kept"}
 
     def list_users(self) -> dict[str, Any]:
         self._manage()

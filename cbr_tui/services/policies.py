@@ -18,7 +18,7 @@ from cbr_tui.domain.enums import ObjectType, PolicyOperationType, ProtectType
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.names import default_policy_name
 from cbr_tui.domain.permissions import Action
-from cbr_tui.domain.policy_rules import Retention, check_trigger, next_run
+from cbr_tui.domain.policy_rules import Retention, check_trigger, checked_retention, next_run
 from cbr_tui.domain.rules import check_choice, check_name
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.services import lookups
@@ -45,7 +45,7 @@ def insert_policy(session: Session, ctx: ServiceContext, spec: PolicySpec) -> Po
     name = check_name(spec.name or default_policy_name(ctx.ids), "policy")
     operation = check_choice(PolicyOperationType, spec.operation_type, "policy type")
     patterns = check_trigger(list(spec.pattern))
-    definition = spec.retention.to_api()
+    definition = checked_retention(spec.retention).to_api()
     if operation is PolicyOperationType.REPLICATION:
         definition["destination_region"] = _destination_region(session, ctx, spec.destination_region)
         definition["destination_project_id"] = _project_in(session, ctx, definition["destination_region"])
@@ -187,7 +187,7 @@ class PolicyService:
                     session.add(link)
             if retention is not None:
                 kept = {k: v for k, v in policy.operation_definition.items() if k.startswith("destination_")}
-                policy.operation_definition = retention.to_api() | kept
+                policy.operation_definition = checked_retention(retention).to_api() | kept
             policy.updated_at = self.ctx.clock.now()
             session.add(policy)
             policy_id = policy.id

@@ -30,6 +30,7 @@ from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.names import default_backup_name
 from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.rules import check_description, check_name
+from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.shapes import backup_shapes
@@ -58,6 +59,31 @@ class ReplicationService:
                 "destination_vault_id": destination.id, "project_id": self.ctx.project_id,
                 "provider_id": backup.provider_id, "replication_record_id": task_id,
                 "source_region": self.ctx.region_id}}
+
+    def replicate_vault(self, vault_ref: str, *, destination_region: str, destination_vault: str) -> dict[str, Any]:
+        """Replicate every backup of a vault that can be and is not yet in the destination region
+        (`POST /checkpoints/replicate`); each keeps its name. None left to replicate is an empty answer."""
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, vault_ref, action=Action.BACKUP_REPLICATE)
+            destination = self._destination(session, destination_region, destination_vault)
+            candidates = session.exec(
+                select(Backup).where(Backup.vault_id == vault.id, col(Backup.parent_id).is_(None),
+                                     Backup.image_type == ImageType.BACKUP.value,
+                                     Backup.status == BackupStatus.AVAILABLE.value,
+                                     Backup.resource_type == ResourceType.SERVER.value,
+                                     col(Backup.contain_system_disk).is_(True), col(Backup.damaged).is_(False),
+                                     col(Backup.id).not_in(replicated_to(destination.project_id)))
+                .order_by(Backup.created_at, Backup.id)).all()
+            started = []
+            for backup in candidates:
+                _replica, task_id = start_replication(session, self.ctx, backup, destination, backup.name,
+                                                      backup.description)
+                started.append({"backup_id": backup.id, "replication_record_id": task_id})
+            return {"replication": {
+                "backups": started, "destination_project_id": destination.project_id,
+                "destination_region": destination_region, "destination_vault_id": destination.id,
+                "project_id": self.ctx.project_id, "provider_id": vault_type(vault.object_type).provider_id,
+                "source_region": self.ctx.region_id, "vault_id": vault.id}}
 
     def destinations(self) -> dict[str, Any]:
         """Where backups of this region can be replicated to: the account's server replication vaults in

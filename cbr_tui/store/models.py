@@ -222,13 +222,18 @@ class IamSshKey(SQLModel, table=True):
 
 
 class AccessKey(SQLModel, table=True):
-    """An access key (AK/SK) issued with programmatic access; the secret is shown once and kept hashed."""
+    """An access key (AK/SK) of an IAM user or of the account itself (`user_id` is then the account's).
+    The secret is shown once. The API must recompute request signatures with it, so it is kept sealed by the
+    simulated KMS (AES-256-GCM, bound to the key's ID), not hashed; keys issued before the API existed kept
+    only a hash (`secret_hash`) and cannot sign requests."""
 
     __tablename__ = "access_key"
 
     id: str = Field(primary_key=True)
-    user_id: str = Field(foreign_key="iam_user.id", index=True)
-    secret_hash: str
+    account_id: str = Field(foreign_key="account.id", index=True)
+    user_id: str = Field(index=True)
+    secret_sealed: bytes | None = Field(default=None, sa_type=LargeBinary)
+    secret_hash: str | None = None
     status: str = "active"
     created_at: datetime
 

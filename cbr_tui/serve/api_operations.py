@@ -1,0 +1,541 @@
+"""The CBR v3 operations the API serves: each reads its request as the SDK's model, asks the services
+(which enforce every rule, with the reference's codes), and answers with the SDK's response model.
+
+A handler never decides a rule itself. Fields of a request that cbr-tui does not implement are refused by
+name when they ask for something other than the default, rather than accepted and ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from cbr_tui.domain.enums import ChargingMode, ConsistentLevel, ObjectType, PeriodType, PolicyOperationType, ProtectType
+from cbr_tui.domain.errors import CbrError, Codes, invalid
+from cbr_tui.domain.policy_rules import Retention
+from cbr_tui.domain.rules import check_choice
+from cbr_tui.domain.vault_types import vault_type
+from cbr_tui.serve.api_calls import Answer, Call
+from cbr_tui.services.associations import ResourceSelection
+from cbr_tui.services.policies import PolicySpec
+from cbr_tui.services.vaults import VaultSpec
+from cbr_tui.v3 import models as v3
+from cbr_tui.v3.base import V3Model
+
+Handler = Callable[[Call], Answer]
+TagLike = v3.Tag | v3.BindRulesTags | v3.TagCreate | v3.BulkCreateAndDeleteTags
+HANDLERS: dict[str, Handler] = {}
+
+# The path's protectable types (`/protectables/{protectable_type}/instances`) and the vault types they list.
+PROTECTABLE_TYPES = {"server": ObjectType.SERVER, "disk": ObjectType.DISK, "turbo": ObjectType.TURBO,
+                     "workspace": ObjectType.WORKSPACE, "workspace_v2": ObjectType.WORKSPACE}
+
+
+def serves(handler: Handler) -> Handler:
+    """Register `handler` for the SDK operation it is named after."""
+    HANDLERS[handler.__name__] = handler
+    return handler
+
+
+def _not_implemented(model: V3Model, defaults: dict[str, Any]) -> None:
+    for field, default in defaults.items():
+        value = getattr(model, field)
+        if value is not None and value != default:
+            raise invalid(f"cbr-tui does not implement `{field}` yet; leave it out (or {default!r}).")
+
+
+def _tags(tags: Sequence[TagLike] | None) -> list[tuple[str, str | None]]:
+    return [(tag.key or "", tag.value) for tag in tags or ()]
+
+
+def _selections(resources: Sequence[v3.ResourceCreate] | None) -> list[ResourceSelection]:
+    selections = []
+    for resource in resources or ():
+        extra = resource.extra_info
+        include = tuple(v.id or "" for v in extra.include_volumes or ()) if extra and extra.include_volumes else None
+        exclude = tuple(extra.exclude_volumes or ()) if extra else ()
+        selections.append(ResourceSelection(resource.id or "", include_volumes=include, exclude_volumes=exclude))
+    return selections
+
+
+# --- vaults ---------------------------------------------------------------------------------------------
+
+
+def _vault_spec(vault: v3.VaultCreate) -> VaultSpec:
+    _not_implemented(vault, {"auto_expand": False, "smn_notify": True, "threshold": 80, "locked": False,
+                             "backup_name_prefix": "", "demand_billing": True, "sys_lock_source_service": ""})
+    billing = vault.billing
+    if billing is None or billing.object_type is None or billing.size is None:
+        raise invalid("A vault needs billing with at least object_type and size.")
+    object_type = check_choice(ObjectType, billing.object_type, "vault type")
+    vtype = vault_type(object_type)
+    if billing.cloud_type is not None and billing.cloud_type != vtype.cloud_type.value:
+        raise invalid(f"A {vtype.vault_label} is a {vtype.cloud_type.value} vault, not {billing.cloud_type}.")
+    _not_implemented(billing, {"console_url": None})
+    level = check_choice(ConsistentLevel, billing.consistent_level or ConsistentLevel.CRASH.value,
+                         "consistency level")
+    charging = check_choice(ChargingMode, billing.charging_mode or ChargingMode.POST_PAID.value, "billing mode")
+    period_type = check_choice(PeriodType, billing.period_type, "period type") if billing.period_type else None
+    return VaultSpec(
+        object_type=object_type, size_gb=billing.size, name=vault.name, description=vault.description,
+        charging_mode=charging, period_type=period_type, period_num=billing.period_num,
+        auto_renew=bool(billing.is_auto_renew),
+        protect_type=check_choice(ProtectType, billing.protect_type or ProtectType.BACKUP.value, "protection type"),
+        app_consistent=level is ConsistentLevel.APP, multi_az=bool(billing.is_multi_az),
+        resources=_selections(vault.resources), policy=vault.backup_policy_id,
+        enterprise_project=vault.enterprise_project_id or "0", auto_bind=bool(vault.auto_bind),
+        bind_tags=_tags(vault.bind_rules.tags if vault.bind_rules else None), tags=_tags(vault.tags),
+        availability_zone=vault.availability_zone,
+    )
+
+
+@serves
+def create_vault(call: Call) -> Answer:
+    request = call.body(v3.VaultCreateReq)
+    created = call.console.vaults.create(_vault_spec(call.required(request.vault, "vault")))
+    orders = [v3.CbcOrderResult.model_validate(order) for order in created.get("orders", [])]
+    return call.answer(v3.CreateVaultResponse(vault=v3.VaultCreateResource.model_validate(created["vault"]),
+                                              orders=orders or None))
+
+
+@serves
+def list_vault(call: Call) -> Answer:
+    _refuse_unknown_filters(call, {"cloud_type", "enterprise_project_id", "id", "limit", "name", "object_type",
+                                   "offset", "policy_id", "protect_type", "resource_ids", "status"})
+    ids = call.texts("id")
+    resource_ids = [r for r in (call.text("resource_ids") or "").split(",") if r]
+    if len(ids) > 1 or len(resource_ids) > 1:
+        raise invalid("cbr-tui filters the vault list by one id and one resource ID at a time.")
+    cloud_type = call.text("cloud_type")
+    listed = call.console.vaults.list(
+        object_type=call.text("object_type"), protect_type=call.text("protect_type"), status=call.text("status"),
+        search=call.text("name") or (ids[0] if ids else None), enterprise_project=call.text("enterprise_project_id"),
+        resource_id=resource_ids[0] if resource_ids else None, policy_id=call.text("policy_id"),
+        limit=call.number("limit", 1000), offset=call.number("offset", 0))
+    vaults = [v3.Vault.model_validate(v) for v in listed["vaults"]
+              if cloud_type is None or v["billing"]["cloud_type"] == cloud_type]
+    return call.answer(v3.ListVaultResponse(vaults=vaults, count=listed["count"], limit=listed["limit"],
+                                            offset=listed["offset"]))
+
+
+def _refuse_unknown_filters(call: Call, known: set[str]) -> None:
+    unknown = sorted({key for key, _value in call.query} - known)
+    if unknown:
+        raise invalid(f"Unknown query parameter {', '.join(unknown)}; this operation takes {', '.join(sorted(known))}.")
+
+
+@serves
+def show_vault(call: Call) -> Answer:
+    return call.answer(v3.ShowVaultResponse(vault=v3.Vault.model_validate(
+        call.console.vaults.show(call.path["vault_id"])["vault"])))
+
+
+@serves
+def update_vault(call: Call) -> Answer:
+    update = call.required(call.body(v3.VaultUpdateReq).vault, "vault")
+    _not_implemented(update, {"auto_expand": False, "smn_notify": True, "threshold": 80, "locked": False})
+    vaults, ref = call.console.vaults, call.path["vault_id"]
+    shown = vaults.show(ref)["vault"]
+    if update.billing is not None:
+        level = update.billing.consistent_level
+        if level is not None and level != shown["billing"]["consistent_level"]:
+            raise invalid("A vault's consistency level is chosen when it is bought and cannot be changed.")
+        if update.billing.size is not None and update.billing.size != shown["billing"]["size"]:
+            vaults.expand(ref, update.billing.size)
+    if update.name is not None:
+        vaults.update(ref, name=update.name)
+    if update.auto_bind is False:
+        vaults.disable_auto_bind(ref)
+    elif update.auto_bind or update.bind_rules is not None:
+        if not (update.auto_bind or shown["auto_bind"]):
+            raise invalid("bind_rules apply only with automatic association: set auto_bind to true.")
+        vaults.enable_auto_bind(ref, _tags(update.bind_rules.tags if update.bind_rules else None))
+    return call.answer(v3.UpdateVaultResponse(vault=v3.Vault.model_validate(vaults.show(ref)["vault"])))
+
+
+@serves
+def delete_vault(call: Call) -> Answer:
+    call.console.vaults.delete(call.path["vault_id"])
+    return call.answer()
+
+
+@serves
+def add_vault_resource(call: Call) -> Answer:
+    request = call.body(v3.VaultAddResourceReq)
+    added = call.console.associations.associate(call.path["vault_id"], _selections(request.resources))
+    return call.answer(v3.AddVaultResourceResponse(add_resource_ids=added["add_resource_ids"]))
+
+
+@serves
+def remove_vault_resource(call: Call) -> Answer:
+    request = call.body(v3.VaultRemoveResourceReq)
+    if not request.resource_ids:
+        raise invalid("Name the resources to remove in resource_ids.")
+    removed = call.console.associations.dissociate(call.path["vault_id"], request.resource_ids)
+    return call.answer(v3.RemoveVaultResourceResponse(remove_resource_ids=removed["remove_resource_ids"]))
+
+
+@serves
+def associate_vault_policy(call: Call) -> Answer:
+    request = call.body(v3.VaultAssociate)
+    policy_id = call.required(request.policy_id, "policy_id")
+    applied = call.console.policies.apply(call.path["vault_id"], policy_id, request.destination_vault_id)
+    return call.answer(v3.AssociateVaultPolicyResponse(
+        associate_policy=v3.VaultPolicyResp.model_validate(applied["associate_policy"])))
+
+
+@serves
+def disassociate_vault_policy(call: Call) -> Answer:
+    request = call.body(v3.VaultDissociate)
+    removed = call.console.policies.remove(call.path["vault_id"], call.required(request.policy_id, "policy_id"))
+    return call.answer(v3.DisassociateVaultPolicyResponse(
+        dissociate_policy=v3.VaultPolicyResp.model_validate(removed["dissociate_policy"])))
+
+
+@serves
+def show_summary(call: Call) -> Answer:
+    listed = call.console.vaults.list(limit=1000)
+    vaults = listed["vaults"]
+    return call.answer(v3.ShowSummaryResponse(size=sum(v["billing"]["size"] for v in vaults),
+                                              used_size=sum(v["billing"]["used"] for v in vaults)))
+
+
+# --- vault tags -----------------------------------------------------------------------------------------
+
+
+@serves
+def create_vault_tags(call: Call) -> Answer:
+    tag = call.required(call.body(v3.VaultTagsCreateReq).tag, "tag")
+    call.console.vaults.add_tags(call.path["vault_id"], [(tag.key or "", tag.value)])
+    return call.answer()
+
+
+@serves
+def delete_vault_tag(call: Call) -> Answer:
+    call.console.vaults.remove_tags(call.path["vault_id"], [call.path["key"]])
+    return call.answer()
+
+
+@serves
+def show_vault_tag(call: Call) -> Answer:
+    vault = call.console.vaults.show(call.path["vault_id"])["vault"]
+    return call.answer(v3.ShowVaultTagResponse(tags=[v3.Tag.model_validate(t) for t in vault["tags"]], sys_tags=[]))
+
+
+@serves
+def show_vault_project_tag(call: Call) -> Answer:
+    tags = call.console.vaults.project_tags()["tags"]
+    return call.answer(v3.ShowVaultProjectTagResponse(tags=[v3.TagsResp.model_validate(t) for t in tags]))
+
+
+@serves
+def batch_create_and_delete_vault_tags(call: Call) -> Answer:
+    request = call.body(v3.BulkCreateAndDeleteVaultTagsReq)
+    if request.sys_tags:
+        raise invalid("cbr-tui has no system tags (sys_tags): leave them out.")
+    tags = call.required(request.tags, "tags")
+    ref = call.path["vault_id"]
+    if request.action == "create":
+        call.console.vaults.add_tags(ref, _tags(tags))
+    elif request.action == "delete":
+        call.console.vaults.remove_tags(ref, [tag.key or "" for tag in tags])
+    else:
+        raise invalid(f"action is create or delete, not {request.action!r}.")
+    return call.answer()
+
+
+# --- checkpoints (restore points) ----------------------------------------------------------------------
+
+
+@serves
+def create_checkpoint(call: Call) -> Answer:
+    checkpoint = call.required(call.body(v3.VaultBackupReq).checkpoint, "checkpoint")
+    vault_id = call.required(checkpoint.vault_id, "checkpoint.vault_id")
+    parameters = checkpoint.parameters or v3.CheckpointParam()
+    _not_implemented(parameters, {"auto_trigger": False, "policy_id": None})
+    resources = list(parameters.resources or []) + [r.id or "" for r in parameters.resource_details or ()]
+    made = call.console.backups.perform(vault_id, resources=resources or None, name=parameters.name,
+                                        description=parameters.description,
+                                        full=parameters.incremental is False,
+                                        retention_days=parameters.retention_duration_days)
+    return call.answer(v3.CreateCheckpointResponse(checkpoint=_checkpoint(made["checkpoint"])))
+
+
+def _checkpoint(shape: dict[str, Any]) -> v3.CheckpointCreate:
+    """The restore point's resources, with their sizes as the SDK's model has them (text)."""
+    vault = shape["vault"]
+    resources = [{**r, "extra_info": None, "resource_size": str(r.get("size", r.get("resource_size", ""))),
+                  "backup_size": str(r.get("backup_size", "")), "backup_count": str(r.get("backup_count", ""))}
+                 for r in vault["resources"]]
+    return v3.CheckpointCreate.model_validate(shape | {"vault": vault | {"resources": resources}})
+
+
+@serves
+def show_checkpoint(call: Call) -> Answer:
+    shown = call.console.backups.show_checkpoint(call.path["checkpoint_id"])
+    return call.answer(v3.ShowCheckpointResponse(checkpoint=v3.CheckpointCreate.model_validate(
+        _checkpoint(shown["checkpoint"]).model_dump())))
+
+
+@serves
+def copy_checkpoint(call: Call) -> Answer:
+    replicate = call.required(call.body(v3.CheckpointReplicateReq).replicate, "replicate")
+    _not_implemented(replicate, {"auto_trigger": False, "enable_acceleration": False, "cross_account_urn": None})
+    vault_id = call.required(replicate.vault_id, "replicate.vault_id")
+    region = call.required(replicate.destination_region, "replicate.destination_region")
+    destination = call.required(replicate.destination_vault_id, "replicate.destination_vault_id")
+    replicated = call.console.replication.replicate_vault(vault_id, destination_region=region,
+                                                          destination_vault=destination)
+    return call.answer(v3.CopyCheckpointResponse(
+        replication=v3.CheckpointReplicateRespBody.model_validate(replicated["replication"])))
+
+
+# --- backups ---------------------------------------------------------------------------------------------
+
+
+@serves
+def list_backups(call: Call) -> Answer:
+    _refuse_unknown_filters(call, {"checkpoint_id", "dec", "end_time", "enterprise_project_id", "image_type",
+                                   "limit", "marker", "member_status", "name", "offset", "own_type",
+                                   "parent_id", "resource_az", "resource_id", "resource_name", "resource_type",
+                                   "sort", "start_time", "status", "vault_id", "show_replication",
+                                   "incremental"})
+    statuses = call.texts("status")
+    if len(statuses) > 1:
+        raise invalid("cbr-tui filters backups by one status at a time.")
+    for unsupported in ("checkpoint_id", "dec", "end_time", "image_type", "marker", "member_status", "own_type",
+                        "parent_id", "resource_az", "start_time", "show_replication", "incremental",
+                        "enterprise_project_id"):
+        if call.text(unsupported) is not None:
+            raise invalid(f"cbr-tui does not filter backups by {unsupported} yet.")
+    resource_type = call.text("resource_type")
+    listed = call.console.backups.list(
+        vault=call.text("vault_id"), resource_id=call.text("resource_id"), status=statuses[0] if statuses else None,
+        search=call.text("name") or call.text("resource_name"), resource_type=resource_type,
+        limit=call.number("limit", 1000), offset=call.number("offset", 0), sort=_sort(call.text("sort")))
+    return call.answer(v3.ListBackupsResponse(backups=[v3.BackupResp.model_validate(b) for b in listed["backups"]],
+                                              count=listed["count"], offset=listed["offset"],
+                                              limit=listed["limit"]))
+
+
+def _sort(sort: str | None) -> str:
+    """CBR's `sort=created_at:desc` (the only key the reference lists), also given as `created_at`."""
+    return sort or "created_at:desc"
+
+
+@serves
+def show_backup(call: Call) -> Answer:
+    return call.answer(v3.ShowBackupResponse(backup=v3.BackupResp.model_validate(
+        call.console.backups.show(call.path["backup_id"])["backup"])))
+
+
+@serves
+def update_backup(call: Call) -> Answer:
+    update = call.required(call.body(v3.BackupUpdateReq).backup, "backup")
+    name = call.required(update.name, "backup.name")
+    updated = call.console.backups.rename(call.path["backup_id"], name)
+    return call.answer(v3.UpdateBackupResponse(backup=v3.BackupResp.model_validate(updated["backup"])))
+
+
+@serves
+def delete_backup(call: Call) -> Answer:
+    call.console.backups.delete(call.path["backup_id"])
+    return call.answer()
+
+
+@serves
+def restore_backup(call: Call) -> Answer:
+    restore = call.required(call.body(v3.BackupRestoreReq).restore, "restore")
+    backup_ref = call.path["backup_id"]
+    backup = call.console.backups.show(backup_ref)["backup"]
+    restores = call.console.restores
+    kind = backup["resource_type"]
+    if kind == "OS::Nova::Server":
+        if restore.server_id is not None and restore.server_id != backup["resource_id"]:
+            raise CbrError(Codes.RESTORE_OTHER_SERVER, "A server backup is restored to the server it was made "
+                                                       "from; create an image from it for another server.")
+        mappings = {m.backup_id or "": m.volume_id or "" for m in restore.mappings or ()}
+        restores.restore_server(backup_ref, mappings=mappings,
+                                power_on=restore.power_on if restore.power_on is not None else True)
+    elif kind == "OS::Cinder::Volume":
+        restores.restore_disk(backup_ref, restore.volume_id)
+    elif kind == "OS::Workspace::DesktopV2":
+        restores.restore_desktop(backup_ref)
+    elif restore.details is not None or kind in ("OS::Sfs::Turbo", "OS::Native::Server"):
+        destination = restore.details.destination_path if restore.details else None
+        restores.restore_files(backup_ref, destination)
+    else:
+        raise invalid(f"cbr-tui does not restore {kind} backups through the API yet.")
+    return call.answer()
+
+
+@serves
+def copy_backup(call: Call) -> Answer:
+    replicate = call.required(call.body(v3.BackupReplicateReq).replicate, "replicate")
+    _not_implemented(replicate, {"enable_acceleration": False, "cross_account_urn": None,
+                                 "destination_project_id": None})
+    replicated = call.console.replication.replicate(
+        call.path["backup_id"], destination_region=call.required(replicate.destination_region,
+                                                                 "replicate.destination_region"),
+        destination_vault=call.required(replicate.destination_vault_id, "replicate.destination_vault_id"),
+        name=replicate.name, description=replicate.description)
+    return call.answer(v3.CopyBackupResponse(
+        replication=v3.BackupReplicateRespBody.model_validate(replicated["replication"])))
+
+
+# --- operation logs (tasks) ------------------------------------------------------------------------------
+
+
+@serves
+def list_op_logs(call: Call) -> Answer:
+    _refuse_unknown_filters(call, {"end_time", "enterprise_project_id", "limit", "offset", "operation_type",
+                                   "provider_id", "resource_id", "resource_name", "start_time", "status",
+                                   "vault_id", "vault_name"})
+    for unsupported in ("end_time", "enterprise_project_id", "provider_id", "resource_name", "start_time",
+                        "vault_name"):
+        if call.text(unsupported) is not None:
+            raise invalid(f"cbr-tui does not filter operation logs by {unsupported} yet.")
+    listed = call.console.tasks.list(operation_type=call.text("operation_type"), status=call.text("status"),
+                                     vault_id=call.text("vault_id"), resource_id=call.text("resource_id"),
+                                     limit=call.number("limit", 1000), offset=call.number("offset", 0))
+    return call.answer(v3.ListOpLogsResponse(
+        operation_logs=[_operation_log(t) for t in listed["operation_logs"]],
+        count=listed["count"], limit=listed["limit"], offset=listed["offset"]))
+
+
+@serves
+def show_op_log(call: Call) -> Answer:
+    shown = call.console.tasks.show(call.path["operation_log_id"])
+    return call.answer(v3.ShowOpLogResponse(operation_log=_operation_log(shown["operation_log"])))
+
+
+def _operation_log(shape: dict[str, Any]) -> v3.OperationLog:
+    """A task as the SDK's model has it: whether a backup was incremental is text there ("true")."""
+    extra = dict(shape["extra_info"])
+    backup = extra.get("backup")
+    if backup is not None and isinstance(backup.get("incremental"), bool):
+        extra["backup"] = backup | {"incremental": str(backup["incremental"]).lower()}
+    return v3.OperationLog.model_validate(shape | {"extra_info": extra})
+
+
+# --- policies --------------------------------------------------------------------------------------------
+
+
+def _retention(definition: v3.PolicyoODCreate | None) -> Retention | None:
+    if definition is None:
+        return None
+    _not_implemented(definition, {"enable_acceleration": False, "cross_account_urn": None,
+                                  "advanced_retention_rules": None, "destination_project_id": None})
+    return Retention(max_backups=definition.max_backups, retention_duration_days=definition.retention_duration_days,
+                     day_backups=definition.day_backups or 0, week_backups=definition.week_backups or 0,
+                     month_backups=definition.month_backups or 0, year_backups=definition.year_backups or 0,
+                     timezone=definition.timezone,
+                     full_backup_interval=definition.full_backup_interval
+                     if definition.full_backup_interval is not None else -1)
+
+
+@serves
+def create_policy(call: Call) -> Answer:
+    policy = call.required(call.body(v3.PolicyCreateReq).policy, "policy")
+    trigger = call.required(policy.trigger, "policy.trigger")
+    properties = call.required(trigger.properties, "policy.trigger.properties")
+    definition = call.required(policy.operation_definition, "policy.operation_definition")
+    _not_implemented(properties, {"start_window_minutes": None})
+    retention = _retention(definition)
+    assert retention is not None
+    spec = PolicySpec(pattern=call.required(properties.pattern, "policy.trigger.properties.pattern"),
+                      name=policy.name, enabled=policy.enabled if policy.enabled is not None else True,
+                      operation_type=check_choice(PolicyOperationType, policy.operation_type or "", "policy type"),
+                      retention=retention, destination_region=definition.destination_region)
+    created = call.console.policies.create(spec)
+    return call.answer(v3.CreatePolicyResponse(policy=v3.Policy.model_validate(created["policy"])))
+
+
+@serves
+def list_policies(call: Call) -> Answer:
+    _refuse_unknown_filters(call, {"operation_type", "vault_id"})
+    listed = call.console.policies.list(operation_type=call.text("operation_type"), vault_id=call.text("vault_id"))
+    return call.answer(v3.ListPoliciesResponse(policies=[v3.Policy.model_validate(p) for p in listed["policies"]],
+                                               count=listed["count"]))
+
+
+@serves
+def show_policy(call: Call) -> Answer:
+    return call.answer(v3.ShowPolicyResponse(policy=v3.Policy.model_validate(
+        call.console.policies.show(call.path["policy_id"])["policy"])))
+
+
+@serves
+def update_policy(call: Call) -> Answer:
+    update = call.required(call.body(v3.PolicyUpdateReq).policy, "policy")
+    properties = update.trigger.properties if update.trigger else None
+    if properties is not None:
+        _not_implemented(properties, {"start_window_minutes": None})
+    updated = call.console.policies.update(call.path["policy_id"], name=update.name, enabled=update.enabled,
+                                           pattern=properties.pattern if properties else None,
+                                           retention=_retention(update.operation_definition))
+    return call.answer(v3.UpdatePolicyResponse(policy=v3.Policy.model_validate(updated["policy"])))
+
+
+@serves
+def delete_policy(call: Call) -> Answer:
+    call.console.policies.delete(call.path["policy_id"])
+    return call.answer()
+
+
+# --- protectables, replication, projects -------------------------------------------------------------------
+
+
+def _protectable_type(call: Call) -> ObjectType:
+    kind = call.path["protectable_type"]
+    if kind not in PROTECTABLE_TYPES:
+        raise invalid(f"The protectable type is one of {', '.join(PROTECTABLE_TYPES)}, not {kind!r}.")
+    return PROTECTABLE_TYPES[kind]
+
+
+@serves
+def list_protectable(call: Call) -> Answer:
+    _refuse_unknown_filters(call, {"limit", "marker", "name", "offset", "status", "id", "server_id"})
+    instances = call.console.protectables.list(_protectable_type(call), name=call.text("name"))["instances"]
+    wanted_id, wanted_status = call.text("id"), call.text("status")
+    instances = [i for i in instances if (wanted_id is None or i["id"] == wanted_id)
+                 and (wanted_status is None or i["status"] == wanted_status)]
+    offset, limit = call.number("offset", 0), call.number("limit", 50)
+    return call.answer(v3.ListProtectableResponse(
+        instances=[_protectable(i) for i in instances[offset:offset + limit]]))
+
+
+def _protectable(instance: dict[str, Any]) -> v3.ProtectablesResp:
+    protectable = instance["protectable"]
+    return v3.ProtectablesResp.model_validate(instance | {
+        "children": instance.get("volumes", []), "detail": None,
+        "protectable": protectable | {"message": protectable["reason"]}})
+
+
+@serves
+def show_protectable(call: Call) -> Answer:
+    instances = call.console.protectables.list(_protectable_type(call))["instances"]
+    found = [i for i in instances if i["id"] == call.path["instance_id"]]
+    if not found:
+        raise CbrError(Codes.RESOURCE_NOT_FOUND, f"There is no {call.path['protectable_type']} "
+                                                 f"{call.path['instance_id']} in this project.")
+    return call.answer(v3.ShowProtectableResponse(instance=_protectable(found[0])))
+
+
+@serves
+def show_replication_capabilities(call: Call) -> Answer:
+    regions = [r["id"] for r in call.console.accounts.regions()["regions"]]
+    return call.answer(v3.ShowReplicationCapabilitiesResponse(regions=[
+        v3.ProtectableReplicationCapabilitiesRespRegion(name=region,
+                                                        replication_destinations=[r for r in regions if r != region])
+        for region in regions]))
+
+
+@serves
+def list_projects(call: Call) -> Answer:
+    regions = call.console.accounts.regions()["regions"]
+    account = call.console.accounts.show()["account"]
+    return call.answer(v3.ListProjectsResponse(projects=[
+        v3.ProjectsListInfo(id=r["project_id"], name=r["id"], domain_id=account["id"], is_domain=False,
+                            parent_id=account["id"], description="", enabled=True)
+        for r in regions if r["project_id"]]))
