@@ -89,6 +89,7 @@ class Codes:
     BACKUP_NOT_FOUND = _spec("6200", 404, "The backup does not exist.")
     BACKUP_CANNOT_DELETE = _spec("6201", 400, "The backup cannot be deleted.")
     CHECKPOINT_NOT_FOUND = _spec("6217", 404, "The backup restore point does not exist.")
+    METADATA_NOT_ALLOWED = _spec("6206", 400, "Metadata query is not allowed in the current backup status.")
     RESTORE_VAULT_STATUS = _spec("6202", 400, "Backups can be used for restoration only when the vault status is "
                                               "Available.")
     PERFORMING_BACKUPS = _spec("6203", 400, "Performing backups.")

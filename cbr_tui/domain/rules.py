@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -18,6 +18,11 @@ TAG_KEY_MAX = 36
 TAG_VALUE_MAX = 43
 TAGS_PER_VAULT = 10
 TAGS_PER_FILTER = 5
+# The API's tag filter (`POST /vault/resource_instances/action`, reference 2.10): per list of conditions.
+FILTER_KEYS_MAX = 10
+FILTER_VALUES_MAX = 10
+FILTER_KEY_CHARS = 127
+FILTER_VALUE_CHARS = 255
 RESOURCES_PER_VAULT = 256
 AUTO_BIND_MIN_FREE_GB = 40
 MONTHS_MAX = 9
@@ -168,11 +173,23 @@ def check_tag_filter(tags: TagInput | None, what: str = "search") -> list[Tag]:
     return sorted(set(checked))
 
 
-def tags_match_any(wanted: Iterable[Tag], have: Iterable[Tag]) -> bool:
-    """True when one of `wanted` is among `have`; a wanted tag with an empty value matches any value."""
-    have_pairs = {(t.key, t.value) for t in have}
-    have_keys = {t.key for t in have}
-    return any((w.key in have_keys) if w.value == "" else ((w.key, w.value) in have_pairs) for w in wanted)
+def check_filter_conditions(conditions: Sequence[tuple[str, Sequence[str]]], what: str) -> None:
+    """One list of the API's tag filter: at most 10 keys, unique and non-empty (127 characters at most), each
+    with at most 10 values of at most 255 characters."""
+    if len(conditions) > FILTER_KEYS_MAX:
+        raise invalid(f"{what} can name at most {FILTER_KEYS_MAX} keys; {len(conditions)} were given.")
+    keys = [key for key, _values in conditions]
+    if len(set(keys)) != len(keys):
+        raise invalid(f"{what} names a key twice; each key appears once, with all its values.")
+    for key, values in conditions:
+        if not key.strip() or len(key) > FILTER_KEY_CHARS:
+            raise invalid(f"A key of {what} has 1 to {FILTER_KEY_CHARS} characters; {key!r} does not.")
+        if len(values) > FILTER_VALUES_MAX:
+            raise invalid(f"The key {key!r} of {what} has {len(values)} values; at most {FILTER_VALUES_MAX}.")
+        for value in values:
+            if len(value) > FILTER_VALUE_CHARS:
+                raise invalid(f"A value of {key!r} in {what} has {len(value)} characters; at most "
+                              f"{FILTER_VALUE_CHARS}.")
 
 
 def check_capacity(vtype: VaultType, size_gb: int) -> int:

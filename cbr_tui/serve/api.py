@@ -203,7 +203,8 @@ class ApiServer:
     async def _open(self) -> None:
         listener = socket.create_server((self.host, self.port), reuse_port=False)
         self.port = int(listener.getsockname()[1])
-        self._runner = web.AppRunner(build_app(self.gateway), access_log=None)
+        # a client's kept-alive connection must not hold up stopping (aiohttp would wait a minute for it)
+        self._runner = web.AppRunner(build_app(self.gateway), access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.SockSite(self._runner, listener).start()
 

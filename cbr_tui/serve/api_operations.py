@@ -7,17 +7,28 @@ name when they ask for something other than the default, rather than accepted an
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cbr_tui.domain.enums import ChargingMode, ConsistentLevel, ObjectType, PeriodType, PolicyOperationType, ProtectType
+from cbr_tui.domain.enums import (
+    ChargingMode,
+    ConsistentLevel,
+    ObjectType,
+    PeriodType,
+    PolicyOperationType,
+    ProtectType,
+    ResourceKind,
+)
 from cbr_tui.domain.errors import CbrError, Codes, invalid
+from cbr_tui.domain.numbers import parse_whole_number
 from cbr_tui.domain.policy_rules import Retention
 from cbr_tui.domain.rules import check_choice
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.serve.api_calls import Answer, Call
 from cbr_tui.services.associations import ResourceSelection
 from cbr_tui.services.policies import PolicySpec
+from cbr_tui.services.tag_search import TagCondition, TagFilter
 from cbr_tui.services.vaults import VaultSpec
 from cbr_tui.v3 import models as v3
 from cbr_tui.v3.base import V3Model
@@ -242,6 +253,34 @@ def batch_create_and_delete_vault_tags(call: Call) -> Answer:
     else:
         raise invalid(f"action is create or delete, not {request.action!r}.")
     return call.answer()
+
+
+def _conditions(tags: Sequence[v3.TagsReq] | None) -> list[TagCondition]:
+    return [TagCondition(tag.key or "", tuple(tag.values or ())) for tag in tags or ()]
+
+
+@serves
+def show_vault_resource_instances(call: Call) -> Answer:
+    request = call.body(v3.VaultResourceInstancesReq)
+    if request.action not in ("filter", "count"):
+        raise invalid(f"action is filter or count, not {request.action!r}.")
+    if request.sys_tags:
+        raise invalid("cbr-tui does not filter by sys_tags yet; filter by enterprise project in ListVaults.")
+    matches = request.matches or []
+    if len(matches) > 1 or any(m.key != "resource_name" for m in matches):
+        raise invalid("matches takes at most one condition, on resource_name.")
+    spec = TagFilter(tags=_conditions(request.tags), tags_any=_conditions(request.tags_any),
+                     not_tags=_conditions(request.not_tags), not_tags_any=_conditions(request.not_tags_any),
+                     without_any_tag=bool(request.without_any_tag),
+                     name=(matches[0].value or "") if matches else None,
+                     object_type=request.object_type, cloud_type=request.cloud_type,
+                     limit=parse_whole_number(request.limit, "limit") if request.limit is not None else 1000,
+                     offset=parse_whole_number(request.offset, "offset") if request.offset is not None else 0)
+    found = call.console.vaults.filter_by_tags(spec, count_only=request.action == "count")
+    if request.action == "count":
+        return call.answer(v3.ShowVaultResourceInstancesResponse(total_count=found["total_count"]))
+    return call.answer(v3.ShowVaultResourceInstancesResponse(
+        resources=[v3.TagResource.model_validate(r) for r in found["resources"]], total_count=found["total_count"]))
 
 
 # --- checkpoints (restore points) ----------------------------------------------------------------------
@@ -539,3 +578,141 @@ def list_projects(call: Call) -> Answer:
         v3.ProjectsListInfo(id=r["project_id"], name=r["id"], domain_id=account["id"], is_domain=False,
                             parent_id=account["id"], description="", enabled=True)
         for r in regions if r["project_id"]]))
+
+
+# --- billing, suspension, usage, metadata ----------------------------------------------------------------
+
+
+@serves
+def change_vault_charge_mode(call: Call) -> Answer:
+    change = call.body(v3.ChangeToPeriod)
+    _not_implemented(change, {"console_url": None, "is_auto_pay": True})
+    if change.charging_mode != ChargingMode.PRE_PAID.value:
+        raise invalid("A vault changes only from pay-per-use to yearly/monthly: charging_mode is pre_paid.")
+    changed = call.console.billing.change_to_yearly_monthly(
+        call.required(change.vault_ids, "vault_ids"), call.required(change.period_type, "period_type"),
+        call.required(change.period_num, "period_num"), auto_renew=bool(change.is_auto_renew))
+    orders = changed["orders"]
+    return call.answer(v3.ChangeVaultChargeModeResponse.model_validate({
+        "orderId": orders[0]["order_id"], "retCode": 0.0,
+        "retMsg": f"{len(orders)} order(s) paid: {', '.join(order['order_id'] for order in orders)}"}))
+
+
+@serves
+def set_vault_resource(call: Call) -> Answer:
+    request = call.body(v3.VaultSetResourceReq)
+    if request.action not in ("suspend", "unsuspend"):
+        raise invalid(f"action is suspend or unsuspend, not {request.action!r}.")
+    done = call.console.associations.set_policy_backups(call.path["vault_id"],
+                                                        call.required(request.resource_ids, "resource_ids"),
+                                                        suspended=request.action == "suspend")
+    return call.answer(v3.SetVaultResourceResponse(set_resource_ids=done["set_resource_ids"]))
+
+
+@serves
+def show_storage_usage(call: Call) -> Answer:
+    _refuse_unknown_filters(call, {"limit", "offset", "resource_id", "resource_type"})
+    usage = call.console.backups.storage_usage(resource_id=call.text("resource_id"),
+                                               resource_type=call.text("resource_type"),
+                                               limit=call.number("limit", 1000), offset=call.number("offset", 0))
+    return call.answer(v3.ShowStorageUsageResponse(
+        resource_count=usage["resource_count"],
+        storage_usage=[v3.StorageUsage.model_validate(u) for u in usage["storage_usage"]]))
+
+
+@serves
+def show_metadata(call: Call) -> Answer:
+    metadata = call.console.backups.metadata(call.path["backup_id"])
+    return call.answer(v3.ShowMetadataResponse(
+        backup_id=metadata["backup_id"], server=json.dumps(metadata["server"]),
+        volumes=[json.dumps(volume) for volume in metadata["volumes"]]))
+
+
+# --- hybrid cloud: synchronising the data center's backups ------------------------------------------------
+
+
+@serves
+def import_checkpoint(call: Call) -> Answer:
+    sync = call.required(call.body(v3.SyncReq).sync, "sync")
+    _not_implemented(sync, {"auto_trigger": False})
+    started = call.console.hybrid.sync(call.required(sync.vault_id, "sync.vault_id"))["sync"]
+    return call.answer(v3.ImportCheckpointResponse(sync=v3.SyncRespBody(
+        operation_log_id=started["operation_log_ids"][0], vault_id=started["vault_id"])))
+
+
+# --- file-backup clients (agents) -----------------------------------------------------------------------
+
+
+def _agent(shape: dict[str, Any]) -> v3.Agent:
+    return v3.Agent(agent_id=shape["id"], agent_version=shape["agent_version"], agent_type="file",
+                    host_name=shape["host_name"], host_nickname=shape["name"], host_ip=shape["host_ip"],
+                    host_os=shape["host_os"], status=shape["status"], created_at=shape["created_at"],
+                    paths=[v3.Path(agent_id=shape["id"], **path) for path in shape["paths"]])
+
+
+@serves
+def list_agent(call: Call) -> Answer:
+    _refuse_unknown_filters(call, {"limit", "offset", "status", "agent_id"})
+    wanted = set(call.texts("agent_id"))
+    agents = [a for a in call.console.resources.list(ResourceKind.AGENT, status=call.text("status"))["resources"]
+              if not wanted or a["id"] in wanted]
+    offset, limit = call.number("offset", 0), call.number("limit", 1000)
+    return call.answer(v3.ListAgentResponse(agents=[_agent(a) for a in agents[offset:offset + limit]],
+                                            count=len(agents), limit=limit, offset=offset))
+
+
+@serves
+def show_agent(call: Call) -> Answer:
+    return call.answer(v3.ShowAgentResponse(agent=_agent(call.console.resources.show(call.path["agent_id"])
+                                                         ["resource"])))
+
+
+@serves
+def add_agent_path(call: Call) -> Answer:
+    request = call.body(v3.AgentAddPathReq)
+    if request.exclude_path:
+        raise invalid("cbr-tui does not exclude paths from a client's backups yet; leave exclude_path out.")
+    resources, agent_id = call.console.resources, call.path["agent_id"]
+    having = {path["dir_path"] for path in resources.show(agent_id)["resource"]["paths"]}
+    added, existed = [], []
+    for path in call.required(request.add_path, "add_path"):
+        if path in having:
+            existed.append(path)
+        else:
+            resources.add_agent_path(agent_id, path)
+            added.append(path)
+    return call.answer(v3.AddAgentPathResponse(added=added, existed=existed))
+
+
+@serves
+def remove_agent_path(call: Call) -> Answer:
+    request = call.body(v3.AgentRemovePathReq)
+    resources, agent_id = call.console.resources, call.path["agent_id"]
+    having = {path["dir_path"] for path in resources.show(agent_id)["resource"]["paths"]}
+    removed, missing = [], []
+    for path in call.required(request.remove_path, "remove_path"):
+        if path in having:
+            resources.remove_agent_path(agent_id, path)
+            removed.append(path)
+        else:
+            missing.append(path)
+    return call.answer(v3.RemoveAgentPathResponse(removed=removed, not_existed=missing))
+
+
+@serves
+def list_external_vault(call: Call) -> Answer:
+    _refuse_unknown_filters(call, {"external_project_id", "region_id", "limit", "offset", "protect_type",
+                                   "objcet_type", "cloud_type", "vault_id"})
+    region = call.text("region_id")
+    project = call.text("external_project_id")
+    if not region or not project:
+        raise invalid("Name the region (region_id) and its project (external_project_id).")
+    there = call.console.in_region(region)
+    if there.ctx.project_id != project:
+        raise invalid(f"{project} is not this account's project in {region}.")
+    listed = there.vaults.list(protect_type=call.text("protect_type"), object_type=call.text("objcet_type"),
+                               search=call.text("vault_id"), limit=call.number("limit", 1000),
+                               offset=call.number("offset", 0))
+    return call.answer(v3.ListExternalVaultResponse(vaults=[v3.Vault.model_validate(v) for v in listed["vaults"]],
+                                                    count=listed["count"], limit=listed["limit"],
+                                                    offset=listed["offset"]))

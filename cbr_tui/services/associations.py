@@ -229,6 +229,19 @@ class AssociationService:
             session.add(vault)
             return {"remove_resource_ids": [r["id"] for r in removed]}
 
+    def set_policy_backups(self, vault_ref: str, resource_refs: Sequence[str], *, suspended: bool) -> dict[str, Any]:
+        """Suspend or resume the policy's backups of some resources (`PUT /vaults/{id}/set-resources`): a
+        suspended resource stays in the vault and can be backed up by hand, but the vault's policy skips it."""
+        if not resource_refs:
+            raise invalid("Name at least one resource of the vault.")
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, vault_ref, for_update=True, action=Action.VAULT_UPDATE)
+            members = [self._member(session, vault, ref) for ref in dict.fromkeys(resource_refs)]
+            for member, _res in members:
+                member.auto_protect = not suspended
+                session.add(member)
+            return {"set_resource_ids": [res.id for _member, res in members]}
+
     def configure_client(self, agent_ref: str, vault_ref: str) -> dict[str, Any]:
         """File Backups > Backup Clients > Configure Vault: a backup client stores its file backups here."""
         with self.ctx.store.write() as session:

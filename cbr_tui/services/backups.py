@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from cbr_tui.domain.eligibility import backup_kind_refusal, ensure_vault_allows_backup, resource_status_refusal
 from cbr_tui.domain.enums import (
@@ -40,6 +40,7 @@ from cbr_tui.services.tasks import record_task
 from cbr_tui.store.models import AgentPath, Backup, Checkpoint, Image, Resource, Task, Vault, VaultResource
 
 MANUAL_RETENTION_MAX_DAYS = 36_500
+MB = 1 << 20
 RUNNING = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value)
 _SORT_KEYS = {"created_at": Backup.created_at, "name": Backup.name, "status": Backup.status,
               "resource_name": Backup.resource_name}
@@ -115,6 +116,11 @@ class BackupService:
         resource and one waiting task per backup (the runner copies the bytes)."""
         self._ensure_vault_can_back_up(vault)
         candidates = self._candidates(session, vault, request.resources)
+        if request.policy_id is not None:  # a policy skips the resources whose policy backups are suspended
+            candidates = [c for c in candidates if c.member.auto_protect]
+            if not candidates:
+                raise CbrError(Codes.NO_RESOURCE_TO_BACK_UP, f"The policy's backups of every resource of "
+                                                             f"{vault.name} are suspended.")
         chosen, skipped = self._sort_out(session, candidates)
         names = numbered_names(request.name, len(chosen))
         now = self.ctx.clock.now()
@@ -315,6 +321,51 @@ class BackupService:
     def show(self, ref: str) -> dict[str, Any]:
         with self.ctx.store.read() as session:
             return {"backup": backup_shapes(session, [lookups.backup(session, self.ctx, ref)])[0]}
+
+    def storage_usage(self, *, resource_id: str | None = None, resource_type: str | None = None, limit: int = 50,
+                      offset: int = 0) -> dict[str, Any]:
+        """Backups per resource in this region (`GET /storage_usage`): how many, and the MB they added to
+        their vaults (what deduplication and incremental backups left to store)."""
+        check_paging(limit, offset)
+        query = (select(Backup.resource_id, Backup.resource_name, Backup.resource_type, func.count(),
+                        func.coalesce(func.sum(Backup.new_bytes), 0))
+                 .where(Backup.project_id == self.ctx.project_id, col(Backup.parent_id).is_(None),
+                        *lookups.visible_clause(Backup, self.ctx))
+                 .group_by(Backup.resource_id, Backup.resource_name, Backup.resource_type))
+        if resource_id:
+            query = query.where(Backup.resource_id == resource_id)
+        if resource_type:
+            query = query.where(Backup.resource_type == check_choice(ResourceType, resource_type,
+                                                                     "resource type").value)
+        with self.ctx.store.read() as session:
+            rows = session.exec(query.order_by(Backup.resource_name, Backup.resource_id)).all()
+            multi_az = set(session.exec(select(Vault.id).where(Vault.project_id == self.ctx.project_id,
+                                                               col(Vault.is_multi_az).is_(True))).all())
+            in_multi_az = {r for r, in session.exec(select(Backup.resource_id).where(
+                col(Backup.vault_id).in_(multi_az), col(Backup.parent_id).is_(None)).distinct()).all()} \
+                if multi_az else set()
+        usage = [{"resource_id": rid, "resource_name": name, "resource_type": kind, "backup_count": count,
+                  "backup_size": int(size) // MB, "backup_size_multiaz": int(size) // MB if rid in in_multi_az else 0}
+                 for rid, name, kind, count, size in rows]
+        return {"resource_count": len(usage), "storage_usage": usage[offset:offset + limit]}
+
+    def metadata(self, ref: str) -> dict[str, Any]:
+        """What a server backup recorded of its server (`GET /backups/{id}/metadata`): the server and each
+        disk as they were backed up, as JSON text the way the API carries it."""
+        with self.ctx.store.read() as session:
+            backup = lookups.backup(session, self.ctx, ref)
+            if backup.status != BackupStatus.AVAILABLE:
+                raise CbrError(Codes.METADATA_NOT_ALLOWED,
+                               f"The backup {backup.name} is {backup.status}; only an available backup has metadata.")
+            disks = session.exec(select(Backup).where(Backup.parent_id == backup.id)
+                                 .order_by(Backup.created_at, Backup.name)).all()
+            server = session.get(Resource, backup.resource_id)
+            return {"backup_id": backup.id, "server": {
+                "id": backup.resource_id, "name": backup.resource_name, "availability_zone": backup.resource_az,
+                "flavor": server.flavor if server is not None else None,
+                "image": server.image_name if server is not None else None},
+                "volumes": [{"id": d.resource_id, "name": d.resource_name, "size": d.resource_size,
+                             "bootable": d.bootable, "encrypted": d.encrypted, "backup_id": d.id} for d in disks]}
 
     def rename(self, ref: str, name: str) -> dict[str, Any]:
         """Give a backup a new name (UpdateBackup); its disks' backups keep theirs."""

@@ -6,6 +6,7 @@ is what a person does: renew, read the bill.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -30,6 +31,7 @@ from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.pricing import CURRENCY, Quote, quote_vault
 from cbr_tui.domain.rules import check_paging, check_period
+from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
@@ -39,6 +41,7 @@ from cbr_tui.services.shapes import vault_shapes
 from cbr_tui.store.models import Account, Order, UsageCharge, Vault
 
 _PRE_PAID = ChargingMode.PRE_PAID.value
+CHARGE_MODE_VAULTS_MAX = 60  # vaults changed to yearly/monthly in one request
 _POST_PAID = ChargingMode.POST_PAID.value
 _CHARGED = (VaultStatus.AVAILABLE.value, VaultStatus.LOCK.value)  # a frozen vault costs nothing
 
@@ -295,6 +298,39 @@ class BillingService:
             session.add(vault)
             session.flush()
             return {"vault": vault_shapes(session, [vault])[0], "orders": [order_shape(order)]}
+
+    def change_to_yearly_monthly(self, refs: Sequence[str], period_type: str | PeriodType, period_num: int, *,
+                                 auto_renew: bool = False) -> dict[str, Any]:
+        """Turn pay-per-use vaults into yearly/monthly ones (`POST /vaults/change-charge-mode`; the other way
+        is not offered): their hours are charged up to now, then each term is paid from the balance, all or
+        none. One order per vault."""
+        if not 1 <= len(refs) <= CHARGE_MODE_VAULTS_MAX:
+            raise invalid(f"Name 1 to {CHARGE_MODE_VAULTS_MAX} vaults to change; {len(refs)} were named.")
+        period = check_period(period_type, period_num)
+        now = self.ctx.clock.now()
+        with self.ctx.store.write() as session:
+            vaults = [lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
+                      for ref in dict.fromkeys(refs)]
+            orders = []
+            for vault in vaults:
+                if vault.charging_mode == _PRE_PAID:
+                    raise CbrError(Codes.VAULT_CANNOT_UPDATE, f"{vault.name} is billed yearly/monthly already.")
+                if vault.status not in _CHARGED:
+                    raise CbrError(Codes.INVALID_VAULT_STATUS,
+                                   f"{vault.name} is {vault.status}; only an available vault changes its billing.")
+                settle(session, self.ctx, vault, now)
+                vault.charging_mode, vault.period_type, vault.period_num = _PRE_PAID, period[0].value, period[1]
+                quote = vault_quote(vault, period=period)
+                order = charge(session, self.ctx, quote.amount_cents, kind="new", vault_id=vault.id,
+                               refusal=Codes.VAULT_CANNOT_UPDATE, detail=quote.to_api() | {"changed_from": "post_paid"})
+                vault.expires_at, vault.billed_through = now + term(*period), None
+                vault.is_auto_renew, vault.is_auto_pay = auto_renew, True
+                vault.order_id, vault.updated_at = order.id, now
+                vault.product_id = vault_type(vault.object_type).spec_code(
+                    ProtectType(vault.protect_type), ConsistentLevel(vault.consistent_level))
+                session.add(vault)
+                orders.append(order_shape(order))
+            return {"orders": orders, "vaults": vault_shapes(session, vaults)}
 
     def renewal(self, ref: str) -> dict[str, Any]:
         """What the Renew dialog states: the vault's expiry, its unit of renewal and the price of one term."""

@@ -36,7 +36,7 @@ from cbr_tui.domain.retention import (
     next_deletion_window,
     to_delete,
 )
-from cbr_tui.domain.rules import AUTO_BIND_MIN_FREE_GB
+from cbr_tui.domain.rules import AUTO_BIND_MIN_FREE_GB, Tag
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.services import lookups
 from cbr_tui.services.associations import (
@@ -52,6 +52,7 @@ from cbr_tui.services.capacity import allocated_gb
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.removal import remove_backups
 from cbr_tui.services.replication import replicated_to, start_replication
+from cbr_tui.services.tag_search import TagCondition, carrying_any
 from cbr_tui.services.tasks import record_task
 from cbr_tui.store.models import (
     Backup,
@@ -299,10 +300,8 @@ def _auto_associate(session: Session, ctx: ServiceContext, vault: Vault) -> list
                                     col(Resource.id).not_in(select(VaultResource.resource_id)))
              .order_by(Resource.created_at, Resource.name))
     if vault.bind_rules:
-        wanted = {(t["key"], t.get("value", "")) for t in vault.bind_rules}
-        tagged = {r for r, k, v in session.exec(select(ResourceTag.resource_id, ResourceTag.key,
-                                                       ResourceTag.value)).all() if (k, v) in wanted}
-        query = query.where(col(Resource.id).in_(tagged))
+        rules = [TagCondition.of(Tag(t["key"], t.get("value", ""))) for t in vault.bind_rules]
+        query = query.where(col(Resource.id).in_(carrying_any(ResourceTag, rules)))
     added: list[str] = []
     for resource in session.exec(query).all():
         try:

@@ -22,6 +22,7 @@ from cbr_tui.domain.eligibility import (
 )
 from cbr_tui.domain.enums import (
     ChargingMode,
+    CloudType,
     ConsistentLevel,
     ObjectType,
     PeriodType,
@@ -65,6 +66,7 @@ from cbr_tui.services.ledger import charge, money, order_shape
 from cbr_tui.services.policies import PolicySpec, insert_policy, link_policy
 from cbr_tui.services.removal import remove_vault
 from cbr_tui.services.shapes import vault_shapes
+from cbr_tui.services.tag_search import TagCondition, TagFilter, carrying_any
 from cbr_tui.store.models import (
     Account,
     AvailabilityZone,
@@ -325,9 +327,7 @@ class VaultService:
             query = query.where(col(Vault.id).in_(select(VaultPolicy.vault_id)
                                                   .where(VaultPolicy.policy_id == policy_id)))
         if wanted:
-            matches = [(VaultTag.key == t.key) & (VaultTag.value == t.value) if t.value else VaultTag.key == t.key
-                       for t in wanted]
-            query = query.where(col(Vault.id).in_(select(VaultTag.vault_id).where(or_(*matches))))
+            query = query.where(col(Vault.id).in_(carrying_any(VaultTag, [TagCondition.of(t) for t in wanted])))
         key, _, direction = sort.partition(":")
         if key not in _SORT_KEYS or direction not in ("", "asc", "desc"):
             raise invalid(f"Sort by one of {', '.join(_SORT_KEYS)}, optionally :asc or :desc; not {sort!r}.")
@@ -342,6 +342,30 @@ class VaultService:
     def show(self, ref: str) -> dict[str, Any]:
         with self.ctx.store.read() as session:
             return {"vault": vault_shapes(session, [lookups.vault(session, self.ctx, ref)])[0]}
+
+    def filter_by_tags(self, spec: TagFilter, *, count_only: bool = False) -> dict[str, Any]:
+        """The vaults a tag filter selects (`POST /vault/resource_instances/action`), or only how many."""
+        spec.check()
+        query = select(Vault).where(Vault.project_id == self.ctx.project_id, *lookups.visible_clause(Vault, self.ctx),
+                                    *spec.clauses(col(Vault.id), VaultTag))
+        if spec.name is not None:
+            query = query.where(col(Vault.name).contains(spec.name, autoescape=True) if spec.name
+                                else Vault.name == "")
+        if spec.object_type:
+            query = query.where(Vault.object_type == check_choice(ObjectType, spec.object_type, "vault type").value)
+        if spec.cloud_type:
+            query = query.where(Vault.cloud_type == check_choice(CloudType, spec.cloud_type, "cloud type").value)
+        with self.ctx.store.read() as session:
+            total = lookups.count(session, query)
+            if count_only:
+                return {"total_count": total}
+            rows = session.exec(query.order_by(col(Vault.created_at).desc(), col(Vault.id).desc())
+                                .offset(spec.offset).limit(spec.limit)).all()
+            found = [{"resource_id": v["id"], "resource_name": v["name"], "resource_detail": {"vault": v},
+                      "tags": v["tags"],
+                      "sys_tags": [{"key": "_sys_enterprise_project_id", "value": v["enterprise_project_id"]}]}
+                     for v in vault_shapes(session, rows)]
+            return {"resources": found, "total_count": total}
 
     def project_tags(self) -> dict[str, Any]:
         """Every tag key with its values over this region's vaults (what the tag search offers)."""

@@ -66,6 +66,7 @@ def test_serve_api_answers_the_sdk_until_interrupted(cli_home: Path, capsys: pyt
         client = (CbrClient.new_builder().with_endpoints([f"http://127.0.0.1:{port}"])
                   .with_credentials(BasicCredentials(key["access"], key["secret"], key["project_id"])).build())
         assert client.list_vault(ListVaultRequest()).count == len(ok(capsys, "vault", "list")["vaults"])
+        # the SDK keeps its connection open: the server stops all the same
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(30)

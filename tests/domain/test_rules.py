@@ -17,7 +17,6 @@ from cbr_tui.domain.rules import (
     check_tag_filter,
     check_tags,
     numbered_names,
-    tags_match_any,
 )
 from cbr_tui.domain.vault_types import vault_type
 
@@ -82,13 +81,6 @@ def test_tag_filters_take_at_most_five_tags() -> None:
     assert len(check_tag_filter(five)) == 5
     with pytest.raises(CbrError, match="at most 5 tags"):
         check_tag_filter([*five, ("k5", "v")])
-
-
-def test_a_tag_filter_matches_any_of_its_tags_and_an_empty_value_matches_the_key() -> None:
-    have = [Tag("env", "prod"), Tag("team", "a")]
-    assert tags_match_any([Tag("env", "dev"), Tag("team", "a")], have)
-    assert not tags_match_any([Tag("env", "dev")], have)
-    assert tags_match_any([Tag("env", "")], have)
 
 
 @pytest.mark.parametrize("kind", [ObjectType.SERVER, ObjectType.DISK, ObjectType.TURBO, ObjectType.WORKSPACE])

@@ -14,7 +14,7 @@ from cbr_tui.services.console import Console
 from cbr_tui.services.policies import PolicySpec
 from cbr_tui.services.scheduler import PolicyScheduler
 from cbr_tui.store.models import Backup, Task
-from tests.services.helpers import buy, finish_backups, set_vault
+from tests.services.helpers import buy, finish_backups, refused, set_vault
 
 DAILY_2200 = day_based_patterns(1, ["22:00"])
 TONIGHT = datetime(2026, 11, 25, 22, 0, tzinfo=UTC)  # the fixture clock starts at 10:00 that day
@@ -151,6 +151,38 @@ def test_automatic_association_takes_in_tagged_unprotected_servers(console: Cons
     # ecs-web-02 carries app=web too and was not yet protected; ecs-web-01 was associated at purchase
     assert names == {"ecs-web-01", "ecs-web-02", "ecs-web-03"}
     assert len(fired["associated"]) == 2
+
+
+def test_a_bind_rule_with_no_value_takes_the_key_with_any_value(console: Console, clock: FixedClock) -> None:
+    vault, _policy = vault_with_policy(console, size_gb=1000)
+    console.vaults.enable_auto_bind(vault["id"], [("backup", "")])
+    console.resources.create_server("ecs-gold", tags={"backup": "gold"})
+    console.resources.create_server("ecs-untagged", tags={"team": "x"})
+    clock.set(TONIGHT + timedelta(seconds=1))
+    console.run_due_policies()
+    assert {b.resource_name for b in backups_of(console, vault["id"])} == {"ecs-web-01", "ecs-gold"}
+
+
+def test_a_resource_whose_policy_backups_are_suspended_is_skipped_by_the_policy_only(
+        console: Console, clock: FixedClock) -> None:
+    vault, _policy = vault_with_policy(console, resources=("ecs-web-01", "ecs-web-02"), size_gb=1000)
+    assert console.associations.set_policy_backups(vault["id"], ["ecs-web-02"], suspended=True) == \
+        {"set_resource_ids": [console.resources.show("ecs-web-02")["resource"]["id"]]}
+    shown = {r["name"]: r["auto_protect"] for r in console.vaults.show(vault["id"])["vault"]["resources"]}
+    assert shown == {"ecs-web-01": True, "ecs-web-02": False}
+    clock.set(TONIGHT + timedelta(seconds=1))
+    console.run_due_policies()
+    assert {b.resource_name for b in backups_of(console, vault["id"])} == {"ecs-web-01"}
+    by_hand = console.backups.perform(vault["id"], resources=["ecs-web-02"])["checkpoint"]
+    assert [b["resource_name"] for b in by_hand["backups"]] == ["ecs-web-02"]
+    console.associations.set_policy_backups(vault["id"], ["ecs-web-01", "ecs-web-02"], suspended=True)
+    clock.set(TONIGHT + timedelta(days=1, seconds=1))
+    fired = console.run_due_policies()
+    failed = [t for t in tasks(console, "backup") if t.status == "failed"]
+    assert failed and "are suspended" in (failed[-1].error_message or ""), fired
+    console.associations.set_policy_backups(vault["id"], ["ecs-web-02"], suspended=False)
+    refused(Codes.RESOURCE_NOT_IN_VAULT, lambda: console.associations.set_policy_backups(
+        vault["id"], ["ecs-db-01"], suspended=True))
 
 
 def test_runs_due_in_one_pass_go_in_the_order_of_their_times_so_the_earliest_vault_gets_the_resource(

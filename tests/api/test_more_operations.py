@@ -1,0 +1,140 @@
+"""The rest of what the API serves: the tag filter, billing changes, suspension, storage usage, metadata,
+hybrid synchronisation, file-backup clients and the vaults of other regions."""
+
+import json
+
+from huaweicloudsdkcbr.v1 import CbrClient
+from huaweicloudsdkcbr.v1.model import (
+    AddAgentPathRequest,
+    AgentAddPathReq,
+    AgentRemovePathReq,
+    ChangeToPeriod,
+    ChangeVaultChargeModeRequest,
+    ImportCheckpointRequest,
+    ListAgentRequest,
+    ListExternalVaultRequest,
+    Match,
+    RemoveAgentPathRequest,
+    SetVaultResourceRequest,
+    ShowAgentRequest,
+    ShowMetadataRequest,
+    ShowStorageUsageRequest,
+    ShowVaultRequest,
+    ShowVaultResourceInstancesRequest,
+    SyncParam,
+    SyncReq,
+    TagsReq,
+    VaultResourceInstancesReq,
+    VaultSetResourceReq,
+)
+
+from cbr_tui.domain.enums import ObjectType, ProtectType
+from tests.api.conftest import ServedApi
+from tests.api.test_getting_started import wait_for_task
+from tests.api.test_operations import new_vault, refusal
+from tests.services.helpers import buy
+
+
+def test_the_tag_filter_finds_and_counts_vaults(served_api: ServedApi, cbr: CbrClient) -> None:
+    console = served_api.console
+    gold = buy(console, ObjectType.DISK, size_gb=10, name="sdk-filter-gold")
+    console.vaults.add_tags(gold["id"], {"tier": "gold-1", "owner": "finance"})
+    silver = buy(console, ObjectType.DISK, size_gb=10, name="sdk-filter-silver")
+    console.vaults.add_tags(silver["id"], {"tier": "silver"})
+
+    def found(**request: object) -> list[str]:
+        answer = cbr.show_vault_resource_instances(ShowVaultResourceInstancesRequest(
+            body=VaultResourceInstancesReq(action="filter", **request)))
+        return sorted(r.resource_name for r in answer.resources)
+
+    assert found(tags=[TagsReq(key="tier", values=["*gold"])]) == ["sdk-filter-gold"]
+    assert found(tags=[TagsReq(key="tier", values=[])], not_tags_any=[TagsReq(key="owner", values=[])]) == \
+        ["sdk-filter-silver"]
+    assert found(tags_any=[TagsReq(key="tier", values=["silver"]), TagsReq(key="owner", values=["finance"])],
+                 matches=[Match(key="resource_name", value="sdk-filter")]) == ["sdk-filter-gold", "sdk-filter-silver"]
+    counted = cbr.show_vault_resource_instances(ShowVaultResourceInstancesRequest(body=VaultResourceInstancesReq(
+        action="count", tags=[TagsReq(key="tier", values=["gold-1", "silver"])])))
+    assert counted.total_count == 2 and counted.resources is None
+    too_many = refusal(lambda: cbr.show_vault_resource_instances(ShowVaultResourceInstancesRequest(
+        body=VaultResourceInstancesReq(action="filter", tags=[TagsReq(key=f"k{i}", values=[]) for i in range(11)]))))
+    assert (too_many.status_code, too_many.error_code) == (400, "BackupService.9900")
+
+
+def test_a_pay_per_use_vault_becomes_yearly_monthly_and_pays_for_its_term(served_api: ServedApi,
+                                                                          cbr: CbrClient) -> None:
+    vault_id = new_vault(cbr, "sdk-to-monthly")
+    balance = served_api.console.accounts.show()["account"]["balance"]
+    changed = cbr.change_vault_charge_mode(ChangeVaultChargeModeRequest(body=ChangeToPeriod(
+        charging_mode="pre_paid", period_type="month", period_num=3, is_auto_renew=True, is_auto_pay=True,
+        vault_ids=[vault_id])))
+    assert changed.order_id and changed.ret_code == 0
+    billing = served_api.console.vaults.show(vault_id)["vault"]["billing"]
+    assert (billing["charging_mode"], billing["period_type"], billing["period_num"], billing["is_auto_renew"]) == \
+        ("pre_paid", "month", 3, True)
+    assert float(served_api.console.accounts.show()["account"]["balance"]) < float(balance)
+    again = refusal(lambda: cbr.change_vault_charge_mode(ChangeVaultChargeModeRequest(body=ChangeToPeriod(
+        charging_mode="pre_paid", period_type="month", period_num=1, is_auto_renew=False, is_auto_pay=True,
+        vault_ids=[vault_id]))))
+    assert (again.status_code, again.error_code) == (400, "BackupService.6110")
+
+
+def test_policy_backups_are_suspended_and_usage_and_metadata_are_read(served_api: ServedApi,
+                                                                      cbr: CbrClient) -> None:
+    console = served_api.console
+    vault = buy(console, size_gb=500, name="sdk-usage", resources=("ecs-db-01",))
+    server_id = vault["resources"][0]["id"]
+    done = cbr.set_vault_resource(SetVaultResourceRequest(vault_id=vault["id"], body=VaultSetResourceReq(
+        action="suspend", resource_ids=[server_id])))
+    assert done.set_resource_ids == [server_id]
+    assert cbr.show_vault(ShowVaultRequest(vault_id=vault["id"])).vault.resources[0].auto_protect is False
+
+    console.backups.perform(vault["id"], name="usage")
+    served_api.settle()
+    usage = cbr.show_storage_usage(ShowStorageUsageRequest(resource_id=server_id))
+    assert usage.resource_count == 1
+    assert (usage.storage_usage[0].resource_name, usage.storage_usage[0].backup_count) == ("ecs-db-01", 1)
+    backup = console.backups.list(vault=vault["id"])["backups"][0]
+    metadata = cbr.show_metadata(ShowMetadataRequest(backup_id=backup["id"]))
+    assert json.loads(metadata.server)["name"] == "ecs-db-01"
+    assert len(metadata.volumes) == 3 and all(json.loads(v)["size"] > 0 for v in metadata.volumes)
+
+
+def test_the_data_center_s_backups_are_synchronised_into_a_hybrid_vault(served_api: ServedApi,
+                                                                       cbr: CbrClient) -> None:
+    console = served_api.console
+    console.hybrid.back_up("lun-finance-01")
+    served_api.settle()
+    vault = buy(console, ObjectType.VMWARE, size_gb=1024, name="sdk-hybrid")
+    started = cbr.import_checkpoint(ImportCheckpointRequest(body=SyncReq(sync=SyncParam(vault_id=vault["id"]))))
+    assert started.sync.vault_id == vault["id"]
+    assert wait_for_task(cbr, started.sync.operation_log_id).status == "success"
+    again = refusal(lambda: cbr.import_checkpoint(ImportCheckpointRequest(body=SyncReq(sync=SyncParam(
+        vault_id=vault["id"])))))
+    assert (again.status_code, again.error_code) == (400, "BackupService.0001")
+
+
+def test_a_file_backup_client_s_paths_are_added_and_removed(served_api: ServedApi, cbr: CbrClient) -> None:
+    agents = cbr.list_agent(ListAgentRequest()).agents
+    agent = agents[0]
+    assert cbr.show_agent(ShowAgentRequest(agent_id=agent.agent_id)).agent.host_name == agent.host_name
+    home = served_api.console.ctx.layout.home / "cloud" / "sdk-agent-path"
+    home.mkdir(parents=True, exist_ok=True)
+    existing = agent.paths[0].dir_path
+    added = cbr.add_agent_path(AddAgentPathRequest(agent_id=agent.agent_id, body=AgentAddPathReq(
+        add_path=[str(home), existing])))
+    assert (added.added, added.existed) == ([str(home)], [existing])
+    removed = cbr.remove_agent_path(RemoveAgentPathRequest(agent_id=agent.agent_id, body=AgentRemovePathReq(
+        remove_path=[str(home), "/no/such/path"])))
+    assert (removed.removed, removed.not_existed) == ([str(home)], ["/no/such/path"])
+
+
+def test_vaults_of_another_region_are_listed_for_replication(served_api: ServedApi, cbr: CbrClient) -> None:
+    console = served_api.console
+    region = next(r for r in console.accounts.regions()["regions"] if r["id"] != console.region_id)
+    buy(console.in_region(region["id"]), size_gb=100, name="sdk-external", protect_type=ProtectType.REPLICATION)
+    listed = cbr.list_external_vault(ListExternalVaultRequest(external_project_id=region["project_id"],
+                                                              region_id=region["id"], protect_type="replication"))
+    assert "sdk-external" in [v.name for v in listed.vaults]
+    wrong = refusal(lambda: cbr.list_external_vault(ListExternalVaultRequest(
+        external_project_id="0" * 32, region_id=region["id"])))
+    assert (wrong.status_code, wrong.error_code) == (400, "BackupService.9900")
