@@ -4,8 +4,11 @@ Times are timezone-aware UTC everywhere inside; only the API shapes write them t
 (`2020-02-05T10:38:34.209782`).
 """
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+
+from cbr_tui.domain.errors import invalid
 
 
 class Clock(Protocol):
@@ -52,3 +55,17 @@ def api_time(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+_API_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})?")
+
+
+def parse_api_time(text: str, what: str) -> datetime:
+    """A time as the API takes it in a query (`2018-02-01T12:00:00Z`; no zone means UTC); refused plainly."""
+    if not _API_TIME.fullmatch(text.strip()):
+        raise invalid(f"{what} is a time like 2026-12-01T12:00:00Z; {text[:40]!r} is not.")
+    try:
+        return as_utc(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
+    except ValueError:
+        raise invalid(f"{what} is not a real time: {text[:40]!r}.") from None
+

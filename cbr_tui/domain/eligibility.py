@@ -80,6 +80,25 @@ def ensure_vault_allows_expansion(vault_name: str, status: str) -> None:
     _vault_refusal(Codes.INVALID_VAULT_STATUS, vault_name, status, {VaultStatus.AVAILABLE}, "expanding it")
 
 
+GiB = 1 << 30
+
+
+def ensure_vault_room(vault_name: str, size_gb: int, used_bytes: int, *, adding: int | None = None,
+                      auto_expand: bool = False) -> None:
+    """The one rule for a full vault (6114): before a backup starts, what the vault holds must be below
+    its capacity; when it commits, what it holds plus `adding` must fit. A vault that expands itself
+    (`auto_expand`) never refuses."""
+    capacity = size_gb * GiB
+    if auto_expand:
+        return
+    if adding is None and used_bytes >= capacity:
+        raise CbrError(Codes.VAULT_FULL, f"{vault_name} has used all of its {size_gb:,} GB; expand it before "
+                                         "backing up.")
+    if adding is not None and used_bytes + adding > capacity:
+        raise CbrError(Codes.VAULT_FULL, f"The backup needs {adding / GiB:.2f} GB more but vault {vault_name} has "
+                                         f"{max(capacity - used_bytes, 0) / GiB:.2f} GB left; expand it.")
+
+
 def backup_kind_refusal(vault_name: str, object_type: str, protect_type: str) -> CbrError | None:
     """Why a vault of this kind takes no backups at all (6124), or None: replication vaults receive replicas,
     and hybrid cloud backups are synchronized from on-premises, not created on the console (seed 3.5)."""

@@ -29,6 +29,9 @@ class Made:
     logical_bytes: int
     read_bytes: int
     generation: int | None = None
+    # what the engine did: read only what changed since the last backup, or everything (and why)
+    incremental: bool = False
+    read_reason: str = ""
 
 
 def commit(session: Session, vault: Vault, made: Sequence[Made], written: dict[bytes, Location],
@@ -45,6 +48,7 @@ def commit(session: Session, vault: Vault, made: Sequence[Made], written: dict[b
         backup.logical_bytes, backup.read_bytes = item.logical_bytes, item.read_bytes
         backup.new_bytes = sum(written[h].length for h in item.manifest.referenced() if h in written)
         backup.bitmap_generation = item.generation
+        backup.incremental, backup.read_reason = item.incremental, item.read_reason
         session.add(backup)
     vault.used_bytes += gained
     session.add(vault)

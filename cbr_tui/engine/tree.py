@@ -50,6 +50,8 @@ class TreePlan:
     entries: list[TreeEntry]
     to_read: list[int]
     bytes_to_read: int
+    incremental: bool = False
+    reason: str = ""
 
 
 def scan(root: Path, previous: TreeManifest | Callable[[], TreeManifest | None] | None, *,
@@ -87,7 +89,10 @@ def scan(root: Path, previous: TreeManifest | Callable[[], TreeManifest | None] 
         else:  # a FIFO (restored as one), a socket or a device (named in the restore's report)
             entries.append(TreeEntry(relative, _special_kind(mode), stat.S_IMODE(mode), info.st_mtime_ns,
                                      uid=info.st_uid, gid=info.st_gid))
-    return TreePlan(entries, to_read, total)
+    if base is not None and not full:
+        return TreePlan(entries, to_read, total, True, "changed files only")
+    return TreePlan(entries, to_read, total, False,
+                    "full backup requested" if full else "no earlier backup to build on")
 
 
 def _special_kind(mode: int) -> str:

@@ -12,10 +12,13 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from cbr_tui.cloud.disk_image import DiskImage, FrozenBitmap
+from cbr_tui.domain.eligibility import ensure_vault_room
 from cbr_tui.domain.enums import BackupStatus, CheckpointStatus, ProtectStatus, ResourceKind
 from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.engine import catalog, image, index, keys, manifest, tree
 from cbr_tui.engine.commit import Made, commit
+from cbr_tui.engine.image import ImagePlan
+from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import ImageManifest, Manifest, TreeManifest
 from cbr_tui.engine.packs import PackSink
 from cbr_tui.engine.sink import ChunkSink
@@ -24,7 +27,6 @@ from cbr_tui.jobs.context import JobContext
 from cbr_tui.jobs.lease import LeaseLost, owned
 from cbr_tui.store.models import Backup, Checkpoint, Project, Resource, Task, Vault, VaultResource
 
-GiB = 1 << 30
 log = logging.getLogger(__name__)
 
 
@@ -36,7 +38,7 @@ class _DiskWork:
     base: ImageManifest | None
     kms_key_id: str | None = None  # an encrypted disk: its chunks are sealed with the vault's data key under it
     frozen: FrozenBitmap | None = None
-    plan: image.ImagePlan | None = None
+    plan: ImagePlan | None = None
 
 
 @dataclass
@@ -90,11 +92,12 @@ def run_backup(job: JobContext, task: Task) -> None:
 
 
 def _disk_work(job: JobContext, session: Session, backup: Backup, resource: Resource) -> list[_DiskWork]:
+    pairs: list[tuple[Backup, Resource | None]]
     if resource.kind == ResourceKind.DISK:
         pairs = [(backup, resource)]
     elif resource.kind in (ResourceKind.SERVER, ResourceKind.DESKTOP):
         children = session.exec(select(Backup).where(Backup.parent_id == backup.id)
-                                .order_by(Backup.created_at, Backup.id)).all()
+                                .order_by(col(Backup.created_at), col(Backup.id))).all()
         pairs = [(child, session.get(Resource, child.resource_id)) for child in children]
     else:
         raise CbrError(Codes.VAULT_TYPE_FORBIDS_BACKUP, f"{resource.name} is backed up as files, not disks.")
@@ -128,7 +131,7 @@ def _tree_work(job: JobContext, session: Session, backup: Backup, resource: Reso
         pairs = [(backup.id, resource.id, job.layout.resolve(resource.data_path))]
     else:
         children = session.exec(select(Backup).where(Backup.parent_id == backup.id)
-                                .order_by(Backup.created_at, Backup.resource_name)).all()
+                                .order_by(col(Backup.created_at), col(Backup.resource_name))).all()
         if not children:
             raise CbrError(Codes.NO_RESOURCE_TO_BACK_UP, f"The backup client {resource.name} has no backup paths.")
         pairs = [(child.id, child.resource_id, Path(child.resource_name)) for child in children]
@@ -160,7 +163,7 @@ def _base_manifest(job: JobContext, session: Session, vault_id: str, source_id: 
         return None
 
 
-def _copy(job: JobContext, vault: Vault, work: Sequence[_DiskWork]) -> tuple[list[Made], dict]:
+def _copy(job: JobContext, vault: Vault, work: Sequence[_DiskWork]) -> tuple[list[Made], dict[bytes, Location]]:
     objects = job.objects(vault.id)
     meter = job.meter()
     with job.store.read() as session:
@@ -188,12 +191,13 @@ def _copy(job: JobContext, vault: Vault, work: Sequence[_DiskWork]) -> tuple[lis
         Made(item.backup_id, result, manifest.save(objects, item.backup_id, result),
              logical_bytes=image.stored_span(result),
              read_bytes=item.plan.bytes_to_read(item.image.size) if item.plan else 0,
-             generation=result.generation)
+             generation=result.generation, incremental=bool(item.plan and item.plan.incremental),
+             read_reason=item.plan.reason if item.plan and not item.plan.incremental else "")
         for item, result in made
     ], written
 
 
-def _copy_trees(job: JobContext, vault: Vault, work: Sequence[_TreeWork]) -> tuple[list[Made], dict]:
+def _copy_trees(job: JobContext, vault: Vault, work: Sequence[_TreeWork]) -> tuple[list[Made], dict[bytes, Location]]:
     objects = job.objects(vault.id)
     meter = job.meter()
     with job.store.read() as session:
@@ -214,13 +218,14 @@ def _copy_trees(job: JobContext, vault: Vault, work: Sequence[_TreeWork]) -> tup
     return [
         Made(item.backup_id, result, manifest.save(objects, item.backup_id, result),
              logical_bytes=sum(e.size for e in result.entries if e.kind == "file"),
-             read_bytes=item_plan.bytes_to_read)
+             read_bytes=item_plan.bytes_to_read, incremental=item_plan.incremental,
+             read_reason="" if item_plan.incremental else item_plan.reason)
         for item, item_plan, result in zip(work, plans, results, strict=True)
     ], dict(sink.written)
 
 
 def commit_backup(job: JobContext, task: Task, vault_id: str, backup_id: str, made: list[Made],
-                  written: dict) -> None:
+                  written: dict[bytes, Location]) -> None:
     """The database half of the commit: refuse if the vault would overflow (6114), else reference the
     blobs, count the capacity, and make the backup and its children Available (backups and replicas)."""
     now = job.clock.now()
@@ -229,10 +234,7 @@ def commit_backup(job: JobContext, task: Task, vault_id: str, backup_id: str, ma
         vault = session.get(Vault, vault_id, with_for_update=True, populate_existing=True)
         assert vault is not None
         adding = sum(w.length for w in written.values()) + sum(m.stored.size for m in made)
-        if vault.used_bytes + adding > vault.size_gb * GiB and not vault.auto_expand:
-            raise CbrError(Codes.VAULT_FULL,
-                           f"The backup needs {adding / GiB:.2f} GB more but vault {vault.name} has "
-                           f"{max(vault.size_gb * GiB - vault.used_bytes, 0) / GiB:.2f} GB left; expand it.")
+        ensure_vault_room(vault.name, vault.size_gb, vault.used_bytes, adding=adding, auto_expand=vault.auto_expand)
         commit(session, vault, made, written, now)
         parent = session.get(Backup, backup_id)
         assert parent is not None
@@ -245,9 +247,13 @@ def commit_backup(job: JobContext, task: Task, vault_id: str, backup_id: str, ma
             parent.logical_bytes = sum(r.logical_bytes for r in rows[1:])
             parent.read_bytes = sum(r.read_bytes for r in rows[1:])
             parent.new_bytes = sum(r.new_bytes for r in rows[1:])
+            parent.incremental = all(r.incremental for r in rows[1:])
+            parent.read_reason = "; ".join(dict.fromkeys(f"{r.resource_name}: {r.read_reason}" for r in rows[1:]
+                                                         if not r.incremental))
         _settle(session, parent, ProtectStatus.AVAILABLE)
         outcome.succeed(row, now, {"backup": {**row.extra.get("backup", {}), "read_bytes": parent.read_bytes,
-                                              "new_bytes": parent.new_bytes}})
+                                              "new_bytes": parent.new_bytes, "incremental": parent.incremental,
+                                              "read_reason": parent.read_reason}})
         session.add(row)
 
 

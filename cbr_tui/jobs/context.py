@@ -62,7 +62,7 @@ class JobContext:
         def should_stop() -> bool:
             if self.stopping is not None and self.stopping.is_set():
                 raise Interrupted(self.task_id)
-            return state["cancel"]
+            return bool(state["cancel"])
 
         self._meter = Meter(report=report, should_stop=should_stop, throttle=self.throttle)
         return self._meter

@@ -4,7 +4,7 @@ import os
 import socket
 from datetime import datetime, timedelta
 
-from sqlmodel import col, or_, select, update
+from sqlmodel import Session, col, or_, select, update
 
 from cbr_tui.domain.clock import Clock, real_clock
 from cbr_tui.domain.enums import TaskStatus
@@ -38,8 +38,8 @@ def claim(store: Store, owner: str, now: datetime, lease: timedelta, operation_t
             select(Task)
             .where(col(Task.operation_type).in_(operation_types),
                    or_(Task.status == TaskStatus.WAITING.value,
-                       (Task.status == TaskStatus.RUNNING.value) & (col(Task.lease_expires_at) < lease_now)))
-            .order_by(Task.created_at, Task.id)
+                       (col(Task.status) == TaskStatus.RUNNING.value) & (col(Task.lease_expires_at) < lease_now)))
+            .order_by(col(Task.created_at), col(Task.id))
             .limit(CANDIDATES)
         )
         if only is not None:
@@ -97,7 +97,8 @@ def renew(store: Store, task_id: str, owner: str, clock: Clock, lease: timedelta
         progress = min(99, done * 100 // total) if total else 0
         changed = session.exec(
             update(Task)
-            .where(Task.id == task_id, Task.lease_owner == owner, Task.status == TaskStatus.RUNNING.value)
+            .where(col(Task.id) == task_id, col(Task.lease_owner) == owner,
+                   col(Task.status) == TaskStatus.RUNNING.value)
             .values(lease_expires_at=lease_now + lease, bytes_done=done, bytes_total=total, progress=progress,
                     updated_at=now)
         ).rowcount
@@ -111,13 +112,14 @@ def release(store: Store, task_id: str, owner: str, now: datetime) -> None:
     with store.write() as session:
         session.exec(
             update(Task)
-            .where(Task.id == task_id, Task.lease_owner == owner, Task.status == TaskStatus.RUNNING.value)
+            .where(col(Task.id) == task_id, col(Task.lease_owner) == owner,
+                   col(Task.status) == TaskStatus.RUNNING.value)
             .values(status=TaskStatus.WAITING.value, lease_owner=None, lease_expires_at=None,
                     attempts=Task.attempts - 1, updated_at=now)
         )
 
 
-def owned(session, task_id: str, owner: str) -> Task:  # type: ignore[no-untyped-def]
+def owned(session: Session, task_id: str, owner: str) -> Task:
     """The task row, locked, provided this runner still holds it (inside a finishing transaction)."""
     task = session.get(Task, task_id, with_for_update=True, populate_existing=True)
     if task is None or task.lease_owner != owner or task.status != TaskStatus.RUNNING.value:

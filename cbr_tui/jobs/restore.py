@@ -12,6 +12,17 @@ from sqlmodel import Session, select
 from cbr_tui.cloud.disk_image import DiskImage
 from cbr_tui.domain.enums import BackupStatus, DiskStatus, ProtectStatus, ServerStatus, TurboStatus
 from cbr_tui.domain.errors import CbrError, Codes
+from cbr_tui.domain.plans import (
+    DISK_PLANS,
+    DesktopRestore,
+    DiskRestore,
+    NewDiskRestore,
+    NewServerRestore,
+    NewTurboRestore,
+    RestorePlan,
+    ServerRestore,
+    restore_plan,
+)
 from cbr_tui.engine import image, index, manifest
 from cbr_tui.engine.manifest import ImageManifest
 from cbr_tui.jobs import outcome
@@ -20,7 +31,9 @@ from cbr_tui.jobs.lease import LeaseLost, owned
 from cbr_tui.jobs.restore_tree import restore_tree
 from cbr_tui.store.models import Backup, Resource, Task, Vault, VaultResource
 
-_DISK_KINDS = ("server", "desktop", "disk", "new_disk", "new_server")
+UNREADABLE_PLAN = CbrError(Codes.INVALID_PARAMETER, "This restore's plan cannot be read (a task queued by another "
+                                                    "version of cbr-tui, or a repaired database); start it again.")
+DiskPlan = ServerRestore | DesktopRestore | DiskRestore | NewDiskRestore | NewServerRestore
 
 
 @dataclass
@@ -31,7 +44,10 @@ class _DiskRestore:
 
 
 def run_restore(job: JobContext, task: Task) -> None:
-    params: dict[str, Any] = task.extra.get("params", {})
+    params = _plan(task)
+    if params is None:
+        _finish(job, task, UNREADABLE_PLAN, None)
+        return
     with job.store.read() as session:
         backup = session.get(Backup, task.backup_id)
         vault = session.get(Vault, backup.vault_id) if backup else None
@@ -41,7 +57,7 @@ def run_restore(job: JobContext, task: Task) -> None:
     not_restored: list[str] = []
     try:
         with job.objects(vault.id).lock(exclusive=False):
-            if params.get("kind") in _DISK_KINDS:
+            if isinstance(params, DISK_PLANS):
                 _restore_disks(job, vault, params)
             else:
                 not_restored = restore_tree(job, vault, backup, params)
@@ -59,11 +75,11 @@ def run_restore(job: JobContext, task: Task) -> None:
     _finish(job, task, None, params, not_restored)
 
 
-def _restore_disks(job: JobContext, vault: Vault, params: dict[str, Any]) -> None:
+def _restore_disks(job: JobContext, vault: Vault, params: DiskPlan) -> None:
     objects = job.objects(vault.id)
     with job.store.read() as session:
         work = []
-        for child_id, disk_id in params["mappings"]:
+        for child_id, disk_id in params.mappings:
             child = session.get(Backup, child_id)
             disk = session.get(Resource, disk_id)
             if child is None or disk is None or not disk.data_path:
@@ -76,8 +92,8 @@ def _restore_disks(job: JobContext, vault: Vault, params: dict[str, Any]) -> Non
     meter = job.meter()
     for item in work:
         meter.add_total(image.stored_span(item.manifest))
-    if params.get("kind") == "server":
-        _set_status(job, params["server_id"], ServerStatus.SHUTOFF)
+    if isinstance(params, ServerRestore):
+        _set_status(job, params.server_id, ServerStatus.SHUTOFF)
     keys = job.keys(vault.id)
     for item in work:
         assert item.disk.data_path is not None
@@ -97,10 +113,17 @@ def _set_status(job: JobContext, resource_id: str, status: str) -> None:
 
 
 def abandon_restore(job: JobContext, task: Task, error: CbrError) -> None:
-    _finish(job, task, error, task.extra.get("params", {}))
+    _finish(job, task, error, _plan(task))
 
 
-def _finish(job: JobContext, task: Task, error: CbrError | None, params: dict[str, Any],
+def _plan(task: Task) -> RestorePlan | None:
+    try:
+        return restore_plan(task.extra.get("params"))
+    except ValueError:
+        return None
+
+
+def _finish(job: JobContext, task: Task, error: CbrError | None, params: RestorePlan | None,
             not_restored: list[str] | None = None) -> None:
     """Close the task; put the backup, the restored resources and the server's power back in order. What
     the backup holds but a restore cannot make (sockets, device files) is named in the task's details."""
@@ -113,7 +136,8 @@ def _finish(job: JobContext, task: Task, error: CbrError | None, params: dict[st
             parent.status = BackupStatus.AVAILABLE.value
             parent.updated_at = now
             session.add(parent)
-        _settle_resources(session, params, failed=error is not None, now=now)
+        if params is not None:
+            _settle_resources(session, params, failed=error is not None, now=now)
         if parent is not None:
             member = session.exec(select(VaultResource).where(
                 VaultResource.resource_id == parent.resource_id)).first()
@@ -129,21 +153,20 @@ def _finish(job: JobContext, task: Task, error: CbrError | None, params: dict[st
         session.add(row)
 
 
-def _settle_resources(session: Session, params: dict[str, Any], *, failed: bool, now: Any) -> None:
-    kind = params.get("kind")
+def _settle_resources(session: Session, params: RestorePlan, *, failed: bool, now: Any) -> None:
     changes: dict[str, str] = {}
-    if kind == "server":
-        running = params.get("power_on", True) if not failed else params.get("was_running", True)
-        changes[params["server_id"]] = ServerStatus.ACTIVE if running else ServerStatus.SHUTOFF
-    elif kind == "new_server":
-        changes[params["server_id"]] = ServerStatus.ERROR if failed else ServerStatus.ACTIVE
-        for _child, disk_id in params["mappings"]:
+    if isinstance(params, ServerRestore):
+        running = params.power_on if not failed else params.was_running
+        changes[params.server_id] = ServerStatus.ACTIVE if running else ServerStatus.SHUTOFF
+    elif isinstance(params, NewServerRestore):
+        changes[params.server_id] = ServerStatus.ERROR if failed else ServerStatus.ACTIVE
+        for _child, disk_id in params.mappings:
             changes[disk_id] = DiskStatus.ERROR if failed else DiskStatus.IN_USE
-    elif kind == "new_disk":
-        for _child, disk_id in params["mappings"]:
+    elif isinstance(params, NewDiskRestore):
+        for _child, disk_id in params.mappings:
             changes[disk_id] = DiskStatus.ERROR if failed else DiskStatus.AVAILABLE
-    elif kind == "new_turbo":
-        changes[params["turbo_id"]] = TurboStatus.ERROR if failed else TurboStatus.AVAILABLE
+    elif isinstance(params, NewTurboRestore):
+        changes[params.turbo_id] = TurboStatus.ERROR if failed else TurboStatus.AVAILABLE
     for resource_id, status in changes.items():
         resource = session.get(Resource, resource_id)
         if resource is not None:

@@ -2,18 +2,20 @@
 (or under a new directory). Each tree's blobs are located in the index and verified as they are read."""
 
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import select
 
 from cbr_tui.domain.errors import CbrError, Codes
+from cbr_tui.domain.plans import FilesRestore, NewTurboRestore
 from cbr_tui.engine import index, manifest, tree
 from cbr_tui.engine.manifest import TreeManifest
 from cbr_tui.jobs.context import JobContext
 from cbr_tui.store.models import Backup, Vault
 
+TreePlan = FilesRestore | NewTurboRestore
 
-def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: dict[str, Any]) -> list[str]:
+
+def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: TreePlan) -> list[str]:
     """Restore the backup's trees; returns the entries that could not be restored (sockets, devices)."""
     objects = job.objects(vault.id)
     with job.store.read() as session:
@@ -35,7 +37,7 @@ def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: dict[str
         target, below = _target(job, params, loaded)
         try:
             not_restored += tree.restore(loaded, target, fetch, meter, below=below,
-                                         owners=bool(params.get("keep_owners")))
+                                         owners=isinstance(params, FilesRestore) and params.keep_owners)
         except tree.DamagedFile as error:
             raise manifest.DamagedManifest(f"file {error}") from None
         except tree.UnsafePath as error:
@@ -43,13 +45,12 @@ def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: dict[str
     return not_restored
 
 
-def _target(job: JobContext, params: dict[str, Any], loaded: TreeManifest) -> tuple[Path, tuple[str, ...]]:
+def _target(job: JobContext, params: TreePlan, loaded: TreeManifest) -> tuple[Path, tuple[str, ...]]:
     """Where the tree goes: a directory the user (or the layout) names, and the names below it that the
     restore walks without following links (under a new directory, the tree keeps its original path)."""
-    kind = params.get("kind")
-    if kind == "new_turbo":
-        return job.layout.resolve(params["path"]), ()
-    destination = params.get("destination")
+    if isinstance(params, NewTurboRestore):
+        return job.layout.resolve(params.path), ()
+    destination = params.destination
     original = Path(loaded.root)
     if destination is None:
         return original, ()

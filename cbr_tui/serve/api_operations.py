@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
+from cbr_tui.domain.clock import parse_api_time
 from cbr_tui.domain.enums import (
     ChargingMode,
     ConsistentLevel,
@@ -27,6 +29,7 @@ from cbr_tui.domain.rules import check_choice
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.serve.api_calls import Answer, Call
 from cbr_tui.services.associations import ResourceSelection
+from cbr_tui.services.backups import BackupFilter
 from cbr_tui.services.policies import PolicySpec
 from cbr_tui.services.tag_search import TagCondition, TagFilter
 from cbr_tui.services.vaults import VaultSpec
@@ -338,23 +341,41 @@ def list_backups(call: Call) -> Answer:
                                    "limit", "marker", "member_status", "name", "offset", "own_type",
                                    "parent_id", "resource_az", "resource_id", "resource_name", "resource_type",
                                    "sort", "start_time", "status", "vault_id", "show_replication",
-                                   "incremental"})
-    statuses = call.texts("status")
-    if len(statuses) > 1:
-        raise invalid("cbr-tui filters backups by one status at a time.")
-    for unsupported in ("checkpoint_id", "dec", "end_time", "image_type", "marker", "member_status", "own_type",
-                        "parent_id", "resource_az", "start_time", "show_replication", "incremental",
-                        "enterprise_project_id"):
+                                   "incremental", "used_percent"})
+    for unsupported in ("dec", "marker", "member_status", "parent_id", "used_percent"):
         if call.text(unsupported) is not None:
             raise invalid(f"cbr-tui does not filter backups by {unsupported} yet.")
-    resource_type = call.text("resource_type")
+    if call.text("own_type") not in (None, "private"):
+        raise invalid("cbr-tui shares no backups between accounts: own_type is private.")
+    if call.text("show_replication") not in (None, "false", "true"):
+        raise invalid("show_replication is true or false.")
+    narrower = BackupFilter(
+        checkpoint_id=call.text("checkpoint_id"), image_type=call.text("image_type"),
+        resource_az=call.text("resource_az"), statuses=tuple(call.texts("status")),
+        created_from=_time(call, "start_time"), created_to=_time(call, "end_time"),
+        incremental=_flag(call, "incremental"), resource_name=call.text("resource_name"),
+        enterprise_project_id=call.text("enterprise_project_id"))
     listed = call.console.backups.list(
-        vault=call.text("vault_id"), resource_id=call.text("resource_id"), status=statuses[0] if statuses else None,
-        search=call.text("name") or call.text("resource_name"), resource_type=resource_type,
-        limit=call.number("limit", 1000), offset=call.number("offset", 0), sort=_sort(call.text("sort")))
+        vault=call.text("vault_id"), resource_id=call.text("resource_id"), search=call.text("name"),
+        resource_type=call.text("resource_type"), limit=call.number("limit", 1000), offset=call.number("offset", 0),
+        sort=_sort(call.text("sort")), narrower=narrower)
     return call.answer(v3.ListBackupsResponse(backups=[v3.BackupResp.model_validate(b) for b in listed["backups"]],
                                               count=listed["count"], offset=listed["offset"],
                                               limit=listed["limit"]))
+
+
+def _time(call: Call, name: str) -> datetime | None:
+    text = call.text(name)
+    return parse_api_time(text, name) if text is not None else None
+
+
+def _flag(call: Call, name: str) -> bool | None:
+    text = call.text(name)
+    if text is None:
+        return None
+    if text not in ("true", "false"):
+        raise invalid(f"{name} is true or false, not {text[:20]!r}.")
+    return text == "true"
 
 
 def _sort(sort: str | None) -> str:

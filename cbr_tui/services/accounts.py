@@ -72,7 +72,8 @@ class AccountService:
 
     def regions(self) -> dict[str, Any]:
         with self.ctx.store.read() as session:
-            regions = session.exec(select(Region).where(Region.id != ON_PREMISES.id).order_by(Region.position)).all()
+            regions = session.exec(select(Region).where(Region.id != ON_PREMISES.id)
+                                   .order_by(col(Region.position))).all()
             zones = session.exec(select(AvailabilityZone).order_by(AvailabilityZone.id)).all()
             projects = {
                 p.region_id: p.id
@@ -97,7 +98,7 @@ class AccountService:
         with self.ctx.store.read() as session:
             rows = list(session.exec(
                 select(EnterpriseProject).where(EnterpriseProject.account_id == self.ctx.account_id)
-                .order_by(EnterpriseProject.created_at, EnterpriseProject.name)
+                .order_by(col(EnterpriseProject.created_at), col(EnterpriseProject.name))
             ).all())
             if all(row.id != DEFAULT_ENTERPRISE_PROJECT for row in rows):  # a registered account's default
                 rows.insert(0, lookups.enterprise_project(session, self.ctx, DEFAULT_ENTERPRISE_PROJECT))

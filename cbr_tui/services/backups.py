@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, func, or_, select
 
-from cbr_tui.domain.eligibility import backup_kind_refusal, ensure_vault_allows_backup, resource_status_refusal
+from cbr_tui.domain.eligibility import (
+    backup_kind_refusal,
+    ensure_vault_allows_backup,
+    ensure_vault_room,
+    resource_status_refusal,
+)
 from cbr_tui.domain.enums import (
     BackupStatus,
     CheckpointStatus,
@@ -65,6 +70,46 @@ class _Candidate:
     resource: Resource
     disks: list[Resource]
     explicit: bool
+
+
+@dataclass(frozen=True)
+class BackupFilter:
+    """ListBackups' filters beyond the Backups tab's: the restore point, replicas or backups, the zone, a
+    time range of creation, several statuses, incremental or full (as the engine made them), the
+    enterprise project, the resource's name."""
+
+    checkpoint_id: str | None = None
+    image_type: str | None = None
+    resource_az: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    statuses: tuple[str, ...] = ()
+    incremental: bool | None = None
+    enterprise_project_id: str | None = None
+    resource_name: str | None = None
+
+    def clauses(self) -> list[Any]:
+        found: list[Any] = []
+        if self.checkpoint_id:
+            found.append(col(Backup.checkpoint_id) == self.checkpoint_id)
+        if self.image_type:
+            found.append(col(Backup.image_type) == check_choice(ImageType, self.image_type, "image type").value)
+        if self.resource_az:
+            found.append(col(Backup.resource_az) == self.resource_az)
+        if self.created_from:
+            found.append(col(Backup.created_at) >= self.created_from)
+        if self.created_to:
+            found.append(col(Backup.created_at) <= self.created_to)
+        if self.statuses:
+            found.append(col(Backup.status).in_([check_choice(BackupStatus, s, "backup status").value
+                                                 for s in self.statuses]))
+        if self.incremental is not None:
+            found.append(col(Backup.incremental).is_(self.incremental))
+        if self.enterprise_project_id:
+            found.append(col(Backup.enterprise_project_id) == self.enterprise_project_id)
+        if self.resource_name:
+            found.append(col(Backup.resource_name).contains(self.resource_name, autoescape=True))
+        return found
 
 
 class BackupService:
@@ -155,16 +200,14 @@ class BackupService:
         refusal = backup_kind_refusal(vault.name, vault.object_type, vault.protect_type)
         if refusal is not None:
             raise refusal
-        if vault.used_bytes >= vault.size_gb * (1 << 30) and not vault.auto_expand:
-            raise CbrError(Codes.VAULT_FULL,
-                           f"{vault.name} has used all of its {vault.size_gb:,} GB; expand it before backing up.")
+        ensure_vault_room(vault.name, vault.size_gb, vault.used_bytes, auto_expand=vault.auto_expand)
 
     def _candidates(self, session: Session, vault: Vault, refs: Sequence[str] | None) -> list[_Candidate]:
         rows = session.exec(
             select(VaultResource, Resource)
             .join(Resource, col(Resource.id) == VaultResource.resource_id)
             .where(VaultResource.vault_id == vault.id)
-            .order_by(VaultResource.created_at, Resource.name)
+            .order_by(col(VaultResource.created_at), col(Resource.name))
         ).all()
         disks = disks_by_parent(session, (r.id for _m, r in rows))
         if refs:
@@ -236,7 +279,8 @@ class BackupService:
             "checkpoint_id": checkpoint.id, "project_id": self.ctx.project_id, "vault_id": vault.id,
             "name": name, "description": checkpoint.description, "status": BackupStatus.PROTECTING.value,
             "image_type": ImageType.BACKUP.value,
-            "incremental": not request.full and self._incremental_due(session, vault, res, request.full_every),
+            # what is asked; the engine records what it did (nothing to build on makes a full backup too)
+            "incremental": not request.full and not self._full_due(session, vault, res, request.full_every),
             "auto_trigger": checkpoint.auto_trigger, "policy_id": checkpoint.policy_id,
             "provider_id": vault_type(vault.object_type).provider_id,
             "enterprise_project_id": vault.enterprise_project_id, "created_at": now, "updated_at": now,
@@ -260,7 +304,7 @@ class BackupService:
             ))
         if kind is ResourceKind.AGENT:  # a file backup holds one tree per backup path of the client
             for path in session.exec(select(AgentPath).where(AgentPath.agent_id == res.id)
-                                     .order_by(AgentPath.created_at, AgentPath.dir_path)):
+                                     .order_by(col(AgentPath.created_at), col(AgentPath.dir_path))):
                 session.add(Backup(id=self.ctx.ids.uuid(), parent_id=backup.id, resource_id=path.id,
                                    resource_name=path.dir_path, resource_type=ResourceType.NATIVE.value,
                                    **common))
@@ -272,25 +316,29 @@ class BackupService:
                     extra={"backup": {"incremental": backup.incremental}})
         return backup
 
-    def _incremental_due(self, session: Session, vault: Vault, res: Resource, full_every: int) -> bool:
-        """Whether the resource's next backup may be incremental: it needs an earlier backup to build on,
-        and a policy's full-backup interval N asks for a full one after every N incremental ones."""
+    def _full_due(self, session: Session, vault: Vault, res: Resource, full_every: int) -> bool:
+        """Whether a policy's full-backup interval N asks for a full backup now: after every N incremental
+        ones in a row (0: every backup is full). Whether there is anything to build on is the engine's
+        to find out; it records why it read everything."""
+        if full_every < 0:
+            return False
         recent = session.exec(select(Backup.incremental).where(
             Backup.vault_id == vault.id, Backup.resource_id == res.id, col(Backup.parent_id).is_(None),
             Backup.status == BackupStatus.AVAILABLE.value).order_by(col(Backup.created_at).desc())
-            .limit(max(full_every, 0) + 1)).all()
-        if not recent:
-            return False
-        return full_every < 0 or not (len(recent) >= full_every and all(recent[:full_every]))
+            .limit(full_every)).all()
+        return len(recent) >= full_every and all(recent)
 
     # --- the Backups tab --------------------------------------------------------------------------------
 
     def list(self, *, vault: str | None = None, object_type: str | None = None, resource_id: str | None = None,
              status: str | None = None, search: str | None = None, limit: int = 50, offset: int = 0,
-             sort: str = "created_at:desc", resource_type: str | None = None) -> dict[str, Any]:
+             sort: str = "created_at:desc", resource_type: str | None = None,
+             narrower: BackupFilter | None = None) -> dict[str, Any]:
+        """The Backups tab (and ListBackups, whose further filters come in `narrower`)."""
         check_paging(limit, offset)
         query = select(Backup).where(Backup.project_id == self.ctx.project_id, col(Backup.parent_id).is_(None),
-                                     *lookups.visible_clause(Backup, self.ctx))
+                                     *lookups.visible_clause(Backup, self.ctx),
+                                     *(narrower.clauses() if narrower else ()))
         with self.ctx.store.read() as session:
             if vault:
                 query = query.where(Backup.vault_id == lookups.vault(session, self.ctx, vault).id)
@@ -327,26 +375,26 @@ class BackupService:
         """Backups per resource in this region (`GET /storage_usage`): how many, and the MB they added to
         their vaults (what deduplication and incremental backups left to store)."""
         check_paging(limit, offset)
-        query = (select(Backup.resource_id, Backup.resource_name, Backup.resource_type, func.count(),
-                        func.coalesce(func.sum(Backup.new_bytes), 0))
-                 .where(Backup.project_id == self.ctx.project_id, col(Backup.parent_id).is_(None),
-                        *lookups.visible_clause(Backup, self.ctx))
-                 .group_by(Backup.resource_id, Backup.resource_name, Backup.resource_type))
+        mine = [col(Backup.project_id) == self.ctx.project_id, col(Backup.parent_id).is_(None),
+                *lookups.visible_clause(Backup, self.ctx)]
         if resource_id:
-            query = query.where(Backup.resource_id == resource_id)
+            mine.append(col(Backup.resource_id) == resource_id)
         if resource_type:
-            query = query.where(Backup.resource_type == check_choice(ResourceType, resource_type,
-                                                                     "resource type").value)
+            mine.append(col(Backup.resource_type) == check_choice(ResourceType, resource_type, "resource type").value)
         with self.ctx.store.read() as session:
-            rows = session.exec(query.order_by(Backup.resource_name, Backup.resource_id)).all()
-            multi_az = set(session.exec(select(Vault.id).where(Vault.project_id == self.ctx.project_id,
+            totals = session.exec(select(Backup.resource_id, func.count(), func.coalesce(func.sum(Backup.new_bytes), 0))
+                                  .where(*mine).group_by(col(Backup.resource_id))).all()
+            names = {rid: (name, kind) for rid, name, kind in session.exec(
+                select(Backup.resource_id, Backup.resource_name, Backup.resource_type).where(*mine).distinct())}
+            multi_az = set(session.exec(select(Vault.id).where(col(Vault.project_id) == self.ctx.project_id,
                                                                col(Vault.is_multi_az).is_(True))).all())
-            in_multi_az = {r for r, in session.exec(select(Backup.resource_id).where(
-                col(Backup.vault_id).in_(multi_az), col(Backup.parent_id).is_(None)).distinct()).all()} \
+            in_multi_az = set(session.exec(select(Backup.resource_id).where(
+                col(Backup.vault_id).in_(multi_az), col(Backup.parent_id).is_(None)).distinct()).all()) \
                 if multi_az else set()
-        usage = [{"resource_id": rid, "resource_name": name, "resource_type": kind, "backup_count": count,
-                  "backup_size": int(size) // MB, "backup_size_multiaz": int(size) // MB if rid in in_multi_az else 0}
-                 for rid, name, kind, count, size in rows]
+        usage = sorted(({"resource_id": rid, "resource_name": names[rid][0], "resource_type": names[rid][1],
+                         "backup_count": count, "backup_size": int(size) // MB,
+                         "backup_size_multiaz": int(size) // MB if rid in in_multi_az else 0}
+                        for rid, count, size in totals), key=lambda u: (u["resource_name"], u["resource_id"]))
         return {"resource_count": len(usage), "storage_usage": usage[offset:offset + limit]}
 
     def metadata(self, ref: str) -> dict[str, Any]:
@@ -358,7 +406,7 @@ class BackupService:
                 raise CbrError(Codes.METADATA_NOT_ALLOWED,
                                f"The backup {backup.name} is {backup.status}; only an available backup has metadata.")
             disks = session.exec(select(Backup).where(Backup.parent_id == backup.id)
-                                 .order_by(Backup.created_at, Backup.name)).all()
+                                 .order_by(col(Backup.created_at), col(Backup.name))).all()
             server = session.get(Resource, backup.resource_id)
             return {"backup_id": backup.id, "server": {
                 "id": backup.resource_id, "name": backup.resource_name, "availability_zone": backup.resource_az,
@@ -390,7 +438,7 @@ class BackupService:
                                f"The restore point {checkpoint_id} does not exist in this region.")
             made = session.exec(select(Backup).where(Backup.checkpoint_id == checkpoint.id,
                                                      col(Backup.parent_id).is_(None))
-                                .order_by(Backup.created_at, Backup.name)).all()
+                                .order_by(col(Backup.created_at), col(Backup.name))).all()
             resources = [{"id": b.resource_id, "name": b.resource_name, "type": b.resource_type,
                           "resource_size": str(b.resource_size)} for b in made]
             skipped = [{"id": t.resource_id, "name": t.resource_name, "type": t.resource_type,

@@ -172,7 +172,7 @@ class BillingCycle:
     # --- the steps ----------------------------------------------------------------------------------
 
     def _due_vaults(self, session: Session, *where: Any) -> list[Vault]:
-        return list(session.exec(select(Vault).where(*where).order_by(Vault.created_at, Vault.id)).all())
+        return list(session.exec(select(Vault).where(*where).order_by(col(Vault.created_at), col(Vault.id))).all())
 
     def _expire(self, now: datetime, report: dict[str, list[str]]) -> None:
         """Yearly/monthly vaults at the end of their term: renewed from the balance with auto-renew (an order

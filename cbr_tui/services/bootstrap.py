@@ -208,7 +208,8 @@ def _seed_region(ctx: ServiceContext, demo: DemoRegion, scale: float, should_sto
         if megabytes <= 0:
             return
         with ctx.store.read() as session:
-            disks = disks_by_parent(session, [owner_id]).get(owner_id, []) or [session.get(Resource, owner_id)]
+            disks: list[Resource | None] = list(disks_by_parent(session, [owner_id]).get(owner_id, [])) \
+                or [session.get(Resource, owner_id)]
         for disk in disks:
             assert disk is not None and disk.data_path
             share = int(megabytes * MiB / len(disks))

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import update
@@ -104,8 +105,8 @@ class ClockService:
         self._permit()
         real = self.clock.real.now()
         with self.ctx.store.write() as session:
-            session.exec(delete(DemoClock))  # type: ignore[call-overload]
-            session.exec(update(VaultPolicy).where(  # type: ignore[call-overload]
+            session.exec(delete(DemoClock))
+            session.exec(update(VaultPolicy).where(
                 col(VaultPolicy.scheduled_through) > real).values(scheduled_through=real))
         self.clock.forget()
         return self.show()
@@ -139,7 +140,7 @@ class ClockService:
             for _ in range(MAX_STOPS):
                 at = next_due(self.clock.now())
                 at = target if at is None or at > target else at
-                self._update(lambda _setting, real, at=at: ClockSetting(real, at, 0))
+                self._update(partial(_standing_still, at))
                 report = tick()
                 if run_tasks():
                     report = _merge(report, tick())  # retention after the backups that just finished
@@ -168,7 +169,8 @@ class ClockService:
             current = ClockSetting(as_utc(row.anchor_real), as_utc(row.anchor_cloud), row.rate) if row \
                 else ClockSetting(real, real)
             setting = change(current, real)
-            row = row or DemoClock(id=1, anchor_real=setting.anchor_real, anchor_cloud=setting.anchor_cloud)
+            row = row or DemoClock(id=1, anchor_real=setting.anchor_real, anchor_cloud=setting.anchor_cloud,
+                                   updated_at=real)
             row.anchor_real, row.anchor_cloud, row.rate = setting.anchor_real, setting.anchor_cloud, setting.rate
             row.updated_at = real
             session.add(row)
@@ -193,3 +195,8 @@ def _merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     for key, value in second.get("billing", {}).items():
         merged.setdefault("billing", {}).setdefault(key, []).extend(value)
     return merged
+
+
+def _standing_still(at: datetime, _current: ClockSetting, real: datetime) -> ClockSetting:
+    """Cloud time at `at`, not moving (a jump's stop)."""
+    return ClockSetting(real, at, 0)

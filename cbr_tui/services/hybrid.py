@@ -87,6 +87,9 @@ SYSTEMS = (
     OnPremSystem("vcenter-01", "vmware", "VMware vSphere host (simulated)", "vcenter-01-backup",
                  vms=(_Vm("vm-erp-01", 40, (20,), 6),)),
 )
+# (system, LUN or VM) names of the data center
+_MEMBERS = tuple((system.name, name) for system in SYSTEMS
+                 for name in (*(lun.name for lun in system.luns), *(vm.name for vm in system.vms)))
 STORAGE_GB = 2000  # each system's backup storage in the data center
 
 
@@ -177,15 +180,14 @@ class HybridService:
         return found
 
     def _unknown(self, ref: str) -> CbrError:
-        names = ", ".join(m.name for system in SYSTEMS for m in (*system.luns, *system.vms))
+        names = ", ".join(name for _system, name in _MEMBERS)
         return CbrError(Codes.RESOURCE_NOT_FOUND, f"The data center has no LUN or VM {ref!r}; it has {names}.")
 
     def _site_for(self, ref: str) -> ServiceContext:
         """The data center, for an operation on one of its LUNs or VMs: a name it can never have is refused
         before anything is built, so that a refusal writes nothing."""
-        known = {m.name for system in SYSTEMS for m in (*system.luns, *system.vms)}
-        known |= {stable_hex32("on-premises", self.ctx.account_id, system.name, m.name)
-                  for system in SYSTEMS for m in (*system.luns, *system.vms)}
+        known = {name for _system, name in _MEMBERS}
+        known |= {stable_hex32("on-premises", self.ctx.account_id, system, name) for system, name in _MEMBERS}
         if ref not in known:
             raise self._unknown(ref)
         return self._site()
@@ -221,7 +223,7 @@ class HybridService:
             rows = session.exec(select(Backup).where(
                 Backup.project_id == site.project_id, col(Backup.parent_id).is_(None),
                 Backup.status == BackupStatus.AVAILABLE.value, col(Backup.damaged).is_(False))
-                .order_by(Backup.created_at, Backup.id)).all()
+                .order_by(col(Backup.created_at), col(Backup.id))).all()
             return [b for b in rows if b.id not in there]
         chosen = []
         for ref in dict.fromkeys(refs):

@@ -431,7 +431,7 @@ class IamService:
             user = self._user(session, user_ref)
             self._self_or_manage(user)
             rows = session.exec(select(IamSshKey).where(IamSshKey.user_id == user.id)
-                                .order_by(IamSshKey.created_at)).all()
+                                .order_by(col(IamSshKey.created_at))).all()
             return {"ssh_keys": [{"id": r.id, "type": r.public_key.split()[0], "fingerprint": r.fingerprint,
                                   "comment": r.comment, "create_time": api_time(r.created_at)} for r in rows]}
 

@@ -178,7 +178,7 @@ def attached_disks(session: Session, parent_id: str) -> list[Resource]:
 def count(session: Session, query: Any) -> int:
     """How many rows a list query matches. Counted in place of its columns (not over a subquery of whole
     rows), so that an index holding the filtered columns answers it without reading the rows."""
-    return session.exec(query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)).one()
+    return int(session.exec(query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)).one())
 
 
 def account_projects(account_id: str) -> Any:

@@ -6,6 +6,7 @@ it may be applied is enforced.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,8 +48,9 @@ def insert_policy(session: Session, ctx: ServiceContext, spec: PolicySpec) -> Po
     patterns = check_trigger(list(spec.pattern))
     definition = checked_retention(spec.retention).to_api()
     if operation is PolicyOperationType.REPLICATION:
-        definition["destination_region"] = _destination_region(session, ctx, spec.destination_region)
-        definition["destination_project_id"] = _project_in(session, ctx, definition["destination_region"])
+        region = _destination_region(session, ctx, spec.destination_region)
+        definition["destination_region"] = region
+        definition["destination_project_id"] = _project_in(session, ctx, region)
     elif spec.destination_region:
         raise invalid("Only a replication policy has a destination region.")
     projects = select(Project.id).where(Project.account_id == ctx.account_id)
@@ -158,7 +160,7 @@ class PolicyService:
             query = query.where(col(Policy.id).in_(select(VaultPolicy.policy_id)
                                                    .where(VaultPolicy.vault_id == vault_id)))
         with self.ctx.store.read() as session:
-            policies = session.exec(query.order_by(Policy.created_at, Policy.name)).all()
+            policies = session.exec(query.order_by(col(Policy.created_at), col(Policy.name))).all()
             links = self._links(session, [p.id for p in policies])
             shaped = [policy_shape(p, links.get(p.id, []), self.ctx) for p in policies]
             return {"policies": shaped, "count": len(shaped)}
@@ -198,7 +200,7 @@ class PolicyService:
         with self.ctx.store.write() as session:
             policy = lookups.policy(session, self.ctx, ref)
             self._permit_where_applied(session, policy, Action.POLICY_DELETE)
-            session.exec(delete(VaultPolicy).where(VaultPolicy.policy_id == policy.id))
+            session.exec(delete(VaultPolicy).where(col(VaultPolicy.policy_id) == policy.id))
             session.delete(policy)
             return {"policy_id": policy.id}
 
@@ -232,7 +234,8 @@ class PolicyService:
         projects = session.exec(select(Vault.enterprise_project_id).join(
             VaultPolicy, col(VaultPolicy.vault_id) == Vault.id).where(VaultPolicy.policy_id == policy.id)
             .distinct()).all()
-        for project in projects or [None]:
+        scopes: list[str | None] = list(projects) or [None]
+        for project in scopes:
             lookups.permit(session, self.ctx, action, project)
 
     def _destination_vault(self, session: Session, policy: Policy, ref: str | None) -> str:
@@ -250,7 +253,7 @@ class PolicyService:
                            f"The destination {destination.name} must be a server replication vault.")
         return destination.id
 
-    def _links(self, session: Session, policy_ids: Sequence[str]) -> dict[str, list[VaultPolicy]]:
+    def _links(self, session: Session, policy_ids: Sequence[str]) -> dict[str, builtins.list[VaultPolicy]]:
         """Each policy's vaults, as far as the caller sees them (a policy spans enterprise projects)."""
         links: dict[str, list[VaultPolicy]] = {}
         if policy_ids:

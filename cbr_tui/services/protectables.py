@@ -6,6 +6,7 @@ disabled with the reason, and the reason is the error associating them would giv
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from sqlmodel import col, select
@@ -83,7 +84,7 @@ class ProtectableService:
                             f"The vault {target.name} is in {zone.name} ({zone.id}), which takes no new resources.")
         return None
 
-    def _refusal(self, res: Resource, disks: list[Resource], owner: tuple[str, str] | None,
+    def _refusal(self, res: Resource, disks: builtins.list[Resource], owner: tuple[str, str] | None,
                  target: Vault | None) -> CbrError | None:
         kind = ResourceKind(res.kind)
         if owner is not None:

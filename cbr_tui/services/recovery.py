@@ -145,6 +145,8 @@ def _image_raw_sizes(session: Session, objects: LocalObjectStore, vault_id: str)
     sizes: dict[bytes, int] = {}
     for key, expected in session.exec(select(Backup.manifest_key, Backup.manifest_hash).where(
             Backup.vault_id == vault_id, col(Backup.manifest_key).is_not(None))).all():
+        if key is None or expected is None:
+            continue
         try:
             loaded = manifest.load(objects, key, expected)
         except manifest.DamagedManifest:

@@ -46,13 +46,13 @@ def remove_backups(session: Session, ctx: ServiceContext, vault: Vault, backups:
     for checkpoint_id in checkpoints:
         left = session.exec(select(func.count()).where(Backup.checkpoint_id == checkpoint_id)).one()
         if left == 0:
-            session.exec(delete(Checkpoint).where(Checkpoint.id == checkpoint_id))
+            session.exec(delete(Checkpoint).where(col(Checkpoint.id) == checkpoint_id))
     return len(ids)
 
 
 def drop_vault_data(session: Session, vault: Vault) -> None:
     """Forget every blob of a vault being deleted (its directory goes once the deletion has committed)."""
-    session.exec(delete(Chunk).where(Chunk.vault_id == vault.id))
+    session.exec(delete(Chunk).where(col(Chunk.vault_id) == vault.id))
     vault.used_bytes = 0
 
 
@@ -66,11 +66,11 @@ def remove_vault(session: Session, ctx: ServiceContext, vault: Vault, extra: dic
                        f"Backups of {vault.name} are being created, restored or deleted; delete it afterwards.")
     deleted = len(backups)
     drop_vault_data(session, vault)
-    session.exec(delete(Backup).where(Backup.vault_id == vault.id))
-    session.exec(delete(Checkpoint).where(Checkpoint.vault_id == vault.id))
-    session.exec(delete(VaultResource).where(VaultResource.vault_id == vault.id))
-    session.exec(delete(VaultTag).where(VaultTag.vault_id == vault.id))
-    session.exec(delete(VaultPolicy).where(VaultPolicy.vault_id == vault.id))
+    session.exec(delete(Backup).where(col(Backup.vault_id) == vault.id))
+    session.exec(delete(Checkpoint).where(col(Checkpoint.vault_id) == vault.id))
+    session.exec(delete(VaultResource).where(col(VaultResource.vault_id) == vault.id))
+    session.exec(delete(VaultTag).where(col(VaultTag.vault_id) == vault.id))
+    session.exec(delete(VaultPolicy).where(col(VaultPolicy.vault_id) == vault.id))
     record_task(session, ctx, OperationType.VAULT_DELETE, TaskStatus.SUCCESS, vault=vault,
                 provider_id=vault_type(vault.object_type).provider_id,
                 extra={"vault_delete": {"fail_count": 0, "total_count": deleted}} | (extra or {}))

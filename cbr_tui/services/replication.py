@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from cbr_tui.cloud.regions import ON_PREMISES
 from cbr_tui.domain.enums import (
@@ -73,7 +73,7 @@ class ReplicationService:
                                      Backup.resource_type == ResourceType.SERVER.value,
                                      col(Backup.contain_system_disk).is_(True), col(Backup.damaged).is_(False),
                                      col(Backup.id).not_in(replicated_to(destination.project_id)))
-                .order_by(Backup.created_at, Backup.id)).all()
+                .order_by(col(Backup.created_at), col(Backup.id))).all()
             started = []
             for backup in candidates:
                 _replica, task_id = start_replication(session, self.ctx, backup, destination, backup.name,
@@ -95,7 +95,7 @@ class ReplicationService:
                 .where(Project.account_id == self.ctx.account_id, Project.region_id != self.ctx.region_id,
                        Vault.protect_type == ProtectType.REPLICATION.value,
                        Vault.object_type == ObjectType.SERVER.value, *lookups.visible_clause(Vault, self.ctx))
-                .order_by(Region.position, Vault.name)).all()
+                .order_by(col(Region.position), col(Vault.name))).all()
             found = [{"region_id": region.id, "region_name": region.name, "vault_id": vault.id,
                       "vault_name": vault.name} for vault, region in rows]
             return {"destinations": found, "count": len(found)}
@@ -106,7 +106,7 @@ class ReplicationService:
             backup = lookups.backup(session, self.ctx, backup_ref)
             rows = session.exec(select(Backup).where(Backup.source_backup_id == backup.id,
                                                      *lookups.visible_clause(Backup, self.ctx))
-                                .order_by(Backup.created_at)).all()
+                                .order_by(col(Backup.created_at))).all()
             return {"backups": backup_shapes(session, list(rows)), "count": len(rows)}
 
     def _destination(self, session: Session, region_id: str, vault_ref: str) -> Vault:
@@ -174,13 +174,13 @@ def _ensure_replicable(session: Session, backup: Backup, destination: Vault) -> 
                        "delete that replica to replicate it again.")
 
 
-def _live_replicas(project_id: str) -> Select[Any]:
+def _live_replicas(project_id: str) -> SelectOfScalar[Any]:
     """IDs of the replicas in a region that count: being made, or made (a failed one may be redone)."""
     return select(Backup.id).where(col(Backup.source_backup_id).is_not(None), col(Backup.status).in_(_LIVE),
                                    col(Backup.vault_id).in_(select(Vault.id).where(Vault.project_id == project_id)))
 
 
-def replicated_to(project_id: str) -> Select[Any]:
+def replicated_to(project_id: str) -> SelectOfScalar[Any]:
     """IDs of the backups that have a replica that counts in a region (not to be replicated there again)."""
     return select(Backup.source_backup_id).where(col(Backup.id).in_(_live_replicas(project_id)))
 

@@ -7,6 +7,7 @@ removed only after the rows are gone, so a crash leaves at most unreferenced fil
 
 from __future__ import annotations
 
+import builtins
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -322,7 +323,7 @@ class ResourceService:
     # --- data -----------------------------------------------------------------------------------------------
 
     @staticmethod
-    def data_patterns() -> list[str]:
+    def data_patterns() -> builtins.list[str]:
         """The kinds of data `write_data` can write (mixed, text, random, zeros)."""
         return list(PATTERNS)
 
@@ -367,7 +368,7 @@ class ResourceService:
                 damaged[target.resource_id] = {"files": workload.damage_tree(target.path)}
         return {"resource_id": res.id, "damaged": damaged}
 
-    def _byte_targets(self, session: Session, res: Resource) -> list[_ByteTarget]:
+    def _byte_targets(self, session: Session, res: Resource) -> builtins.list[_ByteTarget]:
         """Where a resource's bytes are: its disks' images, its directory tree, or its client's first path."""
         if res.kind in (ResourceKind.SERVER, ResourceKind.DESKTOP):
             disks = lookups.attached_disks(session, res.id)
@@ -376,7 +377,7 @@ class ResourceService:
             return [self._target(d, d.data_path) for d in disks]
         if res.kind == ResourceKind.AGENT:
             path = session.exec(select(AgentPath).where(AgentPath.agent_id == res.id)
-                                .order_by(AgentPath.created_at)).first()
+                                .order_by(col(AgentPath.created_at))).first()
             if path is None:
                 raise invalid(f"The backup client {res.name} has no backup paths; add one first.")
             return [self._target(res, path.dir_path)]
@@ -408,7 +409,7 @@ class ResourceService:
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.write() as session:
             res = lookups.resource(session, self.ctx, ref)
-            session.exec(delete(ResourceTag).where(ResourceTag.resource_id == res.id,
+            session.exec(delete(ResourceTag).where(col(ResourceTag.resource_id) == res.id,
                                                    col(ResourceTag.key).in_(list(keys))))
             res_id = res.id
         return self.show(res_id)
@@ -510,7 +511,7 @@ class ResourceService:
         return path
 
     @contextmanager
-    def _new_files(self) -> Iterator[list[Path | None]]:
+    def _new_files(self) -> Iterator[builtins.list[Path | None]]:
         """Files made for rows about to be committed; removed again if the commit does not happen."""
         created: list[Path | None] = []
         try:

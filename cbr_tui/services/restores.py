@@ -29,6 +29,19 @@ from cbr_tui.domain.enums import (
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.labels import VAULT_STATUS, resource_status_label
 from cbr_tui.domain.permissions import Action
+from cbr_tui.domain.plans import (
+    DISK_PLANS,
+    DesktopRestore,
+    DiskRestore,
+    FilesRestore,
+    NewDiskRestore,
+    NewServerRestore,
+    NewTurboRestore,
+    RestorePlan,
+    ServerRestore,
+    restore_plan,
+    stored_plan,
+)
 from cbr_tui.domain.rules import check_name
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
@@ -81,7 +94,7 @@ class RestoreService:
                                "Available or In-use desktop can be restored.")
             plan = self._idle_disk_plan(session, backup, desktop, {})
             return self._queue(session, backup, vault, desktop,
-                               {"kind": "desktop", "desktop_id": desktop.id, "mappings": plan})
+                               DesktopRestore(desktop_id=desktop.id, mappings=plan))
 
     def restore_disk(self, backup_ref: str, target_disk: str | None = None) -> dict[str, Any]:
         """Restore Disk: the disk (the original by default) must be detached, Available, and large enough."""
@@ -128,7 +141,7 @@ class RestoreService:
         with self.ctx.store.write() as session:
             backup, vault = self._restorable(session, backup_id, ResourceType.VOLUME)
             disk = lookups.resource(session, self.ctx, created["id"], ResourceKind.DISK)
-            return self._queue(session, backup, vault, disk, {"kind": "new_disk", "mappings": [(backup.id, disk.id)]})
+            return self._queue(session, backup, vault, disk, NewDiskRestore(mappings=[(backup.id, disk.id)]))
 
     def create_image(self, backup_ref: str, name: str) -> dict[str, Any]:
         """Create Image: a full-server image from a server backup that contains the system disk."""
@@ -154,7 +167,7 @@ class RestoreService:
         with self.ctx.store.read() as session:
             rows = session.exec(select(Image, Backup).join(Backup, col(Backup.id) == Image.backup_id)
                                 .where(Image.project_id == self.ctx.project_id,
-                                       *lookups.visible_clause(Backup, self.ctx)).order_by(Image.created_at)).all()
+                                       *lookups.visible_clause(Backup, self.ctx)).order_by(col(Image.created_at))).all()
             return {"images": [_image_shape(image, backup) for image, backup in rows], "count": len(rows)}
 
     def delete_image(self, image_ref: str) -> dict[str, Any]:
@@ -184,7 +197,7 @@ class RestoreService:
             server = lookups.resource(session, self.ctx, created["id"], ResourceKind.SERVER)
             disks = [v["id"] for v in created["volumes"]]
             plan = [(child.id, disk) for child, disk in zip(_children(session, backup), disks, strict=True)]
-            params = {"kind": "new_server", "server_id": server.id, "power_on": True, "mappings": plan}
+            params = NewServerRestore(server_id=server.id, power_on=True, mappings=plan)
             return self._queue(session, backup, vault, server, params)
 
     def create_file_system(self, backup_ref: str, name: str, *, size_gb: int | None = None) -> dict[str, Any]:
@@ -200,7 +213,7 @@ class RestoreService:
             backup, vault = self._restorable(session, backup_id, ResourceType.TURBO)
             turbo = lookups.resource(session, self.ctx, created["id"], ResourceKind.TURBO)
             return self._queue(session, backup, vault, turbo,
-                               {"kind": "new_turbo", "turbo_id": turbo.id, "path": created["path"]})
+                               NewTurboRestore(turbo_id=turbo.id, path=created["path"]))
 
     def restore_files(self, backup_ref: str, destination: str | None = None, *,
                       keep_owners: bool = False) -> dict[str, Any]:
@@ -218,8 +231,8 @@ class RestoreService:
                 self.ctx.check_host_path(Path(destination), "restore destination")
             elif agent is None:
                 raise invalid(f"The backup client {backup.resource_name} is gone; restore to a new path instead.")
-            return self._queue(session, backup, vault, agent, {"kind": "files", "destination": destination,
-                                                              "keep_owners": keep_owners})
+            return self._queue(session, backup, vault, agent,
+                               FilesRestore(destination=destination, keep_owners=keep_owners))
 
     # --- rules ------------------------------------------------------------------------------------------
 
@@ -252,7 +265,7 @@ class RestoreService:
                            f"The {noun} {disk.name} is {resource_status_label(disk.status)}; {remedy}.")
         self._check_disk_size(backup, disk)
         self._ensure_idle(session, [disk.id])
-        return self._queue(session, backup, vault, disk, {"kind": "disk", "mappings": [(backup.id, disk.id)]})
+        return self._queue(session, backup, vault, disk, DiskRestore(mappings=[(backup.id, disk.id)]))
 
     def _queue_machine(self, session: Session, backup: Backup, vault: Vault, machine: Resource, noun: str,
                        mappings: Mapping[str, str], power_on: bool) -> dict[str, Any]:
@@ -262,9 +275,8 @@ class RestoreService:
                            f"The {noun} {machine.name} is {resource_status_label(machine.status)}; only a Running or "
                            f"Stopped {noun} can be restored.")
         plan = self._idle_disk_plan(session, backup, machine, mappings)
-        params = {"kind": "server", "server_id": machine.id, "power_on": power_on,
-                  "was_running": machine.status == ServerStatus.ACTIVE, "mappings": plan}
-        return self._queue(session, backup, vault, machine, params)
+        return self._queue(session, backup, vault, machine, ServerRestore(
+            server_id=machine.id, power_on=power_on, was_running=machine.status == ServerStatus.ACTIVE, mappings=plan))
 
     def _idle_disk_plan(self, session: Session, backup: Backup, machine: Resource,
                         mappings: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -324,7 +336,7 @@ class RestoreService:
             raise CbrError(Codes.RESTORE_RESOURCE_RESTORING, "The resource is being restored; wait for it to finish.")
 
     def _queue(self, session: Session, backup: Backup, vault: Vault, target: Resource | None,
-               params: dict[str, Any]) -> dict[str, Any]:
+               plan: RestorePlan) -> dict[str, Any]:
         if backup.status == BackupStatus.RESTORING:
             raise CbrError(Codes.RESTORE_BACKUP_STATUS, f"{backup.name} is already being restored.")
         parent = session.get(Backup, backup.parent_id) if backup.parent_id else backup
@@ -342,7 +354,7 @@ class RestoreService:
             extra={"restore": {"backup_id": backup.id, "backup_name": backup.name,
                                "target_resource_id": target.id if target else None,
                                "target_resource_name": target.name if target else None},
-                   "params": params},
+                   "params": stored_plan(plan)},
         )
         session.flush()
         return {"operation_log": task_shape(task)}
@@ -365,13 +377,19 @@ def restore_targets(session: Session, project_id: str) -> set[str]:
                                                 col(Task.status).in_((TaskStatus.WAITING.value,
                                                                       TaskStatus.RUNNING.value)))):
         targets.add(task.resource_id or "")
-        targets.update(disk for _child, disk in task.extra.get("params", {}).get("mappings", []))
+        try:
+            plan = restore_plan(task.extra.get("params"))
+        except ValueError:  # unreadable: the runner fails the task without writing anything
+            continue
+        if isinstance(plan, DISK_PLANS):
+            targets.update(disk for _child, disk in plan.mappings)
     return targets
 
 
 def _children(session: Session, backup: Backup) -> list[Backup]:
     return list(session.exec(select(Backup).where(Backup.parent_id == backup.id)
-                             .order_by(col(Backup.bootable).desc(), Backup.created_at, Backup.resource_name)).all())
+                             .order_by(col(Backup.bootable).desc(), col(Backup.created_at),
+                                       col(Backup.resource_name))).all())
 
 
 def _image_shape(image: Image, backup: Backup) -> dict[str, Any]:

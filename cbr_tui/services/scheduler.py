@@ -140,14 +140,14 @@ class PolicyScheduler:
         due.sort(key=lambda d: (d.run_at, d.vault_id, d.operation))  # the earliest scheduled backup goes first
         if unstamped:  # their runs start now, all in one statement
             with self.ctx.store.write() as session:
-                session.exec(update(VaultPolicy).where(  # type: ignore[call-overload]
+                session.exec(update(VaultPolicy).where(
                     col(VaultPolicy.scheduled_through).is_(None)).values(scheduled_through=now))
         return due
 
     def _claim(self, due: _Due, now: datetime) -> bool:
         """Move the link's `scheduled_through` to now if nobody did since it was read."""
         with self.ctx.store.write() as session:
-            result = session.exec(  # type: ignore[call-overload]
+            result = session.exec(
                 update(VaultPolicy)
                 .where(col(VaultPolicy.vault_id) == due.vault_id, col(VaultPolicy.operation_type) == due.operation,
                        col(VaultPolicy.policy_id) == due.policy_id, col(VaultPolicy.scheduled_through) == due.seen)
@@ -203,7 +203,7 @@ class PolicyScheduler:
                 Backup.vault_id == due.vault_id, col(Backup.parent_id).is_(None),
                 Backup.status == BackupStatus.AVAILABLE.value, Backup.image_type == ImageType.BACKUP.value,
                 col(Backup.id).not_in(replicated_to(destination.project_id)))
-                .order_by(Backup.created_at)).all()
+                .order_by(col(Backup.created_at))).all()
             for backup in backups:
                 try:  # the rules are checked before anything is written, so a refusal leaves nothing behind
                     replica, _task = start_replication(session, ctx, backup, destination, backup.name,
@@ -298,7 +298,7 @@ def _auto_associate(session: Session, ctx: ServiceContext, vault: Vault) -> list
     query = (select(Resource).where(Resource.project_id == vault.project_id,
                                     Resource.kind == kind.value,
                                     col(Resource.id).not_in(select(VaultResource.resource_id)))
-             .order_by(Resource.created_at, Resource.name))
+             .order_by(col(Resource.created_at), col(Resource.name)))
     if vault.bind_rules:
         rules = [TagCondition.of(Tag(t["key"], t.get("value", ""))) for t in vault.bind_rules]
         query = query.where(col(Resource.id).in_(carrying_any(ResourceTag, rules)))

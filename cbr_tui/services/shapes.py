@@ -42,7 +42,7 @@ def vault_shapes(session: Session, vaults: Sequence[Vault]) -> list[dict[str, An
         select(VaultResource, Resource)
         .join(Resource, col(Resource.id) == VaultResource.resource_id)
         .where(col(VaultResource.vault_id).in_(ids))
-        .order_by(VaultResource.created_at, Resource.name)
+        .order_by(col(VaultResource.created_at), col(Resource.name))
     ).all()
     disks = disks_by_parent(session, (r.id for _m, r in memberships))
     counts: dict[tuple[str, str], int] = {
@@ -145,7 +145,7 @@ def backup_shapes(session: Session, backups: Sequence[Backup]) -> list[dict[str,
     children: dict[str, list[Backup]] = defaultdict(list)
     active: dict[str, Task] = {}
     if ids:
-        query = select(Backup).where(col(Backup.parent_id).in_(ids)).order_by(Backup.created_at, Backup.name)
+        query = select(Backup).where(col(Backup.parent_id).in_(ids)).order_by(col(Backup.created_at), col(Backup.name))
         for child in session.exec(query).all():
             assert child.parent_id is not None
             children[child.parent_id].append(child)
@@ -161,10 +161,10 @@ def backup_shapes(session: Session, backups: Sequence[Backup]) -> list[dict[str,
     for backup in backups:
         item = backup_shape(backup, [backup_shape(c, []) for c in children[backup.id]])
         item["vault_name"] = vault_names.get(backup.vault_id)
-        task = active.get(backup.id)
-        if task is not None:
-            item["extend_info"]["progress"] = task.progress
-            item["transfer"] = _transfer(task) | {"task_id": task.id}
+        running = active.get(backup.id)
+        if running is not None:
+            item["extend_info"]["progress"] = running.progress
+            item["transfer"] = _transfer(running) | {"task_id": running.id}
         shaped.append(item)
     return shaped
 
@@ -206,6 +206,7 @@ def backup_shape(backup: Backup, children: list[dict[str, Any]]) -> dict[str, An
             "logical_bytes": backup.logical_bytes,
             "read_bytes": backup.read_bytes,
             "new_bytes": backup.new_bytes,
+            "read_reason": backup.read_reason,
             "manifest_bytes": backup.manifest_size,
         },
         "children": children,

@@ -477,7 +477,7 @@ class VaultService:
             missing = [k for k in keys if k not in existing]
             if missing:
                 raise CbrError(Codes.TAG_KEY_NOT_FOUND, f"The vault {vault.name} has no tag {', '.join(missing)}.")
-            session.exec(delete(VaultTag).where(VaultTag.vault_id == vault.id, col(VaultTag.key).in_(list(keys))))
+            session.exec(delete(VaultTag).where(col(VaultTag.vault_id) == vault.id, col(VaultTag.key).in_(list(keys))))
             return self._saved(session, vault)
 
     # --- deleting -------------------------------------------------------------------------------------

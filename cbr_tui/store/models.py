@@ -460,6 +460,7 @@ class Backup(SQLModel, table=True):
     manifest_size: int = Field(default=0, sa_type=BigInteger)
     logical_bytes: int = Field(default=0, sa_type=BigInteger)
     read_bytes: int = Field(default=0, sa_type=BigInteger)
+    read_reason: str = ""  # why everything was read (a full backup), once the engine has backed it up
     new_bytes: int = Field(default=0, sa_type=BigInteger)
     bitmap_generation: int | None = None
     damaged: bool = False

@@ -12,6 +12,7 @@ from huaweicloudsdkcbr.v1.model import (
     ChangeVaultChargeModeRequest,
     ImportCheckpointRequest,
     ListAgentRequest,
+    ListBackupsRequest,
     ListExternalVaultRequest,
     Match,
     RemoveAgentPathRequest,
@@ -138,3 +139,27 @@ def test_vaults_of_another_region_are_listed_for_replication(served_api: ServedA
     wrong = refusal(lambda: cbr.list_external_vault(ListExternalVaultRequest(
         external_project_id="0" * 32, region_id=region["id"])))
     assert (wrong.status_code, wrong.error_code) == (400, "BackupService.9900")
+
+
+def test_backups_are_listed_by_restore_point_time_status_and_what_the_engine_did(served_api: ServedApi,
+                                                                                 cbr: CbrClient) -> None:
+    console = served_api.console
+    vault = buy(console, ObjectType.DISK, size_gb=100, name="sdk-list-filters", resources=("evs-data-02",))
+    first = console.backups.perform(vault["id"], name="filter-first")["checkpoint"]
+    served_api.settle()
+    console.backups.perform(vault["id"], name="filter-second")
+    served_api.settle()
+
+    def names(**query: object) -> list[str]:
+        return sorted(b.name for b in cbr.list_backups(ListBackupsRequest(vault_id=vault["id"], **query)).backups)
+
+    assert names(checkpoint_id=first["id"]) == ["filter-first"]
+    assert names(incremental=True) == ["filter-second"] and names(incremental=False) == ["filter-first"]
+    assert names(status=["available", "error"], image_type="backup") == ["filter-first", "filter-second"]
+    assert names(start_time="2099-01-01T00:00:00Z") == []
+    assert names(end_time="2099-01-01T00:00:00Z", resource_name="evs-data") == ["filter-first", "filter-second"]
+    bad_time = refusal(lambda: cbr.list_backups(ListBackupsRequest(start_time="last tuesday")))
+    assert (bad_time.status_code, bad_time.error_code) == (400, "BackupService.9900")
+    assert "start_time is a time like" in bad_time.error_msg
+    bad_status = refusal(lambda: cbr.list_backups(ListBackupsRequest(status=["lost"])))
+    assert (bad_status.status_code, bad_status.error_code) == (400, "BackupService.9900")

@@ -56,6 +56,28 @@ def test_incremental_backups_read_only_what_changed(console: Console) -> None:
     assert second["stats"]["read_bytes"] <= 4 << 20
     full = back_up(console, "vault-disks", full=True)[0]
     assert full["stats"]["read_bytes"] >= 16 << 20 and full["stats"]["new_bytes"] == 0
+    reasons = [(b["incremental"], b["stats"]["read_reason"]) for b in (first, second, full)]
+    assert reasons == [(False, "no earlier backup to build on"), (True, ""), (False, "full backup requested")]
+
+
+def test_a_backup_records_what_the_engine_did_not_what_was_asked(console: Console) -> None:
+    """A server backup is incremental when each of its disks was; when the change tracking of one disk
+    cannot be trusted (a restore rewrote it), that disk is read whole and the backup says why."""
+    buy(console, resources=("ecs-web-01",), name="vault-web", size_gb=300)
+    first = back_up(console, "vault-web")[0]
+    assert not first["incremental"]
+    assert first["stats"]["read_reason"] == ("ecs-web-01-volume-0000: no earlier backup to build on; "
+                                             "ecs-web-01-volume-0001: no earlier backup to build on")
+    second = back_up(console, "vault-web")[0]
+    assert second["incremental"] and all(child["incremental"] for child in second["children"])
+    assert second["stats"]["read_reason"] == ""
+    run(console, console.restores.restore_server(second["id"]))
+    third = back_up(console, "vault-web")[0]
+    assert not third["incremental"], "a restored disk has no change tracking to trust"
+    assert "change tracking" in third["stats"]["read_reason"] or "base" in third["stats"]["read_reason"]
+    tasks = console.tasks.list(operation_type="backup")["operation_logs"]
+    ended = {t["extra_info"]["backup"]["backup_id"]: t["extra_info"]["backup"] for t in tasks}
+    assert ended[second["id"]]["incremental"] is True and ended[third["id"]]["incremental"] is False
 
 
 def test_restore_disk_needs_it_detached_and_gives_back_each_backup(console: Console) -> None:

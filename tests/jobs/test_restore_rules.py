@@ -5,6 +5,8 @@ import pytest
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import Codes
 from cbr_tui.services.console import Console
+from cbr_tui.store.models import Task
+from tests.data import resource_digest
 from tests.jobs.helpers import back_up, run
 from tests.services.helpers import buy, finish_backups, refused, set_vault
 
@@ -106,3 +108,19 @@ def test_restore_desktop_rules(console: Console, web_backup: dict) -> None:
     console.resources.set_status("desktop-alice", "error")
     refused(Codes.RESTORE_SERVER_STATUS, lambda: console.restores.restore_desktop(desktop_backup["id"]),
             "only an Available or In-use desktop")
+
+
+def test_a_restore_whose_plan_cannot_be_read_fails_and_writes_nothing(console: Console, web_backup: dict) -> None:
+    before = resource_digest(console, "ecs-web-01")
+    queued = console.restores.restore_server(web_backup["id"])
+    task_id = queued["operation_log"]["id"]
+    with console.ctx.store.write() as session:
+        task = session.get(Task, task_id)
+        assert task is not None
+        task.extra = task.extra | {"params": {"kind": "server", "mappings": "garbled"}}
+        session.add(task)
+    ended = run(console, queued)
+    assert ended["status"] == "failed"
+    assert "plan cannot be read" in ended["error_info"]["message"]
+    assert console.backups.show(web_backup["id"])["backup"]["status"] == "available"
+    assert resource_digest(console, "ecs-web-01") == before

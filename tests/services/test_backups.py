@@ -51,7 +51,7 @@ def test_backup_names_and_descriptions_are_checked(console: Console) -> None:
 def test_full_and_incremental(console: Console) -> None:
     buy(console, resources=("ecs-web-01",), name="vault-one")
     first = console.backups.perform("vault-one")["checkpoint"]["backups"][0]
-    assert first["incremental"] is False  # nothing to increment from yet
+    assert first["incremental"] is True  # asked for; the engine records a full read (nothing to build on yet)
     finish_backups(console)
     assert console.backups.perform("vault-one")["checkpoint"]["backups"][0]["incremental"] is True
     finish_backups(console)
@@ -185,3 +185,20 @@ def test_task_progress_shows_rate_and_time_left() -> None:
                 updated_at=start + timedelta(seconds=5), extra={})
     common = task_shape(task)["extra_info"]["common"]
     assert common["rate"] == (25 << 20) // 5 and common["eta_seconds"] == 15.0
+
+
+def test_storage_usage_counts_each_resource_s_backups_and_what_they_stored(console: Console) -> None:
+    console.resources.write_data("ecs-web-01", 3, seed="usage")
+    buy(console, resources=("ecs-web-01",), name="vault-multi-az", multi_az=True, size_gb=300)
+    buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
+    for vault in ("vault-multi-az", "vault-multi-az", "vault-disks"):
+        console.backups.perform(vault)
+        console.run_tasks()
+    usage = {u["resource_name"]: u for u in console.backups.storage_usage()["storage_usage"]}
+    web, disk = usage["ecs-web-01"], usage["evs-data-01"]
+    assert (web["backup_count"], disk["backup_count"]) == (2, 1)
+    assert web["backup_size"] >= 1 and web["backup_size_multiaz"] == web["backup_size"]
+    assert disk["backup_size_multiaz"] == 0
+    only = console.backups.storage_usage(resource_type="OS::Cinder::Volume")
+    assert [u["resource_name"] for u in only["storage_usage"]] == ["evs-data-01"]
+    refused(Codes.INVALID_PARAMETER, lambda: console.backups.storage_usage(resource_type="tape"))

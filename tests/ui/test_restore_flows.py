@@ -69,7 +69,8 @@ async def test_a_server_is_restored_with_its_disk_mapping_and_left_stopped(conso
         await pilot.press("o")
         menu = app.screen
         assert isinstance(menu, MenuDialog)
-        assert [label for label, _action in menu.options] == ["Restore Server", "Create Image", "Replicate", "Delete"]
+        assert [label for label, _action in menu.options] == ["Restore Server", "Create Image", "Replicate", "Delete",
+                                                                "Details"]
         await pilot.press("enter")
         dialog = app.screen
         assert isinstance(dialog, RestoreServerDialog)

@@ -229,6 +229,7 @@ BACKUP_DIALOGS = {
     "create-image": (ObjectType.SERVER, ("o", "down", "enter")),
     "replicate": (ObjectType.SERVER, ("o", "down", "down", "enter")),
     "delete-backup": (ObjectType.SERVER, ("d",)),
+    "backup-details": (ObjectType.SERVER, ("i",)),
     "restore-disk": (ObjectType.DISK, ("r",)),
     "create-disk": (ObjectType.DISK, ("o", "down", "enter")),
     "create-file-system": (ObjectType.TURBO, ("r",)),

@@ -1,13 +1,16 @@
-"""The dialogs of a backup's Operation column: Restore (server, desktop, disk, files), Create Disk, Create Image,
-Create File System, Replicate, Delete. Each states what will be overwritten or created; the service decides."""
+"""The dialogs of a backup's Operation column: Details, Restore (server, desktop, disk, files), Create Disk, Create
+Image, Create File System, Replicate, Delete. Each states what will be overwritten or created; the service decides."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.widgets import Label, Select, Switch
+from textual.widget import Widget
+from textual.widgets import Button, Label, Select, Switch
 
 from cbr_tui.domain.enums import ObjectType, ResourceType
 from cbr_tui.domain.errors import CbrError, invalid
+from cbr_tui.domain.labels import BACKUP_STATUS
 from cbr_tui.domain.rules import check_name
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui import format as fmt
@@ -266,11 +269,11 @@ def backup_actions(backup: dict[str, Any]) -> list[tuple[str, str]]:
                                                                                 ResourceType.SERVER):
         deploy = ("Create Disk", "create_disk") if backup["resource_type"] == ResourceType.VOLUME else \
             ("Create Image", "create_image")
-        return [("Restore to On-premises", "restore_on_premises"), deploy, ("Delete", "delete")]
+        return [("Restore to On-premises", "restore_on_premises"), deploy, ("Delete", "delete"), ("Details", "details")]
     actions = ACTIONS_BY_TYPE.get(backup["resource_type"], [])
     if backup.get("image_type") == "replication":
         actions = [a for a in actions if a[1] != "replicate"]
-    return [*actions, ("Delete", "delete")]
+    return [*actions, ("Delete", "delete"), ("Details", "details")]
 
 
 class RestoreOnPremisesDialog(BackupDialog):
@@ -291,7 +294,49 @@ class RestoreOnPremisesDialog(BackupDialog):
         self.run(lambda: self.services.restores.restore_on_premises(self.backup["id"]), STARTED)
 
 
+class BackupDetailsDialog(BackupDialog):
+    """What a backup holds and what the engine did to make it: incremental (only what changed was read) or
+    full, and why everything was read."""
+
+    def __init__(self, backup: dict[str, Any]) -> None:
+        super().__init__(backup)
+        self.title_text = f"Backup {backup['name']}"
+
+    def buttons(self) -> Iterable[Button]:
+        yield Button("Close", id="cancel", variant="primary", compact=True)
+
+    def first_focus(self) -> Widget | None:
+        return self.query_one("#cancel")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Nothing to confirm: Esc or Close, and no OK in the footer."""
+        return action != "submit"
+
+    def body(self) -> ComposeResult:
+        backup, stats = self.backup, self.backup["stats"]
+        done = backup["status"] == "available"
+        kind = "Incremental: only what changed since the last backup was read" if backup["incremental"] else \
+            "Full" + (f": everything was read ({stats['read_reason']})" if done and stats["read_reason"] else "")
+        rows = [("ID", backup["id"]), ("Status", BACKUP_STATUS.get(backup["status"], backup["status"])
+                                        + (" (damaged)" if backup["extend_info"]["damaged"] else "")),
+                ("Resource", f"{backup['resource_name']} ({backup['resource_type']})"),
+                ("Vault", backup["vault_name"] or backup["vault_id"]),
+                ("Made", ("Automatic" if backup["extend_info"]["auto_trigger"] else "Manual") + ", "
+                 + fmt.when(backup["created_at"])),
+                ("Type", kind if done else ("Incremental" if backup["incremental"] else "Full") + " (requested)"),
+                ("Expires", fmt.when(backup["expired_at"]) if backup["expired_at"] else "Never")]
+        if done:
+            rows += [("Data", f"{fmt.size(stats['logical_bytes'])} backed up, {fmt.size(stats['read_bytes'])} read, "
+                              f"{fmt.size(stats['new_bytes'])} new in the vault")]
+        for child in backup["children"]:
+            reason = child["stats"]["read_reason"]
+            rows.append((child["resource_name"], ("incremental" if child["incremental"] else "full")
+                         + (f" ({reason})" if reason and not child["incremental"] else "")))
+        yield Label("\n".join(f"{name}: {value}" for name, value in rows), classes="dialog-text")
+
+
 DIALOGS: dict[str, type[BackupDialog]] = {
+    "details": BackupDetailsDialog,
     "restore_on_premises": RestoreOnPremisesDialog,
     "restore_server": RestoreServerDialog,
     "restore_disk": RestoreDiskDialog,

@@ -26,6 +26,7 @@ class BackupList(ListPage):
         Binding("r", "restore", "Restore", id="backups.restore"),
         Binding("o", "operations", "Operations", id="backups.operations"),
         Binding("d", "operate('delete')", "Delete", id="backups.delete"),
+        Binding("i", "operate('details')", "Details", id="backups.details"),
         Binding("slash", "focus_search", "Search", id="backups.search"),
         Binding("y", "synchronize", "Synchronize", id="backups.synchronize"),
     ]
