@@ -84,9 +84,10 @@ class Gateway:
 
 
 def _signed_request(request: web.Request, body: bytes) -> SignedRequest:
-    headers = {name.lower(): value.encode("latin-1").decode("utf-8", "replace")
-               for name, value in request.headers.items()}
-    return SignedRequest(request.method, request.path, list(request.query.items()), headers, body)
+    """The request as it was signed: the path as sent (still percent-encoded, so that an encoded `%` is not
+    decoded twice), the query, the headers as aiohttp read them."""
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    return SignedRequest(request.method, request.rel_url.raw_path, list(request.query.items()), headers, body)
 
 
 def build_app(gateway: Gateway) -> web.Application:
@@ -101,6 +102,10 @@ def build_app(gateway: Gateway) -> web.Application:
         except web.HTTPException as error:
             code = "APIGW.0101" if error.status == 404 else f"APIGW.{error.status}"
             response = gateway_error(error.status, code, error.reason, request_id)
+        except Exception as error:  # a bug outside the operation itself: still CBR's envelope and the ID
+            log.exception("%s %s failed", request.method, request.path)
+            record_unexpected(error, gateway.settings.home)
+            response = web.json_response(CbrError(Codes.UNKNOWN).to_api() | {"request_id": request_id}, status=500)
         response.headers["X-Request-Id"] = request_id
         return response
 

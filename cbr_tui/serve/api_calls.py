@@ -45,6 +45,8 @@ class Call:
             document = json.loads(self.raw_body or b"{}")
         except (ValueError, UnicodeDecodeError):
             raise invalid("The request body is not JSON.") from None
+        except RecursionError:
+            raise invalid("The request body nests too deeply to be a CBR request.") from None
         if not isinstance(document, dict):
             raise invalid("The request body must be a JSON object.")
         try:

@@ -25,18 +25,22 @@ from cbr_tui.domain.enums import (
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.numbers import parse_whole_number
 from cbr_tui.domain.policy_rules import Retention
-from cbr_tui.domain.rules import check_choice
+from cbr_tui.domain.rules import check_choice, check_paging
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.serve.api_calls import Answer, Call
 from cbr_tui.services.associations import ResourceSelection
 from cbr_tui.services.backups import BackupFilter
 from cbr_tui.services.policies import PolicySpec
 from cbr_tui.services.tag_search import TagCondition, TagFilter
-from cbr_tui.services.vaults import VaultSpec
+from cbr_tui.services.tasks import TaskFilter
+from cbr_tui.services.vaults import VaultChange, VaultSpec
 from cbr_tui.v3 import models as v3
 from cbr_tui.v3.base import V3Model
 
 Handler = Callable[[Call], Answer]
+# Options of the real service that cbr-tui does not offer (yet): refused when asked for, never ignored.
+UNOFFERED_VAULT_OPTIONS = {"auto_expand": False, "smn_notify": True, "threshold": 80, "locked": False}
+NO_ACCELERATION = {"enable_acceleration": False, "cross_account_urn": None}
 TagLike = v3.Tag | v3.BindRulesTags | v3.TagCreate | v3.BulkCreateAndDeleteTags
 HANDLERS: dict[str, Handler] = {}
 
@@ -75,9 +79,13 @@ def _selections(resources: Sequence[v3.ResourceCreate] | None) -> list[ResourceS
 # --- vaults ---------------------------------------------------------------------------------------------
 
 
-def _vault_spec(vault: v3.VaultCreate) -> VaultSpec:
-    _not_implemented(vault, {"auto_expand": False, "smn_notify": True, "threshold": 80, "locked": False,
-                             "backup_name_prefix": "", "demand_billing": True, "sys_lock_source_service": ""})
+def _vault_spec(vault: v3.VaultCreate | v3.PrePaidVaultOrder) -> VaultSpec:
+    """A purchase as the services take it, from CreateVault's body or CreatePostPaidVault's (an order)."""
+    _not_implemented(vault, UNOFFERED_VAULT_OPTIONS)
+    if isinstance(vault, v3.VaultCreate):
+        _not_implemented(vault, {"backup_name_prefix": "", "demand_billing": True, "sys_lock_source_service": ""})
+    else:
+        _not_implemented(vault, {"parameters": None, "cross_account": False, "data_encryption": None})
     billing = vault.billing
     if billing is None or billing.object_type is None or billing.size is None:
         raise invalid("A vault needs billing with at least object_type and size.")
@@ -90,6 +98,8 @@ def _vault_spec(vault: v3.VaultCreate) -> VaultSpec:
                          "consistency level")
     charging = check_choice(ChargingMode, billing.charging_mode or ChargingMode.POST_PAID.value, "billing mode")
     period_type = check_choice(PeriodType, billing.period_type, "period type") if billing.period_type else None
+    if charging is ChargingMode.PRE_PAID:
+        _not_implemented(billing, {"is_auto_pay": True})  # the order is paid from the balance at once
     return VaultSpec(
         object_type=object_type, size_gb=billing.size, name=vault.name, description=vault.description,
         charging_mode=charging, period_type=period_type, period_num=billing.period_num,
@@ -99,7 +109,7 @@ def _vault_spec(vault: v3.VaultCreate) -> VaultSpec:
         resources=_selections(vault.resources), policy=vault.backup_policy_id,
         enterprise_project=vault.enterprise_project_id or "0", auto_bind=bool(vault.auto_bind),
         bind_tags=_tags(vault.bind_rules.tags if vault.bind_rules else None), tags=_tags(vault.tags),
-        availability_zone=vault.availability_zone,
+        availability_zone=vault.availability_zone if isinstance(vault, v3.VaultCreate) else None,
     )
 
 
@@ -113,21 +123,35 @@ def create_vault(call: Call) -> Answer:
 
 
 @serves
+def create_post_paid_vault(call: Call) -> Answer:
+    """A yearly/monthly vault bought through an order (the SDK's name says post-paid; the API's path is
+    `/vaults/order` and it takes pre_paid billing only)."""
+    vault = call.required(call.body(v3.VaultOrderCreateReqs).vault, "vault")
+    billing = call.required(vault.billing, "vault.billing")
+    _not_implemented(billing, {"is_double_az": False, "promotion_info": None, "purchase_mode": None,
+                               "order_id": None})
+    if billing.charging_mode != ChargingMode.PRE_PAID.value:
+        raise invalid("An order buys a yearly/monthly vault: billing.charging_mode is pre_paid "
+                      "(CreateVault buys a pay-per-use one).")
+    created = call.console.vaults.create(_vault_spec(vault))
+    return call.answer(v3.CreatePostPaidVaultResponse.model_validate({
+        "orders": created["orders"], "retCode": 0}))
+
+
+@serves
 def list_vault(call: Call) -> Answer:
     _refuse_unknown_filters(call, {"cloud_type", "enterprise_project_id", "id", "limit", "name", "object_type",
                                    "offset", "policy_id", "protect_type", "resource_ids", "status"})
     ids = call.texts("id")
     resource_ids = [r for r in (call.text("resource_ids") or "").split(",") if r]
-    if len(ids) > 1 or len(resource_ids) > 1:
-        raise invalid("cbr-tui filters the vault list by one id and one resource ID at a time.")
-    cloud_type = call.text("cloud_type")
-    listed = call.console.vaults.list(
+    if len(ids) > 1 or len(resource_ids) > 1 or (ids and call.text("name")):
+        raise invalid("cbr-tui filters the vault list by one id (or a name) and one resource ID at a time.")
+    listed = call.console.vaults.list(cloud_type=call.text("cloud_type"),
         object_type=call.text("object_type"), protect_type=call.text("protect_type"), status=call.text("status"),
         search=call.text("name") or (ids[0] if ids else None), enterprise_project=call.text("enterprise_project_id"),
         resource_id=resource_ids[0] if resource_ids else None, policy_id=call.text("policy_id"),
         limit=call.number("limit", 1000), offset=call.number("offset", 0))
-    vaults = [v3.Vault.model_validate(v) for v in listed["vaults"]
-              if cloud_type is None or v["billing"]["cloud_type"] == cloud_type]
+    vaults = [v3.Vault.model_validate(v) for v in listed["vaults"]]
     return call.answer(v3.ListVaultResponse(vaults=vaults, count=listed["count"], limit=listed["limit"],
                                             offset=listed["offset"]))
 
@@ -147,24 +171,13 @@ def show_vault(call: Call) -> Answer:
 @serves
 def update_vault(call: Call) -> Answer:
     update = call.required(call.body(v3.VaultUpdateReq).vault, "vault")
-    _not_implemented(update, {"auto_expand": False, "smn_notify": True, "threshold": 80, "locked": False})
-    vaults, ref = call.console.vaults, call.path["vault_id"]
-    shown = vaults.show(ref)["vault"]
+    _not_implemented(update, UNOFFERED_VAULT_OPTIONS)
     if update.billing is not None:
-        level = update.billing.consistent_level
-        if level is not None and level != shown["billing"]["consistent_level"]:
-            raise invalid("A vault's consistency level is chosen when it is bought and cannot be changed.")
-        if update.billing.size is not None and update.billing.size != shown["billing"]["size"]:
-            vaults.expand(ref, update.billing.size)
-    if update.name is not None:
-        vaults.update(ref, name=update.name)
-    if update.auto_bind is False:
-        vaults.disable_auto_bind(ref)
-    elif update.auto_bind or update.bind_rules is not None:
-        if not (update.auto_bind or shown["auto_bind"]):
-            raise invalid("bind_rules apply only with automatic association: set auto_bind to true.")
-        vaults.enable_auto_bind(ref, _tags(update.bind_rules.tags if update.bind_rules else None))
-    return call.answer(v3.UpdateVaultResponse(vault=v3.Vault.model_validate(vaults.show(ref)["vault"])))
+        _not_implemented(update.billing, {"consistent_level": None})  # chosen at purchase, for good
+    changed = call.console.vaults.modify(call.path["vault_id"], VaultChange(
+        name=update.name, size_gb=update.billing.size if update.billing else None, auto_bind=update.auto_bind,
+        bind_tags=_tags(update.bind_rules.tags) if update.bind_rules else None))
+    return call.answer(v3.UpdateVaultResponse(vault=v3.Vault.model_validate(changed["vault"])))
 
 
 @serves
@@ -192,6 +205,7 @@ def remove_vault_resource(call: Call) -> Answer:
 @serves
 def associate_vault_policy(call: Call) -> Answer:
     request = call.body(v3.VaultAssociate)
+    _not_implemented(request, {"add_policy_ids": None})
     policy_id = call.required(request.policy_id, "policy_id")
     applied = call.console.policies.apply(call.path["vault_id"], policy_id, request.destination_vault_id)
     return call.answer(v3.AssociateVaultPolicyResponse(
@@ -208,10 +222,8 @@ def disassociate_vault_policy(call: Call) -> Answer:
 
 @serves
 def show_summary(call: Call) -> Answer:
-    listed = call.console.vaults.list(limit=1000)
-    vaults = listed["vaults"]
-    return call.answer(v3.ShowSummaryResponse(size=sum(v["billing"]["size"] for v in vaults),
-                                              used_size=sum(v["billing"]["used"] for v in vaults)))
+    summary = call.console.vaults.summary()
+    return call.answer(v3.ShowSummaryResponse(size=summary["size"], used_size=summary["used_size"]))
 
 
 # --- vault tags -----------------------------------------------------------------------------------------
@@ -322,12 +334,13 @@ def show_checkpoint(call: Call) -> Answer:
 @serves
 def copy_checkpoint(call: Call) -> Answer:
     replicate = call.required(call.body(v3.CheckpointReplicateReq).replicate, "replicate")
-    _not_implemented(replicate, {"auto_trigger": False, "enable_acceleration": False, "cross_account_urn": None})
+    _not_implemented(replicate, {"auto_trigger": False} | NO_ACCELERATION)
     vault_id = call.required(replicate.vault_id, "replicate.vault_id")
     region = call.required(replicate.destination_region, "replicate.destination_region")
     destination = call.required(replicate.destination_vault_id, "replicate.destination_vault_id")
     replicated = call.console.replication.replicate_vault(vault_id, destination_region=region,
-                                                          destination_vault=destination)
+                                                          destination_vault=destination,
+                                                          destination_project=replicate.destination_project_id)
     return call.answer(v3.CopyCheckpointResponse(
         replication=v3.CheckpointReplicateRespBody.model_validate(replicated["replication"])))
 
@@ -347,8 +360,8 @@ def list_backups(call: Call) -> Answer:
             raise invalid(f"cbr-tui does not filter backups by {unsupported} yet.")
     if call.text("own_type") not in (None, "private"):
         raise invalid("cbr-tui shares no backups between accounts: own_type is private.")
-    if call.text("show_replication") not in (None, "false", "true"):
-        raise invalid("show_replication is true or false.")
+    if call.text("show_replication") not in (None, "false"):
+        raise invalid("cbr-tui does not list replication records with backups yet; leave show_replication out.")
     narrower = BackupFilter(
         checkpoint_id=call.text("checkpoint_id"), image_type=call.text("image_type"),
         resource_az=call.text("resource_az"), statuses=tuple(call.texts("status")),
@@ -410,6 +423,11 @@ def restore_backup(call: Call) -> Answer:
     backup = call.console.backups.show(backup_ref)["backup"]
     restores = call.console.restores
     kind = backup["resource_type"]
+    if restore.resource_id is not None and restore.resource_id != backup["resource_id"]:
+        raise invalid("A backup is restored to the resource it was made from (resource_id); for another, "
+                      "create a disk, an image or a file system from it.")
+    if restore.details is not None and kind not in ("OS::Sfs::Turbo", "OS::Native::Server"):
+        raise invalid("details (destination_path) apply to file backups only.")
     if kind == "OS::Nova::Server":
         if restore.server_id is not None and restore.server_id != backup["resource_id"]:
             raise CbrError(Codes.RESTORE_OTHER_SERVER, "A server backup is restored to the server it was made "
@@ -432,13 +450,12 @@ def restore_backup(call: Call) -> Answer:
 @serves
 def copy_backup(call: Call) -> Answer:
     replicate = call.required(call.body(v3.BackupReplicateReq).replicate, "replicate")
-    _not_implemented(replicate, {"enable_acceleration": False, "cross_account_urn": None,
-                                 "destination_project_id": None})
+    _not_implemented(replicate, NO_ACCELERATION)
     replicated = call.console.replication.replicate(
         call.path["backup_id"], destination_region=call.required(replicate.destination_region,
                                                                  "replicate.destination_region"),
         destination_vault=call.required(replicate.destination_vault_id, "replicate.destination_vault_id"),
-        name=replicate.name, description=replicate.description)
+        name=replicate.name, description=replicate.description, destination_project=replicate.destination_project_id)
     return call.answer(v3.CopyBackupResponse(
         replication=v3.BackupReplicateRespBody.model_validate(replicated["replication"])))
 
@@ -451,13 +468,14 @@ def list_op_logs(call: Call) -> Answer:
     _refuse_unknown_filters(call, {"end_time", "enterprise_project_id", "limit", "offset", "operation_type",
                                    "provider_id", "resource_id", "resource_name", "start_time", "status",
                                    "vault_id", "vault_name"})
-    for unsupported in ("end_time", "enterprise_project_id", "provider_id", "resource_name", "start_time",
-                        "vault_name"):
-        if call.text(unsupported) is not None:
-            raise invalid(f"cbr-tui does not filter operation logs by {unsupported} yet.")
+    narrower = TaskFilter(created_from=_time(call, "start_time"), created_to=_time(call, "end_time"),
+                          vault_name=call.text("vault_name"), resource_name=call.text("resource_name"),
+                          provider_id=call.text("provider_id"),
+                          enterprise_project_id=call.text("enterprise_project_id"))
     listed = call.console.tasks.list(operation_type=call.text("operation_type"), status=call.text("status"),
                                      vault_id=call.text("vault_id"), resource_id=call.text("resource_id"),
-                                     limit=call.number("limit", 1000), offset=call.number("offset", 0))
+                                     limit=call.number("limit", 1000), offset=call.number("offset", 0),
+                                     narrower=narrower)
     return call.answer(v3.ListOpLogsResponse(
         operation_logs=[_operation_log(t) for t in listed["operation_logs"]],
         count=listed["count"], limit=listed["limit"], offset=listed["offset"]))
@@ -484,8 +502,7 @@ def _operation_log(shape: dict[str, Any]) -> v3.OperationLog:
 def _retention(definition: v3.PolicyoODCreate | None) -> Retention | None:
     if definition is None:
         return None
-    _not_implemented(definition, {"enable_acceleration": False, "cross_account_urn": None,
-                                  "advanced_retention_rules": None, "destination_project_id": None})
+    _not_implemented(definition, NO_ACCELERATION | {"advanced_retention_rules": None})
     return Retention(max_backups=definition.max_backups, retention_duration_days=definition.retention_duration_days,
                      day_backups=definition.day_backups or 0, week_backups=definition.week_backups or 0,
                      month_backups=definition.month_backups or 0, year_backups=definition.year_backups or 0,
@@ -506,7 +523,8 @@ def create_policy(call: Call) -> Answer:
     spec = PolicySpec(pattern=call.required(properties.pattern, "policy.trigger.properties.pattern"),
                       name=policy.name, enabled=policy.enabled if policy.enabled is not None else True,
                       operation_type=check_choice(PolicyOperationType, policy.operation_type or "", "policy type"),
-                      retention=retention, destination_region=definition.destination_region)
+                      retention=retention, destination_region=definition.destination_region,
+                      destination_project=definition.destination_project_id)
     created = call.console.policies.create(spec)
     return call.answer(v3.CreatePolicyResponse(policy=v3.Policy.model_validate(created["policy"])))
 
@@ -528,6 +546,9 @@ def show_policy(call: Call) -> Answer:
 @serves
 def update_policy(call: Call) -> Answer:
     update = call.required(call.body(v3.PolicyUpdateReq).policy, "policy")
+    definition = update.operation_definition
+    if definition is not None and (definition.destination_region or definition.destination_project_id):
+        raise invalid("A replication policy's destination region is chosen when it is created and stays.")
     properties = update.trigger.properties if update.trigger else None
     if properties is not None:
         _not_implemented(properties, {"start_window_minutes": None})
@@ -556,11 +577,15 @@ def _protectable_type(call: Call) -> ObjectType:
 @serves
 def list_protectable(call: Call) -> Answer:
     _refuse_unknown_filters(call, {"limit", "marker", "name", "offset", "status", "id", "server_id"})
+    for unsupported in ("marker", "server_id"):
+        if call.text(unsupported) is not None:
+            raise invalid(f"cbr-tui does not filter protectable instances by {unsupported} yet; use offset.")
     instances = call.console.protectables.list(_protectable_type(call), name=call.text("name"))["instances"]
     wanted_id, wanted_status = call.text("id"), call.text("status")
     instances = [i for i in instances if (wanted_id is None or i["id"] == wanted_id)
                  and (wanted_status is None or i["status"] == wanted_status)]
     offset, limit = call.number("offset", 0), call.number("limit", 50)
+    check_paging(limit, offset)
     return call.answer(v3.ListProtectableResponse(
         instances=[_protectable(i) for i in instances[offset:offset + limit]]))
 
@@ -678,6 +703,7 @@ def list_agent(call: Call) -> Answer:
     agents = [a for a in call.console.resources.list(ResourceKind.AGENT, status=call.text("status"))["resources"]
               if not wanted or a["id"] in wanted]
     offset, limit = call.number("offset", 0), call.number("limit", 1000)
+    check_paging(limit, offset)
     return call.answer(v3.ListAgentResponse(agents=[_agent(a) for a in agents[offset:offset + limit]],
                                             count=len(agents), limit=limit, offset=offset))
 
@@ -693,37 +719,24 @@ def add_agent_path(call: Call) -> Answer:
     request = call.body(v3.AgentAddPathReq)
     if request.exclude_path:
         raise invalid("cbr-tui does not exclude paths from a client's backups yet; leave exclude_path out.")
-    resources, agent_id = call.console.resources, call.path["agent_id"]
-    having = {path["dir_path"] for path in resources.show(agent_id)["resource"]["paths"]}
-    added, existed = [], []
-    for path in call.required(request.add_path, "add_path"):
-        if path in having:
-            existed.append(path)
-        else:
-            resources.add_agent_path(agent_id, path)
-            added.append(path)
-    return call.answer(v3.AddAgentPathResponse(added=added, existed=existed))
+    done = call.console.resources.add_agent_paths(call.path["agent_id"], call.required(request.add_path, "add_path"))
+    return call.answer(v3.AddAgentPathResponse(added=done["added"], existed=done["existed"]))
 
 
 @serves
 def remove_agent_path(call: Call) -> Answer:
     request = call.body(v3.AgentRemovePathReq)
-    resources, agent_id = call.console.resources, call.path["agent_id"]
-    having = {path["dir_path"] for path in resources.show(agent_id)["resource"]["paths"]}
-    removed, missing = [], []
-    for path in call.required(request.remove_path, "remove_path"):
-        if path in having:
-            resources.remove_agent_path(agent_id, path)
-            removed.append(path)
-        else:
-            missing.append(path)
-    return call.answer(v3.RemoveAgentPathResponse(removed=removed, not_existed=missing))
+    done = call.console.resources.remove_agent_paths(call.path["agent_id"],
+                                                     call.required(request.remove_path, "remove_path"))
+    return call.answer(v3.RemoveAgentPathResponse(removed=done["removed"], not_existed=done["not_existed"]))
 
 
 @serves
 def list_external_vault(call: Call) -> Answer:
     _refuse_unknown_filters(call, {"external_project_id", "region_id", "limit", "offset", "protect_type",
                                    "objcet_type", "cloud_type", "vault_id"})
+    if call.text("cloud_type") not in (None, "public"):
+        raise invalid("Vaults of another region that take replicas are public-cloud vaults (cloud_type=public).")
     region = call.text("region_id")
     project = call.text("external_project_id")
     if not region or not project:

@@ -8,7 +8,7 @@ the key is made. IAM allows two access keys per user.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -38,7 +38,7 @@ class KeyHolder:
     account_id: str
     account_name: str
     principal: Principal
-    secret: str
+    secret: str = field(repr=False)
 
 
 def _sealing(kms: KeyManagement) -> str:
@@ -74,7 +74,7 @@ def key_holder(store: Store, kms: KeyManagement, access: str) -> KeyHolder | Non
             principal = Principal.account_administrator(account.id, account.user_id, account.user_name)
         else:
             user = session.get(IamUser, key.user_id)
-            if user is None or not user.enabled:
+            if user is None or not user.enabled or not user.programmatic_access:
                 return None
             principal = principal_of(session, user)
         sealed, account_name = key.secret_sealed, account.name
@@ -131,9 +131,15 @@ class AccessKeyService:
         return holder
 
     def create(self, user_ref: str | None = None) -> dict[str, Any]:
-        """A new key and its secret (shown only now), with the project the API's paths name."""
+        """A new key and its secret (shown only now), with the project the API's paths name. An IAM user
+        given a key gets programmatic access (an access key is what that access type is); a key of a user
+        whose programmatic access is off signs nothing."""
         with self.ctx.store.write() as session:
             user_id, _name = self._holder(session, user_ref)
+            user = session.get(IamUser, user_id)
+            if user is not None and not user.programmatic_access:
+                user.programmatic_access = True
+                session.add(user)
             credential = issue_access_key(session, self.kms, self.ctx.account_id, user_id, self.ctx.clock.now())
         return {"credential": credential | {"project_id": self.ctx.project_id}}
 

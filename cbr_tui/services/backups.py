@@ -430,12 +430,7 @@ class BackupService:
         """A restore point as CreateCheckpoint answered it: its resources, those skipped, and its backups
         as they are now."""
         with self.ctx.store.read() as session:
-            checkpoint = session.get(Checkpoint, checkpoint_id)
-            vault = session.get(Vault, checkpoint.vault_id) if checkpoint is not None else None
-            if checkpoint is None or vault is None or checkpoint.project_id != self.ctx.project_id \
-                    or not self.ctx.principal.sees(vault.enterprise_project_id):
-                raise CbrError(Codes.CHECKPOINT_NOT_FOUND,
-                               f"The restore point {checkpoint_id} does not exist in this region.")
+            checkpoint, vault = lookups.checkpoint(session, self.ctx, checkpoint_id)
             made = session.exec(select(Backup).where(Backup.checkpoint_id == checkpoint.id,
                                                      col(Backup.parent_id).is_(None))
                                 .order_by(col(Backup.created_at), col(Backup.name))).all()

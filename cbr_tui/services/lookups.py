@@ -15,6 +15,7 @@ from cbr_tui.services.context import ServiceContext
 from cbr_tui.store.models import (
     Account,
     Backup,
+    Checkpoint,
     EnterpriseProject,
     Policy,
     Project,
@@ -121,6 +122,16 @@ def backup(session: Session, ctx: ServiceContext, ref: str, *, action: Action | 
     if action is not None:
         permit(session, ctx, action, found.enterprise_project_id)
     return found
+
+
+def checkpoint(session: Session, ctx: ServiceContext, ref: str) -> tuple[Checkpoint, Vault]:
+    """A restore point of this region, with its vault, provided the caller sees that vault."""
+    found = session.get(Checkpoint, ref)
+    vault = session.get(Vault, found.vault_id) if found is not None else None
+    if found is None or vault is None or found.project_id != ctx.project_id \
+            or not ctx.principal.sees(vault.enterprise_project_id):
+        raise CbrError(Codes.CHECKPOINT_NOT_FOUND, f"The restore point {ref} does not exist in this region.")
+    return found, vault
 
 
 def policy(session: Session, ctx: ServiceContext, ref: str) -> Policy:

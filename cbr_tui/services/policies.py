@@ -39,6 +39,7 @@ class PolicySpec:
     enabled: bool = True
     retention: Retention = field(default_factory=Retention)
     destination_region: str | None = None
+    destination_project: str | None = None  # the API may name it: it must be the region's
 
 
 def insert_policy(session: Session, ctx: ServiceContext, spec: PolicySpec) -> Policy:
@@ -51,6 +52,9 @@ def insert_policy(session: Session, ctx: ServiceContext, spec: PolicySpec) -> Po
         region = _destination_region(session, ctx, spec.destination_region)
         definition["destination_region"] = region
         definition["destination_project_id"] = _project_in(session, ctx, region)
+        if spec.destination_project not in (None, definition["destination_project_id"]):
+            raise invalid(f"The destination project {spec.destination_project} is not this account's project in "
+                          f"{region} ({definition['destination_project_id']}).")
     elif spec.destination_region:
         raise invalid("Only a replication policy has a destination region.")
     projects = select(Project.id).where(Project.account_id == ctx.account_id)

@@ -45,13 +45,14 @@ class ReplicationService:
         self.ctx = ctx
 
     def replicate(self, backup_ref: str, *, destination_region: str, destination_vault: str,
-                  name: str | None = None, description: str | None = None) -> dict[str, Any]:
+                  name: str | None = None, description: str | None = None,
+                  destination_project: str | None = None) -> dict[str, Any]:
         """Replicate one backup (the Backups tab's Replicate, `POST /backups/{id}/replicate`)."""
         base = check_name(name or default_backup_name(self.ctx.ids), "backup")
         description = check_description(description)
         with self.ctx.store.write() as session:
             backup = lookups.backup(session, self.ctx, backup_ref, action=Action.BACKUP_REPLICATE)
-            destination = self._destination(session, destination_region, destination_vault)
+            destination = self._destination(session, destination_region, destination_vault, destination_project)
             replica, task_id = start_replication(session, self.ctx, backup, destination, base, description)
             return {"replication": {
                 "backup_id": backup.id, "destination_backup_id": replica.id,
@@ -60,12 +61,13 @@ class ReplicationService:
                 "provider_id": backup.provider_id, "replication_record_id": task_id,
                 "source_region": self.ctx.region_id}}
 
-    def replicate_vault(self, vault_ref: str, *, destination_region: str, destination_vault: str) -> dict[str, Any]:
+    def replicate_vault(self, vault_ref: str, *, destination_region: str, destination_vault: str,
+                        destination_project: str | None = None) -> dict[str, Any]:
         """Replicate every backup of a vault that can be and is not yet in the destination region
         (`POST /checkpoints/replicate`); each keeps its name. None left to replicate is an empty answer."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, vault_ref, action=Action.BACKUP_REPLICATE)
-            destination = self._destination(session, destination_region, destination_vault)
+            destination = self._destination(session, destination_region, destination_vault, destination_project)
             candidates = session.exec(
                 select(Backup).where(Backup.vault_id == vault.id, col(Backup.parent_id).is_(None),
                                      Backup.image_type == ImageType.BACKUP.value,
@@ -109,13 +111,19 @@ class ReplicationService:
                                 .order_by(col(Backup.created_at))).all()
             return {"backups": backup_shapes(session, list(rows)), "count": len(rows)}
 
-    def _destination(self, session: Session, region_id: str, vault_ref: str) -> Vault:
+    def _destination(self, session: Session, region_id: str, vault_ref: str,
+                     project_id: str | None = None) -> Vault:
+        """The destination vault, in another region of this account (whose project, when the caller names it,
+        must be the account's project there)."""
         if region_id == self.ctx.region_id:
             raise invalid("A backup is replicated to another region; the destination region must differ.")
         project = session.exec(select(Project).where(Project.account_id == self.ctx.account_id,
                                                      Project.region_id == region_id)).first()
         if project is None or region_id == ON_PREMISES.id:
             raise invalid(f"There is no region {region_id!r}; `cbr-tui region list` shows them.")
+        if project_id is not None and project_id != project.id:
+            raise invalid(f"The destination project {project_id} is not this account's project in {region_id} "
+                          f"({project.id}).")
         vault = session.exec(select(Vault).where(Vault.project_id == project.id,
                                                  (Vault.id == vault_ref) | (Vault.name == vault_ref))).first()
         if vault is None or not self.ctx.principal.sees(vault.enterprise_project_id):

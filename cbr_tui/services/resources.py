@@ -415,40 +415,67 @@ class ResourceService:
         return self.show(res_id)
 
     def add_agent_path(self, ref: str, path: str) -> dict[str, Any]:
+        return self.add_agent_paths(ref, [path])
+
+    def add_agent_paths(self, ref: str, paths: Sequence[str]) -> dict[str, Any]:
+        """Back up more directories of a client's host: all of them, or (one refused) none. A directory it
+        backs up already is reported as existing (AddAgentPath's `existed`)."""
         self.ctx.principal.require(Action.AGENT_MANAGE)
+        added: builtins.list[str] = []
+        existed: builtins.list[str] = []
         with self.ctx.store.write() as session:
             agent = lookups.resource(session, self.ctx, ref, ResourceKind.AGENT)
-            self._add_path(session, agent.id, path)
+            for path in paths:
+                (added if self._add_path(session, agent.id, path) else existed).append(path)
             agent_id = agent.id
-        return self.show(agent_id)
+        return self.show(agent_id) | {"added": added, "existed": existed}
 
     def remove_agent_path(self, ref: str, path: str) -> dict[str, Any]:
+        removed = self.remove_agent_paths(ref, [path])
+        if not removed["removed"]:
+            raise invalid(f"The backup client {removed['resource']['name']} does not back up {path}.")
+        return removed
+
+    def remove_agent_paths(self, ref: str, paths: Sequence[str]) -> dict[str, Any]:
+        """Stop backing up directories of a client's host; one it does not back up is reported
+        (RemoveAgentPath's `not_existed`)."""
         self.ctx.principal.require(Action.AGENT_MANAGE)
+        removed: builtins.list[str] = []
+        missing: builtins.list[str] = []
         with self.ctx.store.write() as session:
             agent = lookups.resource(session, self.ctx, ref, ResourceKind.AGENT)
-            found = session.exec(select(AgentPath).where(AgentPath.agent_id == agent.id,
-                                                         AgentPath.dir_path == str(Path(path)))).first()
-            if found is None:
-                raise invalid(f"The backup client {agent.name} does not back up {path}.")
-            session.delete(found)
+            for path in paths:
+                found = session.exec(select(AgentPath).where(
+                    col(AgentPath.agent_id) == agent.id,
+                    col(AgentPath.dir_path) == str(Path(path).expanduser()))).first()
+                if found is None:
+                    missing.append(path)
+                else:
+                    session.delete(found)
+                    session.flush()
+                    removed.append(path)
             agent_id = agent.id
-        return self.show(agent_id)
+        return self.show(agent_id) | {"removed": removed, "not_existed": missing}
 
-    def _add_path(self, session: Session, agent_id: str, path: str) -> None:
+    def _add_path(self, session: Session, agent_id: str, path: str) -> bool:
+        """Add a directory; False when the client backs it up already."""
         directory = Path(path).expanduser()
         if not directory.is_absolute():
             raise invalid(f"A backup path must be absolute; {path!r} is not.")
         self.ctx.check_host_path(directory, "backup path")
         if not directory.is_dir():
             raise invalid(f"The backup path {path} is not an existing directory on this host.")
+        duplicate = session.exec(select(AgentPath).where(AgentPath.agent_id == agent_id,
+                                                         AgentPath.dir_path == str(directory))).first()
+        if duplicate is not None:
+            return False
         paths = session.exec(select(func.count()).where(AgentPath.agent_id == agent_id)).one()
         if paths >= AGENT_PATHS_MAX:
             raise CbrError(Codes.AGENT_PATH_QUOTA, f"A backup client can back up at most {AGENT_PATHS_MAX} paths.")
-        duplicate = session.exec(select(AgentPath).where(AgentPath.agent_id == agent_id,
-                                                         AgentPath.dir_path == str(directory))).first()
-        if duplicate is None:
-            session.add(AgentPath(id=self.ctx.ids.uuid(), agent_id=agent_id, dir_path=str(directory),
-                                  created_at=self.ctx.clock.now()))
+        session.add(AgentPath(id=self.ctx.ids.uuid(), agent_id=agent_id, dir_path=str(directory),
+                              created_at=self.ctx.clock.now()))
+        session.flush()  # a second path of the same request sees it
+        return True
 
     # --- plumbing -----------------------------------------------------------------------------------------
 

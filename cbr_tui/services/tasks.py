@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -62,16 +63,48 @@ def _visible_tasks(ctx: ServiceContext) -> list[Any]:
     return [col(Task.vault_id).in_(select(Vault.id).where(*clause))] if clause else []
 
 
+@dataclass(frozen=True)
+class TaskFilter:
+    """ListOpLogs' filters beyond the Tasks page's: a time range of creation, the vault's and the resource's
+    names (containing), the vault type's provider, the vault's enterprise project."""
+
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    vault_name: str | None = None
+    resource_name: str | None = None
+    provider_id: str | None = None
+    enterprise_project_id: str | None = None
+
+    def clauses(self) -> list[Any]:
+        found: list[Any] = []
+        if self.created_from:
+            found.append(col(Task.created_at) >= self.created_from)
+        if self.created_to:
+            found.append(col(Task.created_at) <= self.created_to)
+        if self.vault_name:
+            found.append(col(Task.vault_name).contains(self.vault_name, autoescape=True))
+        if self.resource_name:
+            found.append(col(Task.resource_name).contains(self.resource_name, autoescape=True))
+        if self.provider_id:
+            found.append(col(Task.provider_id) == self.provider_id)
+        if self.enterprise_project_id:
+            found.append(col(Task.vault_id).in_(select(Vault.id).where(
+                col(Vault.enterprise_project_id) == self.enterprise_project_id)))
+        return found
+
+
 class TaskService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
     def list(self, *, operation_type: str | None = None, status: str | None = None, vault_id: str | None = None,
              resource_id: str | None = None, limit: int = 50, offset: int = 0,
-             include_older: bool = False) -> dict[str, Any]:
-        """Tasks of the last 30 days (the console's horizon), newest first."""
+             include_older: bool = False, narrower: TaskFilter | None = None) -> dict[str, Any]:
+        """Tasks of the last 30 days (the console's horizon), newest first; ListOpLogs' further filters come
+        in `narrower`."""
         check_paging(limit, offset)
-        query = select(Task).where(Task.project_id == self.ctx.project_id, *_visible_tasks(self.ctx))
+        query = select(Task).where(Task.project_id == self.ctx.project_id, *_visible_tasks(self.ctx),
+                                   *(narrower.clauses() if narrower else ()))
         if not include_older:
             query = query.where(Task.created_at >= self.ctx.clock.now() - TASK_HORIZON)
         if operation_type:

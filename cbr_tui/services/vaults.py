@@ -4,6 +4,7 @@ association, tags, deletion and unsubscription.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlmodel import Session, col, delete, or_, select
+from sqlmodel import Session, col, delete, func, or_, select
 
 from cbr_tui.cloud.regions import ON_PREMISES
 from cbr_tui.domain.clock import api_time, as_utc
@@ -77,6 +78,7 @@ from cbr_tui.store.models import (
     VaultTag,
 )
 
+MiB = 1 << 20
 _SORT_KEYS = {
     "created_at": Vault.created_at,
     "name": Vault.name,
@@ -109,6 +111,16 @@ class VaultSpec:
     bind_tags: TagInput = ()
     tags: TagInput = ()
     availability_zone: str | None = None
+
+
+@dataclass(frozen=True)
+class VaultChange:
+    """What UpdateVault changes (None: left as it is)."""
+
+    name: str | None = None
+    size_gb: int | None = None
+    auto_bind: bool | None = None
+    bind_tags: TagInput | None = None
 
 
 @dataclass
@@ -305,7 +317,7 @@ class VaultService:
     def list(self, *, object_type: str | None = None, protect_type: str | None = None, status: str | None = None,
              search: str | None = None, tags: TagInput | None = None, enterprise_project: str | None = None,
              resource_id: str | None = None, policy_id: str | None = None, limit: int = 50, offset: int = 0,
-             sort: str = "created_at:desc") -> dict[str, Any]:
+             sort: str = "created_at:desc", cloud_type: str | None = None) -> dict[str, Any]:
         """The vault list: filter by type, status, name or ID, and up to 5 tags (a vault matching any one)."""
         check_paging(limit, offset)
         wanted = check_tag_filter(tags, "vault search")
@@ -316,6 +328,8 @@ class VaultService:
             query = query.where(Vault.protect_type == check_choice(ProtectType, protect_type, "protection type").value)
         if status:
             query = query.where(Vault.status == check_choice(VaultStatus, status, "vault status").value)
+        if cloud_type:
+            query = query.where(col(Vault.cloud_type) == check_choice(CloudType, cloud_type, "cloud type").value)
         if search:
             query = query.where(or_(col(Vault.name).contains(search), Vault.id == search))
         if enterprise_project:
@@ -342,6 +356,15 @@ class VaultService:
     def show(self, ref: str) -> dict[str, Any]:
         with self.ctx.store.read() as session:
             return {"vault": vault_shapes(session, [lookups.vault(session, self.ctx, ref)])[0]}
+
+    def summary(self) -> dict[str, int]:
+        """The capacity of every vault of this region the caller sees (GB) and what they use (MB, as each
+        vault's `billing.used`): ShowSummary."""
+        query = select(func.coalesce(func.sum(Vault.size_gb), 0), func.coalesce(func.sum(Vault.used_bytes), 0)) \
+            .where(col(Vault.project_id) == self.ctx.project_id, *lookups.visible_clause(Vault, self.ctx))
+        with self.ctx.store.read() as session:
+            size, used = session.exec(query).one()
+        return {"size": int(size), "used_size": int(used) // MiB}
 
     def filter_by_tags(self, spec: TagFilter, *, count_only: bool = False) -> dict[str, Any]:
         """The vaults a tag filter selects (`POST /vault/resource_instances/action`), or only how many."""
@@ -398,47 +421,74 @@ class VaultService:
         """Expand Capacity: grow a vault; a yearly/monthly vault pays for the rest of its subscription."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
-            ensure_vault_allows_expansion(vault.name, vault.status)
-            vtype = vault_type(vault.object_type)
-            if new_size_gb <= vault.size_gb:
-                raise CbrError(Codes.VAULT_EXPANSION_FAILED,
-                               f"The new capacity must be larger than the current {vault.size_gb:,} GB; "
-                               "capacity can only be expanded.")
-            check_capacity(vtype, new_size_gb)
-            orders = []
-            if vault.charging_mode == ChargingMode.PRE_PAID:
-                now = self.ctx.clock.now()
-                remaining = (vault.expires_at - now).total_seconds() / 86400 if vault.expires_at else 0
-                per_gb = quote_vault(object_type=vtype.object_type, protect_type=ProtectType(vault.protect_type),
-                                     consistent_level=ConsistentLevel(vault.consistent_level),
-                                     multi_az=vault.is_multi_az, size_gb=1,
-                                     charging_mode=ChargingMode.PRE_PAID, period_type=PeriodType.MONTH,
-                                     period_num=1).monthly_per_gb
-                amount = expansion_amount(per_gb, new_size_gb - vault.size_gb, remaining)
-                order = charge(session, self.ctx, int(amount * 100), kind="expand", vault_id=vault.id,
-                               refusal=Codes.VAULT_EXPANSION_FAILED,
-                               detail={"from_size": vault.size_gb, "to_size": new_size_gb})
-                orders.append(order_shape(order))
-            settle(session, self.ctx, vault, self.ctx.clock.now())  # the old size's hours at the old price
-            vault.size_gb = new_size_gb
-            result = self._saved(session, vault)
-        return result | ({"orders": orders} if orders else {})
+            orders = self._grow(session, vault, new_size_gb)
+            return self._saved(session, vault) | ({"orders": orders} if orders else {})
+
+    def _grow(self, session: Session, vault: Vault, new_size_gb: int) -> builtins.list[dict[str, Any]]:
+        ensure_vault_allows_expansion(vault.name, vault.status)
+        vtype = vault_type(vault.object_type)
+        if new_size_gb <= vault.size_gb:
+            raise CbrError(Codes.VAULT_EXPANSION_FAILED,
+                           f"The new capacity must be larger than the current {vault.size_gb:,} GB; "
+                           "capacity can only be expanded.")
+        check_capacity(vtype, new_size_gb)
+        orders = []
+        if vault.charging_mode == ChargingMode.PRE_PAID:
+            now = self.ctx.clock.now()
+            remaining = (vault.expires_at - now).total_seconds() / 86400 if vault.expires_at else 0
+            per_gb = quote_vault(object_type=vtype.object_type, protect_type=ProtectType(vault.protect_type),
+                                 consistent_level=ConsistentLevel(vault.consistent_level),
+                                 multi_az=vault.is_multi_az, size_gb=1,
+                                 charging_mode=ChargingMode.PRE_PAID, period_type=PeriodType.MONTH,
+                                 period_num=1).monthly_per_gb
+            amount = expansion_amount(per_gb, new_size_gb - vault.size_gb, remaining)
+            order = charge(session, self.ctx, int(amount * 100), kind="expand", vault_id=vault.id,
+                           refusal=Codes.VAULT_EXPANSION_FAILED,
+                           detail={"from_size": vault.size_gb, "to_size": new_size_gb})
+            orders.append(order_shape(order))
+        settle(session, self.ctx, vault, self.ctx.clock.now())  # the old size's hours at the old price
+        vault.size_gb = new_size_gb
+        return orders
 
     def enable_auto_bind(self, ref: str, tags: TagInput | None = None) -> dict[str, Any]:
         """Enable Automatic Association, optionally only for resources with one of up to 5 tags."""
-        rules = check_tag_filter(tags, "automatic association rule")
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
-            ensure_vault_allows_update(vault.name, vault.status)
-            refusal = refuse_resources_for(vault_type(vault.object_type), ProtectType(vault.protect_type))
-            if refusal:
-                raise CbrError(Codes.VAULT_CANNOT_UPDATE, f"Automatic association is unavailable. {refusal.message}")
-            reason = auto_bind_refusal(vault.size_gb, allocated_gb(session, vault.id))
-            if reason:
-                raise CbrError(Codes.VAULT_CANNOT_UPDATE, reason)
-            vault.auto_bind = True
-            vault.bind_rules = [t.to_api() for t in rules]
+            self._bind(session, vault, tags)
             return self._saved(session, vault)
+
+    def _bind(self, session: Session, vault: Vault, tags: TagInput | None) -> None:
+        rules = check_tag_filter(tags, "automatic association rule")
+        ensure_vault_allows_update(vault.name, vault.status)
+        refusal = refuse_resources_for(vault_type(vault.object_type), ProtectType(vault.protect_type))
+        if refusal:
+            raise CbrError(Codes.VAULT_CANNOT_UPDATE, f"Automatic association is unavailable. {refusal.message}")
+        reason = auto_bind_refusal(vault.size_gb, allocated_gb(session, vault.id))
+        if reason:
+            raise CbrError(Codes.VAULT_CANNOT_UPDATE, reason)
+        vault.auto_bind = True
+        vault.bind_rules = [t.to_api() for t in rules]
+
+    def modify(self, ref: str, change: VaultChange) -> dict[str, Any]:
+        """UpdateVault: a new name, a larger capacity, automatic association on (with its tag rules) or off,
+        in one transaction: all of it, or (a refusal) none of it, money included."""
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
+            orders: builtins.list[dict[str, Any]] = []
+            if change.size_gb is not None and change.size_gb != vault.size_gb:
+                orders = self._grow(session, vault, change.size_gb)
+            if change.name is not None:
+                ensure_vault_allows_update(vault.name, vault.status)
+                vault.name = check_name(change.name)
+            if change.auto_bind is False:
+                if change.bind_tags:
+                    raise invalid("Tag rules apply only with automatic association; it is being turned off.")
+                vault.auto_bind, vault.bind_rules = False, []
+            elif change.auto_bind or change.bind_tags is not None:
+                if not (change.auto_bind or vault.auto_bind):
+                    raise invalid("A tag filter applies only when automatic association is configured.")
+                self._bind(session, vault, change.bind_tags)
+            return self._saved(session, vault) | ({"orders": orders} if orders else {})
 
     def disable_auto_bind(self, ref: str) -> dict[str, Any]:
         """Disable Automatic Association; resources already associated stay."""

@@ -75,10 +75,22 @@ def canonical_query(pairs: Iterable[tuple[str, str]]) -> str:
     return "&".join(f"{_encode(key)}={_encode(value)}" for key, value in sorted(pairs))
 
 
+def payload_hash(request: SignedRequest) -> str:
+    """The body's SHA-256, which the signature covers. A client may state it in `X-Sdk-Content-Sha256`
+    (the SDK does so for uploads); the stated value must then be the body's, or anyone holding one signed
+    request could send another body under its signature."""
+    actual = hashlib.sha256(request.body).hexdigest() if request.body else EMPTY_BODY_HASH
+    stated = request.headers.get("x-sdk-content-sha256")
+    if stated is not None and stated != actual:
+        if stated == "UNSIGNED-PAYLOAD":
+            raise SignatureRefused("the CBR API signs its JSON bodies: UNSIGNED-PAYLOAD is not accepted")
+        raise SignatureRefused("X-Sdk-Content-Sha256 is not the SHA-256 of the body")
+    return stated or actual
+
+
 def canonical_request(request: SignedRequest, signed_headers: tuple[str, ...]) -> str:
     headers = "".join(f"{name}:{request.headers.get(name, '').strip()}\n" for name in signed_headers)
-    payload = request.headers.get("x-sdk-content-sha256") or (
-        hashlib.sha256(request.body).hexdigest() if request.body else EMPTY_BODY_HASH)
+    payload = payload_hash(request)
     return "\n".join((request.method.upper(), canonical_uri(request.path), canonical_query(request.query),
                       headers, ";".join(signed_headers), payload))
 

@@ -10,11 +10,15 @@ from huaweicloudsdkcbr.v1.model import (
     AgentRemovePathReq,
     ChangeToPeriod,
     ChangeVaultChargeModeRequest,
+    CreatePostPaidVaultRequest,
     ImportCheckpointRequest,
     ListAgentRequest,
     ListBackupsRequest,
     ListExternalVaultRequest,
+    ListOpLogsRequest,
     Match,
+    PrePaidBillingCreate,
+    PrePaidVaultOrder,
     RemoveAgentPathRequest,
     SetVaultResourceRequest,
     ShowAgentRequest,
@@ -25,6 +29,7 @@ from huaweicloudsdkcbr.v1.model import (
     SyncParam,
     SyncReq,
     TagsReq,
+    VaultOrderCreateReqs,
     VaultResourceInstancesReq,
     VaultSetResourceReq,
 )
@@ -122,8 +127,14 @@ def test_a_file_backup_client_s_paths_are_added_and_removed(served_api: ServedAp
     home.mkdir(parents=True, exist_ok=True)
     existing = agent.paths[0].dir_path
     added = cbr.add_agent_path(AddAgentPathRequest(agent_id=agent.agent_id, body=AgentAddPathReq(
-        add_path=[str(home), existing])))
-    assert (added.added, added.existed) == ([str(home)], [existing])
+        add_path=[str(home), existing + "/"])))
+    assert (added.added, added.existed) == ([str(home)], [existing + "/"])
+    other = home.parent / "sdk-agent-other"
+    other.mkdir(exist_ok=True)
+    refused_whole = refusal(lambda: cbr.add_agent_path(AddAgentPathRequest(
+        agent_id=agent.agent_id, body=AgentAddPathReq(add_path=[str(other), "relative/path"]))))
+    assert (refused_whole.status_code, refused_whole.error_code) == (400, "BackupService.9900")
+    assert len(cbr.show_agent(ShowAgentRequest(agent_id=agent.agent_id)).agent.paths) == len(agent.paths) + 1
     removed = cbr.remove_agent_path(RemoveAgentPathRequest(agent_id=agent.agent_id, body=AgentRemovePathReq(
         remove_path=[str(home), "/no/such/path"])))
     assert (removed.removed, removed.not_existed) == ([str(home)], ["/no/such/path"])
@@ -163,3 +174,38 @@ def test_backups_are_listed_by_restore_point_time_status_and_what_the_engine_did
     assert "start_time is a time like" in bad_time.error_msg
     bad_status = refusal(lambda: cbr.list_backups(ListBackupsRequest(status=["lost"])))
     assert (bad_status.status_code, bad_status.error_code) == (400, "BackupService.9900")
+
+
+def test_a_yearly_monthly_vault_is_bought_through_an_order(served_api: ServedApi, cbr: CbrClient) -> None:
+    balance = float(served_api.console.accounts.show()["account"]["balance"])
+    ordered = cbr.create_post_paid_vault(CreatePostPaidVaultRequest(body=VaultOrderCreateReqs(vault=PrePaidVaultOrder(
+        name="sdk-ordered", resources=[], billing=PrePaidBillingCreate(
+            cloud_type="public", consistent_level="crash_consistent", object_type="disk", protect_type="backup",
+            size=50, charging_mode="pre_paid", period_type="month", period_num=2, is_auto_renew=False,
+            is_auto_pay=True)))))
+    [order] = ordered.orders
+    vault = served_api.console.vaults.show(order.resource_id)["vault"]
+    assert (vault["name"], vault["billing"]["charging_mode"], vault["billing"]["period_num"]) == \
+        ("sdk-ordered", "pre_paid", 2)
+    assert float(served_api.console.accounts.show()["account"]["balance"]) < balance
+    post_paid = refusal(lambda: cbr.create_post_paid_vault(CreatePostPaidVaultRequest(body=VaultOrderCreateReqs(
+        vault=PrePaidVaultOrder(name="sdk-not-an-order", billing=PrePaidBillingCreate(
+            cloud_type="public", consistent_level="crash_consistent", object_type="disk", protect_type="backup",
+            size=50, charging_mode="post_paid"))))))
+    assert (post_paid.status_code, post_paid.error_code) == (400, "BackupService.9900")
+
+
+def test_operation_logs_are_listed_by_time_and_names(served_api: ServedApi, cbr: CbrClient) -> None:
+    vault = buy(served_api.console, ObjectType.DISK, size_gb=100, name="sdk-logs-by-name",
+                resources=("ecs-spare-01-volume-0000",))
+    served_api.console.backups.perform(vault["id"])
+    served_api.settle()
+
+    def vaults(**query: object) -> set[str]:
+        return {log.vault_name for log in cbr.list_op_logs(ListOpLogsRequest(**query)).operation_logs}
+
+    assert vaults(vault_name="sdk-logs-by") == {"sdk-logs-by-name"}
+    assert vaults(resource_name="ecs-spare-01-volume", operation_type="backup") == {"sdk-logs-by-name"}
+    assert vaults(vault_name="sdk-logs-by", start_time="2099-01-01T00:00:00Z") == set()
+    bad = refusal(lambda: cbr.list_op_logs(ListOpLogsRequest(end_time="soon")))
+    assert (bad.status_code, bad.error_code) == (400, "BackupService.9900")

@@ -25,6 +25,7 @@ from huaweicloudsdkcbr.v1.model import (
 from cbr_tui.domain.enums import ObjectType, ProtectType
 from tests.api.conftest import ServedApi
 from tests.api.test_getting_started import wait_for_task
+from tests.api.test_operations import refusal
 from tests.services.helpers import buy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,9 +50,14 @@ def test_a_backup_and_then_a_whole_vault_are_replicated_to_another_region(served
             "success"
         made.append(cbr.list_backups(ListBackupsRequest(vault_id=vault["id"], name=name)).backups[0].id)
 
+    elsewhere_project = elsewhere.ctx.project_id
+    wrong = refusal(lambda: cbr.copy_backup(CopyBackupRequest(backup_id=made[0], body=BackupReplicateReq(
+        replicate=BackupReplicateReqBody(destination_region=regions[0], destination_vault_id=destination["id"],
+                                         destination_project_id="0" * 32)))))
+    assert (wrong.status_code, wrong.error_code) == (400, "BackupService.9900")
     replication = cbr.copy_backup(CopyBackupRequest(backup_id=made[0], body=BackupReplicateReq(
         replicate=BackupReplicateReqBody(destination_region=regions[0], destination_vault_id=destination["id"],
-                                         name="first-replica")))).replication
+                                         name="first-replica", destination_project_id=elsewhere_project)))).replication
     assert (replication.backup_id, replication.destination_vault_id) == (made[0], destination["id"])
     assert wait_for_task(cbr, replication.replication_record_id).status == "success"
 

@@ -1,6 +1,7 @@
 """Requests are believed only when an active access key signed them, recently, as the SDK signs: checked
 against the SDK's own signer, then on the wire."""
 
+import hashlib
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -84,19 +85,23 @@ def test_an_authorization_header_not_of_the_sdk_s_form_is_refused(value: str | N
 
 
 def call(served: ServedApi, method: str, path: str, *, secret: str | None = None, access: str | None = None,
-         when: datetime | None = None, sign: bool = True, body: bytes = b"") -> requests.Response:
-    """A raw request as the SDK would sign it (or not at all), to see what the gateway answers."""
+         when: datetime | None = None, sign: bool = True, body: bytes = b"", extra: dict[str, str] | None = None,
+         sent_body: bytes | None = None) -> requests.Response:
+    """A raw request as the SDK would sign it (or not at all), to see what the gateway answers; `extra`
+    headers are signed too, `sent_body` replaces the body after signing."""
     host = served.endpoint.removeprefix("http://")
     headers: dict[str, str] = {}
     if sign:
         key = served.credential
         request = SdkRequest(method=method, schema="http", host=host, resource_path=path, query_params=[],
                              header_params={"Content-Type": "application/json", "Host": host,
-                                            "X-Sdk-Date": (when or datetime.now(UTC)).strftime(DATE_FORMAT)},
+                                            "X-Sdk-Date": (when or datetime.now(UTC)).strftime(DATE_FORMAT),
+                                            **(extra or {})},
                              body=body)
         Signer(BasicCredentials(access or key["access"], secret or key["secret"], key["project_id"])).sign(request)
         headers = dict(request.header_params)
-    return requests.request(method, served.endpoint + path, headers=headers, data=body, timeout=10)
+    sent = body if sent_body is None else sent_body
+    return requests.request(method, served.endpoint + path, headers=headers, data=sent, timeout=10)
 
 
 def test_the_gateway_refuses_unsigned_forged_stale_and_unknown_key_requests(served_api: ServedApi) -> None:
@@ -139,8 +144,8 @@ def test_a_key_belongs_to_its_user_and_their_permissions_hold(served_api: Served
                                             groups=("api-readers",)))
     credential = made["credential"] | {"project_id": served_api.credential["project_id"]}
     reader = served_api.client(credential)
-    assert reader.list_vault(ListVaultRequest()).count >= 0
     vault_id = buy(console, name="readers-cannot-delete", size_gb=10)["id"]
+    assert reader.list_vault(ListVaultRequest()).count == console.vaults.list()["count"]
     with pytest.raises(ClientRequestException) as refused:
         reader.delete_vault(DeleteVaultRequest(vault_id=vault_id))
     assert (refused.value.status_code, refused.value.error_code) == (403, "BackupService.8600")
@@ -150,3 +155,27 @@ def test_a_key_belongs_to_its_user_and_their_permissions_hold(served_api: Served
     with pytest.raises(ClientRequestException) as gone:
         reader.show_vault(ShowVaultRequest(vault_id=vault_id))
     assert (gone.value.status_code, gone.value.error_code) == (401, "APIGW.0301")
+
+
+def test_a_signed_request_s_body_cannot_be_swapped_whatever_hash_it_states(served_api: ServedApi) -> None:
+    path = f"/v3/{served_api.credential['project_id']}/policies"
+    signed = b'{"policy": {"name": "honest"}}'
+    swapped = b'{"policy": {"name": "forged"}}'
+    stated = {"X-Sdk-Content-Sha256": hashlib.sha256(signed).hexdigest()}
+    for answer in (call(served_api, "POST", path, body=signed, sent_body=swapped),
+                   call(served_api, "POST", path, body=signed, sent_body=swapped, extra=stated),
+                   call(served_api, "POST", path, body=signed, extra={"X-Sdk-Content-Sha256": "UNSIGNED-PAYLOAD"})):
+        assert (answer.status_code, answer.json()["error_code"]) == (401, "APIGW.0301"), answer.text
+    assert not [p for p in served_api.console.policies.list()["policies"] if p["name"] == "forged"]
+
+
+def test_headers_and_bodies_a_client_can_send_get_a_clear_answer(served_api: ServedApi) -> None:
+    project = served_api.credential["project_id"]
+    noted = call(served_api, "GET", f"/v3/{project}/vaults", extra={"X-Note": "café €"})
+    assert noted.status_code == 200, noted.text
+    deep = b"[" * 100_000 + b"]" * 100_000
+    nested = call(served_api, "POST", f"/v3/{project}/vaults", body=deep)
+    assert (nested.status_code, nested.json()["error_code"]) == (400, "BackupService.9900")
+    assert nested.headers["X-Request-Id"]
+    not_json = call(served_api, "POST", f"/v3/{project}/vaults", body=b"\xff\xfe")
+    assert (not_json.status_code, not_json.json()["error_code"]) == (400, "BackupService.9900")

@@ -7,6 +7,7 @@ import signal
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -54,20 +55,30 @@ def test_keys_are_made_listed_and_deleted_and_a_secret_is_shown_once(cli_home: P
     assert code == 1 and refusal["error_code"] == "BackupService.8600"
 
 
-def test_serve_api_answers_the_sdk_until_interrupted(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_api_answers_the_sdk_until_interrupted(cli_home: Path, capsys: pytest.CaptureFixture[str],
+                                                     tmp_path: Path) -> None:
     key = ok(capsys, "api-key", "create")["credential"]
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "cbr_tui", "serve", "api", "--port", str(port)],
-                              stderr=subprocess.PIPE, text=True, env=os.environ | {"CBR_TUI_HOME": str(cli_home)})
+    log = tmp_path / "serve-api.log"  # a file, not a pipe: a server that logs much never blocks on it
+    with log.open("w") as stderr:
+        server = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "cbr_tui", "serve", "api", "--port",
+                                   str(port)], stderr=stderr, env=os.environ | {"CBR_TUI_HOME": str(cli_home)})
     try:
-        assert server.stderr is not None
-        banner = server.stderr.readline()
-        assert f"serving the CBR v3 API on http://127.0.0.1:{port}" in banner
+        deadline = time.monotonic() + 60
+        while "serving the CBR v3 API" not in log.read_text() and time.monotonic() < deadline:
+            assert server.poll() is None, log.read_text()
+            time.sleep(0.1)
+        assert f"serving the CBR v3 API on http://127.0.0.1:{port}" in log.read_text()
         client = (CbrClient.new_builder().with_endpoints([f"http://127.0.0.1:{port}"])
                   .with_credentials(BasicCredentials(key["access"], key["secret"], key["project_id"])).build())
         assert client.list_vault(ListVaultRequest()).count == len(ok(capsys, "vault", "list")["vaults"])
         # the SDK keeps its connection open: the server stops all the same
     finally:
         server.send_signal(signal.SIGINT)
-        server.wait(30)
-    assert server.returncode == 0
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.send_signal(signal.SIGABRT)  # faulthandler writes every thread's stack to the log
+            server.wait(10)
+            pytest.fail("serve api did not stop on Ctrl+C:\n" + log.read_text()[-6000:])
+    assert server.returncode == 0, log.read_text()
