@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import signal
 import socket
 import threading
 import uuid
@@ -222,11 +223,10 @@ class ApiServer:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
 
-    def wait(self) -> None:
-        """Block until the server stops (Ctrl+C in `serve api`)."""
-        if self._thread is not None:
-            while self._thread.is_alive():
-                self._thread.join(0.5)
+    def wait(self, stopping: threading.Event) -> None:
+        """Block until `stopping` is set (Ctrl+C or SIGTERM in `serve api`) or the server has stopped."""
+        while self._thread is not None and self._thread.is_alive() and not stopping.wait(0.5):
+            pass
 
 
 def serve_api(console: Console, host: str, port: int, *, on_ready: Callable[[str], Any] | None = None) -> None:
@@ -234,13 +234,17 @@ def serve_api(console: Console, host: str, port: int, *, on_ready: Callable[[str
     gateway = Gateway(console)
     background = console.background()
     background.start()
+    stopping = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl+C and SIGTERM stop it cleanly, even when started with SIGINT ignored (a parent's setting,
+        # which a process inherits and Python then keeps).
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda _signum, _frame: stopping.set())
     server = ApiServer(gateway, host, port).start()
     if on_ready is not None:
         on_ready(server.endpoint)
     try:
-        server.wait()
-    except KeyboardInterrupt:
-        pass
+        server.wait(stopping)
     finally:
         server.stop()
         background.stop()

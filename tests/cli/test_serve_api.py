@@ -60,9 +60,14 @@ def test_serve_api_answers_the_sdk_until_interrupted(cli_home: Path, capsys: pyt
     key = ok(capsys, "api-key", "create")["credential"]
     port = free_port()
     log = tmp_path / "serve-api.log"  # a file, not a pipe: a server that logs much never blocks on it
+    # Started with SIGINT ignored, as a parent that ignores it (a shell's background job, or this test
+    # process after the SSH launcher's tests) passes that on: Ctrl+C must stop it all the same.
+    start = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+             f"sys.argv = ['cbr-tui', 'serve', 'api', '--port', '{port}']; "
+             "runpy.run_module('cbr_tui', run_name='__main__')")
     with log.open("w") as stderr:
-        server = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "cbr_tui", "serve", "api", "--port",
-                                   str(port)], stderr=stderr, env=os.environ | {"CBR_TUI_HOME": str(cli_home)})
+        server = subprocess.Popen([sys.executable, "-X", "faulthandler", "-c", start], stderr=stderr,
+                                  env=os.environ | {"CBR_TUI_HOME": str(cli_home)})
     try:
         deadline = time.monotonic() + 60
         while "serving the CBR v3 API" not in log.read_text() and time.monotonic() < deadline:
