@@ -14,6 +14,7 @@ from typing import Any
 
 from cbr_tui.domain.clock import parse_api_time
 from cbr_tui.domain.enums import (
+    AgentStatus,
     ChargingMode,
     ConsistentLevel,
     ObjectType,
@@ -729,6 +730,30 @@ def remove_agent_path(call: Call) -> Answer:
     done = call.console.resources.remove_agent_paths(call.path["agent_id"],
                                                      call.required(request.remove_path, "remove_path"))
     return call.answer(v3.RemoveAgentPathResponse(removed=done["removed"], not_existed=done["not_existed"]))
+
+
+@serves
+def register_agent(call: Call) -> Answer:
+    """What a client's installer calls: the host gets a home directory of its own to back up."""
+    agent = call.required(call.body(v3.AgentRegisterReq).agent, "agent")
+    _not_implemented(agent, {"agent_type": "file"})
+    registered = call.console.resources.register_agent(
+        call.required(agent.host_name, "agent.host_name"), host_os=agent.host_os or "CentOS 7.9 64bit",
+        host_ip=agent.host_ip or "192.168.0.10", agent_version=agent.agent_version or "2.5.1",
+        resource_id=agent.agent_id)
+    return call.answer(v3.RegisterAgentResponse(agent=_agent(registered["resource"])))
+
+
+@serves
+def update_agent(call: Call) -> Answer:
+    """Only `uninstall`, as the reference says: the client stays listed, marked uninstalled."""
+    update = call.required(call.body(v3.AgentUpdateReq).agent, "agent")
+    if update.status != AgentStatus.UNINSTALL.value:
+        raise invalid(f"A client's status changes only to uninstall through the API, not {update.status!r}.")
+    if call.console.resources.show(call.path["agent_id"])["resource"]["kind"] != ResourceKind.AGENT:
+        raise CbrError(Codes.AGENT_NOT_FOUND, f"There is no client {call.path['agent_id']} in this project.")
+    changed = call.console.resources.set_status(call.path["agent_id"], AgentStatus.UNINSTALL.value)
+    return call.answer(v3.UpdateAgentResponse(agent=_agent(changed["resource"])))
 
 
 @serves

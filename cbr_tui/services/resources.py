@@ -150,6 +150,9 @@ class ResourceService:
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         host_name = check_name(host_name, "backup client")
         agent_id = resource_id or self.ctx.ids.uuid()
+        with self.ctx.store.read() as session:
+            if resource_id is not None and session.get(Resource, resource_id) is not None:
+                raise invalid(f"A client {resource_id} is registered already.")
         relative = self.ctx.host_root(host_name)
         with self._new_files() as created:
             if not paths:

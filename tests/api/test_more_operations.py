@@ -7,7 +7,11 @@ from huaweicloudsdkcbr.v1 import CbrClient
 from huaweicloudsdkcbr.v1.model import (
     AddAgentPathRequest,
     AgentAddPathReq,
+    AgentRegister,
+    AgentRegisterReq,
     AgentRemovePathReq,
+    AgentUpdate,
+    AgentUpdateReq,
     ChangeToPeriod,
     ChangeVaultChargeModeRequest,
     CreatePostPaidVaultRequest,
@@ -19,6 +23,7 @@ from huaweicloudsdkcbr.v1.model import (
     Match,
     PrePaidBillingCreate,
     PrePaidVaultOrder,
+    RegisterAgentRequest,
     RemoveAgentPathRequest,
     SetVaultResourceRequest,
     ShowAgentRequest,
@@ -29,6 +34,7 @@ from huaweicloudsdkcbr.v1.model import (
     SyncParam,
     SyncReq,
     TagsReq,
+    UpdateAgentRequest,
     VaultOrderCreateReqs,
     VaultResourceInstancesReq,
     VaultSetResourceReq,
@@ -209,3 +215,24 @@ def test_operation_logs_are_listed_by_time_and_names(served_api: ServedApi, cbr:
     assert vaults(vault_name="sdk-logs-by", start_time="2099-01-01T00:00:00Z") == set()
     bad = refusal(lambda: cbr.list_op_logs(ListOpLogsRequest(end_time="soon")))
     assert (bad.status_code, bad.error_code) == (400, "BackupService.9900")
+
+
+def test_a_client_s_installer_registers_it_and_it_is_marked_uninstalled(served_api: ServedApi,
+                                                                          cbr: CbrClient) -> None:
+    registered = cbr.register_agent(RegisterAgentRequest(body=AgentRegisterReq(agent=AgentRegister(
+        agent_id="0b1c2d3e-0000-4000-8000-00000000a9e1", host_name="sdk-laptop", host_ip="10.0.0.7",
+        host_os="Ubuntu 22.04 64bit", agent_version="2.5.1", agent_type="file")))).agent
+    assert (registered.host_name, registered.status, len(registered.paths)) == ("sdk-laptop", "normal", 1)
+    again = refusal(lambda: cbr.register_agent(RegisterAgentRequest(body=AgentRegisterReq(agent=AgentRegister(
+        agent_id=registered.agent_id, host_name="sdk-laptop-2")))))
+    assert (again.status_code, again.error_code) == (400, "BackupService.9900")
+    uninstalled = cbr.update_agent(UpdateAgentRequest(agent_id=registered.agent_id, body=AgentUpdateReq(
+        agent=AgentUpdate(status="uninstall")))).agent
+    assert uninstalled.status == "uninstall"
+    back = refusal(lambda: cbr.update_agent(UpdateAgentRequest(agent_id=registered.agent_id, body=AgentUpdateReq(
+        agent=AgentUpdate(status="normal")))))
+    assert (back.status_code, back.error_code) == (400, "BackupService.9900")
+    server = served_api.console.resources.show("ecs-web-01")["resource"]["id"]
+    not_a_client = refusal(lambda: cbr.update_agent(UpdateAgentRequest(agent_id=server, body=AgentUpdateReq(
+        agent=AgentUpdate(status="uninstall")))))
+    assert (not_a_client.status_code, not_a_client.error_code) == (404, "BackupService.7410")
