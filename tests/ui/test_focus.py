@@ -11,7 +11,7 @@ from cbr_tui.ui.screens.base import shown
 from cbr_tui.ui.widgets.footer import ConsoleFooter
 from cbr_tui.ui.wizards.purchase import PurchaseWizard
 from tests.ui.conftest import SIZES
-from tests.ui.pilot import shows_whole
+from tests.ui.pilot import shows_whole, wait_for
 
 
 def footer_keys(pilot: Pilot) -> str:
@@ -89,7 +89,7 @@ async def test_choosing_a_tab_with_the_mouse_gives_its_list_the_keys(console: Co
 
 async def test_the_navigation_opens_a_page_with_its_keys(console: Console, app: CbrApp) -> None:
     async with app.run_test(size=SIZES["140x42"]) as pilot:
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.ready)  # once the store is open the page takes the focus back
         await pilot.press("ctrl+n", "down", "down", "enter")
         await pilot.pause()
         assert focused_id(pilot) == "vault-table"

@@ -27,6 +27,7 @@ async def test_create_image_then_a_server_from_it(console: Console, app: CbrApp)
         await pilot.pause()
         assert [i["name"] for i in console.restores.list_images()["images"]] == ["image-golden"]
 
+        await wait_for(pilot, lambda: app.ready)  # the navigation takes keys once the store is open
         await pilot.press("ctrl+n", "end", "up", "up", "enter")
         await wait_for(pilot, lambda: bool(app.screen.query("#image-table"))
                        and table(pilot, "#image-table").row_count == 1)
@@ -53,6 +54,7 @@ async def test_deleting_an_image_keeps_its_backup(console: Console, app: CbrApp)
     backup = back_up(console, "vault-web", name="golden")[0]
     console.restores.create_image(backup["id"], "img-web")
     async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.ready)  # the navigation takes keys once the store is open
         await pilot.press("ctrl+n", "end", "up", "up", "enter")
         await wait_for(pilot, lambda: bool(app.screen.query("#image-table"))
                        and table(pilot, "#image-table").row_count == 1 and app.focused is table(pilot, "#image-table"))
