@@ -10,7 +10,7 @@ from tests.data import resource_digest
 from tests.jobs.helpers import back_up
 from tests.services.helpers import buy
 from tests.ui.conftest import SIZE
-from tests.ui.pilot import cell_texts, table, type_into, wait_for
+from tests.ui.pilot import cell_texts, open_nav, table, type_into, wait_for
 from tests.ui.test_restore_flows import open_backups
 
 
@@ -54,10 +54,12 @@ async def test_deleting_an_image_keeps_its_backup(console: Console, app: CbrApp)
     backup = back_up(console, "vault-web", name="golden")[0]
     console.restores.create_image(backup["id"], "img-web")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.ready)  # the navigation takes keys once the store is open
-        await pilot.press("ctrl+n", "end", "up", "up", "enter")
-        await wait_for(pilot, lambda: bool(app.screen.query("#image-table"))
-                       and table(pilot, "#image-table").row_count == 1 and app.focused is table(pilot, "#image-table"))
+        # reaching the page by its keys and finding them on its list is test_focus's and test_first_session's
+        await wait_for(pilot, lambda: app.ready)
+        await open_nav(pilot, "page-images")
+        await wait_for(pilot, lambda: table(pilot, "#image-table").row_count == 1)
+        table(pilot, "#image-table").focus()
+        await pilot.pause()
         await pilot.press("d")
         assert isinstance(app.screen, DeleteImageDialog)
         await pilot.press("ctrl+s")
