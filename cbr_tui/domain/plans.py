@@ -76,8 +76,10 @@ class FilesRestore(_Plan):
 
 RestorePlan = Annotated[ServerRestore | DesktopRestore | DiskRestore | NewDiskRestore | NewServerRestore
                         | NewTurboRestore | FilesRestore, Field(discriminator="kind")]
+# The plans whose restore writes disk images, and those that write file trees.
+DiskRestorePlan = ServerRestore | DesktopRestore | DiskRestore | NewDiskRestore | NewServerRestore
+TreeRestorePlan = NewTurboRestore | FilesRestore
 DISK_PLANS = (ServerRestore, DesktopRestore, DiskRestore, NewDiskRestore, NewServerRestore)
-TREE_PLANS = (NewTurboRestore, FilesRestore)
 _ADAPTER: TypeAdapter[RestorePlan] = TypeAdapter(RestorePlan)
 
 

@@ -14,8 +14,7 @@ from cbr_tui.domain.enums import BackupStatus, DiskStatus, ProtectStatus, Server
 from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.domain.plans import (
     DISK_PLANS,
-    DesktopRestore,
-    DiskRestore,
+    DiskRestorePlan,
     NewDiskRestore,
     NewServerRestore,
     NewTurboRestore,
@@ -33,7 +32,6 @@ from cbr_tui.store.models import Backup, Resource, Task, Vault, VaultResource
 
 UNREADABLE_PLAN = CbrError(Codes.INVALID_PARAMETER, "This restore's plan cannot be read (a task queued by another "
                                                     "version of cbr-tui, or a repaired database); start it again.")
-DiskPlan = ServerRestore | DesktopRestore | DiskRestore | NewDiskRestore | NewServerRestore
 
 
 @dataclass
@@ -75,7 +73,7 @@ def run_restore(job: JobContext, task: Task) -> None:
     _finish(job, task, None, params, not_restored)
 
 
-def _restore_disks(job: JobContext, vault: Vault, params: DiskPlan) -> None:
+def _restore_disks(job: JobContext, vault: Vault, params: DiskRestorePlan) -> None:
     objects = job.objects(vault.id)
     with job.store.read() as session:
         work = []

@@ -6,16 +6,14 @@ from pathlib import Path
 from sqlmodel import select
 
 from cbr_tui.domain.errors import CbrError, Codes
-from cbr_tui.domain.plans import FilesRestore, NewTurboRestore
+from cbr_tui.domain.plans import FilesRestore, NewTurboRestore, TreeRestorePlan
 from cbr_tui.engine import index, manifest, tree
 from cbr_tui.engine.manifest import TreeManifest
 from cbr_tui.jobs.context import JobContext
 from cbr_tui.store.models import Backup, Vault
 
-TreePlan = FilesRestore | NewTurboRestore
 
-
-def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: TreePlan) -> list[str]:
+def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: TreeRestorePlan) -> list[str]:
     """Restore the backup's trees; returns the entries that could not be restored (sockets, devices)."""
     objects = job.objects(vault.id)
     with job.store.read() as session:
@@ -45,7 +43,7 @@ def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: TreePlan
     return not_restored
 
 
-def _target(job: JobContext, params: TreePlan, loaded: TreeManifest) -> tuple[Path, tuple[str, ...]]:
+def _target(job: JobContext, params: TreeRestorePlan, loaded: TreeManifest) -> tuple[Path, tuple[str, ...]]:
     """Where the tree goes: a directory the user (or the layout) names, and the names below it that the
     restore walks without following links (under a new directory, the tree keeps its original path)."""
     if isinstance(params, NewTurboRestore):

@@ -328,8 +328,7 @@ def _checkpoint(shape: dict[str, Any]) -> v3.CheckpointCreate:
 @serves
 def show_checkpoint(call: Call) -> Answer:
     shown = call.console.backups.show_checkpoint(call.path["checkpoint_id"])
-    return call.answer(v3.ShowCheckpointResponse(checkpoint=v3.CheckpointCreate.model_validate(
-        _checkpoint(shown["checkpoint"]).model_dump())))
+    return call.answer(v3.ShowCheckpointResponse(checkpoint=_checkpoint(shown["checkpoint"])))
 
 
 @serves
