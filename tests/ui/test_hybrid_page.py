@@ -33,7 +33,8 @@ async def test_synchronize_then_restore_on_premises_and_deploy(console: Console,
         await pilot.press("y")
         assert isinstance(app.screen, SyncDialog)
         await pilot.press("ctrl+s")  # no vault yet: said in the dialog, which stays
-        assert shows_whole(pilot, "Choose the hybrid cloud backup vault to synchronise into")
+        await wait_for(pilot, lambda: shows_whole(pilot, "Choose the hybrid cloud backup vault to synchronise into"))
+        assert isinstance(app.screen, SyncDialog)
         await close_to(pilot, main)
         buy(console, ObjectType.VMWARE, size_gb=1024, name="vault-hybrid")
         storage.focus()
