@@ -85,8 +85,8 @@ def hold_backup_midway(console: Console) -> tuple[Gate, threading.Thread]:
     if not gate.reached.wait(120):
         raise SystemExit("the backup never reached the point to hold it at")
     for _ in range(200):  # the heartbeat writes the held position within a few seconds
-        task = console.tasks.list(status="running")["operation_logs"][0]
-        if task["extra_info"]["common"]["bytes_done"] >= gate.passed:
+        task = console.tasks.list(status="running").operation_logs[0]
+        if task.extra_info.common.bytes_done >= gate.passed:
             break
         time.sleep(0.05)
     return gate, worker

@@ -38,12 +38,12 @@ def backup_create(console: Console, vault_ref: str, resources: tuple[str, ...], 
                                      full=full, retention_days=retention_days)
     if not wait:
         return result
-    backups = result["checkpoint"]["backups"]
-    tasks = {t["id"] for t in console.tasks.list(operation_type="backup", limit=1000)["operation_logs"]
-             if t["checkpoint_id"] == result["checkpoint"]["id"]}
+    checkpoint = result.checkpoint
+    tasks = {t.id for t in console.tasks.list(operation_type="backup", limit=1000).operation_logs
+             if t.checkpoint_id == checkpoint.id}
     console.run_tasks(tasks)
     console.tasks.require_success(tasks)
-    result["checkpoint"]["backups"] = [console.backups.show(b["id"])["backup"] for b in backups]
+    checkpoint.backups = [console.backups.show(b.id) for b in checkpoint.backups]
     return result
 
 
@@ -63,7 +63,7 @@ def backup_replicate(console: Console, backup_ref: str, destination_region: str,
     if wait:
         console.run_tasks({result["replication"]["replication_record_id"]})
         console.tasks.require_success({result["replication"]["replication_record_id"]})
-        result["replicas"] = console.replication.replicas(backup_ref)["backups"]
+        result["replicas"] = console.replication.replicas(backup_ref).backups
     return result
 
 
@@ -88,7 +88,7 @@ def backup_list(console: Console, vault_ref: str | None, vault_kind: str | None,
 @click.argument("backup_ref")
 @json_command
 def backup_show(console: Console, backup_ref: str) -> object:
-    return console.backups.show(backup_ref)
+    return {"backup": console.backups.show(backup_ref)}
 
 
 @backup.command("delete")
@@ -159,4 +159,4 @@ def worker(until_idle: bool, workers: int, lease_seconds: float, no_scheduler: b
 @click.argument("task_id")
 @json_command
 def task_show(console: Console, task_id: str) -> object:
-    return console.tasks.show(task_id)
+    return {"operation_log": console.tasks.show(task_id)}

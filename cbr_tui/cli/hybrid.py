@@ -44,11 +44,11 @@ def hybrid_backups(console: Console, resource: str | None, limit: int, offset: i
 def hybrid_back_up(console: Console, resource: str, name: str | None, wait: bool) -> object:
     """Back a LUN or a VM up in the data center, into its system's backup storage."""
     result = console.hybrid.back_up(resource, name)
-    if wait:
-        console.run_tasks(set(result["operation_log_ids"]))
-        console.hybrid.require_backed_up(result["operation_log_ids"])
-        result["backups"] = console.hybrid.local_backups(resource, limit=1)["backups"]
-    return result
+    if not wait:
+        return result
+    console.run_tasks(set(result.operation_log_ids))
+    console.hybrid.require_backed_up(result.operation_log_ids)
+    return {**result.model_dump(mode="json"), "backups": console.hybrid.local_backups(resource, limit=1).backups}
 
 
 @hybrid.command("sync")
@@ -63,7 +63,7 @@ def hybrid_sync(console: Console, vault_ref: str, backups: tuple[str, ...], wait
         tasks = set(result["sync"]["operation_log_ids"])
         console.run_tasks(tasks)
         console.tasks.require_success(tasks)
-        result["backups"] = [console.backups.show(b)["backup"] for b in result["sync"]["backups"]]
+        result["backups"] = [console.backups.show(b) for b in result["sync"]["backups"]]
     return result
 
 

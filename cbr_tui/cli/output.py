@@ -15,7 +15,16 @@ USAGE_EXIT = 2
 
 
 def emit(payload: Any) -> None:
-    click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+    click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=_jsonable))
+
+
+def _jsonable(value: Any) -> Any:
+    """The services' typed answers print whole, as their JSON; anything else as its text."""
+    from pydantic import BaseModel  # only a command that ran has answers: `--help` stays light
+
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return str(value)
 
 
 def fail(error: CbrError, exit_code: int = 1) -> None:

@@ -56,7 +56,7 @@ def policy_list(console: Console, operation_type: str | None, vault_id: str | No
 @click.argument("policy_ref")
 @json_command
 def policy_show(console: Console, policy_ref: str) -> object:
-    return console.policies.show(policy_ref)
+    return {"policy": console.policies.show(policy_ref)}
 
 
 @policy.command("modify")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,17 +11,20 @@ from cbr_tui.cli.app import json_command
 
 if TYPE_CHECKING:
     from cbr_tui.services.console import Console
+    from cbr_tui.services.views import TaskAnswer
 
 WAIT = click.option("--wait", is_flag=True, help="Do the restore now and print the finished task.")
 
 
-def _maybe_wait(console: Console, queued: dict[str, Any], wait: bool) -> dict[str, Any]:
+def _maybe_wait(console: Console, queued: TaskAnswer, wait: bool) -> TaskAnswer:
     if not wait:
         return queued
-    task_id = queued["operation_log"]["id"]
+    task_id = queued.operation_log.id
     console.run_tasks({task_id})
     console.tasks.require_success({task_id})
-    return console.tasks.show(task_id)
+    from cbr_tui.services.views import TaskAnswer
+
+    return TaskAnswer(operation_log=console.tasks.show(task_id))
 
 
 @click.group()

@@ -133,7 +133,7 @@ def vault_list(console: Console, vault_kind: str | None, protection: str | None,
 @click.argument("vault_ref")
 @json_command
 def vault_show(console: Console, vault_ref: str) -> object:
-    return console.vaults.show(vault_ref)
+    return {"vault": console.vaults.show(vault_ref)}
 
 
 @vault.command("update")
@@ -169,8 +169,8 @@ def vault_dissociate(console: Console, vault_ref: str, resources: tuple[str, ...
 @click.option("--size", required=True, help="The new total capacity (GB, or TB for hybrid and file vaults).")
 @json_command
 def vault_expand(console: Console, vault_ref: str, size: str) -> object:
-    current = console.vaults.show(vault_ref)["vault"]
-    return console.vaults.expand(vault_ref, params.size_gb(size, ObjectType(current["billing"]["object_type"])))
+    current = console.vaults.show(vault_ref)
+    return console.vaults.expand(vault_ref, params.size_gb(size, ObjectType(current.billing.object_type)))
 
 
 @vault.command("enable-auto-bind")

@@ -6,7 +6,7 @@ Times are timezone-aware UTC everywhere inside; only the API shapes write them t
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Protocol, overload
 
 from cbr_tui.domain.errors import invalid
 
@@ -48,6 +48,18 @@ def real_clock(clock: Clock) -> Clock:
 def as_utc(moment: datetime) -> datetime:
     """Treat a naive time as UTC; convert an aware one to UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@overload
+def api_time(moment: datetime) -> str: ...
+
+
+@overload
+def api_time(moment: None) -> None: ...
+
+
+@overload
+def api_time(moment: datetime | None) -> str | None: ...
 
 
 def api_time(moment: datetime | None) -> str | None:

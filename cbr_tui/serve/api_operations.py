@@ -35,6 +35,7 @@ from cbr_tui.services.policies import PolicySpec
 from cbr_tui.services.tag_search import TagCondition, TagFilter
 from cbr_tui.services.tasks import TaskFilter
 from cbr_tui.services.vaults import VaultChange, VaultSpec
+from cbr_tui.services.views import OrderView, TaskView
 from cbr_tui.v3 import models as v3
 from cbr_tui.v3.base import V3Model
 
@@ -118,9 +119,13 @@ def _vault_spec(vault: v3.VaultCreate | v3.PrePaidVaultOrder) -> VaultSpec:
 def create_vault(call: Call) -> Answer:
     request = call.body(v3.VaultCreateReq)
     created = call.console.vaults.create(_vault_spec(call.required(request.vault, "vault")))
-    orders = [v3.CbcOrderResult.model_validate(order) for order in created.get("orders", [])]
-    return call.answer(v3.CreateVaultResponse(vault=v3.VaultCreateResource.model_validate(created["vault"]),
-                                              orders=orders or None))
+    return call.answer(v3.CreateVaultResponse(vault=v3.VaultCreateResource.model_validate(created.vault.wire()),
+                                              orders=_order_results(created.orders) or None))
+
+
+def _order_results(orders: list[OrderView]) -> list[v3.CbcOrderResult]:
+    """The billing centre's answer to an order: each paid at once (subscribeResult 1)."""
+    return [v3.CbcOrderResult(orderId=o.order_id, subscribeResult=1, resourceId=o.vault_id) for o in orders]
 
 
 @serves
@@ -135,8 +140,7 @@ def create_post_paid_vault(call: Call) -> Answer:
         raise invalid("An order buys a yearly/monthly vault: billing.charging_mode is pre_paid "
                       "(CreateVault buys a pay-per-use one).")
     created = call.console.vaults.create(_vault_spec(vault))
-    return call.answer(v3.CreatePostPaidVaultResponse.model_validate({
-        "orders": created["orders"], "retCode": 0}))
+    return call.answer(v3.CreatePostPaidVaultResponse(orders=_order_results(created.orders), retCode=0))
 
 
 @serves
@@ -152,9 +156,8 @@ def list_vault(call: Call) -> Answer:
         search=call.text("name") or (ids[0] if ids else None), enterprise_project=call.text("enterprise_project_id"),
         resource_id=resource_ids[0] if resource_ids else None, policy_id=call.text("policy_id"),
         limit=call.number("limit", 1000), offset=call.number("offset", 0))
-    vaults = [v3.Vault.model_validate(v) for v in listed["vaults"]]
-    return call.answer(v3.ListVaultResponse(vaults=vaults, count=listed["count"], limit=listed["limit"],
-                                            offset=listed["offset"]))
+    return call.answer(v3.ListVaultResponse(vaults=list(listed.vaults), count=listed.count, limit=listed.limit,
+                                            offset=listed.offset))
 
 
 def _refuse_unknown_filters(call: Call, known: set[str]) -> None:
@@ -165,8 +168,7 @@ def _refuse_unknown_filters(call: Call, known: set[str]) -> None:
 
 @serves
 def show_vault(call: Call) -> Answer:
-    return call.answer(v3.ShowVaultResponse(vault=v3.Vault.model_validate(
-        call.console.vaults.show(call.path["vault_id"])["vault"])))
+    return call.answer(v3.ShowVaultResponse(vault=call.console.vaults.show(call.path["vault_id"])))
 
 
 @serves
@@ -178,7 +180,7 @@ def update_vault(call: Call) -> Answer:
     changed = call.console.vaults.modify(call.path["vault_id"], VaultChange(
         name=update.name, size_gb=update.billing.size if update.billing else None, auto_bind=update.auto_bind,
         bind_tags=_tags(update.bind_rules.tags) if update.bind_rules else None))
-    return call.answer(v3.UpdateVaultResponse(vault=v3.Vault.model_validate(changed["vault"])))
+    return call.answer(v3.UpdateVaultResponse(vault=changed.vault))
 
 
 @serves
@@ -209,16 +211,14 @@ def associate_vault_policy(call: Call) -> Answer:
     _not_implemented(request, {"add_policy_ids": None})
     policy_id = call.required(request.policy_id, "policy_id")
     applied = call.console.policies.apply(call.path["vault_id"], policy_id, request.destination_vault_id)
-    return call.answer(v3.AssociateVaultPolicyResponse(
-        associate_policy=v3.VaultPolicyResp.model_validate(applied["associate_policy"])))
+    return call.answer(v3.AssociateVaultPolicyResponse(associate_policy=applied.associate_policy))
 
 
 @serves
 def disassociate_vault_policy(call: Call) -> Answer:
     request = call.body(v3.VaultDissociate)
     removed = call.console.policies.remove(call.path["vault_id"], call.required(request.policy_id, "policy_id"))
-    return call.answer(v3.DisassociateVaultPolicyResponse(
-        dissociate_policy=v3.VaultPolicyResp.model_validate(removed["dissociate_policy"])))
+    return call.answer(v3.DisassociateVaultPolicyResponse(dissociate_policy=removed.dissociate_policy))
 
 
 @serves
@@ -245,8 +245,8 @@ def delete_vault_tag(call: Call) -> Answer:
 
 @serves
 def show_vault_tag(call: Call) -> Answer:
-    vault = call.console.vaults.show(call.path["vault_id"])["vault"]
-    return call.answer(v3.ShowVaultTagResponse(tags=[v3.Tag.model_validate(t) for t in vault["tags"]], sys_tags=[]))
+    vault = call.console.vaults.show(call.path["vault_id"])
+    return call.answer(v3.ShowVaultTagResponse(tags=list(vault.tags), sys_tags=[]))
 
 
 @serves
@@ -294,9 +294,10 @@ def show_vault_resource_instances(call: Call) -> Answer:
                      offset=parse_whole_number(request.offset, "offset") if request.offset is not None else 0)
     found = call.console.vaults.filter_by_tags(spec, count_only=request.action == "count")
     if request.action == "count":
-        return call.answer(v3.ShowVaultResourceInstancesResponse(total_count=found["total_count"]))
+        return call.answer(v3.ShowVaultResourceInstancesResponse(total_count=found.total_count))
     return call.answer(v3.ShowVaultResourceInstancesResponse(
-        resources=[v3.TagResource.model_validate(r) for r in found["resources"]], total_count=found["total_count"]))
+        resources=[v3.TagResource.model_validate(r.model_dump()) for r in found.resources],
+        total_count=found.total_count))
 
 
 # --- checkpoints (restore points) ----------------------------------------------------------------------
@@ -313,22 +314,13 @@ def create_checkpoint(call: Call) -> Answer:
                                         description=parameters.description,
                                         full=parameters.incremental is False,
                                         retention_days=parameters.retention_duration_days)
-    return call.answer(v3.CreateCheckpointResponse(checkpoint=_checkpoint(made["checkpoint"])))
-
-
-def _checkpoint(shape: dict[str, Any]) -> v3.CheckpointCreate:
-    """The restore point's resources, with their sizes as the SDK's model has them (text)."""
-    vault = shape["vault"]
-    resources = [{**r, "extra_info": None, "resource_size": str(r.get("size", r.get("resource_size", ""))),
-                  "backup_size": str(r.get("backup_size", "")), "backup_count": str(r.get("backup_count", ""))}
-                 for r in vault["resources"]]
-    return v3.CheckpointCreate.model_validate(shape | {"vault": vault | {"resources": resources}})
+    return call.answer(v3.CreateCheckpointResponse(checkpoint=made.checkpoint))
 
 
 @serves
 def show_checkpoint(call: Call) -> Answer:
     shown = call.console.backups.show_checkpoint(call.path["checkpoint_id"])
-    return call.answer(v3.ShowCheckpointResponse(checkpoint=_checkpoint(shown["checkpoint"])))
+    return call.answer(v3.ShowCheckpointResponse(checkpoint=shown.checkpoint))
 
 
 @serves
@@ -372,9 +364,8 @@ def list_backups(call: Call) -> Answer:
         vault=call.text("vault_id"), resource_id=call.text("resource_id"), search=call.text("name"),
         resource_type=call.text("resource_type"), limit=call.number("limit", 1000), offset=call.number("offset", 0),
         sort=_sort(call.text("sort")), narrower=narrower)
-    return call.answer(v3.ListBackupsResponse(backups=[v3.BackupResp.model_validate(b) for b in listed["backups"]],
-                                              count=listed["count"], offset=listed["offset"],
-                                              limit=listed["limit"]))
+    return call.answer(v3.ListBackupsResponse(backups=list(listed.backups), count=listed.count,
+                                              offset=listed.offset, limit=listed.limit))
 
 
 def _time(call: Call, name: str) -> datetime | None:
@@ -398,8 +389,7 @@ def _sort(sort: str | None) -> str:
 
 @serves
 def show_backup(call: Call) -> Answer:
-    return call.answer(v3.ShowBackupResponse(backup=v3.BackupResp.model_validate(
-        call.console.backups.show(call.path["backup_id"])["backup"])))
+    return call.answer(v3.ShowBackupResponse(backup=call.console.backups.show(call.path["backup_id"])))
 
 
 @serves
@@ -407,7 +397,7 @@ def update_backup(call: Call) -> Answer:
     update = call.required(call.body(v3.BackupUpdateReq).backup, "backup")
     name = call.required(update.name, "backup.name")
     updated = call.console.backups.rename(call.path["backup_id"], name)
-    return call.answer(v3.UpdateBackupResponse(backup=v3.BackupResp.model_validate(updated["backup"])))
+    return call.answer(v3.UpdateBackupResponse(backup=updated.backup))
 
 
 @serves
@@ -420,16 +410,16 @@ def delete_backup(call: Call) -> Answer:
 def restore_backup(call: Call) -> Answer:
     restore = call.required(call.body(v3.BackupRestoreReq).restore, "restore")
     backup_ref = call.path["backup_id"]
-    backup = call.console.backups.show(backup_ref)["backup"]
+    backup = call.console.backups.show(backup_ref)
     restores = call.console.restores
-    kind = backup["resource_type"]
-    if restore.resource_id is not None and restore.resource_id != backup["resource_id"]:
+    kind = backup.resource_type
+    if restore.resource_id is not None and restore.resource_id != backup.resource_id:
         raise invalid("A backup is restored to the resource it was made from (resource_id); for another, "
                       "create a disk, an image or a file system from it.")
     if restore.details is not None and kind not in ("OS::Sfs::Turbo", "OS::Native::Server"):
         raise invalid("details (destination_path) apply to file backups only.")
     if kind == "OS::Nova::Server":
-        if restore.server_id is not None and restore.server_id != backup["resource_id"]:
+        if restore.server_id is not None and restore.server_id != backup.resource_id:
             raise CbrError(Codes.RESTORE_OTHER_SERVER, "A server backup is restored to the server it was made "
                                                        "from; create an image from it for another server.")
         mappings = {m.backup_id or "": m.volume_id or "" for m in restore.mappings or ()}
@@ -477,23 +467,23 @@ def list_op_logs(call: Call) -> Answer:
                                      limit=call.number("limit", 1000), offset=call.number("offset", 0),
                                      narrower=narrower)
     return call.answer(v3.ListOpLogsResponse(
-        operation_logs=[_operation_log(t) for t in listed["operation_logs"]],
-        count=listed["count"], limit=listed["limit"], offset=listed["offset"]))
+        operation_logs=[_operation_log(t) for t in listed.operation_logs],
+        count=listed.count, limit=listed.limit, offset=listed.offset))
 
 
 @serves
 def show_op_log(call: Call) -> Answer:
     shown = call.console.tasks.show(call.path["operation_log_id"])
-    return call.answer(v3.ShowOpLogResponse(operation_log=_operation_log(shown["operation_log"])))
+    return call.answer(v3.ShowOpLogResponse(operation_log=_operation_log(shown)))
 
 
-def _operation_log(shape: dict[str, Any]) -> v3.OperationLog:
+def _operation_log(task: TaskView) -> v3.OperationLog:
     """A task as the SDK's model has it: whether a backup was incremental is text there ("true")."""
-    extra = dict(shape["extra_info"])
-    backup = extra.get("backup")
-    if backup is not None and isinstance(backup.get("incremental"), bool):
-        extra["backup"] = backup | {"incremental": str(backup["incremental"]).lower()}
-    return v3.OperationLog.model_validate(shape | {"extra_info": extra})
+    shape = task.model_dump()
+    backup = task.extra_info.backup
+    if backup is not None and backup.incremental is not None:
+        shape["extra_info"]["backup"]["incremental"] = str(backup.incremental).lower()
+    return v3.OperationLog.model_validate(shape)
 
 
 # --- policies --------------------------------------------------------------------------------------------
@@ -526,21 +516,19 @@ def create_policy(call: Call) -> Answer:
                       retention=retention, destination_region=definition.destination_region,
                       destination_project=definition.destination_project_id)
     created = call.console.policies.create(spec)
-    return call.answer(v3.CreatePolicyResponse(policy=v3.Policy.model_validate(created["policy"])))
+    return call.answer(v3.CreatePolicyResponse(policy=created.policy))
 
 
 @serves
 def list_policies(call: Call) -> Answer:
     _refuse_unknown_filters(call, {"operation_type", "vault_id"})
     listed = call.console.policies.list(operation_type=call.text("operation_type"), vault_id=call.text("vault_id"))
-    return call.answer(v3.ListPoliciesResponse(policies=[v3.Policy.model_validate(p) for p in listed["policies"]],
-                                               count=listed["count"]))
+    return call.answer(v3.ListPoliciesResponse(policies=list(listed.policies), count=listed.count))
 
 
 @serves
 def show_policy(call: Call) -> Answer:
-    return call.answer(v3.ShowPolicyResponse(policy=v3.Policy.model_validate(
-        call.console.policies.show(call.path["policy_id"])["policy"])))
+    return call.answer(v3.ShowPolicyResponse(policy=call.console.policies.show(call.path["policy_id"])))
 
 
 @serves
@@ -555,7 +543,7 @@ def update_policy(call: Call) -> Answer:
     updated = call.console.policies.update(call.path["policy_id"], name=update.name, enabled=update.enabled,
                                            pattern=properties.pattern if properties else None,
                                            retention=_retention(update.operation_definition))
-    return call.answer(v3.UpdatePolicyResponse(policy=v3.Policy.model_validate(updated["policy"])))
+    return call.answer(v3.UpdatePolicyResponse(policy=updated.policy))
 
 
 @serves
@@ -638,10 +626,9 @@ def change_vault_charge_mode(call: Call) -> Answer:
     changed = call.console.billing.change_to_yearly_monthly(
         call.required(change.vault_ids, "vault_ids"), call.required(change.period_type, "period_type"),
         call.required(change.period_num, "period_num"), auto_renew=bool(change.is_auto_renew))
-    orders = changed["orders"]
-    return call.answer(v3.ChangeVaultChargeModeResponse.model_validate({
-        "orderId": orders[0]["order_id"], "retCode": 0.0,
-        "retMsg": f"{len(orders)} order(s) paid: {', '.join(order['order_id'] for order in orders)}"}))
+    paid = [order.order_id for order in changed.orders]
+    return call.answer(v3.ChangeVaultChargeModeResponse(
+        orderId=paid[0], retCode=0.0, retMsg=f"{len(paid)} order(s) paid: {', '.join(paid)}"))
 
 
 @serves
@@ -771,6 +758,5 @@ def list_external_vault(call: Call) -> Answer:
     listed = there.vaults.list(protect_type=call.text("protect_type"), object_type=call.text("objcet_type"),
                                search=call.text("vault_id"), limit=call.number("limit", 1000),
                                offset=call.number("offset", 0))
-    return call.answer(v3.ListExternalVaultResponse(vaults=[v3.Vault.model_validate(v) for v in listed["vaults"]],
-                                                    count=listed["count"], limit=listed["limit"],
-                                                    offset=listed["offset"]))
+    return call.answer(v3.ListExternalVaultResponse(vaults=list(listed.vaults), count=listed.count, limit=listed.limit,
+                                                    offset=listed.offset))

@@ -17,6 +17,7 @@ from cbr_tui.domain.rules import check_description, check_name, check_paging
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.ledger import charge, money, order_shape
+from cbr_tui.services.views import OrderPage
 from cbr_tui.store.models import Account, AvailabilityZone, EnterpriseProject, Order, Project, Region, Vault
 
 
@@ -56,7 +57,7 @@ class AccountService:
                    refusal=Codes.INVALID_PARAMETER, detail={})
         return self.show()
 
-    def orders(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    def orders(self, limit: int = 50, offset: int = 0) -> OrderPage:
         self.ctx.principal.require(Action.MANAGE_ACCOUNT)  # the account's billing is its administrators'
         check_paging(limit, offset)
         with self.ctx.store.read() as session:
@@ -67,8 +68,8 @@ class AccountService:
             total = session.exec(select(func.count()).select_from(Order).where(where)).one()
             names = dict(session.exec(select(Vault.id, Vault.name).where(
                 col(Vault.id).in_({o.vault_id for o in rows if o.vault_id}))).all())
-            return {"orders": [order_shape(o) | {"vault_name": names.get(o.vault_id or "")} for o in rows],
-                    "count": total}
+            orders = [order_shape(o).model_copy(update={"vault_name": names.get(o.vault_id or "")}) for o in rows]
+            return OrderPage(orders=orders, count=total)
 
     def regions(self) -> dict[str, Any]:
         with self.ctx.store.read() as session:

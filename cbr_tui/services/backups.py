@@ -40,8 +40,16 @@ from cbr_tui.services import lookups
 from cbr_tui.services.capacity import disks_by_parent, included_disks, resource_size
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.removal import remove_backups
-from cbr_tui.services.shapes import backup_shapes, checkpoint_shape
+from cbr_tui.services.shapes import backup_views, checkpoint_view
 from cbr_tui.services.tasks import record_task
+from cbr_tui.services.views import (
+    BackupAnswer,
+    BackupPage,
+    BackupView,
+    CheckpointAnswer,
+    CheckpointResourceView,
+    SkippedResource,
+)
 from cbr_tui.store.models import AgentPath, Backup, Checkpoint, Image, Resource, Task, Vault, VaultResource
 
 MANUAL_RETENTION_MAX_DAYS = 36_500
@@ -124,7 +132,7 @@ class BackupService:
 
     def perform(self, vault_ref: str, *, resources: Sequence[str] | None = None, name: str | None = None,
                 description: str | None = None, full: bool = False,
-                retention_days: int | None = None) -> dict[str, Any]:
+                retention_days: int | None = None) -> CheckpointAnswer:
         """Back up resources of a vault now (all of them when none are named)."""
         base = check_name(name or default_backup_name(self.ctx.ids), "backup")
         description = check_description(description)
@@ -150,13 +158,13 @@ class BackupService:
             return {"vault_id": member.vault_id, "agent_id": agent.id}
 
     def perform_for_client(self, agent_ref: str, *, name: str | None = None,
-                           description: str | None = None) -> dict[str, Any]:
+                           description: str | None = None) -> CheckpointAnswer:
         """File Backups > Backup Clients > Perform Backup (seed 5.5): back up the client's paths now, into the
         vault it is configured with."""
         found = self.client_vault(agent_ref)
         return self.perform(found["vault_id"], resources=[found["agent_id"]], name=name, description=description)
 
-    def start(self, session: Session, vault: Vault, request: BackupRequest) -> dict[str, Any]:
+    def start(self, session: Session, vault: Vault, request: BackupRequest) -> CheckpointAnswer:
         """Inside the caller's transaction: check the vault, record the restore point, one backup per
         resource and one waiting task per backup (the runner copies the bytes)."""
         self._ensure_vault_can_back_up(vault)
@@ -183,17 +191,14 @@ class BackupService:
         for skip in skipped:
             record_task(session, self.ctx, OperationType.BACKUP, TaskStatus.SKIPPED, vault=vault,
                         checkpoint_id=checkpoint.id, provider_id=vault_type(vault.object_type).provider_id,
-                        resource=(skip["id"], skip["name"], skip["type"]), policy_id=request.policy_id,
-                        extra={"skipped": {"code": skip["code"], "reason": skip["reason"]}})
+                        resource=(skip.id, skip.name, skip.type), policy_id=request.policy_id,
+                        extra={"skipped": {"code": skip.code, "reason": skip.reason}})
         session.flush()
-        resources_shape = [
-            {"id": c.resource.id, "name": c.resource.name, "type": c.member.resource_type,
-             "protect_status": c.member.protect_status, "resource_size": str(self._size(c)),
-             "extra_info": {"exclude_volumes": c.member.exclude_volumes}}
-            for c in chosen
-        ]
-        return {"checkpoint": checkpoint_shape(checkpoint, vault, resources_shape, skipped,
-                                               backup_shapes(session, made))}
+        resources = [CheckpointResourceView(id=c.resource.id, name=c.resource.name, type=c.member.resource_type,
+                                            protect_status=c.member.protect_status, resource_size=str(self._size(c)))
+                     for c in chosen]
+        return CheckpointAnswer(checkpoint=checkpoint_view(checkpoint, vault, resources, skipped,
+                                                           backup_views(session, made)))
 
     def _ensure_vault_can_back_up(self, vault: Vault) -> None:
         ensure_vault_allows_backup(vault.name, vault.status)
@@ -227,7 +232,7 @@ class BackupService:
         return [_Candidate(m, r, disks.get(r.id, []), explicit=False) for m, r in rows]
 
     def _sort_out(self, session: Session,
-                  candidates: list[_Candidate]) -> tuple[list[_Candidate], list[dict[str, Any]]]:
+                  candidates: list[_Candidate]) -> tuple[list[_Candidate], list[SkippedResource]]:
         """Split into resources to back up and resources skipped (with the error that skipped them).
 
         A resource already being backed up is always skipped; one in a wrong state fails the request when
@@ -250,8 +255,8 @@ class BackupService:
             raise skipped[0][1] if len(skipped) == 1 else CbrError(
                 Codes.NO_RESOURCE_TO_BACK_UP,
                 "No resource can be backed up now: " + " ".join(e.message for _c, e in skipped))
-        return chosen, [{"id": c.resource.id, "name": c.resource.name, "type": c.member.resource_type,
-                         "code": e.code, "reason": e.message} for c, e in skipped]
+        return chosen, [SkippedResource(id=c.resource.id, name=c.resource.name, type=c.member.resource_type,
+                                        code=e.code, reason=e.message) for c, e in skipped]
 
     def _refusal(self, candidate: _Candidate, busy_ids: set[str]) -> CbrError | None:
         res = candidate.resource
@@ -333,7 +338,7 @@ class BackupService:
     def list(self, *, vault: str | None = None, object_type: str | None = None, resource_id: str | None = None,
              status: str | None = None, search: str | None = None, limit: int = 50, offset: int = 0,
              sort: str = "created_at:desc", resource_type: str | None = None,
-             narrower: BackupFilter | None = None) -> dict[str, Any]:
+             narrower: BackupFilter | None = None) -> BackupPage:
         """The Backups tab (and ListBackups, whose further filters come in `narrower`)."""
         check_paging(limit, offset)
         query = select(Backup).where(Backup.project_id == self.ctx.project_id, col(Backup.parent_id).is_(None),
@@ -364,11 +369,11 @@ class BackupService:
                                                                                       col(Backup.id).desc())
             rows = session.exec(query.order_by(*order)
                                 .offset(offset).limit(limit)).all()
-            return {"backups": backup_shapes(session, rows), "count": total, "limit": limit, "offset": offset}
+            return BackupPage(backups=backup_views(session, rows), count=total, limit=limit, offset=offset)
 
-    def show(self, ref: str) -> dict[str, Any]:
+    def show(self, ref: str) -> BackupView:
         with self.ctx.store.read() as session:
-            return {"backup": backup_shapes(session, [lookups.backup(session, self.ctx, ref)])[0]}
+            return backup_views(session, [lookups.backup(session, self.ctx, ref)])[0]
 
     def storage_usage(self, *, resource_id: str | None = None, resource_type: str | None = None, limit: int = 50,
                       offset: int = 0) -> dict[str, Any]:
@@ -415,7 +420,7 @@ class BackupService:
                 "volumes": [{"id": d.resource_id, "name": d.resource_name, "size": d.resource_size,
                              "bootable": d.bootable, "encrypted": d.encrypted, "backup_id": d.id} for d in disks]}
 
-    def rename(self, ref: str, name: str) -> dict[str, Any]:
+    def rename(self, ref: str, name: str) -> BackupAnswer:
         """Give a backup a new name (UpdateBackup); its disks' backups keep theirs."""
         name = check_name(name, "backup")
         with self.ctx.store.write() as session:
@@ -424,9 +429,9 @@ class BackupService:
             backup.updated_at = self.ctx.clock.now()
             session.add(backup)
             session.flush()
-            return {"backup": backup_shapes(session, [backup])[0]}
+            return BackupAnswer(backup=backup_views(session, [backup])[0])
 
-    def show_checkpoint(self, checkpoint_id: str) -> dict[str, Any]:
+    def show_checkpoint(self, checkpoint_id: str) -> CheckpointAnswer:
         """A restore point as CreateCheckpoint answered it: its resources, those skipped, and its backups
         as they are now."""
         with self.ctx.store.read() as session:
@@ -434,14 +439,15 @@ class BackupService:
             made = session.exec(select(Backup).where(Backup.checkpoint_id == checkpoint.id,
                                                      col(Backup.parent_id).is_(None))
                                 .order_by(col(Backup.created_at), col(Backup.name))).all()
-            resources = [{"id": b.resource_id, "name": b.resource_name, "type": b.resource_type,
-                          "resource_size": str(b.resource_size)} for b in made]
-            skipped = [{"id": t.resource_id, "name": t.resource_name, "type": t.resource_type,
-                        **t.extra.get("skipped", {})}
+            resources = [CheckpointResourceView(id=b.resource_id, name=b.resource_name, type=b.resource_type,
+                                                resource_size=str(b.resource_size)) for b in made]
+            skipped = [SkippedResource(id=t.resource_id or "", name=t.resource_name or "", type=t.resource_type or "",
+                                       code=t.extra.get("skipped", {}).get("code", ""),
+                                       reason=t.extra.get("skipped", {}).get("reason", ""))
                        for t in session.exec(select(Task).where(Task.checkpoint_id == checkpoint.id,
                                                                 Task.status == TaskStatus.SKIPPED.value))]
-            return {"checkpoint": checkpoint_shape(checkpoint, vault, resources, skipped,
-                                                   backup_shapes(session, list(made)))}
+            return CheckpointAnswer(checkpoint=checkpoint_view(checkpoint, vault, resources, skipped,
+                                                               backup_views(session, list(made))))
 
     def delete(self, ref: str) -> dict[str, Any]:
         """Delete a backup (Available or Error). Only data no other backup uses is freed."""

@@ -37,7 +37,8 @@ from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.ledger import charge, money, order_shape, thaw
 from cbr_tui.services.removal import remove_vault
-from cbr_tui.services.shapes import vault_shapes
+from cbr_tui.services.shapes import vault_views
+from cbr_tui.services.views import VaultAnswer, VaultPurchase, VaultsRebilled
 from cbr_tui.store.models import Account, Order, UsageCharge, Vault
 
 _PRE_PAID = ChargingMode.PRE_PAID.value
@@ -270,7 +271,7 @@ class BillingService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    def renew(self, ref: str, period_num: int, period_type: str | PeriodType | None = None) -> dict[str, Any]:
+    def renew(self, ref: str, period_num: int, period_type: str | PeriodType | None = None) -> VaultPurchase:
         """Renew a yearly/monthly vault for `period_num` months or years (its own unit by default), counted
         from its expiry: a frozen vault is available again once the new term reaches past now."""
         with self.ctx.store.write() as session:
@@ -297,10 +298,10 @@ class BillingService:
             vault.updated_at = now
             session.add(vault)
             session.flush()
-            return {"vault": vault_shapes(session, [vault])[0], "orders": [order_shape(order)]}
+            return VaultPurchase(vault=vault_views(session, [vault])[0], orders=[order_shape(order)])
 
     def change_to_yearly_monthly(self, refs: Sequence[str], period_type: str | PeriodType, period_num: int, *,
-                                 auto_renew: bool = False) -> dict[str, Any]:
+                                 auto_renew: bool = False) -> VaultsRebilled:
         """Turn pay-per-use vaults into yearly/monthly ones (`POST /vaults/change-charge-mode`; the other way
         is not offered): their hours are charged up to now, then each term is paid from the balance, all or
         none. One order per vault."""
@@ -330,7 +331,7 @@ class BillingService:
                     ProtectType(vault.protect_type), ConsistentLevel(vault.consistent_level))
                 session.add(vault)
                 orders.append(order_shape(order))
-            return {"orders": orders, "vaults": vault_shapes(session, vaults)}
+            return VaultsRebilled(orders=orders, vaults=vault_views(session, vaults))
 
     def renewal(self, ref: str) -> dict[str, Any]:
         """What the Renew dialog states: the vault's expiry, its unit of renewal and the price of one term."""
@@ -342,7 +343,7 @@ class BillingService:
                     "price_per_term": str(vault_quote(vault, period=(unit, 1)).amount), "currency": CURRENCY,
                     "is_auto_renew": vault.is_auto_renew}
 
-    def set_auto_renew(self, ref: str, enabled: bool) -> dict[str, Any]:
+    def set_auto_renew(self, ref: str, enabled: bool) -> VaultAnswer:
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
             if vault.charging_mode != _PRE_PAID:
@@ -354,7 +355,7 @@ class BillingService:
             vault.is_auto_renew, vault.updated_at = enabled, self.ctx.clock.now()
             session.add(vault)
             session.flush()
-            return {"vault": vault_shapes(session, [vault])[0]}
+            return VaultAnswer(vault=vault_views(session, [vault])[0])
 
     def summary(self, days: int = 30) -> dict[str, Any]:
         """The Billing page: balance, arrears, and what was spent each of the last `days` days."""

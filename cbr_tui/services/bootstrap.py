@@ -278,7 +278,7 @@ def _seed_legacy_vaults(ctx: ServiceContext, demo: DemoRegion) -> None:
                                                 Vault.name == legacy.name)).first():
                 continue
         vault = VaultService(ctx).create(VaultSpec(object_type=ObjectType.SERVER, size_gb=legacy.size_gb,
-                                                   name=legacy.name, availability_zone=f"AZ{legacy.az}"))["vault"]
+                                                   name=legacy.name, availability_zone=f"AZ{legacy.az}")).vault
         with ctx.store.write() as session:
             members = []
             for server_name in legacy.servers:
@@ -286,4 +286,4 @@ def _seed_legacy_vaults(ctx: ServiceContext, demo: DemoRegion) -> None:
                 assert server is not None and server.kind == ResourceKind.SERVER
                 disks = disks_by_parent(session, [server.id]).get(server.id, [])
                 members.append(PlannedMember(server, [], resource_size(server, disks)))
-            add_members(session, ctx, vault["id"], members)
+            add_members(session, ctx, vault.id, members)

@@ -48,6 +48,7 @@ from cbr_tui.services.resources import ResourceService
 from cbr_tui.services.shapes import resource_shapes
 from cbr_tui.services.tasks import record_task
 from cbr_tui.services.vaults import VaultService, VaultSpec
+from cbr_tui.services.views import BackupList, LocalBackupAnswer
 from cbr_tui.store.models import AvailabilityZone, Backup, Checkpoint, Project, Region, Resource, Task, Vault
 
 SYNC_MAX = 50  # backups named in one `backups/sync` (reference: ImportBackup, 1-50)
@@ -122,16 +123,16 @@ class HybridService:
                                 "resources": [shapes[r.id] | {"has_local_backup": r.id in backed_up} for r in members]})
         return {"site": {"name": ON_PREMISES.name, "project_id": site.project_id, "systems": systems}}
 
-    def local_backups(self, resource: str | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    def local_backups(self, resource: str | None = None, limit: int = 50, offset: int = 0) -> BackupList:
         """The backups the data center made of its own systems (the ones that can be synchronised)."""
         site = self._site_for(resource) if resource is not None else self._built_site()
         if site is None:
-            return {"backups": [], "count": 0}
+            return BackupList(backups=[], count=0)
         listing = BackupService(site).list(resource_id=self._resource(site, resource).id if resource else None,
                                            limit=limit, offset=offset)
-        return {"backups": listing["backups"], "count": listing["count"]}
+        return BackupList(backups=listing.backups, count=listing.count)
 
-    def back_up(self, resource: str, name: str | None = None) -> dict[str, Any]:
+    def back_up(self, resource: str, name: str | None = None) -> LocalBackupAnswer:
         """Back a LUN or a VM up in the data center, into its system's backup storage (a task, as on the cloud)."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         site = self._site_for(resource)
@@ -143,9 +144,9 @@ class HybridService:
                                                        Vault.name == system.backup_storage)).one()
         result = BackupService(site).perform(storage.id, resources=[target.id], name=name)
         with self.ctx.store.read() as session:
-            result["operation_log_ids"] = list(session.exec(select(Task.id).where(col(Task.backup_id).in_(
-                [b["id"] for b in result["checkpoint"]["backups"]]))).all())
-        return result
+            tasks = list(session.exec(select(Task.id).where(col(Task.backup_id).in_(
+                [b.id for b in result.checkpoint.backups]))).all())
+        return LocalBackupAnswer(checkpoint=result.checkpoint, operation_log_ids=tasks)
 
     def require_backed_up(self, task_ids: Sequence[str]) -> None:
         """Refuse with the task's own error when a local backup did not succeed (the CLI's --wait)."""

@@ -15,6 +15,7 @@ from cbr_tui.domain.errors import CbrError, ErrorSpec
 from cbr_tui.domain.pricing import CURRENCY
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.views import OrderView
 from cbr_tui.store.models import Account, Order, Vault
 
 
@@ -67,13 +68,6 @@ def pay_arrears(session: Session, account: Account, now: datetime) -> list[str]:
     return [v.id for v in thawed]
 
 
-def order_shape(order: Order) -> dict[str, Any]:
-    return {
-        "order_id": order.id,
-        "kind": order.kind,
-        "vault_id": order.vault_id,
-        "amount": money(order.amount_cents),
-        "currency": CURRENCY,
-        "created_at": api_time(order.created_at),
-        "detail": order.detail,
-    }
+def order_shape(order: Order) -> OrderView:
+    return OrderView(order_id=order.id, kind=order.kind, vault_id=order.vault_id, amount=money(order.amount_cents),
+                     currency=CURRENCY, created_at=api_time(order.created_at), detail=order.detail)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlmodel import Session, col, delete, func, select
 
@@ -24,7 +23,17 @@ from cbr_tui.domain.rules import check_choice, check_name
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.views import (
+    PolicyAnswer,
+    PolicyApplied,
+    PolicyDissociated,
+    PolicyList,
+    PolicyRemoval,
+    PolicyTriggerView,
+    PolicyView,
+)
 from cbr_tui.store.models import Policy, Project, Region, Vault, VaultPolicy
+from cbr_tui.v3 import models as v3
 
 POLICIES_PER_TYPE = 32
 
@@ -104,25 +113,17 @@ def link_policy(session: Session, ctx: ServiceContext, vault: Vault, policy: Pol
     session.add(current)
 
 
-def policy_shape(policy: Policy, links: Sequence[VaultPolicy], ctx: ServiceContext) -> dict[str, Any]:
+def policy_view(policy: Policy, links: Sequence[VaultPolicy], ctx: ServiceContext) -> PolicyView:
     upcoming = next_run(policy.pattern, ctx.clock.now(), anchor=policy.created_at) if policy.enabled else None
-    return {
-        "id": policy.id,
-        "name": policy.name,
-        "enabled": policy.enabled,
-        "operation_type": policy.operation_type,
-        "policy_type": "custom_policy",
-        "trigger": {
-            "id": policy.id,
-            "name": "default",
-            "type": "time",
-            "properties": {"pattern": policy.pattern, "start_time": api_time(policy.created_at)},
-        },
-        "operation_definition": policy.operation_definition,
-        "associated_vaults": [{"vault_id": link.vault_id, "destination_vault_id": link.destination_vault_id}
-                              for link in links],
-        "next_run": api_time(upcoming),
-    }
+    trigger = PolicyTriggerView(id=policy.id, name="default", type="time", properties=v3.PolicyTriggerPropertiesResp(
+        pattern=list(policy.pattern), start_time=api_time(policy.created_at)))
+    return PolicyView(
+        id=policy.id, name=policy.name, enabled=policy.enabled, operation_type=policy.operation_type,
+        policy_type="custom_policy", trigger=trigger,
+        operation_definition=v3.PolicyoODCreate.model_validate(policy.operation_definition),
+        associated_vaults=[v3.PolicyAssociateVault(vault_id=link.vault_id,
+                                                   destination_vault_id=link.destination_vault_id) for link in links],
+        next_run=api_time(upcoming))
 
 
 def _destination_region(session: Session, ctx: ServiceContext, region_id: str | None) -> str:
@@ -149,13 +150,13 @@ class PolicyService:
         """The name the Create Policy form proposes (`policy_xxxx`)."""
         return default_policy_name(self.ctx.ids)
 
-    def create(self, spec: PolicySpec) -> dict[str, Any]:
+    def create(self, spec: PolicySpec) -> PolicyAnswer:
         with self.ctx.store.write() as session:
             lookups.permit(session, self.ctx, Action.POLICY_CREATE)
             policy = insert_policy(session, self.ctx, spec)
-            return {"policy": policy_shape(policy, [], self.ctx)}
+            return PolicyAnswer(policy=policy_view(policy, [], self.ctx))
 
-    def list(self, *, operation_type: str | None = None, vault_id: str | None = None) -> dict[str, Any]:
+    def list(self, *, operation_type: str | None = None, vault_id: str | None = None) -> PolicyList:
         query = select(Policy).where(Policy.project_id == self.ctx.project_id)
         if operation_type:
             operation = check_choice(PolicyOperationType, operation_type, "policy type")
@@ -166,16 +167,16 @@ class PolicyService:
         with self.ctx.store.read() as session:
             policies = session.exec(query.order_by(col(Policy.created_at), col(Policy.name))).all()
             links = self._links(session, [p.id for p in policies])
-            shaped = [policy_shape(p, links.get(p.id, []), self.ctx) for p in policies]
-            return {"policies": shaped, "count": len(shaped)}
+            viewed = [policy_view(p, links.get(p.id, []), self.ctx) for p in policies]
+            return PolicyList(policies=viewed, count=len(viewed))
 
-    def show(self, ref: str) -> dict[str, Any]:
+    def show(self, ref: str) -> PolicyView:
         with self.ctx.store.read() as session:
             policy = lookups.policy(session, self.ctx, ref)
-            return {"policy": policy_shape(policy, self._links(session, [policy.id]).get(policy.id, []), self.ctx)}
+            return policy_view(policy, self._links(session, [policy.id]).get(policy.id, []), self.ctx)
 
     def update(self, ref: str, *, name: str | None = None, enabled: bool | None = None,
-               pattern: Sequence[str] | None = None, retention: Retention | None = None) -> dict[str, Any]:
+               pattern: Sequence[str] | None = None, retention: Retention | None = None) -> PolicyAnswer:
         """Modify a policy; its type and destination region stay as created."""
         with self.ctx.store.write() as session:
             policy = lookups.policy(session, self.ctx, ref)
@@ -197,18 +198,18 @@ class PolicyService:
             policy.updated_at = self.ctx.clock.now()
             session.add(policy)
             policy_id = policy.id
-        return self.show(policy_id)
+        return PolicyAnswer(policy=self.show(policy_id))
 
-    def delete(self, ref: str) -> dict[str, Any]:
+    def delete(self, ref: str) -> PolicyRemoval:
         """Delete a policy; it is removed from its vaults and the backups it made are kept."""
         with self.ctx.store.write() as session:
             policy = lookups.policy(session, self.ctx, ref)
             self._permit_where_applied(session, policy, Action.POLICY_DELETE)
             session.exec(delete(VaultPolicy).where(col(VaultPolicy.policy_id) == policy.id))
             session.delete(policy)
-            return {"policy_id": policy.id}
+            return PolicyRemoval(policy_id=policy.id)
 
-    def apply(self, vault_ref: str, policy_ref: str, destination_vault: str | None = None) -> dict[str, Any]:
+    def apply(self, vault_ref: str, policy_ref: str, destination_vault: str | None = None) -> PolicyApplied:
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, vault_ref, action=Action.VAULT_ASSOCIATE_POLICY)
             policy = lookups.policy(session, self.ctx, policy_ref)
@@ -219,10 +220,10 @@ class PolicyService:
             elif destination_vault:
                 raise invalid("A destination vault is given only with a replication policy.")
             link_policy(session, self.ctx, vault, policy, destination_id)
-            return {"associate_policy": {"vault_id": vault.id, "policy_id": policy.id,
-                                         "destination_vault_id": destination_id}}
+            return PolicyApplied(associate_policy=v3.VaultPolicyResp(
+                vault_id=vault.id, policy_id=policy.id, destination_vault_id=destination_id))
 
-    def remove(self, vault_ref: str, policy_ref: str) -> dict[str, Any]:
+    def remove(self, vault_ref: str, policy_ref: str) -> PolicyDissociated:
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, vault_ref, action=Action.VAULT_DISSOCIATE_POLICY)
             policy = lookups.policy(session, self.ctx, policy_ref)
@@ -230,7 +231,7 @@ class PolicyService:
             if link is None or link.policy_id != policy.id:
                 raise CbrError(Codes.POLICY_NOT_APPLIED, f"The policy {policy.name} is not applied to {vault.name}.")
             session.delete(link)
-            return {"dissociate_policy": {"vault_id": vault.id, "policy_id": policy.id}}
+            return PolicyDissociated(dissociate_policy=v3.VaultPolicyResp(vault_id=vault.id, policy_id=policy.id))
 
     def _permit_where_applied(self, session: Session, policy: Policy, action: Action) -> None:
         """Changing a policy changes every vault it is applied to (their runs, their retention): the

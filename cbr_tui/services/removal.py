@@ -21,6 +21,7 @@ from cbr_tui.engine.commit import release
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.tasks import record_task
+from cbr_tui.services.views import VaultRemoval
 from cbr_tui.store.models import Backup, Checkpoint, Chunk, Vault, VaultPolicy, VaultResource, VaultTag
 
 BUSY = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value, BackupStatus.RESTORING.value,
@@ -57,7 +58,7 @@ def drop_vault_data(session: Session, vault: Vault) -> None:
 
 
 def remove_vault(session: Session, ctx: ServiceContext, vault: Vault, extra: dict[str, Any] | None = None
-                 ) -> dict[str, Any]:
+                 ) -> VaultRemoval:
     """Delete a vault with its backups, resources, tags and policy links (deletion, unsubscription, or release
     at the end of the retention period); its objects go once the caller has committed."""
     backups = session.exec(select(Backup).where(Backup.vault_id == vault.id, col(Backup.parent_id).is_(None))).all()
@@ -75,4 +76,4 @@ def remove_vault(session: Session, ctx: ServiceContext, vault: Vault, extra: dic
                 provider_id=vault_type(vault.object_type).provider_id,
                 extra={"vault_delete": {"fail_count": 0, "total_count": deleted}} | (extra or {}))
     session.delete(vault)
-    return {"vault_id": vault.id, "deleted_backups": deleted, "deleted_at": api_time(ctx.clock.now())}
+    return VaultRemoval(vault_id=vault.id, deleted_backups=deleted, deleted_at=api_time(ctx.clock.now()))

@@ -33,8 +33,9 @@ from cbr_tui.domain.rules import check_description, check_name
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
-from cbr_tui.services.shapes import backup_shapes
+from cbr_tui.services.shapes import backup_views
 from cbr_tui.services.tasks import record_task
+from cbr_tui.services.views import BackupList
 from cbr_tui.store.models import Backup, Checkpoint, Project, Region, Vault
 
 _LIVE = (BackupStatus.PROTECTING.value, BackupStatus.AVAILABLE.value, BackupStatus.WAITING_PROTECT.value)
@@ -102,14 +103,14 @@ class ReplicationService:
                       "vault_name": vault.name} for vault, region in rows]
             return {"destinations": found, "count": len(found)}
 
-    def replicas(self, backup_ref: str) -> dict[str, Any]:
+    def replicas(self, backup_ref: str) -> BackupList:
         """The replicas made of a backup, in every region."""
         with self.ctx.store.read() as session:
             backup = lookups.backup(session, self.ctx, backup_ref)
             rows = session.exec(select(Backup).where(Backup.source_backup_id == backup.id,
                                                      *lookups.visible_clause(Backup, self.ctx))
                                 .order_by(col(Backup.created_at))).all()
-            return {"backups": backup_shapes(session, list(rows)), "count": len(rows)}
+            return BackupList(backups=backup_views(session, list(rows)), count=len(rows))
 
     def _destination(self, session: Session, region_id: str, vault_ref: str,
                      project_id: str | None = None) -> Vault:

@@ -46,8 +46,9 @@ from cbr_tui.domain.rules import check_name
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.resources import ResourceService
-from cbr_tui.services.shapes import task_shape
+from cbr_tui.services.shapes import task_view
 from cbr_tui.services.tasks import record_task
+from cbr_tui.services.views import TaskAnswer
 from cbr_tui.store.models import Backup, Image, Resource, Task, Vault, VaultResource
 
 _BUSY = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value)
@@ -64,7 +65,7 @@ class RestoreService:
     # --- restore in place -----------------------------------------------------------------------------
 
     def restore_server(self, backup_ref: str, *, mappings: Mapping[str, str] | None = None,
-                       power_on: bool = True) -> dict[str, Any]:
+                       power_on: bool = True) -> TaskAnswer:
         """Restore Server: each disk backup onto a disk of the original server (by default its own disk).
         The server is stopped while it runs and started afterwards unless `power_on` is False."""
         with self.ctx.store.write() as session:
@@ -77,7 +78,7 @@ class RestoreService:
             server = lookups.resource(session, self.ctx, server.id, ResourceKind.SERVER, for_update=True)
             return self._queue_machine(session, backup, vault, server, "server", mappings or {}, power_on)
 
-    def restore_desktop(self, backup_ref: str) -> dict[str, Any]:
+    def restore_desktop(self, backup_ref: str) -> TaskAnswer:
         """Restore a desktop from its backup: each disk backup goes back onto the desktop's own disk. The
         desktop must still exist and be Available or In-use; it is not switched off (desktops have no power
         state here), so its user sees the old data once the restore completes."""
@@ -96,7 +97,7 @@ class RestoreService:
             return self._queue(session, backup, vault, desktop,
                                DesktopRestore(desktop_id=desktop.id, mappings=plan))
 
-    def restore_disk(self, backup_ref: str, target_disk: str | None = None) -> dict[str, Any]:
+    def restore_disk(self, backup_ref: str, target_disk: str | None = None) -> TaskAnswer:
         """Restore Disk: the disk (the original by default) must be detached, Available, and large enough."""
         with self.ctx.store.write() as session:
             backup, vault = self._restorable(session, backup_ref, ResourceType.VOLUME)
@@ -105,7 +106,7 @@ class RestoreService:
             return self._queue_disk(session, backup, vault, disk, "disk", "detach it so it is Available before "
                                                                           "restoring it")
 
-    def restore_on_premises(self, backup_ref: str, *, power_on: bool = True) -> dict[str, Any]:
+    def restore_on_premises(self, backup_ref: str, *, power_on: bool = True) -> TaskAnswer:
         """Restore a hybrid cloud backup to where it came from in the data center: a LUN (Available, not
         attached), or a VM's disks (the VM stopped while it runs, started afterwards unless `power_on` is
         False). The seed's *Restoring from a Hybrid Cloud Backup*."""
@@ -127,7 +128,7 @@ class RestoreService:
     # --- make something new ---------------------------------------------------------------------------
 
     def create_disk(self, backup_ref: str, name: str, *, size_gb: int | None = None,
-                    availability_zone: str | None = None) -> dict[str, Any]:
+                    availability_zone: str | None = None) -> TaskAnswer:
         """Create Disk: a new disk at least the size of the backed-up disk, holding its data."""
         with self.ctx.store.read() as session:
             backup, _vault = self._restorable(session, backup_ref, ResourceType.VOLUME)
@@ -179,7 +180,7 @@ class RestoreService:
             return {"image_id": image.id}
 
     def create_server_from_image(self, image_ref: str, name: str, *,
-                                 availability_zone: str | None = None) -> dict[str, Any]:
+                                 availability_zone: str | None = None) -> TaskAnswer:
         """A new server from an image: disks shaped like the backup's, holding its data; it starts when done."""
         with self.ctx.store.read() as session:
             image = self._image(session, image_ref)
@@ -200,7 +201,7 @@ class RestoreService:
             params = NewServerRestore(server_id=server.id, power_on=True, mappings=plan)
             return self._queue(session, backup, vault, server, params)
 
-    def create_file_system(self, backup_ref: str, name: str, *, size_gb: int | None = None) -> dict[str, Any]:
+    def create_file_system(self, backup_ref: str, name: str, *, size_gb: int | None = None) -> TaskAnswer:
         """Create File System: a new SFS Turbo file system from a backup (the original is never overwritten)."""
         with self.ctx.store.read() as session:
             backup, _vault = self._restorable(session, backup_ref, ResourceType.TURBO)
@@ -216,7 +217,7 @@ class RestoreService:
                                NewTurboRestore(turbo_id=turbo.id, path=created["path"]))
 
     def restore_files(self, backup_ref: str, destination: str | None = None, *,
-                      keep_owners: bool = False) -> dict[str, Any]:
+                      keep_owners: bool = False) -> TaskAnswer:
         """Restore a file backup to the directory it came from, or under a new directory. The files belong to
         whoever restores them (setuid and setgid bits dropped) unless `keep_owners`, which only root may ask."""
         if keep_owners and os.geteuid() != 0:
@@ -258,7 +259,7 @@ class RestoreService:
         return backup, vault
 
     def _queue_disk(self, session: Session, backup: Backup, vault: Vault, disk: Resource, noun: str,
-                    remedy: str) -> dict[str, Any]:
+                    remedy: str) -> TaskAnswer:
         """Restore a disk backup onto `disk`: Available, not attached, large enough, idle."""
         if disk.status != DiskStatus.AVAILABLE or disk.parent_id:
             raise CbrError(Codes.RESTORE_DISK_STATUS,
@@ -268,7 +269,7 @@ class RestoreService:
         return self._queue(session, backup, vault, disk, DiskRestore(mappings=[(backup.id, disk.id)]))
 
     def _queue_machine(self, session: Session, backup: Backup, vault: Vault, machine: Resource, noun: str,
-                       mappings: Mapping[str, str], power_on: bool) -> dict[str, Any]:
+                       mappings: Mapping[str, str], power_on: bool) -> TaskAnswer:
         """Restore a server backup onto `machine`'s disks: Running or Stopped, stopped while it runs."""
         if machine.status not in (ServerStatus.ACTIVE, ServerStatus.SHUTOFF):
             raise CbrError(Codes.RESTORE_SERVER_STATUS,
@@ -336,7 +337,7 @@ class RestoreService:
             raise CbrError(Codes.RESTORE_RESOURCE_RESTORING, "The resource is being restored; wait for it to finish.")
 
     def _queue(self, session: Session, backup: Backup, vault: Vault, target: Resource | None,
-               plan: RestorePlan) -> dict[str, Any]:
+               plan: RestorePlan) -> TaskAnswer:
         if backup.status == BackupStatus.RESTORING:
             raise CbrError(Codes.RESTORE_BACKUP_STATUS, f"{backup.name} is already being restored.")
         parent = session.get(Backup, backup.parent_id) if backup.parent_id else backup
@@ -357,7 +358,7 @@ class RestoreService:
                    "params": stored_plan(plan)},
         )
         session.flush()
-        return {"operation_log": task_shape(task)}
+        return TaskAnswer(operation_log=task_view(task))
 
     def _image(self, session: Session, ref: str) -> Image:
         image = session.get(Image, ref) or session.exec(select(Image).where(

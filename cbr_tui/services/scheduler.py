@@ -173,9 +173,9 @@ class PolicyScheduler:
                 request = BackupRequest(
                     default_auto_backup_name(ctx.ids), policy_id=policy.id,
                     retention_days=retention.retention_duration_days, full_every=retention.full_backup_interval)
-                checkpoint = BackupService(ctx).start(session, vault, request)["checkpoint"]
-                return report | {"checkpoint_id": checkpoint["id"], "backups": [b["id"] for b in checkpoint["backups"]],
-                                 "skipped_resources": checkpoint["vault"]["skipped_resources"]}
+                checkpoint = BackupService(ctx).start(session, vault, request).checkpoint
+                return report | {"checkpoint_id": checkpoint.id, "backups": [b.id for b in checkpoint.backups],
+                                 "skipped_resources": [s.model_dump() for s in checkpoint.vault.skipped_resources]}
         except CbrError as error:
             report.pop("associated", None)  # rolled back with the backup that could not start
             operation = OperationType.REPLICATION if due.operation == _REPLICATION else OperationType.BACKUP

@@ -10,6 +10,24 @@ from cbr_tui.domain.clock import api_time
 from cbr_tui.domain.enums import ConsistentLevel, ProtectType, ResourceKind
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.services.capacity import disks_by_parent, resource_size
+from cbr_tui.services.views import (
+    BackupExtendView,
+    BackupStats,
+    BackupView,
+    CheckpointResourceView,
+    CheckpointVaultView,
+    CheckpointView,
+    SkippedResource,
+    TagView,
+    TaskExtra,
+    TaskView,
+    Transfer,
+    VaultBillingView,
+    VaultPolicyLink,
+    VaultResourceExtra,
+    VaultResourceView,
+    VaultView,
+)
 from cbr_tui.store.models import (
     AgentPath,
     Backup,
@@ -22,19 +40,20 @@ from cbr_tui.store.models import (
     VaultResource,
     VaultTag,
 )
+from cbr_tui.v3 import models as v3
 
 MB = 1 << 20
 
 
-def _tags(rows: Sequence[VaultTag | ResourceTag]) -> list[dict[str, str]]:
-    return [{"key": t.key, "value": t.value} for t in sorted(rows, key=lambda t: t.key)]
+def tag_views(rows: Sequence[VaultTag | ResourceTag]) -> list[TagView]:
+    return [TagView(key=t.key, value=t.value) for t in sorted(rows, key=lambda t: t.key)]
 
 
 # --- vaults ---------------------------------------------------------------------------------------------
 
 
-def vault_shapes(session: Session, vaults: Sequence[Vault]) -> list[dict[str, Any]]:
-    """API shapes of several vaults with their resources, tags and policies, in a fixed number of queries."""
+def vault_views(session: Session, vaults: Sequence[Vault]) -> list[VaultView]:
+    """Views of several vaults with their resources, tags and policies, in a fixed number of queries."""
     ids = [v.id for v in vaults]
     if not ids:
         return []
@@ -53,92 +72,54 @@ def vault_shapes(session: Session, vaults: Sequence[Vault]) -> list[dict[str, An
             .group_by(Backup.vault_id, Backup.resource_id)
         ).all()
     }
-    resources: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    resources: dict[str, list[VaultResourceView]] = defaultdict(list)
     allocated: dict[str, int] = defaultdict(int)
     for member, res in memberships:
         size = resource_size(res, disks.get(res.id, []), member.exclude_volumes)
         allocated[member.vault_id] += size
-        resources[member.vault_id].append(
-            {
-                "id": res.id,
-                "name": res.name,
-                "type": member.resource_type,
-                "protect_status": member.protect_status,
-                "size": size,
-                "backup_size": 0,
-                "backup_count": counts.get((member.vault_id, res.id), 0),
-                "auto_protect": member.auto_protect,
-                "extra_info": {"exclude_volumes": list(member.exclude_volumes)},
-            }
-        )
+        resources[member.vault_id].append(VaultResourceView(
+            id=res.id, name=res.name, type=member.resource_type, protect_status=member.protect_status, size=size,
+            backup_size=0, backup_count=counts.get((member.vault_id, res.id), 0), auto_protect=member.auto_protect,
+            extra_info=VaultResourceExtra(exclude_volumes=list(member.exclude_volumes)),
+        ))
     tags: dict[str, list[VaultTag]] = defaultdict(list)
     for tag in session.exec(select(VaultTag).where(col(VaultTag.vault_id).in_(ids))).all():
         tags[tag.vault_id].append(tag)
-    policies: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    policies: dict[str, list[VaultPolicyLink]] = defaultdict(list)
     for link in session.exec(select(VaultPolicy).where(col(VaultPolicy.vault_id).in_(ids))).all():
-        policies[link.vault_id].append(
-            {"policy_id": link.policy_id, "operation_type": link.operation_type,
-             "destination_vault_id": link.destination_vault_id}
-        )
-    return [
-        vault_shape(v, resources[v.id], allocated[v.id], _tags(tags[v.id]), policies[v.id]) for v in vaults
-    ]
+        policies[link.vault_id].append(VaultPolicyLink(
+            policy_id=link.policy_id, operation_type=link.operation_type,
+            destination_vault_id=link.destination_vault_id))
+    return [vault_view(v, resources[v.id], allocated[v.id], tag_views(tags[v.id]), policies[v.id]) for v in vaults]
 
 
-def vault_shape(vault: Vault, resources: list[dict[str, Any]], allocated: int, tags: list[dict[str, str]],
-                policies: list[dict[str, Any]]) -> dict[str, Any]:
+def vault_view(vault: Vault, resources: list[VaultResourceView], allocated: int, tags: list[TagView],
+               policies: list[VaultPolicyLink]) -> VaultView:
     vtype = vault_type(vault.object_type)
     spec_code = vtype.spec_code(ProtectType(vault.protect_type), ConsistentLevel(vault.consistent_level))
-    return {
-        "id": vault.id,
-        "name": vault.name,
-        "description": vault.description,
-        "project_id": vault.project_id,
-        "user_id": vault.user_id,
-        "provider_id": vtype.provider_id,
-        "billing": {
-            "allocated": allocated,
-            "charging_mode": vault.charging_mode,
-            "cloud_type": vault.cloud_type,
-            "consistent_level": vault.consistent_level,
-            "object_type": vault.object_type,
-            "protect_type": vault.protect_type,
-            "size": vault.size_gb,
-            "spec_code": spec_code,
-            "status": vault.status,
-            "used": vault.used_bytes // MB,
-            "storage_unit": None,
-            "order_id": vault.order_id,
-            "product_id": vault.product_id,
-            "frozen_scene": vault.frozen_scene,
-            "is_multi_az": vault.is_multi_az,
-            "period_type": vault.period_type,
-            "period_num": vault.period_num,
-            "is_auto_renew": vault.is_auto_renew,
-            "is_auto_pay": vault.is_auto_pay,
-            "expired_at": api_time(vault.expires_at),
-        },
-        "resources": resources,
-        "tags": tags,
-        "enterprise_project_id": vault.enterprise_project_id,
-        "auto_bind": vault.auto_bind,
-        "bind_rules": {"tags": vault.bind_rules} if vault.bind_rules else {},
-        "auto_expand": vault.auto_expand,
-        "smn_notify": vault.smn_notify,
-        "threshold": vault.threshold,
-        "locked": vault.locked,
-        "availability_zone": vault.availability_zone,
-        "backup_name_prefix": vault.backup_name_prefix,
-        "policies": policies,
-        "created_at": api_time(vault.created_at),
-        "updated_at": api_time(vault.updated_at),
-    }
+    billing = VaultBillingView(
+        allocated=allocated, charging_mode=vault.charging_mode, cloud_type=vault.cloud_type,
+        consistent_level=vault.consistent_level, object_type=vault.object_type, protect_type=vault.protect_type,
+        size=vault.size_gb, spec_code=spec_code, status=vault.status, used=vault.used_bytes // MB,
+        storage_unit=None, order_id=vault.order_id, product_id=vault.product_id, frozen_scene=vault.frozen_scene,
+        is_multi_az=vault.is_multi_az, period_type=vault.period_type, period_num=vault.period_num,
+        is_auto_renew=vault.is_auto_renew, is_auto_pay=vault.is_auto_pay, expired_at=api_time(vault.expires_at),
+    )
+    return VaultView(
+        id=vault.id, name=vault.name, description=vault.description, project_id=vault.project_id,
+        user_id=vault.user_id, provider_id=vtype.provider_id, billing=billing, resources=resources, tags=tags,
+        enterprise_project_id=vault.enterprise_project_id, auto_bind=vault.auto_bind,
+        bind_rules=v3.VaultBindRules.model_validate({"tags": vault.bind_rules} if vault.bind_rules else {}),
+        auto_expand=vault.auto_expand, smn_notify=vault.smn_notify, threshold=vault.threshold, locked=vault.locked,
+        availability_zone=vault.availability_zone, backup_name_prefix=vault.backup_name_prefix, policies=policies,
+        created_at=api_time(vault.created_at), updated_at=api_time(vault.updated_at),
+    )
 
 
 # --- backups --------------------------------------------------------------------------------------------
 
 
-def backup_shapes(session: Session, backups: Sequence[Backup]) -> list[dict[str, Any]]:
+def backup_views(session: Session, backups: Sequence[Backup]) -> list[BackupView]:
     """Backups with their per-disk children nested, as ShowBackup returns them, and their vault's name (the
     console's list shows it); a backup being created or restored carries its task's progress."""
     ids = [b.id for b in backups]
@@ -157,85 +138,54 @@ def backup_shapes(session: Session, backups: Sequence[Backup]) -> list[dict[str,
     vault_ids = {b.vault_id for b in backups}
     vault_names = dict(session.exec(select(Vault.id, Vault.name).where(col(Vault.id).in_(vault_ids))).all()) \
         if vault_ids else {}
-    shaped = []
+    viewed = []
     for backup in backups:
-        item = backup_shape(backup, [backup_shape(c, []) for c in children[backup.id]])
-        item["vault_name"] = vault_names.get(backup.vault_id)
         running = active.get(backup.id)
-        if running is not None:
-            item["extend_info"]["progress"] = running.progress
-            item["transfer"] = _transfer(running) | {"task_id": running.id}
-        shaped.append(item)
-    return shaped
+        viewed.append(backup_view(
+            backup, [backup_view(c, []) for c in children[backup.id]], vault_name=vault_names.get(backup.vault_id),
+            progress=running.progress if running else None,
+            transfer=transfer_of(running).model_copy(update={"task_id": running.id}) if running else None))
+    return viewed
 
 
-def backup_shape(backup: Backup, children: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "id": backup.id,
-        "checkpoint_id": backup.checkpoint_id,
-        "parent_id": backup.parent_id,
-        "name": backup.name,
-        "description": backup.description,
-        "status": backup.status,
-        "image_type": backup.image_type,
-        "incremental": backup.incremental,
-        "resource_id": backup.resource_id,
-        "resource_name": backup.resource_name,
-        "resource_type": backup.resource_type,
-        "resource_size": backup.resource_size,
-        "resource_az": backup.resource_az,
-        "vault_id": backup.vault_id,
-        "project_id": backup.project_id,
-        "provider_id": backup.provider_id,
-        "enterprise_project_id": backup.enterprise_project_id,
-        "created_at": api_time(backup.created_at),
-        "updated_at": api_time(backup.updated_at),
-        "protected_at": api_time(backup.protected_at),
-        "expired_at": api_time(backup.expired_at),
-        "extend_info": {
-            "auto_trigger": backup.auto_trigger,
-            "bootable": backup.bootable,
-            "encrypted": backup.encrypted,
-            "kms_key_id": backup.kms_key_id,
-            "contain_system_disk": backup.contain_system_disk,
-            "fail_reason": backup.fail_reason,
-            "damaged": backup.damaged,
-            "progress": None,
-        },
-        "stats": {
-            "logical_bytes": backup.logical_bytes,
-            "read_bytes": backup.read_bytes,
-            "new_bytes": backup.new_bytes,
-            "read_reason": backup.read_reason,
-            "manifest_bytes": backup.manifest_size,
-        },
-        "children": children,
-    }
+def backup_view(backup: Backup, children: list[BackupView], *, vault_name: str | None = None,
+                progress: int | None = None, transfer: Transfer | None = None) -> BackupView:
+    extend_info = BackupExtendView(
+        auto_trigger=backup.auto_trigger, bootable=backup.bootable, encrypted=backup.encrypted,
+        kms_key_id=backup.kms_key_id, contain_system_disk=backup.contain_system_disk,
+        fail_reason=backup.fail_reason, damaged=backup.damaged, progress=progress)
+    stats = BackupStats(logical_bytes=backup.logical_bytes, read_bytes=backup.read_bytes, new_bytes=backup.new_bytes,
+                        read_reason=backup.read_reason, manifest_bytes=backup.manifest_size)
+    return BackupView(
+        id=backup.id, checkpoint_id=backup.checkpoint_id, parent_id=backup.parent_id, name=backup.name,
+        description=backup.description, status=backup.status, image_type=backup.image_type,
+        incremental=backup.incremental, resource_id=backup.resource_id, resource_name=backup.resource_name,
+        resource_type=backup.resource_type, resource_size=backup.resource_size, resource_az=backup.resource_az,
+        vault_id=backup.vault_id, project_id=backup.project_id, provider_id=backup.provider_id,
+        enterprise_project_id=backup.enterprise_project_id, created_at=api_time(backup.created_at),
+        updated_at=api_time(backup.updated_at), protected_at=api_time(backup.protected_at),
+        expired_at=api_time(backup.expired_at), extend_info=extend_info, stats=stats, children=children,
+        vault_name=vault_name, transfer=transfer)
 
 
-def checkpoint_shape(checkpoint: Checkpoint, vault: Vault, resources: list[dict[str, Any]],
-                     skipped: list[dict[str, Any]], backups: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "id": checkpoint.id,
-        "project_id": checkpoint.project_id,
-        "status": checkpoint.status,
-        "created_at": api_time(checkpoint.created_at),
-        "extra_info": {
-            "name": checkpoint.name,
-            "description": checkpoint.description,
-            "retention_duration": checkpoint.retention_duration_days,
-        },
-        "vault": {"id": vault.id, "name": vault.name, "resources": resources, "skipped_resources": skipped},
-        "backups": backups,
-    }
+def checkpoint_view(checkpoint: Checkpoint, vault: Vault, resources: list[CheckpointResourceView],
+                    skipped: list[SkippedResource], backups: list[BackupView]) -> CheckpointView:
+    return CheckpointView(
+        id=checkpoint.id, project_id=checkpoint.project_id, status=checkpoint.status,
+        created_at=api_time(checkpoint.created_at),
+        extra_info=v3.CheckpointExtraInfoResp(name=checkpoint.name, description=checkpoint.description,
+                                              retention_duration=checkpoint.retention_duration_days),
+        vault=CheckpointVaultView(id=vault.id, name=vault.name, resources=resources, skipped_resources=skipped),
+        backups=backups)
 
 
 # --- tasks ----------------------------------------------------------------------------------------------
 
 
-def task_shape(task: Task) -> dict[str, Any]:
+def task_view(task: Task) -> TaskView:
     extra: dict[str, Any] = {
-        "common": {"progress": task.progress, "request_id": f"req-{task.id}", **_transfer(task)}
+        "common": {"progress": task.progress, "request_id": f"req-{task.id}",
+                   **transfer_of(task).model_dump(exclude={"task_id"})}
         | task.extra.get("common", {}),
         "resource": {"id": task.resource_id, "name": task.resource_name, "type": task.resource_type},
     }
@@ -244,36 +194,25 @@ def task_shape(task: Task) -> dict[str, Any]:
         extra[key] = {"backup_id": task.backup_id, "backup_name": task.backup_name} | task.extra.get(key, {})
     for key, value in task.extra.items():
         extra.setdefault(key, value)
-    return {
-        "id": task.id,
-        "project_id": task.project_id,
-        "operation_type": task.operation_type,
-        "status": task.status,
-        "provider_id": task.provider_id,
-        "checkpoint_id": task.checkpoint_id,
-        "policy_id": task.policy_id,
-        "vault_id": task.vault_id,
-        "vault_name": task.vault_name,
-        "error_info": {"code": task.error_code or "", "message": task.error_message or ""},
-        "extra_info": extra,
-        "created_at": api_time(task.created_at),
-        "started_at": api_time(task.started_at),
-        "ended_at": api_time(task.ended_at),
-        "updated_at": api_time(task.updated_at),
-    }
+    return TaskView(
+        id=task.id, project_id=task.project_id, operation_type=task.operation_type, status=task.status,
+        provider_id=task.provider_id, checkpoint_id=task.checkpoint_id, policy_id=task.policy_id,
+        vault_id=task.vault_id, vault_name=task.vault_name,
+        error_info=v3.OpErrorInfo(code=task.error_code or "", message=task.error_message or ""),
+        extra_info=TaskExtra.model_validate(extra), created_at=api_time(task.created_at),
+        started_at=api_time(task.started_at), ended_at=api_time(task.ended_at), updated_at=api_time(task.updated_at))
 
 
-def _transfer(task: Task) -> dict[str, Any]:
+def transfer_of(task: Task) -> Transfer:
     """Bytes done and to do, with the rate and time left they imply (what a progress bar shows)."""
-    shaped: dict[str, Any] = {"bytes_done": task.bytes_done, "bytes_total": task.bytes_total,
-                              "rate": None, "eta_seconds": None}
+    rate = eta = None
     if task.started_at and task.updated_at and task.bytes_done:
         seconds = (task.updated_at - task.started_at).total_seconds()
         if seconds > 0:
-            rate = task.bytes_done / seconds
-            shaped["rate"] = round(rate)
-            shaped["eta_seconds"] = round(max(task.bytes_total - task.bytes_done, 0) / rate, 1)
-    return shaped
+            per_second = task.bytes_done / seconds
+            rate = round(per_second)
+            eta = round(max(task.bytes_total - task.bytes_done, 0) / per_second, 1)
+    return Transfer(bytes_done=task.bytes_done, bytes_total=task.bytes_total, rate=rate, eta_seconds=eta)
 
 
 # --- simulated resources ----------------------------------------------------------------------------------
@@ -309,7 +248,7 @@ def resource_shape(res: Resource, disks: list[Resource], tags: Sequence[Resource
         "status": res.status,
         "availability_zone": res.availability_zone,
         "size": resource_size(res, disks),
-        "tags": _tags(tags),
+        "tags": tag_views(tags),
         "enterprise_project_id": res.enterprise_project_id,
         "vault": {"id": vault[0], "name": vault[1]} if vault else None,
         "created_at": api_time(res.created_at),

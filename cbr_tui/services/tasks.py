@@ -14,7 +14,8 @@ from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.rules import check_choice, check_paging
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
-from cbr_tui.services.shapes import task_shape
+from cbr_tui.services.shapes import task_view
+from cbr_tui.services.views import TaskAnswer, TaskPage, TaskView
 from cbr_tui.store import Store
 from cbr_tui.store.models import Backup, Task, Vault, VaultResource
 
@@ -99,7 +100,7 @@ class TaskService:
 
     def list(self, *, operation_type: str | None = None, status: str | None = None, vault_id: str | None = None,
              resource_id: str | None = None, limit: int = 50, offset: int = 0,
-             include_older: bool = False, narrower: TaskFilter | None = None) -> dict[str, Any]:
+             include_older: bool = False, narrower: TaskFilter | None = None) -> TaskPage:
         """Tasks of the last 30 days (the console's horizon), newest first; ListOpLogs' further filters come
         in `narrower`."""
         check_paging(limit, offset)
@@ -120,18 +121,17 @@ class TaskService:
             rows = session.exec(
                 query.order_by(col(Task.created_at).desc(), col(Task.id)).offset(offset).limit(limit)
             ).all()
-            return {"operation_logs": [task_shape(t) for t in rows], "count": total, "limit": limit,
-                    "offset": offset}
+            return TaskPage(operation_logs=[task_view(t) for t in rows], count=total, limit=limit, offset=offset)
 
-    def held_by(self, runner_owner: str) -> dict[str, Any]:
+    def held_by(self, runner_owner: str) -> TaskPage:
         """The tasks one runner is running now, in every region (what quitting its process interrupts)."""
         with self.ctx.store.read() as session:
             rows = session.exec(select(Task).where(Task.lease_owner == runner_owner,
                                                    Task.status == TaskStatus.RUNNING.value)
                                 .order_by(col(Task.created_at))).all()
-            return {"operation_logs": [task_shape(t) for t in rows], "count": len(rows)}
+            return TaskPage(operation_logs=[task_view(t) for t in rows], count=len(rows))
 
-    def cancel(self, task_id: str) -> dict[str, Any]:
+    def cancel(self, task_id: str) -> TaskAnswer:
         """Cancel a waiting or running task; a running one stops at its next progress step."""
         with self.ctx.store.write() as session:
             task = lookups.task(session, self.ctx, task_id)
@@ -146,7 +146,7 @@ class TaskService:
                 task.error_code, task.error_message = Codes.UNKNOWN.code, "The task was cancelled before it started."
                 _cancel_backup(session, task, now)
             session.add(task)
-            return {"operation_log": task_shape(task)}
+            return TaskAnswer(operation_log=task_view(task))
 
     def require_success(self, task_ids: set[str]) -> None:
         """After running tasks to their end (`--wait`): refuse with the first failed task's own error, so that
@@ -163,9 +163,9 @@ class TaskService:
             reason = task.error_message or "no reason was recorded"
             raise CbrError(spec_of(task.error_code or ""), f"{what} ended {task.status}: {reason}")
 
-    def show(self, task_id: str) -> dict[str, Any]:
+    def show(self, task_id: str) -> TaskView:
         with self.ctx.store.read() as session:
-            return {"operation_log": task_shape(lookups.task(session, self.ctx, task_id))}
+            return task_view(lookups.task(session, self.ctx, task_id))
 
 
 def unsettled_tasks(store: Store) -> int:

@@ -66,8 +66,20 @@ from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.ledger import charge, money, order_shape
 from cbr_tui.services.policies import PolicySpec, insert_policy, link_policy
 from cbr_tui.services.removal import remove_vault
-from cbr_tui.services.shapes import vault_shapes
+from cbr_tui.services.shapes import vault_views
 from cbr_tui.services.tag_search import TagCondition, TagFilter, carrying_any
+from cbr_tui.services.views import (
+    OrderView,
+    TagView,
+    VaultAnswer,
+    VaultPage,
+    VaultPurchase,
+    VaultRemoval,
+    VaultTagDetail,
+    VaultTagMatch,
+    VaultTagMatches,
+    VaultView,
+)
 from cbr_tui.store.models import (
     Account,
     AvailabilityZone,
@@ -199,7 +211,7 @@ class VaultService:
             purchase = self._prepare(session, spec, vault_id=None)
         return {"price": purchase.checked.quote.to_api(), "resources_gb": sum(p.size_gb for p in purchase.planned)}
 
-    def create(self, spec: VaultSpec) -> dict[str, Any]:
+    def create(self, spec: VaultSpec) -> VaultPurchase:
         """Buy a vault: validate every step, pay yearly/monthly orders from the balance, write it all at once."""
         with self.ctx.store.write() as session:
             vault_id = self.ctx.ids.uuid()
@@ -214,11 +226,7 @@ class VaultService:
             orders = self._pay_purchase(session, vault, purchase.checked)
             session.flush()
             catalog.record_vault(session, vault_objects(self.ctx.layout.home, vault.id), vault)
-            shape = vault_shapes(session, [vault])[0]
-        result: dict[str, Any] = {"vault": shape}
-        if orders:
-            result["orders"] = orders
-        return result
+            return VaultPurchase(vault=vault_views(session, [vault])[0], orders=orders)
 
     def _prepare(self, session: Session, spec: VaultSpec, vault_id: str | None) -> _Purchase:
         checked = _check_offer(spec)
@@ -291,7 +299,7 @@ class VaultService:
         elif spec.new_policy:
             link_policy(session, self.ctx, vault, insert_policy(session, self.ctx, spec.new_policy))
 
-    def _pay_purchase(self, session: Session, vault: Vault, checked: _Checked) -> list[dict[str, Any]]:
+    def _pay_purchase(self, session: Session, vault: Vault, checked: _Checked) -> list[OrderView]:
         if checked.charging is not ChargingMode.PRE_PAID:
             return []
         order = charge(session, self.ctx, checked.quote.amount_cents, kind="new", vault_id=vault.id,
@@ -300,7 +308,7 @@ class VaultService:
         vault.product_id = vault_type(vault.object_type).spec_code(
             ProtectType(vault.protect_type), ConsistentLevel(vault.consistent_level))
         session.add(vault)
-        return [{"orderId": order.id, "subscribeResult": 1, "resourceId": vault.id} | order_shape(order)]
+        return [order_shape(order)]
 
     def _zone(self, session: Session, availability_zone: str | None) -> str:
         zones = session.exec(select(AvailabilityZone).where(AvailabilityZone.region_id == self.ctx.region_id)
@@ -317,7 +325,7 @@ class VaultService:
     def list(self, *, object_type: str | None = None, protect_type: str | None = None, status: str | None = None,
              search: str | None = None, tags: TagInput | None = None, enterprise_project: str | None = None,
              resource_id: str | None = None, policy_id: str | None = None, limit: int = 50, offset: int = 0,
-             sort: str = "created_at:desc", cloud_type: str | None = None) -> dict[str, Any]:
+             sort: str = "created_at:desc", cloud_type: str | None = None) -> VaultPage:
         """The vault list: filter by type, status, name or ID, and up to 5 tags (a vault matching any one)."""
         check_paging(limit, offset)
         wanted = check_tag_filter(tags, "vault search")
@@ -351,11 +359,11 @@ class VaultService:
         with self.ctx.store.read() as session:
             total = lookups.count(session, query)
             rows = session.exec(query.order_by(*order).offset(offset).limit(limit)).all()
-            return {"vaults": vault_shapes(session, rows), "count": total, "limit": limit, "offset": offset}
+            return VaultPage(vaults=vault_views(session, rows), count=total, limit=limit, offset=offset)
 
-    def show(self, ref: str) -> dict[str, Any]:
+    def show(self, ref: str) -> VaultView:
         with self.ctx.store.read() as session:
-            return {"vault": vault_shapes(session, [lookups.vault(session, self.ctx, ref)])[0]}
+            return vault_views(session, [lookups.vault(session, self.ctx, ref)])[0]
 
     def summary(self) -> dict[str, int]:
         """The capacity of every vault of this region the caller sees (GB) and what they use (MB, as each
@@ -366,7 +374,7 @@ class VaultService:
             size, used = session.exec(query).one()
         return {"size": int(size), "used_size": int(used) // MiB}
 
-    def filter_by_tags(self, spec: TagFilter, *, count_only: bool = False) -> dict[str, Any]:
+    def filter_by_tags(self, spec: TagFilter, *, count_only: bool = False) -> VaultTagMatches:
         """The vaults a tag filter selects (`POST /vault/resource_instances/action`), or only how many."""
         spec.check()
         query = select(Vault).where(Vault.project_id == self.ctx.project_id, *lookups.visible_clause(Vault, self.ctx),
@@ -381,14 +389,14 @@ class VaultService:
         with self.ctx.store.read() as session:
             total = lookups.count(session, query)
             if count_only:
-                return {"total_count": total}
+                return VaultTagMatches(resources=[], total_count=total)
             rows = session.exec(query.order_by(col(Vault.created_at).desc(), col(Vault.id).desc())
                                 .offset(spec.offset).limit(spec.limit)).all()
-            found = [{"resource_id": v["id"], "resource_name": v["name"], "resource_detail": {"vault": v},
-                      "tags": v["tags"],
-                      "sys_tags": [{"key": "_sys_enterprise_project_id", "value": v["enterprise_project_id"]}]}
-                     for v in vault_shapes(session, rows)]
-            return {"resources": found, "total_count": total}
+            found = [VaultTagMatch(resource_id=v.id, resource_name=v.name, resource_detail=VaultTagDetail(vault=v),
+                                   tags=v.tags, sys_tags=[TagView(key="_sys_enterprise_project_id",
+                                                                  value=v.enterprise_project_id)])
+                     for v in vault_views(session, rows)]
+            return VaultTagMatches(resources=found, total_count=total)
 
     def project_tags(self) -> dict[str, Any]:
         """Every tag key with its values over this region's vaults (what the tag search offers)."""
@@ -407,7 +415,7 @@ class VaultService:
 
     # --- changing -------------------------------------------------------------------------------------
 
-    def update(self, ref: str, *, name: str | None = None, description: str | None = None) -> dict[str, Any]:
+    def update(self, ref: str, *, name: str | None = None, description: str | None = None) -> VaultAnswer:
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
             ensure_vault_allows_update(vault.name, vault.status)
@@ -417,14 +425,14 @@ class VaultService:
                 vault.description = check_description(description)
             return self._saved(session, vault)
 
-    def expand(self, ref: str, new_size_gb: int) -> dict[str, Any]:
+    def expand(self, ref: str, new_size_gb: int) -> VaultPurchase:
         """Expand Capacity: grow a vault; a yearly/monthly vault pays for the rest of its subscription."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
             orders = self._grow(session, vault, new_size_gb)
-            return self._saved(session, vault) | ({"orders": orders} if orders else {})
+            return VaultPurchase(vault=self._saved(session, vault).vault, orders=orders)
 
-    def _grow(self, session: Session, vault: Vault, new_size_gb: int) -> builtins.list[dict[str, Any]]:
+    def _grow(self, session: Session, vault: Vault, new_size_gb: int) -> builtins.list[OrderView]:
         ensure_vault_allows_expansion(vault.name, vault.status)
         vtype = vault_type(vault.object_type)
         if new_size_gb <= vault.size_gb:
@@ -450,7 +458,7 @@ class VaultService:
         vault.size_gb = new_size_gb
         return orders
 
-    def enable_auto_bind(self, ref: str, tags: TagInput | None = None) -> dict[str, Any]:
+    def enable_auto_bind(self, ref: str, tags: TagInput | None = None) -> VaultAnswer:
         """Enable Automatic Association, optionally only for resources with one of up to 5 tags."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
@@ -469,12 +477,12 @@ class VaultService:
         vault.auto_bind = True
         vault.bind_rules = [t.to_api() for t in rules]
 
-    def modify(self, ref: str, change: VaultChange) -> dict[str, Any]:
+    def modify(self, ref: str, change: VaultChange) -> VaultPurchase:
         """UpdateVault: a new name, a larger capacity, automatic association on (with its tag rules) or off,
         in one transaction: all of it, or (a refusal) none of it, money included."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
-            orders: builtins.list[dict[str, Any]] = []
+            orders: builtins.list[OrderView] = []
             if change.size_gb is not None and change.size_gb != vault.size_gb:
                 orders = self._grow(session, vault, change.size_gb)
             if change.name is not None:
@@ -488,9 +496,9 @@ class VaultService:
                 if not (change.auto_bind or vault.auto_bind):
                     raise invalid("A tag filter applies only when automatic association is configured.")
                 self._bind(session, vault, change.bind_tags)
-            return self._saved(session, vault) | ({"orders": orders} if orders else {})
+            return VaultPurchase(vault=self._saved(session, vault).vault, orders=orders)
 
-    def disable_auto_bind(self, ref: str) -> dict[str, Any]:
+    def disable_auto_bind(self, ref: str) -> VaultAnswer:
         """Disable Automatic Association; resources already associated stay."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
@@ -500,7 +508,7 @@ class VaultService:
 
     # --- tags -------------------------------------------------------------------------------------------
 
-    def add_tags(self, ref: str, tags: TagInput) -> dict[str, Any]:
+    def add_tags(self, ref: str, tags: TagInput) -> VaultAnswer:
         """Add tags to a vault; an existing key gets the new value. At most 10 tags per vault."""
         checked = check_tags(tags)
         if not checked:
@@ -519,7 +527,7 @@ class VaultService:
                 session.add(row)
             return self._saved(session, vault)
 
-    def remove_tags(self, ref: str, keys: Sequence[str]) -> dict[str, Any]:
+    def remove_tags(self, ref: str, keys: Sequence[str]) -> VaultAnswer:
         """Delete tags by key; a key the vault does not have is reported (BackupService.6601)."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_UPDATE)
@@ -532,7 +540,7 @@ class VaultService:
 
     # --- deleting -------------------------------------------------------------------------------------
 
-    def delete(self, ref: str) -> dict[str, Any]:
+    def delete(self, ref: str) -> VaultRemoval:
         """Delete a pay-per-use vault with all its backups."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_DELETE)
@@ -541,10 +549,10 @@ class VaultService:
                                f"{vault.name} is billed yearly/monthly; such a vault is unsubscribed, not deleted.")
             settle(session, self.ctx, vault, self.ctx.clock.now())  # the last whole hours are charged
             result = self._remove(session, vault)
-        vault_objects(self.ctx.layout.home, result["vault_id"]).remove_all()
+        vault_objects(self.ctx.layout.home, result.vault_id).remove_all()
         return result
 
-    def unsubscribe(self, ref: str) -> dict[str, Any]:
+    def unsubscribe(self, ref: str) -> VaultRemoval:
         """Unsubscribe a yearly/monthly vault: it is deleted with its backups and the unused share refunded."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_DELETE)
@@ -554,8 +562,8 @@ class VaultService:
             result = remove_vault(session, self.ctx, vault)
             order = charge(session, self.ctx, -int(Decimal(refund["refund"]) * 100), kind="unsubscribe",
                            vault_id=vault.id, refusal=Codes.VAULT_CANNOT_DELETE, detail=refund)
-            result |= {"orders": [order_shape(order)]}
-        vault_objects(self.ctx.layout.home, result["vault_id"]).remove_all()
+            result.orders = [order_shape(order)]
+        vault_objects(self.ctx.layout.home, result.vault_id).remove_all()
         return result
 
     def unsubscription(self, ref: str) -> dict[str, Any]:
@@ -576,13 +584,13 @@ class VaultService:
                 "refund": str(refund.amount), "days_used": refund.days_used, "days_subscribed": refund.days_subscribed,
                 "five_day_unconditional": refund.unconditional}
 
-    def _remove(self, session: Session, vault: Vault) -> dict[str, Any]:
+    def _remove(self, session: Session, vault: Vault) -> VaultRemoval:
         ensure_vault_allows_delete(vault.name, vault.status)
         return remove_vault(session, self.ctx, vault)
 
-    def _saved(self, session: Session, vault: Vault) -> dict[str, Any]:
+    def _saved(self, session: Session, vault: Vault) -> VaultAnswer:
         vault.updated_at = self.ctx.clock.now()
         session.add(vault)
         session.flush()
         catalog.record_vault(session, vault_objects(self.ctx.layout.home, vault.id), vault)
-        return {"vault": vault_shapes(session, [vault])[0]}
+        return VaultAnswer(vault=vault_views(session, [vault])[0])

@@ -197,7 +197,7 @@ class CbrApp(App[None]):
         """Quit at once, unless this console is running backups or restores: then say what becomes of them
         and ask (ctrl+q again, or Quit, confirms)."""
         runner = self.background_work.runner if self.background_work is not None else None
-        held = self.services.tasks.held_by(runner.owner)["operation_logs"] if runner is not None else []
+        held = self.services.tasks.held_by(runner.owner).operation_logs if runner is not None else []
         if not held:
             self.exit()
         elif isinstance(self.screen, QuitDialog):

@@ -1,8 +1,8 @@
 """How values look on screen: status words with a mark (never colour alone), sizes, times, progress bars."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from rich.text import Text
 
@@ -13,6 +13,7 @@ from cbr_tui.domain.labels import (
     VAULT_STATUS,
     resource_status_label,
 )
+from cbr_tui.services.views import TagView, Transfer
 
 GOOD, BUSY, BAD, IDLE = "green", "yellow", "red", "grey50"
 _STATUS_STYLE = {
@@ -78,10 +79,10 @@ def when(api_time: str | None) -> str:
     return datetime.fromisoformat(api_time).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def tags(items: list[dict[str, str]], limit: int = 2) -> str:
+def tags(items: Sequence[TagView], limit: int = 2) -> str:
     if not items:
         return "--"
-    shown = [f"{t['key']}={t['value']}" if t["value"] else t["key"] for t in items[:limit]]
+    shown = [f"{t.key}={t.value}" if t.value else t.key for t in items[:limit]]
     more = f" +{len(items) - limit}" if len(items) > limit else ""
     return ", ".join(shown) + more
 
@@ -93,23 +94,23 @@ def progress_bar(done: int, total: int, width: int = 12) -> Text:
     return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "grey37"), f" {fraction * 100:3.0f}%")
 
 
-def rate(common: dict[str, Any]) -> str:
+def rate(moving: Transfer) -> str:
     """`24.0 MB/s 2s` (the rate in MB/s, always the same width, and the time left), or '' before the first
     bytes moved."""
-    if not common.get("rate"):
+    if not moving.rate:
         return ""
-    left = common.get("eta_seconds")
-    return f"{common['rate'] / 2**20:.1f} MB/s" + (f" {left:.0f}s" if left is not None else "")
+    left = moving.eta_seconds
+    return f"{moving.rate / 2**20:.1f} MB/s" + (f" {left:.0f}s" if left is not None else "")
 
 
-def transfer(common: dict[str, Any]) -> str:
+def transfer(moving: Transfer) -> str:
     """`12.0 MB of 48.0 MB, 24.0 MB/s, 2s left` from a task's progress figures."""
-    done, total = common.get("bytes_done", 0), common.get("bytes_total", 0)
+    done, total = moving.bytes_done, moving.bytes_total
     parts = [f"{size(done)} of {size(total)}"] if total else []
-    if common.get("rate"):
-        parts.append(f"{size(common['rate'])}/s")
-    if common.get("eta_seconds") is not None and done < total:
-        parts.append(f"{common['eta_seconds']:.0f}s left")
+    if moving.rate:
+        parts.append(f"{size(moving.rate)}/s")
+    if moving.eta_seconds is not None and done < total:
+        parts.append(f"{moving.eta_seconds:.0f}s left")
     return ", ".join(parts)
 
 

@@ -50,9 +50,9 @@ from tests.services.helpers import buy
 def test_the_tag_filter_finds_and_counts_vaults(served_api: ServedApi, cbr: CbrClient) -> None:
     console = served_api.console
     gold = buy(console, ObjectType.DISK, size_gb=10, name="sdk-filter-gold")
-    console.vaults.add_tags(gold["id"], {"tier": "gold-1", "owner": "finance"})
+    console.vaults.add_tags(gold.id, {"tier": "gold-1", "owner": "finance"})
     silver = buy(console, ObjectType.DISK, size_gb=10, name="sdk-filter-silver")
-    console.vaults.add_tags(silver["id"], {"tier": "silver"})
+    console.vaults.add_tags(silver.id, {"tier": "silver"})
 
     def found(**request: object) -> list[str]:
         answer = cbr.show_vault_resource_instances(ShowVaultResourceInstancesRequest(
@@ -80,8 +80,8 @@ def test_a_pay_per_use_vault_becomes_yearly_monthly_and_pays_for_its_term(served
         charging_mode="pre_paid", period_type="month", period_num=3, is_auto_renew=True, is_auto_pay=True,
         vault_ids=[vault_id])))
     assert changed.order_id and changed.ret_code == 0
-    billing = served_api.console.vaults.show(vault_id)["vault"]["billing"]
-    assert (billing["charging_mode"], billing["period_type"], billing["period_num"], billing["is_auto_renew"]) == \
+    billing = served_api.console.vaults.show(vault_id).billing
+    assert (billing.charging_mode, billing.period_type, billing.period_num, billing.is_auto_renew) == \
         ("pre_paid", "month", 3, True)
     assert float(served_api.console.accounts.show()["account"]["balance"]) < float(balance)
     again = refusal(lambda: cbr.change_vault_charge_mode(ChangeVaultChargeModeRequest(body=ChangeToPeriod(
@@ -94,19 +94,19 @@ def test_policy_backups_are_suspended_and_usage_and_metadata_are_read(served_api
                                                                       cbr: CbrClient) -> None:
     console = served_api.console
     vault = buy(console, size_gb=500, name="sdk-usage", resources=("ecs-db-01",))
-    server_id = vault["resources"][0]["id"]
-    done = cbr.set_vault_resource(SetVaultResourceRequest(vault_id=vault["id"], body=VaultSetResourceReq(
+    server_id = vault.resources[0].id
+    done = cbr.set_vault_resource(SetVaultResourceRequest(vault_id=vault.id, body=VaultSetResourceReq(
         action="suspend", resource_ids=[server_id])))
     assert done.set_resource_ids == [server_id]
-    assert cbr.show_vault(ShowVaultRequest(vault_id=vault["id"])).vault.resources[0].auto_protect is False
+    assert cbr.show_vault(ShowVaultRequest(vault_id=vault.id)).vault.resources[0].auto_protect is False
 
-    console.backups.perform(vault["id"], name="usage")
+    console.backups.perform(vault.id, name="usage")
     served_api.settle()
     usage = cbr.show_storage_usage(ShowStorageUsageRequest(resource_id=server_id))
     assert usage.resource_count == 1
     assert (usage.storage_usage[0].resource_name, usage.storage_usage[0].backup_count) == ("ecs-db-01", 1)
-    backup = console.backups.list(vault=vault["id"])["backups"][0]
-    metadata = cbr.show_metadata(ShowMetadataRequest(backup_id=backup["id"]))
+    backup = console.backups.list(vault=vault.id).backups[0]
+    metadata = cbr.show_metadata(ShowMetadataRequest(backup_id=backup.id))
     assert json.loads(metadata.server)["name"] == "ecs-db-01"
     assert len(metadata.volumes) == 3 and all(json.loads(v)["size"] > 0 for v in metadata.volumes)
 
@@ -117,11 +117,11 @@ def test_the_data_center_s_backups_are_synchronised_into_a_hybrid_vault(served_a
     console.hybrid.back_up("lun-finance-01")
     served_api.settle()
     vault = buy(console, ObjectType.VMWARE, size_gb=1024, name="sdk-hybrid")
-    started = cbr.import_checkpoint(ImportCheckpointRequest(body=SyncReq(sync=SyncParam(vault_id=vault["id"]))))
-    assert started.sync.vault_id == vault["id"]
+    started = cbr.import_checkpoint(ImportCheckpointRequest(body=SyncReq(sync=SyncParam(vault_id=vault.id))))
+    assert started.sync.vault_id == vault.id
     assert wait_for_task(cbr, started.sync.operation_log_id).status == "success"
     again = refusal(lambda: cbr.import_checkpoint(ImportCheckpointRequest(body=SyncReq(sync=SyncParam(
-        vault_id=vault["id"])))))
+        vault_id=vault.id)))))
     assert (again.status_code, again.error_code) == (400, "BackupService.0001")
 
 
@@ -162,15 +162,15 @@ def test_backups_are_listed_by_restore_point_time_status_and_what_the_engine_did
                                                                                  cbr: CbrClient) -> None:
     console = served_api.console
     vault = buy(console, ObjectType.DISK, size_gb=100, name="sdk-list-filters", resources=("evs-data-02",))
-    first = console.backups.perform(vault["id"], name="filter-first")["checkpoint"]
+    first = console.backups.perform(vault.id, name="filter-first").checkpoint
     served_api.settle()
-    console.backups.perform(vault["id"], name="filter-second")
+    console.backups.perform(vault.id, name="filter-second")
     served_api.settle()
 
     def names(**query: object) -> list[str]:
-        return sorted(b.name for b in cbr.list_backups(ListBackupsRequest(vault_id=vault["id"], **query)).backups)
+        return sorted(b.name for b in cbr.list_backups(ListBackupsRequest(vault_id=vault.id, **query)).backups)
 
-    assert names(checkpoint_id=first["id"]) == ["filter-first"]
+    assert names(checkpoint_id=first.id) == ["filter-first"]
     assert names(incremental=True) == ["filter-second"] and names(incremental=False) == ["filter-first"]
     assert names(status=["available", "error"], image_type="backup") == ["filter-first", "filter-second"]
     assert names(start_time="2099-01-01T00:00:00Z") == []
@@ -190,8 +190,8 @@ def test_a_yearly_monthly_vault_is_bought_through_an_order(served_api: ServedApi
             size=50, charging_mode="pre_paid", period_type="month", period_num=2, is_auto_renew=False,
             is_auto_pay=True)))))
     [order] = ordered.orders
-    vault = served_api.console.vaults.show(order.resource_id)["vault"]
-    assert (vault["name"], vault["billing"]["charging_mode"], vault["billing"]["period_num"]) == \
+    vault = served_api.console.vaults.show(order.resource_id)
+    assert (vault.name, vault.billing.charging_mode, vault.billing.period_num) == \
         ("sdk-ordered", "pre_paid", 2)
     assert float(served_api.console.accounts.show()["account"]["balance"]) < balance
     post_paid = refusal(lambda: cbr.create_post_paid_vault(CreatePostPaidVaultRequest(body=VaultOrderCreateReqs(
@@ -204,7 +204,7 @@ def test_a_yearly_monthly_vault_is_bought_through_an_order(served_api: ServedApi
 def test_operation_logs_are_listed_by_time_and_names(served_api: ServedApi, cbr: CbrClient) -> None:
     vault = buy(served_api.console, ObjectType.DISK, size_gb=100, name="sdk-logs-by-name",
                 resources=("ecs-spare-01-volume-0000",))
-    served_api.console.backups.perform(vault["id"])
+    served_api.console.backups.perform(vault.id)
     served_api.settle()
 
     def vaults(**query: object) -> set[str]:

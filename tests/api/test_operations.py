@@ -193,5 +193,5 @@ def test_an_update_the_services_refuse_changes_nothing_and_charges_nothing(serve
         vault=VaultUpdate(threshold=50)))))
     assert "does not implement `threshold`" in unoffered.error_msg
     summary = cbr.show_summary(ShowSummaryRequest())
-    vaults = served_api.console.vaults.list(limit=1000)["vaults"]
-    assert summary.size == sum(v["billing"]["size"] for v in vaults)
+    vaults = served_api.console.vaults.list(limit=1000).vaults
+    assert summary.size == sum(v.billing.size for v in vaults)

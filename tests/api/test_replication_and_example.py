@@ -44,29 +44,29 @@ def test_a_backup_and_then_a_whole_vault_are_replicated_to_another_region(served
     made = []
     for name in ("first", "second"):
         checkpoint = cbr.create_checkpoint(CreateCheckpointRequest(body=VaultBackupReq(checkpoint=VaultBackup(
-            vault_id=vault["id"], parameters=CheckpointParam(name=name))))).checkpoint
-        logs = cbr.list_op_logs(ListOpLogsRequest(vault_id=vault["id"], operation_type="backup")).operation_logs
+            vault_id=vault.id, parameters=CheckpointParam(name=name))))).checkpoint
+        logs = cbr.list_op_logs(ListOpLogsRequest(vault_id=vault.id, operation_type="backup")).operation_logs
         assert wait_for_task(cbr, next(log.id for log in logs if log.checkpoint_id == checkpoint.id)).status == \
             "success"
-        made.append(cbr.list_backups(ListBackupsRequest(vault_id=vault["id"], name=name)).backups[0].id)
+        made.append(cbr.list_backups(ListBackupsRequest(vault_id=vault.id, name=name)).backups[0].id)
 
     elsewhere_project = elsewhere.ctx.project_id
     wrong = refusal(lambda: cbr.copy_backup(CopyBackupRequest(backup_id=made[0], body=BackupReplicateReq(
-        replicate=BackupReplicateReqBody(destination_region=regions[0], destination_vault_id=destination["id"],
+        replicate=BackupReplicateReqBody(destination_region=regions[0], destination_vault_id=destination.id,
                                          destination_project_id="0" * 32)))))
     assert (wrong.status_code, wrong.error_code) == (400, "BackupService.9900")
     replication = cbr.copy_backup(CopyBackupRequest(backup_id=made[0], body=BackupReplicateReq(
-        replicate=BackupReplicateReqBody(destination_region=regions[0], destination_vault_id=destination["id"],
+        replicate=BackupReplicateReqBody(destination_region=regions[0], destination_vault_id=destination.id,
                                          name="first-replica", destination_project_id=elsewhere_project)))).replication
-    assert (replication.backup_id, replication.destination_vault_id) == (made[0], destination["id"])
+    assert (replication.backup_id, replication.destination_vault_id) == (made[0], destination.id)
     assert wait_for_task(cbr, replication.replication_record_id).status == "success"
 
     rest = cbr.copy_checkpoint(CopyCheckpointRequest(body=CheckpointReplicateReq(replicate=CheckpointReplicateParam(
-        vault_id=vault["id"], destination_region=regions[0], destination_vault_id=destination["id"])))).replication
+        vault_id=vault.id, destination_region=regions[0], destination_vault_id=destination.id)))).replication
     assert [b.backup_id for b in rest.backups] == [made[1]]  # the first is there already
     assert wait_for_task(cbr, rest.backups[0].replication_record_id).status == "success"
-    replicas = elsewhere.backups.list(vault=destination["id"])["backups"]
-    assert sorted(r["name"] for r in replicas) == ["first-replica", "second"]
+    replicas = elsewhere.backups.list(vault=destination.id).backups
+    assert sorted(r.name for r in replicas) == ["first-replica", "second"]
     assert cbr.show_backup(ShowBackupRequest(backup_id=made[1])).backup.status == "available"
 
 

@@ -144,8 +144,8 @@ def test_a_key_belongs_to_its_user_and_their_permissions_hold(served_api: Served
                                             groups=("api-readers",)))
     credential = made["credential"] | {"project_id": served_api.credential["project_id"]}
     reader = served_api.client(credential)
-    vault_id = buy(console, name="readers-cannot-delete", size_gb=10)["id"]
-    assert reader.list_vault(ListVaultRequest()).count == console.vaults.list()["count"]
+    vault_id = buy(console, name="readers-cannot-delete", size_gb=10).id
+    assert reader.list_vault(ListVaultRequest()).count == console.vaults.list().count
     with pytest.raises(ClientRequestException) as refused:
         reader.delete_vault(DeleteVaultRequest(vault_id=vault_id))
     assert (refused.value.status_code, refused.value.error_code) == (403, "BackupService.8600")
@@ -166,7 +166,7 @@ def test_a_signed_request_s_body_cannot_be_swapped_whatever_hash_it_states(serve
                    call(served_api, "POST", path, body=signed, sent_body=swapped, extra=stated),
                    call(served_api, "POST", path, body=signed, extra={"X-Sdk-Content-Sha256": "UNSIGNED-PAYLOAD"})):
         assert (answer.status_code, answer.json()["error_code"]) == (401, "APIGW.0301"), answer.text
-    assert not [p for p in served_api.console.policies.list()["policies"] if p["name"] == "forged"]
+    assert not [p for p in served_api.console.policies.list().policies if p.name == "forged"]
 
 
 def test_headers_and_bodies_a_client_can_send_get_a_clear_answer(served_api: ServedApi) -> None:

@@ -139,15 +139,15 @@ def shared(tmp_path_factory: pytest.TempPathFactory,
     buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-a")
     buy(console, ObjectType.DISK, size_gb=100, resources=("evs-data-01",), name="vault-d")
     files = buy(console, ObjectType.FILE, size_gb=1024, name="vault-f")
-    console.associations.configure_client("laptop-01", files["id"])
+    console.associations.configure_client("laptop-01", files.id)
     backups = [*back_up(console, "vault-a"), *back_up(console, "vault-d")]
     console.backups.perform_for_client("laptop-01")
     console.run_tasks()
     console.policies.create(PolicySpec(pattern=["FREQ=DAILY;INTERVAL=1;BYHOUR=2;BYMINUTE=0"], name="policy-a"))
-    refs = [b[key] for b in backups for key in ("id", "name")]
-    refs += [c["id"] for b in backups for c in b["children"]]
-    refs += [v["id"] for v in console.vaults.list(limit=1000)["vaults"]]
-    refs += [t["id"] for t in console.tasks.list(limit=20)["operation_logs"]]
+    refs = [getattr(b, key) for b in backups for key in ("id", "name")]
+    refs += [c.id for b in backups for c in b.children]
+    refs += [v.id for v in console.vaults.list(limit=1000).vaults]
+    refs += [t.id for t in console.tasks.list(limit=20).operation_logs]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Invocation, "console", property(lambda _self: console))
         yield console, refs

@@ -153,11 +153,11 @@ async def test_a_backup_started_over_ssh_goes_on_after_its_owner_leaves(server) 
         await terminal.wait_for("Backup will be performed for the selected resources immediately.")
         process.stdin.write(b"\x13")  # ctrl+s: OK
         await terminal.wait_for("Backup started")
-    [task] = console.tasks.list(operation_type="backup")["operation_logs"]
-    assert task["status"] in ("waiting", "running")
+    [task] = console.tasks.list(operation_type="backup").operation_logs
+    assert task.status in ("waiting", "running")
     assert console.run_tasks() == 1  # the server's runner (here: by hand, in the server's process)
-    [backup] = console.backups.list(vault="vault-ssh")["backups"]
-    assert backup["status"] == "available"
+    [backup] = console.backups.list(vault="vault-ssh").backups
+    assert backup.status == "available"
 
 
 async def test_two_demo_sessions_cannot_see_each_others_vaults(tmp_path: Path,

@@ -9,21 +9,22 @@ from cbr_tui.domain.enums import ObjectType
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services.console import Console
 from cbr_tui.services.vaults import VaultSpec
+from cbr_tui.services.views import BackupView, TaskAnswer, TaskView
 from cbr_tui.store.models import Chunk
 
 
-def back_up(console: Console, vault: str, **options: Any) -> list[dict[str, Any]]:
+def back_up(console: Console, vault: str, **options: Any) -> list[BackupView]:
     """Perform Backup, let the runner copy the data, return the backups as they ended."""
-    checkpoint = console.backups.perform(vault, **options)["checkpoint"]
+    checkpoint = console.backups.perform(vault, **options).checkpoint
     console.run_tasks()
-    return [console.backups.show(b["id"])["backup"] for b in checkpoint["backups"]]
+    return [console.backups.show(b.id) for b in checkpoint.backups]
 
 
-def run(console: Console, queued: dict[str, Any]) -> dict[str, Any]:
-    """Run a queued restore and return its task as it ended."""
-    task_id = queued["operation_log"]["id"]
+def run(console: Console, queued: TaskAnswer | str) -> TaskView:
+    """Run a queued restore (or the task of this ID) and return its task as it ended."""
+    task_id = queued if isinstance(queued, str) else queued.operation_log.id
     console.run_tasks({task_id})
-    return console.tasks.show(task_id)["operation_log"]
+    return console.tasks.show(task_id)
 
 
 def damage_one_chunk(console: Console, vault_id: str) -> None:
@@ -44,6 +45,6 @@ def laptop_with_documents(console: Console, tmp_path: Path) -> Path:
     documents.mkdir()
     console.resources.register_agent("laptop-01", [str(documents)])
     console.resources.write_data("laptop-01", 2, seed="docs")
-    vault = console.vaults.create(VaultSpec(object_type=ObjectType.FILE, size_gb=1024, name="vault-files"))["vault"]
-    console.associations.configure_client("laptop-01", vault["id"])
+    vault = console.vaults.create(VaultSpec(object_type=ObjectType.FILE, size_gb=1024, name="vault-files")).vault
+    console.associations.configure_client("laptop-01", vault.id)
     return documents

@@ -54,8 +54,8 @@ def task_row(console: Console, task_id: str) -> Task:
 def test_a_killed_backup_is_resumed_and_nothing_committed_lies(live: Console) -> None:
     live.resources.write_data("evs-data-01", 48, seed="crash", pattern="random")
     vault = buy(live, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
-    backup = live.backups.perform("vault-disks")["checkpoint"]["backups"][0]
-    task_id = live.tasks.list(operation_type="backup")["operation_logs"][0]["id"]
+    backup = live.backups.perform("vault-disks").checkpoint.backups[0]
+    task_id = live.tasks.list(operation_type="backup").operation_logs[0].id
     expected = resource_digest(live, "evs-data-01")
 
     doomed = worker(live, bandwidth="16")
@@ -71,10 +71,10 @@ def test_a_killed_backup_is_resumed_and_nothing_committed_lies(live: Console) ->
     assert doomed.returncode == -signal.SIGKILL
 
     # Killed mid-copy: the backup is not visible, and what the vault says it holds is intact.
-    assert live.backups.show(backup["id"])["backup"]["status"] == "protecting"
+    assert live.backups.show(backup.id).status == "protecting"
     assert live.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
     assert live.maintenance.audit("vault-disks")["audit"]["clean"]
-    objects = vault_objects(live.ctx.layout.home, vault["id"])
+    objects = vault_objects(live.ctx.layout.home, vault.id)
     written_before = {key: os.stat(objects.root / key).st_mtime_ns for key, _s, _m in objects.list("chunks")}
     assert written_before  # the dead worker had stored some chunks
 
@@ -88,13 +88,13 @@ def test_a_killed_backup_is_resumed_and_nothing_committed_lies(live: Console) ->
 
     row = task_row(live, task_id)
     assert (row.status, row.attempts) == ("success", 2)
-    done = live.backups.show(backup["id"])["backup"]
-    assert done["status"] == "available"
+    done = live.backups.show(backup.id)
+    assert done.status == "available"
     for key, mtime in written_before.items():  # adopted, not written again
         assert os.stat(objects.root / key).st_mtime_ns == mtime
 
     live.resources.damage_data("evs-data-01")
-    assert run(live, live.restores.restore_disk(backup["id"]))["status"] == "success"
+    assert run(live, live.restores.restore_disk(backup.id)).status == "success"
     assert resource_digest(live, "evs-data-01") == expected
     live.maintenance.collect_garbage("vault-disks", grace_minutes=0, wait=True)
     assert live.maintenance.audit("vault-disks")["audit"]["clean"]

@@ -23,23 +23,23 @@ def test_verify_finds_damage_restore_refuses_and_the_next_backup_repairs(sqlite_
     vault = buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
     backup = back_up(console, "vault-disks")[0]
     good = resource_digest(console, "evs-data-01")
-    damage_one_chunk(console, vault["id"])
+    damage_one_chunk(console, vault.id)
 
     structure = console.maintenance.verify("vault-disks")["verify"]
     assert structure["clean"]  # the object is there; only reading it shows the damage
     found = console.maintenance.verify("vault-disks", read_share=1)["verify"]
     assert not found["clean"] and len(found["damaged_blobs"]) == 1
-    assert found["damaged_backups"] == [backup["id"]]
-    assert console.backups.show(backup["id"])["backup"]["extend_info"]["damaged"] is True
+    assert found["damaged_backups"] == [backup.id]
+    assert console.backups.show(backup.id).extend_info.damaged is True
 
     console.resources.damage_data("evs-data-01", seed="new damage")
     current = resource_digest(console, "evs-data-01")
-    refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_disk(backup["id"]), "damaged")
+    refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_disk(backup.id), "damaged")
     assert resource_digest(console, "evs-data-01") == current  # nothing was written
 
     console.resources.write_data("evs-data-01", 1, seed="fix")  # back to a state to protect
     repaired = back_up(console, "vault-disks")[0]
-    assert not repaired["incremental"] or repaired["stats"]["read_bytes"] >= 6 << 20  # read everything again
+    assert not repaired.incremental or repaired.stats.read_bytes >= 6 << 20  # read everything again
     assert console.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
     assert good != current
 
@@ -49,13 +49,13 @@ def test_a_restore_that_meets_damage_fails_without_writing(sqlite_console: Conso
     console.resources.write_data("evs-data-01", 4, seed="x", pattern="random")
     vault = buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
     backup = back_up(console, "vault-disks")[0]
-    damage_one_chunk(console, vault["id"])  # not verified yet: the restore itself finds it
+    damage_one_chunk(console, vault.id)  # not verified yet: the restore itself finds it
     console.resources.damage_data("evs-data-01", seed="y")
     before = resource_digest(console, "evs-data-01")
-    task = run(console, console.restores.restore_disk(backup["id"]))
-    assert task["status"] == "failed" and "damaged" in task["error_info"]["message"]
+    task = run(console, console.restores.restore_disk(backup.id))
+    assert task.status == "failed" and "damaged" in task.error_info.message
     assert resource_digest(console, "evs-data-01") == before
-    assert console.backups.show(backup["id"])["backup"]["extend_info"]["damaged"] is True
+    assert console.backups.show(backup.id).extend_info.damaged is True
 
 
 def test_two_worker_processes_share_the_tasks_without_running_one_twice(sqlite_console: Console) -> None:
@@ -92,7 +92,7 @@ def test_an_unreadable_manifest_stops_the_fix_so_gc_loses_nothing(sqlite_console
     vault = buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
     backup = back_up(console, "vault-disks")[0]
     expected = resource_digest(console, "evs-data-01")
-    objects = vault_objects(console.ctx.layout.home, vault["id"])
+    objects = vault_objects(console.ctx.layout.home, vault.id)
     manifest = next(path for path in (objects.root / "manifests").rglob("*") if path.is_file())
     good = manifest.read_bytes()
     manifest.write_bytes(good[: len(good) // 2])  # a torn write: the manifest cannot be read
@@ -106,7 +106,7 @@ def test_an_unreadable_manifest_stops_the_fix_so_gc_loses_nothing(sqlite_console
     assert console.maintenance.audit("vault-disks")["audit"]["clean"]
     assert console.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
     console.resources.damage_data("evs-data-01", seed="lost")
-    assert run(console, console.restores.restore_disk(backup["id"]))["status"] == "success"
+    assert run(console, console.restores.restore_disk(backup.id)).status == "success"
     assert resource_digest(console, "evs-data-01") == expected
 
 
@@ -119,23 +119,23 @@ def test_a_repaired_backup_can_be_restored_again(sqlite_console: Console) -> Non
     backup = back_up(console, "vault-disks")[0]
     expected = resource_digest(console, "evs-data-01")
     with console.ctx.store.read() as session:
-        key = session.exec(select(Chunk.object_key).where(Chunk.vault_id == vault["id"])).first()
+        key = session.exec(select(Chunk.object_key).where(Chunk.vault_id == vault.id)).first()
     assert key is not None
-    stored = vault_objects(console.ctx.layout.home, vault["id"]).root / key
+    stored = vault_objects(console.ctx.layout.home, vault.id).root / key
     good = stored.read_bytes()
     damaged = bytearray(good)
     damaged[len(damaged) // 2] ^= 0xFF
     stored.write_bytes(bytes(damaged))
     assert not console.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
-    refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_disk(backup["id"]), "damaged")
+    refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_disk(backup.id), "damaged")
 
     stored.write_bytes(good)  # the object is put back
     assert console.maintenance.verify("vault-disks", read_share=0.1)["verify"]["clean"]
-    assert console.backups.show(backup["id"])["backup"]["extend_info"]["damaged"] is True  # too little read
+    assert console.backups.show(backup.id).extend_info.damaged is True  # too little read
     assert console.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
-    assert console.backups.show(backup["id"])["backup"]["extend_info"]["damaged"] is False
+    assert console.backups.show(backup.id).extend_info.damaged is False
     console.resources.damage_data("evs-data-01", seed="lost")
-    assert run(console, console.restores.restore_disk(backup["id"]))["status"] == "success"
+    assert run(console, console.restores.restore_disk(backup.id)).status == "success"
     assert resource_digest(console, "evs-data-01") == expected
 
 
@@ -143,18 +143,18 @@ def test_a_flipped_byte_in_a_pack_is_found_repaired_by_the_next_backup_and_nothi
         sqlite_console: Console, tmp_path: Path) -> None:
     console = sqlite_console
     documents = laptop_with_documents(console, tmp_path)
-    first = console.backups.perform_for_client("laptop-01")["checkpoint"]["backups"][0]
+    first = console.backups.perform_for_client("laptop-01").checkpoint.backups[0]
     console.run_tasks()
     expected = tree_digest(documents)
-    vault = console.vaults.show("vault-files")["vault"]
-    [pack] = (vault_objects(console.ctx.layout.home, vault["id"]).root / "packs").iterdir()
+    vault = console.vaults.show("vault-files")
+    [pack] = (vault_objects(console.ctx.layout.home, vault.id).root / "packs").iterdir()
     data = bytearray(pack.read_bytes())
     data[len(data) // 3] ^= 0x01  # inside a blob, not the pack's index at its end
     pack.write_bytes(bytes(data))
 
     found = console.maintenance.verify("vault-files", read_share=1)["verify"]
-    assert not found["clean"] and found["damaged_blobs"] and found["damaged_backups"] == [first["id"]]
-    refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_files(first["id"], str(tmp_path / "x")))
+    assert not found["clean"] and found["damaged_blobs"] and found["damaged_backups"] == [first.id]
+    refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_files(first.id, str(tmp_path / "x")))
     assert console.maintenance.audit("vault-files", fix=True)["audit"]["clean"]  # counts were right: no change
     console.maintenance.collect_garbage("vault-files", grace_minutes=0)
     assert pack.exists()  # still referenced: gc keeps it
@@ -162,7 +162,7 @@ def test_a_flipped_byte_in_a_pack_is_found_repaired_by_the_next_backup_and_nothi
     console.backups.perform_for_client("laptop-01")  # reads everything again: the damaged backup is no base
     console.run_tasks()
     assert console.maintenance.verify("vault-files", read_share=1)["verify"]["clean"]
-    assert console.backups.show(first["id"])["backup"]["extend_info"]["damaged"] is False
+    assert console.backups.show(first.id).extend_info.damaged is False
     target = tmp_path / "restored"
-    assert run(console, console.restores.restore_files(first["id"], str(target)))["status"] == "success"
+    assert run(console, console.restores.restore_files(first.id, str(target))).status == "success"
     assert tree_digest(target / documents.relative_to("/")) == expected

@@ -57,10 +57,10 @@ def test_the_backup_of_an_encrypted_disk_is_sealed_and_restores_exactly(console:
     console.resources.write_data("evs-secure-01", 4, seed="secret", pattern="random")
     buy(console, ObjectType.DISK, resources=("evs-secure-01",), name="vault-secure")
     backup = back_up(console, "vault-secure")[0]
-    assert backup["status"] == "available", backup["extend_info"]["fail_reason"]
-    assert backup["extend_info"]["encrypted"]
-    assert backup["extend_info"]["kms_key_id"] == secure["metadata"]["__system__cmkid"]
-    vault_id = backup["vault_id"]
+    assert backup.status == "available", backup.extend_info.fail_reason
+    assert backup.extend_info.encrypted
+    assert backup.extend_info.kms_key_id == secure["metadata"]["__system__cmkid"]
+    vault_id = backup.vault_id
     # Every chunk is sealed, no clear 64-byte run of the disk is in the vault, and the data key is wrapped.
     image = DiskImage(disk_path(console, secure["id"]))
     start, _end = next(iter(image.data_extents()))
@@ -74,7 +74,7 @@ def test_the_backup_of_an_encrypted_disk_is_sealed_and_restores_exactly(console:
         assert path.stat().st_mode & 0o077 == 0
     good = resource_digest(console, "evs-secure-01")
     console.resources.damage_data("evs-secure-01", seed="oops")
-    assert run(console, console.restores.restore_disk(backup["id"]))["status"] == "success"
+    assert run(console, console.restores.restore_disk(backup.id)).status == "success"
     assert resource_digest(console, "evs-secure-01") == good
     verified = console.maintenance.verify("vault-secure", read_share=1.0)["verify"]
     assert verified["clean"] and verified["blobs_checked"] == len(chunks)
@@ -86,18 +86,18 @@ def test_equal_data_deduplicates_under_the_same_key_only(console: Console) -> No
         console.resources.write_data(disk, 3, seed="same", pattern="random")
     vault = buy(console, ObjectType.DISK, resources=("evs-data-01", "evs-secure-01", "evs-secure-02"),
                 name="vault-mixed")
-    backups = {b["resource_name"]: b for b in back_up(console, "vault-mixed")}
-    assert not backups["evs-data-01"]["extend_info"]["encrypted"]
-    assert backups["evs-secure-01"]["extend_info"]["encrypted"] and backups["evs-secure-02"]["extend_info"]["encrypted"]
+    backups = {b.resource_name: b for b in back_up(console, "vault-mixed")}
+    assert not backups["evs-data-01"].extend_info.encrypted
+    assert backups["evs-secure-01"].extend_info.encrypted and backups["evs-secure-02"].extend_info.encrypted
     # the same bytes: stored once in clear and once sealed, never shared between the two
-    stored = {name: b["stats"]["new_bytes"] for name, b in backups.items()}
+    stored = {name: b.stats.new_bytes for name, b in backups.items()}
     assert stored["evs-data-01"] > 3 << 20 and stored["evs-secure-01"] + stored["evs-secure-02"] > 3 << 20
     assert min(stored["evs-secure-01"], stored["evs-secure-02"]) == 0
-    assert len(chunk_hashes(console, vault["id"])) == 2 * 3
+    assert len(chunk_hashes(console, vault.id)) == 2 * 3
     # an incremental backup of the encrypted disk stays sealed and reads only what changed
     console.resources.write_data("evs-secure-01", 1, seed="more", pattern="random")
-    again = {b["resource_name"]: b for b in back_up(console, "vault-mixed")}["evs-secure-01"]
-    assert again["incremental"] and again["stats"]["read_bytes"] <= 2 << 20
+    again = {b.resource_name: b for b in back_up(console, "vault-mixed")}["evs-secure-01"]
+    assert again.incremental and again.stats.read_bytes <= 2 << 20
 
 
 def test_a_backup_whose_kms_key_is_gone_fails_to_restore_with_a_clear_error(console: Console) -> None:
@@ -105,19 +105,19 @@ def test_a_backup_whose_kms_key_is_gone_fails_to_restore_with_a_clear_error(cons
     buy(console, ObjectType.DISK, resources=("evs-secure-01",), name="vault-secure")
     backup = back_up(console, "vault-secure")[0]
     before = resource_digest(console, "evs-secure-01")
-    kms_file = KeyManagement(console.ctx.layout.home).root / f"{backup['extend_info']['kms_key_id']}.json"
+    kms_file = KeyManagement(console.ctx.layout.home).root / f"{backup.extend_info.kms_key_id}.json"
     saved = kms_file.read_bytes()
     kms_file.unlink()
-    task = run(console, console.restores.restore_disk(backup["id"]))
-    assert task["status"] == "failed"
-    assert task["error_info"]["code"] == Codes.ENCRYPTION_KEY_NOT_FOUND.code
-    assert "KMS key" in task["error_info"]["message"] and "does not exist" in task["error_info"]["message"]
+    task = run(console, console.restores.restore_disk(backup.id))
+    assert task.status == "failed"
+    assert task.error_info.code == Codes.ENCRYPTION_KEY_NOT_FOUND.code
+    assert "KMS key" in task.error_info.message and "does not exist" in task.error_info.message
     assert resource_digest(console, "evs-secure-01") == before  # nothing written
     report = console.maintenance.verify("vault-secure", read_share=1.0)["verify"]
     assert not report["clean"] and report["blobs_with_unavailable_keys"] and report["damaged_blobs"] == []
-    assert not console.backups.show(backup["id"])["backup"]["extend_info"]["damaged"]
+    assert not console.backups.show(backup.id).extend_info.damaged
     kms_file.write_bytes(saved)
-    assert run(console, console.restores.restore_disk(backup["id"]))["status"] == "success"
+    assert run(console, console.restores.restore_disk(backup.id)).status == "success"
 
 
 def test_an_encrypted_server_backup_replicates_with_its_keys_and_restores_there(console: Console) -> None:
@@ -126,15 +126,15 @@ def test_an_encrypted_server_backup_replicates_with_its_keys_and_restores_there(
     console.resources.write_data("ecs-db-01", 3, seed="db", pattern="random")
     buy(console, size_gb=1000, resources=("ecs-db-01",), name="vault-db")
     backup = back_up(console, "vault-db")[0]
-    assert backup["extend_info"]["encrypted"]
+    assert backup.extend_info.encrypted
     replication_vault(console, size_gb=1000)
-    queued = replicate(console, backup["id"], name="db-copy")
-    assert run(console, {"operation_log": {"id": queued["replication_record_id"]}})["status"] == "success"
+    queued = replicate(console, backup.id, name="db-copy")
+    assert run(console, queued["replication_record_id"]).status == "success"
     there = console.in_region(DESTINATION)
-    replica = there.backups.show(queued["destination_backup_id"])["backup"]
-    sealed = next(c for c in replica["children"] if c["extend_info"]["encrypted"])
-    assert sealed["extend_info"]["kms_key_id"]
-    assert run(there, there.restores.create_disk(sealed["id"], "evs-db-copy"))["status"] == "success"
-    source = disk_path(console, sealed["resource_id"])
+    replica = there.backups.show(queued["destination_backup_id"])
+    sealed = next(c for c in replica.children if c.extend_info.encrypted)
+    assert sealed.extend_info.kms_key_id
+    assert run(there, there.restores.create_disk(sealed.id, "evs-db-copy")).status == "success"
+    source = disk_path(console, sealed.resource_id)
     assert disk_digest(disk_path(there, "evs-db-copy"), with_size=False) == disk_digest(source, with_size=False)
     assert there.maintenance.verify("vault-dr", read_share=1.0)["verify"]["clean"]

@@ -28,9 +28,9 @@ def test_a_link_in_the_destination_stops_the_restore(sqlite_console: Console, tm
     first = documents.parts[1]  # the tree goes to DIR/<its original path>
     os.symlink(str(elsewhere), destination / first)
     before = tree_digest(elsewhere)
-    task = run(console, console.restores.restore_files(backup["id"], str(destination)))
-    assert task["status"] == "failed"
-    assert f"{destination / first} is a symbolic link" in task["error_info"]["message"]
+    task = run(console, console.restores.restore_files(backup.id, str(destination)))
+    assert task.status == "failed"
+    assert f"{destination / first} is a symbolic link" in task.error_info.message
     assert tree_digest(elsewhere) == before
 
 
@@ -43,9 +43,9 @@ def test_a_client_backup_with_names_that_are_not_utf8_restores_them(sqlite_conso
         handle.write(b"from an old system")
     good = tree_digest(documents)
     backup = back_up(console, "vault-files")[0]
-    assert backup["status"] == "available"
+    assert backup.status == "available"
     elsewhere = tmp_path / "restored"
-    assert run(console, console.restores.restore_files(backup["id"], str(elsewhere)))["status"] == "success"
+    assert run(console, console.restores.restore_files(backup.id, str(elsewhere))).status == "success"
     restored = elsewhere.joinpath(*documents.parts[1:])
     assert tree_digest(restored) == good
     with open(os.path.join(os.fsencode(restored), b"r\xe9sum\xe9.doc"), "rb") as handle:
@@ -65,9 +65,9 @@ def test_a_restore_names_what_it_could_not_make(sqlite_console: Console, tmp_pat
     finally:
         listening.close()
     elsewhere = tmp_path / "restored"
-    task = run(console, console.restores.restore_files(backup["id"], str(elsewhere)))
-    assert task["status"] == "success"
-    assert task["extra_info"]["restore"]["not_restored"] == ["agent.sock (socket)"]
+    task = run(console, console.restores.restore_files(backup.id, str(elsewhere)))
+    assert task.status == "success"
+    assert task.extra_info.restore.not_restored == ["agent.sock (socket)"]
     assert stat.S_ISFIFO(elsewhere.joinpath(*documents.parts[1:], "pipe").lstat().st_mode)
 
 

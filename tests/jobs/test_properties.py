@@ -47,14 +47,14 @@ def test_every_backup_restores_what_it_saw(demo_template: dict, steps: list[tupl
                     writer.write(chunk * MiB + number * 4096, data)
             elif item[0] in ("backup", "full"):
                 made = back_up(console, "vault-disks", full=item[0] == "full")[0]
-                assert made["status"] == "available"
-                taken.append((made["id"], resource_digest(console, DISK)))
+                assert made.status == "available"
+                taken.append((made.id, resource_digest(console, DISK)))
             elif taken and len(taken) > 1:
                 backup_id, _digest = taken.pop(item[1] % (len(taken) - 1))  # never the latest
                 console.backups.delete(backup_id)
         assert console.maintenance.audit("vault-disks")["audit"]["clean"]
         for backup_id, expected in taken:
-            assert run(console, console.restores.restore_disk(backup_id))["status"] == "success"
+            assert run(console, console.restores.restore_disk(backup_id)).status == "success"
             assert resource_digest(console, DISK) == expected
         console.close()
     finally:

@@ -30,27 +30,27 @@ def test_a_replica_holds_the_same_bytes_in_the_other_region(console: Console) ->
     buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web")
     backup = back_up(console, "vault-web")[0]
     replication_vault(console)
-    queued = replicate(console, backup["id"], name="web-copy")
-    task = run(console, {"operation_log": {"id": queued["replication_record_id"]}})
-    assert task["status"] == "success", task
+    queued = replicate(console, backup.id, name="web-copy")
+    task = run(console, queued["replication_record_id"])
+    assert task.status == "success", task
     there = console.in_region(DESTINATION)
-    replica = there.backups.show(queued["destination_backup_id"])["backup"]
-    assert replica["status"] == "available" and replica["image_type"] == "replication"
-    assert sorted(c["resource_name"] for c in replica["children"]) == sorted(
-        c["resource_name"] for c in backup["children"])
-    vault = there.vaults.show("vault-dr")["vault"]
-    assert vault["billing"]["used"] > 0
+    replica = there.backups.show(queued["destination_backup_id"])
+    assert replica.status == "available" and replica.image_type == "replication"
+    assert sorted(c.resource_name for c in replica.children) == sorted(
+        c.resource_name for c in backup.children)
+    vault = there.vaults.show("vault-dr")
+    assert vault.billing.used > 0
     with console.ctx.store.read() as session:
-        copied = {c.hash for c in session.exec(select(Chunk).where(Chunk.vault_id == vault["id"]))}
-        source = {c.hash for c in session.exec(select(Chunk).where(Chunk.vault_id == backup["vault_id"]))}
+        copied = {c.hash for c in session.exec(select(Chunk).where(Chunk.vault_id == vault.id))}
+        source = {c.hash for c in session.exec(select(Chunk).where(Chunk.vault_id == backup.vault_id))}
     assert copied == source and copied
     assert there.maintenance.audit("vault-dr")["audit"]["clean"]
     assert there.maintenance.verify("vault-dr", read_share=1.0)["verify"]["damaged_backups"] == []
     # a disk made there from the replica holds the very bytes of the source server's data disk
-    data_disk = next(c for c in replica["children"] if not c["extend_info"]["bootable"])
-    made = there.restores.create_disk(data_disk["id"], "evs-from-replica")
-    assert run(there, made)["status"] == "success"
-    source_disk = disk_path(console, data_disk["resource_id"])
+    data_disk = next(c for c in replica.children if not c.extend_info.bootable)
+    made = there.restores.create_disk(data_disk.id, "evs-from-replica")
+    assert run(there, made).status == "success"
+    source_disk = disk_path(console, data_disk.resource_id)
     assert DiskImage(source_disk).allocated_bytes > 0
     assert disk_digest(disk_path(there, "evs-from-replica"), with_size=False) == disk_digest(source_disk,
                                                                                              with_size=False)
@@ -61,23 +61,23 @@ def test_replication_rules(console: Console) -> None:
     backup = back_up(console, "vault-web")[0]
     buy(console, ObjectType.DISK, size_gb=100, resources=("evs-data-01",), name="vault-disk")
     disk_backup = back_up(console, "vault-disk")[0]
-    refused(Codes.DESTINATION_VAULT_NOT_FOUND, lambda: replicate(console, backup["id"]))
+    refused(Codes.DESTINATION_VAULT_NOT_FOUND, lambda: replicate(console, backup.id))
     buy(console.in_region(DESTINATION), size_gb=300, name="vault-dr")  # a backup vault, not a replication one
-    refused(Codes.DESTINATION_NOT_REPLICATION, lambda: replicate(console, backup["id"]))
+    refused(Codes.DESTINATION_NOT_REPLICATION, lambda: replicate(console, backup.id))
     console.in_region(DESTINATION).vaults.delete("vault-dr")
     replication_vault(console)
-    refused(Codes.REPLICATION_SOURCE_NOT_ECS, lambda: replicate(console, disk_backup["id"]))
+    refused(Codes.REPLICATION_SOURCE_NOT_ECS, lambda: replicate(console, disk_backup.id))
     refused(Codes.INVALID_PARAMETER, lambda: console.replication.replicate(
-        backup["id"], destination_region=console.region_id, destination_vault="vault-dr"), "must differ")
-    queued = replicate(console, backup["id"])
-    refused(Codes.ALREADY_REPLICATED, lambda: replicate(console, backup["id"]))
-    run(console, {"operation_log": {"id": queued["replication_record_id"]}})
-    refused(Codes.ALREADY_REPLICATED, lambda: replicate(console, backup["id"]))
+        backup.id, destination_region=console.region_id, destination_vault="vault-dr"), "must differ")
+    queued = replicate(console, backup.id)
+    refused(Codes.ALREADY_REPLICATED, lambda: replicate(console, backup.id))
+    run(console, queued["replication_record_id"])
+    refused(Codes.ALREADY_REPLICATED, lambda: replicate(console, backup.id))
     there = console.in_region(DESTINATION)
     refused(Codes.REPLICATION_TYPE_NOT_ALLOWED, lambda: there.replication.replicate(
         queued["destination_backup_id"], destination_region="cn-north-4", destination_vault="vault-web"))
     there.backups.delete(queued["destination_backup_id"])
-    assert replicate(console, backup["id"])["destination_backup_id"]  # again, once the replica is gone
+    assert replicate(console, backup.id)["destination_backup_id"]  # again, once the replica is gone
 
 
 def test_a_full_destination_fails_the_replica_and_keeps_the_source(console: Console) -> None:
@@ -85,13 +85,13 @@ def test_a_full_destination_fails_the_replica_and_keeps_the_source(console: Cons
     buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web")
     backup = back_up(console, "vault-web")[0]
     vault = replication_vault(console, size_gb=10)
-    set_vault(console, vault["id"], used_bytes=10 << 30)
-    queued = replicate(console, backup["id"])
-    task = run(console, {"operation_log": {"id": queued["replication_record_id"]}})
-    assert task["status"] == "failed" and task["error_info"]["code"] == Codes.VAULT_FULL.code
-    replica = console.in_region(DESTINATION).backups.show(queued["destination_backup_id"])["backup"]
-    assert replica["status"] == "error"
-    assert console.backups.show(backup["id"])["backup"]["status"] == "available"
+    set_vault(console, vault.id, used_bytes=10 << 30)
+    queued = replicate(console, backup.id)
+    task = run(console, queued["replication_record_id"])
+    assert task.status == "failed" and task.error_info.code == Codes.VAULT_FULL.code
+    replica = console.in_region(DESTINATION).backups.show(queued["destination_backup_id"])
+    assert replica.status == "error"
+    assert console.backups.show(backup.id).status == "available"
 
 
 def test_a_damaged_source_chunk_is_not_copied(console: Console) -> None:
@@ -99,23 +99,23 @@ def test_a_damaged_source_chunk_is_not_copied(console: Console) -> None:
     vault = buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web")
     backup = back_up(console, "vault-web")[0]
     replication_vault(console)
-    damage_one_chunk(console, vault["id"])
-    queued = replicate(console, backup["id"])
-    task = run(console, {"operation_log": {"id": queued["replication_record_id"]}})
-    assert task["status"] == "failed" and "damaged" in task["error_info"]["message"]
+    damage_one_chunk(console, vault.id)
+    queued = replicate(console, backup.id)
+    task = run(console, queued["replication_record_id"])
+    assert task.status == "failed" and "damaged" in task.error_info.message
 
 
 def test_a_cancelled_replication_leaves_an_error_replica_and_may_be_retried(console: Console) -> None:
     buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web")
     backup = back_up(console, "vault-web")[0]
     replication_vault(console)
-    queued = replicate(console, backup["id"])
+    queued = replicate(console, backup.id)
     console.tasks.cancel(queued["replication_record_id"])
-    replica = console.in_region(DESTINATION).backups.show(queued["destination_backup_id"])["backup"]
-    assert replica["status"] == "error"
+    replica = console.in_region(DESTINATION).backups.show(queued["destination_backup_id"])
+    assert replica.status == "error"
     assert console.resources.show("ecs-web-01")["resource"]["status"] == "ACTIVE"
-    again = replicate(console, backup["id"])
-    assert run(console, {"operation_log": {"id": again["replication_record_id"]}})["status"] == "success"
+    again = replicate(console, backup.id)
+    assert run(console, again["replication_record_id"]).status == "success"
 
 
 def test_a_replica_makes_a_server_in_its_region_through_an_image(console: Console) -> None:
@@ -123,12 +123,12 @@ def test_a_replica_makes_a_server_in_its_region_through_an_image(console: Consol
     buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web")
     backup = back_up(console, "vault-web")[0]
     replication_vault(console)
-    queued = replicate(console, backup["id"])
-    run(console, {"operation_log": {"id": queued["replication_record_id"]}})
+    queued = replicate(console, backup.id)
+    run(console, queued["replication_record_id"])
     there = console.in_region(DESTINATION)
     image = there.restores.create_image(queued["destination_backup_id"], "img-web")["image"]
     made = there.restores.create_server_from_image(image["id"], "ecs-web-dr")
-    assert run(there, made)["status"] == "success"
+    assert run(there, made).status == "success"
     source = sorted(disk_digest(disk_path(console, d), with_size=False) for d in disks_of(console, "ecs-web-01"))
     copy = sorted(disk_digest(disk_path(there, d), with_size=False) for d in disks_of(there, "ecs-web-dr"))
     assert source == copy

@@ -52,7 +52,7 @@ def test_two_runners_never_run_the_same_task(console: Console) -> None:
     for thread in threads:
         thread.join(120)
     assert len(calls) == 4 and set(calls.values()) == {1}
-    statuses = {b["status"] for b in console.backups.list()["backups"]}
+    statuses = {b.status for b in console.backups.list().backups}
     assert statuses == {"available"}
 
 
@@ -66,8 +66,8 @@ def test_an_expired_lease_is_taken_over_and_the_old_runner_is_stopped(console: C
     assert claim(console.ctx.store, "runner-b", clock.now(), lease, ("backup",)) is None  # still held
     clock.advance(timedelta(seconds=31))
     console.run_tasks()  # another runner takes it over
-    task = console.tasks.show(stalled.id)["operation_log"]
-    assert task["status"] == "success"
+    task = console.tasks.show(stalled.id)
+    assert task.status == "success"
     with console.ctx.store.read() as session:
         assert session.get(Task, stalled.id).attempts == 2
         with pytest.raises(LeaseLost):
@@ -98,30 +98,30 @@ def test_leases_are_kept_on_real_time_so_a_fast_demo_clock_takes_nothing_over(se
 
 def test_a_waiting_task_is_cancelled_at_once(console: Console) -> None:
     buy(console, resources=("ecs-web-01",), name="vault-web")
-    backup = console.backups.perform("vault-web")["checkpoint"]["backups"][0]
-    task = console.tasks.list(operation_type="backup")["operation_logs"][0]
-    cancelled = console.tasks.cancel(task["id"])["operation_log"]
-    assert cancelled["status"] == "failed" and "cancelled" in cancelled["error_info"]["message"]
-    assert console.backups.show(backup["id"])["backup"]["status"] == "error"
+    backup = console.backups.perform("vault-web").checkpoint.backups[0]
+    task = console.tasks.list(operation_type="backup").operation_logs[0]
+    cancelled = console.tasks.cancel(task.id).operation_log
+    assert cancelled.status == "failed" and "cancelled" in cancelled.error_info.message
+    assert console.backups.show(backup.id).status == "error"
     assert console.run_tasks() == 0
-    console.backups.delete(backup["id"])
-    refused(Codes.INVALID_PARAMETER, lambda: console.tasks.cancel(task["id"]), "only a waiting or running")
+    console.backups.delete(backup.id)
+    refused(Codes.INVALID_PARAMETER, lambda: console.tasks.cancel(task.id), "only a waiting or running")
 
 
 def test_a_running_backup_stops_when_cancelled(console: Console, clock: FixedClock) -> None:
     console.resources.write_data("evs-data-01", 4, seed="c")
     buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
-    backup = console.backups.perform("vault-disks")["checkpoint"]["backups"][0]
+    backup = console.backups.perform("vault-disks").checkpoint.backups[0]
     task = claim(console.ctx.store, "me", clock.now(), timedelta(seconds=30), ("backup",))
     assert task is not None
     console.tasks.cancel(task.id)  # running: the job sees the request at its next progress step
     job = JobContext(console.ctx.store, clock, console.ctx.ids, console.ctx.layout.home, "me",
                      timedelta(seconds=30), task.id)
     run_backup(job, task)
-    assert console.tasks.show(task.id)["operation_log"]["status"] == "failed"
-    assert console.backups.show(backup["id"])["backup"]["status"] == "error"
+    assert console.tasks.show(task.id).status == "failed"
+    assert console.backups.show(backup.id).status == "error"
     later = back_up(console, "vault-disks")[0]
-    assert later["status"] == "available" and later["stats"]["read_bytes"] >= 4 << 20
+    assert later.status == "available" and later.stats.read_bytes >= 4 << 20
 
 
 def test_a_backup_that_would_overfill_the_vault_fails_with_6114(console: Console) -> None:
@@ -129,15 +129,15 @@ def test_a_backup_that_would_overfill_the_vault_fails_with_6114(console: Console
     vault = buy(console, ObjectType.DISK, size_gb=100, resources=("evs-data-01",), name="vault-disks")
     first = back_up(console, "vault-disks")[0]
     with console.ctx.store.write() as session:
-        row = session.get(Vault, vault["id"])
+        row = session.get(Vault, vault.id)
         row.used_bytes = 100 * (1 << 30) - (1 << 20)  # 1 MiB left
         session.add(row)
     console.resources.write_data("evs-data-01", 8, seed="more", pattern="random")
     failed = back_up(console, "vault-disks")[0]
-    assert failed["status"] == "error" and "expand it" in failed["extend_info"]["fail_reason"]
-    task = console.tasks.list(operation_type="backup", status="failed")["operation_logs"][0]
-    assert task["error_info"]["code"] == Codes.VAULT_FULL.code
-    assert console.backups.show(first["id"])["backup"]["status"] == "available"
+    assert failed.status == "error" and "expand it" in failed.extend_info.fail_reason
+    task = console.tasks.list(operation_type="backup", status="failed").operation_logs[0]
+    assert task.error_info.code == Codes.VAULT_FULL.code
+    assert console.backups.show(first.id).status == "available"
 
 
 def test_a_full_disk_under_the_vault_fails_the_backup_cleanly(console: Console,
@@ -159,11 +159,11 @@ def test_a_full_disk_under_the_vault_fails_the_backup_cleanly(console: Console,
     monkeypatch.setattr(LocalObjectStore, "put", filling_up)
     failed = back_up(console, "vault-disks")[0]
     monkeypatch.setattr(LocalObjectStore, "put", real_put)
-    assert failed["status"] == "error" and "no space left" in failed["extend_info"]["fail_reason"]
-    task = console.tasks.list(operation_type="backup", status="failed")["operation_logs"][0]
-    assert task["error_info"]["code"] == Codes.VAULT_FULL.code
+    assert failed.status == "error" and "no space left" in failed.extend_info.fail_reason
+    task = console.tasks.list(operation_type="backup", status="failed").operation_logs[0]
+    assert task.error_info.code == Codes.VAULT_FULL.code
     console.resources.damage_data("evs-data-01")
-    assert run(console, console.restores.restore_disk(good["id"]))["status"] == "success"
+    assert run(console, console.restores.restore_disk(good.id)).status == "success"
     assert resource_digest(console, "evs-data-01") == expected
     collected = console.maintenance.collect_garbage("vault-disks", grace_minutes=0, wait=True)["gc"]
     assert collected["deleted_objects"] >= 2  # what the failed backup had written
@@ -181,54 +181,54 @@ def test_progress_is_written_while_a_throttled_backup_runs(console: Console) -> 
     background.start()
     try:
         for _ in range(2400):
-            task = console.tasks.list(operation_type="backup")["operation_logs"][0]
-            seen.append(task["extra_info"]["common"]["progress"])
-            if task["status"] == "success":
+            task = console.tasks.list(operation_type="backup").operation_logs[0]
+            seen.append(task.extra_info.common.progress)
+            if task.status == "success":
                 break
             time.sleep(0.025)
     finally:
         background.stop()
     assert seen[-1] == 100
     assert any(0 < p < 100 for p in seen)
-    common = console.tasks.list(operation_type="backup")["operation_logs"][0]["extra_info"]["common"]
-    assert common["bytes_done"] == common["bytes_total"] >= 8 << 20
+    common = console.tasks.list(operation_type="backup").operation_logs[0].extra_info.common
+    assert common.bytes_done == common.bytes_total >= 8 << 20
 
 
 def test_a_disk_that_vanished_fails_its_backup_with_a_reason(console: Console) -> None:
     buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
-    backup = console.backups.perform("vault-disks")["checkpoint"]["backups"][0]
+    backup = console.backups.perform("vault-disks").checkpoint.backups[0]
     disk_path(console, "evs-data-01").unlink()  # gone behind CBR's back
     console.run_tasks()
-    failed = console.backups.show(backup["id"])["backup"]
-    assert failed["status"] == "error" and "No such file" in failed["extend_info"]["fail_reason"]
-    assert console.vaults.show("vault-disks")["vault"]["resources"][0]["protect_status"] == "error"
+    failed = console.backups.show(backup.id)
+    assert failed.status == "error" and "No such file" in failed.extend_info.fail_reason
+    assert console.vaults.show("vault-disks").resources[0].protect_status == "error"
 
 
 def test_a_task_that_keeps_killing_its_runner_is_given_up(console: Console, clock: FixedClock) -> None:
     buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
-    backup = console.backups.perform("vault-disks")["checkpoint"]["backups"][0]
+    backup = console.backups.perform("vault-disks").checkpoint.backups[0]
     lease = timedelta(seconds=30)
     for attempt in range(runner_module.MAX_ATTEMPTS):  # each runner dies holding the task
         assert claim(console.ctx.store, f"doomed-{attempt}", clock.now(), lease, ("backup",)) is not None
         clock.advance(lease + timedelta(seconds=1))
     console.run_tasks()
-    task = console.tasks.list(operation_type="backup")["operation_logs"][0]
-    assert task["status"] == "failed" and "given up after 3 attempts" in task["error_info"]["message"]
-    assert console.backups.show(backup["id"])["backup"]["status"] == "error"
+    task = console.tasks.list(operation_type="backup").operation_logs[0]
+    assert task.status == "failed" and "given up after 3 attempts" in task.error_info.message
+    assert console.backups.show(backup.id).status == "error"
 
 
 def test_a_handler_that_breaks_fails_its_task_instead_of_retrying_forever(console: Console) -> None:
     buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
-    backup = console.backups.perform("vault-disks")["checkpoint"]["backups"][0]
+    backup = console.backups.perform("vault-disks").checkpoint.backups[0]
 
     def broken(job, task):  # type: ignore[no-untyped-def]
         raise RuntimeError("a bug")
 
     runner = console.runner(handlers={"backup": runner_module.Handler(broken, runner_module.abandon_backup)})
     assert runner.run_until_idle() == 1
-    task = console.tasks.list(operation_type="backup")["operation_logs"][0]
-    assert task["status"] == "failed" and "a bug" in task["error_info"]["message"]
-    assert console.backups.show(backup["id"])["backup"]["status"] == "error"
+    task = console.tasks.list(operation_type="backup").operation_logs[0]
+    assert task.status == "failed" and "a bug" in task.error_info.message
+    assert console.backups.show(backup.id).status == "error"
 
 
 def test_stopping_the_runner_hands_a_running_backup_back_and_the_next_runner_finishes_it(console: Console) -> None:
@@ -236,7 +236,7 @@ def test_stopping_the_runner_hands_a_running_backup_back_and_the_next_runner_fin
     waiting again with the attempt not counted, and the next runner makes a backup that restores exactly."""
     console.resources.write_data("evs-data-01", 8, seed="quit")
     buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
-    backup = console.backups.perform("vault-disks")["checkpoint"]["backups"][0]
+    backup = console.backups.perform("vault-disks").checkpoint.backups[0]
     expected = resource_digest(console, "evs-data-01")
     first = console.runner(workers=1)
     held = threading.Event()
@@ -255,16 +255,16 @@ def test_stopping_the_runner_hands_a_running_backup_back_and_the_next_runner_fin
     release.set()
     stopping.join(30)
     assert not stopping.is_alive(), "the runner stopped within the block it was copying"
-    task = console.tasks.list(operation_type="backup")["operation_logs"][0]
-    assert task["status"] == "waiting"
+    task = console.tasks.list(operation_type="backup").operation_logs[0]
+    assert task.status == "waiting"
     with console.ctx.store.read() as session:
-        row = session.get(Task, task["id"])
+        row = session.get(Task, task.id)
         assert row is not None and row.attempts == 0 and row.lease_owner is None
-    assert console.backups.show(backup["id"])["backup"]["status"] == "protecting"
+    assert console.backups.show(backup.id).status == "protecting"
     assert console.run_tasks() == 1
-    assert console.backups.show(backup["id"])["backup"]["status"] == "available"
+    assert console.backups.show(backup.id).status == "available"
     console.resources.damage_data("evs-data-01")
-    assert run(console, console.restores.restore_disk(backup["id"]))["status"] == "success"
+    assert run(console, console.restores.restore_disk(backup.id)).status == "success"
     assert resource_digest(console, "evs-data-01") == expected
 
 
@@ -295,4 +295,4 @@ def test_taking_over_from_a_live_runner_is_not_counted_as_an_attempt(console: Co
     assert task is not None and task.attempts == 2  # its holder's process has ended: that attempt counts
     clock.advance(lease + timedelta(seconds=1))  # a runner on another host: gone, as far as one can tell
     console.run_tasks()
-    assert console.tasks.show(task.id)["operation_log"]["status"] == "success"
+    assert console.tasks.show(task.id).status == "success"

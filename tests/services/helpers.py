@@ -11,6 +11,7 @@ from cbr_tui.domain.errors import CbrError, ErrorSpec
 from cbr_tui.services.associations import ResourceSelection
 from cbr_tui.services.console import Console
 from cbr_tui.services.vaults import VaultSpec
+from cbr_tui.services.views import VaultView
 from cbr_tui.store.models import Backup, Task, Vault, VaultResource
 
 
@@ -25,10 +26,10 @@ def refused(spec: ErrorSpec, call: Callable[[], Any], match: str | None = None) 
 
 
 def buy(console: Console, object_type: ObjectType = ObjectType.SERVER, size_gb: int = 500,
-        resources: tuple[str, ...] = (), **fields: Any) -> dict[str, Any]:
+        resources: tuple[str, ...] = (), **fields: Any) -> VaultView:
     selections = tuple(r if isinstance(r, ResourceSelection) else ResourceSelection(r) for r in resources)
     return console.vaults.create(VaultSpec(object_type=object_type, size_gb=size_gb, resources=selections,
-                                           **fields))["vault"]
+                                           **fields)).vault
 
 
 def set_vault(console: Console, vault_id: str, **fields: Any) -> None:

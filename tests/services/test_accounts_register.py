@@ -29,8 +29,8 @@ def test_a_registered_account_has_a_cloud_of_its_own_and_sees_nothing_of_the_oth
         assert ours.keys() == theirs.keys() and not set(ours.values()) & set(theirs.values())
         buy(acme, ObjectType.SERVER, 200, resources=("ecs-web-01",), name="vault-acme")
         buy(sqlite_console, ObjectType.SERVER, 200, resources=("ecs-web-01",), name="vault-ours")
-        assert [v["name"] for v in acme.vaults.list()["vaults"]] == ["vault-acme"]
-        assert "vault-acme" not in [v["name"] for v in sqlite_console.vaults.list()["vaults"]]
+        assert [v.name for v in acme.vaults.list().vaults] == ["vault-acme"]
+        assert "vault-acme" not in [v.name for v in sqlite_console.vaults.list().vaults]
         refused(Codes.VAULT_NOT_FOUND, lambda: sqlite_console.vaults.show("vault-acme"))
         assert acme.accounts.enterprise_projects()["enterprise_projects"][0]["name"] == "default"
 

@@ -79,13 +79,13 @@ def test_a_year_of_an_auto_renewing_vault_renews_each_term_from_the_balance(
     vault = prepaid(cloud, unit, auto_renew=True)
     price = 500 if unit is PeriodType.MONTH else 5000  # 100 GB at 0.05 a month; a year bills ten months
     cloud.advance_clock(timedelta(days=365))
-    renewed = orders_of(cloud, vault["id"], "renew")
+    renewed = orders_of(cloud, vault.id, "renew")
     assert len(renewed) == renewals
     assert [o.amount_cents for o in renewed] == [price] * renewals
     # each renewal is paid at the moment the term ended
     step = relativedelta(months=1) if unit is PeriodType.MONTH else relativedelta(years=1)
     assert [as_utc(o.created_at) for o in renewed] == [T0 + step * n for n in range(1, renewals + 1)]
-    row = vault_row(cloud, vault["id"])
+    row = vault_row(cloud, vault.id)
     assert row is not None and row.status == "available"
     assert as_utc(row.expires_at) == T0 + step * (renewals + 1)
     # the balance is exact to the cent: the purchase, the renewals and the demo's pay-per-use hours
@@ -97,46 +97,46 @@ def test_an_expired_vault_is_frozen_refuses_backups_until_renewed_then_backs_up_
     vault = prepaid(cloud, PeriodType.MONTH, auto_renew=False, size_gb=200, resources=("ecs-web-01",))
     expiry = T0 + relativedelta(months=1)
     cloud.advance_clock(timedelta(days=31))
-    shown = cloud.vaults.show(vault["id"])["vault"]["billing"]
-    assert (shown["status"], shown["frozen_scene"]) == ("frozen", "expired")
-    assert as_utc(vault_row(cloud, vault["id"]).frozen_at) == expiry  # type: ignore[union-attr]
-    refused(Codes.VAULT_STATUS_FORBIDS_BACKUP, lambda: cloud.backups.perform(vault["id"]), "Frozen")
-    refused(Codes.INVALID_PARAMETER, lambda: cloud.billing.renew(vault["id"], 0), "1 to 9 months")
+    shown = cloud.vaults.show(vault.id).billing
+    assert (shown.status, shown.frozen_scene) == ("frozen", "expired")
+    assert as_utc(vault_row(cloud, vault.id).frozen_at) == expiry  # type: ignore[union-attr]
+    refused(Codes.VAULT_STATUS_FORBIDS_BACKUP, lambda: cloud.backups.perform(vault.id), "Frozen")
+    refused(Codes.INVALID_PARAMETER, lambda: cloud.billing.renew(vault.id, 0), "1 to 9 months")
 
-    refused(Codes.VAULT_CANNOT_UPDATE, lambda: cloud.billing.set_auto_renew(vault["id"], True), "Renew it first")
-    renewed = cloud.billing.renew(vault["id"], 2)
-    assert renewed["vault"]["billing"]["status"] == "available"
-    assert renewed["vault"]["billing"]["expired_at"].startswith("2027-02-25T10:00")  # counted from the expiry
-    assert renewed["orders"][0]["amount"] == "20.00"  # two months of 200 GB at 0.05
-    task = cloud.backups.perform(vault["id"], name="after-renewal")
-    assert task["checkpoint"]["backups"]
+    refused(Codes.VAULT_CANNOT_UPDATE, lambda: cloud.billing.set_auto_renew(vault.id, True), "Renew it first")
+    renewed = cloud.billing.renew(vault.id, 2)
+    assert renewed.vault.billing.status == "available"
+    assert renewed.vault.billing.expired_at.startswith("2027-02-25T10:00")  # counted from the expiry
+    assert renewed.orders[0].amount == "20.00"  # two months of 200 GB at 0.05
+    task = cloud.backups.perform(vault.id, name="after-renewal")
+    assert task.checkpoint.backups
     cloud.run_tasks()
     with cloud.ctx.store.read() as session:
         backup = session.exec(select(Backup).where(Backup.name == "after-renewal",
                                                    col(Backup.parent_id).is_(None))).one()
     assert backup.status == "available"
-    assert cloud.backups.show("after-renewal")["backup"]["id"] == backup.id  # by name, though its disk's shares it
+    assert cloud.backups.show("after-renewal").id == backup.id  # by name, though its disk's shares it
 
 
 def test_a_frozen_vault_is_released_with_its_data_after_the_retention_period(cloud: Console) -> None:
     vault = prepaid(cloud, PeriodType.MONTH, auto_renew=True, size_gb=200, resources=("ecs-web-01",))
-    cloud.backups.perform(vault["id"], name="kept-a-while")
+    cloud.backups.perform(vault.id, name="kept-a-while")
     cloud.run_tasks()
-    objects = cloud.ctx.layout.home / "vaults" / vault["id"]
+    objects = cloud.ctx.layout.home / "vaults" / vault.id
     assert objects.exists()
     set_balance(cloud, 0)  # auto-renew cannot pay: the vault freezes at expiry
     expiry = T0 + relativedelta(months=1)
     cloud.advance_clock(expiry - T0 + RETENTION_PERIOD - timedelta(hours=1))
-    assert vault_row(cloud, vault["id"]).status == "frozen"  # type: ignore[union-attr]
-    backup_id = cloud.backups.list(vault=vault["id"])["backups"][0]["id"]
+    assert vault_row(cloud, vault.id).status == "frozen"  # type: ignore[union-attr]
+    backup_id = cloud.backups.list(vault=vault.id).backups[0].id
     refused(Codes.RESTORE_VAULT_STATUS, lambda: cloud.restores.restore_server(backup_id), "Frozen")
     cloud.advance_clock(timedelta(hours=2))
-    assert vault_row(cloud, vault["id"]) is None
+    assert vault_row(cloud, vault.id) is None
     assert not objects.exists()
     with cloud.ctx.store.read() as session:
-        task = session.exec(select(Task).where(Task.vault_id == vault["id"],
+        task = session.exec(select(Task).where(Task.vault_id == vault.id,
                                                Task.operation_type == "vault_delete")).one()
-        assert session.exec(select(Backup).where(Backup.vault_id == vault["id"])).all() == []
+        assert session.exec(select(Backup).where(Backup.vault_id == vault.id)).all() == []
     assert task.extra["released"] == "expired"
 
 
@@ -144,16 +144,16 @@ def test_an_expired_vault_can_be_unsubscribed_while_frozen_with_nothing_refunded
     vault = prepaid(cloud, PeriodType.MONTH, auto_renew=False)
     cloud.advance_clock(timedelta(days=31))
     before = balance_cents(cloud)
-    result = cloud.vaults.unsubscribe(vault["id"])
-    assert result["orders"][0]["amount"] == "0.00" and balance_cents(cloud) == before
-    assert vault_row(cloud, vault["id"]) is None
+    result = cloud.vaults.unsubscribe(vault.id)
+    assert result.orders[0].amount == "0.00" and balance_cents(cloud) == before
+    assert vault_row(cloud, vault.id) is None
 
 
 def test_a_pay_per_use_vault_in_arrears_freezes_after_the_grace_period_and_a_top_up_frees_it(
         cloud: Console) -> None:
     cloud.advance_clock(timedelta(hours=1))  # settle the demo's own pay-per-use vaults first
     vault = buy(cloud, size_gb=1000, resources=("ecs-web-01",))
-    hourly = Decimal(vault_quote_hourly(cloud, vault["id"]))
+    hourly = Decimal(vault_quote_hourly(cloud, vault.id))
     set_balance(cloud, 100)  # one dollar
     cloud.advance_clock(timedelta(days=2))
     with cloud.ctx.store.read() as session:
@@ -161,23 +161,23 @@ def test_a_pay_per_use_vault_in_arrears_freezes_after_the_grace_period_and_a_top
         assert account is not None and account.balance_cents < 0 and account.arrears_since is not None
         crossed = as_utc(account.arrears_since)
     assert crossed <= T0 + timedelta(hours=1) + timedelta(hours=int(Decimal(1) / hourly) + 1)
-    assert vault_row(cloud, vault["id"]).status == "available"  # type: ignore[union-attr]  # the grace period
+    assert vault_row(cloud, vault.id).status == "available"  # type: ignore[union-attr]  # the grace period
     assert cloud.billing.summary(3)["billing"]["arrears_since"] is not None
 
     cloud.advance_clock(crossed + GRACE_PERIOD - cloud.ctx.clock.now() + timedelta(minutes=1))
-    row = vault_row(cloud, vault["id"])
+    row = vault_row(cloud, vault.id)
     assert row is not None and (row.status, row.frozen_scene) == ("frozen", "arrears")
     assert as_utc(row.frozen_at) == crossed + GRACE_PERIOD
-    refused(Codes.VAULT_STATUS_FORBIDS_BACKUP, lambda: cloud.backups.perform(vault["id"]))
+    refused(Codes.VAULT_STATUS_FORBIDS_BACKUP, lambda: cloud.backups.perform(vault.id))
     owed = balance_cents(cloud)
     cloud.advance_clock(timedelta(days=3))
     assert balance_cents(cloud) == owed  # nothing is charged while frozen
 
     cloud.accounts.top_up(Decimal(-owed) / 100 + 50)
-    row = vault_row(cloud, vault["id"])
+    row = vault_row(cloud, vault.id)
     assert row is not None and (row.status, row.frozen_scene) == ("available", None)
     assert cloud.billing.summary(3)["billing"]["arrears_since"] is None
-    cloud.backups.perform(vault["id"], name="after-top-up")
+    cloud.backups.perform(vault.id, name="after-top-up")
     before = balance_cents(cloud)
     cloud.advance_clock(timedelta(hours=10))
     assert before - balance_cents(cloud) > 0  # charged again from the top-up on
@@ -194,17 +194,17 @@ def vault_quote_hourly(console: Console, vault_id: str) -> str:
 def test_a_week_of_a_daily_policy_with_retention_3_runs_each_day_and_keeps_three(cloud: Console) -> None:
     vault = buy(cloud, size_gb=500, resources=("ecs-web-01",), name="vault-week")
     policy = cloud.policies.create(PolicySpec(pattern=day_based_patterns(1, ["22:00"]), name="nightly",
-                                              retention=check_retention(max_backups=3)))["policy"]
-    cloud.policies.apply(vault["id"], policy["id"])
+                                              retention=check_retention(max_backups=3))).policy
+    cloud.policies.apply(vault.id, policy.id)
     cloud.advance_clock(timedelta(days=7))
     with cloud.ctx.store.read() as session:
-        runs = session.exec(select(Task).where(Task.operation_type == "backup", Task.vault_id == vault["id"])
+        runs = session.exec(select(Task).where(Task.operation_type == "backup", Task.vault_id == vault.id)
                             .order_by(Task.created_at)).all()
-        deletions = session.exec(select(Task).where(Task.operation_type == "delete", Task.vault_id == vault["id"])
+        deletions = session.exec(select(Task).where(Task.operation_type == "delete", Task.vault_id == vault.id)
                                  .order_by(Task.created_at)).all()
-        left = session.exec(select(Backup).where(Backup.vault_id == vault["id"], col(Backup.parent_id).is_(None))
+        left = session.exec(select(Backup).where(Backup.vault_id == vault.id, col(Backup.parent_id).is_(None))
                             .order_by(Backup.created_at)).all()
-        charges = session.exec(select(UsageCharge).where(UsageCharge.vault_id == vault["id"])).all()
+        charges = session.exec(select(UsageCharge).where(UsageCharge.vault_id == vault.id)).all()
     nights = [datetime(2026, 11, 25, 22, 0, tzinfo=UTC) + timedelta(days=n) for n in range(7)]
     assert [as_utc(t.created_at) for t in runs] == nights
     assert all(t.status == "success" for t in runs)
@@ -243,17 +243,17 @@ def test_the_data_center_storage_is_on_no_bill_and_never_frozen(cloud: Console) 
         storage = session.exec(select(Vault).where(col(Vault.name).like("%-backup"))).all()
         charged = session.exec(select(UsageCharge).where(col(UsageCharge.vault_id).in_([v.id for v in storage]))).all()
     assert len(storage) == 2 and {v.status for v in storage} == {"available"} and charged == []
-    assert vault_row(cloud, cloud.vaults.show("vault-costly")["vault"]["id"]).status == "frozen"  # type: ignore[union-attr]
+    assert vault_row(cloud, cloud.vaults.show("vault-costly").id).status == "frozen"  # type: ignore[union-attr]
 
 
 def test_a_refund_that_covers_the_arrears_pays_them(cloud: Console) -> None:
     monthly = prepaid(cloud, PeriodType.YEAR, auto_renew=False, size_gb=100)  # 50.00 paid
     overdue(cloud)
-    assert vault_row(cloud, cloud.vaults.show("vault-costly")["vault"]["id"]).status == "frozen"  # type: ignore[union-attr]
-    cloud.vaults.unsubscribe(monthly["id"])
+    assert vault_row(cloud, cloud.vaults.show("vault-costly").id).status == "frozen"  # type: ignore[union-attr]
+    cloud.vaults.unsubscribe(monthly.id)
     assert balance_cents(cloud) >= 0
     assert cloud.billing.summary(1)["billing"]["arrears_since"] is None
-    assert cloud.vaults.show("vault-costly")["vault"]["billing"]["status"] == "available"
+    assert cloud.vaults.show("vault-costly").billing.status == "available"
 
 
 def test_a_late_look_charges_nothing_past_the_freeze(cloud: Console) -> None:
@@ -264,7 +264,7 @@ def test_a_late_look_charges_nothing_past_the_freeze(cloud: Console) -> None:
     real = cloud.ctx.clock.real  # type: ignore[attr-defined]
     real.advance(timedelta(seconds=17))  # about 20 days of cloud time, seen by one late pass
     cloud.run_due_policies()
-    row = vault_row(cloud, vault["id"])
+    row = vault_row(cloud, vault.id)
     assert row is not None and row.status == "frozen"
     assert as_utc(row.billed_through) <= as_utc(row.frozen_at)  # type: ignore[arg-type]
 

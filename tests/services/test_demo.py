@@ -27,7 +27,7 @@ def snapshot(home: Path, scale: float) -> tuple[list, str]:
     for region in ("cn-north-4", "cn-north-1", "cn-east-3", "ap-southeast-3"):
         regional = console.in_region(region)
         rows += [(region, r["id"], r["name"], r["status"], r["size"]) for r in regional.resources.list()["resources"]]
-        rows += [(region, v["id"], v["name"]) for v in regional.vaults.list()["vaults"]]
+        rows += [(region, v.id, v.name) for v in regional.vaults.list().vaults]
     console.close()
     digest = hashlib.sha256()
     for path in sorted(p for p in (home / "cloud").rglob("*") if p.is_file()):
@@ -89,10 +89,10 @@ def test_the_console_builds_the_demo_after_opening_then_runs_tasks_and_policies(
         assert "ecs-web-01" in {r["name"] for r in console.resources.list()["resources"]}
         assert background.runner is not None and background.scheduler is not None
         vault = console.vaults.create(VaultSpec(object_type=ObjectType.SERVER, size_gb=300, name="vault-bg",
-                                                resources=(ResourceSelection("ecs-web-01"),)))["vault"]
-        console.backups.perform(vault["id"])
+                                                resources=(ResourceSelection("ecs-web-01"),))).vault
+        console.backups.perform(vault.id)
         deadline = time.monotonic() + 120
-        while console.backups.list(vault=vault["id"])["backups"][0]["status"] != "available":
+        while console.backups.list(vault=vault.id).backups[0].status != "available":
             assert time.monotonic() < deadline, "the background runner never ran the backup"
             time.sleep(0.1)
     finally:

@@ -175,14 +175,14 @@ MUTATIONS = {
     "associate": lambda c: c.associations.associate("vault-a", [ResourceSelection("ecs-web-02")]),
     "dissociate": lambda c: c.associations.dissociate("vault-a", ["ecs-web-01"]),
     "perform a backup": lambda c: c.backups.perform("vault-a"),
-    "delete a backup": lambda c: c.backups.delete(c.backups.list()["backups"][0]["id"]),
-    "restore a server": lambda c: c.restores.restore_server(c.backups.list()["backups"][0]["id"]),
-    "replicate a backup": lambda c: c.replication.replicate(c.backups.list()["backups"][0]["id"],
+    "delete a backup": lambda c: c.backups.delete(c.backups.list().backups[0].id),
+    "restore a server": lambda c: c.restores.restore_server(c.backups.list().backups[0].id),
+    "replicate a backup": lambda c: c.replication.replicate(c.backups.list().backups[0].id,
                                                             destination_region="cn-east-3",
                                                             destination_vault="anything"),
     "create a policy": lambda c: c.policies.create(WEEKLY),
-    "apply a policy": lambda c: c.policies.apply("vault-a", c.policies.list()["policies"][0]["id"]),
-    "delete a policy": lambda c: c.policies.delete(c.policies.list()["policies"][0]["id"]),
+    "apply a policy": lambda c: c.policies.apply("vault-a", c.policies.list().policies[0].id),
+    "delete a policy": lambda c: c.policies.delete(c.policies.list().policies[0].id),
     "write data": lambda c: c.resources.write_data("ecs-web-01", 1),
     "create a disk": lambda c: c.resources.create_disk("evs-new", 10),
     "verify a vault": lambda c: c.maintenance.verify("vault-a"),
@@ -209,8 +209,8 @@ def test_a_read_only_user_is_refused_every_change_and_nothing_is_written(sqlite_
         assert error.message.startswith("cbr_reader may not "), (what, error.message)
         assert "(cbr:" in error.message or "administrator" in error.message, what
     assert every_row(sqlite_console) == before
-    assert as_reader.vaults.list()["count"] == sqlite_console.vaults.list()["count"] > 0
-    assert as_reader.backups.list()["count"] == 1
+    assert as_reader.vaults.list().count == sqlite_console.vaults.list().count > 0
+    assert as_reader.backups.list().count == 1
 
 
 def test_a_grant_in_an_enterprise_project_shows_and_allows_only_that_project(sqlite_console: Console) -> None:
@@ -220,11 +220,11 @@ def test_a_grant_in_an_enterprise_project_shows_and_allows_only_that_project(sql
     sqlite_console.iam.grant("prod-team", "CBR FullAccess", "production")
     user(sqlite_console, "cbr_prod", "prod-team")
     prod = as_user(sqlite_console, "cbr_prod")
-    assert [v["name"] for v in prod.vaults.list()["vaults"]] == ["vault-prod"]
-    refused(Codes.VAULT_NOT_FOUND, lambda: prod.vaults.show(in_default["id"]))
+    assert [v.name for v in prod.vaults.list().vaults] == ["vault-prod"]
+    refused(Codes.VAULT_NOT_FOUND, lambda: prod.vaults.show(in_default.id))
     refused(Codes.NOT_AUTHORIZED, lambda: buy(prod, ObjectType.SERVER, 100), "in the enterprise project default")
     assert buy(prod, ObjectType.SERVER, 100, name="vault-prod-2", enterprise_project="production")
-    assert prod.principal.offered_enterprise_projects() == {prod.vaults.list()["vaults"][0]["enterprise_project_id"]}
+    assert prod.principal.offered_enterprise_projects() == {prod.vaults.list().vaults[0].enterprise_project_id}
 
 
 def test_full_access_granted_only_in_iam_is_not_offered_enterprise_projects(sqlite_console: Console) -> None:
@@ -234,7 +234,7 @@ def test_full_access_granted_only_in_iam_is_not_offered_enterprise_projects(sqli
     user(sqlite_console, "cbr_full", "cbr-admins")
     full = as_user(sqlite_console, "cbr_full")
     assert full.principal.offered_enterprise_projects() == frozenset()
-    assert buy(full, ObjectType.SERVER, 100)["enterprise_project_id"] == "0"
+    assert buy(full, ObjectType.SERVER, 100).enterprise_project_id == "0"
     sqlite_console.iam.grant("cbr-admins", "CBR FullAccess", "development")
     assert len(as_user(sqlite_console, "cbr_full").principal.offered_enterprise_projects()) == 1
 
@@ -244,7 +244,7 @@ def test_backups_and_vaults_full_access_buys_vaults_but_not_policies(sqlite_cons
     sqlite_console.iam.grant("operators", "CBR BackupsAndVaultsFullAccess")
     user(sqlite_console, "cbr_operator", "operators")
     operator = as_user(sqlite_console, "cbr_operator")
-    assert buy(operator, ObjectType.DISK, 100)["name"]
+    assert buy(operator, ObjectType.DISK, 100).name
     refused(Codes.NOT_AUTHORIZED, lambda: operator.policies.create(WEEKLY),
             "cbr_operator may not create policies (cbr:policies:create)")
 
@@ -281,7 +281,7 @@ def test_a_policy_is_changed_only_with_permission_where_it_is_applied(sqlite_con
     refused(Codes.NOT_AUTHORIZED, lambda: prod.policies.update("policy-daily-2200", enabled=False),
             "in the enterprise project default")
     refused(Codes.NOT_AUTHORIZED, lambda: prod.policies.delete("policy-daily-2200"))
-    assert prod.policies.create(WEEKLY)["policy"]["name"] == "weekly"
+    assert prod.policies.create(WEEKLY).policy.name == "weekly"
 
 
 def test_security_settings_change_within_iams_ranges_and_apply(sqlite_console: Console, clock) -> None:  # type: ignore[no-untyped-def]

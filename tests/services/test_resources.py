@@ -8,6 +8,7 @@ from cbr_tui.cloud.disk_image import DiskImage, chunk_indexes
 from cbr_tui.cloud.workload import iter_tree_files
 from cbr_tui.domain.errors import Codes
 from cbr_tui.services.console import Console
+from cbr_tui.services.views import TagView
 from tests.services.helpers import buy, finish_backups, refused
 
 GiB = 1 << 30
@@ -97,22 +98,22 @@ def test_file_systems_and_clients_hold_files(sqlite_console: Console, tmp_path: 
 def test_deleting_a_server_keeps_its_backups_and_frees_its_files(sqlite_console: Console) -> None:
     console = sqlite_console
     vault = buy(console, resources=("ecs-web-01",))
-    console.backups.perform(vault["id"])
+    console.backups.perform(vault.id)
     refused(Codes.BACKUP_IN_PROGRESS, lambda: console.resources.delete("ecs-web-01"), "being backed up")
     finish_backups(console)
     images = [image_of(console, v["id"]).path for v in console.resources.show("ecs-web-01")["resource"]["volumes"]]
     console.resources.delete("ecs-web-01")
     assert not any(p.exists() for p in images)
     refused(Codes.RESOURCE_NOT_FOUND, lambda: console.resources.show("ecs-web-01"))
-    assert console.vaults.show(vault["id"])["vault"]["resources"] == []
-    assert console.backups.list()["backups"][0]["resource_name"] == "ecs-web-01"
+    assert console.vaults.show(vault.id).resources == []
+    assert console.backups.list().backups[0].resource_name == "ecs-web-01"
     refused(Codes.INVALID_PARAMETER, lambda: console.resources.delete("ecs-web-02-volume-0001"), "detach")
 
 
 def test_tags_and_statuses(console: Console) -> None:
     tagged = console.resources.tag("evs-data-01", [("env", "qa"), ("owner", "me")])["resource"]
-    assert tagged["tags"] == [{"key": "env", "value": "qa"}, {"key": "owner", "value": "me"}]
-    assert console.resources.untag("evs-data-01", ["owner"])["resource"]["tags"] == [{"key": "env", "value": "qa"}]
+    assert tagged["tags"] == [TagView(key="env", value="qa"), TagView(key="owner", value="me")]
+    assert console.resources.untag("evs-data-01", ["owner"])["resource"]["tags"] == [TagView(key="env", value="qa")]
     refused(Codes.TAG_QUOTA, lambda: console.resources.tag("evs-data-01", [(f"k{i}", "") for i in range(10)]))
     assert console.resources.set_status("host-files-02", "normal")["resource"]["status"] == "normal"
     refused(Codes.INVALID_PARAMETER, lambda: console.resources.set_status("host-files-02", "melted"))

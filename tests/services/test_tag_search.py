@@ -17,19 +17,19 @@ def tagged(console: Console) -> dict[str, str]:
                        ("v-dev", {"env": "dev", "app": "web-blog"}), ("v-bare", {})):
         vault = buy(console, ObjectType.DISK, size_gb=10, name=name)
         if tags:
-            console.vaults.add_tags(vault["id"], tags)
-        vaults[name] = vault["id"]
+            console.vaults.add_tags(vault.id, tags)
+        vaults[name] = vault.id
     return vaults
 
 
 def names(console: Console, spec: TagFilter) -> list[str]:
-    return sorted(r["resource_name"] for r in console.vaults.filter_by_tags(spec)["resources"])
+    return sorted(r.resource_name for r in console.vaults.filter_by_tags(spec).resources)
 
 
 def test_the_vault_search_matches_any_tag_and_an_empty_value_matches_the_key(console: Console,
                                                                             tagged: dict[str, str]) -> None:
     def search(tags: dict[str, str]) -> list[str]:
-        return sorted(v["name"] for v in console.vaults.list(tags=tags)["vaults"])
+        return sorted(v.name for v in console.vaults.list(tags=tags).vaults)
 
     assert search({"env": "dev"}) == ["v-dev"]
     assert search({"env": "dev", "app": "web-shop"}) == ["v-dev", "v-prod-web"]
@@ -49,7 +49,7 @@ def test_the_api_filter_combines_all_any_and_not(console: Console, tagged: dict[
         ["v-dev", "v-prod-db"]
     assert names(console, TagFilter(without_any_tag=True)) == ["v-bare"]
     assert names(console, TagFilter(name="prod")) == ["v-prod-db", "v-prod-web"]
-    assert console.vaults.filter_by_tags(TagFilter(tags=[prod]), count_only=True) == {"total_count": 2}
+    assert console.vaults.filter_by_tags(TagFilter(tags=[prod]), count_only=True).total_count == 2
     assert names(console, TagFilter(tags=[prod], limit=1, offset=1)) == ["v-prod-web"] or \
         names(console, TagFilter(tags=[prod], limit=1, offset=1)) == ["v-prod-db"]
 

@@ -26,7 +26,7 @@ async def test_a_client_gets_a_vault_and_a_new_path(console: Console, app: CbrAp
         assert isinstance(dialog, ConfigureVaultDialog)
         await pilot.click("#ok")
         assert "Choose a file backup vault" in str(dialog.query_one("#dialog-error").render())
-        dialog.query_one("#client-vault", Select).value = vault["id"]
+        dialog.query_one("#client-vault", Select).value = vault.id
         await pilot.pause(0.3)  # a button ignores clicks while it still shows the last one
         await pilot.click("#ok")
         await pilot.pause()

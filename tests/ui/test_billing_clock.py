@@ -87,7 +87,7 @@ async def test_jumping_ahead_freezes_an_expired_vault_and_renewing_frees_it(on_d
         await wait_for(pilot, lambda: "Frozen" in cell_texts(vaults, 1)[0])
         assert "cloud 2027-01-04 10:00 ·" in str(app.screen.query_one("#cloud-time").render())
 
-        frozen = on_demo_clock.vaults.show("vault-monthly")["vault"]
+        frozen = on_demo_clock.vaults.show("vault-monthly")
         assert ("Perform Backup", "backup") not in more_actions(frozen)  # the domain refuses it (6113)
         assert ("Renew", "renew") in more_actions(frozen)
         await choose_in_more_menu(pilot, "Renew")
@@ -129,7 +129,7 @@ async def test_a_renewal_the_balance_cannot_pay_is_refused_in_the_dialog(on_demo
         assert shows_whole(pilot, "10.00 USD is refunded to the balance: all of the 10.00 paid, within five days "
                                   "of the purchase")
         await pilot.press("escape")
-    assert on_demo_clock.vaults.show("vault-monthly")["vault"]["billing"]["is_auto_renew"] is True
+    assert on_demo_clock.vaults.show("vault-monthly").billing.is_auto_renew is True
     assert app.unexpected_errors == []
 
 
@@ -185,8 +185,8 @@ async def test_at_an_hour_a_second_a_policys_backups_appear_on_the_backups_tab(h
     vault = buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-fast")
     every_hour = [f"FREQ=DAILY;INTERVAL=1;BYHOUR={hour};BYMINUTE=00" for hour in range(24)]
     policy = console.policies.create(PolicySpec(pattern=every_hour, name="hourly",
-                                                retention=check_retention(max_backups=5)))["policy"]
-    console.policies.apply(vault["id"], policy["id"])
+                                                retention=check_retention(max_backups=5))).policy
+    console.policies.apply(vault.id, policy.id)
     app = CbrApp(console)  # with its runner and scheduler, as cbr-tui runs
     try:
         async with app.run_test(size=SIZE) as pilot:

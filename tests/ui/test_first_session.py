@@ -60,8 +60,8 @@ async def test_buy_back_up_damage_and_restore_by_keys_alone(console: Console, ap
         await pilot.press("ctrl+s")  # Pay (the cursor starts on Cancel)
         await pilot.pause()
         assert not isinstance(app.screen, PurchaseWizard)
-        vault = console.vaults.list()["vaults"][0]
-        assert sorted(r["name"] for r in console.vaults.show(vault["id"])["vault"]["resources"]) == \
+        vault = console.vaults.list().vaults[0]
+        assert sorted(r.name for r in console.vaults.show(vault.id).resources) == \
             ["ecs-web-01", "ecs-web-02"]
         assert "balance 4986.00 USD" in str(app.screen.query_one("#balance").render()), \
             "the header shows the balance less the month of 280 GB just paid (5000.00 - 14.00)"

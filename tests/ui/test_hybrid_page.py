@@ -68,6 +68,6 @@ async def test_synchronize_then_restore_on_premises_and_deploy(console: Console,
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, RestoreOnPremisesDialog))
     console.run_tasks()
-    restores = console.tasks.list(operation_type="restore")["operation_logs"]
-    assert [t["status"] for t in restores] == ["success"]
+    restores = console.tasks.list(operation_type="restore").operation_logs
+    assert [t.status for t in restores] == ["success"]
     assert app.unexpected_errors == []

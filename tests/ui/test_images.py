@@ -52,7 +52,7 @@ async def test_create_image_then_a_server_from_it(console: Console, app: CbrApp)
 async def test_deleting_an_image_keeps_its_backup(console: Console, app: CbrApp) -> None:
     buy(console, size_gb=200, resources=("ecs-web-01",), name="vault-web")
     backup = back_up(console, "vault-web", name="golden")[0]
-    console.restores.create_image(backup["id"], "img-web")
+    console.restores.create_image(backup.id, "img-web")
     async with app.run_test(size=SIZE) as pilot:
         # reaching the page by its keys and finding them on its list is test_focus's and test_first_session's
         await wait_for(pilot, lambda: app.ready)
@@ -66,4 +66,4 @@ async def test_deleting_an_image_keeps_its_backup(console: Console, app: CbrApp)
         await pilot.pause()
         assert cell_texts(table(pilot, "#image-table"), 0) == []
     assert console.restores.list_images()["count"] == 0
-    assert console.backups.show(backup["id"])["backup"]["status"] == "available"
+    assert console.backups.show(backup.id).status == "available"

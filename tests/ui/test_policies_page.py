@@ -13,7 +13,7 @@ async def test_a_policy_is_created_checked_disabled_and_deleted(console: Console
         await open_nav(pilot, "page-policies")
         policies = app.screen.query_one("#policy-table", ConsoleTable)
         policies.focus()
-        before = len(console.policies.list()["policies"])
+        before = len(console.policies.list().policies)
         await wait_for(pilot, lambda: policies.row_count == before)  # the page loads its list in a worker
         await pilot.press("c")
         assert isinstance(app.screen, PolicyDialog)
@@ -29,15 +29,15 @@ async def test_a_policy_is_created_checked_disabled_and_deleted(console: Console
         await pilot.click("#ok")
         await pilot.pause()
         assert not isinstance(app.screen, PolicyDialog)
-        created = console.policies.show("policy-nightly")["policy"]
-        assert created["operation_definition"]["max_backups"] == 14 and created["enabled"]
+        created = console.policies.show("policy-nightly")
+        assert created.operation_definition.max_backups == 14 and created.enabled
         assert policies.row_count == before + 1
         row = [t.split("\n")[0] for t in cell_texts(policies, 0)].index("policy-nightly")
         assert cell_texts(policies, 3)[row] == "Every day at 01:30, 13:30"
         policies.move_cursor(row=row)
         await pilot.press("e")
         await pilot.pause()
-        assert not console.policies.show("policy-nightly")["policy"]["enabled"]
+        assert not console.policies.show("policy-nightly").enabled
         assert cell_texts(policies, 1)[row] == "○ Disabled"
         await pilot.press("d")
         assert isinstance(app.screen, DeletePolicyDialog)
@@ -53,12 +53,12 @@ async def test_modify_starts_from_the_policys_settings(console: Console, app: Cb
         app.screen.query_one("#policy-table", ConsoleTable).focus()
         await pilot.press("enter")
         assert isinstance(app.screen, PolicyDialog)
-        shown = console.policies.list()["policies"][0]
-        assert app.screen.query_one("#policy-name").text == shown["name"]
+        shown = console.policies.list().policies[0]
+        assert app.screen.query_one("#policy-name").text == shown.name
         await type_into(pilot, "policy-keep", "30")
         await pilot.click("#ok")
         await pilot.pause()
-    assert console.policies.show(shown["id"])["policy"]["operation_definition"]["max_backups"] == 30
+    assert console.policies.show(shown.id).operation_definition.max_backups == 30
 
 
 async def test_a_policy_deleted_elsewhere_is_reported_not_a_crash(console: Console, app: CbrApp) -> None:

@@ -159,11 +159,11 @@ async def test_3_1_a_server_backup_vault(console: Console, app: CbrApp, size: st
             "Required duration: 3 months", "Auto renewal: Enabled", "Price: 234.00 USD for 3 months (800 GB)",
             question="Pay 234.00 USD from the account balance for vault-web")
         assert "vault-web" in listed(pilot, ObjectType.SERVER)
-    vault = console.vaults.show("vault-web")["vault"]
-    billing = vault["billing"]
-    assert (billing["consistent_level"], billing["is_multi_az"], billing["size"]) == ("app_consistent", True, 800)
-    assert vault["auto_bind"] and vault["bind_rules"] == {"tags": [{"key": "env", "value": "prod"}]}
-    assert {r["name"]: len(r["extra_info"]["exclude_volumes"]) for r in vault["resources"]} == \
+    vault = console.vaults.show("vault-web")
+    billing = vault.billing
+    assert (billing.consistent_level, billing.is_multi_az, billing.size) == ("app_consistent", True, 800)
+    assert vault.auto_bind and vault.bind_rules.model_dump() == {"tags": [{"key": "env", "value": "prod"}]}
+    assert {r.name: len(r.extra_info.exclude_volumes) for r in vault.resources} == \
         {"ecs-web-01": 0, "ecs-db-01": 1}
     assert balance(console) == before - Decimal("234.00")
 
@@ -221,7 +221,7 @@ async def test_3_3_an_sfs_turbo_backup_vault(console: Console, app: CbrApp, size
         await buying.confirm_and_pay("Billing mode: Pay-per-use", "File systems: sfs-turbo-share",
                                      question="Buy vault-share, a pay-per-use SFS Turbo backup vault")
         assert listed(pilot, ObjectType.TURBO) == ["vault-share"]
-    assert [r["name"] for r in console.vaults.show("vault-share")["vault"]["resources"]] == ["sfs-turbo-share"]
+    assert [r.name for r in console.vaults.show("vault-share").resources] == ["sfs-turbo-share"]
 
 
 @pytest.mark.parametrize("size", ["80x24"])
@@ -247,7 +247,7 @@ async def test_3_4_a_desktop_backup_vault(console: Console, app: CbrApp, size: s
         await buying.confirm_and_pay("Desktops: desktop-alice", "Auto backup: Configure: policy weekly",
                                      question="Pay 9.00 USD from the account balance for vault-desktops, a "
                                               "desktop backup vault of 180 GB")
-    assert console.vaults.show("vault-desktops")["vault"]["policies"][0]["operation_type"] == "backup"
+    assert console.vaults.show("vault-desktops").policies[0].operation_type == "backup"
 
 
 @pytest.mark.parametrize("size", ["140x42"])

@@ -37,8 +37,8 @@ async def test_quitting_during_a_backup_asks_and_the_backup_waits_for_the_next_s
         await pilot.pause()
         threading.Timer(0.5, gate.release.set).start()  # the held copy moves again, and sees the stop
         await pilot.press("ctrl+q")  # ctrl+q again confirms
-    tasks = console.tasks.list(operation_type="backup")["operation_logs"]
-    assert [t["status"] for t in tasks] == ["waiting"], "handed back, for the next start or a worker"
+    tasks = console.tasks.list(operation_type="backup").operation_logs
+    assert [t.status for t in tasks] == ["waiting"], "handed back, for the next start or a worker"
     assert app.unexpected_errors == []
 
 

@@ -94,7 +94,7 @@ async def test_paying_with_a_short_balance(console: Console, app: CbrApp, size: 
         await pilot.pause()
         assert app.screen is wizard, "the refusal closes, the wizard is still there to change the purchase"
         await still_running(pilot)
-    assert console.vaults.list(object_type="server")["count"] == 1
+    assert console.vaults.list(object_type="server").count == 1
 
 
 async def test_automatic_association_without_room_holds_its_step(console: Console, app: CbrApp) -> None:
@@ -155,8 +155,8 @@ async def test_typed_values_get_the_rules_whole_message(console: Console, app: C
 # --- vault dialogs -------------------------------------------------------------------------------------------
 
 async def test_perform_backup_in_a_frozen_vault(seeded: Console) -> None:
-    vault = seeded.vaults.show("vault-web")["vault"]
-    set_vault(seeded, vault["id"], status=VaultStatus.FROZEN.value)
+    vault = seeded.vaults.show("vault-web")
+    set_vault(seeded, vault.id, status=VaultStatus.FROZEN.value)
     error = refused(Codes.VAULT_STATUS_FORBIDS_BACKUP, lambda: seeded.backups.perform("vault-web"))
     app = CbrApp(seeded, run_tasks=False)
     async with app.run_test(size=SMALL) as pilot:
@@ -194,7 +194,7 @@ async def test_associating_beyond_the_capacity(console: Console, app: CbrApp) ->
 
 async def test_expanding_to_less_than_the_vault_has(console: Console, app: CbrApp) -> None:
     vault = buy(console, size_gb=300, name="vault-web")
-    error = refused(Codes.VAULT_EXPANSION_FAILED, lambda: console.vaults.expand(vault["id"], 200))
+    error = refused(Codes.VAULT_EXPANSION_FAILED, lambda: console.vaults.expand(vault.id, 200))
     async with app.run_test(size=SMALL) as pilot:
         await choose_in_more_menu(pilot, "Expand Capacity")
         await type_into(pilot, "new-size", "200")
@@ -208,7 +208,7 @@ async def test_expanding_to_less_than_the_vault_has(console: Console, app: CbrAp
 async def test_deleting_a_vault_while_it_backs_up(console: Console, app: CbrApp) -> None:
     vault = buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web")
     console.backups.perform("vault-web")
-    error = refused(Codes.PERFORMING_BACKUPS, lambda: console.vaults.delete(vault["id"]))
+    error = refused(Codes.PERFORMING_BACKUPS, lambda: console.vaults.delete(vault.id))
     async with app.run_test(size=SMALL) as pilot:
         await choose_in_more_menu(pilot, "Delete")
         await ok_is_refused(pilot, error)
@@ -220,9 +220,9 @@ async def test_restoring_a_damaged_backup(console: Console, app: CbrApp) -> None
     console.resources.write_data("evs-data-01", 4, seed="disk", pattern="random")
     vault = buy(console, ObjectType.DISK, 100, resources=("evs-data-01",), name="vault-disk")
     backup = back_up(console, "vault-disk")[0]
-    damage_one_chunk(console, vault["id"])
+    damage_one_chunk(console, vault.id)
     console.maintenance.verify("vault-disk", read_share=1)
-    error = refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_disk(backup["id"]), "damaged")
+    error = refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_disk(backup.id), "damaged")
     async with app.run_test(size=SMALL) as pilot:
         await open_backups(pilot, ObjectType.DISK)
         await pilot.press("r")
@@ -234,9 +234,9 @@ async def test_replicating_a_backup_twice(console: Console, app: CbrApp) -> None
     buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web")
     dr = buy(console.in_region("cn-east-3"), size_gb=300, protect_type=ProtectType.REPLICATION, name="vault-dr")
     backup = back_up(console, "vault-web")[0]
-    console.replication.replicate(backup["id"], destination_region="cn-east-3", destination_vault=dr["id"])
+    console.replication.replicate(backup.id, destination_region="cn-east-3", destination_vault=dr.id)
     error = refused(Codes.ALREADY_REPLICATED, lambda: console.replication.replicate(
-        backup["id"], destination_region="cn-east-3", destination_vault=dr["id"]))
+        backup.id, destination_region="cn-east-3", destination_vault=dr.id))
     async with app.run_test(size=SMALL) as pilot:
         await open_backups(pilot, ObjectType.SERVER)
         await pilot.press("o")
@@ -246,7 +246,7 @@ async def test_replicating_a_backup_twice(console: Console, app: CbrApp) -> None
         menu.highlighted = labels.index("Replicate")
         await pilot.press("enter")
         await pilot.pause()
-        app.screen.query_one("#destination").value = f"cn-east-3|{dr['id']}"
+        app.screen.query_one("#destination").value = f"cn-east-3|{dr.id}"
         await ok_is_refused(pilot, error)
 
 

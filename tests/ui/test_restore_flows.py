@@ -157,7 +157,7 @@ async def test_delete_states_the_consequences_and_removes_the_backup(console: Co
         await pilot.click("#ok")
         await pilot.pause()
         assert table(pilot, "#page-disk #backup-table").row_count == 0
-    assert console.backups.list()["count"] == 0
+    assert console.backups.list().count == 0
 
 
 async def test_a_desktop_is_restored_from_the_backups_tab(console: Console, app: CbrApp) -> None:
@@ -194,11 +194,11 @@ async def test_a_server_backup_is_replicated_to_another_region(console: Console,
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Choose the destination vault" in error_shown(pilot)
-        dialog.query_one("#destination", Select).value = f"cn-east-3|{dr['id']}"
+        dialog.query_one("#destination", Select).value = f"cn-east-3|{dr.id}"
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, ReplicateBackupDialog)
     console.run_tasks()
-    [replica] = there.backups.list()["backups"]
-    assert (replica["name"], replica["status"], replica["image_type"]) == ("good", "available", "replication")
+    [replica] = there.backups.list().backups
+    assert (replica.name, replica.status, replica.image_type) == ("good", "available", "replication")

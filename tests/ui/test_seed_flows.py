@@ -81,7 +81,7 @@ async def test_wizard_fields_show_the_rules_message_and_hold_the_step(console: C
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, PurchaseWizard)
-        assert console.vaults.list()["count"] == 0, "cancelling buys nothing"
+        assert console.vaults.list().count == 0, "cancelling buys nothing"
 
 
 async def test_associate_shows_ineligible_servers_disabled_and_associates_two(console: Console,
@@ -114,8 +114,8 @@ async def test_automatic_association_follows_the_40_gb_rule(console: Console, ap
         await type_into(pilot, "bind-tags", "env=prod")
         await pilot.click("#ok")
         await pilot.pause()
-        vault = console.vaults.show("vault-web")["vault"]
-        assert vault["auto_bind"] is allowed
+        vault = console.vaults.show("vault-web")
+        assert vault.auto_bind is allowed
         if allowed:
             assert cell_texts(table(pilot, "#page-server #vault-table"), 3) == ["Automatic\nassociation"]
         else:
@@ -158,8 +158,8 @@ async def test_perform_backup_of_two_servers_shows_progress_until_available(cons
         worker.join(60)
         page.refresh_data()
         await wait_for(pilot, lambda: cell_texts(backups, 1) == ["● Available", "● Available"])
-        stored = console.backups.list(vault=console.vaults.show("vault-web")["vault"]["id"])["backups"]
-        assert all(b["stats"]["new_bytes"] > 0 for b in stored)
+        stored = console.backups.list(vault=console.vaults.show("vault-web").id).backups
+        assert all(b.stats.new_bytes > 0 for b in stored)
 
 
 async def test_a_replication_policy_is_applied_with_its_destination_vault(console: Console, app: CbrApp) -> None:
@@ -167,18 +167,19 @@ async def test_a_replication_policy_is_applied_with_its_destination_vault(consol
     dr = buy(console.in_region("cn-east-3"), size_gb=300, protect_type=ProtectType.REPLICATION, name="vault-dr")
     policy = console.policies.create(PolicySpec(pattern=["FREQ=DAILY;INTERVAL=1;BYHOUR=02;BYMINUTE=00"],
                                                 name="to-shanghai", operation_type=PolicyOperationType.REPLICATION,
-                                                destination_region="cn-east-3"))["policy"]
+                                                destination_region="cn-east-3")).policy
     async with app.run_test(size=SIZE) as pilot:
         await choose_in_more_menu(pilot, "Apply Replication Policy")
         dialog = app.screen
         assert isinstance(dialog, ApplyReplicationPolicyDialog)
-        dialog.query_one("#policy", Select).value = policy["id"]
+        dialog.query_one("#policy", Select).value = policy.id
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Choose the destination vault" in str(dialog.query_one("#dialog-error").render())
-        dialog.query_one("#destination", Select).value = dr["id"]
+        dialog.query_one("#destination", Select).value = dr.id
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, ApplyReplicationPolicyDialog)
-    links = console.vaults.show("vault-web")["vault"]["policies"]
-    assert links == [{"policy_id": policy["id"], "operation_type": "replication", "destination_vault_id": dr["id"]}]
+    links = console.vaults.show("vault-web").policies
+    assert [(p.policy_id, p.operation_type, p.destination_vault_id) for p in links] == [
+        (policy.id, "replication", dr.id)]

@@ -93,8 +93,8 @@ def test_tasks_page(snap_compare, seeded: Console, size: str) -> None:  # type: 
 @pytest.mark.parametrize("size", SIZE_IDS)
 @pytest.mark.parametrize("view", ["list", "create-server"])
 def test_images_page(snap_compare, seeded: Console, view: str, size: str) -> None:  # type: ignore[no-untyped-def]
-    golden = seeded.backups.list(vault="vault-web", status="available")["backups"][-1]
-    seeded.restores.create_image(golden["id"], "image-web")
+    golden = seeded.backups.list(vault="vault-web", status="available").backups[-1]
+    seeded.restores.create_image(golden.id, "image-web")
 
     async def steps(pilot: Pilot) -> None:
         await open_nav(pilot, "page-images")

@@ -39,10 +39,10 @@ async def test_reading_all_data_finds_a_damaged_block_and_marks_its_backup(conso
         await pilot.pause()
         assert not isinstance(app.screen, CheckDataDialog)
 
-        damage_one_chunk(console, vault["id"])
+        damage_one_chunk(console, vault.id)
         dialog = await open_check(pilot, app)
         dialog.query_one("#read-share", Select).value = 1.0
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: result_text(app).startswith("Problems found"))
         assert "1 backups reference damaged or missing data" in result_text(app)
-    assert console.backups.show(backup["id"])["backup"]["extend_info"]["damaged"] is True
+    assert console.backups.show(backup.id).extend_info.damaged is True

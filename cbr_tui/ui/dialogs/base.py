@@ -4,7 +4,7 @@ The body scrolls when it does not fit, so that a long form or message never push
 terminal (80x24); a refusal is shown whole, wrapped, between the body and the buttons."""
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from cbr_tui.domain.errors import CbrError
+from cbr_tui.services.views import TaskView
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.errors import show_error
 from cbr_tui.ui.widgets.footer import ConsoleFooter
@@ -173,9 +174,8 @@ class MessageDialog(Dialog[None]):
 class QuitDialog(ConfirmDialog):
     """Quitting while this console runs backups or restores: what becomes of them, before they stop."""
 
-    def __init__(self, running: list[dict[str, Any]]) -> None:
-        names = ", ".join(f"{task['operation_type']} of {(task['extra_info'].get('resource') or {}).get('name')}"
-                          for task in running)
+    def __init__(self, running: list[TaskView]) -> None:
+        names = ", ".join(f"{task.operation_type} of {task.extra_info.resource.name}" for task in running)
         super().__init__(
             "Quit while tasks run?",
             f"This console is running {len(running)} task{'s' if len(running) != 1 else ''}: {names}. Quitting "

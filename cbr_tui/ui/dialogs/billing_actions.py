@@ -1,6 +1,5 @@
 """Renewing a yearly/monthly vault, turning its auto-renewal on or off, and topping up the balance."""
 
-from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Label
@@ -8,6 +7,7 @@ from textual.widgets import Label
 from cbr_tui.domain.numbers import parse_decimal, parse_whole_number
 from cbr_tui.domain.pricing import check_top_up
 from cbr_tui.domain.rules import check_period
+from cbr_tui.services.views import VaultView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.dialogs.vault_actions import VaultDialog
@@ -17,14 +17,14 @@ from cbr_tui.ui.widgets.fields import Field
 class RenewDialog(VaultDialog):
     ok_label = "Renew"
 
-    def __init__(self, vault: dict[str, Any]) -> None:
+    def __init__(self, vault: VaultView) -> None:
         super().__init__(vault)
-        self.title_text = f"Renew {vault['name']}"
+        self.title_text = f"Renew {vault.name}"
 
     def body(self) -> ComposeResult:
-        terms = self.services.billing.renewal(self.vault["id"])
+        terms = self.services.billing.renewal(self.vault.id)
         self.unit = terms["unit"]
-        frozen = self.vault["billing"]["status"] == "frozen"
+        frozen = self.vault.billing.status == "frozen"
         yield Label(f"{'Expired' if frozen else 'Expires'} {fmt.when(terms['expired_at'])} UTC. The renewal counts "
                     f"from then, at {terms['price_per_term']} {terms['currency']} a {self.unit}, paid from the "
                     "balance." + (" The vault is available again once renewed past now." if frozen else ""),
@@ -37,15 +37,15 @@ class RenewDialog(VaultDialog):
     def submit(self) -> None:
         count = self.query_one("#renew-duration", Field).validate()
         if count is not None:
-            self.run(lambda: self.services.billing.renew(self.vault["id"], count),
-                     f"{self.vault['name']} renewed for {count} {self.unit}{'' if count == 1 else 's'}.")
+            self.run(lambda: self.services.billing.renew(self.vault.id, count),
+                     f"{self.vault.name} renewed for {count} {self.unit}{'' if count == 1 else 's'}.")
 
 
 class AutoRenewDialog(VaultDialog):
-    def __init__(self, vault: dict[str, Any]) -> None:
+    def __init__(self, vault: VaultView) -> None:
         super().__init__(vault)
-        self.enable = not vault["billing"]["is_auto_renew"]
-        self.title_text = ("Enable" if self.enable else "Disable") + f" Auto-Renew of {vault['name']}"
+        self.enable = not vault.billing.is_auto_renew
+        self.title_text = ("Enable" if self.enable else "Disable") + f" Auto-Renew of {vault.name}"
 
     def body(self) -> ComposeResult:
         yield Label("The vault is renewed from the balance for one more term each time it expires; if the balance "
@@ -54,8 +54,8 @@ class AutoRenewDialog(VaultDialog):
                     classes="dialog-text")
 
     def submit(self) -> None:
-        self.run(lambda: self.services.billing.set_auto_renew(self.vault["id"], self.enable),
-                 f"Auto-renew {'enabled' if self.enable else 'disabled'} for {self.vault['name']}.")
+        self.run(lambda: self.services.billing.set_auto_renew(self.vault.id, self.enable),
+                 f"Auto-renew {'enabled' if self.enable else 'disabled'} for {self.vault.name}.")
 
 
 class TopUpDialog(Dialog[str | None]):

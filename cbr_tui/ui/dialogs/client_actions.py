@@ -20,12 +20,12 @@ class ConfigureVaultDialog(Dialog[str | None]):
         self.title_text = f"Configure Vault for {agent['name']}"
 
     def body(self) -> ComposeResult:
-        vaults = self.services.vaults.list(object_type=ObjectType.FILE.value, limit=100)["vaults"]
-        usable = [v for v in vaults if v["billing"]["protect_type"] == "backup"]
+        vaults = self.services.vaults.list(object_type=ObjectType.FILE.value, limit=100).vaults
+        usable = [v for v in vaults if v.billing.protect_type == "backup"]
         yield Label("The client stores its file backups in this vault. Moving it to another vault keeps the "
                     "backups already made where they are.", classes="dialog-text")
         current = self.agent["vault"]["id"] if self.agent["vault"] else Select.NULL
-        yield Select([(v["name"], v["id"]) for v in usable], value=current, prompt="Choose a file backup vault",
+        yield Select([(v.name, v.id) for v in usable], value=current, prompt="Choose a file backup vault",
                      id="client-vault")
 
     def submit(self) -> None:

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import Button, Label, Select, Switch
 
 from cbr_tui.domain.errors import CbrError
+from cbr_tui.services.views import VaultView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.switch import WordedSwitch
@@ -21,10 +22,10 @@ READ_SHARES = [("Structure only: every backup's manifest and the presence of its
 class CheckDataDialog(Dialog[str | None]):
     ok_label = "Check"
 
-    def __init__(self, vault: dict[str, Any]) -> None:
+    def __init__(self, vault: VaultView) -> None:
         super().__init__()
         self.vault = vault
-        self.title_text = f"Check Data of {vault['name']}"
+        self.title_text = f"Check Data of {vault.name}"
         self.summary: str | None = None
 
     def body(self) -> ComposeResult:
@@ -49,9 +50,9 @@ class CheckDataDialog(Dialog[str | None]):
     def _check(self, read_share: float, collect: bool) -> None:
         maintenance = self.services.maintenance
         try:
-            verified = maintenance.verify(self.vault["id"], read_share=read_share)["verify"]
-            audited = maintenance.audit(self.vault["id"])["audit"]
-            collected = maintenance.collect_garbage(self.vault["id"])["gc"] if collect else None
+            verified = maintenance.verify(self.vault.id, read_share=read_share)["verify"]
+            audited = maintenance.audit(self.vault.id)["audit"]
+            collected = maintenance.collect_garbage(self.vault.id)["gc"] if collect else None
         except CbrError as error:
             self.app.call_from_thread(self._failed, error)
             return

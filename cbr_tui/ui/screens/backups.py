@@ -1,6 +1,5 @@
 """The Backups tab of a backup page: backups of this type, their status and, while they run, progress."""
 
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -12,6 +11,7 @@ from textual.widgets import Button, Input, Select
 from cbr_tui.domain.enums import BackupStatus, ObjectType, ResourceType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.labels import BACKUP_STATUS
+from cbr_tui.services.views import BackupView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.backup_actions import DIALOGS, backup_actions
 from cbr_tui.ui.dialogs.menu import MenuDialog
@@ -68,28 +68,28 @@ class BackupList(ListPage):
         except CbrError as error:
             self.report(error)
             return
-        self.query_one(ConsoleTable).replace_rows([(b["id"], self._cells(b)) for b in result["backups"]], height=2)
-        pager.show_total(result["count"])
+        self.query_one(ConsoleTable).replace_rows([(b.id, self._cells(b)) for b in result.backups], height=2)
+        pager.show_total(result.count)
 
-    def _cells(self, backup: dict[str, Any]) -> tuple[object, ...]:
-        status: Text = fmt.backup_status(backup["status"], backup["extend_info"].get("damaged", False))
-        transfer = backup.get("transfer")
+    def _cells(self, backup: BackupView) -> tuple[object, ...]:
+        status: Text = fmt.backup_status(backup.status, backup.extend_info.damaged)
+        transfer = backup.transfer
         if transfer is not None:
-            status = Text.assemble(status, "\n", fmt.progress_bar(transfer["bytes_done"], transfer["bytes_total"],
+            status = Text.assemble(status, "\n", fmt.progress_bar(transfer.bytes_done, transfer.bytes_total,
                                                                   width=8),
                                    f" {fmt.rate(transfer)}")
-        elif backup["status"] == "error" and backup["extend_info"].get("fail_reason"):
-            status = Text.assemble(status, "\n", (fmt.clip(backup["extend_info"]["fail_reason"], 26), "red"))
-        created = fmt.when(backup["created_at"])
+        elif backup.status == "error" and backup.extend_info.fail_reason:
+            status = Text.assemble(status, "\n", (fmt.clip(backup.extend_info.fail_reason, 26), "red"))
+        created = fmt.when(backup.created_at)
         return (
-            fmt.name_and_id(backup["name"], backup["id"]),
+            fmt.name_and_id(backup.name, backup.id),
             status,
-            fmt.one_line(backup["resource_name"]),
-            fmt.one_line(backup["vault_name"] or fmt.short_id(backup["vault_id"])),
-            ("Automatic" if backup["extend_info"]["auto_trigger"] else "Manual") + "\n"
-            + ("Incremental" if backup["incremental"] else "Full"),
+            fmt.one_line(backup.resource_name),
+            fmt.one_line(backup.vault_name or fmt.short_id(backup.vault_id)),
+            ("Automatic" if backup.extend_info.auto_trigger else "Manual") + "\n"
+            + ("Incremental" if backup.incremental else "Full"),
             created.replace(" ", "\n"),
-            fmt.size(backup["stats"]["new_bytes"]) if backup["status"] == "available" else "--",
+            fmt.size(backup.stats.new_bytes) if backup.status == "available" else "--",
         )
 
     @property
@@ -101,8 +101,8 @@ class BackupList(ListPage):
     def _filter(self) -> None:
         self.restart()
 
-    def _backup(self) -> dict[str, Any] | None:
-        return self.selected_row(lambda key: self.console.backups.show(key)["backup"],
+    def _backup(self) -> BackupView | None:
+        return self.selected_row(self.console.backups.show,
                                  "There is no backup here yet: perform a backup first.")
 
     @on(Button.Pressed, "#op-restore")
@@ -117,7 +117,7 @@ class BackupList(ListPage):
     def action_operations(self) -> None:
         backup = self._backup()
         if backup is not None:
-            self.app.push_screen(MenuDialog(f"Operations: {backup['name']}", backup_actions(backup)),
+            self.app.push_screen(MenuDialog(f"Operations: {backup.name}", backup_actions(backup)),
                                  callback=lambda action: self._open(backup, action) if action else None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -139,7 +139,7 @@ class BackupList(ListPage):
         if backup is not None:
             self._open(backup, action)
 
-    def _open(self, backup: dict[str, Any], action: str) -> None:
+    def _open(self, backup: BackupView, action: str) -> None:
         self.app.push_screen(DIALOGS[action](backup), callback=self.finished)
 
     def action_focus_search(self) -> None:

@@ -1,7 +1,7 @@
 """What every console page shares: access to the console (services), and a way to show service errors."""
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.binding import Binding
@@ -14,6 +14,8 @@ from cbr_tui.ui.dialogs.base import MessageDialog
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
+
+Row = TypeVar("Row")
 
 if TYPE_CHECKING:
     from cbr_tui.services.console import Console
@@ -117,7 +119,7 @@ class ListPage(Page):
     def action_page(self, step: int) -> None:
         self.pager.turn(step)
 
-    def selected_row(self, fetch: Callable[[str], dict[str, Any] | None], nothing: str) -> dict[str, Any] | None:
+    def selected_row(self, fetch: Callable[[str], Row | None], nothing: str) -> Row | None:
         """What the highlighted row shows, fresh from the services; None (having said why) when the list is
         empty or the item went meanwhile (the command line, another console)."""
         key = self.query_one(ConsoleTable).selected_key
@@ -133,10 +135,10 @@ class ListPage(Page):
             self.refresh_data()
         return found
 
-    def show_whole_list(self, items: list[dict[str, Any]],
-                        cells: Callable[[dict[str, Any]], tuple[object, ...]]) -> None:
+    def show_whole_list(self, items: list[Row], cells: Callable[[Row], tuple[object, ...]],
+                        key: Callable[[Row], str] = lambda item: item["id"]) -> None:  # type: ignore[index]
         """Show one page of a list the service returns whole (policies, images: a few dozen at most)."""
         pager = self.pager
         shown = items[pager.offset:pager.offset + pager.page_size]
-        self.query_one(ConsoleTable).replace_rows([(item["id"], cells(item)) for item in shown], height=2)
+        self.query_one(ConsoleTable).replace_rows([(key(item), cells(item)) for item in shown], height=2)
         pager.show_total(len(items))

@@ -13,6 +13,7 @@ from textual.widgets import Button, Label, Sparkline, TabbedContent, TabPane
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.labels import ORDER_KIND
 from cbr_tui.domain.permissions import Action
+from cbr_tui.services.views import OrderView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.billing_actions import TopUpDialog
 from cbr_tui.ui.screens.base import ListPage, Page
@@ -120,15 +121,15 @@ class OrderList(ListPage):
         except CbrError as error:
             self.report(error)
             return
-        self.query_one(ConsoleTable).replace_rows([(o["order_id"], _order_cells(o)) for o in result["orders"]])
-        pager.show_total(result["count"])
+        self.query_one(ConsoleTable).replace_rows([(o.order_id, _order_cells(o)) for o in result.orders])
+        pager.show_total(result.count)
 
 
-def _order_cells(order: dict[str, Any]) -> tuple[object, ...]:
-    amount = Decimal(order["amount"])
-    vault = order["vault_name"] or (fmt.short_id(order["vault_id"]) + " (deleted)" if order["vault_id"] else "--")
-    return (fmt.when(order["created_at"]), ORDER_KIND.get(order["kind"], order["kind"]), vault,
-            fmt.money(str(-amount)) if amount < 0 else fmt.money(order["amount"]))
+def _order_cells(order: OrderView) -> tuple[object, ...]:
+    amount = Decimal(order.amount)
+    vault = order.vault_name or (fmt.short_id(order.vault_id) + " (deleted)" if order.vault_id else "--")
+    return (fmt.when(order.created_at), ORDER_KIND.get(order.kind, order.kind), vault,
+            fmt.money(str(-amount)) if amount < 0 else fmt.money(order.amount))
 
 
 class ChargeList(ListPage):

@@ -1,6 +1,5 @@
 """The Policies page: backup and replication policies, their schedules, retention and vaults."""
 
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -10,6 +9,7 @@ from textual.widgets import Button, Label
 
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.policy_rules import describe_patterns
+from cbr_tui.services.views import PolicyView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.policy_actions import DeletePolicyDialog, PolicyDialog
 from cbr_tui.ui.screens.base import ListPage
@@ -42,24 +42,24 @@ class PoliciesPage(ListPage):
         except CbrError as error:
             self.report(error)
             return
-        self.show_whole_list(result["policies"], self._cells)
+        self.show_whole_list(result.policies, self._cells, key=lambda policy: policy.id)
 
-    def _cells(self, policy: dict[str, Any]) -> tuple[object, ...]:
-        definition = policy["operation_definition"]
-        keep, days = definition.get("max_backups", -1), definition.get("retention_duration_days", -1)
+    def _cells(self, policy: PolicyView) -> tuple[object, ...]:
+        definition = policy.operation_definition
+        keep, days = definition.max_backups, definition.retention_duration_days
         retention = f"{keep} backups" if keep and keep > 0 else f"{days} days" if days and days > 0 else "Permanent"
         return (
-            fmt.name_and_id(policy["name"], policy["id"]),
-            fmt.status("enabled", "Enabled") if policy["enabled"] else fmt.status("disabled", "Disabled"),
-            policy["operation_type"].title(),
-            describe_patterns(policy["trigger"]["properties"]["pattern"]),
+            fmt.name_and_id(policy.name, policy.id),
+            fmt.status("enabled", "Enabled") if policy.enabled else fmt.status("disabled", "Disabled"),
+            policy.operation_type.title(),
+            describe_patterns(policy.pattern),
             retention,
-            str(len(policy["associated_vaults"])),
-            fmt.when(policy["next_run"]) if policy["next_run"] else "--",
+            str(len(policy.associated_vaults)),
+            fmt.when(policy.next_run) if policy.next_run else "--",
         )
 
-    def _policy(self) -> dict[str, Any] | None:
-        return self.selected_row(lambda key: self.console.policies.show(key)["policy"],
+    def _policy(self) -> PolicyView | None:
+        return self.selected_row(self.console.policies.show,
                                  "There is no policy yet: create one first.")
 
     @on(Button.Pressed, "#create-policy")
@@ -79,11 +79,11 @@ class PoliciesPage(ListPage):
         if policy is None:
             return
         try:
-            self.console.policies.update(policy["id"], enabled=not policy["enabled"])
+            self.console.policies.update(policy.id, enabled=not policy.enabled)
         except CbrError as error:
             self.report(error)
             return
-        self.finished(f"Policy {policy['name']} {'disabled' if policy['enabled'] else 'enabled'}.")
+        self.finished(f"Policy {policy.name} {'disabled' if policy.enabled else 'enabled'}.")
 
     @on(Button.Pressed, "#op-delete")
     def action_delete(self) -> None:

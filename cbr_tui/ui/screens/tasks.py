@@ -1,6 +1,5 @@
 """The Tasks page: backups, restores and deletions of the last 30 days, with live progress."""
 
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -11,6 +10,7 @@ from textual.widgets import Label, Select
 from cbr_tui.domain.enums import OperationType, TaskStatus
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.labels import TASK_STATUS
+from cbr_tui.services.views import TaskView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.screens.base import ListPage
 from cbr_tui.ui.widgets.pager import Pager
@@ -51,38 +51,36 @@ class TasksPage(ListPage):
         except CbrError as error:
             self.report(error)
             return
-        self.query_one(ConsoleTable).replace_rows([(t["id"], self._cells(t)) for t in result["operation_logs"]],
-                                                  height=2)
-        pager.show_total(result["count"])
+        self.query_one(ConsoleTable).replace_rows([(t.id, self._cells(t)) for t in result.operation_logs], height=2)
+        pager.show_total(result.count)
 
-    def _cells(self, task: dict[str, Any]) -> tuple[object, ...]:
-        common = task["extra_info"]["common"]
-        resource = task["extra_info"].get("resource") or {}
+    def _cells(self, task: TaskView) -> tuple[object, ...]:
+        common = task.extra_info.common
         return (
-            fmt.short_id(task["id"]),
-            TASK_TYPES.get(OperationType(task["operation_type"]), task["operation_type"]),
-            fmt.task_status(task["status"]),
-            fmt.progress_bar(common.get("bytes_done", 0), common.get("bytes_total", 0), width=10)
-            if task["status"] in ("running", "waiting") else f"{common['progress']}%",
-            fmt.one_line(resource.get("name") or "--"),
-            fmt.one_line(task["vault_name"] or "--"),
-            fmt.when(task["started_at"]).replace(" ", "\n"),
+            fmt.short_id(task.id),
+            TASK_TYPES.get(OperationType(task.operation_type), task.operation_type),
+            fmt.task_status(task.status),
+            fmt.progress_bar(common.bytes_done, common.bytes_total, width=10) if task.running
+            else f"{common.progress}%",
+            fmt.one_line(task.extra_info.resource.name or "--"),
+            fmt.one_line(task.vault_name or "--"),
+            fmt.when(task.started_at).replace(" ", "\n"),
             self._details(task),
         )
 
     @staticmethod
-    def _details(task: dict[str, Any]) -> Text:
+    def _details(task: TaskView) -> Text:
         """What the task is about: the failure, the transfer while it runs, else the backup it made or used."""
-        extra = task["extra_info"]
-        if task["status"] == "failed":
-            return Text(task["error_info"]["message"], style="red")
-        if task["status"] in ("running", "waiting"):
-            return Text(fmt.transfer(extra["common"]))
-        if task["status"] == "skipped":
-            return Text((extra.get("skipped") or {}).get("reason", ""), style="grey50")
-        record = extra.get("backup") or extra.get(task["operation_type"]) or {}
-        name = record.get("backup_name") or ""
-        return Text(f"from {name}" if name and task["operation_type"] == "restore" else name)
+        extra = task.extra_info
+        if task.status == "failed":
+            return Text(task.error_info.message or "", style="red")
+        if task.running:
+            return Text(fmt.transfer(extra.common.transfer()))
+        if task.status == "skipped":
+            return Text(extra.skipped.reason if extra.skipped else "", style="grey50")
+        record = extra.record_of(task.operation_type)
+        name = record.backup_name if record and record.backup_name else ""
+        return Text(f"from {name}" if name and task.operation_type == "restore" else name)
 
     @on(Select.Changed)
     def _filter(self) -> None:

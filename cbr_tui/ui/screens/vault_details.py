@@ -14,6 +14,7 @@ from cbr_tui.domain import purchase_form as form
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.vault_types import vault_type
+from cbr_tui.services.views import VaultView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import ConfirmDialog, MessageDialog
 from cbr_tui.ui.dialogs.menu import MenuDialog
@@ -38,15 +39,15 @@ class VaultDetails(Guarded, Screen[None]):
     def __init__(self, vault_id: str) -> None:
         super().__init__()
         self.vault_id = vault_id
-        self.vault: dict[str, Any] = {}
+        self.vault: VaultView
 
     @property
     def services(self) -> Any:
         return self.app.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
-        self.vault = self.services.vaults.show(self.vault_id)["vault"]
-        vtype = vault_type(self.vault["billing"]["object_type"])
+        self.vault = self.services.vaults.show(self.vault_id)
+        vtype = vault_type(self.vault.billing.object_type)
         with Horizontal(classes="page-title"):
             yield Label("", id="details-title", classes="title")
             yield Button("Back (esc)", id="details-back", compact=True)
@@ -63,7 +64,7 @@ class VaultDetails(Guarded, Screen[None]):
                     yield ConsoleTable((("Name/ID", 24), ("Protection", 12), ("Size (GB)", 10), ("Backups", 8),
                                         ("Disks left out", 30)), id="resource-table")
             with TabPane("Backups", id="tab-vault-backups"):
-                yield BackupList(ObjectType(self.vault["billing"]["object_type"]), vault_id=self.vault_id)
+                yield BackupList(ObjectType(self.vault.billing.object_type), vault_id=self.vault_id)
             with TabPane("Tags", id="tab-tags"):
                 yield Label("", id="tags-text")
                 yield Button("Edit Tags", id="edit-tags", compact=True)
@@ -75,7 +76,7 @@ class VaultDetails(Guarded, Screen[None]):
 
     def refresh_data(self) -> None:
         try:
-            self.vault = self.services.vaults.show(self.vault_id)["vault"]
+            self.vault = self.services.vaults.show(self.vault_id)
         except CbrError:
             self.app.pop_screen()  # the vault was deleted
             return
@@ -83,64 +84,62 @@ class VaultDetails(Guarded, Screen[None]):
         self.query_one(BackupList).refresh_data()
 
     def _show(self) -> None:
-        vault, billing = self.vault, self.vault["billing"]
-        vtype = vault_type(billing["object_type"])
+        vault, billing = self.vault, self.vault.billing
+        vtype = vault_type(billing.object_type)
         self.query_one("#details-title", Label).update(Text.assemble(
-            (vault["name"], "bold"), "  ", fmt.vault_status(billing["status"])))
-        policy = next((p for p in vault["policies"] if p["operation_type"] == "backup"), None)
+            (vault.name, "bold"), "  ", fmt.vault_status(billing.status)))
+        policy = vault.policy_of("backup")
         policy_text = "No policy applied"
         if policy is not None:
-            shown = self.services.policies.show(policy["policy_id"])["policy"]
-            policy_text = f"{shown['name']}, next run {fmt.when(shown['next_run'])}" if shown["enabled"] \
-                else f"{shown['name']} (disabled)"
+            shown = self.services.policies.show(policy.policy_id)
+            policy_text = f"{shown.name}, next run {fmt.when(shown.next_run)}" if shown.enabled \
+                else f"{shown.name} (disabled)"
         projects = {p["id"]: p["name"] for p in self.services.accounts.enterprise_projects()["enterprise_projects"]}
-        expiry = f", expires {fmt.when(billing['expired_at'])[:10]}" if billing["expired_at"] else ""
-        renew = ", auto-renewal" if billing["is_auto_renew"] else ""
+        expiry = f", expires {fmt.when(billing.expired_at)[:10]}" if billing.expired_at else ""
+        renew = ", auto-renewal" if billing.is_auto_renew else ""
         values = {
-            "id": f"ID: {vault['id']}",
-            "status": Text.assemble("Status: ", fmt.vault_status(billing["status"])),
-            "type": f"Type: {'Replication' if billing['protect_type'] == 'replication' else 'Backup'} vault, "
-                    + form.specification(vtype, billing["protect_type"], billing["consistent_level"]).lower(),
-            "billing": f"Billing: {fmt.billing(billing['charging_mode'])}{expiry}{renew}",
-            "redundancy": f"Backup data redundancy: {'Multi-AZ' if billing['is_multi_az'] else 'Single-AZ'}",
-            "zone": f"Availability zone: {vault['availability_zone']}",
-            "project": f"Enterprise project: {projects.get(vault['enterprise_project_id'], '--')}",
+            "id": f"ID: {vault.id}",
+            "status": Text.assemble("Status: ", fmt.vault_status(billing.status)),
+            "type": f"Type: {'Replication' if billing.protect_type == 'replication' else 'Backup'} vault, "
+                    + form.specification(vtype, billing.protect_type, billing.consistent_level).lower(),
+            "billing": f"Billing: {fmt.billing(billing.charging_mode)}{expiry}{renew}",
+            "redundancy": f"Backup data redundancy: {'Multi-AZ' if billing.is_multi_az else 'Single-AZ'}",
+            "zone": f"Availability zone: {vault.availability_zone}",
+            "project": f"Enterprise project: {projects.get(vault.enterprise_project_id, '--')}",
             "policy": f"Backup policy: {policy_text}",
-            "created": f"Created: {fmt.when(vault['created_at'])}",
+            "created": f"Created: {fmt.when(vault.created_at)}",
         }
         for key, text in values.items():
             self.query_one(f"#info-{key}", Label).update(text)
-        total = billing["size"]
-        used = billing["used"] / 1024  # the API gives MB
+        total = billing.size
+        used = billing.used / 1024  # the API gives MB
         self.query_one("#capacity-text", Label).update(
             f"Capacity: total {vtype.size_in_console_unit(total):,} {vtype.capacity_unit}, "
-            f"associated {billing['allocated']:,} GB, used {fmt.size(billing['used'] << 20)}"
-            + ("  ·  Automatic association" if vault["auto_bind"] else ""))
+            f"associated {billing.allocated:,} GB, used {fmt.size(billing.used << 20)}"
+            + ("  ·  Automatic association" if vault.auto_bind else ""))
         self.query_one("#capacity-bar", Label).update(fmt.progress_bar(used, total, width=40))
         for table in self.query("#resource-table").results(ConsoleTable):
             table.replace_rows([
-                (r["id"], (fmt.name_and_id(r["name"], r["id"]),
-                           fmt.status(r["protect_status"], r["protect_status"].title()), f"{r['size']:,}",
-                           str(r["backup_count"]), ", ".join(fmt.short_id(v) for v in
-                                                             r["extra_info"]["exclude_volumes"]) or "--"))
-                for r in vault["resources"]], height=2)
-        self.query_one("#tags-text", Label).update(fmt.tags(vault["tags"], limit=10))
+                (r.id, (fmt.name_and_id(r.name, r.id), fmt.status(r.protect_status, r.protect_status.title()),
+                        f"{r.size:,}", str(r.backup_count),
+                        ", ".join(fmt.short_id(v) for v in r.extra_info.exclude_volumes) or "--"))
+                for r in vault.resources], height=2)
+        self.query_one("#tags-text", Label).update(fmt.tags(vault.tags, limit=10))
         self._show_running()
 
     def _show_running(self) -> None:
-        running = [t for t in self.services.tasks.list(vault_id=self.vault_id, limit=20)["operation_logs"]
-                   if t["status"] in ("running", "waiting")]
+        running = [t for t in self.services.tasks.list(vault_id=self.vault_id, limit=20).operation_logs if t.running]
         box = self.query_one("#running", Vertical)
-        wanted = {f"run-{t['id']}" for t in running}
+        wanted = {f"run-{t.id}" for t in running}
         for child in list(box.children):
             if child.id not in wanted:
                 child.remove()
         for task in running:
-            common = task["extra_info"]["common"]
-            what = f"{task['operation_type'].title()} of {(task['extra_info'].get('resource') or {}).get('name')}"
-            row_id = f"run-{task['id']}"
-            shown = Text.assemble(fmt.progress_bar(common.get("bytes_done", 0), common.get("bytes_total", 0),
-                                                   width=30), "  ", fmt.transfer(common) or "waiting to start")
+            moving = task.extra_info.common.transfer()
+            what = f"{task.operation_type.title()} of {task.extra_info.resource.name}"
+            row_id = f"run-{task.id}"
+            shown = Text.assemble(fmt.progress_bar(moving.bytes_done, moving.bytes_total, width=30), "  ",
+                                  fmt.transfer(moving) or "waiting to start")
             if box.query(f"#{row_id}"):
                 box.query_one(f"#{row_id} .run-transfer", Label).update(shown)
             else:
@@ -161,7 +160,7 @@ class VaultDetails(Guarded, Screen[None]):
         open_vault_dialog(self.app, action, self.vault, self._after)
 
     def action_more(self) -> None:
-        self.app.push_screen(MenuDialog(f"More: {self.vault['name']}", more_actions(self.vault)),
+        self.app.push_screen(MenuDialog(f"More: {self.vault.name}", more_actions(self.vault)),
                              callback=lambda action: self.action_operate(action) if action else None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -173,7 +172,7 @@ class VaultDetails(Guarded, Screen[None]):
     def _selected_resource(self) -> str | None:
         resource = self.query_one("#resource-table", ConsoleTable).selected_key
         if resource is None:
-            self.app.notify(f"No {vault_type(self.vault['billing']['object_type']).resource_noun} is associated "
+            self.app.notify(f"No {vault_type(self.vault.billing.object_type).resource_noun} is associated "
                             "with this vault yet: associate one first (a).", severity="warning")
         return resource
 
@@ -186,7 +185,7 @@ class VaultDetails(Guarded, Screen[None]):
         resource = self._selected_resource()
         if resource is None:
             return
-        name = next(r["name"] for r in self.vault["resources"] if r["id"] == resource)
+        name = next(r.name for r in self.vault.resources if r.id == resource)
 
         def confirmed(yes: bool | None) -> None:
             if not yes:
@@ -199,7 +198,7 @@ class VaultDetails(Guarded, Screen[None]):
             self._after(f"{name} dissociated.")
 
         self.app.push_screen(ConfirmDialog(
-            f"Dissociate {name}", f"{name} leaves {self.vault['name']}: the vault's policy no longer applies to it "
+            f"Dissociate {name}", f"{name} leaves {self.vault.name}: the vault's policy no longer applies to it "
             "and all its manual and automatic backups in this vault are deleted.", "Dissociate", danger=True),
             callback=confirmed)
 

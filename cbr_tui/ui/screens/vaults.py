@@ -1,6 +1,5 @@
 """The Vaults tab of a backup page: the console's vault list with search, tag filter, paging and sorting."""
 
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,6 +13,7 @@ from cbr_tui.domain.enums import ObjectType, ProtectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.vault_types import vault_type
+from cbr_tui.services.views import VaultView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.screens.base import ListPage
 from cbr_tui.ui.widgets.errors import show_error
@@ -78,9 +78,9 @@ class VaultList(ListPage):
             self.report(error)
             return
         projects = self._enterprise_projects()
-        self.query_one(ConsoleTable).replace_rows([(v["id"], self._cells(v, projects)) for v in result["vaults"]],
+        self.query_one(ConsoleTable).replace_rows([(v.id, self._cells(v, projects)) for v in result.vaults],
                                                   height=2)
-        pager.show_total(result["count"])
+        pager.show_total(result.count)
         for button, action in (("#op-backup", Action.VAULT_BACKUP), ("#op-associate", Action.VAULT_ADD_RESOURCES)):
             for found in self.query(button):
                 self.offer(found, action)
@@ -89,25 +89,24 @@ class VaultList(ListPage):
         projects = self.console.accounts.enterprise_projects()["enterprise_projects"]
         return {p["id"]: p["name"] for p in projects}
 
-    def _cells(self, vault: dict[str, Any], projects: dict[str, str]) -> tuple[object, ...]:
-        billing = vault["billing"]
-        used_gb = billing["used"] // 1024  # the API gives MB; the console rounds down, under 1 GB shows 0
-        associated = "Automatic\nassociation" if vault["auto_bind"] else str(len(vault["resources"]))
-        specification = form.specification(self.vtype, billing["protect_type"], billing["consistent_level"])
+    def _cells(self, vault: VaultView, projects: dict[str, str]) -> tuple[object, ...]:
+        billing = vault.billing
+        used_gb = billing.used // 1024  # the API gives MB; the console rounds down, under 1 GB shows 0
+        associated = "Automatic\nassociation" if vault.auto_bind else str(len(vault.resources))
+        specification = form.specification(self.vtype, billing.protect_type, billing.consistent_level)
         unit = self.vtype.capacity_unit
         used = self.vtype.size_in_console_unit(used_gb)
         return (
-            fmt.name_and_id(vault["name"], vault["id"]),
-            fmt.vault_status(billing["status"]),
-            f"{used:,}/{self.vtype.size_in_console_unit(billing['size']):,} {unit}",
+            fmt.name_and_id(vault.name, vault.id),
+            fmt.vault_status(billing.status),
+            f"{used:,}/{self.vtype.size_in_console_unit(billing.size):,} {unit}",
             associated,
-            ("Replication vault" if billing["protect_type"] == "replication" else "Backup vault")
+            ("Replication vault" if billing.protect_type == "replication" else "Backup vault")
             + "\n" + specification,
-            fmt.billing(billing["charging_mode"]) + "\n" + (
-                f"to {billing['expired_at'][:10]}" if billing["expired_at"]
-                else "Multi-AZ" if billing["is_multi_az"] else "Single-AZ"),
-            fmt.tags(vault["tags"]) + "\n" + projects.get(vault["enterprise_project_id"],
-                                                            vault["enterprise_project_id"]),
+            fmt.billing(billing.charging_mode) + "\n" + (
+                f"to {billing.expired_at[:10]}" if billing.expired_at
+                else "Multi-AZ" if billing.is_multi_az else "Single-AZ"),
+            fmt.tags(vault.tags) + "\n" + projects.get(vault.enterprise_project_id, vault.enterprise_project_id),
         )
 
     @property
@@ -155,8 +154,8 @@ class VaultList(ListPage):
         if vault_id is not None:
             self.app.push_screen(VaultDetails(vault_id), callback=lambda _result: self.refresh_data())
 
-    def _vault(self) -> dict | None:
-        return self.selected_row(lambda key: self.console.vaults.show(key)["vault"],
+    def _vault(self) -> VaultView | None:
+        return self.selected_row(self.console.vaults.show,
                                  "There is no vault here yet: buy one first.")
 
     def action_operate(self, action: str) -> None:
@@ -172,7 +171,7 @@ class VaultList(ListPage):
 
         vault = self._vault()
         if vault is not None:
-            self.app.push_screen(MenuDialog(f"More: {vault['name']}", more_actions(vault)),
+            self.app.push_screen(MenuDialog(f"More: {vault.name}", more_actions(vault)),
                                  callback=lambda action: self.action_operate(action) if action else None)
 
     def action_focus_search(self) -> None:

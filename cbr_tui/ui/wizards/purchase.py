@@ -375,7 +375,7 @@ class PurchaseWizard(Guarded, Screen[str | None]):
         if spec.new_policy is not None:
             return f"Configure: new policy {spec.new_policy.name}"
         if spec.policy:
-            return f"Configure: policy {self.services.policies.show(spec.policy)['policy']['name']}"
+            return f"Configure: policy {self.services.policies.show(spec.policy).name}"
         return "Skip"
 
     @on(RadioSet.Changed)
@@ -427,8 +427,8 @@ class PurchaseWizard(Guarded, Screen[str | None]):
         except CbrError as error:
             self.app.push_screen(MessageDialog.of(error))
             return
-        self.app.notify(f"{created['vault']['name']} was bought.", title="Vault created")
-        self.dismiss(created["vault"]["id"])
+        self.app.notify(f"{created.vault.name} was bought.", title="Vault created")
+        self.dismiss(created.vault.id)
 
 
 def price_text(price: dict[str, Any], vtype: VaultType, *, with_size: bool = False) -> str:

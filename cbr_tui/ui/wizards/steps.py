@@ -52,10 +52,10 @@ def compose_step(step: str, vtype: VaultType, services: "Console") -> ComposeRes
         yield _text(form.capacity_text(vtype))
         yield Label("", id="capacity-hint", classes="step-text")
     elif step == "auto_backup":
-        policies = services.policies.list(operation_type="backup")["policies"]
+        policies = services.policies.list(operation_type="backup").policies
         options = [("Skip: no automatic backup until a policy is applied", "skip"),
                    ("Configure: create a new backup policy", "new")]
-        options += [(f"Configure: use policy {p['name']}", p["id"]) for p in policies]
+        options += [(f"Configure: use policy {p.name}", p.id) for p in policies]
         yield Select(options, value="skip", allow_blank=False, id="auto-backup")
         yield _text(form.auto_backup_text(vtype))
         yield PolicyForm(services.policies.default_name(), id="new-policy")
