@@ -12,8 +12,8 @@ BLOCK = 4096
 
 
 def disk_path(console: Console, disk_id: str) -> Path:
-    disk = console.resources.show(disk_id)["resource"]
-    return console.ctx.layout.home / "cloud" / console.region_id / "disks" / f"{disk['id']}.img"
+    disk = console.resources.show(disk_id)
+    return console.ctx.layout.home / "cloud" / console.region_id / "disks" / f"{disk.id}.img"
 
 
 def disk_digest(path: Path, *, with_size: bool = True) -> str:
@@ -34,8 +34,8 @@ def disk_digest(path: Path, *, with_size: bool = True) -> str:
 
 
 def disks_of(console: Console, resource: str) -> list[str]:
-    shown = console.resources.show(resource)["resource"]
-    return [v["id"] for v in shown["volumes"]] if "volumes" in shown else [shown["id"]]
+    shown = console.resources.show(resource)
+    return [v.id for v in shown.volumes] if shown.volumes is not None else [shown.id]
 
 
 def resource_digest(console: Console, resource: str, *, with_size: bool = True) -> list[str]:

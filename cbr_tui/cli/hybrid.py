@@ -101,4 +101,4 @@ def hybrid_damage(console: Console, resource: str, seed: str | None) -> object:
 @json_command
 def hybrid_show(console: Console, resource: str) -> object:
     """A LUN or a VM of the data center."""
-    return console.hybrid.show(resource)
+    return {"resource": console.hybrid.show(resource)}

@@ -34,7 +34,7 @@ def resource_list(console: Console, kind: str | None, status: str | None, name: 
 @click.argument("resource_ref")
 @json_command
 def resource_show(console: Console, resource_ref: str) -> object:
-    return console.resources.show(resource_ref)
+    return {"resource": console.resources.show(resource_ref)}
 
 
 @resource.command("tag")

@@ -35,7 +35,7 @@ from cbr_tui.services.policies import PolicySpec
 from cbr_tui.services.tag_search import TagCondition, TagFilter
 from cbr_tui.services.tasks import TaskFilter
 from cbr_tui.services.vaults import VaultChange, VaultSpec
-from cbr_tui.services.views import OrderView, TaskView
+from cbr_tui.services.views import OrderView, ProtectableView, ResourceView, TaskView
 from cbr_tui.v3 import models as v3
 from cbr_tui.v3.base import V3Model
 
@@ -568,27 +568,27 @@ def list_protectable(call: Call) -> Answer:
     for unsupported in ("marker", "server_id"):
         if call.text(unsupported) is not None:
             raise invalid(f"cbr-tui does not filter protectable instances by {unsupported} yet; use offset.")
-    instances = call.console.protectables.list(_protectable_type(call), name=call.text("name"))["instances"]
+    instances = call.console.protectables.list(_protectable_type(call), name=call.text("name")).instances
     wanted_id, wanted_status = call.text("id"), call.text("status")
-    instances = [i for i in instances if (wanted_id is None or i["id"] == wanted_id)
-                 and (wanted_status is None or i["status"] == wanted_status)]
+    instances = [i for i in instances if (wanted_id is None or i.id == wanted_id)
+                 and (wanted_status is None or i.status == wanted_status)]
     offset, limit = call.number("offset", 0), call.number("limit", 50)
     check_paging(limit, offset)
     return call.answer(v3.ListProtectableResponse(
         instances=[_protectable(i) for i in instances[offset:offset + limit]]))
 
 
-def _protectable(instance: dict[str, Any]) -> v3.ProtectablesResp:
-    protectable = instance["protectable"]
-    return v3.ProtectablesResp.model_validate(instance | {
-        "children": instance.get("volumes", []), "detail": None,
-        "protectable": protectable | {"message": protectable["reason"]}})
+def _protectable(instance: ProtectableView) -> v3.ProtectablesResp:
+    shape = instance.model_dump()
+    return v3.ProtectablesResp.model_validate(shape | {
+        "children": shape["volumes"] or [], "detail": None,
+        "protectable": shape["protectable"] | {"message": instance.protectable.reason}})
 
 
 @serves
 def show_protectable(call: Call) -> Answer:
-    instances = call.console.protectables.list(_protectable_type(call))["instances"]
-    found = [i for i in instances if i["id"] == call.path["instance_id"]]
+    instances = call.console.protectables.list(_protectable_type(call)).instances
+    found = [i for i in instances if i.id == call.path["instance_id"]]
     if not found:
         raise CbrError(Codes.RESOURCE_NOT_FOUND, f"There is no {call.path['protectable_type']} "
                                                  f"{call.path['instance_id']} in this project.")
@@ -676,19 +676,20 @@ def import_checkpoint(call: Call) -> Answer:
 # --- file-backup clients (agents) -----------------------------------------------------------------------
 
 
-def _agent(shape: dict[str, Any]) -> v3.Agent:
-    return v3.Agent(agent_id=shape["id"], agent_version=shape["agent_version"], agent_type="file",
-                    host_name=shape["host_name"], host_nickname=shape["name"], host_ip=shape["host_ip"],
-                    host_os=shape["host_os"], status=shape["status"], created_at=shape["created_at"],
-                    paths=[v3.Path(agent_id=shape["id"], **path) for path in shape["paths"]])
+def _agent(agent: ResourceView) -> v3.Agent:
+    return v3.Agent(agent_id=agent.id, agent_version=agent.agent_version, agent_type="file",
+                    host_name=agent.host_name, host_nickname=agent.name, host_ip=agent.host_ip,
+                    host_os=agent.host_os, status=agent.status, created_at=agent.created_at,
+                    paths=[v3.Path(agent_id=agent.id, id=path.id, status=path.status, dir_path=path.dir_path,
+                                   exclude_paths=path.exclude_paths) for path in agent.paths or ()])
 
 
 @serves
 def list_agent(call: Call) -> Answer:
     _refuse_unknown_filters(call, {"limit", "offset", "status", "agent_id"})
     wanted = set(call.texts("agent_id"))
-    agents = [a for a in call.console.resources.list(ResourceKind.AGENT, status=call.text("status"))["resources"]
-              if not wanted or a["id"] in wanted]
+    agents = [a for a in call.console.resources.list(ResourceKind.AGENT, status=call.text("status")).resources
+              if not wanted or a.id in wanted]
     offset, limit = call.number("offset", 0), call.number("limit", 1000)
     check_paging(limit, offset)
     return call.answer(v3.ListAgentResponse(agents=[_agent(a) for a in agents[offset:offset + limit]],
@@ -697,8 +698,7 @@ def list_agent(call: Call) -> Answer:
 
 @serves
 def show_agent(call: Call) -> Answer:
-    return call.answer(v3.ShowAgentResponse(agent=_agent(call.console.resources.show(call.path["agent_id"])
-                                                         ["resource"])))
+    return call.answer(v3.ShowAgentResponse(agent=_agent(call.console.resources.show(call.path["agent_id"]))))
 
 
 @serves
@@ -707,7 +707,7 @@ def add_agent_path(call: Call) -> Answer:
     if request.exclude_path:
         raise invalid("cbr-tui does not exclude paths from a client's backups yet; leave exclude_path out.")
     done = call.console.resources.add_agent_paths(call.path["agent_id"], call.required(request.add_path, "add_path"))
-    return call.answer(v3.AddAgentPathResponse(added=done["added"], existed=done["existed"]))
+    return call.answer(v3.AddAgentPathResponse(added=done.added, existed=done.existed))
 
 
 @serves
@@ -715,7 +715,7 @@ def remove_agent_path(call: Call) -> Answer:
     request = call.body(v3.AgentRemovePathReq)
     done = call.console.resources.remove_agent_paths(call.path["agent_id"],
                                                      call.required(request.remove_path, "remove_path"))
-    return call.answer(v3.RemoveAgentPathResponse(removed=done["removed"], not_existed=done["not_existed"]))
+    return call.answer(v3.RemoveAgentPathResponse(removed=done.removed, not_existed=done.not_existed))
 
 
 @serves
@@ -727,7 +727,7 @@ def register_agent(call: Call) -> Answer:
         call.required(agent.host_name, "agent.host_name"), host_os=agent.host_os or "CentOS 7.9 64bit",
         host_ip=agent.host_ip or "192.168.0.10", agent_version=agent.agent_version or "2.5.1",
         resource_id=agent.agent_id)
-    return call.answer(v3.RegisterAgentResponse(agent=_agent(registered["resource"])))
+    return call.answer(v3.RegisterAgentResponse(agent=_agent(registered.resource)))
 
 
 @serves
@@ -736,10 +736,10 @@ def update_agent(call: Call) -> Answer:
     update = call.required(call.body(v3.AgentUpdateReq).agent, "agent")
     if update.status != AgentStatus.UNINSTALL.value:
         raise invalid(f"A client's status changes only to uninstall through the API, not {update.status!r}.")
-    if call.console.resources.show(call.path["agent_id"])["resource"]["kind"] != ResourceKind.AGENT:
+    if call.console.resources.show(call.path["agent_id"]).kind != ResourceKind.AGENT:
         raise CbrError(Codes.AGENT_NOT_FOUND, f"There is no client {call.path['agent_id']} in this project.")
     changed = call.console.resources.set_status(call.path["agent_id"], AgentStatus.UNINSTALL.value)
-    return call.answer(v3.UpdateAgentResponse(agent=_agent(changed["resource"])))
+    return call.answer(v3.UpdateAgentResponse(agent=_agent(changed.resource)))
 
 
 @serves

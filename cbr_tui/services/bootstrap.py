@@ -242,14 +242,14 @@ def _seed_region(ctx: ServiceContext, demo: DemoRegion, scale: float, should_sto
         if (new_id := exists("turbo", turbo.name)) is None:
             continue
         created = resources.create_turbo(turbo.name, turbo.size_gb, status=turbo.status,  # type: ignore[arg-type]
-                                         resource_id=new_id)["resource"]
-        _fill_tree(ctx, created["path"], new_id, turbo.files, turbo.fill_mb * scale)
+                                         resource_id=new_id).resource
+        _fill_tree(ctx, created.path or "", new_id, turbo.files, turbo.fill_mb * scale)
     for agent in demo.agents:
         if (new_id := exists("agent", agent.host_name)) is None:
             continue
         created = resources.register_agent(agent.host_name, host_os=agent.host_os, host_ip=agent.host_ip,
-                                           status=agent.status, resource_id=new_id)["resource"]  # type: ignore[arg-type]
-        _fill_tree(ctx, created["paths"][0]["dir_path"], new_id, agent.files, agent.fill_mb * scale)
+                                           status=agent.status, resource_id=new_id).resource  # type: ignore[arg-type]
+        _fill_tree(ctx, (created.paths or [])[0].dir_path, new_id, agent.files, agent.fill_mb * scale)
     if should_stop():
         return
     _seed_policies(ctx, demo)

@@ -45,10 +45,20 @@ from cbr_tui.services.backups import BackupService
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.replication import copy_row
 from cbr_tui.services.resources import ResourceService
-from cbr_tui.services.shapes import resource_shapes
+from cbr_tui.services.shapes import resource_views
 from cbr_tui.services.tasks import record_task
 from cbr_tui.services.vaults import VaultService, VaultSpec
-from cbr_tui.services.views import BackupList, LocalBackupAnswer
+from cbr_tui.services.views import (
+    BackupList,
+    DataDamaged,
+    DataWritten,
+    LocalBackupAnswer,
+    ResourceView,
+    SiteAnswer,
+    SiteResource,
+    SiteSystem,
+    SiteView,
+)
 from cbr_tui.store.models import AvailabilityZone, Backup, Checkpoint, Project, Region, Resource, Task, Vault
 
 SYNC_MAX = 50  # backups named in one `backups/sync` (reference: ImportBackup, 1-50)
@@ -104,24 +114,24 @@ class HybridService:
 
     # --- the data center ------------------------------------------------------------------------------
 
-    def site(self) -> dict[str, Any]:
+    def site(self) -> SiteAnswer:
         """The data center's systems, their LUNs and VMs, and the local backups of each (made on first use)."""
         site = self._site()
         with self.ctx.store.read() as session:
             resources = list(session.exec(select(Resource).where(
                 Resource.project_id == site.project_id, col(Resource.host_name).is_not(None),
                 col(Resource.parent_id).is_(None)).order_by(Resource.name)).all())
-            shapes = {r["id"]: r for r in resource_shapes(session, resources)}
+            views = {r.id: r for r in resource_views(session, resources)}
             backed_up = set(session.exec(select(Backup.resource_id).where(
                 Backup.project_id == site.project_id, col(Backup.parent_id).is_(None),
                 Backup.status == BackupStatus.AVAILABLE.value)).all())
-            systems = []
+            systems: list[SiteSystem] = []
             for system in SYSTEMS:
                 members = [r for r in resources if r.host_name == system.name]
-                systems.append({"name": system.name, "type": system.kind, "model": system.model,
-                                "backup_storage": system.backup_storage,
-                                "resources": [shapes[r.id] | {"has_local_backup": r.id in backed_up} for r in members]})
-        return {"site": {"name": ON_PREMISES.name, "project_id": site.project_id, "systems": systems}}
+                systems.append(SiteSystem(
+                    name=system.name, type=system.kind, model=system.model, backup_storage=system.backup_storage,
+                    resources=[SiteResource(**dict(views[r.id]), has_local_backup=r.id in backed_up) for r in members]))
+        return SiteAnswer(site=SiteView(name=ON_PREMISES.name, project_id=site.project_id, systems=systems))
 
     def local_backups(self, resource: str | None = None, limit: int = 50, offset: int = 0) -> BackupList:
         """The backups the data center made of its own systems (the ones that can be synchronised)."""
@@ -156,18 +166,18 @@ class HybridService:
                     raise CbrError(spec_of(task.error_code or Codes.UNKNOWN.code),
                                    task.error_message or f"The local backup ended {task.status}.")
 
-    def write_data(self, resource: str, megabytes: float, *, seed: str | None = None) -> dict[str, Any]:
+    def write_data(self, resource: str, megabytes: float, *, seed: str | None = None) -> DataWritten:
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         site = self._site_for(resource)
         return ResourceService(site).write_data(self._resource(site, resource).id, megabytes, seed=seed)
 
-    def damage(self, resource: str, *, seed: str | None = None) -> dict[str, Any]:
+    def damage(self, resource: str, *, seed: str | None = None) -> DataDamaged:
         """Lose the data center's copy: overwrite blocks of a LUN or of a VM's disks."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         site = self._site_for(resource)
         return ResourceService(site).damage_data(self._resource(site, resource).id, seed=seed)
 
-    def show(self, resource: str) -> dict[str, Any]:
+    def show(self, resource: str) -> ResourceView:
         site = self._site_for(resource)
         return ResourceService(site).show(self._resource(site, resource).id)
 

@@ -17,10 +17,11 @@ from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.domain.vault_types import RESOURCE_TYPE_OF_KIND, vault_type
 from cbr_tui.services import lookups
 from cbr_tui.services.associations import refuse_resources_for
-from cbr_tui.services.capacity import disks_by_parent, resource_size
+from cbr_tui.services.capacity import disks_by_parent
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.resources import not_desktop_disk
-from cbr_tui.services.shapes import resource_shapes
+from cbr_tui.services.shapes import resource_views
+from cbr_tui.services.views import OwnerRef, Protectability, ProtectableList, ProtectableView, Refusal
 from cbr_tui.store.models import AvailabilityZone, Resource, Vault, VaultResource
 
 
@@ -29,11 +30,11 @@ class ProtectableService:
         self.ctx = ctx
 
     def list(self, object_type: ObjectType | str, *, vault: str | None = None,
-             name: str | None = None) -> dict[str, Any]:
+             name: str | None = None) -> ProtectableList:
         vtype = vault_type(object_type)
         kind = vtype.resource_kind
         if kind is None:
-            return {"instances": [], "count": 0, "vault_refusal": None}
+            return ProtectableList(instances=[], count=0, vault_refusal=None)
         with self.ctx.store.read() as session:
             target = lookups.vault(session, self.ctx, vault) if vault else None
             closed_reason = self._closed_reason(session, target)
@@ -54,23 +55,18 @@ class ProtectableService:
                     .where(col(VaultResource.resource_id).in_(ids))
                 ).all()
             }
-            shapes = resource_shapes(session, rows)
+            views = resource_views(session, rows)
             instances = []
-            for res, shape in zip(rows, shapes, strict=True):
+            for res, view in zip(rows, views, strict=True):
                 refusal = closed_reason or self._refusal(res, disks.get(res.id, []), owners.get(res.id), target)
-                instances.append(shape | {
-                    "type": RESOURCE_TYPE_OF_KIND[kind].value,
-                    "size": resource_size(res, disks.get(res.id, [])),
-                    "protectable": {
-                        "result": refusal is None,
-                        "code": refusal.code if refusal else None,
-                        "reason": refusal.message if refusal else None,
-                        "vault": {"id": owners[res.id][0] or None, "name": owners[res.id][1]}
-                        if res.id in owners else None,
-                    },
-                })
-            return {"instances": instances, "count": len(instances),
-                    "vault_refusal": closed_reason.to_api() if closed_reason else None}
+                owner = owners.get(res.id)
+                protectable = Protectability(result=refusal is None, code=refusal.code if refusal else None,
+                                             reason=refusal.message if refusal else None,
+                                             vault=OwnerRef(id=owner[0] or None, name=owner[1]) if owner else None)
+                instances.append(ProtectableView(**dict(view), type=RESOURCE_TYPE_OF_KIND[kind].value,
+                                                 protectable=protectable))
+            return ProtectableList(instances=instances, count=len(instances),
+                                   vault_refusal=Refusal(**closed_reason.to_api()) if closed_reason else None)
 
     def _closed_reason(self, session: Any, target: Vault | None) -> CbrError | None:
         if target is None:

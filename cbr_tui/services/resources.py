@@ -37,7 +37,16 @@ from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.rules import check_name, check_tags, check_write_amount
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
-from cbr_tui.services.shapes import resource_shapes
+from cbr_tui.services.shapes import resource_views
+from cbr_tui.services.views import (
+    AgentPathsAdded,
+    AgentPathsRemoved,
+    DataDamaged,
+    DataWritten,
+    ResourceAnswer,
+    ResourcePage,
+    ResourceView,
+)
 from cbr_tui.store.models import AgentPath, Backup, Resource, ResourceTag, VaultResource
 
 GB = 1 << 30
@@ -60,7 +69,7 @@ class ResourceService:
     # --- reading --------------------------------------------------------------------------------------
 
     def list(self, kind: ResourceKind | str | None = None, *, status: str | None = None, name: str | None = None,
-             limit: int | None = None, offset: int = 0) -> dict[str, Any]:
+             limit: int | None = None, offset: int = 0) -> ResourcePage:
         query = select(Resource).where(Resource.project_id == self.ctx.project_id, not_desktop_disk())
         if kind:
             query = query.where(Resource.kind == ResourceKind(kind).value)
@@ -74,11 +83,14 @@ class ResourceService:
             if limit is not None:
                 query = query.limit(limit)
             rows = session.exec(query).all()
-            return {"resources": resource_shapes(session, rows), "count": total}
+            return ResourcePage(resources=resource_views(session, rows), count=total)
 
-    def show(self, ref: str) -> dict[str, Any]:
+    def show(self, ref: str) -> ResourceView:
         with self.ctx.store.read() as session:
-            return {"resource": resource_shapes(session, [lookups.resource(session, self.ctx, ref)])[0]}
+            return resource_views(session, [lookups.resource(session, self.ctx, ref)])[0]
+
+    def _answer(self, resource_id: str) -> ResourceAnswer:
+        return ResourceAnswer(resource=self.show(resource_id))
 
     # --- creating ---------------------------------------------------------------------------------------
 
@@ -86,7 +98,7 @@ class ResourceService:
                       encrypted_data: bool = False, availability_zone: str | None = None,
                       flavor: str = "s6.large.2", image: str = "CentOS 7.9 64bit",
                       status: ServerStatus = ServerStatus.ACTIVE, tags: Any = None,
-                      resource_id: str | None = None) -> dict[str, Any]:
+                      resource_id: str | None = None) -> ResourceAnswer:
         """An ECS with a system disk and data disks (sparse images of their nominal size)."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         return self._create_with_disks(ResourceKind.SERVER, name, system_disk_gb, data_disks_gb, encrypted_data,
@@ -95,7 +107,7 @@ class ResourceService:
     def create_desktop(self, name: str, *, system_disk_gb: int = 80, data_disks_gb: Sequence[int] = (100,),
                        availability_zone: str | None = None, flavor: str = "workspace.x86.ultimate.large2",
                        image: str = "Windows Server 2019", status: DesktopStatus = DesktopStatus.IN_USE,
-                       tags: Any = None, resource_id: str | None = None) -> dict[str, Any]:
+                       tags: Any = None, resource_id: str | None = None) -> ResourceAnswer:
         """A Workspace desktop with its own system and data disks."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         return self._create_with_disks(ResourceKind.DESKTOP, name, system_disk_gb, data_disks_gb, False,
@@ -103,7 +115,7 @@ class ResourceService:
 
     def create_disk(self, name: str, size_gb: int, *, encrypted: bool = False,
                     availability_zone: str | None = None, status: DiskStatus = DiskStatus.AVAILABLE,
-                    tags: Any = None, resource_id: str | None = None) -> dict[str, Any]:
+                    tags: Any = None, resource_id: str | None = None) -> ResourceAnswer:
         """A standalone EVS disk, detached (Available) unless told otherwise."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         name = check_name(name, "disk")
@@ -117,11 +129,11 @@ class ResourceService:
                 disk = self._disk_row(disk_id, name, size_gb, az, status, encrypted=encrypted)
                 session.add(disk)
                 self._add_tags(session, disk_id, checked_tags)
-        return self.show(disk_id)
+        return self._answer(disk_id)
 
     def create_turbo(self, name: str, size_gb: int = 500, *, availability_zone: str | None = None,
                      status: TurboStatus = TurboStatus.AVAILABLE, tags: Any = None,
-                     resource_id: str | None = None) -> dict[str, Any]:
+                     resource_id: str | None = None) -> ResourceAnswer:
         """An SFS Turbo file system: a directory tree with a nominal capacity."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         name = check_name(name, "file system")
@@ -138,11 +150,11 @@ class ResourceService:
             with self.ctx.store.write() as session:
                 session.add(self._row(turbo_id, ResourceKind.TURBO, name, status, az, size_gb, data_path=relative))
                 self._add_tags(session, turbo_id, checked_tags)
-        return self.show(turbo_id)
+        return self._answer(turbo_id)
 
     def register_agent(self, host_name: str, paths: Sequence[str] = (), *, host_os: str = "CentOS 7.9 64bit",
                        host_ip: str = "192.168.0.10", status: AgentStatus = AgentStatus.NORMAL,
-                       agent_version: str = "2.5.1", resource_id: str | None = None) -> dict[str, Any]:
+                       agent_version: str = "2.5.1", resource_id: str | None = None) -> ResourceAnswer:
         """A file-backup client installed on a host; `paths` are real local directories it backs up.
 
         With no paths, the client gets a home directory of its own under the data directory.
@@ -168,12 +180,12 @@ class ResourceService:
                 session.flush()
                 for path in paths:
                     self._add_path(session, agent_id, path)
-        return self.show(agent_id)
+        return self._answer(agent_id)
 
     def _create_with_disks(self, kind: ResourceKind, name: str, system_disk_gb: int,
                            data_disks_gb: Sequence[int], encrypted_data: bool, availability_zone: str | None,
                            flavor: str, image: str, status: str, tags: Any,
-                           resource_id: str | None) -> dict[str, Any]:
+                           resource_id: str | None) -> ResourceAnswer:
         noun = RESOURCE_NOUN[kind]
         name = check_name(name, noun)
         for size in (system_disk_gb, *data_disks_gb):
@@ -198,19 +210,19 @@ class ResourceService:
                                           device=_device(index), bootable=index == 0)
                     session.add(disk)
                 self._add_tags(session, owner_id, checked_tags)
-        return self.show(owner_id)
+        return self._answer(owner_id)
 
     # --- lifecycle ----------------------------------------------------------------------------------------
 
-    def start_server(self, ref: str) -> dict[str, Any]:
+    def start_server(self, ref: str) -> ResourceAnswer:
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         return self._power(ref, ServerStatus.SHUTOFF, ServerStatus.ACTIVE, "started")
 
-    def stop_server(self, ref: str) -> dict[str, Any]:
+    def stop_server(self, ref: str) -> ResourceAnswer:
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         return self._power(ref, ServerStatus.ACTIVE, ServerStatus.SHUTOFF, "stopped")
 
-    def _power(self, ref: str, source: ServerStatus, target: ServerStatus, verb: str) -> dict[str, Any]:
+    def _power(self, ref: str, source: ServerStatus, target: ServerStatus, verb: str) -> ResourceAnswer:
         with self.ctx.store.write() as session:
             server = lookups.resource(session, self.ctx, ref, ResourceKind.SERVER)
             if server.status != source:
@@ -222,9 +234,9 @@ class ResourceService:
             server.updated_at = self.ctx.clock.now()
             session.add(server)
             server_id = server.id
-        return self.show(server_id)
+        return self._answer(server_id)
 
-    def set_status(self, ref: str, status: str) -> dict[str, Any]:
+    def set_status(self, ref: str, status: str) -> ResourceAnswer:
         """Put a resource into any status of its kind, to rehearse faults (an Error server, an Offline agent)."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.write() as session:
@@ -239,10 +251,10 @@ class ResourceService:
             res.updated_at = self.ctx.clock.now()
             session.add(res)
             res_id = res.id
-        return self.show(res_id)
+        return self._answer(res_id)
 
     def attach_new_disk(self, server_ref: str, size_gb: int, *, encrypted: bool = False,
-                        name: str | None = None) -> dict[str, Any]:
+                        name: str | None = None) -> ResourceAnswer:
         """Create a data disk and attach it; an associated server backs it up from its next backup on."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         _check_size("disk", size_gb, DISK_SIZE_RANGE)
@@ -257,9 +269,9 @@ class ResourceService:
                                            DiskStatus.IN_USE, encrypted=encrypted, parent_id=owner.id,
                                            device=_next_device(disks)))
                 owner_id = owner.id
-        return self.show(owner_id)
+        return self._answer(owner_id)
 
-    def attach_disk(self, server_ref: str, disk_ref: str) -> dict[str, Any]:
+    def attach_disk(self, server_ref: str, disk_ref: str) -> ResourceAnswer:
         """Attach an existing Available disk to a server."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.write() as session:
@@ -278,9 +290,9 @@ class ResourceService:
             disk.updated_at = self.ctx.clock.now()
             session.add(disk)
             server_id = server.id
-        return self.show(server_id)
+        return self._answer(server_id)
 
-    def detach_disk(self, disk_ref: str) -> dict[str, Any]:
+    def detach_disk(self, disk_ref: str) -> ResourceAnswer:
         """Detach a disk from its server; a system disk detaches only from a Stopped server."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.write() as session:
@@ -299,9 +311,9 @@ class ResourceService:
             disk.updated_at = self.ctx.clock.now()
             session.add(disk)
             disk_id = disk.id
-        return self.show(disk_id)
+        return self._answer(disk_id)
 
-    def delete(self, ref: str) -> dict[str, Any]:
+    def delete(self, ref: str) -> ResourceAnswer:
         """Delete a resource (a server with its disks). Its backups stay in the vault; it leaves the vault."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.write() as session:
@@ -312,7 +324,7 @@ class ResourceService:
             doomed = [res, *lookups.attached_disks(session, res.id)]
             ids = [r.id for r in doomed]
             paths = [r.data_path for r in doomed if r.data_path]
-            shaped = resource_shapes(session, [res])[0]
+            shaped = resource_views(session, [res])[0]
             session.exec(delete(VaultResource).where(col(VaultResource.resource_id).in_(ids)))
             session.exec(delete(ResourceTag).where(col(ResourceTag.resource_id).in_(ids)))
             session.exec(delete(AgentPath).where(col(AgentPath.agent_id).in_(ids)))
@@ -321,7 +333,7 @@ class ResourceService:
                 session.flush()
         for relative in paths:
             _remove_bytes(self.ctx.layout.resolve(relative))
-        return {"resource": shaped}
+        return ResourceAnswer(resource=shaped)
 
     # --- data -----------------------------------------------------------------------------------------------
 
@@ -331,7 +343,7 @@ class ResourceService:
         return list(PATTERNS)
 
     def write_data(self, ref: str, megabytes: float, *, pattern: str = "mixed", seed: str | None = None,
-                   scattered: bool = False) -> dict[str, Any]:
+                   scattered: bool = False) -> DataWritten:
         """Write `megabytes` of data: into a disk (all disks of a server or desktop share it), or as files."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         check_write_amount(megabytes)
@@ -354,9 +366,9 @@ class ResourceService:
             else:
                 batch = target.path / f"batch-{workload.rng.getrandbits(32):08x}"
                 written += workload.fill_tree(batch, max(1, share // (256 * 1024)), share, mix=mix)
-        return {"resource_id": res.id, "written_bytes": written, "targets": [t.resource_id for t in targets]}
+        return DataWritten(resource_id=res.id, written_bytes=written, targets=[t.resource_id for t in targets])
 
-    def damage_data(self, ref: str, *, seed: str | None = None) -> dict[str, Any]:
+    def damage_data(self, ref: str, *, seed: str | None = None) -> DataDamaged:
         """Corrupt data to have something to restore: overwrite blocks of disks, delete or garble files."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.read() as session:
@@ -369,7 +381,7 @@ class ResourceService:
                 damaged[target.resource_id] = {"overwritten_offsets": workload.damage_disk(DiskImage(target.path))}
             else:
                 damaged[target.resource_id] = {"files": workload.damage_tree(target.path)}
-        return {"resource_id": res.id, "damaged": damaged}
+        return DataDamaged(resource_id=res.id, damaged=damaged)
 
     def _byte_targets(self, session: Session, res: Resource) -> builtins.list[_ByteTarget]:
         """Where a resource's bytes are: its disks' images, its directory tree, or its client's first path."""
@@ -392,7 +404,7 @@ class ResourceService:
 
     # --- tags and agent paths ---------------------------------------------------------------------------------
 
-    def tag(self, ref: str, tags: Any) -> dict[str, Any]:
+    def tag(self, ref: str, tags: Any) -> ResourceAnswer:
         """Add or overwrite tags on a resource (what automatic association filters by)."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         checked = check_tags(tags)
@@ -406,21 +418,21 @@ class ResourceService:
                 row.value = tag.value
                 session.add(row)
             res_id = res.id
-        return self.show(res_id)
+        return self._answer(res_id)
 
-    def untag(self, ref: str, keys: Iterable[str]) -> dict[str, Any]:
+    def untag(self, ref: str, keys: Iterable[str]) -> ResourceAnswer:
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.write() as session:
             res = lookups.resource(session, self.ctx, ref)
             session.exec(delete(ResourceTag).where(col(ResourceTag.resource_id) == res.id,
                                                    col(ResourceTag.key).in_(list(keys))))
             res_id = res.id
-        return self.show(res_id)
+        return self._answer(res_id)
 
-    def add_agent_path(self, ref: str, path: str) -> dict[str, Any]:
+    def add_agent_path(self, ref: str, path: str) -> AgentPathsAdded:
         return self.add_agent_paths(ref, [path])
 
-    def add_agent_paths(self, ref: str, paths: Sequence[str]) -> dict[str, Any]:
+    def add_agent_paths(self, ref: str, paths: Sequence[str]) -> AgentPathsAdded:
         """Back up more directories of a client's host: all of them, or (one refused) none. A directory it
         backs up already is reported as existing (AddAgentPath's `existed`)."""
         self.ctx.principal.require(Action.AGENT_MANAGE)
@@ -431,15 +443,15 @@ class ResourceService:
             for path in paths:
                 (added if self._add_path(session, agent.id, path) else existed).append(path)
             agent_id = agent.id
-        return self.show(agent_id) | {"added": added, "existed": existed}
+        return AgentPathsAdded(resource=self.show(agent_id), added=added, existed=existed)
 
-    def remove_agent_path(self, ref: str, path: str) -> dict[str, Any]:
+    def remove_agent_path(self, ref: str, path: str) -> AgentPathsRemoved:
         removed = self.remove_agent_paths(ref, [path])
-        if not removed["removed"]:
-            raise invalid(f"The backup client {removed['resource']['name']} does not back up {path}.")
+        if not removed.removed:
+            raise invalid(f"The backup client {removed.resource.name} does not back up {path}.")
         return removed
 
-    def remove_agent_paths(self, ref: str, paths: Sequence[str]) -> dict[str, Any]:
+    def remove_agent_paths(self, ref: str, paths: Sequence[str]) -> AgentPathsRemoved:
         """Stop backing up directories of a client's host; one it does not back up is reported
         (RemoveAgentPath's `not_existed`)."""
         self.ctx.principal.require(Action.AGENT_MANAGE)
@@ -458,7 +470,7 @@ class ResourceService:
                     session.flush()
                     removed.append(path)
             agent_id = agent.id
-        return self.show(agent_id) | {"removed": removed, "not_existed": missing}
+        return AgentPathsRemoved(resource=self.show(agent_id), removed=removed, not_existed=missing)
 
     def _add_path(self, session: Session, agent_id: str, path: str) -> bool:
         """Add a directory; False when the client backs it up already."""

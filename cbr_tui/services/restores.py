@@ -138,10 +138,10 @@ class RestoreService:
                                f"The new disk must be at least {backup.resource_size} GB, the size of the backup.")
             backup_id = backup.id
         created = self._cloud().create_disk(name, size, availability_zone=availability_zone,
-                                                        status=DiskStatus.CREATING)["resource"]
+                                                        status=DiskStatus.CREATING).resource
         with self.ctx.store.write() as session:
             backup, vault = self._restorable(session, backup_id, ResourceType.VOLUME)
-            disk = lookups.resource(session, self.ctx, created["id"], ResourceKind.DISK)
+            disk = lookups.resource(session, self.ctx, created.id, ResourceKind.DISK)
             return self._queue(session, backup, vault, disk, NewDiskRestore(mappings=[(backup.id, disk.id)]))
 
     def create_image(self, backup_ref: str, name: str) -> dict[str, Any]:
@@ -192,11 +192,11 @@ class RestoreService:
             raise CbrError(Codes.IMAGE_NO_SYSTEM_DISK, "The image's backup has no system disk.")
         created = self._cloud().create_server(name, system_disk_gb=sizes[0], data_disks_gb=sizes[1:],
                                                           availability_zone=availability_zone,
-                                                          status=ServerStatus.BUILD)["resource"]
+                                                          status=ServerStatus.BUILD).resource
         with self.ctx.store.write() as session:
             backup, vault = self._restorable(session, backup_id, ResourceType.SERVER, for_image=True)
-            server = lookups.resource(session, self.ctx, created["id"], ResourceKind.SERVER)
-            disks = [v["id"] for v in created["volumes"]]
+            server = lookups.resource(session, self.ctx, created.id, ResourceKind.SERVER)
+            disks = [v.id for v in created.volumes or ()]
             plan = [(child.id, disk) for child, disk in zip(_children(session, backup), disks, strict=True)]
             params = NewServerRestore(server_id=server.id, power_on=True, mappings=plan)
             return self._queue(session, backup, vault, server, params)
@@ -209,12 +209,13 @@ class RestoreService:
             if size < backup.resource_size:
                 raise invalid(f"The new file system must be at least {backup.resource_size} GB.")
             backup_id = backup.id
-        created = self._cloud().create_turbo(name, size, status=TurboStatus.CREATING)["resource"]
+        created = self._cloud().create_turbo(name, size, status=TurboStatus.CREATING).resource
+        assert created.path is not None  # a file system's view always names its directory
         with self.ctx.store.write() as session:
             backup, vault = self._restorable(session, backup_id, ResourceType.TURBO)
-            turbo = lookups.resource(session, self.ctx, created["id"], ResourceKind.TURBO)
+            turbo = lookups.resource(session, self.ctx, created.id, ResourceKind.TURBO)
             return self._queue(session, backup, vault, turbo,
-                               NewTurboRestore(turbo_id=turbo.id, path=created["path"]))
+                               NewTurboRestore(turbo_id=turbo.id, path=created.path))
 
     def restore_files(self, backup_ref: str, destination: str | None = None, *,
                       keep_owners: bool = False) -> TaskAnswer:

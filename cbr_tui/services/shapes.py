@@ -11,12 +11,16 @@ from cbr_tui.domain.enums import ConsistentLevel, ProtectType, ResourceKind
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.services.capacity import disks_by_parent, resource_size
 from cbr_tui.services.views import (
+    AgentPathView,
     BackupExtendView,
     BackupStats,
     BackupView,
     CheckpointResourceView,
     CheckpointVaultView,
     CheckpointView,
+    DiskView,
+    NamedRef,
+    ResourceView,
     SkippedResource,
     TagView,
     TaskExtra,
@@ -218,7 +222,7 @@ def transfer_of(task: Task) -> Transfer:
 # --- simulated resources ----------------------------------------------------------------------------------
 
 
-def resource_shapes(session: Session, resources: Sequence[Resource]) -> list[dict[str, Any]]:
+def resource_views(session: Session, resources: Sequence[Resource]) -> list[ResourceView]:
     ids = [r.id for r in resources]
     disks = disks_by_parent(session, ids)
     tags: dict[str, list[ResourceTag]] = defaultdict(list)
@@ -235,56 +239,37 @@ def resource_shapes(session: Session, resources: Sequence[Resource]) -> list[dic
             .where(col(VaultResource.resource_id).in_(ids))
         )
         vaults = {rid: (vid, vname) for rid, vid, vname in session.exec(query).all()}
-    return [resource_shape(r, disks.get(r.id, []), tags[r.id], paths[r.id], vaults.get(r.id)) for r in resources]
+    return [resource_view(r, disks.get(r.id, []), tags[r.id], paths[r.id], vaults.get(r.id)) for r in resources]
 
 
-def resource_shape(res: Resource, disks: list[Resource], tags: Sequence[ResourceTag], paths: Sequence[AgentPath],
-                   vault: tuple[str, str] | None) -> dict[str, Any]:
+def resource_view(res: Resource, disks: list[Resource], tags: Sequence[ResourceTag], paths: Sequence[AgentPath],
+                  vault: tuple[str, str] | None) -> ResourceView:
     kind = ResourceKind(res.kind)
-    shaped: dict[str, Any] = {
-        "id": res.id,
-        "name": res.name,
-        "kind": kind.value,
-        "status": res.status,
-        "availability_zone": res.availability_zone,
-        "size": resource_size(res, disks),
-        "tags": tag_views(tags),
-        "enterprise_project_id": res.enterprise_project_id,
-        "vault": {"id": vault[0], "name": vault[1]} if vault else None,
-        "created_at": api_time(res.created_at),
-    }
+    common = ResourceView(
+        id=res.id, name=res.name, kind=kind.value, status=res.status, availability_zone=res.availability_zone,
+        size=resource_size(res, disks), tags=tag_views(tags), enterprise_project_id=res.enterprise_project_id,
+        vault=NamedRef(id=vault[0], name=vault[1]) if vault else None, created_at=api_time(res.created_at))
     if kind in (ResourceKind.SERVER, ResourceKind.DESKTOP):
-        shaped |= {
-            "flavor": res.flavor,
-            "image": res.image_name,
-            "volumes": [_disk_fields(d) for d in disks],
-        }
-    elif kind is ResourceKind.DISK:
-        shaped |= _disk_fields(res)
-    elif kind is ResourceKind.TURBO:
-        shaped |= {"path": res.data_path}
-    elif kind is ResourceKind.AGENT:
-        shaped |= {
-            "host_name": res.host_name,
-            "host_ip": res.host_ip,
-            "host_os": res.host_os,
+        return common.model_copy(update={"flavor": res.flavor, "image": res.image_name,
+                                         "volumes": [disk_view(d) for d in disks]})
+    if kind is ResourceKind.DISK:
+        own = disk_view(res)
+        return common.model_copy(update={"device": own.device, "bootable": own.bootable, "encrypted": own.encrypted,
+                                         "metadata": own.metadata, "server_id": own.server_id, "size": own.size})
+    if kind is ResourceKind.TURBO:
+        return common.model_copy(update={"path": res.data_path})
+    if kind is ResourceKind.AGENT:
+        return common.model_copy(update={
+            "host_name": res.host_name, "host_ip": res.host_ip, "host_os": res.host_os,
             "agent_version": res.agent_version,
-            "paths": [{"id": p.id, "dir_path": p.dir_path, "status": p.status,
-                       "exclude_paths": ",".join(p.exclude_paths)} for p in paths],
-        }
-    return shaped
+            "paths": [AgentPathView(id=p.id, dir_path=p.dir_path, status=p.status,
+                                    exclude_paths=",".join(p.exclude_paths)) for p in paths]})
+    return common
 
 
-def _disk_fields(disk: Resource) -> dict[str, Any]:
-    return {
-        "id": disk.id,
-        "name": disk.name,
-        "size": disk.size_gb,
-        "status": disk.status,
-        "device": disk.device,
-        "bootable": disk.bootable,
-        "encrypted": disk.encrypted,
-        # EVS names an encrypted disk's key in its system metadata
-        "metadata": {"__system__encrypted": "1", "__system__cmkid": disk.kms_key_id} if disk.encrypted else {},
-        "server_id": disk.parent_id,
-    }
+def disk_view(disk: Resource) -> DiskView:
+    return DiskView(
+        id=disk.id, name=disk.name, size=disk.size_gb, status=disk.status, device=disk.device,
+        bootable=disk.bootable, encrypted=disk.encrypted,
+        metadata={"__system__encrypted": "1", "__system__cmkid": disk.kms_key_id} if disk.encrypted else {},
+        server_id=disk.parent_id)

@@ -1,8 +1,11 @@
 """How values look on screen: status words with a mark (never colour alone), sizes, times, progress bars."""
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -13,7 +16,9 @@ from cbr_tui.domain.labels import (
     VAULT_STATUS,
     resource_status_label,
 )
-from cbr_tui.services.views import TagView, Transfer
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views import TagView, Transfer
 
 GOOD, BUSY, BAD, IDLE = "green", "yellow", "red", "grey50"
 _STATUS_STYLE = {

@@ -70,9 +70,8 @@ def test_a_server_is_backed_up_and_restored_byte_for_byte_through_the_sdk(served
     backups = cbr.list_backups(ListBackupsRequest(vault_id=vault.id)).backups
     [backup] = backups
     assert (backup.name, backup.status, backup.checkpoint_id) == ("first", "available", checkpoint.id)
-    assert {child.resource_id for child in backup.children} == {v["id"] for v in
-                                                               served_api.console.resources.show(server.id)
-                                                               ["resource"]["volumes"]}
+    assert {child.resource_id for child in backup.children} == {
+        v.id for v in served_api.console.resources.show(server.id).volumes or ()}
     shown = cbr.show_checkpoint(ShowCheckpointRequest(checkpoint_id=checkpoint.id)).checkpoint
     assert shown.status == "available"
 

@@ -232,7 +232,7 @@ def test_a_client_s_installer_registers_it_and_it_is_marked_uninstalled(served_a
     back = refusal(lambda: cbr.update_agent(UpdateAgentRequest(agent_id=registered.agent_id, body=AgentUpdateReq(
         agent=AgentUpdate(status="normal")))))
     assert (back.status_code, back.error_code) == (400, "BackupService.9900")
-    server = served_api.console.resources.show("ecs-web-01")["resource"]["id"]
+    server = served_api.console.resources.show("ecs-web-01").id
     not_a_client = refusal(lambda: cbr.update_agent(UpdateAgentRequest(agent_id=server, body=AgentUpdateReq(
         agent=AgentUpdate(status="uninstall")))))
     assert (not_a_client.status_code, not_a_client.error_code) == (404, "BackupService.7410")

@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_backup_and_then_a_whole_vault_are_replicated_to_another_region(served_api: ServedApi,
                                                                            cbr: CbrClient) -> None:
     console = served_api.console
-    server = console.resources.show("ecs-batch-01")["resource"]
-    vault = buy(console, size_gb=100, name="sdk-replicated", resources=(server["id"],))
+    server = console.resources.show("ecs-batch-01")
+    vault = buy(console, size_gb=100, name="sdk-replicated", resources=(server.id,))
     regions = [r["id"] for r in console.accounts.regions()["regions"] if r["id"] != console.region_id]
     elsewhere = console.in_region(regions[0])
     destination = buy(elsewhere, size_gb=200, name="sdk-replicas", protect_type=ProtectType.REPLICATION,

@@ -34,7 +34,7 @@ def test_a_server_backup_copies_each_disk_and_restores_the_server(console: Conso
     restored = run(console, console.restores.restore_server(backup.id))
     assert restored.status == "success"
     assert resource_digest(console, "ecs-web-01") == good
-    assert console.resources.show("ecs-web-01")["resource"]["status"] == "ACTIVE"
+    assert console.resources.show("ecs-web-01").status == "ACTIVE"
     assert console.backups.show(backup.id).status == "available"
 
 
@@ -42,7 +42,7 @@ def test_restore_server_can_leave_it_stopped(console: Console) -> None:
     buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web")
     backup = back_up(console, "vault-web")[0]
     run(console, console.restores.restore_server(backup.id, power_on=False))
-    assert console.resources.show("ecs-web-01")["resource"]["status"] == "SHUTOFF"
+    assert console.resources.show("ecs-web-01").status == "SHUTOFF"
 
 
 def test_incremental_backups_read_only_what_changed(console: Console) -> None:
@@ -99,8 +99,8 @@ def test_create_a_disk_from_a_backup(console: Console) -> None:
     backup = back_up(console, "vault-disks")[0]
     task = run(console, console.restores.create_disk(backup.id, "evs-copy", size_gb=30))
     assert task.status == "success"
-    copy = console.resources.show("evs-copy")["resource"]
-    assert copy["status"] == "available" and copy["size"] == 30
+    copy = console.resources.show("evs-copy")
+    assert copy.status == "available" and copy.size == 30
     assert resource_digest(console, "evs-copy", with_size=False) == resource_digest(console, "evs-secure-01",
                                                                                     with_size=False)
 
@@ -112,8 +112,8 @@ def test_an_image_and_a_new_server_from_it(console: Console) -> None:
     image = console.restores.create_image(backup.id, "img-db")["image"]
     task = run(console, console.restores.create_server_from_image(image["id"], "ecs-db-clone"))
     assert task.status == "success"
-    clone = console.resources.show("ecs-db-clone")["resource"]
-    assert clone["status"] == "ACTIVE" and [v["size"] for v in clone["volumes"]] == [40, 200, 200]
+    clone = console.resources.show("ecs-db-clone")
+    assert clone.status == "ACTIVE" and [v.size for v in clone.volumes] == [40, 200, 200]
     assert resource_digest(console, "ecs-db-clone") == resource_digest(console, "ecs-db-01")
 
 
@@ -129,7 +129,7 @@ def test_desktops_are_backed_up_disk_by_disk(console: Console) -> None:
     restored = run(console, console.restores.restore_desktop(backup.id))
     assert restored.status == "success"
     assert resource_digest(console, "desktop-alice") == good
-    assert console.resources.show("desktop-alice")["resource"]["status"] == "in-use"
+    assert console.resources.show("desktop-alice").status == "in-use"
     assert console.backups.show(backup.id).status == "available"
 
 
@@ -141,10 +141,10 @@ def test_an_sfs_turbo_backup_makes_a_new_file_system(console: Console) -> None:
     task = run(console, console.restores.create_file_system(backup.id, "sfs-restored"))
     assert task.status == "success"
     home = console.ctx.layout.home
-    original = home / console.resources.show("sfs-turbo-share")["resource"]["path"]
-    copy = console.resources.show("sfs-restored")["resource"]
-    assert copy["status"] == "available"
-    assert tree_digest(home / copy["path"]) == tree_digest(original)
+    original = home / console.resources.show("sfs-turbo-share").path
+    copy = console.resources.show("sfs-restored")
+    assert copy.status == "available"
+    assert tree_digest(home / copy.path) == tree_digest(original)
 
 
 def test_file_backups_restore_to_the_original_path_or_a_new_one(console: Console, tmp_path: Path) -> None:

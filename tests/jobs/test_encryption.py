@@ -52,17 +52,17 @@ def test_a_sealed_blob_opens_only_with_its_key_and_ids_depend_on_the_key() -> No
 
 
 def test_the_backup_of_an_encrypted_disk_is_sealed_and_restores_exactly(console: Console) -> None:
-    secure = console.resources.show("evs-secure-01")["resource"]
-    assert secure["encrypted"] and secure["metadata"]["__system__cmkid"]
+    secure = console.resources.show("evs-secure-01")
+    assert secure.encrypted and secure.metadata["__system__cmkid"]
     console.resources.write_data("evs-secure-01", 4, seed="secret", pattern="random")
     buy(console, ObjectType.DISK, resources=("evs-secure-01",), name="vault-secure")
     backup = back_up(console, "vault-secure")[0]
     assert backup.status == "available", backup.extend_info.fail_reason
     assert backup.extend_info.encrypted
-    assert backup.extend_info.kms_key_id == secure["metadata"]["__system__cmkid"]
+    assert backup.extend_info.kms_key_id == secure.metadata["__system__cmkid"]
     vault_id = backup.vault_id
     # Every chunk is sealed, no clear 64-byte run of the disk is in the vault, and the data key is wrapped.
-    image = DiskImage(disk_path(console, secure["id"]))
+    image = DiskImage(disk_path(console, secure.id))
     start, _end = next(iter(image.data_extents()))
     sample = image.read(start, 1 << 16).lstrip(b"\0")[:64]
     assert len(sample) == 64

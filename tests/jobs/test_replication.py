@@ -113,7 +113,7 @@ def test_a_cancelled_replication_leaves_an_error_replica_and_may_be_retried(cons
     console.tasks.cancel(queued["replication_record_id"])
     replica = console.in_region(DESTINATION).backups.show(queued["destination_backup_id"])
     assert replica.status == "error"
-    assert console.resources.show("ecs-web-01")["resource"]["status"] == "ACTIVE"
+    assert console.resources.show("ecs-web-01").status == "ACTIVE"
     again = replicate(console, backup.id)
     assert run(console, again["replication_record_id"]).status == "success"
 

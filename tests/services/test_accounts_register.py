@@ -24,8 +24,8 @@ def test_a_registered_account_has_a_cloud_of_its_own_and_sees_nothing_of_the_oth
 
     acme = open_console(replace(settings, account="acme"))
     try:
-        ours = {r["name"]: r["id"] for r in sqlite_console.resources.list("server")["resources"]}
-        theirs = {r["name"]: r["id"] for r in acme.resources.list("server")["resources"]}
+        ours = {r.name: r.id for r in sqlite_console.resources.list("server").resources}
+        theirs = {r.name: r.id for r in acme.resources.list("server").resources}
         assert ours.keys() == theirs.keys() and not set(ours.values()) & set(theirs.values())
         buy(acme, ObjectType.SERVER, 200, resources=("ecs-web-01",), name="vault-acme")
         buy(sqlite_console, ObjectType.SERVER, 200, resources=("ecs-web-01",), name="vault-ours")
@@ -40,8 +40,8 @@ def test_a_registered_account_has_a_cloud_of_its_own_and_sees_nothing_of_the_oth
         assert acme.authentication.log_in("cbr_ops", PASSWORD).principal.account_id == acme.ctx.account_id
 
         # host directories apart: an agent of the same name, two directories
-        our_host = Path(sqlite_console.resources.register_agent("host-same")["resource"]["paths"][0]["dir_path"])
-        their_host = Path(acme.resources.register_agent("host-same")["resource"]["paths"][0]["dir_path"])
+        our_host = Path(sqlite_console.resources.register_agent("host-same").resource.paths[0].dir_path)
+        their_host = Path(acme.resources.register_agent("host-same").resource.paths[0].dir_path)
         assert our_host != their_host and their_host.is_relative_to(settings.home / "cloud" / "accounts")
         refused(Codes.INVALID_PARAMETER, lambda: acme.resources.add_agent_path("host-same", str(our_host)),
                 "outside the simulated hosts")

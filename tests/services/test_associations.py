@@ -48,8 +48,8 @@ def test_a_resource_belongs_to_one_vault(console: Console) -> None:
 def test_only_resources_of_the_vaults_region(console: Console) -> None:
     vault = buy(console)
     refused(Codes.RESOURCE_NOT_FOUND, lambda: associate(console, vault.id, "nope"))
-    shanghai_server = console.in_region("cn-east-3").resources.list("server")["resources"][0]
-    refused(Codes.RESOURCE_NOT_FOUND, lambda: associate(console, vault.id, shanghai_server["id"]),
+    shanghai_server = console.in_region("cn-east-3").resources.list("server").resources[0]
+    refused(Codes.RESOURCE_NOT_FOUND, lambda: associate(console, vault.id, shanghai_server.id),
             "CN East-Shanghai1")
 
 
@@ -134,13 +134,13 @@ def test_backup_clients_are_configured_with_file_vaults(console: Console) -> Non
 
 def test_protectable_list_explains_ineligible_resources(console: Console) -> None:
     vault = buy(console, size_gb=1000, resources=("ecs-web-01",), name="vault-web")
-    listed = {i["name"]: i["protectable"] for i in console.protectables.list("server", vault=vault.id)["instances"]}
-    assert listed["ecs-web-02"] == {"result": True, "code": None, "reason": None, "vault": None}
-    assert listed["ecs-web-01"]["code"] == Codes.RESOURCE_IN_OTHER_VAULT.code
-    assert listed["ecs-web-01"]["vault"]["name"] == "vault-web"
-    assert listed["ecs-test-01"]["code"] == Codes.SERVER_STATUS_FORBIDS_BACKUP.code
-    assert listed["ecs-spare-01"]["code"] == Codes.SERVER_WITHOUT_DISKS.code
-    disks = {i["name"] for i in console.protectables.list("disk")["instances"]}
+    listed = {i.name: i.protectable for i in console.protectables.list("server", vault=vault.id).instances}
+    assert listed["ecs-web-02"].model_dump() == {"result": True, "code": None, "reason": None, "vault": None}
+    assert listed["ecs-web-01"].code == Codes.RESOURCE_IN_OTHER_VAULT.code
+    assert listed["ecs-web-01"].vault is not None and listed["ecs-web-01"].vault.name == "vault-web"
+    assert listed["ecs-test-01"].code == Codes.SERVER_STATUS_FORBIDS_BACKUP.code
+    assert listed["ecs-spare-01"].code == Codes.SERVER_WITHOUT_DISKS.code
+    disks = {i.name for i in console.protectables.list("disk").instances}
     assert "evs-data-01" in disks and not any(n.startswith("desktop-") for n in disks)
 
 

@@ -26,7 +26,7 @@ def snapshot(home: Path, scale: float) -> tuple[list, str]:
     rows = []
     for region in ("cn-north-4", "cn-north-1", "cn-east-3", "ap-southeast-3"):
         regional = console.in_region(region)
-        rows += [(region, r["id"], r["name"], r["status"], r["size"]) for r in regional.resources.list()["resources"]]
+        rows += [(region, r.id, r.name, r.status, r.size) for r in regional.resources.list().resources]
         rows += [(region, v.id, v.name) for v in regional.vaults.list().vaults]
     console.close()
     digest = hashlib.sha256()
@@ -57,22 +57,22 @@ def test_the_demo_is_created_once(tmp_path: Path) -> None:
 def test_demo_disks_hold_tens_of_megabytes_at_full_scale(tmp_path: Path) -> None:
     console = open_console(Settings(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'cbr.db'}", demo_scale=1),
                            clock=FixedClock(T0))
-    server = console.resources.show("ecs-db-01")["resource"]
-    total = sum((tmp_path / "cloud" / "cn-north-4" / "disks" / f"{v['id']}.img").stat().st_blocks * 512
-                for v in server["volumes"])
+    server = console.resources.show("ecs-db-01")
+    total = sum((tmp_path / "cloud" / "cn-north-4" / "disks" / f"{v.id}.img").stat().st_blocks * 512
+                for v in server.volumes)
     assert 20 << 20 <= total <= 30 << 20
-    share = console.resources.show("sfs-turbo-share")["resource"]
-    assert len(list(iter_tree_files(tmp_path / share["path"]))) == 240
+    share = console.resources.show("sfs-turbo-share")
+    assert len(list(iter_tree_files(tmp_path / share.path))) == 240
     console.close()
 
 
 def test_a_demo_stopped_between_resources_is_finished_alike_at_the_next_start(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "a", database_url=f"sqlite:///{tmp_path / 'a' / 'cbr.db'}", demo_scale=0.05)
     console = open_console(settings, clock=FixedClock(T0), ids=SeededIds(1), seed_demo=False)
-    assert console.resources.list()["resources"] == []
+    assert console.resources.list().resources == []
     asked = iter(range(1000))
     console.seed_demo(should_stop=lambda: next(asked) >= 3)  # quit while the third resource is being built
-    built = {r["name"] for r in console.resources.list()["resources"]}
+    built = {r.name for r in console.resources.list().resources}
     assert "ecs-web-01" in built and "desktop-alice" not in built
     console.close()
     assert snapshot(tmp_path / "a", 0.05) == snapshot(tmp_path / "b", 0.05)
@@ -82,11 +82,11 @@ def test_the_console_builds_the_demo_after_opening_then_runs_tasks_and_policies(
     settings = Settings(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'cbr.db'}", demo_scale=0)
     console = open_console(settings, clock=FixedClock(T0), seed_demo=False)
     background = console.background()
-    assert background.runner is None and console.resources.list()["resources"] == []
+    assert background.runner is None and console.resources.list().resources == []
     background.start()
     try:
         assert background.wait_started(timeout=120)
-        assert "ecs-web-01" in {r["name"] for r in console.resources.list()["resources"]}
+        assert "ecs-web-01" in {r.name for r in console.resources.list().resources}
         assert background.runner is not None and background.scheduler is not None
         vault = console.vaults.create(VaultSpec(object_type=ObjectType.SERVER, size_gb=300, name="vault-bg",
                                                 resources=(ResourceSelection("ecs-web-01"),))).vault
@@ -107,7 +107,7 @@ def test_a_console_stopped_before_its_background_started_runs_nothing(tmp_path: 
     background.stop()
     background.start()
     assert background.runner is None and background.scheduler is None
-    assert console.resources.list()["resources"] == []
+    assert console.resources.list().resources == []
     console.close()
 
 

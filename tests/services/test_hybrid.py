@@ -18,8 +18,8 @@ from tests.services.helpers import buy, refused, set_vault
 
 
 def on_premises_digests(console: Console, name: str) -> list[str]:
-    shown = console.hybrid.show(name)["resource"]
-    ids = [v["id"] for v in shown["volumes"]] if "volumes" in shown else [shown["id"]]
+    shown = console.hybrid.show(name)
+    ids = [v.id for v in shown.volumes] if shown.volumes is not None else [shown.id]
     disks = console.ctx.layout.home / "cloud" / "on-premises" / "disks"
     return [disk_digest(disks / f"{disk}.img") for disk in ids]
 
@@ -32,8 +32,8 @@ def cloud_digest(console: Console, disk_id: str) -> str:
 def synced(sqlite_console: Console) -> tuple[Console, dict, dict[str, list[str]]]:
     """A LUN and a VM backed up in the data center and synchronised into a hybrid vault."""
     console = sqlite_console
-    site = console.hybrid.site()["site"]
-    assert [(s["name"], s["type"]) for s in site["systems"]] == [("oceanstor-01", "storage"), ("vcenter-01", "vmware")]
+    site = console.hybrid.site().site
+    assert [(s.name, s.type) for s in site.systems] == [("oceanstor-01", "storage"), ("vcenter-01", "vmware")]
     before = {name: on_premises_digests(console, name) for name in ("lun-finance-01", "vm-erp-01")}
     for name in before:
         console.hybrid.back_up(name, name=f"{name}-local")
@@ -63,10 +63,10 @@ def test_synchronised_backups_restore_to_the_data_center_and_deploy_on_the_cloud
     console.run_tasks()
     assert on_premises_digests(console, "vm-erp-01") == before["vm-erp-01"]
     assert on_premises_digests(console, "lun-finance-01") == before["lun-finance-01"]
-    restored = console.resources.show("evs-from-lun")["resource"]
-    assert restored["status"] == "available" and new_disk.operation_log.status == "waiting"
-    assert cloud_digest(console, restored["id"]) == before["lun-finance-01"][0]
-    assert console.hybrid.show("vm-erp-01")["resource"]["status"] == "ACTIVE"
+    restored = console.resources.show("evs-from-lun")
+    assert restored.status == "available" and new_disk.operation_log.status == "waiting"
+    assert cloud_digest(console, restored.id) == before["lun-finance-01"][0]
+    assert console.hybrid.show("vm-erp-01").status == "ACTIVE"
 
 
 def test_a_new_server_is_deployed_from_a_synchronised_vm_backup(synced) -> None:  # type: ignore[no-untyped-def]
@@ -75,9 +75,9 @@ def test_a_new_server_is_deployed_from_a_synchronised_vm_backup(synced) -> None:
     image = console.restores.create_image(vm_backup.id, "image-erp")["image"]
     console.restores.create_server_from_image(image["id"], "ecs-erp-cloud")
     console.run_tasks()
-    server = console.resources.show("ecs-erp-cloud")["resource"]
-    assert server["status"] == "ACTIVE"
-    assert [cloud_digest(console, v["id"]) for v in server["volumes"]] == before["vm-erp-01"]
+    server = console.resources.show("ecs-erp-cloud")
+    assert server.status == "ACTIVE"
+    assert [cloud_digest(console, v.id) for v in server.volumes] == before["vm-erp-01"]
 
 
 def test_a_second_sync_copies_only_what_the_vault_lacks(synced) -> None:  # type: ignore[no-untyped-def]
@@ -136,7 +136,7 @@ def test_the_rules_of_synchronisation(sqlite_console: Console, tmp_path: Path) -
     console.run_tasks()
     refused(Codes.INVALID_PARAMETER, lambda: console.replication.replicate(
         web.id, destination_region="on-premises", destination_vault="oceanstor-01-backup"), "no region")
-    assert all(r["name"] not in ("lun-finance-01", "vm-erp-01") for r in console.resources.list()["resources"])
+    assert all(r.name not in ("lun-finance-01", "vm-erp-01") for r in console.resources.list().resources)
 
 
 def test_two_processes_building_the_data_center_at_once_build_it_once(sqlite_console: Console) -> None:

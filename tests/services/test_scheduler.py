@@ -168,7 +168,7 @@ def test_a_resource_whose_policy_backups_are_suspended_is_skipped_by_the_policy_
         console: Console, clock: FixedClock) -> None:
     vault, _policy = vault_with_policy(console, resources=("ecs-web-01", "ecs-web-02"), size_gb=1000)
     assert console.associations.set_policy_backups(vault.id, ["ecs-web-02"], suspended=True) == \
-        {"set_resource_ids": [console.resources.show("ecs-web-02")["resource"]["id"]]}
+        {"set_resource_ids": [console.resources.show("ecs-web-02").id]}
     shown = {r.name: r.auto_protect for r in console.vaults.show(vault.id).resources}
     assert shown == {"ecs-web-01": True, "ecs-web-02": False}
     clock.set(TONIGHT + timedelta(seconds=1))
@@ -194,11 +194,11 @@ def test_runs_due_in_one_pass_go_in_the_order_of_their_times_so_the_earliest_vau
         policy = console.policies.create(PolicySpec(pattern=day_based_patterns(1, [time]),
                                                     name=f"at-{time[:2]}")).policy
         console.policies.apply(vault.id, policy.id)
-    server = console.resources.create_server("ecs-new")["resource"]
+    server = console.resources.create_server("ecs-new").resource
     clock.set(TONIGHT + timedelta(hours=1, minutes=30))  # both runs fall due in this one pass
     fired = console.run_due_policies()["fired"]
     assert [f["vault_id"] for f in fired] == [early.id, late.id]
-    assert server["id"] in fired[0]["associated"] and server["id"] not in fired[1]["associated"]
+    assert server.id in fired[0]["associated"] and server.id not in fired[1]["associated"]
 
 
 def test_automatic_association_keeps_more_than_40_gb_free(console: Console, clock: FixedClock) -> None:
@@ -208,7 +208,7 @@ def test_automatic_association_keeps_more_than_40_gb_free(console: Console, cloc
     clock.set(TONIGHT + timedelta(seconds=1))
     [fired] = console.run_due_policies()["fired"]
     # 260 GB remain: ecs-web-02 (140 GB) fits; then 120 GB remain, not more than ecs-web-big's 230 GB
-    assert [r for r in fired["associated"]] == [console.resources.show("ecs-web-02")["resource"]["id"]]
+    assert [r for r in fired["associated"]] == [console.resources.show("ecs-web-02").id]
 
 
 def test_a_run_that_cannot_start_is_a_failed_task(console: Console, clock: FixedClock) -> None:

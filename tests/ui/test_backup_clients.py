@@ -43,5 +43,5 @@ async def test_a_client_gets_a_vault_and_a_new_path(console: Console, app: CbrAp
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, AddPathDialog)
-    paths = [p["dir_path"] for p in console.resources.show("host-files-01")["resource"]["paths"]]
+    paths = [p.dir_path for p in console.resources.show("host-files-01").paths]
     assert str(tmp_path) in paths

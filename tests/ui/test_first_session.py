@@ -108,4 +108,4 @@ async def test_buy_back_up_damage_and_restore_by_keys_alone(console: Console, ap
         console.run_tasks()
         await wait_for(pilot, lambda: cell_texts(backups, 1) == ["● Available", "● Available"])
     assert resource_digest(console, "ecs-web-01") == healthy
-    assert console.resources.show("ecs-web-01")["resource"]["status"] == "ACTIVE", "started after the restore"
+    assert console.resources.show("ecs-web-01").status == "ACTIVE", "started after the restore"

@@ -90,7 +90,9 @@ async def test_choosing_a_tab_with_the_mouse_gives_its_list_the_keys(console: Co
 async def test_the_navigation_opens_a_page_with_its_keys(console: Console, app: CbrApp) -> None:
     async with app.run_test(size=SIZES["140x42"]) as pilot:
         await wait_for(pilot, lambda: app.ready)  # once the store is open the page takes the focus back
-        await pilot.press("ctrl+n", "down", "down", "enter")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: focused_id(pilot) == "nav")  # under load the keys must wait for the focus
+        await pilot.press("down", "down", "enter")
         # a page is built the first time it is chosen: under load that takes more than one pause
         await wait_for(pilot, lambda: bool(app.screen.query("#page-turbo")) and focused_id(pilot) == "vault-table")
         assert app.screen.query_one("#page-turbo").display

@@ -44,8 +44,8 @@ async def test_create_image_then_a_server_from_it(console: Console, app: CbrApp)
         await pilot.pause()
         assert not isinstance(app.screen, CreateServerDialog)
         console.run_tasks()
-    clone = console.resources.show("ecs-web-clone")["resource"]
-    assert clone["status"] == "ACTIVE"
+    clone = console.resources.show("ecs-web-clone")
+    assert clone.status == "ACTIVE"
     assert resource_digest(console, "ecs-web-clone") == backed_up
 
 

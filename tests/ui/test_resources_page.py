@@ -52,7 +52,7 @@ async def test_servers_start_and_stop_and_a_wrong_state_is_explained(console: Co
         await pilot.press("s")
         await pilot.pause()
         assert status_of(resources, "ecs-batch-01") == "● Running"
-    assert console.resources.show("ecs-batch-01")["resource"]["status"] == "ACTIVE"
+    assert console.resources.show("ecs-batch-01").status == "ACTIVE"
 
 
 async def test_write_then_damage_data_change_the_bytes_off_the_ui_thread(console: Console, app: CbrApp) -> None:
@@ -92,10 +92,10 @@ async def test_a_new_disk_is_attached_and_an_existing_one_detached(console: Cons
         await pilot.click("#ok")
         await pilot.pause()
         assert not isinstance(app.screen, AttachDiskDialog)
-        volumes = console.resources.show("ecs-spare-01")["resource"]["volumes"]
-        assert [v["size"] for v in volumes] == [20]
+        volumes = console.resources.show("ecs-spare-01").volumes
+        assert [v.size for v in volumes or ()] == [20]
         _page, resources = await open_resources(pilot, "disk")
-        await select_row(pilot, resources, volumes[0]["name"])
+        await select_row(pilot, resources, (volumes or [])[0].name)
         await pilot.press("u")
         await pilot.pause()
-    assert console.resources.show(volumes[0]["id"])["resource"]["status"] == "available"
+    assert console.resources.show((volumes or [])[0].id).status == "available"

@@ -75,14 +75,14 @@ async def test_a_server_is_restored_with_its_disk_mapping_and_left_stopped(conso
         dialog = app.screen
         assert isinstance(dialog, RestoreServerDialog)
         mapped = [select.value for select in dialog.query("Select")]
-        assert mapped == [v["id"] for v in console.resources.show("ecs-web-01")["resource"]["volumes"]], \
+        assert mapped == [v.id for v in console.resources.show("ecs-web-01").volumes], \
             "each disk backup goes back to its own disk by default"
         dialog.query_one("#power-on", Switch).value = False
         await pilot.click("#ok")
         await pilot.pause()
         console.run_tasks()
     assert resource_digest(console, "ecs-web-01") == healthy
-    assert console.resources.show("ecs-web-01")["resource"]["status"] == "SHUTOFF", "Power on was switched off"
+    assert console.resources.show("ecs-web-01").status == "SHUTOFF", "Power on was switched off"
 
 
 async def test_restoring_an_attached_disk_is_refused_in_the_dialog(console: Console, app: CbrApp) -> None:
@@ -120,8 +120,8 @@ async def test_create_disk_checks_the_size_and_makes_a_disk_holding_the_backup(c
         await pilot.pause()
         assert not isinstance(app.screen, CreateDiskDialog)
     console.run_tasks()
-    copy = console.resources.show("evs-copy")["resource"]
-    assert copy["size"] == 60 and copy["status"] == "available"
+    copy = console.resources.show("evs-copy")
+    assert copy.size == 60 and copy.status == "available"
     assert resource_digest(console, "evs-copy", with_size=False) == resource_digest(console, "evs-data-01",
                                                                                     with_size=False)
 

@@ -51,7 +51,7 @@ def pick(picker: ResourcePicker, *names: str) -> None:
     """Tick resources in a picker by name, as space on each row does."""
     selection = picker.query_one(SelectionList)
     for resource_id, item in picker.instances.items():
-        if item["name"] in names:
+        if item.name in names:
             selection.select(f"res:{resource_id}")
 
 
@@ -94,7 +94,7 @@ async def test_associate_shows_ineligible_servers_disabled_and_associates_two(co
         assert isinstance(dialog, AssociateDialog)
         picker = dialog.query_one(ResourcePicker)
         options = picker.query_one(SelectionList)
-        disabled = {picker.instances[o.value.split(":")[1]]["name"]
+        disabled = {picker.instances[o.value.split(":")[1]].name
                     for o in options._options if o.disabled and o.value.startswith("res:")}
         assert {"ecs-test-01", "ecs-spare-01"} <= disabled
         pick(picker, "ecs-web-01", "ecs-web-02")

@@ -1,8 +1,10 @@
 """The dialogs of a backup's Operation column: Details, Restore (server, desktop, disk, files), Create Disk, Create
 Image, Create File System, Replicate, Delete. Each states what will be overwritten or created; the service decides."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widget import Widget
@@ -13,11 +15,13 @@ from cbr_tui.domain.errors import CbrError, invalid
 from cbr_tui.domain.labels import BACKUP_STATUS
 from cbr_tui.domain.rules import check_name
 from cbr_tui.domain.vault_types import vault_type
-from cbr_tui.services.views import BackupView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.fields import Field, whole_number
 from cbr_tui.ui.widgets.switch import WordedSwitch
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views import BackupView, DiskView
 
 STARTED = "Restoration started: watch it on the Tasks page."
 
@@ -42,9 +46,9 @@ class RestoreServerDialog(BackupDialog):
         yield Label(f"Data on the disks of {self.backup.resource_name} is replaced by the backup "
                     f"{self.backup.name} ({fmt.when(self.backup.created_at)}). The server is stopped while "
                     "it is restored. Choose the disk each disk backup goes to.", classes="dialog-text")
-        options = [(f"{d['name']} ({d['size']} GB, {'system' if d['bootable'] else 'data'} disk)", d["id"])
+        options = [(f"{d.name} ({d.size} GB, {'system' if d.bootable else 'data'} disk)", d.id)
                    for d in disks]
-        attached = {d["id"] for d in disks}
+        attached = {d.id for d in disks}
         for child in self.backup.children:
             kind = "system" if child.extend_info.bootable else "data"
             yield Label(f"{child.resource_name} ({child.resource_size} GB {kind} disk backup) →",
@@ -54,9 +58,9 @@ class RestoreServerDialog(BackupDialog):
         yield WordedSwitch("Start the server immediately after restoration", True, id="power-on", on_word="Yes",
                            off_word="No")
 
-    def _server_disks(self) -> list[dict[str, Any]]:
+    def _server_disks(self) -> list[DiskView]:
         try:
-            return list(self.services.resources.show(self.backup.resource_id)["resource"]["volumes"])
+            return list(self.services.resources.show(self.backup.resource_id).volumes or ())
         except CbrError:
             return []  # the server is gone: the service says so when OK is pressed
 

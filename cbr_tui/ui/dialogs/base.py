@@ -3,6 +3,8 @@
 The body scrolls when it does not fit, so that a long form or message never pushes the buttons off a small
 terminal (80x24); a refusal is shown whole, wrapped, between the body and the buttons."""
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -15,7 +17,6 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from cbr_tui.domain.errors import CbrError
-from cbr_tui.services.views import TaskView
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.errors import show_error
 from cbr_tui.ui.widgets.footer import ConsoleFooter
@@ -23,6 +24,7 @@ from cbr_tui.ui.widgets.form import FormScroll, focus_first_control
 
 if TYPE_CHECKING:
     from cbr_tui.services.console import Console
+    from cbr_tui.services.views import TaskView
 
 T = TypeVar("T")
 MIN_BODY_ROWS = 3
@@ -84,7 +86,7 @@ class Dialog(Guarded, ModalScreen[T], Generic[T]):
         body.styles.max_height = max(room, MIN_BODY_ROWS)
 
     @property
-    def services(self) -> "Console":
+    def services(self) -> Console:
         return self.app.services  # type: ignore[attr-defined]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -167,7 +169,7 @@ class MessageDialog(Dialog[None]):
         yield Button("OK", id="ok", variant="primary", compact=True)
 
     @classmethod
-    def of(cls, error: CbrError) -> "MessageDialog":
+    def of(cls, error: CbrError) -> MessageDialog:
         return cls(error.code, error.message)
 
 

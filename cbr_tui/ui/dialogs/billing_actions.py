@@ -1,17 +1,24 @@
 """Renewing a yearly/monthly vault, turning its auto-renewal on or off, and topping up the balance."""
 
 
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.widgets import Label
 
 from cbr_tui.domain.numbers import parse_decimal, parse_whole_number
 from cbr_tui.domain.pricing import check_top_up
 from cbr_tui.domain.rules import check_period
-from cbr_tui.services.views import VaultView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.dialogs.vault_actions import VaultDialog
 from cbr_tui.ui.widgets.fields import Field
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views import VaultView
 
 
 class RenewDialog(VaultDialog):

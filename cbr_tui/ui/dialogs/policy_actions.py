@@ -1,15 +1,19 @@
 """Create, modify and delete backup policies (the Policies page)."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.widgets import Label, Switch
 
 from cbr_tui.domain.policy_rules import WEEKDAYS, schedule_of
-from cbr_tui.services.views import PolicyView
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.policy_form import PolicyForm
 from cbr_tui.ui.widgets.switch import WordedSwitch
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views import PolicyView
 
 
 class PolicyDialog(Dialog[str | None]):

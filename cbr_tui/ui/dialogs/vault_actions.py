@@ -1,8 +1,10 @@
 """The dialogs of the vault list's Operation column: Perform Backup, Associate, automatic association,
 Expand Capacity, Edit Tags, Apply Policy, Check Data, Delete / Unsubscribe."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -18,13 +20,15 @@ from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.rules import check_description, check_name, check_tag_filter, check_tags
 from cbr_tui.domain.vault_types import vault_type
-from cbr_tui.services.views import VaultPolicyLink, VaultView
 from cbr_tui.ui.dialogs.base import Dialog, MessageDialog
 from cbr_tui.ui.dialogs.vault_check import CheckDataDialog
 from cbr_tui.ui.widgets.checklist import CheckList
 from cbr_tui.ui.widgets.fields import Field, capacity_check, parse_pairs
 from cbr_tui.ui.widgets.resource_picker import ResourcePicker
 from cbr_tui.ui.widgets.switch import WordedSwitch
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views import VaultPolicyLink, VaultView
 
 
 class VaultDialog(Dialog[str | None]):
@@ -343,9 +347,9 @@ def open_vault_dialog(app: App[Any], action: str, vault: VaultView, done: Callab
         return
     if action == "associate":
         services = app.services  # type: ignore[attr-defined]
-        closed = services.protectables.list(vault.billing.object_type, vault=vault.id)["vault_refusal"]
+        closed = services.protectables.list(vault.billing.object_type, vault=vault.id).vault_refusal
         if closed:
-            app.push_screen(MessageDialog(closed["error_code"], closed["error_msg"]))
+            app.push_screen(MessageDialog(closed.error_code, closed.error_msg))
             return
     if action in ("renew", "auto_renew"):  # billing's dialogs build on this module's VaultDialog
         from cbr_tui.ui.dialogs.billing_actions import AutoRenewDialog, RenewDialog

@@ -2,17 +2,21 @@
 audit its accounting, and optionally delete data no backup uses. Runs in a worker thread: reading a
 large vault takes a while, and the console stays usable meanwhile."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Button, Label, Select, Switch
 
 from cbr_tui.domain.errors import CbrError
-from cbr_tui.services.views import VaultView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.switch import WordedSwitch
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views import VaultView
 
 READ_SHARES = [("Structure only: every backup's manifest and the presence of its data", 0.0),
                ("Read and hash 10% of the stored data", 0.1),

@@ -1,6 +1,10 @@
 """File Backups > Backup Clients: the hosts whose agents back up directories, their status, paths and vault."""
 
-from typing import Any
+
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +19,9 @@ from cbr_tui.ui.dialogs.client_actions import AddPathDialog, ClientBackupDialog,
 from cbr_tui.ui.screens.base import ListPage
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views import ResourceView
 
 
 class BackupClientList(ListPage):
@@ -41,24 +48,24 @@ class BackupClientList(ListPage):
         except CbrError as error:
             self.report(error)
             return
-        self.query_one(ConsoleTable).replace_rows([(a["id"], self._cells(a)) for a in result["resources"]],
+        self.query_one(ConsoleTable).replace_rows([(a.id, self._cells(a)) for a in result.resources],
                                                   height=2)
-        self.pager.show_total(result["count"])
+        self.pager.show_total(result.count)
 
     @staticmethod
-    def _cells(agent: dict[str, Any]) -> tuple[object, ...]:
+    def _cells(agent: ResourceView) -> tuple[object, ...]:
         return (
-            fmt.name_and_id(agent["name"], agent["id"]),
-            fmt.resource_status(agent["status"]),
-            agent["host_ip"] or "--",
-            agent["host_os"] or "--",
-            fmt.one_line(agent["vault"]["name"]) if agent["vault"] else "Not configured",
-            "\n".join(fmt.tail_path(p["dir_path"], 30) for p in agent["paths"][:2])
-            + (" …" if len(agent["paths"]) > 2 else "") or "no paths",
+            fmt.name_and_id(agent.name, agent.id),
+            fmt.resource_status(agent.status),
+            agent.host_ip or "--",
+            agent.host_os or "--",
+            fmt.one_line(agent.vault.name) if agent.vault else "Not configured",
+            "\n".join(fmt.tail_path(p.dir_path, 30) for p in agent.paths[:2])
+            + (" …" if len(agent.paths) > 2 else "") or "no paths",
         )
 
-    def _agent(self) -> dict[str, Any] | None:
-        return self.selected_row(lambda key: self.console.resources.show(key)["resource"],
+    def _agent(self) -> ResourceView | None:
+        return self.selected_row(self.console.resources.show,
                                  "There is no backup client: install an agent on a host first.")
 
     @on(Button.Pressed, "#op-client-backup")
@@ -67,7 +74,7 @@ class BackupClientList(ListPage):
         if agent is None:
             return
         try:
-            self.console.backups.client_vault(agent["id"])  # a client without a vault is refused at once
+            self.console.backups.client_vault(agent.id)  # a client without a vault is refused at once
         except CbrError as error:
             self.report(error)
             return

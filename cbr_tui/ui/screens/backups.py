@@ -1,6 +1,11 @@
 """The Backups tab of a backup page: backups of this type, their status and, while they run, progress."""
 
 
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,13 +16,15 @@ from textual.widgets import Button, Input, Select
 from cbr_tui.domain.enums import BackupStatus, ObjectType, ResourceType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.labels import BACKUP_STATUS
-from cbr_tui.services.views import BackupView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.backup_actions import DIALOGS, backup_actions
 from cbr_tui.ui.dialogs.menu import MenuDialog
 from cbr_tui.ui.screens.base import ListPage
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views import BackupView
 
 
 class BackupList(ListPage):

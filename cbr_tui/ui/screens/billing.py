@@ -1,8 +1,10 @@
 """Billing: the balance, arrears, what was spent each day (a small chart), orders and the hourly charges of
 pay-per-use vaults. It stands for the account's Billing Center, as IAM's page stands for IAM."""
 
+from __future__ import annotations
+
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,12 +15,14 @@ from textual.widgets import Button, Label, Sparkline, TabbedContent, TabPane
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.labels import ORDER_KIND
 from cbr_tui.domain.permissions import Action
-from cbr_tui.services.views import OrderView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.billing_actions import TopUpDialog
 from cbr_tui.ui.screens.base import ListPage, Page
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views import OrderView
 
 CHART_DAYS = 30
 

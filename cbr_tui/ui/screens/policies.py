@@ -1,6 +1,11 @@
 """The Policies page: backup and replication policies, their schedules, retention and vaults."""
 
 
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,12 +14,14 @@ from textual.widgets import Button, Label
 
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.policy_rules import describe_patterns
-from cbr_tui.services.views import PolicyView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.policy_actions import DeletePolicyDialog, PolicyDialog
 from cbr_tui.ui.screens.base import ListPage
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views import PolicyView
 
 
 class PoliciesPage(ListPage):

@@ -1,8 +1,10 @@
 """The Resources area: the simulated cloud that CBR protects (servers, disks, file systems, desktops, backup
 clients). Not a CBR page: it is where a person makes something to back up, and damages it to restore it."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -20,8 +22,14 @@ from cbr_tui.ui.screens.base import ListPage
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
 
+if TYPE_CHECKING:
+    from cbr_tui.services.views import ResourceView
+
 KINDS = (("Servers", ResourceKind.SERVER), ("Disks", ResourceKind.DISK), ("SFS Turbo file systems", ResourceKind.TURBO),
          ("Desktops", ResourceKind.DESKTOP), ("Backup clients", ResourceKind.AGENT))
+
+
+Done = TypeVar("Done")
 
 
 class ResourcesPage(ListPage):
@@ -67,18 +75,18 @@ class ResourcesPage(ListPage):
         except CbrError as error:
             self.report(error)
             return
-        self.query_one(ConsoleTable).replace_rows([(r["id"], self._cells(r)) for r in result["resources"]],
+        self.query_one(ConsoleTable).replace_rows([(r.id, self._cells(r)) for r in result.resources],
                                                   height=2)
-        self.pager.show_total(result["count"])
+        self.pager.show_total(result.count)
 
-    def _cells(self, resource: dict[str, Any]) -> tuple[object, ...]:
+    def _cells(self, resource: ResourceView) -> tuple[object, ...]:
         return (
-            fmt.name_and_id(resource["name"], resource["id"]),
-            Text.assemble(fmt.resource_status(resource["status"]), "\n", resource["availability_zone"] or ""),
-            f"{resource['size']:,}",
-            fmt.one_line(resource["vault"]["name"]) if resource["vault"] else "--",
+            fmt.name_and_id(resource.name, resource.id),
+            Text.assemble(fmt.resource_status(resource.status), "\n", resource.availability_zone or ""),
+            f"{resource.size:,}",
+            fmt.one_line(resource.vault.name) if resource.vault else "--",
             _contents(resource),
-            fmt.tags(resource["tags"]),
+            fmt.tags(resource.tags),
         )
 
     # --- interaction ------------------------------------------------------------------------------------
@@ -88,14 +96,14 @@ class ResourcesPage(ListPage):
     def _filter(self) -> None:
         self.restart()
 
-    def _resource(self, *kinds: ResourceKind) -> dict[str, Any] | None:
-        resource = self.selected_row(lambda key: self.console.resources.show(key)["resource"],
+    def _resource(self, *kinds: ResourceKind) -> ResourceView | None:
+        resource = self.selected_row(self.console.resources.show,
                                      "Choose a resource in the list first.")
         if resource is None:
             return None
-        if kinds and ResourceKind(resource["kind"]) not in kinds:
+        if kinds and ResourceKind(resource.kind) not in kinds:
             words = " or ".join(f"a {k.value}" for k in kinds)
-            self.app.notify(f"This works on {words}; {resource['name']} is a {resource['kind']}.",
+            self.app.notify(f"This works on {words}; {resource.name} is a {resource.kind}.",
                             severity="warning")
             return None
         return resource
@@ -114,12 +122,12 @@ class ResourcesPage(ListPage):
             return
         call = self.console.resources.start_server if verb == "start" else self.console.resources.stop_server
         try:
-            shown = call(server["id"])["resource"]
+            shown = call(server.id).resource
         except CbrError as error:
             self.report(error)
             return
-        word = "Running" if shown["status"] == ServerStatus.ACTIVE else "Stopped"
-        self.finished(f"{server['name']} is {word}.")
+        word = "Running" if shown.status == ServerStatus.ACTIVE else "Stopped"
+        self.finished(f"{server.name} is {word}.")
 
     @on(Button.Pressed, "#op-attach")
     def action_attach(self) -> None:
@@ -133,11 +141,11 @@ class ResourcesPage(ListPage):
         if disk is None:
             return
         try:
-            self.console.resources.detach_disk(disk["id"])
+            self.console.resources.detach_disk(disk.id)
         except CbrError as error:
             self.report(error)
             return
-        self.finished(f"{disk['name']} detached: it is Available.")
+        self.finished(f"{disk.name} detached: it is Available.")
 
     @on(Button.Pressed, "#op-write")
     def action_write(self) -> None:
@@ -147,11 +155,11 @@ class ResourcesPage(ListPage):
 
         def chosen(request: WriteRequest | None) -> None:
             if request is not None:
-                self.carry_out(f"Writing {request.megabytes} MB to {resource['name']}",
+                self.carry_out(f"Writing {request.megabytes} MB to {resource.name}",
                                lambda: self.console.resources.write_data(
-                                   resource["id"], request.megabytes, pattern=request.pattern,
+                                   resource.id, request.megabytes, pattern=request.pattern,
                                    scattered=request.scattered),
-                               lambda done: f"Wrote {fmt.size(done['written_bytes'])} to {resource['name']}.")
+                               lambda done: f"Wrote {fmt.size(done.written_bytes)} to {resource.name}.")
 
         self.app.push_screen(WriteDataDialog(resource), callback=chosen)
 
@@ -163,16 +171,15 @@ class ResourcesPage(ListPage):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.carry_out(f"Damaging {resource['name']}",
-                               lambda: self.console.resources.damage_data(resource["id"]),
-                               lambda _done: f"{resource['name']} is damaged: restore it from a backup.")
+                self.carry_out(f"Damaging {resource.name}",
+                               lambda: self.console.resources.damage_data(resource.id),
+                               lambda _done: f"{resource.name} is damaged: restore it from a backup.")
 
         self.app.push_screen(ConfirmDialog("Damage Data", damage_warning(resource), "Damage", danger=True),
                              callback=confirmed)
 
     @work(thread=True, group="resource-data")
-    def carry_out(self, doing: str, call: Callable[[], dict[str, Any]],
-                  done: Callable[[dict[str, Any]], str]) -> None:
+    def carry_out(self, doing: str, call: Callable[[], Done], done: Callable[[Done], str]) -> None:
         """Bytes are written off the UI thread; the page reports when they are on disk."""
         self.app.call_from_thread(self.app.notify, f"{doing}…")
         try:
@@ -186,15 +193,15 @@ class ResourcesPage(ListPage):
         self.query_one("#resource-search", Input).focus()
 
 
-def _contents(resource: dict[str, Any]) -> str:
+def _contents(resource: ResourceView) -> str:
     """What holds the resource's bytes: its disks, or the directory tree it stands for."""
-    if "volumes" in resource:
-        disks = [f"{'sys ' if v['bootable'] else ''}{v['size']}G{'*' if v['encrypted'] else ''}"
-                 for v in resource["volumes"]]
+    if resource.volumes is not None:
+        disks = [f"{'sys ' if v.bootable else ''}{v.size}G{'*' if v.encrypted else ''}"
+                 for v in resource.volumes or ()]
         return " · ".join(disks) + ("  (*encrypted)" if "*" in "".join(disks) else "") if disks else "no disks"
-    if resource["kind"] == ResourceKind.DISK:
-        attached = f"on {fmt.short_id(resource['server_id'])}" if resource["server_id"] else "detached"
-        return f"{attached}{', encrypted' if resource['encrypted'] else ''}"
-    if resource["kind"] == ResourceKind.AGENT:
-        return ", ".join(fmt.tail_path(p["dir_path"], 28) for p in resource["paths"]) or "no paths"
-    return str(resource.get("path") or "--")
+    if resource.kind == ResourceKind.DISK:
+        attached = f"on {fmt.short_id(resource.server_id)}" if resource.server_id else "detached"
+        return f"{attached}{', encrypted' if resource.encrypted else ''}"
+    if resource.kind == ResourceKind.AGENT:
+        return ", ".join(fmt.tail_path(p.dir_path, 28) for p in resource.paths or ()) or "no paths"
+    return resource.path or "--"

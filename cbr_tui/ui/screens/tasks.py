@@ -1,6 +1,11 @@
 """The Tasks page: backups, restores and deletions of the last 30 days, with live progress."""
 
 
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -10,11 +15,13 @@ from textual.widgets import Label, Select
 from cbr_tui.domain.enums import OperationType, TaskStatus
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.labels import TASK_STATUS
-from cbr_tui.services.views import TaskView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.screens.base import ListPage
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views import TaskView
 
 TASK_TYPES = {
     OperationType.BACKUP: "Backup", OperationType.RESTORE: "Restore", OperationType.DELETE: "Delete backup",

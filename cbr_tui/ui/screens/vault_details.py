@@ -1,6 +1,8 @@
 """A vault's details page: basic information, associated resources, backups, tags, and running tasks."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -14,7 +16,6 @@ from cbr_tui.domain import purchase_form as form
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.vault_types import vault_type
-from cbr_tui.services.views import VaultView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import ConfirmDialog, MessageDialog
 from cbr_tui.ui.dialogs.menu import MenuDialog
@@ -23,6 +24,9 @@ from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.screens.backups import BackupList
 from cbr_tui.ui.widgets.footer import ConsoleFooter
 from cbr_tui.ui.widgets.table import ConsoleTable
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views import VaultView
 
 REFRESH_SECONDS = 1.0
 

@@ -1,6 +1,11 @@
 """The Vaults tab of a backup page: the console's vault list with search, tag filter, paging and sorting."""
 
 
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,13 +18,15 @@ from cbr_tui.domain.enums import ObjectType, ProtectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.vault_types import vault_type
-from cbr_tui.services.views import VaultView
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.screens.base import ListPage
 from cbr_tui.ui.widgets.errors import show_error
 from cbr_tui.ui.widgets.fields import parse_pairs
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views import VaultView
 
 SORTS = ("created_at:desc", "name:asc", "size:desc", "used:desc")
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,6 +19,7 @@ from cbr_tui.ui.widgets.checklist import CheckList
 
 if TYPE_CHECKING:
     from cbr_tui.services.associations import ResourceSelection
+    from cbr_tui.services.views import ProtectableView
 
 
 class ResourcePicker(Guarded, Vertical):
@@ -38,7 +39,7 @@ class ResourcePicker(Guarded, Vertical):
         super().__init__(id=id)
         self.object_type = object_type
         self.vault = vault
-        self.instances: dict[str, dict[str, Any]] = {}
+        self.instances: dict[str, ProtectableView] = {}
         self._adjusting = False
         self._previous: set[str] = set()
 
@@ -49,22 +50,22 @@ class ResourcePicker(Guarded, Vertical):
 
     def on_mount(self) -> None:
         services = self.app.services  # type: ignore[attr-defined]
-        found = services.protectables.list(self.object_type, vault=self.vault)["instances"]
-        self.instances = {i["id"]: i for i in found}
+        found = services.protectables.list(self.object_type, vault=self.vault).instances
+        self.instances = {i.id: i for i in found}
         options: list[Selection[str]] = []
         reasons = []
         for item in found:
-            ok = item["protectable"]["result"]
-            prompt = Text.assemble((item["name"], "bold"), f"  {item['size']:,} GB  ",
-                                   fmt.resource_status(item["status"]))
+            ok = item.protectable.result
+            prompt = Text.assemble((item.name, "bold"), f"  {item.size:,} GB  ",
+                                   fmt.resource_status(item.status))
             if not ok:
                 prompt.append("  cannot be selected (see below)", "grey50")
-                reasons.append(f"• {item['protectable']['reason']}")
-            options.append(Selection(prompt, f"res:{item['id']}", False, disabled=not ok))
-            for volume in item.get("volumes", []) if ok else []:
-                kind = "system disk" if volume["bootable"] else "data disk"
-                options.append(Selection(Text(f"    └ {volume['name']}  {volume['size']:,} GB  {kind}"),
-                                         f"disk:{item['id']}:{volume['id']}", False))
+                reasons.append(f"• {item.protectable.reason}")
+            options.append(Selection(prompt, f"res:{item.id}", False, disabled=not ok))
+            for volume in (item.volumes or []) if ok else []:
+                kind = "system disk" if volume.bootable else "data disk"
+                options.append(Selection(Text(f"    └ {volume.name}  {volume.size:,} GB  {kind}"),
+                                         f"disk:{item.id}:{volume.id}", False))
         self.query_one(SelectionList).add_options(options)
         self.query_one("#picker-reasons", Label).update("\n".join(reasons))
         self.query_one("#picker-reasons", Label).display = bool(reasons)
@@ -85,7 +86,7 @@ class ResourcePicker(Guarded, Vertical):
     def _keep_servers_and_disks_in_step(self, picker: SelectionList[str]) -> None:
         chosen = set(picker.selected)
         for resource_id, item in self.instances.items():
-            disks = [f"disk:{resource_id}:{v['id']}" for v in item.get("volumes", [])]
+            disks = [f"disk:{resource_id}:{v.id}" for v in (item.volumes or [])]
             if not disks:
                 continue
             server_on = f"res:{resource_id}" in chosen
@@ -109,7 +110,7 @@ class ResourcePicker(Guarded, Vertical):
         chosen = set(picker.selected)
         partly = set()
         for resource_id, item in self.instances.items():
-            disks = [f"disk:{resource_id}:{v['id']}" for v in item.get("volumes", [])]
+            disks = [f"disk:{resource_id}:{v.id}" for v in (item.volumes or [])]
             if disks and f"res:{resource_id}" in chosen and not all(d in chosen for d in disks):
                 partly.add(f"res:{resource_id}")
         if isinstance(picker, CheckList) and picker.partly != partly:
@@ -130,7 +131,7 @@ class ResourcePicker(Guarded, Vertical):
         for resource_id, item in self.instances.items():
             if f"res:{resource_id}" not in chosen:
                 continue
-            disks = [v["id"] for v in item.get("volumes", [])]
+            disks = [v.id for v in (item.volumes or [])]
             included = tuple(d for d in disks if f"disk:{resource_id}:{d}" in chosen)
             picked.append(ResourceSelection(resource_id, include_volumes=included if len(included) < len(disks)
                                             else None))
@@ -140,9 +141,9 @@ class ResourcePicker(Guarded, Vertical):
         total = 0
         for selection in self.selections():
             item = self.instances[selection.resource]
-            volumes = item.get("volumes", [])
+            volumes = item.volumes or []
             if volumes and selection.include_volumes is not None:
-                total += sum(v["size"] for v in volumes if v["id"] in selection.include_volumes)
+                total += sum(v.size for v in volumes if v.id in selection.include_volumes)
             else:
-                total += item["size"]
+                total += item.size
         return total

@@ -366,9 +366,9 @@ class PurchaseWizard(Guarded, Screen[str | None]):
         for selection in chosen:
             item = picker.instances[selection.resource]
             if selection.include_volumes is not None:
-                names.append(f"{item['name']} ({len(selection.include_volumes)} of {len(item['volumes'])} disks)")
+                names.append(f"{item.name} ({len(selection.include_volumes)} of {len(item.volumes or ())} disks)")
             else:
-                names.append(item["name"])
+                names.append(item.name)
         return f"{', '.join(names)} ({self._picker_gb():,} GB)"
 
     def _policy_summary(self, spec: VaultSpec) -> str:
