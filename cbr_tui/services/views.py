@@ -14,6 +14,13 @@ from pydantic import BaseModel, ConfigDict
 
 from cbr_tui.v3 import models as v3
 
+# The v3 models build on first use; those a view extends are built here, so that the view inherits fields
+# whose annotations are resolved (the names they use live in the v3 module, not in this one).
+for _viewed in (v3.Tag, v3.Billing, v3.ResourceExtraInfo, v3.ResourceResp, v3.VaultPolicyResp, v3.Vault,
+                v3.BackupExtendInfo, v3.BackupResp, v3.CheckpointResourceResp, v3.CheckpointCreateSkippedResource,
+                v3.CheckpointPlanCreate, v3.CheckpointCreate, v3.OperationLog, v3.PolicyTriggerResp, v3.Policy):
+    _viewed.model_rebuild()
+
 
 class View(BaseModel):
     """A typed answer of the services that has no v3 model (lists with paging, removals, orders)."""

@@ -1687,12 +1687,6 @@ class VaultUpdateReq(V3Model):
 
     vault: VaultUpdate | None = None
 
-# the annotations name models defined further down: resolve them now, once
-for _model in list(globals().values()):
-    if isinstance(_model, type) and issubclass(_model, V3Model):
-        _model.model_rebuild()
-
-
 # The model of each operation's JSON body (by the SDK's method name).
 REQUEST_BODY: dict[str, type[V3Model]] = {
     'add_agent_path': AgentAddPathReq,

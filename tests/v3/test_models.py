@@ -39,6 +39,7 @@ def test_the_client_s_operations_are_the_74_the_api_knows() -> None:
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 def test_each_model_has_exactly_the_sdk_s_fields_wire_names_and_types(model: type[V3Model]) -> None:
     theirs = getattr(sdk, model.__name__)
+    model.model_rebuild()  # built on first use (defer_build): this resolves its annotations, as a request would
     fields = {field.alias or name: field for name, field in model.model_fields.items()}
     wire = {theirs.attribute_map[name]: sdk_type for name, sdk_type in theirs.openapi_types.items()
             if not (model.__name__.endswith("Response") and name == "body")}
