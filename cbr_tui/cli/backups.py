@@ -60,11 +60,12 @@ def backup_replicate(console: Console, backup_ref: str, destination_region: str,
     """Replicate a server backup to a replication vault in another region."""
     result = console.replication.replicate(backup_ref, destination_region=destination_region,
                                            destination_vault=destination_vault, name=name, description=description)
-    if wait:
-        console.run_tasks({result["replication"]["replication_record_id"]})
-        console.tasks.require_success({result["replication"]["replication_record_id"]})
-        result["replicas"] = console.replication.replicas(backup_ref).backups
-    return result
+    if not wait:
+        return result
+    task = result.replication.replication_record_id
+    console.run_tasks({task})
+    console.tasks.require_success({task})
+    return {"replication": result.replication, "replicas": console.replication.replicas(backup_ref).backups}
 
 
 @backup.command("list")

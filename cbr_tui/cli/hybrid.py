@@ -60,10 +60,10 @@ def hybrid_sync(console: Console, vault_ref: str, backups: tuple[str, ...], wait
     """Synchronise the data center's backups into a hybrid cloud backup vault."""
     result = console.hybrid.sync(vault_ref, list(backups) if backups else None)
     if wait:
-        tasks = set(result["sync"]["operation_log_ids"])
+        tasks = set(result.sync.operation_log_ids)
         console.run_tasks(tasks)
         console.tasks.require_success(tasks)
-        result["backups"] = [console.backups.show(b) for b in result["sync"]["backups"]]
+        return {"sync": result.sync, "backups": [console.backups.show(b) for b in result.sync.backups]}
     return result
 
 

@@ -7,7 +7,6 @@ name when they ask for something other than the default, rather than accepted an
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -193,7 +192,7 @@ def delete_vault(call: Call) -> Answer:
 def add_vault_resource(call: Call) -> Answer:
     request = call.body(v3.VaultAddResourceReq)
     added = call.console.associations.associate(call.path["vault_id"], _selections(request.resources))
-    return call.answer(v3.AddVaultResourceResponse(add_resource_ids=added["add_resource_ids"]))
+    return call.answer(v3.AddVaultResourceResponse(add_resource_ids=added.add_resource_ids))
 
 
 @serves
@@ -202,7 +201,7 @@ def remove_vault_resource(call: Call) -> Answer:
     if not request.resource_ids:
         raise invalid("Name the resources to remove in resource_ids.")
     removed = call.console.associations.dissociate(call.path["vault_id"], request.resource_ids)
-    return call.answer(v3.RemoveVaultResourceResponse(remove_resource_ids=removed["remove_resource_ids"]))
+    return call.answer(v3.RemoveVaultResourceResponse(remove_resource_ids=removed.remove_resource_ids))
 
 
 @serves
@@ -224,7 +223,7 @@ def disassociate_vault_policy(call: Call) -> Answer:
 @serves
 def show_summary(call: Call) -> Answer:
     summary = call.console.vaults.summary()
-    return call.answer(v3.ShowSummaryResponse(size=summary["size"], used_size=summary["used_size"]))
+    return call.answer(v3.ShowSummaryResponse(size=summary.size, used_size=summary.used_size))
 
 
 # --- vault tags -----------------------------------------------------------------------------------------
@@ -251,8 +250,8 @@ def show_vault_tag(call: Call) -> Answer:
 
 @serves
 def show_vault_project_tag(call: Call) -> Answer:
-    tags = call.console.vaults.project_tags()["tags"]
-    return call.answer(v3.ShowVaultProjectTagResponse(tags=[v3.TagsResp.model_validate(t) for t in tags]))
+    tags = call.console.vaults.project_tags().tags
+    return call.answer(v3.ShowVaultProjectTagResponse(tags=[v3.TagsResp(key=t.key, values=t.values) for t in tags]))
 
 
 @serves
@@ -334,7 +333,7 @@ def copy_checkpoint(call: Call) -> Answer:
                                                           destination_vault=destination,
                                                           destination_project=replicate.destination_project_id)
     return call.answer(v3.CopyCheckpointResponse(
-        replication=v3.CheckpointReplicateRespBody.model_validate(replicated["replication"])))
+        replication=replicated.replication))
 
 
 # --- backups ---------------------------------------------------------------------------------------------
@@ -447,7 +446,7 @@ def copy_backup(call: Call) -> Answer:
         destination_vault=call.required(replicate.destination_vault_id, "replicate.destination_vault_id"),
         name=replicate.name, description=replicate.description, destination_project=replicate.destination_project_id)
     return call.answer(v3.CopyBackupResponse(
-        replication=v3.BackupReplicateRespBody.model_validate(replicated["replication"])))
+        replication=replicated.replication))
 
 
 # --- operation logs (tasks) ------------------------------------------------------------------------------
@@ -639,7 +638,7 @@ def set_vault_resource(call: Call) -> Answer:
     done = call.console.associations.set_policy_backups(call.path["vault_id"],
                                                         call.required(request.resource_ids, "resource_ids"),
                                                         suspended=request.action == "suspend")
-    return call.answer(v3.SetVaultResourceResponse(set_resource_ids=done["set_resource_ids"]))
+    return call.answer(v3.SetVaultResourceResponse(set_resource_ids=done.set_resource_ids))
 
 
 @serves
@@ -648,17 +647,16 @@ def show_storage_usage(call: Call) -> Answer:
     usage = call.console.backups.storage_usage(resource_id=call.text("resource_id"),
                                                resource_type=call.text("resource_type"),
                                                limit=call.number("limit", 1000), offset=call.number("offset", 0))
-    return call.answer(v3.ShowStorageUsageResponse(
-        resource_count=usage["resource_count"],
-        storage_usage=[v3.StorageUsage.model_validate(u) for u in usage["storage_usage"]]))
+    return call.answer(v3.ShowStorageUsageResponse(resource_count=usage.resource_count,
+                                                   storage_usage=list(usage.storage_usage)))
 
 
 @serves
 def show_metadata(call: Call) -> Answer:
     metadata = call.console.backups.metadata(call.path["backup_id"])
     return call.answer(v3.ShowMetadataResponse(
-        backup_id=metadata["backup_id"], server=json.dumps(metadata["server"]),
-        volumes=[json.dumps(volume) for volume in metadata["volumes"]]))
+        backup_id=metadata.backup_id, server=metadata.server.model_dump_json(),
+        volumes=[volume.model_dump_json() for volume in metadata.volumes]))
 
 
 # --- hybrid cloud: synchronising the data center's backups ------------------------------------------------
@@ -668,9 +666,9 @@ def show_metadata(call: Call) -> Answer:
 def import_checkpoint(call: Call) -> Answer:
     sync = call.required(call.body(v3.SyncReq).sync, "sync")
     _not_implemented(sync, {"auto_trigger": False})
-    started = call.console.hybrid.sync(call.required(sync.vault_id, "sync.vault_id"))["sync"]
+    started = call.console.hybrid.sync(call.required(sync.vault_id, "sync.vault_id")).sync
     return call.answer(v3.ImportCheckpointResponse(sync=v3.SyncRespBody(
-        operation_log_id=started["operation_log_ids"][0], vault_id=started["vault_id"])))
+        operation_log_id=started.operation_log_ids[0], vault_id=started.vault_id)))
 
 
 # --- file-backup clients (agents) -----------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -32,6 +31,7 @@ from cbr_tui.services.capacity import allocated_gb, included_disks, resource_siz
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.removal import remove_backups
 from cbr_tui.services.tasks import record_task
+from cbr_tui.services.views import ClientConfigured, ResourcesAdded, ResourcesRemoved, ResourcesSet
 from cbr_tui.store.models import AvailabilityZone, Backup, Resource, Vault, VaultResource
 
 _BUSY_BACKUP = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value,
@@ -186,7 +186,7 @@ class AssociationService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    def associate(self, vault_ref: str, selections: Sequence[ResourceSelection]) -> dict[str, Any]:
+    def associate(self, vault_ref: str, selections: Sequence[ResourceSelection]) -> ResourcesAdded:
         """The Associate dialog: add resources to a vault."""
         if not selections:
             raise invalid("Select at least one resource to associate.")
@@ -198,9 +198,9 @@ class AssociationService:
             add_members(session, self.ctx, vault.id, planned)
             vault.updated_at = self.ctx.clock.now()
             session.add(vault)
-            return {"add_resource_ids": [p.resource.id for p in planned]}
+            return ResourcesAdded(add_resource_ids=[p.resource.id for p in planned])
 
-    def dissociate(self, vault_ref: str, resource_refs: Sequence[str]) -> dict[str, Any]:
+    def dissociate(self, vault_ref: str, resource_refs: Sequence[str]) -> ResourcesRemoved:
         """Remove resources from a vault. As in CBR, their backups in this vault are deleted with them."""
         if not resource_refs:
             raise invalid("Select at least one resource to dissociate.")
@@ -227,9 +227,9 @@ class AssociationService:
                                                     "resources": removed, "deleted_backups": deleted}})
             vault.updated_at = self.ctx.clock.now()
             session.add(vault)
-            return {"remove_resource_ids": [r["id"] for r in removed]}
+            return ResourcesRemoved(remove_resource_ids=[r["id"] for r in removed])
 
-    def set_policy_backups(self, vault_ref: str, resource_refs: Sequence[str], *, suspended: bool) -> dict[str, Any]:
+    def set_policy_backups(self, vault_ref: str, resource_refs: Sequence[str], *, suspended: bool) -> ResourcesSet:
         """Suspend or resume the policy's backups of some resources (`PUT /vaults/{id}/set-resources`): a
         suspended resource stays in the vault and can be backed up by hand, but the vault's policy skips it."""
         if not resource_refs:
@@ -240,9 +240,9 @@ class AssociationService:
             for member, _res in members:
                 member.auto_protect = not suspended
                 session.add(member)
-            return {"set_resource_ids": [res.id for _member, res in members]}
+            return ResourcesSet(set_resource_ids=[res.id for _member, res in members])
 
-    def configure_client(self, agent_ref: str, vault_ref: str) -> dict[str, Any]:
+    def configure_client(self, agent_ref: str, vault_ref: str) -> ClientConfigured:
         """File Backups > Backup Clients > Configure Vault: a backup client stores its file backups here."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, vault_ref, for_update=True,
@@ -269,7 +269,7 @@ class AssociationService:
                 current = None
             if current is None:
                 add_members(session, self.ctx, vault.id, [PlannedMember(agent)])
-            return {"agent_id": agent.id, "vault_id": vault.id}
+            return ClientConfigured(agent_id=agent.id, vault_id=vault.id)
 
     def _member(self, session: Session, vault: Vault, ref: str) -> tuple[VaultResource, Resource]:
         member = session.exec(

@@ -43,12 +43,17 @@ from cbr_tui.services.removal import remove_backups
 from cbr_tui.services.shapes import backup_views, checkpoint_view
 from cbr_tui.services.tasks import record_task
 from cbr_tui.services.views import (
+    BackedUpDisk,
+    BackedUpServer,
     BackupAnswer,
+    BackupMetadata,
     BackupPage,
     BackupView,
     CheckpointAnswer,
     CheckpointResourceView,
     SkippedResource,
+    StorageUsageAnswer,
+    StorageUsageView,
 )
 from cbr_tui.store.models import AgentPath, Backup, Checkpoint, Image, Resource, Task, Vault, VaultResource
 
@@ -376,7 +381,7 @@ class BackupService:
             return backup_views(session, [lookups.backup(session, self.ctx, ref)])[0]
 
     def storage_usage(self, *, resource_id: str | None = None, resource_type: str | None = None, limit: int = 50,
-                      offset: int = 0) -> dict[str, Any]:
+                      offset: int = 0) -> StorageUsageAnswer:
         """Backups per resource in this region (`GET /storage_usage`): how many, and the MB they added to
         their vaults (what deduplication and incremental backups left to store)."""
         check_paging(limit, offset)
@@ -396,13 +401,13 @@ class BackupService:
             in_multi_az = set(session.exec(select(Backup.resource_id).where(
                 col(Backup.vault_id).in_(multi_az), col(Backup.parent_id).is_(None)).distinct()).all()) \
                 if multi_az else set()
-        usage = sorted(({"resource_id": rid, "resource_name": names[rid][0], "resource_type": names[rid][1],
-                         "backup_count": count, "backup_size": int(size) // MB,
-                         "backup_size_multiaz": int(size) // MB if rid in in_multi_az else 0}
-                        for rid, count, size in totals), key=lambda u: (u["resource_name"], u["resource_id"]))
-        return {"resource_count": len(usage), "storage_usage": usage[offset:offset + limit]}
+        usage = sorted((StorageUsageView(resource_id=rid, resource_name=names[rid][0], resource_type=names[rid][1],
+                                         backup_count=count, backup_size=int(size) // MB,
+                                         backup_size_multiaz=int(size) // MB if rid in in_multi_az else 0)
+                        for rid, count, size in totals), key=lambda u: (u.resource_name, u.resource_id))
+        return StorageUsageAnswer(resource_count=len(usage), storage_usage=usage[offset:offset + limit])
 
-    def metadata(self, ref: str) -> dict[str, Any]:
+    def metadata(self, ref: str) -> BackupMetadata:
         """What a server backup recorded of its server (`GET /backups/{id}/metadata`): the server and each
         disk as they were backed up, as JSON text the way the API carries it."""
         with self.ctx.store.read() as session:
@@ -413,12 +418,12 @@ class BackupService:
             disks = session.exec(select(Backup).where(Backup.parent_id == backup.id)
                                  .order_by(col(Backup.created_at), col(Backup.name))).all()
             server = session.get(Resource, backup.resource_id)
-            return {"backup_id": backup.id, "server": {
-                "id": backup.resource_id, "name": backup.resource_name, "availability_zone": backup.resource_az,
-                "flavor": server.flavor if server is not None else None,
-                "image": server.image_name if server is not None else None},
-                "volumes": [{"id": d.resource_id, "name": d.resource_name, "size": d.resource_size,
-                             "bootable": d.bootable, "encrypted": d.encrypted, "backup_id": d.id} for d in disks]}
+            return BackupMetadata(backup_id=backup.id, server=BackedUpServer(
+                id=backup.resource_id, name=backup.resource_name, availability_zone=backup.resource_az,
+                flavor=server.flavor if server is not None else None,
+                image=server.image_name if server is not None else None),
+                volumes=[BackedUpDisk(id=d.resource_id, name=d.resource_name, size=d.resource_size,
+                                      bootable=d.bootable, encrypted=d.encrypted, backup_id=d.id) for d in disks])
 
     def rename(self, ref: str, name: str) -> BackupAnswer:
         """Give a backup a new name (UpdateBackup); its disks' backups keep theirs."""

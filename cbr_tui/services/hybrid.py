@@ -58,6 +58,8 @@ from cbr_tui.services.views import (
     SiteResource,
     SiteSystem,
     SiteView,
+    SyncAnswer,
+    SyncStarted,
 )
 from cbr_tui.store.models import AvailabilityZone, Backup, Checkpoint, Project, Region, Resource, Task, Vault
 
@@ -205,7 +207,7 @@ class HybridService:
 
     # --- synchronisation ------------------------------------------------------------------------------
 
-    def sync(self, vault_ref: str, backups: Sequence[str] | None = None) -> dict[str, Any]:
+    def sync(self, vault_ref: str, backups: Sequence[str] | None = None) -> SyncAnswer:
         """Synchronise the data center's backups into a hybrid cloud backup vault: those named (1 to 50,
         `backups/sync`) or every one not synchronised yet (`checkpoints/sync`). One sync task per backup
         copies the chunks the vault lacks; the backups appear in the vault at once, Creating."""
@@ -222,9 +224,9 @@ class HybridService:
                                "backup of a LUN or a VM first (`cbr-tui hybrid back-up NAME`).")
             started = [start_sync(session, self.ctx, backup, vault) for backup in chosen]
             session.flush()
-            return {"sync": {"vault_id": vault.id, "sync_backup_num": len(started),
-                             "backups": [b.id for b, _task in started],
-                             "operation_log_ids": [task for _b, task in started]}}
+            return SyncAnswer(sync=SyncStarted(vault_id=vault.id, sync_backup_num=len(started),
+                                               backups=[b.id for b, _task in started],
+                                               operation_log_ids=[task for _b, task in started]))
 
     def _chosen(self, session: Session, site: ServiceContext, vault: Vault,
                 refs: Sequence[str] | None) -> list[Backup]:

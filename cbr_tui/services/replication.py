@@ -35,7 +35,16 @@ from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.shapes import backup_views
 from cbr_tui.services.tasks import record_task
-from cbr_tui.services.views import BackupList
+from cbr_tui.services.views import (
+    BackupList,
+    Destination,
+    DestinationList,
+    ReplicatedBackup,
+    Replication,
+    ReplicationAnswer,
+    VaultReplication,
+    VaultReplicationAnswer,
+)
 from cbr_tui.store.models import Backup, Checkpoint, Project, Region, Vault
 
 _LIVE = (BackupStatus.PROTECTING.value, BackupStatus.AVAILABLE.value, BackupStatus.WAITING_PROTECT.value)
@@ -47,7 +56,7 @@ class ReplicationService:
 
     def replicate(self, backup_ref: str, *, destination_region: str, destination_vault: str,
                   name: str | None = None, description: str | None = None,
-                  destination_project: str | None = None) -> dict[str, Any]:
+                  destination_project: str | None = None) -> ReplicationAnswer:
         """Replicate one backup (the Backups tab's Replicate, `POST /backups/{id}/replicate`)."""
         base = check_name(name or default_backup_name(self.ctx.ids), "backup")
         description = check_description(description)
@@ -55,15 +64,14 @@ class ReplicationService:
             backup = lookups.backup(session, self.ctx, backup_ref, action=Action.BACKUP_REPLICATE)
             destination = self._destination(session, destination_region, destination_vault, destination_project)
             replica, task_id = start_replication(session, self.ctx, backup, destination, base, description)
-            return {"replication": {
-                "backup_id": backup.id, "destination_backup_id": replica.id,
-                "destination_project_id": destination.project_id, "destination_region": destination_region,
-                "destination_vault_id": destination.id, "project_id": self.ctx.project_id,
-                "provider_id": backup.provider_id, "replication_record_id": task_id,
-                "source_region": self.ctx.region_id}}
+            return ReplicationAnswer(replication=Replication(
+                backup_id=backup.id, destination_backup_id=replica.id,
+                destination_project_id=destination.project_id, destination_region=destination_region,
+                destination_vault_id=destination.id, project_id=self.ctx.project_id,
+                provider_id=backup.provider_id, replication_record_id=task_id, source_region=self.ctx.region_id))
 
     def replicate_vault(self, vault_ref: str, *, destination_region: str, destination_vault: str,
-                        destination_project: str | None = None) -> dict[str, Any]:
+                        destination_project: str | None = None) -> VaultReplicationAnswer:
         """Replicate every backup of a vault that can be and is not yet in the destination region
         (`POST /checkpoints/replicate`); each keeps its name. None left to replicate is an empty answer."""
         with self.ctx.store.write() as session:
@@ -81,14 +89,14 @@ class ReplicationService:
             for backup in candidates:
                 _replica, task_id = start_replication(session, self.ctx, backup, destination, backup.name,
                                                       backup.description)
-                started.append({"backup_id": backup.id, "replication_record_id": task_id})
-            return {"replication": {
-                "backups": started, "destination_project_id": destination.project_id,
-                "destination_region": destination_region, "destination_vault_id": destination.id,
-                "project_id": self.ctx.project_id, "provider_id": vault_type(vault.object_type).provider_id,
-                "source_region": self.ctx.region_id, "vault_id": vault.id}}
+                started.append(ReplicatedBackup(backup_id=backup.id, replication_record_id=task_id))
+            return VaultReplicationAnswer(replication=VaultReplication(
+                backups=started, destination_project_id=destination.project_id,
+                destination_region=destination_region, destination_vault_id=destination.id,
+                project_id=self.ctx.project_id, provider_id=vault_type(vault.object_type).provider_id,
+                source_region=self.ctx.region_id, vault_id=vault.id))
 
-    def destinations(self) -> dict[str, Any]:
+    def destinations(self) -> DestinationList:
         """Where backups of this region can be replicated to: the account's server replication vaults in
         the other regions (the Replicate dialog's choices)."""
         with self.ctx.store.read() as session:
@@ -99,9 +107,9 @@ class ReplicationService:
                        Vault.protect_type == ProtectType.REPLICATION.value,
                        Vault.object_type == ObjectType.SERVER.value, *lookups.visible_clause(Vault, self.ctx))
                 .order_by(col(Region.position), col(Vault.name))).all()
-            found = [{"region_id": region.id, "region_name": region.name, "vault_id": vault.id,
-                      "vault_name": vault.name} for vault, region in rows]
-            return {"destinations": found, "count": len(found)}
+            found = [Destination(region_id=region.id, region_name=region.name, vault_id=vault.id,
+                                 vault_name=vault.name) for vault, region in rows]
+            return DestinationList(destinations=found, count=len(found))
 
     def replicas(self, backup_ref: str) -> BackupList:
         """The replicas made of a backup, in every region."""

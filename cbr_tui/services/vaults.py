@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, delete, func, or_, select
@@ -70,11 +69,18 @@ from cbr_tui.services.shapes import vault_views
 from cbr_tui.services.tag_search import TagCondition, TagFilter, carrying_any
 from cbr_tui.services.views import (
     OrderView,
+    Price,
+    PriceAnswer,
+    ProjectTags,
+    PurchaseCheck,
+    Refund,
+    TagValues,
     TagView,
     VaultAnswer,
     VaultPage,
     VaultPurchase,
     VaultRemoval,
+    VaultSummary,
     VaultTagDetail,
     VaultTagMatch,
     VaultTagMatches,
@@ -201,15 +207,16 @@ class VaultService:
         """The name the purchase form proposes (`vault_xxxx`)."""
         return default_vault_name(self.ctx.ids)
 
-    def quote(self, spec: VaultSpec) -> dict[str, Any]:
+    def quote(self, spec: VaultSpec) -> PriceAnswer:
         """The price summary of the purchase wizard."""
-        return {"price": _check_offer(spec).quote.to_api()}
+        return PriceAnswer(price=Price.model_validate(_check_offer(spec).quote.to_api()))
 
-    def check(self, spec: VaultSpec) -> dict[str, Any]:
+    def check(self, spec: VaultSpec) -> PurchaseCheck:
         """Every rule of the purchase short of paying (the wizard checks a step before moving on)."""
         with self.ctx.store.read() as session:
             purchase = self._prepare(session, spec, vault_id=None)
-        return {"price": purchase.checked.quote.to_api(), "resources_gb": sum(p.size_gb for p in purchase.planned)}
+        return PurchaseCheck(price=Price.model_validate(purchase.checked.quote.to_api()),
+                             resources_gb=sum(p.size_gb for p in purchase.planned))
 
     def create(self, spec: VaultSpec) -> VaultPurchase:
         """Buy a vault: validate every step, pay yearly/monthly orders from the balance, write it all at once."""
@@ -365,14 +372,14 @@ class VaultService:
         with self.ctx.store.read() as session:
             return vault_views(session, [lookups.vault(session, self.ctx, ref)])[0]
 
-    def summary(self) -> dict[str, int]:
+    def summary(self) -> VaultSummary:
         """The capacity of every vault of this region the caller sees (GB) and what they use (MB, as each
         vault's `billing.used`): ShowSummary."""
         query = select(func.coalesce(func.sum(Vault.size_gb), 0), func.coalesce(func.sum(Vault.used_bytes), 0)) \
             .where(col(Vault.project_id) == self.ctx.project_id, *lookups.visible_clause(Vault, self.ctx))
         with self.ctx.store.read() as session:
             size, used = session.exec(query).one()
-        return {"size": int(size), "used_size": int(used) // MiB}
+        return VaultSummary(size=int(size), used_size=int(used) // MiB)
 
     def filter_by_tags(self, spec: TagFilter, *, count_only: bool = False) -> VaultTagMatches:
         """The vaults a tag filter selects (`POST /vault/resource_instances/action`), or only how many."""
@@ -398,7 +405,7 @@ class VaultService:
                      for v in vault_views(session, rows)]
             return VaultTagMatches(resources=found, total_count=total)
 
-    def project_tags(self) -> dict[str, Any]:
+    def project_tags(self) -> ProjectTags:
         """Every tag key with its values over this region's vaults (what the tag search offers)."""
         with self.ctx.store.read() as session:
             rows = session.exec(
@@ -411,7 +418,7 @@ class VaultService:
         grouped: dict[str, list[str]] = {}
         for key, value in rows:
             grouped.setdefault(key, []).append(value)
-        return {"tags": [{"key": k, "values": v} for k, v in grouped.items()]}
+        return ProjectTags(tags=[TagValues(key=k, values=v) for k, v in grouped.items()])
 
     # --- changing -------------------------------------------------------------------------------------
 
@@ -560,18 +567,18 @@ class VaultService:
             if vault.status != VaultStatus.FROZEN:  # an expired vault may be unsubscribed while it is frozen
                 ensure_vault_allows_delete(vault.name, vault.status)
             result = remove_vault(session, self.ctx, vault)
-            order = charge(session, self.ctx, -int(Decimal(refund["refund"]) * 100), kind="unsubscribe",
-                           vault_id=vault.id, refusal=Codes.VAULT_CANNOT_DELETE, detail=refund)
+            order = charge(session, self.ctx, -int(Decimal(refund.refund) * 100), kind="unsubscribe",
+                           vault_id=vault.id, refusal=Codes.VAULT_CANNOT_DELETE, detail=refund.model_dump())
             result.orders = [order_shape(order)]
         vault_objects(self.ctx.layout.home, result.vault_id).remove_all()
         return result
 
-    def unsubscription(self, ref: str) -> dict[str, Any]:
+    def unsubscription(self, ref: str) -> Refund:
         """What unsubscribing would refund now, and how (the Unsubscribe dialog states it before asking)."""
         with self.ctx.store.read() as session:
             return self._refund(session, lookups.vault(session, self.ctx, ref))
 
-    def _refund(self, session: Session, vault: Vault) -> dict[str, Any]:
+    def _refund(self, session: Session, vault: Vault) -> Refund:
         """What unsubscribing refunds (Huawei's rules), refused for a pay-per-use vault (6111)."""
         if vault.charging_mode != ChargingMode.PRE_PAID:
             raise CbrError(Codes.VAULT_CANNOT_DELETE, f"{vault.name} is pay-per-use; delete it instead.")
@@ -580,9 +587,9 @@ class VaultService:
         refund = unsubscription_refund(
             paid, as_utc(vault.created_at), as_utc(vault.expires_at or vault.created_at), self.ctx.clock.now(),
             PeriodType(vault.period_type or PeriodType.MONTH), vault.period_num or 1)
-        return {"paid": f"{paid:.2f}", "consumed": str(refund.consumed), "handling_fee": str(refund.handling_fee),
-                "refund": str(refund.amount), "days_used": refund.days_used, "days_subscribed": refund.days_subscribed,
-                "five_day_unconditional": refund.unconditional}
+        return Refund(paid=f"{paid:.2f}", consumed=str(refund.consumed), handling_fee=str(refund.handling_fee),
+                      refund=str(refund.amount), days_used=refund.days_used, days_subscribed=refund.days_subscribed,
+                      five_day_unconditional=refund.unconditional)
 
     def _remove(self, session: Session, vault: Vault) -> VaultRemoval:
         ensure_vault_allows_delete(vault.name, vault.status)

@@ -16,9 +16,11 @@ from cbr_tui.v3 import models as v3
 
 # The v3 models build on first use; those a view extends are built here, so that the view inherits fields
 # whose annotations are resolved (the names they use live in the v3 module, not in this one).
-for _viewed in (v3.Tag, v3.Billing, v3.ResourceExtraInfo, v3.ResourceResp, v3.VaultPolicyResp, v3.Vault,
-                v3.BackupExtendInfo, v3.BackupResp, v3.CheckpointResourceResp, v3.CheckpointCreateSkippedResource,
-                v3.CheckpointPlanCreate, v3.CheckpointCreate, v3.OperationLog, v3.PolicyTriggerResp, v3.Policy):
+for _viewed in (v3.StorageUsage, v3.BackupReplicateRespBody, v3.CheckpointReplicateRespBody,
+                v3.CheckpointReplicateRespbackups, v3.Tag, v3.Billing, v3.ResourceExtraInfo, v3.ResourceResp,
+                v3.VaultPolicyResp, v3.Vault, v3.BackupExtendInfo, v3.BackupResp, v3.CheckpointResourceResp,
+                v3.CheckpointCreateSkippedResource, v3.CheckpointPlanCreate, v3.CheckpointCreate, v3.OperationLog,
+                v3.PolicyTriggerResp, v3.Policy):
     _viewed.model_rebuild()
 
 
@@ -598,3 +600,185 @@ class SiteView(View):
 
 class SiteAnswer(View):
     site: SiteView
+
+
+# --- associations and replication -----------------------------------------------------------------------
+
+
+class ResourcesAdded(View):
+    add_resource_ids: list[str]
+
+
+class ResourcesRemoved(View):
+    remove_resource_ids: list[str]
+
+
+class ResourcesSet(View):
+    """Resources whose policy backups were suspended or resumed."""
+
+    set_resource_ids: list[str]
+
+
+class ClientConfigured(View):
+    agent_id: str
+    vault_id: str
+
+
+class Replication(v3.BackupReplicateRespBody):
+    backup_id: str
+    destination_project_id: str
+    destination_region: str
+    destination_vault_id: str
+    project_id: str
+    provider_id: str
+    replication_record_id: str  # the task that copies it
+    source_region: str
+    # beyond the SDK's BackupReplicateRespBody
+    destination_backup_id: str
+
+
+class ReplicationAnswer(View):
+    replication: Replication
+
+
+class ReplicatedBackup(v3.CheckpointReplicateRespbackups):
+    backup_id: str
+    replication_record_id: str
+
+
+class VaultReplication(v3.CheckpointReplicateRespBody):
+    backups: list[ReplicatedBackup]  # type: ignore[assignment]
+    destination_project_id: str
+    destination_region: str
+    destination_vault_id: str
+    project_id: str
+    provider_id: str
+    source_region: str
+    vault_id: str
+
+
+class VaultReplicationAnswer(View):
+    replication: VaultReplication
+
+
+class Destination(View):
+    """A server replication vault of another region: where this region's backups can be replicated to."""
+
+    region_id: str
+    region_name: str
+    vault_id: str
+    vault_name: str
+
+
+class DestinationList(View):
+    destinations: list[Destination]
+    count: int
+
+
+# --- prices and refunds ---------------------------------------------------------------------------------
+
+
+class Price(View):
+    """A purchase's price as the wizard's summary shows it: a yearly/monthly term's amount, or a
+    pay-per-use vault's hourly price and about what a month of it costs."""
+
+    currency: str
+    charging_mode: str
+    size: int
+    unit_price_per_gb_month: str
+    period_type: str | None = None
+    period_num: int | None = None
+    amount: str | None = None
+    hourly_price: str | None = None
+    estimated_monthly: str | None = None
+
+
+class PriceAnswer(View):
+    price: Price
+
+
+class PurchaseCheck(PriceAnswer):
+    resources_gb: int  # what the resources chosen for association take of the capacity
+
+
+class Refund(View):
+    """What unsubscribing a yearly/monthly vault refunds now, and why."""
+
+    paid: str
+    consumed: str
+    handling_fee: str
+    refund: str
+    days_used: int
+    days_subscribed: int
+    five_day_unconditional: bool
+
+
+class TagValues(View):
+    key: str
+    values: list[str]
+
+
+class ProjectTags(View):
+    tags: list[TagValues]
+
+
+class VaultSummary(View):
+    """ShowSummary: the capacity of the caller's vaults in this region (GB) and what they use (MB)."""
+
+    size: int
+    used_size: int
+
+
+# --- what backups hold ----------------------------------------------------------------------------------
+
+
+class StorageUsageView(v3.StorageUsage):
+    resource_id: str
+    resource_name: str
+    resource_type: str
+    backup_count: int
+    backup_size: int  # MB the resource's backups added to their vaults
+    backup_size_multiaz: int
+
+
+class StorageUsageAnswer(View):
+    resource_count: int
+    storage_usage: list[StorageUsageView]
+
+
+class BackedUpServer(View):
+    id: str
+    name: str
+    availability_zone: str | None
+    flavor: str | None  # None once the server is gone
+    image: str | None
+
+
+class BackedUpDisk(View):
+    id: str
+    name: str
+    size: int
+    bootable: bool
+    encrypted: bool
+    backup_id: str
+
+
+class BackupMetadata(View):
+    """What a server backup recorded of its server and each of its disks, as they were backed up."""
+
+    backup_id: str
+    server: BackedUpServer
+    volumes: list[BackedUpDisk]
+
+
+class SyncStarted(View):
+    """Backups of the data center being synchronised into a hybrid cloud backup vault, one task each."""
+
+    vault_id: str
+    sync_backup_num: int
+    backups: list[str]
+    operation_log_ids: list[str]
+
+
+class SyncAnswer(View):
+    sync: SyncStarted

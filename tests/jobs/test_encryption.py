@@ -129,9 +129,9 @@ def test_an_encrypted_server_backup_replicates_with_its_keys_and_restores_there(
     assert backup.extend_info.encrypted
     replication_vault(console, size_gb=1000)
     queued = replicate(console, backup.id, name="db-copy")
-    assert run(console, queued["replication_record_id"]).status == "success"
+    assert run(console, queued.replication_record_id).status == "success"
     there = console.in_region(DESTINATION)
-    replica = there.backups.show(queued["destination_backup_id"])
+    replica = there.backups.show(queued.destination_backup_id)
     sealed = next(c for c in replica.children if c.extend_info.encrypted)
     assert sealed.extend_info.kms_key_id
     assert run(there, there.restores.create_disk(sealed.id, "evs-db-copy")).status == "success"

@@ -7,6 +7,7 @@ from cbr_tui.cloud.disk_image import DiskImage
 from cbr_tui.domain.enums import ObjectType, ProtectType
 from cbr_tui.domain.errors import Codes
 from cbr_tui.services.console import Console
+from cbr_tui.services.views import Replication
 from cbr_tui.store.models import Chunk
 from tests.data import disk_digest, disk_path, disks_of
 from tests.jobs.helpers import back_up, damage_one_chunk, run
@@ -20,9 +21,9 @@ def replication_vault(console: Console, size_gb: int = 500) -> dict:
     return buy(there, size_gb=size_gb, protect_type=ProtectType.REPLICATION, name="vault-dr")
 
 
-def replicate(console: Console, backup_id: str, **options: str) -> dict:
+def replicate(console: Console, backup_id: str, **options: str) -> Replication:
     return console.replication.replicate(backup_id, destination_region=DESTINATION, destination_vault="vault-dr",
-                                         **options)["replication"]
+                                         **options).replication
 
 
 def test_a_replica_holds_the_same_bytes_in_the_other_region(console: Console) -> None:
@@ -31,10 +32,10 @@ def test_a_replica_holds_the_same_bytes_in_the_other_region(console: Console) ->
     backup = back_up(console, "vault-web")[0]
     replication_vault(console)
     queued = replicate(console, backup.id, name="web-copy")
-    task = run(console, queued["replication_record_id"])
+    task = run(console, queued.replication_record_id)
     assert task.status == "success", task
     there = console.in_region(DESTINATION)
-    replica = there.backups.show(queued["destination_backup_id"])
+    replica = there.backups.show(queued.destination_backup_id)
     assert replica.status == "available" and replica.image_type == "replication"
     assert sorted(c.resource_name for c in replica.children) == sorted(
         c.resource_name for c in backup.children)
@@ -71,13 +72,13 @@ def test_replication_rules(console: Console) -> None:
         backup.id, destination_region=console.region_id, destination_vault="vault-dr"), "must differ")
     queued = replicate(console, backup.id)
     refused(Codes.ALREADY_REPLICATED, lambda: replicate(console, backup.id))
-    run(console, queued["replication_record_id"])
+    run(console, queued.replication_record_id)
     refused(Codes.ALREADY_REPLICATED, lambda: replicate(console, backup.id))
     there = console.in_region(DESTINATION)
     refused(Codes.REPLICATION_TYPE_NOT_ALLOWED, lambda: there.replication.replicate(
-        queued["destination_backup_id"], destination_region="cn-north-4", destination_vault="vault-web"))
-    there.backups.delete(queued["destination_backup_id"])
-    assert replicate(console, backup.id)["destination_backup_id"]  # again, once the replica is gone
+        queued.destination_backup_id, destination_region="cn-north-4", destination_vault="vault-web"))
+    there.backups.delete(queued.destination_backup_id)
+    assert replicate(console, backup.id).destination_backup_id  # again, once the replica is gone
 
 
 def test_a_full_destination_fails_the_replica_and_keeps_the_source(console: Console) -> None:
@@ -87,9 +88,9 @@ def test_a_full_destination_fails_the_replica_and_keeps_the_source(console: Cons
     vault = replication_vault(console, size_gb=10)
     set_vault(console, vault.id, used_bytes=10 << 30)
     queued = replicate(console, backup.id)
-    task = run(console, queued["replication_record_id"])
+    task = run(console, queued.replication_record_id)
     assert task.status == "failed" and task.error_info.code == Codes.VAULT_FULL.code
-    replica = console.in_region(DESTINATION).backups.show(queued["destination_backup_id"])
+    replica = console.in_region(DESTINATION).backups.show(queued.destination_backup_id)
     assert replica.status == "error"
     assert console.backups.show(backup.id).status == "available"
 
@@ -101,7 +102,7 @@ def test_a_damaged_source_chunk_is_not_copied(console: Console) -> None:
     replication_vault(console)
     damage_one_chunk(console, vault.id)
     queued = replicate(console, backup.id)
-    task = run(console, queued["replication_record_id"])
+    task = run(console, queued.replication_record_id)
     assert task.status == "failed" and "damaged" in task.error_info.message
 
 
@@ -110,12 +111,12 @@ def test_a_cancelled_replication_leaves_an_error_replica_and_may_be_retried(cons
     backup = back_up(console, "vault-web")[0]
     replication_vault(console)
     queued = replicate(console, backup.id)
-    console.tasks.cancel(queued["replication_record_id"])
-    replica = console.in_region(DESTINATION).backups.show(queued["destination_backup_id"])
+    console.tasks.cancel(queued.replication_record_id)
+    replica = console.in_region(DESTINATION).backups.show(queued.destination_backup_id)
     assert replica.status == "error"
     assert console.resources.show("ecs-web-01").status == "ACTIVE"
     again = replicate(console, backup.id)
-    assert run(console, again["replication_record_id"]).status == "success"
+    assert run(console, again.replication_record_id).status == "success"
 
 
 def test_a_replica_makes_a_server_in_its_region_through_an_image(console: Console) -> None:
@@ -124,9 +125,9 @@ def test_a_replica_makes_a_server_in_its_region_through_an_image(console: Consol
     backup = back_up(console, "vault-web")[0]
     replication_vault(console)
     queued = replicate(console, backup.id)
-    run(console, queued["replication_record_id"])
+    run(console, queued.replication_record_id)
     there = console.in_region(DESTINATION)
-    image = there.restores.create_image(queued["destination_backup_id"], "img-web")["image"]
+    image = there.restores.create_image(queued.destination_backup_id, "img-web")["image"]
     made = there.restores.create_server_from_image(image["id"], "ecs-web-dr")
     assert run(there, made).status == "success"
     source = sorted(disk_digest(disk_path(console, d), with_size=False) for d in disks_of(console, "ecs-web-01"))

@@ -6,18 +6,19 @@ from cbr_tui.domain.enums import BackupStatus, ObjectType, ProtectType
 from cbr_tui.domain.errors import Codes
 from cbr_tui.services.associations import ResourceSelection
 from cbr_tui.services.console import Console
+from cbr_tui.services.views import ResourcesAdded
 from cbr_tui.store.models import Backup
 from tests.services.helpers import buy, finish_backups, refused
 
 
-def associate(console: Console, vault: str, *refs: str) -> dict:
+def associate(console: Console, vault: str, *refs: str) -> ResourcesAdded:
     return console.associations.associate(vault, [ResourceSelection(r) for r in refs])
 
 
 def test_associate_servers_in_running_and_stopped_states(console: Console) -> None:
     vault = buy(console, size_gb=1000)
     result = associate(console, vault.id, "ecs-web-01", "ecs-batch-01")
-    assert len(result["add_resource_ids"]) == 2
+    assert len(result.add_resource_ids) == 2
     shown = console.vaults.show(vault.id)
     assert {r.name for r in shown.resources} == {"ecs-web-01", "ecs-batch-01"}
     assert shown.billing.allocated == 180
@@ -30,11 +31,11 @@ def test_each_resource_type_goes_only_to_its_vault_type(console: Console) -> Non
     disk_vault = buy(console, ObjectType.DISK)
     refused(Codes.RESOURCE_TYPE_MISMATCH, lambda: associate(console, disk_vault.id, "ecs-web-01"))
     refused(Codes.RESOURCE_TYPE_MISMATCH, lambda: associate(console, disk_vault.id, "desktop-alice-volume-0000"))
-    assert associate(console, disk_vault.id, "evs-data-01", "ecs-web-01-volume-0001")["add_resource_ids"]
+    assert associate(console, disk_vault.id, "evs-data-01", "ecs-web-01-volume-0001").add_resource_ids
     turbo_vault = buy(console, ObjectType.TURBO, 1000)
-    assert associate(console, turbo_vault.id, "sfs-turbo-share")["add_resource_ids"]
+    assert associate(console, turbo_vault.id, "sfs-turbo-share").add_resource_ids
     desktop_vault = buy(console, ObjectType.WORKSPACE, 1000)
-    assert associate(console, desktop_vault.id, "desktop-alice", "desktop-bob")["add_resource_ids"]
+    assert associate(console, desktop_vault.id, "desktop-alice", "desktop-bob").add_resource_ids
 
 
 def test_a_resource_belongs_to_one_vault(console: Console) -> None:
@@ -110,7 +111,7 @@ def test_dissociation_deletes_the_resources_backups_in_the_vault(console: Consol
     refused(Codes.BACKUP_IN_PROGRESS, lambda: console.associations.dissociate(vault.id, ["ecs-web-01"]))
     finish_backups(console)
     result = console.associations.dissociate(vault.id, ["ecs-web-01"])
-    assert len(result["remove_resource_ids"]) == 1
+    assert len(result.remove_resource_ids) == 1
     shown = console.vaults.show(vault.id)
     assert [r.name for r in shown.resources] == ["ecs-web-02"]
     with console.ctx.store.read() as session:
@@ -124,7 +125,7 @@ def test_dissociation_deletes_the_resources_backups_in_the_vault(console: Consol
 
 def test_backup_clients_are_configured_with_file_vaults(console: Console) -> None:
     file_vault = buy(console, ObjectType.FILE, 1024)
-    assert console.associations.configure_client("host-files-01", file_vault.id)["vault_id"] == file_vault.id
+    assert console.associations.configure_client("host-files-01", file_vault.id).vault_id == file_vault.id
     assert console.vaults.show(file_vault.id).resources[0].name == "host-files-01"
     refused(Codes.RESOURCE_STATUS_FORBIDS_BACKUP,
             lambda: console.associations.configure_client("host-files-02", file_vault.id), "Offline")

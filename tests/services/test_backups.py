@@ -194,11 +194,11 @@ def test_storage_usage_counts_each_resource_s_backups_and_what_they_stored(conso
     for vault in ("vault-multi-az", "vault-multi-az", "vault-disks"):
         console.backups.perform(vault)
         console.run_tasks()
-    usage = {u["resource_name"]: u for u in console.backups.storage_usage()["storage_usage"]}
+    usage = {u.resource_name: u for u in console.backups.storage_usage().storage_usage}
     web, disk = usage["ecs-web-01"], usage["evs-data-01"]
-    assert (web["backup_count"], disk["backup_count"]) == (2, 1)
-    assert web["backup_size"] >= 1 and web["backup_size_multiaz"] == web["backup_size"]
-    assert disk["backup_size_multiaz"] == 0
+    assert (web.backup_count, disk.backup_count) == (2, 1)
+    assert web.backup_size >= 1 and web.backup_size_multiaz == web.backup_size
+    assert disk.backup_size_multiaz == 0
     only = console.backups.storage_usage(resource_type="OS::Cinder::Volume")
-    assert [u["resource_name"] for u in only["storage_usage"]] == ["evs-data-01"]
+    assert [u.resource_name for u in only.storage_usage] == ["evs-data-01"]
     refused(Codes.INVALID_PARAMETER, lambda: console.backups.storage_usage(resource_type="tape"))

@@ -39,10 +39,10 @@ def synced(sqlite_console: Console) -> tuple[Console, dict, dict[str, list[str]]
         console.hybrid.back_up(name, name=f"{name}-local")
     console.run_tasks()
     vault = buy(console, ObjectType.VMWARE, size_gb=1024, name="vault-hybrid")
-    result = console.hybrid.sync(vault.id)["sync"]
-    assert result["sync_backup_num"] == 2
+    result = console.hybrid.sync(vault.id).sync
+    assert result.sync_backup_num == 2
     console.run_tasks()
-    console.tasks.require_success(set(result["operation_log_ids"]))
+    console.tasks.require_success(set(result.operation_log_ids))
     return console, vault, before
 
 
@@ -87,11 +87,11 @@ def test_a_second_sync_copies_only_what_the_vault_lacks(synced) -> None:  # type
     console.hybrid.write_data("lun-finance-01", 4, seed="four more megabytes")
     console.hybrid.back_up("lun-finance-01", name="lun-second")
     console.run_tasks()
-    result = console.hybrid.sync(vault.id)["sync"]
-    assert result["sync_backup_num"] == 1  # the others are there already
+    result = console.hybrid.sync(vault.id).sync
+    assert result.sync_backup_num == 1  # the others are there already
     console.run_tasks()
     [task] = [t for t in console.tasks.list(operation_type="sync").operation_logs
-              if t.id in result["operation_log_ids"]]
+              if t.id in result.operation_log_ids]
     assert task.status == "success"
     with console.ctx.store.read() as session:
         chunks_after = len(session.exec(select(Chunk).where(Chunk.vault_id == vault.id)).all())
@@ -124,7 +124,7 @@ def test_the_rules_of_synchronisation(sqlite_console: Console, tmp_path: Path) -
     console.run_tasks()
     [twice] = console.hybrid.local_backups("lun-finance-01").backups
     other = buy(console, ObjectType.VMWARE, size_gb=1024, name="vault-hybrid-2")
-    assert console.hybrid.sync(other.id, [twice.id, twice.id])["sync"]["sync_backup_num"] == 1
+    assert console.hybrid.sync(other.id, [twice.id, twice.id]).sync.sync_backup_num == 1
     # the data center is no region of the cloud
     assert "on-premises" not in [r["id"] for r in console.accounts.regions()["regions"]]
     refused(Codes.INVALID_PARAMETER, lambda: console.in_region("on-premises"))

@@ -112,7 +112,7 @@ def test_vaults_that_take_no_resources_refuse_them(console: Console, fields: dic
 def test_yearly_monthly_is_paid_from_the_balance(console: Console) -> None:
     spec = VaultSpec(object_type=ObjectType.SERVER, size_gb=100, charging_mode=ChargingMode.PRE_PAID,
                      period_type=PeriodType.MONTH, period_num=3, auto_renew=True)
-    price = Decimal(console.vaults.quote(spec)["price"]["amount"])
+    price = Decimal(console.vaults.quote(spec).price.amount)
     before = Decimal(console.accounts.show()["account"]["balance"])
     result = console.vaults.create(spec)
     vault = result.vault

@@ -167,8 +167,8 @@ def test_a_bind_rule_with_no_value_takes_the_key_with_any_value(console: Console
 def test_a_resource_whose_policy_backups_are_suspended_is_skipped_by_the_policy_only(
         console: Console, clock: FixedClock) -> None:
     vault, _policy = vault_with_policy(console, resources=("ecs-web-01", "ecs-web-02"), size_gb=1000)
-    assert console.associations.set_policy_backups(vault.id, ["ecs-web-02"], suspended=True) == \
-        {"set_resource_ids": [console.resources.show("ecs-web-02").id]}
+    assert console.associations.set_policy_backups(vault.id, ["ecs-web-02"], suspended=True).set_resource_ids == \
+        [console.resources.show("ecs-web-02").id]
     shown = {r.name: r.auto_protect for r in console.vaults.show(vault.id).resources}
     assert shown == {"ecs-web-01": True, "ecs-web-02": False}
     clock.set(TONIGHT + timedelta(seconds=1))
@@ -276,8 +276,8 @@ def test_a_replication_run_redoes_a_replica_that_failed(console: Console, clock:
     backup = console.backups.perform(vault.id, name="first").checkpoint.backups[0]
     console.run_tasks()
     manual = console.replication.replicate(backup.id, destination_region="cn-east-3",
-                                           destination_vault="vault-dr")["replication"]
-    console.tasks.cancel(manual["replication_record_id"])  # that replica ends in Error
+                                           destination_vault="vault-dr").replication
+    console.tasks.cancel(manual.replication_record_id)  # that replica ends in Error
     clock.set(TONIGHT + timedelta(seconds=1))
     [fired] = console.run_due_policies()["fired"]
     assert len(fired["replicas"]) == 1 and fired["refused"] == []

@@ -55,7 +55,7 @@ def test_paging_and_sorting(console: Console, three: list[VaultView]) -> None:
 
 
 def test_project_tags_list_every_key_and_value(console: Console, three: list[VaultView]) -> None:
-    assert console.vaults.project_tags()["tags"] == [
+    assert console.vaults.project_tags().model_dump()["tags"] == [
         {"key": "env", "values": ["dev", "prod"]}, {"key": "owner", "values": ["ops"]},
         {"key": "tier", "values": ["db"]}]
 

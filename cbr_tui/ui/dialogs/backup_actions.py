@@ -207,7 +207,7 @@ class ReplicateBackupDialog(BackupDialog):
         self.title_text = f"Replicate {backup.name}"
 
     def body(self) -> ComposeResult:
-        choices = self.services.replication.destinations()["destinations"]
+        choices = self.services.replication.destinations().destinations
         yield Label(f"A copy of {self.backup.name} ({self.backup.resource_name}, all its disks) goes to a "
                     "server replication vault in another region. Only the data that vault does not hold yet is "
                     "copied.", classes="dialog-text")
@@ -215,7 +215,7 @@ class ReplicateBackupDialog(BackupDialog):
             yield Label("There is no replication vault in another region yet: buy one there (Cloud Server "
                         "Backups, Protection Type Replication) first.", classes="dialog-text")
         yield Label("Destination vault", classes="field-label")
-        yield Select([(f"{c['vault_name']} ({c['region_name']})", f"{c['region_id']}|{c['vault_id']}")
+        yield Select([(f"{c.vault_name} ({c.region_name})", f"{c.region_id}|{c.vault_id}")
                       for c in choices], prompt="Choose a replication vault", id="destination")
         yield Field("Replica name (1-64 letters, digits, _ or -)", lambda text: check_name(text, "backup"),
                     value=self.backup.name, id="replica-name")

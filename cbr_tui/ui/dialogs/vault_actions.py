@@ -217,7 +217,7 @@ class ApplyReplicationPolicyDialog(VaultDialog):
 
     def body(self) -> ComposeResult:
         policies = self.services.policies.list(operation_type="replication").policies
-        destinations = self.services.replication.destinations()["destinations"]
+        destinations = self.services.replication.destinations().destinations
         current = self._current()
         yield Label("At each run time of the policy, the vault's backups not yet replicated are copied to the "
                     "destination vault, a server replication vault in the policy's destination region.",
@@ -227,7 +227,7 @@ class ApplyReplicationPolicyDialog(VaultDialog):
             (f"{p.name} (to {p.operation_definition.destination_region})", p.id) for p in policies]
         yield Select(options, value=current.policy_id if current else "", allow_blank=False, id="policy")
         yield Label("Destination vault", classes="field-label")
-        vaults = [(f"{d['vault_name']} ({d['region_name']})", d["vault_id"]) for d in destinations]
+        vaults = [(f"{d.vault_name} ({d.region_name})", d.vault_id) for d in destinations]
         chosen = current.destination_vault_id if current else None
         yield Select(vaults, value=chosen if chosen in {v for _l, v in vaults} else Select.NULL,
                      prompt="Choose a replication vault", id="destination")
@@ -269,13 +269,13 @@ class DeleteVaultDialog(VaultDialog):
         if self.pre_paid:
             terms = self.services.vaults.unsubscription(self.vault.id)
             consequences.append(
-                f"{terms['refund']} USD is refunded to the balance: all of the {terms['paid']} paid, within five days "
-                "of the purchase." if terms["five_day_unconditional"] else
-                f"Nothing is refunded: the {terms['paid']} paid covered the {terms['days_subscribed']} days, all "
-                "used." if terms["days_used"] >= terms["days_subscribed"] else
-                f"{terms['refund']} USD is refunded to the balance: the {terms['paid']} paid, less {terms['consumed']} "
-                f"for the {terms['days_used']} of {terms['days_subscribed']} days used and a handling fee of "
-                f"{terms['handling_fee']}.")
+                f"{terms.refund} USD is refunded to the balance: all of the {terms.paid} paid, within five days "
+                "of the purchase." if terms.five_day_unconditional else
+                f"Nothing is refunded: the {terms.paid} paid covered the {terms.days_subscribed} days, all "
+                "used." if terms.days_used >= terms.days_subscribed else
+                f"{terms.refund} USD is refunded to the balance: the {terms.paid} paid, less {terms.consumed} "
+                f"for the {terms.days_used} of {terms.days_subscribed} days used and a handling fee of "
+                f"{terms.handling_fee}.")
         yield Label("\n".join(f"• {line}" for line in consequences), classes="dialog-text")
 
     def submit(self) -> None:

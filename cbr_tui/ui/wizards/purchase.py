@@ -43,6 +43,7 @@ from cbr_tui.ui.wizards.steps import compose_step
 
 if TYPE_CHECKING:
     from cbr_tui.services.vaults import VaultSpec
+    from cbr_tui.services.views import Price
 
 OPTIONAL_FIELDS = ("description", "bind-tags", "tags")
 
@@ -300,9 +301,9 @@ class PurchaseWizard(Guarded, Screen[str | None]):
             tags=parse_pairs(self._text("tags")),
         )
 
-    def _quote(self) -> dict[str, Any]:
+    def _quote(self) -> Price:
         """The price of the purchase as filled in (raises the refusal when the form cannot be priced)."""
-        return self.services.vaults.quote(self.spec())["price"]  # type: ignore[no-any-return]
+        return self.services.vaults.quote(self.spec()).price  # type: ignore[no-any-return]
 
     def _price(self) -> None:
         label = self.query_one("#price", Label)
@@ -411,12 +412,12 @@ class PurchaseWizard(Guarded, Screen[str | None]):
         size = f"{self.vtype.size_in_console_unit(spec.size_gb):,} {self.vtype.capacity_unit}"
         name = spec.name or "the vault"
         if spec.charging_mode is ChargingMode.PRE_PAID:
-            question = (f"Pay {fmt.money(price['amount'])} {price['currency']} from the account balance for {name}, "
+            question = (f"Pay {fmt.money(price.amount)} {price.currency} from the account balance for {name}, "
                         f"{form.with_article(kind)} of {size}?")
             title, ok = "Confirm and Pay", "Pay"
         else:
             question = (f"Buy {name}, a pay-per-use {kind} of {size}? It is billed "
-                        f"{fmt.money(price['hourly_price'])} {price['currency']} per hour from now on.")
+                        f"{fmt.money(price.hourly_price)} {price.currency} per hour from now on.")
             title, ok = "Buy Now", "Buy"
         self.app.push_screen(ConfirmDialog(title, question, ok, cancel_first=True),
                              callback=lambda yes: self._buy(spec) if yes else None)
@@ -431,13 +432,13 @@ class PurchaseWizard(Guarded, Screen[str | None]):
         self.dismiss(created.vault.id)
 
 
-def price_text(price: dict[str, Any], vtype: VaultType, *, with_size: bool = False) -> str:
+def price_text(price: Price, vtype: VaultType, *, with_size: bool = False) -> str:
     """`5.00 USD for 1 month`, or `0.0068 USD/hour, about 4.96 USD a month` (amounts with thousands
     separators); the bar under the wizard leaves the size out (the capacity step and the summary show it)."""
-    currency = price["currency"]
-    size = f" ({vtype.size_in_console_unit(price['size']):,} {vtype.capacity_unit})" if with_size else ""
-    if price["charging_mode"] == "pre_paid":
-        unit = price["period_type"] + ("s" if price["period_num"] != 1 else "")
-        return f"{fmt.money(price['amount'])} {currency} for {price['period_num']} {unit}{size}"
-    return (f"{fmt.money(price['hourly_price'])} {currency}/hour, about {fmt.money(price['estimated_monthly'])} "
+    currency = price.currency
+    size = f" ({vtype.size_in_console_unit(price.size):,} {vtype.capacity_unit})" if with_size else ""
+    if price.charging_mode == "pre_paid":
+        unit = f"{price.period_type}" + ("s" if price.period_num != 1 else "")
+        return f"{fmt.money(price.amount)} {currency} for {price.period_num} {unit}{size}"
+    return (f"{fmt.money(price.hourly_price)} {currency}/hour, about {fmt.money(price.estimated_monthly)} "
             f"{currency} a month{size}")
