@@ -36,6 +36,7 @@ async def test_buy_back_up_damage_and_restore_by_keys_alone(console: Console, ap
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, PurchaseWizard))  # each key waits for its screen
         wizard = app.screen
         assert isinstance(wizard, PurchaseWizard)
         while wizard.steps[wizard.index] != "resources":
@@ -44,7 +45,7 @@ async def test_buy_back_up_damage_and_restore_by_keys_alone(console: Console, ap
         await tick(pilot, "ecs-web-01")
         await tick(pilot, "ecs-web-02")
         await pilot.press("pagedown")
-        await pilot.pause()
+        await wait_for(pilot, lambda: wizard.steps[wizard.index] == "capacity")  # PgDn in the list is Next
         assert wizard.steps[wizard.index] == "capacity", "PgDn in the list is Next, not a page of the list"
         assert app.focused is not None and getattr(app.focused, "value", None) == "280", \
             "the capacity proposed covers the two servers, and the cursor is in it"
@@ -54,12 +55,10 @@ async def test_buy_back_up_damage_and_restore_by_keys_alone(console: Console, ap
         await pilot.pause()
         assert app.screen is wizard and wizard.step == "confirm", "moving on never pays"
         await pilot.press("enter")  # Buy Now has the cursor
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         assert shows_whole(pilot, "Pay 14.00 USD from the account balance")
         await pilot.press("ctrl+s")  # Pay (the cursor starts on Cancel)
-        await pilot.pause()
-        assert not isinstance(app.screen, PurchaseWizard)
+        await wait_for(pilot, lambda: not isinstance(app.screen, (PurchaseWizard, ConfirmDialog)))
         vault = console.vaults.list().vaults[0]
         assert sorted(r.name for r in console.vaults.show(vault.id).resources) == \
             ["ecs-web-01", "ecs-web-02"]
@@ -67,13 +66,12 @@ async def test_buy_back_up_damage_and_restore_by_keys_alone(console: Console, ap
             "the header shows the balance less the month of 280 GB just paid (5000.00 - 14.00)"
 
         await pilot.press("b")
-        assert isinstance(app.screen, PerformBackupDialog)
+        await wait_for(pilot, lambda: isinstance(app.screen, PerformBackupDialog))
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_for(pilot, lambda: not isinstance(app.screen, PerformBackupDialog))
         await pilot.press("2")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.focused is table(pilot, "#page-server #backup-table"))
         backups = table(pilot, "#page-server #backup-table")
-        assert app.focused is backups
         worker = threading.Thread(target=runner.run_until_idle, daemon=True)
         worker.start()
         assert gate.reached.wait(30)
@@ -87,24 +85,26 @@ async def test_buy_back_up_damage_and_restore_by_keys_alone(console: Console, ap
         await wait_for(pilot, lambda: cell_texts(backups, 1) == ["● Available", "● Available"])
         healthy = resource_digest(console, "ecs-web-01")
 
-        await pilot.press("ctrl+n", "end", "up", "up", "up", "enter")
-        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "nav")
+        await pilot.press("end", "up", "up", "up", "enter")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "resource-table")
         await row_to(pilot, "ecs-web-01")
         await pilot.press("x")
-        assert isinstance(app.screen, ConfirmDialog)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("enter")
-        await pilot.pause()
-        assert resource_digest(console, "ecs-web-01") != healthy
+        await wait_for(pilot, lambda: resource_digest(console, "ecs-web-01") != healthy)
 
-        await pilot.press("ctrl+n", "home", "enter", "2")
-        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "nav")
+        await pilot.press("home", "enter", "2")
+        await wait_for(pilot, lambda: app.focused is backups)
         await row_to(pilot, next(n for n in cell_texts(backups, 0) if n.split("\n")[0].endswith("-0001")))
         await pilot.press("r")
-        assert isinstance(app.screen, RestoreServerDialog)
+        await wait_for(pilot, lambda: isinstance(app.screen, RestoreServerDialog))
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert cell_texts(backups, 1)[[n.split("\n")[0][-5:] for n in cell_texts(backups, 0)].index("-0001")] \
-            .startswith("◐ Restoring")
+        await wait_for(pilot, lambda: cell_texts(backups, 1)[
+            [n.split("\n")[0][-5:] for n in cell_texts(backups, 0)].index("-0001")].startswith("◐ Restoring"))
         console.run_tasks()
         await wait_for(pilot, lambda: cell_texts(backups, 1) == ["● Available", "● Available"])
     assert resource_digest(console, "ecs-web-01") == healthy
