@@ -36,14 +36,14 @@ def test_the_cli_prints_a_typed_answer_as_its_json(console: Console) -> None:
 
 
 def test_every_view_builds() -> None:
-    """A view of a v3 model needs that model built first (views.py builds the ones it extends): a view whose
+    """A view of a v3 model needs that model built first (views/base.py builds the ones they extend): a view whose
     base was forgotten there fails here, not in a user's first request."""
     from pydantic import BaseModel
 
     from cbr_tui.services import views
 
     built = [cls for cls in vars(views).values()
-             if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__module__ == views.__name__]
+             if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__module__.startswith(views.__name__)]
     assert len(built) > 40
     for cls in built:
         cls.model_rebuild()
