@@ -140,7 +140,7 @@ def worker(until_idle: bool, workers: int, lease_seconds: float, no_scheduler: b
     console = invocation.console
     runner = console.runner(workers=workers, lease=timedelta(seconds=lease_seconds))
     if until_idle:
-        fired = [] if no_scheduler else console.run_due_policies()["fired"]
+        fired = [] if no_scheduler else console.run_due_policies().fired
         emit({"policies_fired": len(fired), "tasks_run": runner.run_until_idle()})  # type: ignore[arg-type]
         return
     scheduler = None if no_scheduler else console.scheduler()

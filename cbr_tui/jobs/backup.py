@@ -1,51 +1,26 @@
-"""The backup job: copy a resource's bytes into its vault and make the backup Available (or Error).
+"""The backup job: what to back up, as a plan for the engine; the task's outcome, in the engine's commit.
 
 Disks (of a disk, a server or a desktop) go through the image engine, one child backup per disk of a
-server, all committed together; file systems and backup clients go through the tree engine.
+server, all committed together; file systems and backup clients go through the tree engine. The engine
+reads, stores and commits (`engine.backup`); the job finds the sources and what each builds on, records
+the task's outcome and settles the resource and the restore point.
 """
 
-import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from cbr_tui.cloud.disk_image import DiskImage, FrozenBitmap
-from cbr_tui.domain.eligibility import ensure_vault_room
+from cbr_tui.cloud.disk_image import DiskImage
 from cbr_tui.domain.enums import BackupStatus, CheckpointStatus, ProtectStatus, ResourceKind
 from cbr_tui.domain.errors import CbrError, Codes
-from cbr_tui.engine import catalog, image, index, keys, manifest, tree
-from cbr_tui.engine.commit import Made, commit
-from cbr_tui.engine.image import ImagePlan
-from cbr_tui.engine.index import Location
+from cbr_tui.engine import backup as engine
+from cbr_tui.engine import manifest
+from cbr_tui.engine.backup import BackupPlan, DiskSource, TreeSource, Within
 from cbr_tui.engine.manifest import ImageManifest, Manifest, TreeManifest
-from cbr_tui.engine.packs import PackSink
-from cbr_tui.engine.sink import ChunkSink
 from cbr_tui.jobs import outcome
 from cbr_tui.jobs.context import JobContext
 from cbr_tui.jobs.lease import LeaseLost, owned
 from cbr_tui.store.models import Backup, Checkpoint, Project, Resource, Task, Vault, VaultResource
-
-log = logging.getLogger(__name__)
-
-
-@dataclass
-class _DiskWork:
-    backup_id: str
-    disk: Resource
-    image: DiskImage
-    base: ImageManifest | None
-    kms_key_id: str | None = None  # an encrypted disk: its chunks are sealed with the vault's data key under it
-    frozen: FrozenBitmap | None = None
-    plan: ImagePlan | None = None
-
-
-@dataclass
-class _TreeWork:
-    backup_id: str
-    root: Path
-    base: TreeManifest | None
 
 
 def run_backup(job: JobContext, task: Task) -> None:
@@ -57,41 +32,43 @@ def run_backup(job: JobContext, task: Task) -> None:
         vault = session.get(Vault, backup.vault_id)
         resource = session.get(Resource, backup.resource_id)
         assert vault is not None
-        work: list[_DiskWork] = []
-        trees: list[_TreeWork] = []
         try:
             if resource is None:
                 raise CbrError(Codes.RESOURCE_NOT_FOUND, f"{backup.resource_name} no longer exists.")
-            if resource.kind in (ResourceKind.TURBO, ResourceKind.AGENT):
-                trees = _tree_work(job, session, backup, resource)
+            full = not backup.incremental  # Perform Backup's "full backup" (an incremental one may still read
+            if resource.kind in (ResourceKind.TURBO, ResourceKind.AGENT):  # everything: the engine says why)
+                plan = BackupPlan(vault.id, backup.id, trees=_trees(job, session, backup, resource), full=full)
             else:
-                work = _disk_work(job, session, backup, resource)
+                plan = BackupPlan(vault.id, backup.id, disks=_disks(job, session, backup, resource), full=full)
         except CbrError as error:
             abandon_backup(job, task, error)
             return
     try:
-        with job.objects(vault.id).lock(exclusive=False):
-            if work:
-                made, sink_written = _copy(job, vault, work)
-            else:
-                made, sink_written = _copy_trees(job, vault, trees)
-            commit_backup(job, task, vault.id, backup.id, made, sink_written)
-            describe(job, vault.id, backup.id)
+        engine.back_up(plan, job.engine(vault.id), succeed(job, task))
     except LeaseLost:
-        _abort_bitmaps(work)
         raise
     except BaseException as error:
-        _abort_bitmaps(work)
         abandon_backup(job, task, outcome.describe(error, vault.name))
         if not isinstance(error, Exception):
             raise
-        return
-    for item in work:
-        if item.frozen is not None:
-            item.image.complete(item.frozen)
 
 
-def _disk_work(job: JobContext, session: Session, backup: Backup, resource: Resource) -> list[_DiskWork]:
+def succeed(job: JobContext, task: Task) -> Within:
+    """What the commit's transaction records of the task: it still holds the lease (else nothing commits),
+    the resource and the restore point settle, and the task succeeds with what the engine really did."""
+
+    def within(session: Session, parent: Backup) -> None:
+        row = owned(session, task.id, job.owner)
+        _settle(session, parent, ProtectStatus.AVAILABLE)
+        outcome.succeed(row, job.clock.now(), {"backup": {
+            **row.extra.get("backup", {}), "read_bytes": parent.read_bytes, "new_bytes": parent.new_bytes,
+            "incremental": parent.incremental, "read_reason": parent.read_reason}})
+        session.add(row)
+
+    return within
+
+
+def _disks(job: JobContext, session: Session, backup: Backup, resource: Resource) -> list[DiskSource]:
     pairs: list[tuple[Backup, Resource | None]]
     if resource.kind == ResourceKind.DISK:
         pairs = [(backup, resource)]
@@ -101,13 +78,13 @@ def _disk_work(job: JobContext, session: Session, backup: Backup, resource: Reso
         pairs = [(child, session.get(Resource, child.resource_id)) for child in children]
     else:
         raise CbrError(Codes.VAULT_TYPE_FORBIDS_BACKUP, f"{resource.name} is backed up as files, not disks.")
-    work: list[_DiskWork] = []
+    work: list[DiskSource] = []
     for row, disk in pairs:
         if disk is None or not disk.data_path:
             raise CbrError(Codes.DISK_NOT_FOUND, f"The disk of {row.resource_name} no longer exists.")
         kms_key_id = _kms_key(job, session, row, disk)
         base = _base_manifest(job, session, backup.vault_id, disk.id, kms_key_id)
-        work.append(_DiskWork(row.id, disk, DiskImage(job.layout.resolve(disk.data_path)),
+        work.append(DiskSource(row.id, DiskImage(job.layout.resolve(disk.data_path)),
                               base if isinstance(base, ImageManifest) else None, kms_key_id))
     return work
 
@@ -125,7 +102,7 @@ def _kms_key(job: JobContext, session: Session, row: Backup, disk: Resource) -> 
     return found
 
 
-def _tree_work(job: JobContext, session: Session, backup: Backup, resource: Resource) -> list[_TreeWork]:
+def _trees(job: JobContext, session: Session, backup: Backup, resource: Resource) -> list[TreeSource]:
     if resource.kind == ResourceKind.TURBO:
         assert resource.data_path is not None
         pairs = [(backup.id, resource.id, job.layout.resolve(resource.data_path))]
@@ -140,7 +117,7 @@ def _tree_work(job: JobContext, session: Session, backup: Backup, resource: Reso
         if not root.is_dir():
             raise CbrError(Codes.RESOURCE_NOT_FOUND, f"The directory {root} to back up does not exist.")
         base = _base_manifest(job, session, backup.vault_id, source_id)
-        work.append(_TreeWork(backup_id, root, base if isinstance(base, TreeManifest) else None))
+        work.append(TreeSource(backup_id, root, base if isinstance(base, TreeManifest) else None))
     return work
 
 
@@ -161,115 +138,6 @@ def _base_manifest(job: JobContext, session: Session, vault_id: str, source_id: 
         return manifest.load(job.objects(vault_id), latest.manifest_key, latest.manifest_hash)
     except manifest.DamagedManifest:
         return None
-
-
-def _copy(job: JobContext, vault: Vault, work: Sequence[_DiskWork]) -> tuple[list[Made], dict[bytes, Location]]:
-    objects = job.objects(vault.id)
-    meter = job.meter()
-    with job.store.read() as session:
-        full = not session.exec(select(Backup.incremental).where(Backup.id == work[0].backup_id)).one()
-    for item in work:
-        item.frozen = item.image.freeze()
-        item.plan = image.plan(item.image, item.frozen, item.base, full=full)
-        meter.add_total(item.plan.bytes_to_read(item.image.size))
-    meter.check()
-
-    def classify(hashes):  # type: ignore[no-untyped-def]
-        with job.store.read() as session:
-            return index.classify(session, vault.id, hashes)
-
-    made = []
-    with ChunkSink(objects, classify, workers=job.workers) as sink:
-        for item in work:
-            assert item.frozen is not None and item.plan is not None
-            key = keys.data_key(objects, job.kms, item.kms_key_id) if item.kms_key_id else None
-            result = image.back_up(item.image, item.frozen, item.plan, sink, meter, key)
-            made.append((item, result))
-        objects.sync()
-        written = dict(sink.written)
-    return [
-        Made(item.backup_id, result, manifest.save(objects, item.backup_id, result),
-             logical_bytes=image.stored_span(result),
-             read_bytes=item.plan.bytes_to_read(item.image.size) if item.plan else 0,
-             generation=result.generation, incremental=bool(item.plan and item.plan.incremental),
-             read_reason=item.plan.reason if item.plan and not item.plan.incremental else "")
-        for item, result in made
-    ], written
-
-
-def _copy_trees(job: JobContext, vault: Vault, work: Sequence[_TreeWork]) -> tuple[list[Made], dict[bytes, Location]]:
-    objects = job.objects(vault.id)
-    meter = job.meter()
-    with job.store.read() as session:
-        full = not session.exec(select(Backup.incremental).where(Backup.id == work[0].backup_id)).one()
-    plans = [tree.scan(item.root, item.base, full=full) for item in work]
-    for item_plan in plans:
-        meter.add_total(item_plan.bytes_to_read)
-    meter.check()
-
-    def classify(hashes):  # type: ignore[no-untyped-def]
-        with job.store.read() as session:
-            return index.classify(session, vault.id, hashes)
-
-    sink = PackSink(objects, classify)
-    results = [tree.back_up(item.root, item_plan, sink, meter, workers=job.workers)
-               for item, item_plan in zip(work, plans, strict=True)]
-    objects.sync()
-    return [
-        Made(item.backup_id, result, manifest.save(objects, item.backup_id, result),
-             logical_bytes=sum(e.size for e in result.entries if e.kind == "file"),
-             read_bytes=item_plan.bytes_to_read, incremental=item_plan.incremental,
-             read_reason="" if item_plan.incremental else item_plan.reason)
-        for item, item_plan, result in zip(work, plans, results, strict=True)
-    ], dict(sink.written)
-
-
-def commit_backup(job: JobContext, task: Task, vault_id: str, backup_id: str, made: list[Made],
-                  written: dict[bytes, Location]) -> None:
-    """The database half of the commit: refuse if the vault would overflow (6114), else reference the
-    blobs, count the capacity, and make the backup and its children Available (backups and replicas)."""
-    now = job.clock.now()
-    with job.store.write() as session:
-        row = owned(session, task.id, job.owner)
-        vault = session.get(Vault, vault_id, with_for_update=True, populate_existing=True)
-        assert vault is not None
-        adding = sum(w.length for w in written.values()) + sum(m.stored.size for m in made)
-        ensure_vault_room(vault.name, vault.size_gb, vault.used_bytes, adding=adding, auto_expand=vault.auto_expand)
-        commit(session, vault, made, written, now)
-        parent = session.get(Backup, backup_id)
-        assert parent is not None
-        rows = [parent, *session.exec(select(Backup).where(Backup.parent_id == backup_id)).all()]
-        for item in rows:
-            item.status = BackupStatus.AVAILABLE.value
-            item.protected_at = item.updated_at = now
-            session.add(item)
-        if len(rows) > 1:
-            parent.logical_bytes = sum(r.logical_bytes for r in rows[1:])
-            parent.read_bytes = sum(r.read_bytes for r in rows[1:])
-            parent.new_bytes = sum(r.new_bytes for r in rows[1:])
-            parent.incremental = all(r.incremental for r in rows[1:])
-            parent.read_reason = "; ".join(dict.fromkeys(f"{r.resource_name}: {r.read_reason}" for r in rows[1:]
-                                                         if not r.incremental))
-        _settle(session, parent, ProtectStatus.AVAILABLE)
-        outcome.succeed(row, now, {"backup": {**row.extra.get("backup", {}), "read_bytes": parent.read_bytes,
-                                              "new_bytes": parent.new_bytes, "incremental": parent.incremental,
-                                              "read_reason": parent.read_reason}})
-        session.add(row)
-
-
-def describe(job: JobContext, vault_id: str, backup_id: str) -> None:
-    """After the commit: the vault's object store records the backup (and the vault as it is now), so the
-    catalog can be rebuilt without the database. A crash before this leaves a backup that `vault verify`
-    records again."""
-    try:
-        with job.store.read() as session:
-            vault = session.get(Vault, vault_id)
-            if vault is not None:
-                objects = job.objects(vault_id)
-                catalog.record_backup(session, objects, backup_id)
-                catalog.record_vault(session, objects, vault)
-    except OSError:  # the backup has committed; a record that could not be written is written by `vault verify`
-        log.warning("could not record backup %s in vault %s's catalog", backup_id, vault_id, exc_info=True)
 
 
 def _settle(session: Session, parent: Backup, protect_status: ProtectStatus) -> None:
@@ -318,10 +186,3 @@ def _finish_stale(job: JobContext, task: Task, backup: Backup | None) -> None:
         else:
             outcome.fail(row, now, CbrError(Codes.BACKUP_NOT_FOUND, "The backup of this task no longer exists."))
         session.add(row)
-
-
-def _abort_bitmaps(work: Sequence[_DiskWork]) -> None:
-    for item in work:
-        if item.frozen is not None:
-            item.image.abort(item.frozen)
-            item.frozen = None

@@ -1,10 +1,13 @@
 """What a running job needs: the store, the clock, where bytes live, and a meter wired to its task row."""
 
+from __future__ import annotations
+
 import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cbr_tui.cloud.kms import KeyManagement
 from cbr_tui.cloud.layout import CloudLayout
@@ -15,6 +18,9 @@ from cbr_tui.engine.objects import LocalObjectStore, vault_objects
 from cbr_tui.engine.progress import Meter, Throttle
 from cbr_tui.jobs.lease import Interrupted, renew
 from cbr_tui.store import Store
+
+if TYPE_CHECKING:
+    from cbr_tui.engine.backup import Engine
 
 REPORT_INTERVAL = 0.25
 
@@ -43,6 +49,12 @@ class JobContext:
     @property
     def kms(self) -> KeyManagement:
         return KeyManagement(self.home)
+
+    def engine(self, vault_id: str) -> Engine:
+        """The engine at work on one vault, reporting through this job's meter (loaded with the first job)."""
+        from cbr_tui.engine.backup import Engine
+
+        return Engine(self.store, self.objects(vault_id), self.kms, self.clock, self.meter(), self.workers)
 
     def keys(self, vault_id: str) -> keys.Keyring:
         """The vault's data keys, unwrapped, to open the sealed blobs of encrypted backups."""

@@ -15,6 +15,7 @@ from sqlmodel import select
 from cbr_tui.cloud.disk_image import CHUNK_SIZE
 from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.engine import index, keys, manifest
+from cbr_tui.engine.backup import commit_backups, describe
 from cbr_tui.engine.blobs import Codec, DamagedBlob, chunk_key
 from cbr_tui.engine.commit import Made
 from cbr_tui.engine.image import stored_span
@@ -23,7 +24,7 @@ from cbr_tui.engine.manifest import ImageManifest
 from cbr_tui.engine.objects import LocalObjectStore
 from cbr_tui.engine.progress import Meter
 from cbr_tui.jobs import outcome
-from cbr_tui.jobs.backup import abandon_backup, commit_backup, describe
+from cbr_tui.jobs.backup import abandon_backup, succeed
 from cbr_tui.jobs.context import JobContext
 from cbr_tui.jobs.lease import LeaseLost
 from cbr_tui.store.models import Backup, Task, Vault
@@ -55,8 +56,8 @@ def run_replication(job: JobContext, task: Task) -> None:
         with origin.lock(exclusive=False), target.lock(exclusive=False):
             work = _plan(job, origin, children or [replica])  # a disk's backup is its own only disk
             made, written = _copy(job, origin, target, job.keys(source_vault.id), destination, work)
-            commit_backup(job, task, destination.id, replica.id, made, written)
-            describe(job, destination.id, replica.id)
+            commit_backups(job.store, job.clock, destination.id, replica.id, made, written, succeed(job, task))
+            describe(job.store, target, destination.id, replica.id)
     except LeaseLost:
         raise
     except BaseException as error:

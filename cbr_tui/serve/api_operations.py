@@ -596,7 +596,7 @@ def show_protectable(call: Call) -> Answer:
 
 @serves
 def show_replication_capabilities(call: Call) -> Answer:
-    regions = [r["id"] for r in call.console.accounts.regions()["regions"]]
+    regions = [r.id for r in call.console.accounts.regions().regions]
     return call.answer(v3.ShowReplicationCapabilitiesResponse(regions=[
         v3.ProtectableReplicationCapabilitiesRespRegion(name=region,
                                                         replication_destinations=[r for r in regions if r != region])
@@ -605,12 +605,12 @@ def show_replication_capabilities(call: Call) -> Answer:
 
 @serves
 def list_projects(call: Call) -> Answer:
-    regions = call.console.accounts.regions()["regions"]
-    account = call.console.accounts.show()["account"]
+    regions = call.console.accounts.regions().regions
+    account = call.console.accounts.show().account
     return call.answer(v3.ListProjectsResponse(projects=[
-        v3.ProjectsListInfo(id=r["project_id"], name=r["id"], domain_id=account["id"], is_domain=False,
-                            parent_id=account["id"], description="", enabled=True)
-        for r in regions if r["project_id"]]))
+        v3.ProjectsListInfo(id=r.project_id, name=r.id, domain_id=account.id, is_domain=False,
+                            parent_id=account.id, description="", enabled=True)
+        for r in regions if r.project_id]))
 
 
 # --- billing, suspension, usage, metadata ----------------------------------------------------------------

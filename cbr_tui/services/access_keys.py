@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -22,6 +21,15 @@ from cbr_tui.domain.permissions import Action, Principal
 from cbr_tui.domain.secrets import new_access_key
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.principals import principal_of
+from cbr_tui.services.views.iam import (
+    AccessKeyDeleted,
+    AccessKeyIssued,
+    AccessKeyList,
+    AccessKeyView,
+    AccessRef,
+    ApiCredential,
+    CredentialAnswer,
+)
 from cbr_tui.store import Store
 from cbr_tui.store.models import AccessKey, Account, IamUser, Project
 
@@ -46,7 +54,7 @@ def _sealing(kms: KeyManagement) -> str:
 
 
 def issue_access_key(session: Session, kms: KeyManagement, account_id: str, user_id: str,
-                     now: datetime) -> dict[str, Any]:
+                     now: datetime) -> AccessKeyIssued:
     """Make a key for the account (`user_id` is the account's) or one of its IAM users; IAM's
     create-access-key answer, with the secret in it for the only time."""
     held = session.exec(select(AccessKey).where(AccessKey.user_id == user_id)).all()
@@ -56,8 +64,8 @@ def issue_access_key(session: Session, kms: KeyManagement, account_id: str, user
     access, secret = new_access_key()
     sealed = kms.encrypt(_sealing(kms), secret.encode(), access.encode())
     session.add(AccessKey(id=access, account_id=account_id, user_id=user_id, secret_sealed=sealed, created_at=now))
-    return {"access": access, "secret": secret, "user_id": user_id, "status": "active",
-            "create_time": api_time(now), "description": "shown once: keep the secret now"}
+    return AccessKeyIssued(access=access, secret=secret, user_id=user_id, status="active",
+                           create_time=api_time(now), description="shown once: keep the secret now")
 
 
 def key_holder(store: Store, kms: KeyManagement, access: str) -> KeyHolder | None:
@@ -130,7 +138,7 @@ class AccessKeyService:
             self.ctx.principal.require(Action.MANAGE_IAM)
         return holder
 
-    def create(self, user_ref: str | None = None) -> dict[str, Any]:
+    def create(self, user_ref: str | None = None) -> CredentialAnswer:
         """A new key and its secret (shown only now), with the project the API's paths name. An IAM user
         given a key gets programmatic access (an access key is what that access type is); a key of a user
         whose programmatic access is off signs nothing."""
@@ -141,22 +149,23 @@ class AccessKeyService:
                 user.programmatic_access = True
                 session.add(user)
             credential = issue_access_key(session, self.kms, self.ctx.account_id, user_id, self.ctx.clock.now())
-        return {"credential": credential | {"project_id": self.ctx.project_id}}
+        return CredentialAnswer(credential=ApiCredential(**credential.model_dump(), project_id=self.ctx.project_id))
 
-    def list(self, user_ref: str | None = None) -> dict[str, Any]:
+    def list(self, user_ref: str | None = None) -> AccessKeyList:
         with self.ctx.store.read() as session:
             user_id, name = self._holder(session, user_ref)
             keys = session.exec(select(AccessKey).where(AccessKey.user_id == user_id)
                                 .order_by(col(AccessKey.created_at))).all()
-            return {"credentials": [{"access": k.id, "user_id": k.user_id, "user_name": name, "status": k.status,
-                                     "create_time": api_time(k.created_at),
-                                     "signs_requests": k.secret_sealed is not None} for k in keys]}
+            return AccessKeyList(credentials=[
+                AccessKeyView(access=k.id, user_id=k.user_id, user_name=name, status=k.status,
+                              create_time=api_time(k.created_at), signs_requests=k.secret_sealed is not None)
+                for k in keys])
 
-    def delete(self, access: str, user_ref: str | None = None) -> dict[str, Any]:
+    def delete(self, access: str, user_ref: str | None = None) -> AccessKeyDeleted:
         with self.ctx.store.write() as session:
             user_id, _name = self._holder(session, user_ref)
             key = session.get(AccessKey, access)
             if key is None or key.user_id != user_id:
                 raise invalid(f"There is no access key {access!r} here; `cbr-tui api-key list` shows them.")
             session.delete(key)
-            return {"deleted": {"access": access}}
+            return AccessKeyDeleted(deleted=AccessRef(access=access))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from sqlmodel import col, func, select
 
@@ -17,7 +16,19 @@ from cbr_tui.domain.rules import check_description, check_name, check_paging
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.ledger import charge, money, order_shape
-from cbr_tui.services.views import OrderPage
+from cbr_tui.services.views.accounts import (
+    AccountAnswer,
+    AccountProject,
+    AccountView,
+    EnterpriseProjectAnswer,
+    EnterpriseProjectList,
+    EnterpriseProjectView,
+    OfferedEnterpriseProjects,
+    RegionList,
+    RegionView,
+    ZoneView,
+)
+from cbr_tui.services.views.billing import OrderPage
 from cbr_tui.store.models import Account, AvailabilityZone, EnterpriseProject, Order, Project, Region, Vault
 
 
@@ -25,7 +36,7 @@ class AccountService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    def show(self) -> dict[str, Any]:
+    def show(self) -> AccountAnswer:
         with self.ctx.store.read() as session:
             account = session.get(Account, self.ctx.account_id)
             assert account is not None
@@ -33,21 +44,13 @@ class AccountService:
                 select(Project).where(Project.account_id == account.id, Project.region_id != ON_PREMISES.id)
                 .order_by(Project.region_id)
             ).all()
-            return {
-                "account": {
-                    "id": account.id,
-                    "name": account.name,
-                    "user_id": account.user_id,
-                    "user_name": account.user_name,
-                    "balance": money(account.balance_cents),
-                    "currency": CURRENCY,
-                    "region": self.ctx.region_id,
-                    "project_id": self.ctx.project_id,
-                    "projects": [{"id": p.id, "name": p.name, "region_id": p.region_id} for p in projects],
-                }
-            }
+            return AccountAnswer(account=AccountView(
+                id=account.id, name=account.name, user_id=account.user_id, user_name=account.user_name,
+                balance=money(account.balance_cents), currency=CURRENCY, region=self.ctx.region_id,
+                project_id=self.ctx.project_id,
+                projects=[AccountProject(id=p.id, name=p.name, region_id=p.region_id) for p in projects]))
 
-    def top_up(self, amount: str | Decimal) -> dict[str, Any]:
+    def top_up(self, amount: str | Decimal) -> AccountAnswer:
         """Add money to the balance (Step 1 of the seed: top up the account)."""
         self.ctx.principal.require(Action.MANAGE_ACCOUNT)
         value = amount if isinstance(amount, Decimal) else parse_decimal(str(amount), "the top-up amount")
@@ -71,7 +74,7 @@ class AccountService:
             orders = [order_shape(o).model_copy(update={"vault_name": names.get(o.vault_id or "")}) for o in rows]
             return OrderPage(orders=orders, count=total)
 
-    def regions(self) -> dict[str, Any]:
+    def regions(self) -> RegionList:
         with self.ctx.store.read() as session:
             regions = session.exec(select(Region).where(Region.id != ON_PREMISES.id)
                                    .order_by(col(Region.position))).all()
@@ -80,22 +83,13 @@ class AccountService:
                 p.region_id: p.id
                 for p in session.exec(select(Project).where(Project.account_id == self.ctx.account_id)).all()
             }
-            return {
-                "regions": [
-                    {
-                        "id": r.id,
-                        "name": r.name,
-                        "project_id": projects.get(r.id),
-                        "availability_zones": [
-                            {"id": z.id, "name": z.name, "accepts_new_associations": z.accepts_new_associations}
-                            for z in zones if z.region_id == r.id
-                        ],
-                    }
-                    for r in regions
-                ]
-            }
+            return RegionList(regions=[
+                RegionView(id=r.id, name=r.name, project_id=projects.get(r.id), availability_zones=[
+                    ZoneView(id=z.id, name=z.name, accepts_new_associations=z.accepts_new_associations)
+                    for z in zones if z.region_id == r.id])
+                for r in regions])
 
-    def enterprise_projects(self) -> dict[str, Any]:
+    def enterprise_projects(self) -> EnterpriseProjectList:
         with self.ctx.store.read() as session:
             rows = list(session.exec(
                 select(EnterpriseProject).where(EnterpriseProject.account_id == self.ctx.account_id)
@@ -103,22 +97,22 @@ class AccountService:
             ).all())
             if all(row.id != DEFAULT_ENTERPRISE_PROJECT for row in rows):  # a registered account's default
                 rows.insert(0, lookups.enterprise_project(session, self.ctx, DEFAULT_ENTERPRISE_PROJECT))
-            return {"enterprise_projects": [_ep_shape(e) for e in rows], "count": len(rows)}
+            return EnterpriseProjectList(enterprise_projects=[_ep_shape(e) for e in rows], count=len(rows))
 
-    def offered_enterprise_projects(self) -> dict[str, Any]:
+    def offered_enterprise_projects(self) -> OfferedEnterpriseProjects:
         """The enterprise projects the purchase wizard offers the caller: all of them to administrators, those
         where they hold a grant that allows buying to others, none (the vault goes to `default`) to a user
         whose CBR permissions were granted in IAM only (the seed's note on CBR FullAccess)."""
         offered = self.ctx.principal.offered_enterprise_projects()
-        rows = self.enterprise_projects()["enterprise_projects"]
+        rows = self.enterprise_projects().enterprise_projects
         if offered is not None:
-            rows = [row for row in rows if row["id"] in offered]
+            rows = [row for row in rows if row.id in offered]
         note = None if rows else ("Enterprise projects are not offered: your CBR permissions were granted in IAM, "
                                   "not in an enterprise project, so the vault goes to default.")
-        return {"enterprise_projects": rows, "count": len(rows), "note": note}
+        return OfferedEnterpriseProjects(enterprise_projects=rows, count=len(rows), note=note)
 
     def create_enterprise_project(self, name: str, description: str | None = None,
-                                  project_id: str | None = None) -> dict[str, Any]:
+                                  project_id: str | None = None) -> EnterpriseProjectAnswer:
         self.ctx.principal.require(Action.MANAGE_ACCOUNT)
         name = check_name(name, "enterprise project")
         description = check_description(description)
@@ -130,9 +124,9 @@ class AccountService:
             row = EnterpriseProject(id=project_id or self.ctx.ids.uuid(), account_id=self.ctx.account_id,
                                     name=name, description=description, created_at=self.ctx.clock.now())
             session.add(row)
-            return {"enterprise_project": _ep_shape(row)}
+            return EnterpriseProjectAnswer(enterprise_project=_ep_shape(row))
 
 
-def _ep_shape(row: EnterpriseProject) -> dict[str, Any]:
-    return {"id": row.id, "name": row.name, "description": row.description,
-            "created_at": api_time(row.created_at)}
+def _ep_shape(row: EnterpriseProject) -> EnterpriseProjectView:
+    return EnterpriseProjectView(id=row.id, name=row.name, description=row.description,
+                                 created_at=api_time(row.created_at))

@@ -51,10 +51,12 @@ from cbr_tui.services.views import (
     BackupView,
     CheckpointAnswer,
     CheckpointResourceView,
+    ClientVault,
     SkippedResource,
     StorageUsageAnswer,
     StorageUsageView,
 )
+from cbr_tui.services.views.maintenance import BackupDeleted
 from cbr_tui.store.models import AgentPath, Backup, Checkpoint, Image, Resource, Task, Vault, VaultResource
 
 MANUAL_RETENTION_MAX_DAYS = 36_500
@@ -151,7 +153,7 @@ class BackupService:
                               "what changed since its last backup.")
             return self.start(session, vault, BackupRequest(base, description, resources, full, retention_days))
 
-    def client_vault(self, agent_ref: str) -> dict[str, str]:
+    def client_vault(self, agent_ref: str) -> ClientVault:
         """The vault a backup client backs up into (its ID, and the client's), or the refusal when it has
         none: what Perform Backup on the Backup Clients tab needs before it can ask anything."""
         with self.ctx.store.read() as session:
@@ -160,14 +162,14 @@ class BackupService:
             if member is None:
                 raise CbrError(Codes.RESOURCE_NOT_IN_VAULT,
                                f"The backup client {agent.name} has no vault yet: choose Configure Vault first.")
-            return {"vault_id": member.vault_id, "agent_id": agent.id}
+            return ClientVault(vault_id=member.vault_id, agent_id=agent.id)
 
     def perform_for_client(self, agent_ref: str, *, name: str | None = None,
                            description: str | None = None) -> CheckpointAnswer:
         """File Backups > Backup Clients > Perform Backup (seed 5.5): back up the client's paths now, into the
         vault it is configured with."""
         found = self.client_vault(agent_ref)
-        return self.perform(found["vault_id"], resources=[found["agent_id"]], name=name, description=description)
+        return self.perform(found.vault_id, resources=[found.agent_id], name=name, description=description)
 
     def start(self, session: Session, vault: Vault, request: BackupRequest) -> CheckpointAnswer:
         """Inside the caller's transaction: check the vault, record the restore point, one backup per
@@ -454,7 +456,7 @@ class BackupService:
             return CheckpointAnswer(checkpoint=checkpoint_view(checkpoint, vault, resources, skipped,
                                                                backup_views(session, list(made))))
 
-    def delete(self, ref: str) -> dict[str, Any]:
+    def delete(self, ref: str) -> BackupDeleted:
         """Delete a backup (Available or Error). Only data no other backup uses is freed."""
         with self.ctx.store.write() as session:
             backup = lookups.backup(session, self.ctx, ref, action=Action.BACKUP_DELETE)
@@ -477,7 +479,7 @@ class BackupService:
             record_task(session, self.ctx, OperationType.DELETE, TaskStatus.SUCCESS, vault=vault,
                         resource=(backup.resource_id, backup.resource_name, backup.resource_type),
                         backup=(backup.id, backup.name), provider_id=backup.provider_id)
-            return {"backup_id": backup.id}
+            return BackupDeleted(backup_id=backup.id)
 
     def _ensure_not_latest_while_running(self, session: Session, backup: Backup) -> None:
         siblings = select(Backup).where(Backup.vault_id == backup.vault_id, Backup.resource_id == backup.resource_id,

@@ -39,6 +39,16 @@ from cbr_tui.services.ledger import charge, money, order_shape, thaw
 from cbr_tui.services.removal import remove_vault
 from cbr_tui.services.shapes import vault_views
 from cbr_tui.services.views import VaultAnswer, VaultPurchase, VaultsRebilled
+from cbr_tui.services.views.billing import (
+    Bill,
+    BillAnswer,
+    BillingTick,
+    DayBalance,
+    DaySpend,
+    RenewalTerms,
+    UsageChargePage,
+    UsageChargeView,
+)
 from cbr_tui.store.models import Account, Order, UsageCharge, Vault
 
 _PRE_PAID = ChargingMode.PRE_PAID.value
@@ -137,13 +147,13 @@ class BillingCycle:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    def tick(self, now: datetime) -> dict[str, Any]:
-        report: dict[str, list[str]] = {"renewed": [], "frozen": [], "released": [], "charged": []}
+    def tick(self, now: datetime) -> BillingTick:
+        report = BillingTick(renewed=[], frozen=[], released=[], charged=[])
         self._expire(now, report)
         self._charge(now, report)
         self._freeze_arrears(now, report)
         self._release(now, report)
-        return {k: v for k, v in report.items() if v}
+        return report
 
     def next_due(self, after: datetime) -> datetime | None:
         """The next moment after `after` at which billing changes something (an expiry, the end of a grace or
@@ -175,7 +185,7 @@ class BillingCycle:
     def _due_vaults(self, session: Session, *where: Any) -> list[Vault]:
         return list(session.exec(select(Vault).where(*where).order_by(col(Vault.created_at), col(Vault.id))).all())
 
-    def _expire(self, now: datetime, report: dict[str, list[str]]) -> None:
+    def _expire(self, now: datetime, report: BillingTick) -> None:
         """Yearly/monthly vaults at the end of their term: renewed from the balance with auto-renew (an order
         for each term), else frozen."""
         with self.ctx.store.read() as session:
@@ -190,10 +200,10 @@ class BillingCycle:
                 while vault.status in _CHARGED and as_utc(vault.expires_at) <= now:
                     expiry = as_utc(vault.expires_at)
                     if vault.is_auto_renew and self._auto_renew(session, ctx, vault, expiry):
-                        report["renewed"].append(vault.id)
+                        report.renewed.append(vault.id)
                     else:
                         freeze(vault, FrozenScene.EXPIRED, expiry)
-                        report["frozen"].append(vault.id)
+                        report.frozen.append(vault.id)
                 session.add(vault)
 
     def _auto_renew(self, session: Session, ctx: ServiceContext, vault: Vault, expiry: datetime) -> bool:
@@ -209,7 +219,7 @@ class BillingCycle:
         vault.expires_at = expiry + term(period)
         return True
 
-    def _charge(self, now: datetime, report: dict[str, list[str]]) -> None:
+    def _charge(self, now: datetime, report: BillingTick) -> None:
         with self.ctx.store.read() as session:
             ids = [v.id for v in self._due_vaults(session, Vault.charging_mode == _POST_PAID,
                                                   col(Vault.status).in_(_CHARGED),
@@ -224,9 +234,9 @@ class BillingCycle:
                 session.get(Account, owner.account_id, with_for_update=not self.ctx.store.is_sqlite)
                 vault = session.get(Vault, vault_id, with_for_update=True, populate_existing=True)
                 if vault is not None and settle(session, owner, vault, now):
-                    report["charged"].append(vault.id)
+                    report.charged.append(vault.id)
 
-    def _freeze_arrears(self, now: datetime, report: dict[str, list[str]]) -> None:
+    def _freeze_arrears(self, now: datetime, report: BillingTick) -> None:
         """Pay-per-use vaults of an account whose arrears outlasted the grace period are frozen, charged up
         to the moment they froze."""
         with self.ctx.store.read() as session:
@@ -244,9 +254,9 @@ class BillingCycle:
                     settle(session, lookups.owner_context(session, self.ctx, vault.project_id), vault, at)
                     freeze(vault, FrozenScene.ARREARS, max(at, as_utc(vault.created_at)))
                     session.add(vault)
-                    report["frozen"].append(vault.id)
+                    report.frozen.append(vault.id)
 
-    def _release(self, now: datetime, report: dict[str, list[str]]) -> None:
+    def _release(self, now: datetime, report: BillingTick) -> None:
         """Vaults frozen for the whole retention period are released with their data."""
         with self.ctx.store.read() as session:
             due = [_Release(v.id, v.project_id) for v in self._due_vaults(
@@ -262,7 +272,7 @@ class BillingCycle:
                 except CbrError:
                     continue  # a backup still being deleted: released at the next pass
             vault_objects(self.ctx.layout.home, item.vault_id).remove_all()
-            report["released"].append(item.vault_id)
+            report.released.append(item.vault_id)
 
 
 class BillingService:
@@ -333,15 +343,15 @@ class BillingService:
                 orders.append(order_shape(order))
             return VaultsRebilled(orders=orders, vaults=vault_views(session, vaults))
 
-    def renewal(self, ref: str) -> dict[str, Any]:
+    def renewal(self, ref: str) -> RenewalTerms:
         """What the Renew dialog states: the vault's expiry, its unit of renewal and the price of one term."""
         with self.ctx.store.read() as session:
             vault = lookups.vault(session, self.ctx, ref)
             expiry = _subscribed(vault)
             unit = PeriodType(vault.period_type or PeriodType.MONTH)
-            return {"vault_id": vault.id, "expired_at": api_time(expiry), "unit": unit.value,
-                    "price_per_term": str(vault_quote(vault, period=(unit, 1)).amount), "currency": CURRENCY,
-                    "is_auto_renew": vault.is_auto_renew}
+            return RenewalTerms(vault_id=vault.id, expired_at=api_time(expiry), unit=unit.value,
+                                price_per_term=str(vault_quote(vault, period=(unit, 1)).amount), currency=CURRENCY,
+                                is_auto_renew=vault.is_auto_renew)
 
     def set_auto_renew(self, ref: str, enabled: bool) -> VaultAnswer:
         with self.ctx.store.write() as session:
@@ -357,7 +367,7 @@ class BillingService:
             session.flush()
             return VaultAnswer(vault=vault_views(session, [vault])[0])
 
-    def summary(self, days: int = 30) -> dict[str, Any]:
+    def summary(self, days: int = 30) -> BillAnswer:
         """The Billing page: balance, arrears, and what was spent each of the last `days` days."""
         self.ctx.principal.require(Action.MANAGE_ACCOUNT)
         if not 1 <= days <= 366:
@@ -381,16 +391,16 @@ class BillingService:
                 _add(spend, as_utc(line.start).date(), line.deducted_cents)
                 _add(flow, as_utc(line.start).date(), line.deducted_cents)
             hourly = hourly_e4(session, account.id)
-        return {"billing": {
-            "balance": money(account.balance_cents), "currency": CURRENCY, "at": api_time(now),
-            "arrears_since": api_time(account.arrears_since),
-            "frozen_after": api_time(as_utc(account.arrears_since) + GRACE_PERIOD) if account.arrears_since else None,
-            "pay_per_use_hourly": str(Decimal(hourly) / 10000),
-            "spend_per_day": [{"date": day.isoformat(), "amount": money(cents)} for day, cents in spend.items()],
-            "balance_per_day": _balances(account.balance_cents, flow),
-        }}
+        return BillAnswer(billing=Bill(
+            balance=money(account.balance_cents), currency=CURRENCY, at=api_time(now),
+            arrears_since=api_time(account.arrears_since),
+            frozen_after=api_time(as_utc(account.arrears_since) + GRACE_PERIOD) if account.arrears_since else None,
+            pay_per_use_hourly=str(Decimal(hourly) / 10000),
+            spend_per_day=[DaySpend(date=day.isoformat(), amount=money(cents)) for day, cents in spend.items()],
+            balance_per_day=_balances(account.balance_cents, flow),
+        ))
 
-    def charges(self, vault: str | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    def charges(self, vault: str | None = None, limit: int = 50, offset: int = 0) -> UsageChargePage:
         """Hourly charges of pay-per-use vaults, newest first (one line per vault and day)."""
         self.ctx.principal.require(Action.MANAGE_ACCOUNT)
         check_paging(limit, offset)
@@ -401,15 +411,15 @@ class BillingService:
             rows = session.exec(query.order_by(col(UsageCharge.start).desc(), UsageCharge.vault_name)
                                 .offset(offset).limit(limit)).all()
             total = session.exec(select(func.count()).select_from(query.subquery())).one()
-            return {"charges": [_charge_shape(r) for r in rows], "count": total}
+            return UsageChargePage(charges=[_charge_shape(r) for r in rows], count=total)
 
 
-def _balances(now_cents: int, flow: dict[date, int]) -> list[dict[str, str]]:
+def _balances(now_cents: int, flow: dict[date, int]) -> list[DayBalance]:
     """The balance at the end of each day, worked back from today's with what left it each later day."""
-    balances: list[dict[str, str]] = []
+    balances: list[DayBalance] = []
     balance = now_cents
     for day in sorted(flow, reverse=True):
-        balances.append({"date": day.isoformat(), "balance": money(balance)})
+        balances.append(DayBalance(date=day.isoformat(), balance=money(balance)))
         balance += flow[day]
     return balances[::-1]
 
@@ -419,8 +429,9 @@ def _add(spend: dict[date, int], day: date, cents: int) -> None:
         spend[day] += cents
 
 
-def _charge_shape(row: UsageCharge) -> dict[str, Any]:
-    return {"vault_id": row.vault_id, "vault_name": row.vault_name, "start": api_time(row.start),
-            "end": api_time(as_utc(row.start) + row.hours * HOUR), "hours": row.hours, "size": row.size_gb,
-            "hourly_price": str(Decimal(row.hourly_e4) / 10000), "amount": str(Decimal(row.amount_e4) / 10000),
-            "deducted": money(row.deducted_cents), "currency": CURRENCY}
+def _charge_shape(row: UsageCharge) -> UsageChargeView:
+    return UsageChargeView(vault_id=row.vault_id, vault_name=row.vault_name, start=api_time(row.start),
+                           end=api_time(as_utc(row.start) + row.hours * HOUR), hours=row.hours, size=row.size_gb,
+                           hourly_price=str(Decimal(row.hourly_e4) / 10000),
+                           amount=str(Decimal(row.amount_e4) / 10000), deducted=money(row.deducted_cents),
+                           currency=CURRENCY)

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import col, delete
@@ -24,6 +23,7 @@ from cbr_tui.domain.demo_time import ClockSetting, check_advance, check_rate, de
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.permissions import Action
 from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.views.clock import ClockAnswer, ClockJump, ClockView, SchedulerPass
 from cbr_tui.store import Store
 from cbr_tui.store.models import DemoClock, VaultPolicy
 
@@ -77,29 +77,30 @@ class ClockService:
                                                     "the installation's demo clock.")
         return self.ctx.clock
 
-    def show(self) -> dict[str, Any]:
+    def show(self) -> ClockAnswer:
         """Cloud time, real time, the rate, and how far apart they are (`fixed`: a test's own clock)."""
         if not isinstance(self.ctx.clock, SharedClock):
             now = self.ctx.clock.now()
-            return {"clock": {"now": api_time(now), "real_now": api_time(now), "rate": 1, "simulated": False,
-                              "offset": describe_offset(timedelta()), "offset_seconds": 0, "fixed": True}}
+            return ClockAnswer(clock=ClockView(now=api_time(now), real_now=api_time(now), rate=1, simulated=False,
+                                               offset=describe_offset(timedelta()), offset_seconds=0, fixed=True))
         clock = self.clock
         setting = clock.setting()
         real = clock.real.now()
         now = setting.at(real) if setting else real
         offset = now - real
-        return {"clock": {"now": api_time(now), "real_now": api_time(real), "rate": setting.rate if setting else 1,
-                          "simulated": setting is not None, "offset": describe_offset(offset),
-                          "offset_seconds": int(offset.total_seconds()), "fixed": False}}
+        return ClockAnswer(clock=ClockView(now=api_time(now), real_now=api_time(real),
+                                           rate=setting.rate if setting else 1, simulated=setting is not None,
+                                           offset=describe_offset(offset),
+                                           offset_seconds=int(offset.total_seconds()), fixed=False))
 
-    def set_rate(self, rate: int) -> dict[str, Any]:
+    def set_rate(self, rate: int) -> ClockAnswer:
         """Run cloud time `rate` times as fast as real time, from where it is now."""
         self._permit()
         check_rate(rate)
         self._update(lambda setting, real: setting.running_at(real, rate))
         return self.show()
 
-    def reset(self) -> dict[str, Any]:
+    def reset(self) -> ClockAnswer:
         """Back to real time. Policy runs already looked at in the future are looked at again from now, so
         they fire at their next real time rather than once real time has caught up."""
         self._permit()
@@ -111,8 +112,8 @@ class ClockService:
         self.clock.forget()
         return self.show()
 
-    def advance(self, delta: timedelta, *, tick: Callable[[], dict[str, Any]],
-                next_due: Callable[[datetime], datetime | None], run_tasks: Callable[[], int]) -> dict[str, Any]:
+    def advance(self, delta: timedelta, *, tick: Callable[[], SchedulerPass],
+                next_due: Callable[[datetime], datetime | None], run_tasks: Callable[[], int]) -> ClockJump:
         """Move cloud time ahead by `delta`, stopping wherever something falls due: `tick` applies billing,
         policies and retention at the clock's time, `run_tasks` runs the tasks that started, `next_due`
         says where the next stop is. Cloud time stands still at each stop while its work runs (rate 0), and
@@ -134,7 +135,7 @@ class ClockService:
         self._update(begin)
         rate = before[0].rate
         target = self.clock.now() + delta
-        stops: list[dict[str, Any]] = []
+        stops: list[SchedulerPass] = []
         complete = False
         try:
             for _ in range(MAX_STOPS):
@@ -143,8 +144,8 @@ class ClockService:
                 self._update(partial(_standing_still, at))
                 report = tick()
                 if run_tasks():
-                    report = _merge(report, tick())  # retention after the backups that just finished
-                if _eventful(report):
+                    report = report.merged(tick())  # retention after the backups that just finished
+                if report.eventful:
                     stops.append(report)
                 if at >= target:
                     complete = True
@@ -154,11 +155,8 @@ class ClockService:
             elapsed = (self.clock.real.now() - started) * rate
             self._update(lambda _setting, real: ClockSetting(real, (target if complete else ended_at) + elapsed,
                                                              rate))
-        result = self.show() | {"stops": stops}
-        if not complete:
-            result["stopped_short"] = (f"The jump stopped after {MAX_STOPS:,} stops, at {api_time(ended_at)}; "
-                                       "move the clock on again.")
-        return result
+        return ClockJump(clock=self.show().clock, stops=stops, stopped_short=None if complete else (
+            f"The jump stopped after {MAX_STOPS:,} stops, at {api_time(ended_at)}; move the clock on again."))
 
     def _update(self, change: Callable[[ClockSetting, datetime], ClockSetting]) -> None:
         """Change the setting as it is in the store now (read and written in one transaction, the row locked
@@ -182,19 +180,6 @@ class ClockService:
         if not self.ctx.first_account:
             raise CbrError(Codes.NOT_AUTHORIZED, "The demo clock is the whole installation's; only the "
                                                  "administrator of its first account may change it.")
-
-
-def _eventful(report: dict[str, Any]) -> bool:
-    return bool(report.get("fired") or report.get("deleted") or report.get("billing"))
-
-
-def _merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(first)
-    merged["fired"] = [*first.get("fired", []), *second.get("fired", [])]
-    merged["deleted"] = [*first.get("deleted", []), *second.get("deleted", [])]
-    for key, value in second.get("billing", {}).items():
-        merged.setdefault("billing", {}).setdefault(key, []).extend(value)
-    return merged
 
 
 def _standing_still(at: datetime, _current: ClockSetting, real: datetime) -> ClockSetting:

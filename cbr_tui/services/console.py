@@ -44,6 +44,8 @@ from cbr_tui.services.restores import RestoreService
 from cbr_tui.services.settings import Settings
 from cbr_tui.services.tasks import TaskService, unsettled_tasks
 from cbr_tui.services.vaults import VaultService
+from cbr_tui.services.views.accounts import AccountRegistered
+from cbr_tui.services.views.clock import ClockJump, SchedulerPass
 from cbr_tui.store import Store, open_store
 from cbr_tui.store.demo import DEMO_ACCOUNT
 from cbr_tui.store.models import Account
@@ -152,13 +154,13 @@ class Console:
 
         return Periodic(PolicyScheduler(self.ctx.as_administrator()).tick, pace, "cbr-scheduler")
 
-    def run_due_policies(self) -> dict[str, object]:
+    def run_due_policies(self) -> SchedulerPass:
         """One pass of the scheduler here and now: fire what is due, apply retention."""
         from cbr_tui.services.scheduler import PolicyScheduler
 
         return PolicyScheduler(self.ctx.as_administrator()).tick()
 
-    def advance_clock(self, delta: timedelta) -> dict[str, object]:
+    def advance_clock(self, delta: timedelta) -> ClockJump:
         """Jump the installation's cloud time ahead (`ClockService.advance`), running here the backups that
         fall due on the way (or waiting for another process's runner to finish them)."""
         from cbr_tui.services.scheduler import PolicyScheduler
@@ -256,7 +258,7 @@ def private_home(home: Path) -> None:
         home.chmod(0o700)
 
 
-def register_account(settings: Settings, name: str, *, clock: Clock | None = None) -> dict[str, object]:
+def register_account(settings: Settings, name: str, *, clock: Clock | None = None) -> AccountRegistered:
     """Register another account in this installation (seed: *Registering with Huawei Cloud*): its project in
     every region, enterprise projects, admin group and starting balance, then a simulated cloud of its own."""
     name = check_name(name, "account")
@@ -273,7 +275,7 @@ def register_account(settings: Settings, name: str, *, clock: Clock | None = Non
         store.close()
     console = open_console(replace(settings, account=name), clock=clock)
     try:
-        return {"registered": console.accounts.show()["account"]}
+        return AccountRegistered(registered=console.accounts.show().account)
     finally:
         console.close()
 

@@ -12,7 +12,7 @@ import binascii
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Literal, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -45,6 +45,36 @@ from cbr_tui.domain.secrets import hash_secret, new_token, token_digest
 from cbr_tui.services.access_keys import issue_access_key
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.principals import principal_of
+from cbr_tui.services.views.base import NamedRef
+from cbr_tui.services.views.iam import (
+    AddedSshKey,
+    Fingerprint,
+    GroupAnswer,
+    GroupPage,
+    GroupPermission,
+    IamDeleted,
+    IamGroupView,
+    IamUserView,
+    LoginPolicyView,
+    PasswordPolicyView,
+    PasswordSetup,
+    Permission,
+    PolicyDocument,
+    PolicyStatement,
+    PrincipalView,
+    SecuritySettingsView,
+    SshKeyAnswer,
+    SshKeyList,
+    SshKeyRemoved,
+    SshKeyView,
+    SystemPolicyList,
+    SystemPolicyView,
+    UserAnswer,
+    UserCreated,
+    UserDetail,
+    UserPage,
+    WhoAmI,
+)
 from cbr_tui.store.models import (
     AccessKey,
     EnterpriseProject,
@@ -95,15 +125,16 @@ def security_policy(session: Session, account_id: str) -> SecurityPolicy:
     return SecurityPolicy(**{name: getattr(row, name) for name in SECURITY_RANGES})
 
 
-def security_shape(policy: SecurityPolicy) -> dict[str, Any]:
+def security_shape(policy: SecurityPolicy) -> SecuritySettingsView:
     """As IAM's API shows the two policies (`password_policy`, `login_policy`)."""
-    return {"password_policy": {"minimum_password_length": policy.password_min_length,
-                                "password_char_combination": policy.password_character_types,
-                                "rule": policy.password_rule},
-            "login_policy": {"session_timeout": policy.session_timeout_minutes,
-                             "login_failed_times": policy.failures_allowed,
-                             "period_with_login_failures": policy.failure_window_minutes,
-                             "lockout_duration": policy.lockout_minutes}}
+    return SecuritySettingsView(
+        password_policy=PasswordPolicyView(minimum_password_length=policy.password_min_length,
+                                           password_char_combination=policy.password_character_types,
+                                           rule=policy.password_rule),
+        login_policy=LoginPolicyView(session_timeout=policy.session_timeout_minutes,
+                                     login_failed_times=policy.failures_allowed,
+                                     period_with_login_failures=policy.failure_window_minutes,
+                                     lockout_duration=policy.lockout_minutes))
 
 
 def ssh_key_fingerprint(public_key: str) -> tuple[str, str, str]:
@@ -124,37 +155,33 @@ def ssh_key_fingerprint(public_key: str) -> tuple[str, str, str]:
     return parts[0], f"SHA256:{digest}", comment
 
 
-def user_shape(user: IamUser, groups: list[str]) -> dict[str, Any]:
+def user_shape(user: IamUser, groups: list[str]) -> IamUserView:
     """The user as IAM's API shows it (KeystoneShowUser, with `access_mode` and `pwd_status`)."""
-    access = "default" if user.console_access and user.programmatic_access else \
+    access: Literal["default", "console", "programmatic"] = \
+        "default" if user.console_access and user.programmatic_access else \
         "programmatic" if user.programmatic_access else "console"
-    return {
-        "id": user.id,
-        "name": user.name,
-        "domain_id": user.account_id,
-        "email": user.email,
-        "phone": user.phone,
-        "description": user.description,
-        "enabled": user.enabled,
-        "access_mode": access,
-        "pwd_status": user.password_hash is not None,
-        "groups": groups,
-        "last_login_time": api_time(user.last_login_at),
-        "create_time": api_time(user.created_at),
-    }
+    return IamUserView(
+        id=user.id,
+        name=user.name,
+        domain_id=user.account_id,
+        email=user.email,
+        phone=user.phone,
+        description=user.description,
+        enabled=user.enabled,
+        access_mode=access,
+        pwd_status=user.password_hash is not None,
+        groups=groups,
+        last_login_time=api_time(user.last_login_at),
+        create_time=api_time(user.created_at),
+    )
 
 
-def group_shape(group: IamGroup, members: int, grants: list[IamGrant], projects: dict[str, str]) -> dict[str, Any]:
-    return {
-        "id": group.id,
-        "name": group.name,
-        "description": group.description,
-        "users": members,
-        "permissions": [{"policy": g.policy, "scope": projects.get(g.scope, g.scope) if g.scope else "all resources"}
-                        for g in grants] if group.name != ADMIN_GROUP else [{"policy": "every permission",
-                                                                               "scope": "all resources"}],
-        "create_time": api_time(group.created_at),
-    }
+def group_shape(group: IamGroup, members: int, grants: list[IamGrant], projects: dict[str, str]) -> IamGroupView:
+    permissions = [GroupPermission(policy=g.policy, scope=projects.get(g.scope, g.scope) if g.scope
+                                   else "all resources") for g in grants] if group.name != ADMIN_GROUP else \
+        [GroupPermission(policy="every permission", scope="all resources")]
+    return IamGroupView(id=group.id, name=group.name, description=group.description, users=members,
+                        permissions=permissions, create_time=api_time(group.created_at))
 
 
 class IamService:
@@ -196,7 +223,7 @@ class IamService:
 
     # --- users --------------------------------------------------------------------------------------
 
-    def create_user(self, spec: UserSpec) -> dict[str, Any]:
+    def create_user(self, spec: UserSpec) -> UserCreated:
         """Create a user as the seed's steps do. The answer holds, once, what cannot be shown again: the
         access key's secret (programmatic access) and the code that lets a *Set by user* user set a password."""
         self._manage()
@@ -235,36 +262,33 @@ class IamService:
             session.flush()
             for group in groups:
                 session.add(IamMembership(group_id=group.id, user_id=user.id))
-            answer: dict[str, Any] = {"user": user_shape(user, sorted(g.name for g in groups))}
-            if spec.programmatic_access:
-                answer["credential"] = issue_access_key(session, KeyManagement(self.ctx.layout.home),
-                                                        self.ctx.account_id, user.id, now)
-            if setup_code:
-                answer["password_setup"] = {
-                    "email": email,
-                    "code": setup_code,
-                    "note": "IAM would email this one-time link to the user: they set their password with "
-                            f"`cbr-tui iam user set-password {name}` (it asks for the code), or at the console's "
-                            "login.",
-                }
-            return answer
+            credential = issue_access_key(session, KeyManagement(self.ctx.layout.home), self.ctx.account_id,
+                                          user.id, now) if spec.programmatic_access else None
+            password_setup = PasswordSetup(
+                email=email,
+                code=setup_code,
+                note="IAM would email this one-time link to the user: they set their password with "
+                     f"`cbr-tui iam user set-password {name}` (it asks for the code), or at the console's login.",
+            ) if setup_code else None
+            return UserCreated(user=user_shape(user, sorted(g.name for g in groups)), credential=credential,
+                               password_setup=password_setup)
 
-    def list_users(self) -> dict[str, Any]:
+    def list_users(self) -> UserPage:
         self._manage()
         with self.ctx.store.read() as session:
             users = session.exec(select(IamUser).where(IamUser.account_id == self.ctx.account_id)
                                  .order_by(IamUser.name)).all()
-            return {"users": [user_shape(u, self._groups_of(session, u.id)) for u in users], "count": len(users)}
+            return UserPage(users=[user_shape(u, self._groups_of(session, u.id)) for u in users], count=len(users))
 
-    def show_user(self, ref: str) -> dict[str, Any]:
+    def show_user(self, ref: str) -> UserDetail:
         self._manage()
         with self.ctx.store.read() as session:
             user = self._user(session, ref)
             principal = principal_of(session, user)
-            return {"user": user_shape(user, self._groups_of(session, user.id)),
-                    "permissions": _permissions(principal, self._projects(session))}
+            return UserDetail(user=user_shape(user, self._groups_of(session, user.id)),
+                              permissions=_permissions(principal, self._projects(session)))
 
-    def delete_user(self, ref: str) -> dict[str, Any]:
+    def delete_user(self, ref: str) -> IamDeleted:
         """Delete a user with their memberships, sessions, SSH keys and access keys; what they did stays."""
         self._manage()
         with self.ctx.store.write() as session:
@@ -276,11 +300,11 @@ class IamService:
                     session.delete(row)
             session.flush()
             session.delete(user)
-            return {"deleted": {"id": user.id, "name": user.name}}
+            return IamDeleted(deleted=NamedRef(id=user.id, name=user.name))
 
     # --- groups and grants --------------------------------------------------------------------------
 
-    def create_group(self, name: str, description: str | None = None) -> dict[str, Any]:
+    def create_group(self, name: str, description: str | None = None) -> GroupAnswer:
         self._manage()
         name = check_group_name(name)
         description = check_user_description(description)
@@ -294,9 +318,9 @@ class IamService:
             group = IamGroup(id=self.ctx.ids.uuid().replace("-", ""), account_id=self.ctx.account_id, name=name,
                              description=description, created_at=self.ctx.clock.now())
             session.add(group)
-            return {"group": group_shape(group, 0, [], {})}
+            return GroupAnswer(group=group_shape(group, 0, [], {}))
 
-    def list_groups(self) -> dict[str, Any]:
+    def list_groups(self) -> GroupPage:
         self._manage()
         with self.ctx.store.write() as session:
             ensure_admin_group(session, self.ctx.account_id, self.ctx.clock.now())
@@ -310,9 +334,9 @@ class IamService:
                 grants = session.exec(select(IamGrant).where(IamGrant.group_id == group.id)
                                       .order_by(IamGrant.policy, IamGrant.scope)).all()
                 shapes.append(group_shape(group, members, list(grants), projects))
-            return {"groups": shapes, "count": len(shapes)}
+            return GroupPage(groups=shapes, count=len(shapes))
 
-    def delete_group(self, ref: str) -> dict[str, Any]:
+    def delete_group(self, ref: str) -> IamDeleted:
         self._manage()
         with self.ctx.store.write() as session:
             group = self._group(session, ref)
@@ -323,9 +347,9 @@ class IamService:
                     session.delete(row)
             session.flush()
             session.delete(group)
-            return {"deleted": {"id": group.id, "name": group.name}}
+            return IamDeleted(deleted=NamedRef(id=group.id, name=group.name))
 
-    def add_to_group(self, user_ref: str, group_ref: str) -> dict[str, Any]:
+    def add_to_group(self, user_ref: str, group_ref: str) -> UserAnswer:
         self._manage()
         with self.ctx.store.write() as session:
             user, group = self._user(session, user_ref), self._group(session, group_ref)
@@ -333,9 +357,9 @@ class IamService:
             if session.get(IamMembership, (group.id, user.id)) is None:
                 session.add(IamMembership(group_id=group.id, user_id=user.id))
             session.flush()
-            return {"user": user_shape(user, self._groups_of(session, user.id))}
+            return UserAnswer(user=user_shape(user, self._groups_of(session, user.id)))
 
-    def remove_from_group(self, user_ref: str, group_ref: str) -> dict[str, Any]:
+    def remove_from_group(self, user_ref: str, group_ref: str) -> UserAnswer:
         self._manage()
         with self.ctx.store.write() as session:
             user, group = self._user(session, user_ref), self._group(session, group_ref)
@@ -344,9 +368,9 @@ class IamService:
                 raise invalid(f"{user.name} is not in the user group {group.name}.")
             session.delete(membership)
             session.flush()
-            return {"user": user_shape(user, self._groups_of(session, user.id))}
+            return UserAnswer(user=user_shape(user, self._groups_of(session, user.id)))
 
-    def grant(self, group_ref: str, policy: str, enterprise_project: str | None = None) -> dict[str, Any]:
+    def grant(self, group_ref: str, policy: str, enterprise_project: str | None = None) -> GroupAnswer:
         """Grant a CBR system policy to a group on all resources, or in one enterprise project."""
         self._manage()
         policy_name = _policy_name(policy)
@@ -361,7 +385,7 @@ class IamService:
             session.flush()
             return self._group_answer(session, group)
 
-    def revoke(self, group_ref: str, policy: str, enterprise_project: str | None = None) -> dict[str, Any]:
+    def revoke(self, group_ref: str, policy: str, enterprise_project: str | None = None) -> GroupAnswer:
         self._manage()
         policy_name = _policy_name(policy)
         with self.ctx.store.write() as session:
@@ -387,20 +411,21 @@ class IamService:
                           "'default'.")
         return found.id
 
-    def _group_answer(self, session: Session, group: IamGroup) -> dict[str, Any]:
+    def _group_answer(self, session: Session, group: IamGroup) -> GroupAnswer:
         members = len(session.exec(select(IamMembership).where(IamMembership.group_id == group.id)).all())
         grants = session.exec(select(IamGrant).where(IamGrant.group_id == group.id)
                               .order_by(IamGrant.policy, IamGrant.scope)).all()
-        return {"group": group_shape(group, members, list(grants), self._projects(session))}
+        return GroupAnswer(group=group_shape(group, members, list(grants), self._projects(session)))
 
     @staticmethod
-    def policies() -> dict[str, Any]:
+    def policies() -> SystemPolicyList:
         """The system policies that can be granted, as IAM lists them."""
-        return {"roles": [{"display_name": p.name, "description": p.description, "type": "XA",
-                           "policy": {"Version": "1.1",
-                                      "Statement": [{"Effect": "Allow", "Action": list(p.allow)}]
-                                      + ([{"Effect": "Deny", "Action": list(p.deny)}] if p.deny else [])}}
-                          for p in SYSTEM_POLICIES.values()]}
+        return SystemPolicyList(roles=[
+            SystemPolicyView(display_name=p.name, description=p.description, type="XA", policy=PolicyDocument(
+                Version="1.1",
+                Statement=[PolicyStatement(Effect="Allow", Action=list(p.allow))]
+                + ([PolicyStatement(Effect="Deny", Action=list(p.deny))] if p.deny else [])))
+            for p in SYSTEM_POLICIES.values()])
 
     # --- SSH keys -----------------------------------------------------------------------------------
 
@@ -408,7 +433,7 @@ class IamService:
         if user.id != self.ctx.principal.user_id:
             self._manage()
 
-    def add_ssh_key(self, user_ref: str, public_key: str) -> dict[str, Any]:
+    def add_ssh_key(self, user_ref: str, public_key: str) -> SshKeyAnswer:
         """Register a public key the user logs in with over `cbr-tui serve ssh` (their own, or an admin's)."""
         kind, fingerprint, comment = ssh_key_fingerprint(public_key)
         with self.ctx.store.write() as session:
@@ -423,19 +448,20 @@ class IamService:
                             public_key=" ".join(public_key.split()[:2]), comment=comment,
                             created_at=self.ctx.clock.now())
             session.add(row)
-            return {"ssh_key": {"id": row.id, "user": user.name, "type": kind, "fingerprint": fingerprint,
-                                "comment": comment, "create_time": api_time(row.created_at)}}
+            return SshKeyAnswer(ssh_key=AddedSshKey(id=row.id, user=user.name, type=kind, fingerprint=fingerprint,
+                                                    comment=comment, create_time=api_time(row.created_at)))
 
-    def ssh_keys(self, user_ref: str) -> dict[str, Any]:
+    def ssh_keys(self, user_ref: str) -> SshKeyList:
         with self.ctx.store.read() as session:
             user = self._user(session, user_ref)
             self._self_or_manage(user)
             rows = session.exec(select(IamSshKey).where(IamSshKey.user_id == user.id)
                                 .order_by(col(IamSshKey.created_at))).all()
-            return {"ssh_keys": [{"id": r.id, "type": r.public_key.split()[0], "fingerprint": r.fingerprint,
-                                  "comment": r.comment, "create_time": api_time(r.created_at)} for r in rows]}
+            return SshKeyList(ssh_keys=[SshKeyView(id=r.id, type=r.public_key.split()[0], fingerprint=r.fingerprint,
+                                                   comment=r.comment, create_time=api_time(r.created_at))
+                                        for r in rows])
 
-    def remove_ssh_key(self, user_ref: str, fingerprint: str) -> dict[str, Any]:
+    def remove_ssh_key(self, user_ref: str, fingerprint: str) -> SshKeyRemoved:
         with self.ctx.store.write() as session:
             user = self._user(session, user_ref)
             self._self_or_manage(user)
@@ -445,16 +471,16 @@ class IamService:
             if row is None:
                 raise invalid(f"{user.name} has no SSH key {fingerprint!r}.")
             session.delete(row)
-            return {"removed": {"fingerprint": row.fingerprint}}
+            return SshKeyRemoved(removed=Fingerprint(fingerprint=row.fingerprint))
 
     # --- security settings ------------------------------------------------------------------------------
 
-    def security(self) -> dict[str, Any]:
+    def security(self) -> SecuritySettingsView:
         """The password policy and the login authentication policy (anyone may read them, as in IAM)."""
         with self.ctx.store.read() as session:
             return security_shape(security_policy(session, self.ctx.account_id))
 
-    def update_security(self, **changes: int | None) -> dict[str, Any]:
+    def update_security(self, **changes: int | None) -> SecuritySettingsView:
         """Change the settings within IAM's ranges; later passwords and logins follow them."""
         self._manage()
         with self.ctx.store.write() as session:
@@ -468,12 +494,12 @@ class IamService:
 
     # --- who am I -----------------------------------------------------------------------------------
 
-    def whoami(self) -> dict[str, Any]:
+    def whoami(self) -> WhoAmI:
         principal = self.ctx.principal
         with self.ctx.store.read() as session:
-            return {"principal": {"user_id": principal.user_id, "user_name": principal.user_name,
-                                  "administrator": principal.administrator},
-                    "permissions": _permissions(principal, self._projects(session))}
+            return WhoAmI(principal=PrincipalView(user_id=principal.user_id, user_name=principal.user_name,
+                                                  administrator=principal.administrator),
+                          permissions=_permissions(principal, self._projects(session)))
 
 
 def _policy_name(policy: str) -> str:
@@ -483,10 +509,10 @@ def _policy_name(policy: str) -> str:
     raise invalid(f"{policy!r} is not a CBR system policy; choose one of: {', '.join(SYSTEM_POLICIES)}.")
 
 
-def _permissions(principal: Principal, projects: dict[str, str]) -> list[dict[str, str]]:
+def _permissions(principal: Principal, projects: dict[str, str]) -> list[Permission]:
     if principal.administrator:
-        return [{"policy": "every permission (admin)", "scope": "all resources", "group": ADMIN_GROUP}]
+        return [Permission(policy="every permission (admin)", scope="all resources", group=ADMIN_GROUP)]
     named = {DEFAULT_ENTERPRISE_PROJECT: "default", **projects}
-    return [{"policy": g.policy, "group": g.group,
-             "scope": named.get(g.enterprise_project_id, g.enterprise_project_id) if g.enterprise_project_id
-             else "all resources"} for g in principal.grants]
+    return [Permission(policy=g.policy, group=g.group,
+                       scope=named.get(g.enterprise_project_id, g.enterprise_project_id) if g.enterprise_project_id
+                       else "all resources") for g in principal.grants]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from cbr_tui.cloud.kms import KeyManagement
 from cbr_tui.domain.errors import CbrError, Codes, invalid
@@ -12,6 +11,7 @@ from cbr_tui.engine import audit, catalog, gc, keys, verify
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.views.maintenance import AuditAnswer, AuditReport, GcAnswer, GcReport, VerifyAnswer, VerifyReport
 
 GRACE_MINUTES_MAX = 30 * 24 * 60  # a month: longer than any backup runs; beyond it gc would never collect
 
@@ -20,7 +20,7 @@ class MaintenanceService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    def verify(self, vault_ref: str, *, read_share: float = 0.0) -> dict[str, Any]:
+    def verify(self, vault_ref: str, *, read_share: float = 0.0) -> VerifyAnswer:
         """Check every backup's structure; with `read_share` (0 to 1) also read and hash that share of data."""
         if not 0 <= read_share <= 1:
             raise invalid(f"The share of data to read is 0 to 1 (0.25 reads a quarter); {read_share} is not.")
@@ -32,9 +32,9 @@ class MaintenanceService:
                 report = verify.verify(session, objects, vault, self.ctx.clock.now(), read_share=read_share,
                                        keys=ring)
                 catalog.record_missing(session, objects, vault)
-            return {"verify": report.to_api()}
+            return VerifyAnswer(verify=VerifyReport.model_validate(report.to_api()))
 
-    def audit(self, vault_ref: str, *, fix: bool = False) -> dict[str, Any]:
+    def audit(self, vault_ref: str, *, fix: bool = False) -> AuditAnswer:
         """Recompute reference counts and used capacity from the manifests; report (and fix) differences."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, vault_ref, for_update=True, action=Action.VAULT_UPDATE)
@@ -44,10 +44,10 @@ class MaintenanceService:
                     report = audit.audit(session, objects, vault, self.ctx.clock.now(), fix=fix)
                 except audit.FixRefused as refused:
                     raise CbrError(Codes.VAULT_CANNOT_UPDATE, str(refused)) from None
-            return {"audit": report.to_api()}
+            return AuditAnswer(audit=AuditReport.model_validate(report.to_api()))
 
     def collect_garbage(self, vault_ref: str, *, grace_minutes: float = gc.DEFAULT_GRACE / timedelta(minutes=1),
-                        wait: bool = False) -> dict[str, Any]:
+                        wait: bool = False) -> GcAnswer:
         """Delete data no backup uses, once unreferenced for `grace_minutes` (0 to a month)."""
         if not 0 <= grace_minutes <= GRACE_MINUTES_MAX:
             raise invalid(f"The grace period is 0 to {GRACE_MINUTES_MAX:,} minutes (30 days); "
@@ -57,4 +57,4 @@ class MaintenanceService:
             vault_id = lookups.vault(session, self.ctx, vault_ref, action=Action.VAULT_UPDATE).id
         report = gc.collect(self.ctx.store, vault_objects(self.ctx.layout.home, vault_id), vault_id,
                             self.ctx.clock.now(), grace, wait=wait)
-        return {"gc": report.to_api()}
+        return GcAnswer(gc=GcReport.model_validate(report.to_api()))

@@ -23,6 +23,7 @@ from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import ImageManifest
 from cbr_tui.engine.objects import LocalObjectStore
 from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.views.maintenance import RecoveredVault, RecoveryAnswer
 from cbr_tui.store.models import Backup, Checkpoint, Chunk, Project, Resource, Vault, VaultResource, VaultTag
 
 
@@ -30,7 +31,7 @@ class RecoveryService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    def recover(self, vault_ref: str | None = None, *, everything: bool = False) -> dict[str, Any]:
+    def recover(self, vault_ref: str | None = None, *, everything: bool = False) -> RecoveryAnswer:
         """Recover one vault (by name or ID, as its store describes it) or, with `everything`, every vault."""
         self.ctx.principal.require(Action.MANAGE_ACCOUNT)
         if (vault_ref is None) == (not everything):
@@ -40,26 +41,26 @@ class RecoveryService:
         if vault_ref is not None and not found:
             raise CbrError(Codes.VAULT_NOT_FOUND, f"No vault named {vault_ref!r} is described in "
                            f"{self.ctx.layout.home / 'vaults'}; `vault recover --all` recovers every vault there.")
-        return {"recovered": [self._recover(objects, described) for objects, described in found]}
+        return RecoveryAnswer(recovered=[self._recover(objects, described) for objects, described in found])
 
     def _described(self) -> list[tuple[LocalObjectStore, catalog.Described]]:
         root = self.ctx.layout.home / "vaults"
         stores = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
         return [(LocalObjectStore(path), catalog.read(LocalObjectStore(path))) for path in stores]
 
-    def _recover(self, objects: LocalObjectStore, described: catalog.Described) -> dict[str, Any]:
+    def _recover(self, objects: LocalObjectStore, described: catalog.Described) -> RecoveredVault:
         record = described.vault
         if record is None:
-            return {"store": Path(objects.root).name, "recovered": False,
-                    "reason": "the store has no vault record (it was written before vaults described themselves, "
-                              "or the record is damaged)", "unreadable": described.unreadable}
-        result: dict[str, Any] = {"vault_id": record["id"], "name": record["name"], "unreadable": described.unreadable}
+            return RecoveredVault(store=Path(objects.root).name, recovered=False,
+                                  reason="the store has no vault record (it was written before vaults described "
+                                         "themselves, or the record is damaged)", unreadable=described.unreadable)
+        vault_id, name, unreadable = str(record["id"]), str(record["name"]), described.unreadable
         with self.ctx.store.write() as session:
             if session.get(Project, record["project_id"]) is None:
-                return result | {"recovered": False,
-                                 "reason": f"its project {record['project_id']} is not in this database"}
+                return RecoveredVault(vault_id=vault_id, name=name, unreadable=unreadable, recovered=False,
+                                      reason=f"its project {record['project_id']} is not in this database")
             vault = session.get(Vault, record["id"])
-            result["vault_recovered"] = vault is None
+            vault_recovered = vault is None
             if vault is None:
                 vault = self._put_back_vault(session, described)
             added, skipped = self._put_back_backups(session, objects, described)
@@ -68,8 +69,9 @@ class RecoveryService:
                 counted = audit.audit(session, objects, vault, self.ctx.clock.now(), fix=True)
             except audit.FixRefused as refused:
                 raise CbrError(Codes.VAULT_CANNOT_UPDATE, str(refused)) from None
-            return result | {"recovered": True, "backups_recovered": added, "backups_skipped": skipped,
-                             "blobs_indexed": blobs, "used_bytes": counted.used_expected}
+            return RecoveredVault(vault_id=vault_id, name=name, unreadable=unreadable, recovered=True,
+                                  vault_recovered=vault_recovered, backups_recovered=added, backups_skipped=skipped,
+                                  blobs_indexed=blobs, used_bytes=counted.used_expected)
 
     def _put_back_vault(self, session: Session, described: catalog.Described) -> Vault:
         assert described.vault is not None

@@ -10,15 +10,15 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import make_url
 
 from cbr_tui.domain.errors import invalid
 from cbr_tui.services.settings import Settings
+from cbr_tui.services.views.maintenance import RepairAnswer, RepairedDatabase, TableSalvage
 
 
-def repair_database(settings: Settings, *, force: bool = False) -> dict[str, Any]:
+def repair_database(settings: Settings, *, force: bool = False) -> RepairAnswer:
     from cbr_tui.services.console import open_console
     from cbr_tui.store import open_store
     from cbr_tui.store.salvage import salvage
@@ -46,12 +46,13 @@ def repair_database(settings: Settings, *, force: bool = False) -> dict[str, Any
         store.close()
     console = open_console(settings)
     try:
-        recovered = console.recovery.recover(everything=True)["recovered"]
+        recovered = console.recovery.recover(everything=True).recovered
     finally:
         console.close()
-    return {"database": {"path": str(database), "problem": problem or "none (forced)",
-                         "damaged_copy": str(aside), "tables": kept.to_api()},
-            "recovered": recovered}
+    tables = {name: TableSalvage.model_validate(table) for name, table in kept.to_api().items()}
+    return RepairAnswer(database=RepairedDatabase(path=str(database), problem=problem or "none (forced)",
+                                                  damaged_copy=str(aside), tables=tables),
+                        recovered=recovered)
 
 
 def integrity_problem(database: Path) -> str | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -49,6 +48,7 @@ from cbr_tui.services.resources import ResourceService
 from cbr_tui.services.shapes import task_view
 from cbr_tui.services.tasks import record_task
 from cbr_tui.services.views import TaskAnswer
+from cbr_tui.services.views.maintenance import ImageAnswer, ImageDeleted, ImageList, ImageView
 from cbr_tui.store.models import Backup, Image, Resource, Task, Vault, VaultResource
 
 _BUSY = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value)
@@ -144,7 +144,7 @@ class RestoreService:
             disk = lookups.resource(session, self.ctx, created.id, ResourceKind.DISK)
             return self._queue(session, backup, vault, disk, NewDiskRestore(mappings=[(backup.id, disk.id)]))
 
-    def create_image(self, backup_ref: str, name: str) -> dict[str, Any]:
+    def create_image(self, backup_ref: str, name: str) -> ImageAnswer:
         """Create Image: a full-server image from a server backup that contains the system disk."""
         name = check_name(name, "image")
         with self.ctx.store.write() as session:
@@ -162,22 +162,22 @@ class RestoreService:
             image = Image(id=self.ctx.ids.uuid(), project_id=self.ctx.project_id, name=name, backup_id=backup.id,
                           status="active", min_disk_gb=backup.resource_size, created_at=self.ctx.clock.now())
             session.add(image)
-            return {"image": _image_shape(image, backup)}
+            return ImageAnswer(image=_image_view(image, backup))
 
-    def list_images(self) -> dict[str, Any]:
+    def list_images(self) -> ImageList:
         with self.ctx.store.read() as session:
             rows = session.exec(select(Image, Backup).join(Backup, col(Backup.id) == Image.backup_id)
                                 .where(Image.project_id == self.ctx.project_id,
                                        *lookups.visible_clause(Backup, self.ctx)).order_by(col(Image.created_at))).all()
-            return {"images": [_image_shape(image, backup) for image, backup in rows], "count": len(rows)}
+            return ImageList(images=[_image_view(image, backup) for image, backup in rows], count=len(rows))
 
-    def delete_image(self, image_ref: str) -> dict[str, Any]:
+    def delete_image(self, image_ref: str) -> ImageDeleted:
         with self.ctx.store.write() as session:
             image = self._image(session, image_ref)
             backup = session.get(Backup, image.backup_id)
             lookups.permit(session, self.ctx, Action.BACKUP_RESTORE, backup.enterprise_project_id if backup else None)
             session.delete(image)
-            return {"image_id": image.id}
+            return ImageDeleted(image_id=image.id)
 
     def create_server_from_image(self, image_ref: str, name: str, *,
                                  availability_zone: str | None = None) -> TaskAnswer:
@@ -394,6 +394,6 @@ def _children(session: Session, backup: Backup) -> list[Backup]:
                                        col(Backup.resource_name))).all())
 
 
-def _image_shape(image: Image, backup: Backup) -> dict[str, Any]:
-    return {"id": image.id, "name": image.name, "status": image.status, "backup_id": backup.id,
-            "backup_name": backup.name, "min_disk": image.min_disk_gb, "created_at": api_time(image.created_at)}
+def _image_view(image: Image, backup: Backup) -> ImageView:
+    return ImageView(id=image.id, name=image.name, status=image.status, backup_id=backup.id, backup_name=backup.name,
+                     min_disk=image.min_disk_gb, created_at=api_time(image.created_at))

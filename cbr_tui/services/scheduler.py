@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from typing import Any
 
 from sqlalchemy import case, update
 from sqlmodel import Session, col, func, select
@@ -54,6 +53,7 @@ from cbr_tui.services.removal import remove_backups
 from cbr_tui.services.replication import replicated_to, start_replication
 from cbr_tui.services.tag_search import TagCondition, carrying_any
 from cbr_tui.services.tasks import record_task
+from cbr_tui.services.views.clock import PolicyRun, ReplicaRefusal, SchedulerPass
 from cbr_tui.store.models import (
     Backup,
     Image,
@@ -88,14 +88,14 @@ class PolicyScheduler:
         self.ctx = ctx
         self._pruned: dict[str, tuple[int, datetime | None, int]] = {}
 
-    def tick(self) -> dict[str, Any]:
+    def tick(self) -> SchedulerPass:
         """Apply billing (expiry, renewal, charges, freezing), fire the runs that are due in the order of their
         scheduled times, then apply retention; what was done, for the log and the CLI."""
         now = self.ctx.clock.now()
         billing = BillingCycle(self.ctx).tick(now)
         fired = [self._fire(due, now) for due in self._due(now) if self._claim(due, now)]
-        report = {"at": api_time(now), "fired": fired, "deleted": self._apply_retention(now)}
-        return report | ({"billing": billing} if billing else {})
+        return SchedulerPass(at=api_time(now), fired=fired, deleted=self._apply_retention(now),
+                             billing=billing if billing.done() else None)
 
     def next_due(self, after: datetime) -> datetime | None:
         """The next moment after `after` when a policy runs, billing changes something, or a deletion window
@@ -154,30 +154,34 @@ class PolicyScheduler:
                 .values(scheduled_through=now))
             return bool(result.rowcount == 1)
 
-    def _fire(self, due: _Due, now: datetime) -> dict[str, Any]:
+    def _fire(self, due: _Due, now: datetime) -> PolicyRun:
         """Associate what automatic association finds, then back the vault up (or replicate what it has not
         replicated yet); a run that cannot start is a failed task on the Tasks page, as on the console."""
         ctx = self._context_of(due.project_id)
-        report: dict[str, Any] = {"vault_id": due.vault_id, "policy_id": due.policy_id,
-                                  "operation": due.operation, "run_at": api_time(due.run_at)}
+        run = PolicyRun(vault_id=due.vault_id, policy_id=due.policy_id, operation=due.operation,
+                        run_at=api_time(due.run_at))
         try:
             if due.operation == _REPLICATION:
-                return report | self._replicate(ctx, due)
+                run.replicas, run.refused = self._replicate(ctx, due)
+                return run
             with ctx.store.write() as session:
                 vault = session.get(Vault, due.vault_id, with_for_update=True, populate_existing=True)
                 policy = session.get(Policy, due.policy_id)
                 if vault is None or policy is None:
-                    return report | {"gone": "the vault or its policy was deleted meanwhile"}
-                report["associated"] = _auto_associate(session, ctx, vault)
+                    run.gone = "the vault or its policy was deleted meanwhile"
+                    return run
+                associated = _auto_associate(session, ctx, vault)
                 retention = Retention.from_api(policy.operation_definition)
                 request = BackupRequest(
                     default_auto_backup_name(ctx.ids), policy_id=policy.id,
                     retention_days=retention.retention_duration_days, full_every=retention.full_backup_interval)
                 checkpoint = BackupService(ctx).start(session, vault, request).checkpoint
-                return report | {"checkpoint_id": checkpoint.id, "backups": [b.id for b in checkpoint.backups],
-                                 "skipped_resources": [s.model_dump() for s in checkpoint.vault.skipped_resources]}
+                run.associated, run.checkpoint_id = associated, checkpoint.id
+                run.backups = [b.id for b in checkpoint.backups]
+                run.skipped_resources = list(checkpoint.vault.skipped_resources)
+                return run
         except CbrError as error:
-            report.pop("associated", None)  # rolled back with the backup that could not start
+            run.associated = None  # rolled back with the backup that could not start
             operation = OperationType.REPLICATION if due.operation == _REPLICATION else OperationType.BACKUP
             with ctx.store.write() as session:
                 vault = session.get(Vault, due.vault_id)
@@ -186,13 +190,14 @@ class PolicyScheduler:
                                    if vault else None)
                 task.error_code, task.error_message = error.code, error.message
                 session.add(task)
-            return report | {"error_code": error.code, "error_msg": error.message}
+            run.error_code, run.error_msg = error.code, error.message
+            return run
 
-    def _replicate(self, ctx: ServiceContext, due: _Due) -> dict[str, Any]:
+    def _replicate(self, ctx: ServiceContext, due: _Due) -> tuple[list[str], list[ReplicaRefusal]]:
         """A replication policy's run: every Available server backup of the vault not yet replicated to the
         destination's region is replicated (an automatic replica, pruned by this policy's retention)."""
         started: list[str] = []
-        refused: list[dict[str, str]] = []
+        refused: list[ReplicaRefusal] = []
         with ctx.store.write() as session:
             destination = session.get(Vault, due.destination_vault_id) if due.destination_vault_id else None
             if destination is None:
@@ -210,8 +215,8 @@ class PolicyScheduler:
                                                        policy_id=due.policy_id)
                     started.append(replica.id)
                 except CbrError as error:
-                    refused.append({"backup_id": backup.id, "code": error.code, "reason": error.message})
-        return {"replicas": started, "refused": refused}
+                    refused.append(ReplicaRefusal(backup_id=backup.id, code=error.code, reason=error.message))
+        return started, refused
 
     def _context_of(self, project_id: str) -> ServiceContext:
         with self.ctx.store.read() as session:

@@ -126,7 +126,7 @@ class CbrApp(App[None]):
             self.push_screen(LoginScreen(console))
             return
         if self.idle_limit is not None:  # the account's own session timeout (Security Settings)
-            self.idle_limit = timedelta(minutes=console.iam.security()["login_policy"]["session_timeout"])
+            self.idle_limit = timedelta(minutes=console.iam.security().login_policy.session_timeout)
         self.services = console
         if self.run_tasks:
             self.background_work = console.background()

@@ -4,7 +4,6 @@ loopback port, a task runner beside it, and the official SDK's client signed wit
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from huaweicloudsdkcbr.v1 import CbrClient
@@ -17,23 +16,24 @@ from cbr_tui.jobs.runner import Runner
 from cbr_tui.serve.api import ApiServer, Gateway
 from cbr_tui.services.console import Console, open_console
 from cbr_tui.services.settings import Settings
+from cbr_tui.services.views.iam import ApiCredential
 from tests.conftest import T0, clone_home
 
 
 @dataclass
 class ServedApi:
     endpoint: str
-    credential: dict[str, Any]
+    credential: ApiCredential
     console: Console  # the account's administrator, to arrange and check what the API cannot
     runner: Runner
 
-    def client(self, credential: dict[str, Any] | None = None) -> CbrClient:
+    def client(self, credential: ApiCredential | None = None) -> CbrClient:
         """The SDK's client for this server, signed with `credential` (the account's own key by default)."""
         key = credential or self.credential
         config = HttpConfig.get_default_config()
         config.retry_times = 0  # a refusal is the answer under test, not something to retry
         return (CbrClient.new_builder().with_http_config(config)
-                .with_credentials(BasicCredentials(key["access"], key["secret"], key["project_id"]))
+                .with_credentials(BasicCredentials(key.access, key.secret, key.project_id))
                 .with_endpoints([self.endpoint]).build())
 
     def settle(self) -> None:
@@ -47,7 +47,7 @@ def served_api(tmp_path_factory: pytest.TempPathFactory, demo_template: dict[str
     clone_home(Path(str(demo_template["home"])), home)
     settings = Settings(home=home, database_url=f"sqlite:///{home / 'cbr.db'}", demo_scale=0)
     console = open_console(settings, clock=FixedClock(T0), ids=SeededIds("api"))
-    credential = console.access_keys.create()["credential"]
+    credential = console.access_keys.create().credential
     server = ApiServer(Gateway(console)).start()
     runner = console.runner()
     runner.start()

@@ -75,7 +75,7 @@ def test_the_tag_filter_finds_and_counts_vaults(served_api: ServedApi, cbr: CbrC
 def test_a_pay_per_use_vault_becomes_yearly_monthly_and_pays_for_its_term(served_api: ServedApi,
                                                                           cbr: CbrClient) -> None:
     vault_id = new_vault(cbr, "sdk-to-monthly")
-    balance = served_api.console.accounts.show()["account"]["balance"]
+    balance = served_api.console.accounts.show().account.balance
     changed = cbr.change_vault_charge_mode(ChangeVaultChargeModeRequest(body=ChangeToPeriod(
         charging_mode="pre_paid", period_type="month", period_num=3, is_auto_renew=True, is_auto_pay=True,
         vault_ids=[vault_id])))
@@ -83,7 +83,7 @@ def test_a_pay_per_use_vault_becomes_yearly_monthly_and_pays_for_its_term(served
     billing = served_api.console.vaults.show(vault_id).billing
     assert (billing.charging_mode, billing.period_type, billing.period_num, billing.is_auto_renew) == \
         ("pre_paid", "month", 3, True)
-    assert float(served_api.console.accounts.show()["account"]["balance"]) < float(balance)
+    assert float(served_api.console.accounts.show().account.balance) < float(balance)
     again = refusal(lambda: cbr.change_vault_charge_mode(ChangeVaultChargeModeRequest(body=ChangeToPeriod(
         charging_mode="pre_paid", period_type="month", period_num=1, is_auto_renew=False, is_auto_pay=True,
         vault_ids=[vault_id]))))
@@ -148,13 +148,13 @@ def test_a_file_backup_client_s_paths_are_added_and_removed(served_api: ServedAp
 
 def test_vaults_of_another_region_are_listed_for_replication(served_api: ServedApi, cbr: CbrClient) -> None:
     console = served_api.console
-    region = next(r for r in console.accounts.regions()["regions"] if r["id"] != console.region_id)
-    buy(console.in_region(region["id"]), size_gb=100, name="sdk-external", protect_type=ProtectType.REPLICATION)
-    listed = cbr.list_external_vault(ListExternalVaultRequest(external_project_id=region["project_id"],
-                                                              region_id=region["id"], protect_type="replication"))
+    region = next(r for r in console.accounts.regions().regions if r.id != console.region_id)
+    buy(console.in_region(region.id), size_gb=100, name="sdk-external", protect_type=ProtectType.REPLICATION)
+    listed = cbr.list_external_vault(ListExternalVaultRequest(external_project_id=region.project_id,
+                                                              region_id=region.id, protect_type="replication"))
     assert "sdk-external" in [v.name for v in listed.vaults]
     wrong = refusal(lambda: cbr.list_external_vault(ListExternalVaultRequest(
-        external_project_id="0" * 32, region_id=region["id"])))
+        external_project_id="0" * 32, region_id=region.id)))
     assert (wrong.status_code, wrong.error_code) == (400, "BackupService.9900")
 
 
@@ -183,7 +183,7 @@ def test_backups_are_listed_by_restore_point_time_status_and_what_the_engine_did
 
 
 def test_a_yearly_monthly_vault_is_bought_through_an_order(served_api: ServedApi, cbr: CbrClient) -> None:
-    balance = float(served_api.console.accounts.show()["account"]["balance"])
+    balance = float(served_api.console.accounts.show().account.balance)
     ordered = cbr.create_post_paid_vault(CreatePostPaidVaultRequest(body=VaultOrderCreateReqs(vault=PrePaidVaultOrder(
         name="sdk-ordered", resources=[], billing=PrePaidBillingCreate(
             cloud_type="public", consistent_level="crash_consistent", object_type="disk", protect_type="backup",
@@ -193,7 +193,7 @@ def test_a_yearly_monthly_vault_is_bought_through_an_order(served_api: ServedApi
     vault = served_api.console.vaults.show(order.resource_id)
     assert (vault.name, vault.billing.charging_mode, vault.billing.period_num) == \
         ("sdk-ordered", "pre_paid", 2)
-    assert float(served_api.console.accounts.show()["account"]["balance"]) < balance
+    assert float(served_api.console.accounts.show().account.balance) < balance
     post_paid = refusal(lambda: cbr.create_post_paid_vault(CreatePostPaidVaultRequest(body=VaultOrderCreateReqs(
         vault=PrePaidVaultOrder(name="sdk-not-an-order", billing=PrePaidBillingCreate(
             cloud_type="public", consistent_level="crash_consistent", object_type="disk", protect_type="backup",

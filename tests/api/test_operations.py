@@ -170,10 +170,10 @@ def test_a_request_the_services_refuse_comes_back_whole(cbr: CbrClient) -> None:
 
 def test_projects_and_replication_capabilities_name_the_account_s_regions(served_api: ServedApi,
                                                                          cbr: CbrClient) -> None:
-    regions = [r["id"] for r in served_api.console.accounts.regions()["regions"]]
+    regions = [r.id for r in served_api.console.accounts.regions().regions]
     projects = cbr.list_projects(ListProjectsRequest()).projects
     assert sorted(p.name for p in projects) == sorted(regions)
-    assert served_api.credential["project_id"] in {p.id for p in projects}
+    assert served_api.credential.project_id in {p.id for p in projects}
     capabilities = cbr.show_replication_capabilities(ShowReplicationCapabilitiesRequest()).regions
     first = next(c for c in capabilities if c.name == regions[0])
     assert sorted(first.replication_destinations) == sorted(regions[1:])
@@ -182,13 +182,13 @@ def test_projects_and_replication_capabilities_name_the_account_s_regions(served
 def test_an_update_the_services_refuse_changes_nothing_and_charges_nothing(served_api: ServedApi,
                                                                            cbr: CbrClient) -> None:
     vault_id = new_vault(cbr, "sdk-all-or-nothing")
-    balance = served_api.console.accounts.show()["account"]["balance"]
+    balance = served_api.console.accounts.show().account.balance
     bad = refusal(lambda: cbr.update_vault(UpdateVaultRequest(vault_id=vault_id, body=VaultUpdateReq(
         vault=VaultUpdate(name="no spaces? no!", billing=BillingUpdate(size=400))))))
     assert (bad.status_code, bad.error_code) == (400, "BackupService.9900")
     shown = cbr.show_vault(ShowVaultRequest(vault_id=vault_id)).vault
     assert (shown.name, shown.billing.size) == ("sdk-all-or-nothing", 100)
-    assert served_api.console.accounts.show()["account"]["balance"] == balance
+    assert served_api.console.accounts.show().account.balance == balance
     unoffered = refusal(lambda: cbr.update_vault(UpdateVaultRequest(vault_id=vault_id, body=VaultUpdateReq(
         vault=VaultUpdate(threshold=50)))))
     assert "does not implement `threshold`" in unoffered.error_msg

@@ -36,7 +36,7 @@ def test_a_backup_and_then_a_whole_vault_are_replicated_to_another_region(served
     console = served_api.console
     server = console.resources.show("ecs-batch-01")
     vault = buy(console, size_gb=100, name="sdk-replicated", resources=(server.id,))
-    regions = [r["id"] for r in console.accounts.regions()["regions"] if r["id"] != console.region_id]
+    regions = [r.id for r in console.accounts.regions().regions if r.id != console.region_id]
     elsewhere = console.in_region(regions[0])
     destination = buy(elsewhere, size_gb=200, name="sdk-replicas", protect_type=ProtectType.REPLICATION,
                       object_type=ObjectType.SERVER)
@@ -73,7 +73,7 @@ def test_a_backup_and_then_a_whole_vault_are_replicated_to_another_region(served
 def test_the_readme_s_example_does_the_getting_started_against_the_server(served_api: ServedApi,
                                                                          tmp_path: Path) -> None:
     key = tmp_path / "key.json"
-    key.write_text(json.dumps({"credential": served_api.credential}))
+    key.write_text(json.dumps({"credential": served_api.credential.model_dump(mode="json")}))
     done = subprocess.run([sys.executable, str(ROOT / "examples" / "getting_started_sdk.py"), "--endpoint",
                            served_api.endpoint, "--key", str(key), "--server", "ecs-web-02",
                            "--vault-name", "example-vault", "--timeout", "120"],

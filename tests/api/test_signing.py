@@ -16,6 +16,7 @@ from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
 from cbr_tui.services.iam import UserSpec
+from cbr_tui.services.views.iam import ApiCredential
 from cbr_tui.v3.signing import (
     DATE_FORMAT,
     SignatureRefused,
@@ -98,14 +99,14 @@ def call(served: ServedApi, method: str, path: str, *, secret: str | None = None
                                             "X-Sdk-Date": (when or datetime.now(UTC)).strftime(DATE_FORMAT),
                                             **(extra or {})},
                              body=body)
-        Signer(BasicCredentials(access or key["access"], secret or key["secret"], key["project_id"])).sign(request)
+        Signer(BasicCredentials(access or key.access, secret or key.secret, key.project_id)).sign(request)
         headers = dict(request.header_params)
     sent = body if sent_body is None else sent_body
     return requests.request(method, served.endpoint + path, headers=headers, data=sent, timeout=10)
 
 
 def test_the_gateway_refuses_unsigned_forged_stale_and_unknown_key_requests(served_api: ServedApi) -> None:
-    path = f"/v3/{served_api.credential['project_id']}/vaults"
+    path = f"/v3/{served_api.credential.project_id}/vaults"
     assert call(served_api, "GET", path).status_code == 200
     for answer in (call(served_api, "GET", path, sign=False),
                    call(served_api, "GET", path, secret="not-the-secret"),
@@ -118,7 +119,7 @@ def test_the_gateway_refuses_unsigned_forged_stale_and_unknown_key_requests(serv
 
 
 def test_every_answer_carries_a_request_id_and_unserved_operations_say_so(served_api: ServedApi) -> None:
-    project = served_api.credential["project_id"]
+    project = served_api.credential.project_id
     served = call(served_api, "GET", f"/v3/{project}/vaults")
     refused = call(served_api, "GET", f"/v3/{project}/vaults/no-such-vault")
     unserved = call(served_api, "GET", f"/v3/{project}/cbr-features")
@@ -142,7 +143,8 @@ def test_a_key_belongs_to_its_user_and_their_permissions_hold(served_api: Served
     console.iam.grant("api-readers", "CBR ReadOnlyAccess")
     made = console.iam.create_user(UserSpec(name="api_reader", programmatic_access=True, console_access=False,
                                             groups=("api-readers",)))
-    credential = made["credential"] | {"project_id": served_api.credential["project_id"]}
+    assert made.credential is not None
+    credential = ApiCredential(**made.credential.model_dump(), project_id=served_api.credential.project_id)
     reader = served_api.client(credential)
     vault_id = buy(console, name="readers-cannot-delete", size_gb=10).id
     assert reader.list_vault(ListVaultRequest()).count == console.vaults.list().count
@@ -151,14 +153,14 @@ def test_a_key_belongs_to_its_user_and_their_permissions_hold(served_api: Served
     assert (refused.value.status_code, refused.value.error_code) == (403, "BackupService.8600")
     assert "api_reader may not delete vaults" in refused.value.error_msg
 
-    console.access_keys.delete(credential["access"], "api_reader")
+    console.access_keys.delete(credential.access, "api_reader")
     with pytest.raises(ClientRequestException) as gone:
         reader.show_vault(ShowVaultRequest(vault_id=vault_id))
     assert (gone.value.status_code, gone.value.error_code) == (401, "APIGW.0301")
 
 
 def test_a_signed_request_s_body_cannot_be_swapped_whatever_hash_it_states(served_api: ServedApi) -> None:
-    path = f"/v3/{served_api.credential['project_id']}/policies"
+    path = f"/v3/{served_api.credential.project_id}/policies"
     signed = b'{"policy": {"name": "honest"}}'
     swapped = b'{"policy": {"name": "forged"}}'
     stated = {"X-Sdk-Content-Sha256": hashlib.sha256(signed).hexdigest()}
@@ -170,7 +172,7 @@ def test_a_signed_request_s_body_cannot_be_swapped_whatever_hash_it_states(serve
 
 
 def test_headers_and_bodies_a_client_can_send_get_a_clear_answer(served_api: ServedApi) -> None:
-    project = served_api.credential["project_id"]
+    project = served_api.credential.project_id
     noted = call(served_api, "GET", f"/v3/{project}/vaults", extra={"X-Note": "café €"})
     assert noted.status_code == 200, noted.text
     deep = b"[" * 100_000 + b"]" * 100_000

@@ -28,7 +28,7 @@ def test_the_readme_table_lists_every_sdk_operation_and_whether_it_is_served() -
 def test_the_server_answers_as_the_table_says(served_api: ServedApi) -> None:
     """Each operation the table calls unserved is refused as such (501); each served one is routed to
     its handler (whatever the services then say of the made-up IDs, it is not 501)."""
-    project = served_api.credential["project_id"]
+    project = served_api.credential.project_id
     for op in OPERATIONS:
         path = re.sub(r"\{(\w+)\}", lambda m: project if m.group(1) == "project_id" else "made-up", op.path)
         answer = call(served_api, op.method, path, body=b"{}" if op.method in ("POST", "PUT") else b"")

@@ -109,8 +109,8 @@ def test_an_image_and_a_new_server_from_it(console: Console) -> None:
     console.resources.write_data("ecs-db-01", 6, seed="db")
     buy(console, size_gb=1000, resources=("ecs-db-01",), name="vault-db")
     backup = back_up(console, "vault-db")[0]
-    image = console.restores.create_image(backup.id, "img-db")["image"]
-    task = run(console, console.restores.create_server_from_image(image["id"], "ecs-db-clone"))
+    image = console.restores.create_image(backup.id, "img-db").image
+    task = run(console, console.restores.create_server_from_image(image.id, "ecs-db-clone"))
     assert task.status == "success"
     clone = console.resources.show("ecs-db-clone")
     assert clone.status == "ACTIVE" and [v.size for v in clone.volumes] == [40, 200, 200]
@@ -175,7 +175,7 @@ def test_deleting_backups_frees_exactly_their_own_data(console: Console) -> None
     console.backups.delete(first.id)
     freed = used_both - used_bytes(console, "vault-disks")
     assert 0 < freed < first.stats.new_bytes  # its exclusive chunks, not what it shares
-    assert console.maintenance.audit("vault-disks")["audit"]["clean"]
+    assert console.maintenance.audit("vault-disks").audit.clean
     before = resource_digest(console, "evs-data-01")
     console.resources.damage_data("evs-data-01")
     run(console, console.restores.restore_disk(second.id))

@@ -72,8 +72,8 @@ def test_a_killed_backup_is_resumed_and_nothing_committed_lies(live: Console) ->
 
     # Killed mid-copy: the backup is not visible, and what the vault says it holds is intact.
     assert live.backups.show(backup.id).status == "protecting"
-    assert live.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
-    assert live.maintenance.audit("vault-disks")["audit"]["clean"]
+    assert live.maintenance.verify("vault-disks", read_share=1).verify.clean
+    assert live.maintenance.audit("vault-disks").audit.clean
     objects = vault_objects(live.ctx.layout.home, vault.id)
     written_before = {key: os.stat(objects.root / key).st_mtime_ns for key, _s, _m in objects.list("chunks")}
     assert written_before  # the dead worker had stored some chunks
@@ -97,5 +97,5 @@ def test_a_killed_backup_is_resumed_and_nothing_committed_lies(live: Console) ->
     assert run(live, live.restores.restore_disk(backup.id)).status == "success"
     assert resource_digest(live, "evs-data-01") == expected
     live.maintenance.collect_garbage("vault-disks", grace_minutes=0, wait=True)
-    assert live.maintenance.audit("vault-disks")["audit"]["clean"]
-    assert live.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
+    assert live.maintenance.audit("vault-disks").audit.clean
+    assert live.maintenance.verify("vault-disks", read_share=1).verify.clean

@@ -25,11 +25,11 @@ def test_verify_finds_damage_restore_refuses_and_the_next_backup_repairs(sqlite_
     good = resource_digest(console, "evs-data-01")
     damage_one_chunk(console, vault.id)
 
-    structure = console.maintenance.verify("vault-disks")["verify"]
-    assert structure["clean"]  # the object is there; only reading it shows the damage
-    found = console.maintenance.verify("vault-disks", read_share=1)["verify"]
-    assert not found["clean"] and len(found["damaged_blobs"]) == 1
-    assert found["damaged_backups"] == [backup.id]
+    structure = console.maintenance.verify("vault-disks").verify
+    assert structure.clean  # the object is there; only reading it shows the damage
+    found = console.maintenance.verify("vault-disks", read_share=1).verify
+    assert not found.clean and len(found.damaged_blobs) == 1
+    assert found.damaged_backups == [backup.id]
     assert console.backups.show(backup.id).extend_info.damaged is True
 
     console.resources.damage_data("evs-data-01", seed="new damage")
@@ -40,7 +40,7 @@ def test_verify_finds_damage_restore_refuses_and_the_next_backup_repairs(sqlite_
     console.resources.write_data("evs-data-01", 1, seed="fix")  # back to a state to protect
     repaired = back_up(console, "vault-disks")[0]
     assert not repaired.incremental or repaired.stats.read_bytes >= 6 << 20  # read everything again
-    assert console.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
+    assert console.maintenance.verify("vault-disks", read_share=1).verify.clean
     assert good != current
 
 
@@ -97,14 +97,14 @@ def test_an_unreadable_manifest_stops_the_fix_so_gc_loses_nothing(sqlite_console
     good = manifest.read_bytes()
     manifest.write_bytes(good[: len(good) // 2])  # a torn write: the manifest cannot be read
 
-    assert not console.maintenance.audit("vault-disks")["audit"]["clean"]
+    assert not console.maintenance.audit("vault-disks").audit.clean
     refused(Codes.VAULT_CANNOT_UPDATE, lambda: console.maintenance.audit("vault-disks", fix=True), "cannot be read")
-    collected = console.maintenance.collect_garbage("vault-disks", grace_minutes=0, wait=True)["gc"]
-    assert collected["deleted_objects"] == 0, collected
+    collected = console.maintenance.collect_garbage("vault-disks", grace_minutes=0, wait=True).gc
+    assert collected.deleted_objects == 0, collected
 
     manifest.write_bytes(good)  # repaired (a copy was found)
-    assert console.maintenance.audit("vault-disks")["audit"]["clean"]
-    assert console.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
+    assert console.maintenance.audit("vault-disks").audit.clean
+    assert console.maintenance.verify("vault-disks", read_share=1).verify.clean
     console.resources.damage_data("evs-data-01", seed="lost")
     assert run(console, console.restores.restore_disk(backup.id)).status == "success"
     assert resource_digest(console, "evs-data-01") == expected
@@ -126,13 +126,13 @@ def test_a_repaired_backup_can_be_restored_again(sqlite_console: Console) -> Non
     damaged = bytearray(good)
     damaged[len(damaged) // 2] ^= 0xFF
     stored.write_bytes(bytes(damaged))
-    assert not console.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
+    assert not console.maintenance.verify("vault-disks", read_share=1).verify.clean
     refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_disk(backup.id), "damaged")
 
     stored.write_bytes(good)  # the object is put back
-    assert console.maintenance.verify("vault-disks", read_share=0.1)["verify"]["clean"]
+    assert console.maintenance.verify("vault-disks", read_share=0.1).verify.clean
     assert console.backups.show(backup.id).extend_info.damaged is True  # too little read
-    assert console.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
+    assert console.maintenance.verify("vault-disks", read_share=1).verify.clean
     assert console.backups.show(backup.id).extend_info.damaged is False
     console.resources.damage_data("evs-data-01", seed="lost")
     assert run(console, console.restores.restore_disk(backup.id)).status == "success"
@@ -152,16 +152,16 @@ def test_a_flipped_byte_in_a_pack_is_found_repaired_by_the_next_backup_and_nothi
     data[len(data) // 3] ^= 0x01  # inside a blob, not the pack's index at its end
     pack.write_bytes(bytes(data))
 
-    found = console.maintenance.verify("vault-files", read_share=1)["verify"]
-    assert not found["clean"] and found["damaged_blobs"] and found["damaged_backups"] == [first.id]
+    found = console.maintenance.verify("vault-files", read_share=1).verify
+    assert not found.clean and found.damaged_blobs and found.damaged_backups == [first.id]
     refused(Codes.RESTORE_BACKUP_STATUS, lambda: console.restores.restore_files(first.id, str(tmp_path / "x")))
-    assert console.maintenance.audit("vault-files", fix=True)["audit"]["clean"]  # counts were right: no change
+    assert console.maintenance.audit("vault-files", fix=True).audit.clean  # counts were right: no change
     console.maintenance.collect_garbage("vault-files", grace_minutes=0)
     assert pack.exists()  # still referenced: gc keeps it
 
     console.backups.perform_for_client("laptop-01")  # reads everything again: the damaged backup is no base
     console.run_tasks()
-    assert console.maintenance.verify("vault-files", read_share=1)["verify"]["clean"]
+    assert console.maintenance.verify("vault-files", read_share=1).verify.clean
     assert console.backups.show(first.id).extend_info.damaged is False
     target = tmp_path / "restored"
     assert run(console, console.restores.restore_files(first.id, str(target))).status == "success"

@@ -76,8 +76,8 @@ def test_the_backup_of_an_encrypted_disk_is_sealed_and_restores_exactly(console:
     console.resources.damage_data("evs-secure-01", seed="oops")
     assert run(console, console.restores.restore_disk(backup.id)).status == "success"
     assert resource_digest(console, "evs-secure-01") == good
-    verified = console.maintenance.verify("vault-secure", read_share=1.0)["verify"]
-    assert verified["clean"] and verified["blobs_checked"] == len(chunks)
+    verified = console.maintenance.verify("vault-secure", read_share=1.0).verify
+    assert verified.clean and verified.blobs_checked == len(chunks)
 
 
 def test_equal_data_deduplicates_under_the_same_key_only(console: Console) -> None:
@@ -113,8 +113,8 @@ def test_a_backup_whose_kms_key_is_gone_fails_to_restore_with_a_clear_error(cons
     assert task.error_info.code == Codes.ENCRYPTION_KEY_NOT_FOUND.code
     assert "KMS key" in task.error_info.message and "does not exist" in task.error_info.message
     assert resource_digest(console, "evs-secure-01") == before  # nothing written
-    report = console.maintenance.verify("vault-secure", read_share=1.0)["verify"]
-    assert not report["clean"] and report["blobs_with_unavailable_keys"] and report["damaged_blobs"] == []
+    report = console.maintenance.verify("vault-secure", read_share=1.0).verify
+    assert not report.clean and report.blobs_with_unavailable_keys and report.damaged_blobs == []
     assert not console.backups.show(backup.id).extend_info.damaged
     kms_file.write_bytes(saved)
     assert run(console, console.restores.restore_disk(backup.id)).status == "success"
@@ -137,4 +137,4 @@ def test_an_encrypted_server_backup_replicates_with_its_keys_and_restores_there(
     assert run(there, there.restores.create_disk(sealed.id, "evs-db-copy")).status == "success"
     source = disk_path(console, sealed.resource_id)
     assert disk_digest(disk_path(there, "evs-db-copy"), with_size=False) == disk_digest(source, with_size=False)
-    assert there.maintenance.verify("vault-dr", read_share=1.0)["verify"]["clean"]
+    assert there.maintenance.verify("vault-dr", read_share=1.0).verify.clean

@@ -52,7 +52,7 @@ def test_every_backup_restores_what_it_saw(demo_template: dict, steps: list[tupl
             elif taken and len(taken) > 1:
                 backup_id, _digest = taken.pop(item[1] % (len(taken) - 1))  # never the latest
                 console.backups.delete(backup_id)
-        assert console.maintenance.audit("vault-disks")["audit"]["clean"]
+        assert console.maintenance.audit("vault-disks").audit.clean
         for backup_id, expected in taken:
             assert run(console, console.restores.restore_disk(backup_id)).status == "success"
             assert resource_digest(console, DISK) == expected

@@ -51,13 +51,13 @@ def test_every_vault_and_backup_comes_back_from_the_object_stores(sqlite_console
         assert not set(before["vaults"]) & set(listing(reopened)["vaults"])
         refused(Codes.VAULT_NOT_FOUND, lambda: reopened.recovery.recover("vault-none"))
         refused(Codes.INVALID_PARAMETER, lambda: reopened.recovery.recover())
-        result = reopened.recovery.recover(everything=True)["recovered"]
-        assert all(r["recovered"] for r in result), result
+        result = reopened.recovery.recover(everything=True).recovered
+        assert all(r.recovered for r in result), result
         assert listing(reopened) == before
         assert deleted.id not in listing(reopened)["backups"]
         for name in ("vault-web", "vault-secure", "vault-files"):
-            assert reopened.maintenance.audit(name)["audit"]["clean"]
-            assert reopened.maintenance.verify(name, read_share=1.0)["verify"]["clean"]
+            assert reopened.maintenance.audit(name).audit.clean
+            assert reopened.maintenance.verify(name, read_share=1.0).verify.clean
         # every backup restores exactly
         for child, digest in zip(server.children, expected["web"], strict=True):
             made = run(reopened, reopened.restores.create_disk(child.id, f"web-{child.resource_name}"))
@@ -69,8 +69,8 @@ def test_every_vault_and_backup_comes_back_from_the_object_stores(sqlite_console
         assert run(reopened, reopened.restores.restore_files(files.id, str(target))).status == "success"
         assert tree_digest(target / documents.relative_to("/")) == expected["files"]
         # recovering again finds nothing more to bring back
-        again = reopened.recovery.recover(everything=True)["recovered"]
-        assert all(not r["vault_recovered"] and not r["backups_recovered"] and not r["blobs_indexed"]
+        again = reopened.recovery.recover(everything=True).recovered
+        assert all(not r.vault_recovered and not r.backups_recovered and not r.blobs_indexed
                    for r in again)
     finally:
         reopened.close()
@@ -92,11 +92,11 @@ def test_a_damaged_record_or_manifest_is_reported_not_recovered(sqlite_console: 
     damaged.write_bytes(b"\x00" * 64)
     reopened = open_console(settings, clock=clock, ids=SeededIds(8))
     try:
-        [result] = [r for r in reopened.recovery.recover(everything=True)["recovered"]
-                    if vault.id in (r.get("vault_id"), r.get("store"))]
-        assert not result["recovered"] if damage == "vault record" else result["backups_skipped"]
+        [result] = [r for r in reopened.recovery.recover(everything=True).recovered
+                    if vault.id in (r.vault_id, r.store)]
+        assert not result.recovered if damage == "vault record" else result.backups_skipped
         if damage == "manifest":
-            assert backup.id in result["backups_skipped"]
+            assert backup.id in result.backups_skipped
         assert damaged.read_bytes() == b"\x00" * 64  # recovery changes nothing in the store
     finally:
         reopened.close()

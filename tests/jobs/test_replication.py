@@ -45,8 +45,8 @@ def test_a_replica_holds_the_same_bytes_in_the_other_region(console: Console) ->
         copied = {c.hash for c in session.exec(select(Chunk).where(Chunk.vault_id == vault.id))}
         source = {c.hash for c in session.exec(select(Chunk).where(Chunk.vault_id == backup.vault_id))}
     assert copied == source and copied
-    assert there.maintenance.audit("vault-dr")["audit"]["clean"]
-    assert there.maintenance.verify("vault-dr", read_share=1.0)["verify"]["damaged_backups"] == []
+    assert there.maintenance.audit("vault-dr").audit.clean
+    assert there.maintenance.verify("vault-dr", read_share=1.0).verify.damaged_backups == []
     # a disk made there from the replica holds the very bytes of the source server's data disk
     data_disk = next(c for c in replica.children if not c.extend_info.bootable)
     made = there.restores.create_disk(data_disk.id, "evs-from-replica")
@@ -127,8 +127,8 @@ def test_a_replica_makes_a_server_in_its_region_through_an_image(console: Consol
     queued = replicate(console, backup.id)
     run(console, queued.replication_record_id)
     there = console.in_region(DESTINATION)
-    image = there.restores.create_image(queued.destination_backup_id, "img-web")["image"]
-    made = there.restores.create_server_from_image(image["id"], "ecs-web-dr")
+    image = there.restores.create_image(queued.destination_backup_id, "img-web").image
+    made = there.restores.create_server_from_image(image.id, "ecs-web-dr")
     assert run(there, made).status == "success"
     source = sorted(disk_digest(disk_path(console, d), with_size=False) for d in disks_of(console, "ecs-web-01"))
     copy = sorted(disk_digest(disk_path(there, d), with_size=False) for d in disks_of(there, "ecs-web-dr"))

@@ -76,10 +76,10 @@ def test_create_disk_rules(console: Console, disk_backup: BackupView) -> None:
 
 def test_image_rules(console: Console, web_backup: BackupView, disk_backup: BackupView) -> None:
     refused(Codes.IMAGE_WRONG_BACKUP_TYPE, lambda: console.restores.create_image(disk_backup.id, "img"))
-    image = console.restores.create_image(web_backup.id, "img-web")["image"]
+    image = console.restores.create_image(web_backup.id, "img-web").image
     refused(Codes.IMAGE_EXISTS, lambda: console.restores.create_image(web_backup.id, "img-again"))
     refused(Codes.BACKUP_HAS_IMAGE, lambda: console.backups.delete(web_backup.id), "delete the image")
-    console.restores.delete_image(image["id"])
+    console.restores.delete_image(image.id)
     assert console.backups.delete(web_backup.id)
     from cbr_tui.services.associations import ResourceSelection
 

@@ -165,10 +165,10 @@ def test_a_full_disk_under_the_vault_fails_the_backup_cleanly(console: Console,
     console.resources.damage_data("evs-data-01")
     assert run(console, console.restores.restore_disk(good.id)).status == "success"
     assert resource_digest(console, "evs-data-01") == expected
-    collected = console.maintenance.collect_garbage("vault-disks", grace_minutes=0, wait=True)["gc"]
-    assert collected["deleted_objects"] >= 2  # what the failed backup had written
-    assert console.maintenance.audit("vault-disks")["audit"]["clean"]
-    assert console.maintenance.verify("vault-disks", read_share=1)["verify"]["clean"]
+    collected = console.maintenance.collect_garbage("vault-disks", grace_minutes=0, wait=True).gc
+    assert collected.deleted_objects >= 2  # what the failed backup had written
+    assert console.maintenance.audit("vault-disks").audit.clean
+    assert console.maintenance.verify("vault-disks", read_share=1).verify.clean
 
 
 def test_progress_is_written_while_a_throttled_backup_runs(console: Console) -> None:

@@ -17,8 +17,8 @@ PASSWORD = "Acme-admin-2026"
 def test_a_registered_account_has_a_cloud_of_its_own_and_sees_nothing_of_the_others(
         sqlite_console: Console) -> None:
     settings: Settings = sqlite_console.settings
-    registered = register_account(settings, "acme")["registered"]
-    assert registered["name"] == "acme" and registered["user_name"] == "acme" and registered["balance"] == "5000.00"
+    registered = register_account(settings, "acme").registered
+    assert registered.name == "acme" and registered.user_name == "acme" and registered.balance == "5000.00"
     refused(Codes.INVALID_PARAMETER, lambda: register_account(settings, "acme"), "already registered")
     refused(Codes.INVALID_PARAMETER, lambda: open_console(replace(settings, account="nobody")), "account register")
 
@@ -32,7 +32,7 @@ def test_a_registered_account_has_a_cloud_of_its_own_and_sees_nothing_of_the_oth
         assert [v.name for v in acme.vaults.list().vaults] == ["vault-acme"]
         assert "vault-acme" not in [v.name for v in sqlite_console.vaults.list().vaults]
         refused(Codes.VAULT_NOT_FOUND, lambda: sqlite_console.vaults.show("vault-acme"))
-        assert acme.accounts.enterprise_projects()["enterprise_projects"][0]["name"] == "default"
+        assert acme.accounts.enterprise_projects().enterprise_projects[0].name == "default"
 
         # the same username in both accounts, each logging in to its own
         for console in (sqlite_console, acme):

@@ -140,7 +140,7 @@ def test_delete_only_finished_backups(console: Console) -> None:
     refused(Codes.BACKUP_CANNOT_DELETE, lambda: console.backups.delete(backup.children[0].id),
             "delete the server backup")
     finish_backups(console, BackupStatus.ERROR)
-    assert console.backups.delete(backup.id)["backup_id"] == backup.id
+    assert console.backups.delete(backup.id).backup_id == backup.id
     refused(Codes.BACKUP_NOT_FOUND, lambda: console.backups.show(backup.id))
     with console.ctx.store.read() as session:
         assert session.exec(select(Backup)).all() == []
@@ -157,7 +157,7 @@ def test_the_latest_backup_stays_while_the_next_one_runs(console: Console, clock
     clock.advance(timedelta(hours=1))
     console.backups.perform("vault-one", name="running")
     refused(Codes.BACKUP_IN_USE, lambda: console.backups.delete(latest.id), "next backup is running")
-    assert console.backups.delete(older.id)["backup_id"] == older.id
+    assert console.backups.delete(older.id).backup_id == older.id
 
 
 def test_list_and_filter_backups(console: Console) -> None:

@@ -162,7 +162,7 @@ def test_a_pay_per_use_vault_in_arrears_freezes_after_the_grace_period_and_a_top
         crossed = as_utc(account.arrears_since)
     assert crossed <= T0 + timedelta(hours=1) + timedelta(hours=int(Decimal(1) / hourly) + 1)
     assert vault_row(cloud, vault.id).status == "available"  # type: ignore[union-attr]  # the grace period
-    assert cloud.billing.summary(3)["billing"]["arrears_since"] is not None
+    assert cloud.billing.summary(3).billing.arrears_since is not None
 
     cloud.advance_clock(crossed + GRACE_PERIOD - cloud.ctx.clock.now() + timedelta(minutes=1))
     row = vault_row(cloud, vault.id)
@@ -176,7 +176,7 @@ def test_a_pay_per_use_vault_in_arrears_freezes_after_the_grace_period_and_a_top
     cloud.accounts.top_up(Decimal(-owed) / 100 + 50)
     row = vault_row(cloud, vault.id)
     assert row is not None and (row.status, row.frozen_scene) == ("available", None)
-    assert cloud.billing.summary(3)["billing"]["arrears_since"] is None
+    assert cloud.billing.summary(3).billing.arrears_since is None
     cloud.backups.perform(vault.id, name="after-top-up")
     before = balance_cents(cloud)
     cloud.advance_clock(timedelta(hours=10))
@@ -252,7 +252,7 @@ def test_a_refund_that_covers_the_arrears_pays_them(cloud: Console) -> None:
     assert vault_row(cloud, cloud.vaults.show("vault-costly").id).status == "frozen"  # type: ignore[union-attr]
     cloud.vaults.unsubscribe(monthly.id)
     assert balance_cents(cloud) >= 0
-    assert cloud.billing.summary(1)["billing"]["arrears_since"] is None
+    assert cloud.billing.summary(1).billing.arrears_since is None
     assert cloud.vaults.show("vault-costly").billing.status == "available"
 
 
@@ -273,7 +273,7 @@ def test_a_jump_keeps_the_clock_running_at_its_speed_afterwards(cloud: Console) 
     cloud.clock.set_rate(60)
     start = cloud.ctx.clock.now()
     result = cloud.advance_clock(timedelta(days=2))
-    assert result["clock"]["rate"] == 60 and "stopped_short" not in result
+    assert result.clock.rate == 60 and result.stopped_short is None
     assert cloud.ctx.clock.now() - start == timedelta(days=2)  # real time stands still in these tests
 
 
@@ -282,7 +282,7 @@ def test_one_jump_at_a_time_and_a_jump_cut_short_is_resumed_with_a_rate(cloud: C
         session.add(DemoClock(id=1, anchor_real=T0, anchor_cloud=T0 + timedelta(days=1), rate=0, updated_at=T0))
     cloud.ctx.clock.forget()  # type: ignore[attr-defined]
     refused(Codes.INVALID_PARAMETER, lambda: cloud.advance_clock(timedelta(days=1)), "already being moved ahead")
-    assert cloud.clock.show()["clock"]["rate"] == 0
+    assert cloud.clock.show().clock.rate == 0
     cloud.clock.set_rate(1)
     cloud.advance_clock(timedelta(days=1))
     assert cloud.ctx.clock.now() == T0 + timedelta(days=2)

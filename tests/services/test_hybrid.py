@@ -72,8 +72,8 @@ def test_synchronised_backups_restore_to_the_data_center_and_deploy_on_the_cloud
 def test_a_new_server_is_deployed_from_a_synchronised_vm_backup(synced) -> None:  # type: ignore[no-untyped-def]
     console, vault, before = synced
     [vm_backup] = [b for b in console.backups.list(vault=vault.id).backups if b.resource_name == "vm-erp-01"]
-    image = console.restores.create_image(vm_backup.id, "image-erp")["image"]
-    console.restores.create_server_from_image(image["id"], "ecs-erp-cloud")
+    image = console.restores.create_image(vm_backup.id, "image-erp").image
+    console.restores.create_server_from_image(image.id, "ecs-erp-cloud")
     console.run_tasks()
     server = console.resources.show("ecs-erp-cloud")
     assert server.status == "ACTIVE"
@@ -126,7 +126,7 @@ def test_the_rules_of_synchronisation(sqlite_console: Console, tmp_path: Path) -
     other = buy(console, ObjectType.VMWARE, size_gb=1024, name="vault-hybrid-2")
     assert console.hybrid.sync(other.id, [twice.id, twice.id]).sync.sync_backup_num == 1
     # the data center is no region of the cloud
-    assert "on-premises" not in [r["id"] for r in console.accounts.regions()["regions"]]
+    assert "on-premises" not in [r.id for r in console.accounts.regions().regions]
     refused(Codes.INVALID_PARAMETER, lambda: console.in_region("on-premises"))
     refused(Codes.INVALID_PARAMETER, lambda: console.policies.create(PolicySpec(
         pattern=day_based_patterns(1, ["22:00"]), name="to-the-data-center",

@@ -14,6 +14,7 @@ from cbr_tui.services.associations import ResourceSelection
 from cbr_tui.services.console import Console
 from cbr_tui.services.iam import UserSpec
 from cbr_tui.services.policies import PolicySpec
+from cbr_tui.services.views.iam import Permission, UserCreated
 from cbr_tui.store.models import IamUser
 from tests.services.helpers import buy, refused
 
@@ -22,7 +23,7 @@ WEEKLY = PolicySpec(pattern=["FREQ=WEEKLY;BYDAY=MO;BYHOUR=02;BYMINUTE=00"], name
 PUBLIC_KEY = ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl trainer@laptop")
 
 
-def user(console: Console, name: str, *groups: str, **fields: object) -> dict[str, object]:
+def user(console: Console, name: str, *groups: str, **fields: object) -> UserCreated:
     spec = UserSpec(name=name, email=f"{name}@example.com", password=PASSWORD, groups=groups, **fields)  # type: ignore[arg-type]
     return console.iam.create_user(spec)
 
@@ -42,8 +43,8 @@ def test_the_seeds_cbr_admin_is_created_in_the_admin_group_and_logs_in(sqlite_co
     created = sqlite_console.iam.create_user(UserSpec(
         name="cbr_admin", email="cbr_admin@example.com", description="CBR administrator", password=PASSWORD,
         groups=("admin",)))
-    assert created["user"]["groups"] == ["admin"] and created["user"]["access_mode"] == "console"
-    assert [u["name"] for u in sqlite_console.iam.list_users()["users"]] == ["cbr_admin"]
+    assert created.user.groups == ["admin"] and created.user.access_mode == "console"
+    assert [u.name for u in sqlite_console.iam.list_users().users] == ["cbr_admin"]
     logged_in = sqlite_console.authentication.log_in("cbr_admin", PASSWORD, source="127.0.0.1")
     assert logged_in.principal.administrator and logged_in.principal.user_name == "cbr_admin"
     assert sqlite_console.authentication.resume(logged_in.token).user_name == "cbr_admin"
@@ -69,7 +70,7 @@ def test_a_user_breaking_iams_rules_is_refused_with_the_rule(sqlite_console: Con
                                                              message: str) -> None:
     spec = {"name": "cbr_user", "email": "u@example.com", "password": PASSWORD} | fields
     refused(Codes.INVALID_PARAMETER, lambda: sqlite_console.iam.create_user(UserSpec(**spec)), message)  # type: ignore[arg-type]
-    assert sqlite_console.iam.list_users()["count"] == 0
+    assert sqlite_console.iam.list_users().count == 0
 
 
 def test_a_wrong_password_and_an_unknown_user_get_the_same_answer_and_five_failures_lock(
@@ -113,7 +114,8 @@ def test_a_session_ends_after_an_hour_without_activity_and_at_logout(sqlite_cons
 
 def test_set_by_user_needs_the_one_time_code_then_the_users_own_password(sqlite_console: Console) -> None:
     created = sqlite_console.iam.create_user(UserSpec(name="trainee", email="trainee@example.com", set_by_user=True))
-    code = created["password_setup"]["code"]
+    assert created.password_setup is not None
+    code = created.password_setup.code
     auth = sqlite_console.authentication
     refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in("trainee", PASSWORD), "username or password is incorrect")
     refused(Codes.AUTHENTICATION_FAILED, lambda: auth.set_first_password("trainee", "guess", PASSWORD))
@@ -124,12 +126,13 @@ def test_set_by_user_needs_the_one_time_code_then_the_users_own_password(sqlite_
 
 def test_secrets_are_kept_only_as_slow_hashes(sqlite_console: Console) -> None:
     created = user(sqlite_console, "cbr_api", programmatic_access=True)
-    secret = created["credential"]["secret"]
-    assert len(created["credential"]["access"]) == 20 and len(secret) == 40
+    assert created.credential is not None
+    secret = created.credential.secret
+    assert len(created.credential.access) == 20 and len(secret) == 40
     with sqlite_console.ctx.store.read() as session:
         dumped = "\n".join(str(row) for table in ("iam_user", "access_key", "iam_session")
                            for row in session.execute(text(f"SELECT * FROM {table}")).all())
-        stored = session.get(IamUser, created["user"]["id"])
+        stored = session.get(IamUser, created.user.id)
         assert stored is not None and stored.password_hash is not None
     assert PASSWORD not in dumped and secret not in dumped
     assert stored.password_hash.startswith("$scrypt$ln=14,r=8,p=1$")
@@ -142,15 +145,15 @@ def test_a_programmatic_user_cannot_log_in_to_the_console(sqlite_console: Consol
 
 def test_a_registered_ssh_key_logs_in_and_a_wrong_one_does_not(sqlite_console: Console) -> None:
     user(sqlite_console, "cbr_ops")
-    added = sqlite_console.iam.add_ssh_key("cbr_ops", PUBLIC_KEY)["ssh_key"]
-    assert added["fingerprint"].startswith("SHA256:") and added["comment"] == "trainer@laptop"
+    added = sqlite_console.iam.add_ssh_key("cbr_ops", PUBLIC_KEY).ssh_key
+    assert added.fingerprint.startswith("SHA256:") and added.comment == "trainer@laptop"
     auth = sqlite_console.authentication
-    assert auth.log_in_with_key("cbr_ops", added["fingerprint"]).principal.user_name == "cbr_ops"
+    assert auth.log_in_with_key("cbr_ops", added.fingerprint).principal.user_name == "cbr_ops"
     refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in_with_key("cbr_ops", "SHA256:other"))
     refused(Codes.INVALID_PARAMETER, lambda: sqlite_console.iam.add_ssh_key("cbr_ops", PUBLIC_KEY), "already has")
     refused(Codes.INVALID_PARAMETER, lambda: sqlite_console.iam.add_ssh_key("cbr_ops", "ssh-ed25519 bm90IGEga2V5"))
-    sqlite_console.iam.remove_ssh_key("cbr_ops", added["fingerprint"])
-    refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in_with_key("cbr_ops", added["fingerprint"]))
+    sqlite_console.iam.remove_ssh_key("cbr_ops", added.fingerprint)
+    refused(Codes.AUTHENTICATION_FAILED, lambda: auth.log_in_with_key("cbr_ops", added.fingerprint))
 
 
 def test_only_administrators_manage_iam(sqlite_console: Console) -> None:
@@ -159,8 +162,8 @@ def test_only_administrators_manage_iam(sqlite_console: Console) -> None:
             "cbr_reader may not manage IAM users")
     refused(Codes.NOT_AUTHORIZED, lambda: as_reader.iam.grant("readers", "CBR FullAccess"))
     refused(Codes.NOT_AUTHORIZED, lambda: as_reader.accounts.top_up("100"))
-    assert as_reader.iam.whoami()["permissions"] == [
-        {"policy": "CBR ReadOnlyAccess", "group": "readers", "scope": "all resources"}]
+    assert as_reader.iam.whoami().permissions == [
+        Permission(policy="CBR ReadOnlyAccess", group="readers", scope="all resources")]
 
 
 # Every operation that changes something, as a read-only user would try it from any front end.
@@ -286,8 +289,8 @@ def test_a_policy_is_changed_only_with_permission_where_it_is_applied(sqlite_con
 
 def test_security_settings_change_within_iams_ranges_and_apply(sqlite_console: Console, clock) -> None:  # type: ignore[no-untyped-def]
     iam = sqlite_console.iam
-    assert iam.security()["login_policy"] == {"session_timeout": 60, "login_failed_times": 5,
-                                              "period_with_login_failures": 15, "lockout_duration": 15}
+    assert iam.security().login_policy.model_dump() == {"session_timeout": 60, "login_failed_times": 5,
+                                                        "period_with_login_failures": 15, "lockout_duration": 15}
     refused(Codes.INVALID_PARAMETER, lambda: iam.update_security(failures_allowed=2), "3 to 10 failures; 2 is not")
     refused(Codes.INVALID_PARAMETER, lambda: iam.update_security(session_timeout_minutes=1441), "15 to 1440")
     iam.update_security(password_min_length=12, failures_allowed=3, session_timeout_minutes=15)
@@ -301,4 +304,4 @@ def test_security_settings_change_within_iams_ranges_and_apply(sqlite_console: C
             "locked after 3 failed logins")
     as_reader = reader(sqlite_console)
     refused(Codes.NOT_AUTHORIZED, lambda: as_reader.iam.update_security(failures_allowed=10))
-    assert as_reader.iam.security()["password_policy"]["minimum_password_length"] == 12
+    assert as_reader.iam.security().password_policy.minimum_password_length == 12

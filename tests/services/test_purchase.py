@@ -113,11 +113,11 @@ def test_yearly_monthly_is_paid_from_the_balance(console: Console) -> None:
     spec = VaultSpec(object_type=ObjectType.SERVER, size_gb=100, charging_mode=ChargingMode.PRE_PAID,
                      period_type=PeriodType.MONTH, period_num=3, auto_renew=True)
     price = Decimal(console.vaults.quote(spec).price.amount)
-    before = Decimal(console.accounts.show()["account"]["balance"])
+    before = Decimal(console.accounts.show().account.balance)
     result = console.vaults.create(spec)
     vault = result.vault
     assert Decimal(result.orders[0].amount) == price == Decimal("15.00")
-    assert Decimal(console.accounts.show()["account"]["balance"]) == before - price
+    assert Decimal(console.accounts.show().account.balance) == before - price
     assert vault.billing.charging_mode == "pre_paid"
     assert vault.billing.order_id == result.orders[0].order_id
     assert vault.billing.is_auto_renew is True
@@ -140,7 +140,7 @@ def test_a_short_balance_buys_nothing_and_leaves_nothing_behind(console: Console
                      new_policy=PolicySpec(pattern=weekly_patterns(["MO"], ["22:00"])))
     refused(Codes.VAULT_CREATION_FAILED, lambda: console.vaults.create(spec), "top up")
     assert counts() == before
-    assert console.accounts.show()["account"]["balance"] == "5000.00"
+    assert console.accounts.show().account.balance == "5000.00"
 
 
 def test_duration_belongs_to_yearly_monthly_only(console: Console) -> None:
@@ -172,9 +172,9 @@ def test_policies_cannot_go_to_hybrid_or_replication_vaults(console: Console) ->
 
 
 def test_enterprise_project_by_name(console: Console) -> None:
-    production = next(e for e in console.accounts.enterprise_projects()["enterprise_projects"]
-                      if e["name"] == "production")
-    assert buy(console, enterprise_project="production").enterprise_project_id == production["id"]
+    production = next(e for e in console.accounts.enterprise_projects().enterprise_projects
+                      if e.name == "production")
+    assert buy(console, enterprise_project="production").enterprise_project_id == production.id
     refused(Codes.INVALID_PARAMETER, lambda: buy(console, enterprise_project="nope"), "does not exist")
 
 

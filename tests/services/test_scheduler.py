@@ -13,6 +13,7 @@ from cbr_tui.domain.policy_rules import check_retention, day_based_patterns
 from cbr_tui.services.console import Console
 from cbr_tui.services.policies import PolicySpec
 from cbr_tui.services.scheduler import PolicyScheduler
+from cbr_tui.services.views.clock import SchedulerPass
 from cbr_tui.store.models import Backup, Task
 from tests.services.helpers import buy, finish_backups, refused, set_vault
 
@@ -42,15 +43,15 @@ def tasks(console: Console, operation: str) -> list[Task]:
 
 def test_a_run_fires_once_at_its_time_and_its_backups_are_automatic(console: Console, clock: FixedClock) -> None:
     vault, policy = vault_with_policy(console)
-    assert console.run_due_policies()["fired"] == []
+    assert console.run_due_policies().fired == []
     clock.set(TONIGHT - timedelta(seconds=1))
-    assert console.run_due_policies()["fired"] == []
+    assert console.run_due_policies().fired == []
     clock.set(TONIGHT + timedelta(seconds=3))
-    fired = console.run_due_policies()["fired"]
-    assert [(f["vault_id"], f["run_at"]) for f in fired] == [(vault.id, "2026-11-25T22:00:00.000000")]
-    assert len(fired[0]["backups"]) == 1 and fired[0]["skipped_resources"] == []
+    fired = console.run_due_policies().fired
+    assert [(f.vault_id, f.run_at) for f in fired] == [(vault.id, "2026-11-25T22:00:00.000000")]
+    assert len(fired[0].backups) == 1 and fired[0].skipped_resources == []
     clock.advance(timedelta(seconds=5))
-    assert console.run_due_policies()["fired"] == []  # the same run is not fired twice
+    assert console.run_due_policies().fired == []  # the same run is not fired twice
     console.run_tasks()
     [backup] = backups_of(console, vault.id)
     assert backup.status == BackupStatus.AVAILABLE
@@ -63,7 +64,7 @@ def test_a_run_fires_once_at_its_time_and_its_backups_are_automatic(console: Con
 def test_runs_missed_while_nothing_ran_are_fired_once(console: Console, clock: FixedClock) -> None:
     vault, _policy = vault_with_policy(console)
     clock.set(TONIGHT + timedelta(days=3, hours=1))
-    assert len(console.run_due_policies()["fired"]) == 1
+    assert len(console.run_due_policies().fired) == 1
     assert len(backups_of(console, vault.id)) == 1
 
 
@@ -72,15 +73,15 @@ def test_a_run_claimed_by_another_process_meanwhile_is_not_fired_again(console: 
     clock.set(TONIGHT + timedelta(seconds=1))
     here, there = PolicyScheduler(console.ctx), PolicyScheduler(console.ctx)
     claim = here._claim
-    others: list[dict[str, Any]] = []
+    others: list[SchedulerPass] = []
 
     def claim_after_the_other_process(*args: Any) -> bool:
         others.append(there.tick())  # the other process fires between this one's look and its claim
         return claim(*args)
 
     here._claim = claim_after_the_other_process  # type: ignore[method-assign]
-    assert here.tick()["fired"] == []
-    assert len(others[0]["fired"]) == 1
+    assert here.tick().fired == []
+    assert len(others[0].fired) == 1
     assert len(tasks(console, "backup")) == 1
 
 
@@ -88,11 +89,11 @@ def test_disabled_policies_do_not_fire_nor_owe_their_runs_once_enabled(console: 
     vault, _policy = vault_with_policy(console)
     console.policies.update("nightly", enabled=False)
     clock.set(TONIGHT + timedelta(minutes=1))
-    assert console.run_due_policies()["fired"] == []
+    assert console.run_due_policies().fired == []
     console.policies.update("nightly", enabled=True)
-    assert console.run_due_policies()["fired"] == []  # tonight's run passed while it was off
+    assert console.run_due_policies().fired == []  # tonight's run passed while it was off
     clock.set(TONIGHT + timedelta(days=1, minutes=1))
-    assert len(console.run_due_policies()["fired"]) == 1
+    assert len(console.run_due_policies().fired) == 1
     assert len(backups_of(console, vault.id)) == 1
 
 
@@ -122,9 +123,9 @@ def test_expired_backups_go_even_after_the_policy_is_removed(console: Console, c
     console.backups.perform(vault.id, name="manual-day", retention_days=2)
     finish_backups(console)
     clock.advance(timedelta(days=1, seconds=1))  # 22:00 on the 26th: expired, but outside the batch window
-    assert console.run_due_policies()["deleted"] == []
+    assert console.run_due_policies().deleted == []
     clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))  # the window of the next day
-    assert len(console.run_due_policies()["deleted"]) == 1
+    assert len(console.run_due_policies().deleted) == 1
     assert [b.name for b in backups_of(console, vault.id)] == ["manual-day"]
     clock.set(datetime(2026, 11, 28, 8, 0, tzinfo=UTC))
     console.run_due_policies()
@@ -147,11 +148,11 @@ def test_automatic_association_takes_in_tagged_unprotected_servers(console: Cons
     console.resources.create_server("ecs-web-03", tags={"app": "web"})
     console.resources.create_server("ecs-other", tags={"app": "other"})
     clock.set(TONIGHT + timedelta(seconds=1))
-    [fired] = console.run_due_policies()["fired"]
+    [fired] = console.run_due_policies().fired
     names = {b.resource_name for b in backups_of(console, vault.id)}
     # ecs-web-02 carries app=web too and was not yet protected; ecs-web-01 was associated at purchase
     assert names == {"ecs-web-01", "ecs-web-02", "ecs-web-03"}
-    assert len(fired["associated"]) == 2
+    assert len(fired.associated) == 2
 
 
 def test_a_bind_rule_with_no_value_takes_the_key_with_any_value(console: Console, clock: FixedClock) -> None:
@@ -196,9 +197,9 @@ def test_runs_due_in_one_pass_go_in_the_order_of_their_times_so_the_earliest_vau
         console.policies.apply(vault.id, policy.id)
     server = console.resources.create_server("ecs-new").resource
     clock.set(TONIGHT + timedelta(hours=1, minutes=30))  # both runs fall due in this one pass
-    fired = console.run_due_policies()["fired"]
-    assert [f["vault_id"] for f in fired] == [early.id, late.id]
-    assert server.id in fired[0]["associated"] and server.id not in fired[1]["associated"]
+    fired = console.run_due_policies().fired
+    assert [f.vault_id for f in fired] == [early.id, late.id]
+    assert server.id in fired[0].associated and server.id not in fired[1].associated
 
 
 def test_automatic_association_keeps_more_than_40_gb_free(console: Console, clock: FixedClock) -> None:
@@ -206,17 +207,17 @@ def test_automatic_association_keeps_more_than_40_gb_free(console: Console, cloc
     console.vaults.enable_auto_bind(vault.id, [("app", "web")])
     console.resources.create_server("ecs-web-big", tags={"app": "web"}, system_disk_gb=230)
     clock.set(TONIGHT + timedelta(seconds=1))
-    [fired] = console.run_due_policies()["fired"]
+    [fired] = console.run_due_policies().fired
     # 260 GB remain: ecs-web-02 (140 GB) fits; then 120 GB remain, not more than ecs-web-big's 230 GB
-    assert [r for r in fired["associated"]] == [console.resources.show("ecs-web-02").id]
+    assert [r for r in fired.associated] == [console.resources.show("ecs-web-02").id]
 
 
 def test_a_run_that_cannot_start_is_a_failed_task(console: Console, clock: FixedClock) -> None:
     vault, policy = vault_with_policy(console)
     set_vault(console, vault.id, used_bytes=500 << 30)
     clock.set(TONIGHT + timedelta(seconds=1))
-    [fired] = console.run_due_policies()["fired"]
-    assert fired["error_code"] == Codes.VAULT_FULL.code and "backups" not in fired
+    [fired] = console.run_due_policies().fired
+    assert fired.error_code == Codes.VAULT_FULL.code and fired.backups is None
     [task] = tasks(console, "backup")
     assert (task.status, task.error_code, task.policy_id) == ("failed", Codes.VAULT_FULL.code, policy.id)
     assert "expand it" in (task.error_message or "")
@@ -234,16 +235,16 @@ def test_a_replication_policy_copies_new_backups_and_prunes_their_replicas(conso
     console.backups.perform(vault.id, name="first")
     console.run_tasks()
     clock.set(TONIGHT + timedelta(seconds=1))
-    [fired] = console.run_due_policies()["fired"]
-    assert fired["operation"] == "replication" and len(fired["replicas"]) == 1
+    [fired] = console.run_due_policies().fired
+    assert fired.operation == "replication" and len(fired.replicas) == 1
     console.run_tasks()
     [replica] = there.backups.list().backups
     assert (replica.name, replica.status, replica.image_type) == ("first", "available", "replication")
     console.backups.perform(vault.id, name="second")
     console.run_tasks()
     clock.set(TONIGHT + timedelta(days=1, seconds=1))
-    [fired] = console.run_due_policies()["fired"]
-    assert len(fired["replicas"]) == 1  # only the backup not replicated yet
+    [fired] = console.run_due_policies().fired
+    assert len(fired.replicas) == 1  # only the backup not replicated yet
     console.run_tasks()
     console.run_due_policies()  # retention of the replicas: the newest one is kept
     assert [b.name for b in there.backups.list().backups] == ["second"]
@@ -259,8 +260,8 @@ def test_a_replication_run_without_its_destination_is_a_failed_task(console: Con
     console.policies.apply(vault.id, policy.id, destination_vault="vault-dr")
     there.vaults.delete("vault-dr")
     clock.set(TONIGHT + timedelta(seconds=1))
-    [fired] = console.run_due_policies()["fired"]
-    assert fired["error_code"] == Codes.DESTINATION_VAULT_NOT_FOUND.code
+    [fired] = console.run_due_policies().fired
+    assert fired.error_code == Codes.DESTINATION_VAULT_NOT_FOUND.code
     [task] = tasks(console, "replication")
     assert (task.status, task.error_code, task.policy_id) == ("failed", Codes.DESTINATION_VAULT_NOT_FOUND.code,
                                                               policy.id)
@@ -279,5 +280,5 @@ def test_a_replication_run_redoes_a_replica_that_failed(console: Console, clock:
                                            destination_vault="vault-dr").replication
     console.tasks.cancel(manual.replication_record_id)  # that replica ends in Error
     clock.set(TONIGHT + timedelta(seconds=1))
-    [fired] = console.run_due_policies()["fired"]
-    assert len(fired["replicas"]) == 1 and fired["refused"] == []
+    [fired] = console.run_due_policies().fired
+    assert len(fired.replicas) == 1 and fired.refused == []

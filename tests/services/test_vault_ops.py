@@ -90,11 +90,11 @@ def test_expanding_a_yearly_monthly_vault_pays_for_the_rest_of_the_subscription(
     vault = buy(console, size_gb=100, charging_mode=ChargingMode.PRE_PAID, period_type=PeriodType.MONTH,
                 period_num=1)
     clock.advance(timedelta(days=15))
-    before = Decimal(console.accounts.show()["account"]["balance"])
+    before = Decimal(console.accounts.show().account.balance)
     result = console.vaults.expand(vault.id, 200)
     paid = Decimal(result.orders[0].amount)
     assert Decimal("2.40") < paid < Decimal("2.60")  # 100 GB x 0.05 for about half of a month
-    assert Decimal(console.accounts.show()["account"]["balance"]) == before - paid
+    assert Decimal(console.accounts.show().account.balance) == before - paid
 
 
 def test_expansion_needs_the_money(console: Console) -> None:
@@ -141,14 +141,14 @@ def test_yearly_monthly_vaults_are_unsubscribed_with_a_refund(console: Console, 
                 period_num=2)
     refused(Codes.VAULT_CANNOT_DELETE, lambda: console.vaults.delete(vault.id), "unsubscribed")
     clock.advance(timedelta(days=30))
-    before = Decimal(console.accounts.show()["account"]["balance"])
+    before = Decimal(console.accounts.show().account.balance)
     result = console.vaults.unsubscribe(vault.id)
     refund = -Decimal(result.orders[0].amount)
     # 10.00 paid for 61 days, 30 used: 4.92 consumed, a 10% handling fee of 1.00
     assert refund == Decimal("4.08")
     detail = result.orders[0].detail
     assert (detail["consumed"], detail["handling_fee"]) == ("4.92", "1.00")
-    assert Decimal(console.accounts.show()["account"]["balance"]) == before + refund
+    assert Decimal(console.accounts.show().account.balance) == before + refund
     early = buy(console, size_gb=100, charging_mode=ChargingMode.PRE_PAID, period_type=PeriodType.YEAR,
                 period_num=1)
     clock.advance(timedelta(days=4))

@@ -1,6 +1,7 @@
 """The services' typed answers: the console's extras print in the CLI's JSON, and never reach the API's."""
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -48,3 +49,24 @@ def test_every_view_builds() -> None:
     for cls in built:
         cls.model_rebuild()
         assert cls.__pydantic_complete__, cls.__name__
+
+
+def test_no_service_operation_answers_with_a_dict_or_an_untyped_value() -> None:
+    """The boundary of the front ends: every public operation of a service (and of the Console that holds
+    them) is annotated with what it returns, and that is never a dict, `Any` or `object`, which a front end
+    would read by key and which no type checker could follow."""
+    import ast
+
+    import cbr_tui.services
+
+    untyped = []
+    for module in sorted(Path(cbr_tui.services.__file__).parent.rglob("*.py")):
+        for node in ast.parse(module.read_text()).body:
+            if not (isinstance(node, ast.ClassDef) and (node.name.endswith("Service") or node.name == "Console")):
+                continue
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and not item.name.startswith("_"):
+                    answer = ast.unparse(item.returns) if item.returns is not None else "nothing said"
+                    if any(word in answer for word in ("dict", "Any", "object", "nothing said")):
+                        untyped.append(f"{module.name}: {node.name}.{item.name} -> {answer}")
+    assert untyped == []

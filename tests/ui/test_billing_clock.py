@@ -75,7 +75,7 @@ async def test_jumping_ahead_freezes_an_expired_vault_and_renewing_frees_it(on_d
         await type_into(pilot, "clock-rate", "1")
         await pilot.press("enter")  # Enter in the Speed field sets the speed: it does not jump
         await wait_for(pilot, lambda: not isinstance(app.screen, ClockDialog))
-        assert on_demo_clock.clock.show()["clock"]["offset_seconds"] == 0
+        assert on_demo_clock.clock.show().clock.offset_seconds == 0
         await pilot.press("ctrl+k")
         await type_into(pilot, "clock-advance", "40d")
         await pilot.press("ctrl+s")
@@ -163,7 +163,7 @@ async def test_billing_page_shows_orders_and_charges_and_tops_up(on_demo_clock: 
         await wait_for(pilot, lambda: bool(app.screen.query("#charge-table")) and table(pilot, "#charge-table")
                        .row_count > 0 and app.focused is table(pilot, "#charge-table"))
         assert "vault-hourly" in cell_texts(table(pilot, "#charge-table"), 2)
-        before = on_demo_clock.accounts.show()["account"]["balance"]
+        before = on_demo_clock.accounts.show().account.balance
         await pilot.press("t")
         assert isinstance(app.screen, TopUpDialog)
         for bad, reason in (("ten", "Enter the amount as a number"), ("0", "between 0.01 and 1,000,000"),
@@ -174,7 +174,7 @@ async def test_billing_page_shows_orders_and_charges_and_tops_up(on_demo_clock: 
         await type_into(pilot, "top-up-amount", "25")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, TopUpDialog))
-    after = on_demo_clock.accounts.show()["account"]["balance"]
+    after = on_demo_clock.accounts.show().account.balance
     assert float(after) == pytest.approx(float(before) + 25)
     assert app.unexpected_errors == []
 

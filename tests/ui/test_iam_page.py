@@ -169,7 +169,7 @@ async def test_security_settings_are_changed_on_screen_within_iams_ranges(consol
         await wait_for(pilot, lambda: not isinstance(app.screen, SecurityDialog))
         await wait_for(pilot, lambda: "3 failed logins within 15 minutes" in str(
             app.screen.query_one("#security-text").render()))
-    assert console.iam.security()["login_policy"]["login_failed_times"] == 3
+    assert console.iam.security().login_policy.login_failed_times == 3
 
 
 async def test_the_web_login_names_the_account(sqlite_console: Console) -> None:

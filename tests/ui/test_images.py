@@ -25,7 +25,7 @@ async def test_create_image_then_a_server_from_it(console: Console, app: CbrApp)
         assert isinstance(app.screen, CreateImageDialog)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert [i["name"] for i in console.restores.list_images()["images"]] == ["image-golden"]
+        assert [i.name for i in console.restores.list_images().images] == ["image-golden"]
 
         await wait_for(pilot, lambda: app.ready)  # the navigation takes keys once the store is open
         await pilot.press("ctrl+n", "end", "up", "up", "enter")
@@ -65,5 +65,5 @@ async def test_deleting_an_image_keeps_its_backup(console: Console, app: CbrApp)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert cell_texts(table(pilot, "#image-table"), 0) == []
-    assert console.restores.list_images()["count"] == 0
+    assert console.restores.list_images().count == 0
     assert console.backups.show(backup.id).status == "available"

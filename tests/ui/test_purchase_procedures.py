@@ -88,7 +88,7 @@ class Purchase:
 
 
 def balance(console: Console) -> Decimal:
-    return Decimal(console.accounts.show()["account"]["balance"])
+    return Decimal(console.accounts.show().account.balance)
 
 
 def listed(pilot: Pilot, object_type: ObjectType) -> list[str]:

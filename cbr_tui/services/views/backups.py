@@ -172,3 +172,10 @@ class SyncStarted(View):
 
 class SyncAnswer(View):
     sync: SyncStarted
+
+
+class ClientVault(View):
+    """The vault a backup client backs up into."""
+
+    vault_id: str
+    agent_id: str

@@ -30,10 +30,10 @@ class RenewDialog(VaultDialog):
 
     def body(self) -> ComposeResult:
         terms = self.services.billing.renewal(self.vault.id)
-        self.unit = terms["unit"]
+        self.unit = terms.unit
         frozen = self.vault.billing.status == "frozen"
-        yield Label(f"{'Expired' if frozen else 'Expires'} {fmt.when(terms['expired_at'])} UTC. The renewal counts "
-                    f"from then, at {terms['price_per_term']} {terms['currency']} a {self.unit}, paid from the "
+        yield Label(f"{'Expired' if frozen else 'Expires'} {fmt.when(terms.expired_at)} UTC. The renewal counts "
+                    f"from then, at {terms.price_per_term} {terms.currency} a {self.unit}, paid from the "
                     "balance." + (" The vault is available again once renewed past now." if frozen else ""),
                     classes="dialog-text")
         yield Field(f"Renew for how many {self.unit}s", self._check, value="1", id="renew-duration")

@@ -1,8 +1,10 @@
 """The demo clock (ctrl+k, or the palette): run cloud time fast, jump it ahead, or put it back on real time.
 A jump runs every policy, expiry and charge on the way, so it runs in a worker and the dialog says so."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -14,13 +16,16 @@ from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.fields import Field
 
+if TYPE_CHECKING:
+    from cbr_tui.services.views.clock import ClockJump, ClockView
 
-def clock_text(clock: dict[str, Any]) -> str:
-    if clock["fixed"]:
-        return f"Cloud time {fmt.when(clock['now'])} UTC, on this console's own fixed clock."
-    speed = "real speed" if clock["rate"] == 1 else "standing still while a jump ahead runs" \
-        if clock["rate"] == 0 else f"{clock['rate']:,} times real speed"
-    return (f"Cloud time {fmt.when(clock['now'])} UTC ({clock['offset']} from real time), at {speed}. "
+
+def clock_text(clock: ClockView) -> str:
+    if clock.fixed:
+        return f"Cloud time {fmt.when(clock.now)} UTC, on this console's own fixed clock."
+    speed = "real speed" if clock.rate == 1 else "standing still while a jump ahead runs" \
+        if clock.rate == 0 else f"{clock.rate:,} times real speed"
+    return (f"Cloud time {fmt.when(clock.now)} UTC ({clock.offset} from real time), at {speed}. "
             "Every process on this installation's store shares it.")
 
 
@@ -29,13 +34,13 @@ class ClockDialog(Dialog[str]):
     ok_label = "Jump ahead"
 
     def body(self) -> ComposeResult:
-        clock = self.services.clock.show()["clock"]
+        clock = self.services.clock.show().clock
         yield Label(clock_text(clock), id="clock-now", classes="dialog-text")
         yield Label("Jumping ahead runs every policy, expiry and charge that falls due on the way, in order.",
                     classes="dialog-text muted")
         yield Field("Jump ahead by (7d, 12h, 1w2d, 90m)", parse_duration, value="1d", id="clock-advance")
         yield Field("Speed: cloud seconds per real second (3600: an hour a second)", parse_rate,
-                    value=str(clock["rate"]), id="clock-rate")
+                    value=str(clock.rate), id="clock-rate")
 
     def buttons(self) -> Iterable[Button]:
         yield Button("Jump ahead", id="ok", variant="primary", compact=True)
@@ -90,21 +95,20 @@ class ClockDialog(Dialog[str]):
     def _refused(self, error: CbrError) -> None:
         for button in self.query(Button):
             button.disabled = False
-        self.query_one("#clock-now", Label).update(clock_text(self.services.clock.show()["clock"]))
+        self.query_one("#clock-now", Label).update(clock_text(self.services.clock.show().clock))
         self.show_error(error)
 
 
-def _summary(result: dict[str, Any]) -> str:
-    stops = result["stops"]
-    fired = sum(len(stop.get("fired", [])) for stop in stops)
-    deleted = sum(len(stop.get("deleted", [])) for stop in stops)
+def _summary(result: ClockJump) -> str:
+    fired = sum(len(stop.fired) for stop in result.stops)
+    deleted = sum(len(stop.deleted) for stop in result.stops)
     billing: dict[str, int] = {}
-    for stop in stops:
-        for key, ids in stop.get("billing", {}).items():
+    for stop in result.stops:
+        for key, ids in (stop.billing.done() if stop.billing is not None else {}).items():
             billing[key] = billing.get(key, 0) + len(ids)
     events = [_count(fired, "policy run"), _count(deleted, "backup") + " deleted by retention"]
     events += [f"{_count(count, 'vault')} {what}" for what, count in billing.items() if what != "charged"]
-    return f"Cloud time is now {fmt.when(result['clock']['now'])} UTC: " + ", ".join(events) + "."
+    return f"Cloud time is now {fmt.when(result.clock.now)} UTC: " + ", ".join(events) + "."
 
 
 def _count(number: int, noun: str) -> str:

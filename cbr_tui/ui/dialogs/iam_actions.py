@@ -1,7 +1,9 @@
 """Dialogs of Identity and Access Management: Create User as the seed's steps describe it, Create User Group,
 and granting a CBR system policy to a group. Every rule is the service's; its refusal is shown whole."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Label, RadioSet, Select
@@ -11,6 +13,9 @@ from cbr_tui.domain.iam_rules import SECURITY_RANGES, check_username
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.fields import Field, whole_number
 from cbr_tui.ui.widgets.switch import radio
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views.iam import IamGroupView, UserCreated
 
 PASSWORD_TYPES = ["Set now", "Set by user"]
 NO_GROUP = "__none__"
@@ -38,13 +43,13 @@ class CreateUserDialog(Dialog[str | None]):
         yield Checkbox("Programmatic access (an access key is issued and shown once)", False, id="user-api")
         yield Label("Password", classes="field-label")
         yield radio(PASSWORD_TYPES, id="user-password-type")
-        rule = self.services.iam.security()["password_policy"]["rule"]
+        rule = self.services.iam.security().password_policy.rule
         yield Field(f"Password ({rule})", _text,
                     id="user-password", password=True)
         yield Field("Confirm password", _text, id="user-confirm", password=True)
         yield Label("User group (optional; admin has every permission)", classes="field-label")
-        groups = self.services.iam.list_groups()["groups"]
-        yield Select([("No group", NO_GROUP)] + [(g["name"], g["name"]) for g in groups], value=NO_GROUP,
+        groups = self.services.iam.list_groups().groups
+        yield Select([("No group", NO_GROUP)] + [(g.name, g.name) for g in groups], value=NO_GROUP,
                      allow_blank=False, id="user-group")
 
     def _value(self, field_id: str) -> str:
@@ -73,14 +78,14 @@ class CreateUserDialog(Dialog[str | None]):
         self.dismiss(_created_message(created))
 
 
-def _created_message(created: dict[str, Any]) -> str:
+def _created_message(created: UserCreated) -> str:
     """What the console shows once: the access key's secret, the invitation code."""
-    parts = [f"{created['user']['name']} was created."]
-    if "credential" in created:
-        credential = created["credential"]
-        parts.append(f"Access key {credential['access']}, secret {credential['secret']} (shown only now).")
-    if "password_setup" in created:
-        parts.append(f"One-time code for setting the password: {created['password_setup']['code']}.")
+    parts = [f"{created.user.name} was created."]
+    if created.credential is not None:
+        credential = created.credential
+        parts.append(f"Access key {credential.access}, secret {credential.secret} (shown only now).")
+    if created.password_setup is not None:
+        parts.append(f"One-time code for setting the password: {created.password_setup.code}.")
     return " ".join(parts)
 
 
@@ -103,20 +108,20 @@ class GrantDialog(Dialog[str | None]):
 
     ok_label = "Grant"
 
-    def __init__(self, group: dict[str, Any]) -> None:
+    def __init__(self, group: IamGroupView) -> None:
         super().__init__()
         self.group = group
-        self.title_text = f"Grant Permissions to {group['name']}"
+        self.title_text = f"Grant Permissions to {group.name}"
 
     def body(self) -> ComposeResult:
-        policies = self.services.iam.policies()["roles"]
+        policies = self.services.iam.policies().roles
         yield Label("Policy", classes="field-label")
-        yield Select([(f"{p['display_name']}: {p['description']}", p["display_name"]) for p in policies],
-                     value=policies[0]["display_name"], allow_blank=False, id="grant-policy")
+        yield Select([(f"{p.display_name}: {p.description}", p.display_name) for p in policies],
+                     value=policies[0].display_name, allow_blank=False, id="grant-policy")
         yield Label("Scope", classes="field-label")
-        projects = self.services.accounts.enterprise_projects()["enterprise_projects"]
+        projects = self.services.accounts.enterprise_projects().enterprise_projects
         yield Select([("All resources (granted in IAM)", ALL_RESOURCES)]
-                     + [(f"Enterprise project {p['name']}", p["id"]) for p in projects],
+                     + [(f"Enterprise project {p.name}", p.id) for p in projects],
                      value=ALL_RESOURCES, allow_blank=False, id="grant-scope")
         yield Label("A user whose CBR FullAccess is granted only in IAM is not offered enterprise projects when "
                     "buying a vault; grant it in an enterprise project for that.", classes="dialog-text")
@@ -124,13 +129,13 @@ class GrantDialog(Dialog[str | None]):
     def submit(self) -> None:
         policy = str(self.query_one("#grant-policy", Select).value)
         scope = self.query_one("#grant-scope", Select).value
-        self.run(lambda: self.services.iam.grant(self.group["id"], policy, None if scope == ALL_RESOURCES
+        self.run(lambda: self.services.iam.grant(self.group.id, policy, None if scope == ALL_RESOURCES
                                                  else str(scope)),
-                 f"{policy} was granted to {self.group['name']}.")
+                 f"{policy} was granted to {self.group.name}.")
 
 
 
-# The dialog's fields: (setting, where the service's shape holds its value).
+# The dialog's fields: (setting, where the service's view holds its value).
 SECURITY_FIELDS = (("password_min_length", "password_policy", "minimum_password_length"),
                    ("password_character_types", "password_policy", "password_char_combination"),
                    ("session_timeout_minutes", "login_policy", "session_timeout"),
@@ -150,7 +155,7 @@ class SecurityDialog(Dialog[str | None]):
         for name, part, key in SECURITY_FIELDS:
             least, most, unit, what = SECURITY_RANGES[name]
             yield Field(f"{what.capitalize()} ({least}-{most} {unit})", whole_number,
-                        value=str(current[part][key]), id=f"security-{name}")
+                        value=str(getattr(getattr(current, part), key)), id=f"security-{name}")
 
     def submit(self) -> None:
         values = {name: self.query_one(f"#security-{name}", Field).validate() for name, _part, _key in SECURITY_FIELDS}

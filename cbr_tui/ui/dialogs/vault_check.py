@@ -4,7 +4,7 @@ large vault takes a while, and the console stays usable meanwhile."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,6 +17,7 @@ from cbr_tui.ui.widgets.switch import WordedSwitch
 
 if TYPE_CHECKING:
     from cbr_tui.services.views import VaultView
+    from cbr_tui.services.views.maintenance import AuditReport, GcReport, VerifyReport
 
 READ_SHARES = [("Structure only: every backup's manifest and the presence of its data", 0.0),
                ("Read and hash 10% of the stored data", 0.1),
@@ -54,9 +55,9 @@ class CheckDataDialog(Dialog[str | None]):
     def _check(self, read_share: float, collect: bool) -> None:
         maintenance = self.services.maintenance
         try:
-            verified = maintenance.verify(self.vault.id, read_share=read_share)["verify"]
-            audited = maintenance.audit(self.vault.id)["audit"]
-            collected = maintenance.collect_garbage(self.vault.id)["gc"] if collect else None
+            verified = maintenance.verify(self.vault.id, read_share=read_share).verify
+            audited = maintenance.audit(self.vault.id).audit
+            collected = maintenance.collect_garbage(self.vault.id).gc if collect else None
         except CbrError as error:
             self.app.call_from_thread(self._failed, error)
             return
@@ -75,24 +76,24 @@ class CheckDataDialog(Dialog[str | None]):
         self.show_error(error)
 
 
-def report_lines(verified: dict[str, Any], audited: dict[str, Any], collected: dict[str, Any] | None) -> list[str]:
+def report_lines(verified: VerifyReport, audited: AuditReport, collected: GcReport | None) -> list[str]:
     """What the check found, in words; the first line sums it up."""
-    damaged = len(verified["damaged_backups"]) + len(verified["unreadable_manifests"])
-    healthy = verified["clean"] and audited["clean"]
-    lines = [f"{'No problem found' if healthy else 'Problems found'}: {verified['backups_checked']} backups, "
-             f"{verified['blobs_checked']:,} data blocks checked, {fmt.size(verified['bytes_read'])} read."]
+    damaged = len(verified.damaged_backups) + len(verified.unreadable_manifests)
+    healthy = verified.clean and audited.clean
+    lines = [f"{'No problem found' if healthy else 'Problems found'}: {verified.backups_checked} backups, "
+             f"{verified.blobs_checked:,} data blocks checked, {fmt.size(verified.bytes_read)} read."]
     if damaged:
         lines.append(f"✖ {damaged} backups reference damaged or missing data and are marked damaged.")
-    if verified["missing_blobs"] or verified["damaged_blobs"]:
-        lines.append(f"✖ {len(verified['missing_blobs'])} data blocks missing, "
-                     f"{len(verified['damaged_blobs'])} damaged.")
-    if audited["used_recorded"] != audited["used_expected"]:
-        lines.append(f"✖ Used capacity is recorded as {fmt.size(audited['used_recorded'])} but the backups hold "
-                     f"{fmt.size(audited['used_expected'])}.")
-    if audited["refcount_mismatches"]:
-        lines.append(f"✖ {len(audited['refcount_mismatches'])} data blocks have wrong reference counts.")
+    if verified.missing_blobs or verified.damaged_blobs:
+        lines.append(f"✖ {len(verified.missing_blobs)} data blocks missing, "
+                     f"{len(verified.damaged_blobs)} damaged.")
+    if audited.used_recorded != audited.used_expected:
+        lines.append(f"✖ Used capacity is recorded as {fmt.size(audited.used_recorded)} but the backups hold "
+                     f"{fmt.size(audited.used_expected)}.")
+    if audited.refcount_mismatches:
+        lines.append(f"✖ {len(audited.refcount_mismatches)} data blocks have wrong reference counts.")
     if collected is not None:
-        lines.append(f"Deleted {collected['deleted_objects']} unused objects ({fmt.size(collected['deleted_bytes'])})."
-                     if collected["ran"] else
+        lines.append(f"Deleted {collected.deleted_objects} unused objects ({fmt.size(collected.deleted_bytes)})."
+                     if collected.ran else
                      "Unused data was not deleted: backups or restores of this vault are running; try later.")
     return lines

@@ -136,7 +136,7 @@ class ListPage(Page):
         return found
 
     def show_whole_list(self, items: list[Row], cells: Callable[[Row], tuple[object, ...]],
-                        key: Callable[[Row], str] = lambda item: item["id"]) -> None:  # type: ignore[index]
+                        key: Callable[[Row], str]) -> None:
         """Show one page of a list the service returns whole (policies, images: a few dozen at most)."""
         pager = self.pager
         shown = items[pager.offset:pager.offset + pager.page_size]

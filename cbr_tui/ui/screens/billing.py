@@ -4,7 +4,7 @@ pay-per-use vaults. It stands for the account's Billing Center, as IAM's page st
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,6 +23,7 @@ from cbr_tui.ui.widgets.table import ConsoleTable
 
 if TYPE_CHECKING:
     from cbr_tui.services.views import OrderView
+    from cbr_tui.services.views.billing import Bill, UsageChargeView
 
 CHART_DAYS = 30
 
@@ -61,20 +62,20 @@ class BillingPage(Page):
             self.query_one("#billing-summary", Label).update(refused.message)
             return
         try:
-            bill = self.console.billing.summary(CHART_DAYS)["billing"]
+            bill = self.console.billing.summary(CHART_DAYS).billing
         except CbrError as error:
             self.report(error)
             return
         self.query_one("#billing-summary", Label).update(_summary(bill))
-        spend = [float(Decimal(day["amount"])) for day in bill["spend_per_day"]]
+        spend = [float(Decimal(day.amount)) for day in bill.spend_per_day]
         self.query_one("#billing-chart-title", Label).update(
-            f"Spend per day, {bill['spend_per_day'][0]['date']} to {bill['spend_per_day'][-1]['date']}: "
-            f"highest {fmt.money(str(max(Decimal(d['amount']) for d in bill['spend_per_day'])))} {bill['currency']}")
+            f"Spend per day, {bill.spend_per_day[0].date} to {bill.spend_per_day[-1].date}: "
+            f"highest {fmt.money(str(max(Decimal(d.amount) for d in bill.spend_per_day)))} {bill.currency}")
         self.query_one("#billing-chart", Sparkline).data = spend
-        balances = [Decimal(day["balance"]) for day in bill["balance_per_day"]]
+        balances = [Decimal(day.balance) for day in bill.balance_per_day]
         self.query_one("#billing-balance-title", Label).update(
             f"Balance at the end of each day: from {fmt.money(str(balances[0]))} to {fmt.money(str(balances[-1]))} "
-            f"{bill['currency']} (lowest {fmt.money(str(min(balances)))})")
+            f"{bill.currency} (lowest {fmt.money(str(min(balances)))})")
         self.query_one("#billing-balance-chart", Sparkline).data = [float(b) for b in balances]
         active = self.query_one(TabbedContent).active_pane
         for listing in active.query(ListPage) if active is not None else []:
@@ -104,12 +105,12 @@ class BillingPage(Page):
             self.app.push_screen(TopUpDialog(), callback=self.finished)
 
 
-def _summary(bill: dict[str, Any]) -> str:
-    text = (f"Balance {fmt.money(bill['balance'])} {bill['currency']} at {fmt.when(bill['at'])} UTC. "
-            f"Pay-per-use vaults cost {bill['pay_per_use_hourly']} {bill['currency']} an hour now.")
-    if bill["arrears_since"]:
-        text += (f"\nIn arrears since {fmt.when(bill['arrears_since'])}: top up before "
-                 f"{fmt.when(bill['frozen_after'])} or pay-per-use vaults are frozen.")
+def _summary(bill: Bill) -> str:
+    text = (f"Balance {fmt.money(bill.balance)} {bill.currency} at {fmt.when(bill.at)} UTC. "
+            f"Pay-per-use vaults cost {bill.pay_per_use_hourly} {bill.currency} an hour now.")
+    if bill.arrears_since:
+        text += (f"\nIn arrears since {fmt.when(bill.arrears_since)}: top up before "
+                 f"{fmt.when(bill.frozen_after)} or pay-per-use vaults are frozen.")
     return text
 
 
@@ -149,11 +150,11 @@ class ChargeList(ListPage):
         except CbrError as error:
             self.report(error)
             return
-        self.query_one(ConsoleTable).replace_rows([(f"{c['vault_id']}{c['start']}", _charge_cells(c))
-                                                   for c in result["charges"]])
-        pager.show_total(result["count"])
+        self.query_one(ConsoleTable).replace_rows([(f"{c.vault_id}{c.start}", _charge_cells(c))
+                                                   for c in result.charges])
+        pager.show_total(result.count)
 
 
-def _charge_cells(charge: dict[str, Any]) -> tuple[object, ...]:
-    return (fmt.when(charge["start"]), str(charge["hours"]), charge["vault_name"], f"{charge['size']:,}",
-            charge["hourly_price"], charge["amount"])
+def _charge_cells(charge: UsageChargeView) -> tuple[object, ...]:
+    return (fmt.when(charge.start), str(charge.hours), charge.vault_name, f"{charge.size:,}", charge.hourly_price,
+            charge.amount)

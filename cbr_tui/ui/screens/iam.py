@@ -2,7 +2,9 @@
 and the CBR permissions granted to the groups. Only the account's administrators manage them; anyone else
 sees why not."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +19,11 @@ from cbr_tui.ui.dialogs.iam_actions import CreateGroupDialog, CreateUserDialog, 
 from cbr_tui.ui.screens.base import ListPage, Page
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views.iam import IamGroupView, IamUserView
+
+Item = TypeVar("Item", bound="IamUserView | IamGroupView")
 
 
 class SecuritySettings(Page):
@@ -37,12 +44,12 @@ class SecuritySettings(Page):
             return
         self.offer(self.query_one("#op-security", Button), Action.MANAGE_IAM)
         settings = self.console.iam.security()
-        password, login = settings["password_policy"], settings["login_policy"]
+        password, login = settings.password_policy, settings.login_policy
         self.query_one("#security-text", Label).update(
-            f"Password policy: {password['rule']}.\n\n"
-            f"Login authentication policy: a session ends after {login['session_timeout']} minutes without "
-            f"activity; {login['login_failed_times']} failed logins within {login['period_with_login_failures']} "
-            f"minutes lock the user for {login['lockout_duration']} minutes.")
+            f"Password policy: {password.rule}.\n\n"
+            f"Login authentication policy: a session ends after {login.session_timeout} minutes without "
+            f"activity; {login.login_failed_times} failed logins within {login.period_with_login_failures} "
+            f"minutes lock the user for {login.lockout_duration} minutes.")
 
     @on(Button.Pressed, "#op-security")
     def action_edit(self) -> None:
@@ -50,15 +57,15 @@ class SecuritySettings(Page):
             self.app.push_screen(SecurityDialog(), callback=self.finished)
 
 
-def _user_cells(user: dict[str, Any]) -> tuple[object, ...]:
-    access = {"default": "Console, API", "console": "Console", "programmatic": "API"}[user["access_mode"]]
-    return (f"{user['name']}\n{user['id']}", ", ".join(user["groups"]) or "--", access, user["email"] or "--",
-            (user["last_login_time"] or "--")[:19].replace("T", " "))
+def _user_cells(user: IamUserView) -> tuple[object, ...]:
+    access = {"default": "Console, API", "console": "Console", "programmatic": "API"}[user.access_mode]
+    return (f"{user.name}\n{user.id}", ", ".join(user.groups) or "--", access, user.email or "--",
+            (user.last_login_time or "--")[:19].replace("T", " "))
 
 
-def _group_cells(group: dict[str, Any]) -> tuple[object, ...]:
-    permissions = "\n".join(f"{p['policy']} ({p['scope']})" for p in group["permissions"]) or "--"
-    return group["name"], str(group["users"]), permissions
+def _group_cells(group: IamGroupView) -> tuple[object, ...]:
+    permissions = "\n".join(f"{p.policy} ({p.scope})" for p in group.permissions) or "--"
+    return group.name, str(group.users), permissions
 
 
 class IamPage(Page):
@@ -92,31 +99,35 @@ class IamPage(Page):
         self.refresh_data()
 
 
-class _IamList(ListPage):
+class _IamList(ListPage, Generic[Item]):
     """A list only administrators see; everyone else gets it empty, with its buttons disabled."""
 
-    def fetch(self) -> list[dict[str, Any]]:
+    def fetch(self) -> list[Item]:
         raise NotImplementedError
 
     @staticmethod
-    def cells(item: dict[str, Any]) -> tuple[object, ...]:
+    def cells(item: Item) -> tuple[object, ...]:
         raise NotImplementedError
 
     def refresh_data(self) -> None:
         for button in self.query(Button):
             self.offer(button, Action.MANAGE_IAM)
         if self.refusal(Action.MANAGE_IAM) is not None:
-            self.show_whole_list([], self.cells)
+            self.show_whole_list([], self.cells, key=_key)
             return
         try:
             items = self.fetch()
         except CbrError as error:
             self.report(error)
             return
-        self.show_whole_list(items, self.cells)
+        self.show_whole_list(items, self.cells, key=_key)
 
 
-class UserList(_IamList):
+def _key(item: IamUserView | IamGroupView) -> str:
+    return item.id
+
+
+class UserList(_IamList["IamUserView"]):
     BINDINGS = [
         Binding("n", "create", "Create User", id="iam.create_user"),
         Binding("d", "delete", "Delete", id="iam.delete_user"),
@@ -130,8 +141,8 @@ class UserList(_IamList):
                             ("Last login", 19)), id="user-table")
         yield Pager(id="user-pager")
 
-    def fetch(self) -> list[dict[str, Any]]:
-        return self.console.iam.list_users()["users"]
+    def fetch(self) -> list[IamUserView]:
+        return self.console.iam.list_users().users
 
     cells = staticmethod(_user_cells)
 
@@ -144,23 +155,23 @@ class UserList(_IamList):
     def action_delete(self) -> None:
         if not self.permitted(Action.MANAGE_IAM):
             return
-        user = self.selected_row(lambda key: self.console.iam.show_user(key)["user"], "There is no user yet.")
+        user = self.selected_row(lambda key: self.console.iam.show_user(key).user, "There is no user yet.")
         if user is None:
             return
         self.app.push_screen(ConfirmDialog(
-            "Delete User", f"Delete {user['name']}? Their sessions end, their SSH and access keys stop working; "
+            "Delete User", f"Delete {user.name}? Their sessions end, their SSH and access keys stop working; "
             "what they did stays.", "Delete", danger=True), callback=lambda yes: self._delete(user) if yes else None)
 
-    def _delete(self, user: dict[str, Any]) -> None:
+    def _delete(self, user: IamUserView) -> None:
         try:
-            self.console.iam.delete_user(user["id"])
+            self.console.iam.delete_user(user.id)
         except CbrError as error:
             self.report(error)
             return
-        self.finished(f"{user['name']} was deleted.")
+        self.finished(f"{user.name} was deleted.")
 
 
-class GroupList(_IamList):
+class GroupList(_IamList["IamGroupView"]):
     BINDINGS = [
         Binding("g", "create", "Create User Group", id="iam.create_group"),
         Binding("p", "grant", "Grant", id="iam.grant"),
@@ -173,8 +184,8 @@ class GroupList(_IamList):
         yield ConsoleTable((("Group name", 22), ("Users", 6), ("Permissions", 60)), id="group-table")
         yield Pager(id="group-pager")
 
-    def fetch(self) -> list[dict[str, Any]]:
-        return self.console.iam.list_groups()["groups"]
+    def fetch(self) -> list[IamGroupView]:
+        return self.console.iam.list_groups().groups
 
     cells = staticmethod(_group_cells)
 
@@ -188,7 +199,7 @@ class GroupList(_IamList):
         if not self.permitted(Action.MANAGE_IAM):
             return
         group = self.selected_row(
-            lambda key: next((g for g in self.console.iam.list_groups()["groups"] if g["id"] == key), None),
+            lambda key: next((g for g in self.console.iam.list_groups().groups if g.id == key), None),
             "There is no user group yet.")
         if group is not None:
             self.app.push_screen(GrantDialog(group), callback=self.finished)

@@ -1,7 +1,9 @@
 """The Images page: full-server images made from server backups (Backups > Operations > Create Image), and
 new servers made from them. Like Simulated resources, it stands for the rest of the cloud (IMS), not CBR."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -16,6 +18,9 @@ from cbr_tui.ui.dialogs.image_actions import CreateServerDialog, DeleteImageDial
 from cbr_tui.ui.screens.base import ListPage
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
+
+if TYPE_CHECKING:
+    from cbr_tui.services.views.maintenance import ImageView
 
 
 class ImagesPage(ListPage):
@@ -41,11 +46,11 @@ class ImagesPage(ListPage):
         except CbrError as error:
             self.report(error)
             return
-        self.show_whole_list(result["images"], _cells)
+        self.show_whole_list(result.images, _cells, key=lambda image: image.id)
 
-    def _image(self) -> dict[str, Any] | None:
+    def _image(self) -> ImageView | None:
         return self.selected_row(
-            lambda key: next((i for i in self.console.restores.list_images()["images"] if i["id"] == key), None),
+            lambda key: next((i for i in self.console.restores.list_images().images if i.id == key), None),
             "There is no image yet: create one from a server backup (Backups > Operations).")
 
     @on(Button.Pressed, "#op-create-server")
@@ -61,11 +66,11 @@ class ImagesPage(ListPage):
             self.app.push_screen(DeleteImageDialog(image), callback=self.finished)
 
 
-def _cells(image: dict[str, Any]) -> tuple[object, ...]:
+def _cells(image: ImageView) -> tuple[object, ...]:
     return (
-        fmt.name_and_id(image["name"], image["id"]),
-        fmt.status("ACTIVE" if image["status"] == "active" else image["status"], image["status"].title()),
-        f"{image['min_disk']:,}",
-        Text.assemble(image["backup_name"], "\n", (fmt.short_id(image["backup_id"]), "grey50")),
-        fmt.when(image["created_at"]),
+        fmt.name_and_id(image.name, image.id),
+        fmt.status("ACTIVE" if image.status == "active" else image.status, image.status.title()),
+        f"{image.min_disk:,}",
+        Text.assemble(image.backup_name, "\n", (fmt.short_id(image.backup_id), "grey50")),
+        fmt.when(image.created_at),
     )

@@ -41,13 +41,13 @@ class LoginScreen(Guarded, Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="login"):
             yield Label("Cloud Backup and Recovery: IAM User Login", classes="dialog-title")
-            yield Field(f"Account name (empty: {self.console.accounts.show()['account']['name']})", _as_typed,
+            yield Field(f"Account name (empty: {self.console.accounts.show().account.name})", _as_typed,
                         id="login-account")
             yield Field("IAM username", _as_typed, id="login-name")
             yield Field("Password", _as_typed, id="login-password", password=True)
             yield Field("One-time code (only at a first login with the password type Set by user)", _as_typed,
                         id="login-code")
-            rule = self.console.iam.security()["password_policy"]["rule"]
+            rule = self.console.iam.security().password_policy.rule
             yield Label(f"With a one-time code, the password above becomes yours: {rule}.", classes="dialog-text")
             yield Label("", id="login-error", classes="field-error")
             yield Button("Log In", id="login-button", variant="primary", compact=True)

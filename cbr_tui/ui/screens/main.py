@@ -99,7 +99,7 @@ class MainScreen(Guarded, Screen[None]):
 
     def _region_picker(self) -> Select[str]:
         console = self.cbr_app.services
-        return Select([(f"{r['name']} ({r['id']})", r["id"]) for r in console.accounts.regions()["regions"]],
+        return Select([(f"{r.name} ({r.id})", r.id) for r in console.accounts.regions().regions],
                       value=console.region_id, allow_blank=False, id="region", compact=True)
 
     def _fill_in(self) -> None:
@@ -183,20 +183,20 @@ class MainScreen(Guarded, Screen[None]):
     def _refresh_account(self) -> None:
         """Who is signed in (left out on a small terminal) and the balance (always shown)."""
         services = self.cbr_app.services
-        account = services.accounts.show()["account"]
+        account = services.accounts.show().account
         principal = services.principal
-        user = principal.user_name or account["user_name"]
+        user = principal.user_name or account.user_name
         if principal.read_only:
             user += " (read-only)"
-        self.query_one("#account", Label).update(f"{account['name']} · {user} ·")
-        self.query_one("#balance", Label).update(f"balance {account['balance']} {account['currency']}")
-        clock = services.clock.show()["clock"]
+        self.query_one("#account", Label).update(f"{account.name} · {user} ·")
+        self.query_one("#balance", Label).update(f"balance {account.balance} {account.currency}")
+        clock = services.clock.show().clock
         cloud_time = self.query_one("#cloud-time", Label)
-        cloud_time.display = clock["simulated"]  # shown only when cloud time is not real time
-        if clock["simulated"]:
-            rate = clock["rate"]  # 0 while a jump ahead is under way
+        cloud_time.display = clock.simulated  # shown only when cloud time is not real time
+        if clock.simulated:
+            rate = clock.rate  # 0 while a jump ahead is under way
             speed = "" if rate == 1 else " paused" if rate == 0 else f" x{rate:,}"  # one cell a character
-            cloud_time.update(f"cloud {clock['now'][:16].replace('T', ' ')}{speed} ·")
+            cloud_time.update(f"cloud {clock.now[:16].replace('T', ' ')}{speed} ·")
 
     def action_clock(self) -> None:
         """The demo clock: run cloud time fast, jump it ahead, or put it back on real time."""

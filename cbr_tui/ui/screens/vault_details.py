@@ -98,7 +98,7 @@ class VaultDetails(Guarded, Screen[None]):
             shown = self.services.policies.show(policy.policy_id)
             policy_text = f"{shown.name}, next run {fmt.when(shown.next_run)}" if shown.enabled \
                 else f"{shown.name} (disabled)"
-        projects = {p["id"]: p["name"] for p in self.services.accounts.enterprise_projects()["enterprise_projects"]}
+        projects = {p.id: p.name for p in self.services.accounts.enterprise_projects().enterprise_projects}
         expiry = f", expires {fmt.when(billing.expired_at)[:10]}" if billing.expired_at else ""
         renew = ", auto-renewal" if billing.is_auto_renew else ""
         values = {

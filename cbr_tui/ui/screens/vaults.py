@@ -93,8 +93,8 @@ class VaultList(ListPage):
                 self.offer(found, action)
 
     def _enterprise_projects(self) -> dict[str, str]:
-        projects = self.console.accounts.enterprise_projects()["enterprise_projects"]
-        return {p["id"]: p["name"] for p in projects}
+        projects = self.console.accounts.enterprise_projects().enterprise_projects
+        return {p.id: p.name for p in projects}
 
     def _cells(self, vault: VaultView, projects: dict[str, str]) -> tuple[object, ...]:
         billing = vault.billing

@@ -93,8 +93,8 @@ class PurchaseWizard(Guarded, Screen[str | None]):
         yield ConsoleFooter()
 
     def on_mount(self) -> None:
-        projects = self.services.accounts.enterprise_projects()["enterprise_projects"]
-        self._projects = {p["id"]: p["name"] for p in projects}
+        projects = self.services.accounts.enterprise_projects().enterprise_projects
+        self._projects = {p.id: p.name for p in projects}
         self._sync()
 
     # --- navigation ---------------------------------------------------------------------------------

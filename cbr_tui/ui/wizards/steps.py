@@ -61,13 +61,13 @@ def compose_step(step: str, vtype: VaultType, services: "Console") -> ComposeRes
         yield PolicyForm(services.policies.default_name(), id="new-policy")
     elif step == "enterprise_project":
         offered = services.accounts.offered_enterprise_projects()
-        choices = [(p["name"], p["id"]) for p in offered["enterprise_projects"]] or [
+        choices = [(p.name, p.id) for p in offered.enterprise_projects] or [
             ("default", DEFAULT_ENTERPRISE_PROJECT)]
         value = DEFAULT_ENTERPRISE_PROJECT if any(ident == DEFAULT_ENTERPRISE_PROJECT for _name, ident in choices) \
             else choices[0][1]
         yield Select(choices, value=value, allow_blank=False, id="enterprise-project",
-                     disabled=not offered["enterprise_projects"])
-        yield _text(offered["note"] or form.ENTERPRISE_PROJECT_TEXT)
+                     disabled=not offered.enterprise_projects)
+        yield _text(offered.note or form.ENTERPRISE_PROJECT_TEXT)
     elif step == "auto_bind":
         yield radio(["Skip", "Configure"], id="auto-bind")
         yield _text(form.AUTO_BIND_TEXT)
