@@ -6,7 +6,7 @@ from pathlib import Path
 from mypy import api
 
 ROOT = Path(__file__).resolve().parent.parent
-STRICT = ["cbr_tui/domain", "cbr_tui/engine", "cbr_tui/jobs", "cbr_tui/services", "cbr_tui/v3",
+STRICT = ["cbr_tui/cloud", "cbr_tui/domain", "cbr_tui/engine", "cbr_tui/jobs", "cbr_tui/services", "cbr_tui/v3",
           "cbr_tui/serve/api.py", "cbr_tui/serve/api_calls.py", "cbr_tui/serve/api_operations.py",
           "cbr_tui/serve/openapi.py"]
 

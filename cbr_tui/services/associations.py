@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, func, select
 
+from cbr_tui.cloud.control import attached_disks
 from cbr_tui.domain.eligibility import ensure_vault_allows_association, resource_status_refusal
 from cbr_tui.domain.enums import (
     BackupStatus,
@@ -140,7 +141,7 @@ def _plan_one(session: Session, slot: VaultSlot, res: Resource, selection: Resou
         raise refusal
     if kind not in (ResourceKind.SERVER, ResourceKind.DESKTOP):
         return PlannedMember(res, [], res.size_gb)
-    disks = lookups.attached_disks(session, res.id)
+    disks = attached_disks(session, res.id)
     if not disks:
         raise CbrError(Codes.SERVER_WITHOUT_DISKS,
                        f"The {noun} {res.name} has no disks; attach at least one disk before associating it.")

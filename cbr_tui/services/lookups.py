@@ -181,11 +181,6 @@ def membership(session: Session, resource_id: str) -> VaultResource | None:
     return session.exec(select(VaultResource).where(VaultResource.resource_id == resource_id)).first()
 
 
-def attached_disks(session: Session, parent_id: str) -> list[Resource]:
-    query = select(Resource).where(Resource.parent_id == parent_id).order_by(col(Resource.device), Resource.id)
-    return list(session.exec(query).all())
-
-
 def count(session: Session, query: Any) -> int:
     """How many rows a list query matches. Counted in place of its columns (not over a subquery of whole
     rows), so that an index holding the filtered columns answers it without reading the rows."""

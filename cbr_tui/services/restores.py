@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from cbr_tui.cloud.control import attached_disks
 from cbr_tui.domain.clock import api_time
 from cbr_tui.domain.enums import (
     BackupStatus,
@@ -290,7 +291,7 @@ class RestoreService:
 
     def _disk_plan(self, session: Session, backup: Backup, server: Resource,
                    mappings: Mapping[str, str]) -> list[tuple[str, str]]:
-        disks = lookups.attached_disks(session, server.id)
+        disks = attached_disks(session, server.id)
         by_ref = {d.id: d for d in disks} | {d.name: d for d in disks}
         children = _children(session, backup)
         child_refs = {c.id: c for c in children} | {c.resource_name: c for c in children}
