@@ -164,6 +164,16 @@ def vault_dissociate(console: Console, vault_ref: str, resources: tuple[str, ...
     return console.associations.dissociate(vault_ref, resources)
 
 
+@vault.command("migrate")
+@click.argument("vault_ref")
+@click.argument("resources", nargs=-1, required=True)
+@click.option("--to", "destination", required=True, help="The vault (name or ID) the resources move to.")
+@json_command
+def vault_migrate(console: Console, vault_ref: str, resources: tuple[str, ...], destination: str) -> object:
+    """Move resources, with their backups, to another vault of the same type."""
+    return console.migration.migrate(vault_ref, destination, resources)
+
+
 @vault.command("expand")
 @click.argument("vault_ref")
 @click.option("--size", required=True, help="The new total capacity (GB, or TB for hybrid and file vaults).")

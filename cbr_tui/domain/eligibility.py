@@ -58,9 +58,12 @@ def ensure_vault_allows_backup(vault_name: str, status: str) -> None:
                    {VaultStatus.AVAILABLE, VaultStatus.LOCK}, "a backup")
 
 
+# The statuses in which a vault's resources can change (associate, dissociate, migrate).
+ASSOCIATION_STATUSES = frozenset({VaultStatus.AVAILABLE, VaultStatus.LOCK})
+
+
 def ensure_vault_allows_association(vault_name: str, status: str) -> None:
-    _vault_refusal(Codes.INVALID_VAULT_STATUS, vault_name, status,
-                   {VaultStatus.AVAILABLE, VaultStatus.LOCK}, "changing its resources")
+    _vault_refusal(Codes.INVALID_VAULT_STATUS, vault_name, status, set(ASSOCIATION_STATUSES), "changing its resources")
 
 
 def ensure_vault_allows_delete(vault_name: str, status: str) -> None:
@@ -84,7 +87,7 @@ GiB = 1 << 30
 
 
 def ensure_vault_room(vault_name: str, size_gb: int, used_bytes: int, *, adding: int | None = None,
-                      auto_expand: bool = False) -> None:
+                      auto_expand: bool = False, needing: str = "The backup") -> None:
     """The one rule for a full vault (6114): before a backup starts, what the vault holds must be below
     its capacity; when it commits, what it holds plus `adding` must fit. A vault that expands itself
     (`auto_expand`) never refuses."""
@@ -95,7 +98,7 @@ def ensure_vault_room(vault_name: str, size_gb: int, used_bytes: int, *, adding:
         raise CbrError(Codes.VAULT_FULL, f"{vault_name} has used all of its {size_gb:,} GB; expand it before "
                                          "backing up.")
     if adding is not None and used_bytes + adding > capacity:
-        raise CbrError(Codes.VAULT_FULL, f"The backup needs {adding / GiB:.2f} GB more but vault {vault_name} has "
+        raise CbrError(Codes.VAULT_FULL, f"{needing} needs {adding / GiB:.2f} GB more but vault {vault_name} has "
                                          f"{max(capacity - used_bytes, 0) / GiB:.2f} GB left; expand it.")
 
 

@@ -205,6 +205,15 @@ def remove_vault_resource(call: Call) -> Answer:
 
 
 @serves
+def migrate_vault_resource(call: Call) -> Answer:
+    request = call.body(v3.VaultMigrateResourceReq)
+    migrated = call.console.migration.migrate(
+        call.path["vault_id"], call.required(request.destination_vault_id, "destination_vault_id"),
+        call.required(request.resource_ids, "resource_ids"))
+    return call.answer(v3.MigrateVaultResourceResponse(migrated_resources=migrated.migrated_resources))
+
+
+@serves
 def associate_vault_policy(call: Call) -> Answer:
     request = call.body(v3.VaultAssociate)
     _not_implemented(request, {"add_policy_ids": None})

@@ -35,6 +35,7 @@ from cbr_tui.services.errorlog import record_unexpected
 from cbr_tui.services.hybrid import HybridService
 from cbr_tui.services.iam import IamService
 from cbr_tui.services.maintenance import MaintenanceService
+from cbr_tui.services.migration import MigrationService
 from cbr_tui.services.policies import PolicyService
 from cbr_tui.services.protectables import ProtectableService
 from cbr_tui.services.recovery import RecoveryService
@@ -85,6 +86,7 @@ class Console:
         self.protectables = ProtectableService(ctx)
         self.vaults = VaultService(ctx)
         self.associations = AssociationService(ctx)
+        self.migration = MigrationService(ctx)
         self.policies = PolicyService(ctx)
         self.backups = BackupService(ctx)
         self.tasks = TaskService(ctx)

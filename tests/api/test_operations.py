@@ -22,6 +22,7 @@ from huaweicloudsdkcbr.v1.model import (
     ListProjectsRequest,
     ListProtectableRequest,
     ListVaultRequest,
+    MigrateVaultResourceRequest,
     PolicyCreate,
     PolicyCreateReq,
     PolicyoODCreate,
@@ -48,6 +49,7 @@ from huaweicloudsdkcbr.v1.model import (
     VaultCreate,
     VaultCreateReq,
     VaultDissociate,
+    VaultMigrateResourceReq,
     VaultRemoveResourceReq,
     VaultTagsCreateReq,
     VaultUpdate,
@@ -96,9 +98,18 @@ def test_a_vault_is_changed_filled_and_emptied_then_deleted(cbr: CbrClient) -> N
     listed = cbr.list_vault(ListVaultRequest(name="sdk-disks-renamed"))
     assert [v.id for v in listed.vaults] == [vault_id] and listed.count == 1
 
+    other_id = new_vault(cbr, "sdk-disks-other")
+    migrated = cbr.migrate_vault_resource(MigrateVaultResourceRequest(vault_id=vault_id, body=VaultMigrateResourceReq(
+        destination_vault_id=other_id, resource_ids=[disk.id])))
+    assert migrated.migrated_resources == [disk.id]
+    assert [r.id for r in cbr.show_vault(ShowVaultRequest(vault_id=other_id)).vault.resources] == [disk.id]
+    gone = refusal(lambda: cbr.migrate_vault_resource(MigrateVaultResourceRequest(
+        vault_id=vault_id, body=VaultMigrateResourceReq(destination_vault_id=other_id, resource_ids=[disk.id]))))
+    assert (gone.status_code, gone.error_code) == (400, "BackupService.6135")
     removed = cbr.remove_vault_resource(RemoveVaultResourceRequest(
-        vault_id=vault_id, body=VaultRemoveResourceReq(resource_ids=[disk.id])))
+        vault_id=other_id, body=VaultRemoveResourceReq(resource_ids=[disk.id])))
     assert removed.remove_resource_ids == [disk.id]
+    cbr.delete_vault(DeleteVaultRequest(vault_id=other_id))
     cbr.delete_vault(DeleteVaultRequest(vault_id=vault_id))
     missing = refusal(lambda: cbr.show_vault(ShowVaultRequest(vault_id=vault_id)))
     assert (missing.status_code, missing.error_code) == (404, "BackupService.6105")

@@ -154,3 +154,14 @@ def test_policy_run_due_fires_what_is_owed_and_waits_for_its_data(cli_home: Path
     [backup] = ok(capsys, "backup", "list", "--vault", "vault-web")["backups"]
     assert backup["status"] == "available" and backup["name"].startswith("autobk_")
     assert ok(capsys, "worker", "--until-idle") == {"policies_fired": 0, "tasks_run": 0}
+
+
+def test_vault_migrate_moves_a_server_and_its_backups(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ok(capsys, "vault", "create", "--type", "server", "--size", "300", "--name", "vault-a", "--resource", "ecs-web-01")
+    backup = ok(capsys, "backup", "create", "vault-a", "--wait")["checkpoint"]["backups"][0]
+    target = ok(capsys, "vault", "create", "--type", "server", "--size", "300", "--name", "vault-b")["vault"]
+    moved = ok(capsys, "vault", "migrate", "vault-a", "ecs-web-01", "--to", "vault-b")
+    assert moved == {"migrated_resources": [backup["resource_id"]]}
+    assert ok(capsys, "backup", "show", backup["id"])["backup"]["vault_id"] == target["id"]
+    code, refused = run(capsys, "vault", "migrate", "vault-a", "ecs-web-01", "--to", "vault-b")
+    assert code == 1 and refused["error_code"] == "BackupService.6135"

@@ -179,8 +179,10 @@ from cbr_tui.services.views.tasks import (
 )
 from cbr_tui.services.views.vaults import (
     ClientConfigured,
+    MigrationTargets,
     ProjectTags,
     ResourcesAdded,
+    ResourcesMigrated,
     ResourcesRemoved,
     ResourcesSet,
     TagValues,
@@ -266,6 +268,7 @@ __all__ = [
     "ImageView",
     "LocalBackupAnswer",
     "LoginPolicyView",
+    "MigrationTargets",
     "NamedRef",
     "OfferedEnterpriseProjects",
     "OrderPage",
@@ -311,6 +314,7 @@ __all__ = [
     "ResourcePage",
     "ResourceView",
     "ResourcesAdded",
+    "ResourcesMigrated",
     "ResourcesRemoved",
     "ResourcesSet",
     "SchedulerPass",

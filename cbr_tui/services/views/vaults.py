@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cbr_tui.services.views.base import TagView, View
+from cbr_tui.services.views.base import NamedRef, TagView, View
 from cbr_tui.services.views.billing import OrderView
 from cbr_tui.v3 import models as v3
 
@@ -165,3 +165,15 @@ class ResourcesSet(View):
 class ClientConfigured(View):
     agent_id: str
     vault_id: str
+
+
+class ResourcesMigrated(View):
+    """Resources moved to another vault, with their backups (MigrateVaultResource's answer)."""
+
+    migrated_resources: list[str]
+
+
+class MigrationTargets(View):
+    """The vaults a vault's resources can migrate to: same type, in a status that takes resources."""
+
+    vaults: list[NamedRef]

@@ -19,6 +19,7 @@ from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import ConfirmDialog, MessageDialog
 from cbr_tui.ui.dialogs.menu import MenuDialog
+from cbr_tui.ui.dialogs.migrate import MigrateDialog
 from cbr_tui.ui.dialogs.vault_actions import more_actions, open_vault_dialog
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.screens.backups import BackupList
@@ -36,6 +37,7 @@ class VaultDetails(Guarded, Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="details.back"),
         Binding("b", "backup_resource", "Perform Backup", id="details.backup"),
         Binding("x", "dissociate", "Dissociate", id="details.dissociate"),
+        Binding("g", "migrate", "Migrate", id="details.migrate"),
         Binding("a", "operate('associate')", "Associate", id="details.associate"),
         Binding("m", "more", "More", id="details.more"),
     ]
@@ -169,7 +171,8 @@ class VaultDetails(Guarded, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A vault that takes no resources (hybrid, file, replication) has no Associated tab and its keys."""
-        if action in ("backup_resource", "dissociate") or (action, parameters) == ("operate", ("associate",)):
+        if action in ("backup_resource", "dissociate", "migrate") or (action, parameters) == ("operate",
+                                                                                              ("associate",)):
             return bool(self.query("#resource-table"))
         return True
 
@@ -205,6 +208,11 @@ class VaultDetails(Guarded, Screen[None]):
             f"Dissociate {name}", f"{name} leaves {self.vault.name}: the vault's policy no longer applies to it "
             "and all its manual and automatic backups in this vault are deleted.", "Dissociate", danger=True),
             callback=confirmed)
+
+    def action_migrate(self) -> None:
+        resource = self._selected_resource()
+        if resource is not None:
+            self.app.push_screen(MigrateDialog(self.vault, resource), callback=self._after)
 
     def _after(self, message: str | None) -> None:
         if message:
