@@ -8,6 +8,7 @@ import click
 
 from cbr_tui.cli import params
 from cbr_tui.cli.app import json_command
+from cbr_tui.domain.consistency import LATEST_AGENT_VERSION
 from cbr_tui.domain.enums import ResourceKind
 
 if TYPE_CHECKING:
@@ -125,6 +126,30 @@ def server_start(console: Console, server_ref: str) -> object:
 @json_command
 def server_stop(console: Console, server_ref: str) -> object:
     return console.resources.stop_server(server_ref)
+
+
+@server.command("install-agent")
+@click.argument("server_ref")
+@click.option("--version", default=LATEST_AGENT_VERSION, show_default=True, help="The agent's version (x.y.z).")
+@json_command
+def server_install_agent(console: Console, server_ref: str, version: str) -> object:
+    """Install the CBR Agent, which makes backups in a database server vault application-consistent."""
+    return console.resources.install_agent(server_ref, version)
+
+
+@server.command("uninstall-agent")
+@click.argument("server_ref")
+@json_command
+def server_uninstall_agent(console: Console, server_ref: str) -> object:
+    return console.resources.uninstall_agent(server_ref)
+
+
+@server.command("check-agent")
+@click.argument("server_refs", nargs=-1, required=True)
+@json_command
+def server_check_agent(console: Console, server_refs: tuple[str, ...]) -> object:
+    """Whether each server has the CBR Agent (CheckAgent)."""
+    return console.protectables.check_agents(server_refs)
 
 
 @server.command("attach-disk")

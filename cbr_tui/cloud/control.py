@@ -25,6 +25,7 @@ from cbr_tui.cloud.layout import CloudLayout
 from cbr_tui.cloud.regions import region_spec
 from cbr_tui.cloud.workload import PATTERNS, MiB, Workload
 from cbr_tui.domain.clock import Clock
+from cbr_tui.domain.consistency import check_agent_version
 from cbr_tui.domain.enums import (
     AgentStatus,
     DesktopStatus,
@@ -183,6 +184,18 @@ class CloudControl:
             raise invalid(f"The server {server.name} is {resource_status_label(server.status)}; only a "
                           f"{resource_status_label(source)} server can be {verb}.")
         self._set(session, server, status=target.value)
+
+    def install_agent(self, session: Session, server: Resource, version: str) -> None:
+        """Install (or upgrade) the CBR Agent on a server: what application-consistent backups need."""
+        if server.kind != ResourceKind.SERVER:
+            raise invalid(f"{server.name} is a {RESOURCE_NOUN[ResourceKind(server.kind)]}; the CBR Agent for "
+                          "database backups is installed on servers.")
+        self._set(session, server, agent_version=check_agent_version(version))
+
+    def uninstall_agent(self, session: Session, server: Resource) -> None:
+        if server.kind != ResourceKind.SERVER or server.agent_version is None:
+            raise invalid(f"No CBR Agent is installed on {server.name}.")
+        self._set(session, server, agent_version=None)
 
     @staticmethod
     def check_status(res: Resource, status: str) -> None:

@@ -113,6 +113,7 @@ class Codes:
     DISK_STATUS_FORBIDS_BACKUP = _spec("7003", 400, "Backup is not allowed in the current disk status.")
     SERVER_NOT_FOUND = _spec("7100", 404, "The server does not exist.")
     SERVER_STATUS_FORBIDS_BACKUP = _spec("7101", 400, "Backup is not allowed in the current server status.")
+    SERVER_STOPPED = _spec("7102", 400, "The server has stopped.")
     SERVER_WITHOUT_DISKS = _spec("7108", 400, "Backup is not allowed for servers containing no disks.")
     DISK_NOT_ATTACHED = _spec("7201", 400, "The disk is not attached to any server.")
     VAULT_CANNOT_SYNC = _spec("7300", 400, "The vault does not support synchronization.")

@@ -11,7 +11,8 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from cbr_tui.cloud.disk_image import DiskImage
-from cbr_tui.domain.enums import BackupStatus, CheckpointStatus, ProtectStatus, ResourceKind
+from cbr_tui.domain.consistency import Consistency, server_consistency
+from cbr_tui.domain.enums import BackupStatus, CheckpointStatus, ConsistentLevel, ProtectStatus, ResourceKind
 from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.engine import backup as engine
 from cbr_tui.engine import manifest
@@ -43,8 +44,11 @@ def run_backup(job: JobContext, task: Task) -> None:
         except CbrError as error:
             abandon_backup(job, task, error)
             return
+        # a database server vault: the agent quiesces the databases before the disks are read, if it can
+        consistency = server_consistency(resource.name, resource.status, resource.agent_version) \
+            if vault.consistent_level == ConsistentLevel.APP and resource.kind == ResourceKind.SERVER else None
     try:
-        engine.back_up(plan, job.engine(vault.id), succeed(job, task))
+        engine.back_up(plan, job.engine(vault.id), succeed(job, task, consistency))
     except LeaseLost:
         raise
     except BaseException as error:
@@ -53,16 +57,27 @@ def run_backup(job: JobContext, task: Task) -> None:
             raise
 
 
-def succeed(job: JobContext, task: Task) -> Within:
+def succeed(job: JobContext, task: Task, consistency: Consistency | None = None) -> Within:
     """What the commit's transaction records of the task: it still holds the lease (else nothing commits),
-    the resource and the restore point settle, and the task succeeds with what the engine really did."""
+    the resource and the restore point settle, and the task succeeds with what the engine really did (and,
+    in a database server vault, whether the backup is application-consistent)."""
 
     def within(session: Session, parent: Backup) -> None:
         row = owned(session, task.id, job.owner)
         _settle(session, parent, ProtectStatus.AVAILABLE)
+        consistent: dict[str, str | None] = {}
+        if consistency is not None:
+            error = consistency.error
+            parent.app_consistency_status = consistency.status
+            parent.app_consistency_error_code = error.code if error else None
+            parent.app_consistency_error_message = error.message if error else None
+            session.add(parent)
+            consistent = {"app_consistency_status": parent.app_consistency_status,
+                          "app_consistency_error_code": parent.app_consistency_error_code,
+                          "app_consistency_error_message": parent.app_consistency_error_message}
         outcome.succeed(row, job.clock.now(), {"backup": {
             **row.extra.get("backup", {}), "read_bytes": parent.read_bytes, "new_bytes": parent.new_bytes,
-            "incremental": parent.incremental, "read_reason": parent.read_reason}})
+            "incremental": parent.incremental, "read_reason": parent.read_reason, **consistent}})
         session.add(row)
 
     return within

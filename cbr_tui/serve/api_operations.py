@@ -205,6 +205,13 @@ def remove_vault_resource(call: Call) -> Answer:
 
 
 @serves
+def check_agent(call: Call) -> Answer:
+    request = call.required(call.body(v3.ProtectableAgentReq).agent_status, "agent_status")
+    checked = call.console.protectables.check_agents([call.required(r.resource_id, "resource_id") for r in request])
+    return call.answer(v3.CheckAgentResponse(agent_status=list(checked.agent_status)))
+
+
+@serves
 def migrate_vault_resource(call: Call) -> Answer:
     request = call.body(v3.VaultMigrateResourceReq)
     migrated = call.console.migration.migrate(

@@ -7,13 +7,15 @@ disabled with the reason, and the reason is the error associating them would giv
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from typing import Any
 
 from sqlmodel import col, select
 
+from cbr_tui.domain.consistency import agent_is_old
 from cbr_tui.domain.eligibility import resource_status_refusal
 from cbr_tui.domain.enums import ObjectType, ProtectType, ResourceKind
-from cbr_tui.domain.errors import CbrError, Codes
+from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.vault_types import RESOURCE_TYPE_OF_KIND, vault_type
 from cbr_tui.services import lookups
 from cbr_tui.services.associations import refuse_resources_for
@@ -21,7 +23,15 @@ from cbr_tui.services.capacity import disks_by_parent
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.resources import not_desktop_disk
 from cbr_tui.services.shapes import resource_views
-from cbr_tui.services.views import OwnerRef, Protectability, ProtectableList, ProtectableView, Refusal
+from cbr_tui.services.views import (
+    AgentCheck,
+    AgentStatusView,
+    OwnerRef,
+    Protectability,
+    ProtectableList,
+    ProtectableView,
+    Refusal,
+)
 from cbr_tui.store.models import AvailabilityZone, Resource, Vault, VaultResource
 
 
@@ -67,6 +77,26 @@ class ProtectableService:
                                                  protectable=protectable))
             return ProtectableList(instances=instances, count=len(instances),
                                    vault_refusal=Refusal(**closed_reason.to_api()) if closed_reason else None)
+
+    def check_agents(self, resource_ids: Sequence[str]) -> AgentCheck:
+        """CheckAgent: whether each server has the CBR Agent (and whether it is an old one)."""
+        if not resource_ids:
+            raise invalid("Name at least one server to check.")
+        statuses = []
+        with self.ctx.store.read() as session:
+            for resource_id in resource_ids:
+                try:
+                    server = lookups.resource(session, self.ctx, resource_id, ResourceKind.SERVER)
+                except CbrError as error:
+                    statuses.append(AgentStatusView(resource_id=resource_id, installed=False, is_old=False,
+                                                    version=None, code=int(error.code.rsplit(".", 1)[1]),
+                                                    message=f"{error.code}: {error.message}"))
+                    continue
+                version = server.agent_version
+                statuses.append(AgentStatusView(resource_id=server.id, installed=version is not None,
+                                                is_old=version is not None and agent_is_old(version),
+                                                version=version, code=0, message=""))
+        return AgentCheck(agent_status=statuses)
 
     def _closed_reason(self, session: Any, target: Vault | None) -> CbrError | None:
         if target is None:

@@ -6,7 +6,7 @@ themselves are the simulated cloud's (`cbr_tui.cloud.control`).
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlmodel import Session, col, delete, or_, select
 
 from cbr_tui.cloud.control import CloudControl, MachineSpec, attached_disks, new_files
 from cbr_tui.cloud.workload import PATTERNS
+from cbr_tui.domain.consistency import LATEST_AGENT_VERSION
 from cbr_tui.domain.enums import (
     AgentStatus,
     BackupStatus,
@@ -165,12 +166,25 @@ class ResourceService:
         return self._power(ref, ServerStatus.SHUTOFF)
 
     def _power(self, ref: str, target: ServerStatus) -> ResourceAnswer:
+        return self._change(ref, lambda session, server: self.cloud.power(session, server, target),
+                            ResourceKind.SERVER)
+
+    def install_agent(self, ref: str, version: str = LATEST_AGENT_VERSION) -> ResourceAnswer:
+        """Install the CBR Agent on a server, so that a database server vault backs it up consistently."""
+        return self._change(ref, lambda session, server: self.cloud.install_agent(session, server, version),
+                            ResourceKind.SERVER)
+
+    def uninstall_agent(self, ref: str) -> ResourceAnswer:
+        return self._change(ref, self.cloud.uninstall_agent, ResourceKind.SERVER)
+
+    def _change(self, ref: str, change: Callable[[Session, Resource], None],
+                kind: ResourceKind | None = None) -> ResourceAnswer:
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         with self.ctx.store.write() as session:
-            server = lookups.resource(session, self.ctx, ref, ResourceKind.SERVER)
-            self.cloud.power(session, server, target)
-            server_id = server.id
-        return self._answer(server_id)
+            res = lookups.resource(session, self.ctx, ref, kind)
+            change(session, res)
+            res_id = res.id
+        return self._answer(res_id)
 
     def set_status(self, ref: str, status: str) -> ResourceAnswer:
         """Put a resource into any status of its kind, to rehearse faults (an Error server, an Offline agent)."""
@@ -263,19 +277,10 @@ class ResourceService:
         """Add or overwrite tags on a resource (what automatic association filters by)."""
         self.ctx.principal.require(Action.CONTROL_CLOUD)
         checked = check_tags(tags)
-        with self.ctx.store.write() as session:
-            res = lookups.resource(session, self.ctx, ref)
-            self.cloud.tag(session, res, checked)
-            res_id = res.id
-        return self._answer(res_id)
+        return self._change(ref, lambda session, res: self.cloud.tag(session, res, checked))
 
     def untag(self, ref: str, keys: Iterable[str]) -> ResourceAnswer:
-        self.ctx.principal.require(Action.CONTROL_CLOUD)
-        with self.ctx.store.write() as session:
-            res = lookups.resource(session, self.ctx, ref)
-            self.cloud.untag(session, res, keys)
-            res_id = res.id
-        return self._answer(res_id)
+        return self._change(ref, lambda session, res: self.cloud.untag(session, res, keys))
 
     def add_agent_path(self, ref: str, path: str) -> AgentPathsAdded:
         return self.add_agent_paths(ref, [path])

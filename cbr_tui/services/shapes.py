@@ -12,6 +12,7 @@ from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.services.capacity import disks_by_parent, resource_size
 from cbr_tui.services.views import (
     AgentPathView,
+    AppConsistency,
     BackupExtendView,
     BackupStats,
     BackupView,
@@ -157,7 +158,11 @@ def backup_view(backup: Backup, children: list[BackupView], *, vault_name: str |
     extend_info = BackupExtendView(
         auto_trigger=backup.auto_trigger, bootable=backup.bootable, encrypted=backup.encrypted,
         kms_key_id=backup.kms_key_id, contain_system_disk=backup.contain_system_disk,
-        fail_reason=backup.fail_reason, damaged=backup.damaged, progress=progress)
+        fail_reason=backup.fail_reason, damaged=backup.damaged, progress=progress,
+        app_consistency=None if backup.app_consistency_status is None else AppConsistency(
+            app_consistency_status=backup.app_consistency_status,
+            app_consistency_error_code=backup.app_consistency_error_code,
+            app_consistency_error_message=backup.app_consistency_error_message))
     stats = BackupStats(logical_bytes=backup.logical_bytes, read_bytes=backup.read_bytes, new_bytes=backup.new_bytes,
                         read_reason=backup.read_reason, manifest_bytes=backup.manifest_size)
     return BackupView(
@@ -251,7 +256,7 @@ def resource_view(res: Resource, disks: list[Resource], tags: Sequence[ResourceT
         vault=NamedRef(id=vault[0], name=vault[1]) if vault else None, created_at=api_time(res.created_at))
     if kind in (ResourceKind.SERVER, ResourceKind.DESKTOP):
         return common.model_copy(update={"flavor": res.flavor, "image": res.image_name,
-                                         "volumes": [disk_view(d) for d in disks]})
+                                         "volumes": [disk_view(d) for d in disks], "agent_version": res.agent_version})
     if kind is ResourceKind.DISK:
         own = disk_view(res)
         return common.model_copy(update={"device": own.device, "bootable": own.bootable, "encrypted": own.encrypted,

@@ -267,6 +267,8 @@ class Resource(SQLModel, table=True):
     host_name: str | None = None
     host_ip: str | None = None
     host_os: str | None = None
+    # The CBR Agent's version: a backup client's own, or on a server the application-consistency agent's
+    # (None: not installed).
     agent_version: str | None = None
     data_path: str | None = None
     enterprise_project_id: str = "0"
@@ -461,6 +463,11 @@ class Backup(SQLModel, table=True):
     logical_bytes: int = Field(default=0, sa_type=BigInteger)
     read_bytes: int = Field(default=0, sa_type=BigInteger)
     read_reason: str = ""  # why everything was read (a full backup), once the engine has backed it up
+    # A backup in a database server (application-consistent) vault: "1" when the agent made it consistent,
+    # "0" (with why) when CBR fell back to a crash-consistent backup; None elsewhere.
+    app_consistency_status: str | None = None
+    app_consistency_error_code: str | None = None
+    app_consistency_error_message: str | None = None
     new_bytes: int = Field(default=0, sa_type=BigInteger)
     bitmap_generation: int | None = None
     damaged: bool = False

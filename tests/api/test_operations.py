@@ -11,6 +11,7 @@ from huaweicloudsdkcbr.v1.model import (
     BillingUpdate,
     BulkCreateAndDeleteTags,
     BulkCreateAndDeleteVaultTagsReq,
+    CheckAgentRequest,
     CreatePolicyRequest,
     CreateVaultRequest,
     CreateVaultTagsRequest,
@@ -32,6 +33,8 @@ from huaweicloudsdkcbr.v1.model import (
     PolicyTriggerUpdateReq,
     PolicyUpdate,
     PolicyUpdateReq,
+    ProtectableAgentReq,
+    ProtectableAgentStatusResource,
     RemoveVaultResourceRequest,
     ResourceCreate,
     ShowPolicyRequest,
@@ -206,3 +209,20 @@ def test_an_update_the_services_refuse_changes_nothing_and_charges_nothing(serve
     summary = cbr.show_summary(ShowSummaryRequest())
     vaults = served_api.console.vaults.list(limit=1000).vaults
     assert summary.size == sum(v.billing.size for v in vaults)
+
+
+def test_check_agent_tells_which_servers_have_the_cbr_agent(served_api: ServedApi, cbr: CbrClient) -> None:
+    console = served_api.console
+    with_agent = console.resources.create_server("ecs-sdk-agent").resource
+    console.resources.install_agent(with_agent.id, "2.4.1")
+    plain = console.resources.create_server("ecs-sdk-plain").resource
+    answer = cbr.check_agent(CheckAgentRequest(body=ProtectableAgentReq(agent_status=[
+        ProtectableAgentStatusResource(resource_id=with_agent.id, resource_type="OS::Nova::Server",
+                                       resource_name="ecs-sdk-agent"),
+        ProtectableAgentStatusResource(resource_id=plain.id, resource_type="OS::Nova::Server"),
+        ProtectableAgentStatusResource(resource_id="no-such-server", resource_type="OS::Nova::Server")])))
+    assert [(s.resource_id, s.installed, s.is_old, s.version, s.code) for s in answer.agent_status] == [
+        (with_agent.id, True, True, "2.4.1", 0), (plain.id, False, False, None, 0),
+        ("no-such-server", False, False, None, 7100)]
+    empty = refusal(lambda: cbr.check_agent(CheckAgentRequest(body=ProtectableAgentReq(agent_status=[]))))
+    assert (empty.status_code, empty.error_code) == (400, "BackupService.9900")

@@ -165,3 +165,13 @@ def test_vault_migrate_moves_a_server_and_its_backups(cli_home: Path, capsys: py
     assert ok(capsys, "backup", "show", backup["id"])["backup"]["vault_id"] == target["id"]
     code, refused = run(capsys, "vault", "migrate", "vault-a", "ecs-web-01", "--to", "vault-b")
     assert code == 1 and refused["error_code"] == "BackupService.6135"
+
+
+def test_the_cbr_agent_from_the_cli(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    installed = ok(capsys, "server", "install-agent", "ecs-web-01", "--version", "2.4.0")["resource"]
+    assert installed["agent_version"] == "2.4.0"
+    [status] = ok(capsys, "server", "check-agent", installed["id"])["agent_status"]
+    assert (status["installed"], status["is_old"], status["code"]) == (True, True, 0)
+    assert ok(capsys, "server", "uninstall-agent", "ecs-web-01")["resource"]["agent_version"] is None
+    code, refused = run(capsys, "server", "install-agent", "ecs-web-01", "--version", "two")
+    assert code == 1 and "x.y.z" in refused["error_msg"]

@@ -11,7 +11,7 @@ from cbr_tui.ui.screens.resources import ResourcesPage
 from cbr_tui.ui.widgets.table import ConsoleTable
 from tests.data import resource_digest
 from tests.ui.conftest import SIZE
-from tests.ui.pilot import cell_texts, field_error, open_nav, shows_whole, type_into
+from tests.ui.pilot import cell_texts, field_error, open_nav, shows_whole, type_into, wait_for
 
 
 async def open_resources(pilot: Pilot, kind: str = "server") -> tuple[ResourcesPage, ConsoleTable]:
@@ -99,3 +99,15 @@ async def test_a_new_disk_is_attached_and_an_existing_one_detached(console: Cons
         await pilot.press("u")
         await pilot.pause()
     assert console.resources.show((volumes or [])[0].id).status == "available"
+
+
+async def test_the_cbr_agent_is_installed_and_removed_from_the_keys(console: Console, app: CbrApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        _page, resources = await open_resources(pilot)
+        await select_row(pilot, resources, "ecs-web-01")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: "CBR Agent 2.5.1" in cell_texts(resources, 4)[0])
+        assert console.resources.show("ecs-web-01").agent_version == "2.5.1"
+        await pilot.press("g")
+        await wait_for(pilot, lambda: "CBR Agent" not in cell_texts(resources, 4)[0])
+        assert console.resources.show("ecs-web-01").agent_version is None

@@ -22,6 +22,7 @@ from cbr_tui.services.views.accounts import (
     ZoneView,
 )
 from cbr_tui.services.views.backups import (
+    AppConsistency,
     BackedUpDisk,
     BackedUpServer,
     BackupAnswer,
@@ -148,9 +149,11 @@ from cbr_tui.services.views.replication import (
     VaultReplicationAnswer,
 )
 from cbr_tui.services.views.resources import (
+    AgentCheck,
     AgentPathsAdded,
     AgentPathsRemoved,
     AgentPathView,
+    AgentStatusView,
     DataDamaged,
     DataWritten,
     DiskView,
@@ -213,10 +216,13 @@ __all__ = [
     "AccountRegistered",
     "AccountView",
     "AddedSshKey",
+    "AgentCheck",
     "AgentPathView",
     "AgentPathsAdded",
     "AgentPathsRemoved",
+    "AgentStatusView",
     "ApiCredential",
+    "AppConsistency",
     "AuditAnswer",
     "AuditReport",
     "BackedUpDisk",

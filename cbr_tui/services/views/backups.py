@@ -6,6 +6,15 @@ from cbr_tui.services.views.base import Transfer, View
 from cbr_tui.v3 import models as v3
 
 
+class AppConsistency(View):
+    """A backup in a database server vault: application-consistent ("1"), or crash-consistent instead ("0")
+    and why (the real API's `extend_info.app_consistency`)."""
+
+    app_consistency_status: str
+    app_consistency_error_code: str | None
+    app_consistency_error_message: str | None
+
+
 class BackupExtendView(v3.BackupExtendInfo):
     auto_trigger: bool
     bootable: bool
@@ -16,6 +25,7 @@ class BackupExtendView(v3.BackupExtendInfo):
     fail_reason: str | None
     damaged: bool
     progress: int | None
+    app_consistency: AppConsistency | None = None
 
 
 class BackupStats(View):

@@ -12,7 +12,7 @@ for _viewed in (v3.StorageUsage, v3.BackupReplicateRespBody, v3.CheckpointReplic
                 v3.CheckpointReplicateRespbackups, v3.Tag, v3.Billing, v3.ResourceExtraInfo, v3.ResourceResp,
                 v3.VaultPolicyResp, v3.Vault, v3.BackupExtendInfo, v3.BackupResp, v3.CheckpointResourceResp,
                 v3.CheckpointCreateSkippedResource, v3.CheckpointPlanCreate, v3.CheckpointCreate, v3.OperationLog,
-                v3.PolicyTriggerResp, v3.Policy):
+                v3.PolicyTriggerResp, v3.Policy, v3.ProtectableAgentStatus):
     _viewed.model_rebuild()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cbr_tui.services.views.base import NamedRef, Refusal, TagView, View
+from cbr_tui.v3 import models as v3
 
 
 class DiskView(View):
@@ -42,7 +43,7 @@ class ResourceView(View):
     enterprise_project_id: str
     vault: NamedRef | None  # the vault it is associated with
     created_at: str
-    # servers and desktops
+    # servers and desktops (a server's `agent_version`: its CBR Agent for database backups, if installed)
     flavor: str | None = None
     image: str | None = None
     volumes: list[DiskView] | None = None
@@ -141,3 +142,19 @@ class SiteView(View):
 
 class SiteAnswer(View):
     site: SiteView
+
+
+class AgentStatusView(v3.ProtectableAgentStatus):
+    """Whether a server has the CBR Agent that database server vaults need (`code` 0: checked; else the
+    number of the BackupService error that kept it from being checked, told in `message`)."""
+
+    resource_id: str
+    installed: bool
+    is_old: bool
+    version: str | None
+    code: int
+    message: str
+
+
+class AgentCheck(View):
+    agent_status: list[AgentStatusView]

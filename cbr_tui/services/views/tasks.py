@@ -40,6 +40,10 @@ class BackupRecord(Record):
     backup_id: str | None = None
     backup_name: str | None = None
     incremental: bool | None = None  # a backup task's: what the engine did (text in the SDK's model)
+    # a backup task's in a database server vault: application-consistent ("1") or not ("0") and why
+    app_consistency_status: str | None = None
+    app_consistency_error_code: str | None = None
+    app_consistency_error_message: str | None = None
 
 
 class SkipRecord(Record):

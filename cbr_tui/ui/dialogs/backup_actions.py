@@ -333,6 +333,12 @@ class BackupDetailsDialog(BackupDialog):
         if done:
             rows += [("Data", f"{fmt.size(stats.logical_bytes)} backed up, {fmt.size(stats.read_bytes)} read, "
                               f"{fmt.size(stats.new_bytes)} new in the vault")]
+        consistency = backup.extend_info.app_consistency
+        if consistency is not None:
+            rows.append(("Consistency", "Application-consistent: the CBR Agent quiesced the databases"
+                         if consistency.app_consistency_status == "1" else
+                         f"Crash-consistent ({consistency.app_consistency_error_code}: "
+                         f"{consistency.app_consistency_error_message})"))
         for child in backup.children:
             reason = child.stats.read_reason
             rows.append((child.resource_name, ("incremental" if child.incremental else "full")

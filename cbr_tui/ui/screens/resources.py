@@ -41,6 +41,7 @@ class ResourcesPage(ListPage):
         Binding("u", "detach", "Detach", id="resources.detach"),
         Binding("w", "write", "Write Data", id="resources.write"),
         Binding("x", "damage", "Damage Data", id="resources.damage"),
+        Binding("g", "agent", "Install/Remove Agent", id="resources.agent"),
         Binding("slash", "focus_search", "Search", id="resources.search"),
     ]
 
@@ -129,6 +130,21 @@ class ResourcesPage(ListPage):
         word = "Running" if shown.status == ServerStatus.ACTIVE else "Stopped"
         self.finished(f"{server.name} is {word}.")
 
+    def action_agent(self) -> None:
+        """Install the CBR Agent on a server (what database server vaults need), or remove it."""
+        server = self._resource(ResourceKind.SERVER)
+        if server is None:
+            return
+        installed = server.agent_version is not None
+        resources = self.console.resources
+        try:
+            shown = (resources.uninstall_agent(server.id) if installed else resources.install_agent(server.id)).resource
+        except CbrError as error:
+            self.report(error)
+            return
+        self.finished(f"The CBR Agent {shown.agent_version} is installed on {server.name}." if shown.agent_version
+                      else f"The CBR Agent was removed from {server.name}.")
+
     @on(Button.Pressed, "#op-attach")
     def action_attach(self) -> None:
         server = self._resource(ResourceKind.SERVER)
@@ -198,7 +214,8 @@ def _contents(resource: ResourceView) -> str:
     if resource.volumes is not None:
         disks = [f"{'sys ' if v.bootable else ''}{v.size}G{'*' if v.encrypted else ''}"
                  for v in resource.volumes or ()]
-        return " · ".join(disks) + ("  (*encrypted)" if "*" in "".join(disks) else "") if disks else "no disks"
+        shown = " · ".join(disks) + ("  (*encrypted)" if "*" in "".join(disks) else "") if disks else "no disks"
+        return shown + (f"\nCBR Agent {resource.agent_version}" if resource.agent_version else "")
     if resource.kind == ResourceKind.DISK:
         attached = f"on {fmt.short_id(resource.server_id)}" if resource.server_id else "detached"
         return f"{attached}{', encrypted' if resource.encrypted else ''}"
