@@ -146,6 +146,32 @@ def vault_update(console: Console, vault_ref: str, name: str | None, description
     return console.vaults.update(vault_ref, name=name, description=description)
 
 
+@vault.command("alarm")
+@click.argument("vault_ref", required=False)
+@click.option("--all", "every", is_flag=True, help="Every vault of the project (BatchUpdateVault).")
+@click.option("--threshold", type=params.WHOLE, help="Notify when this % of the capacity is used (1-100).")
+@click.option("--notify", type=click.Choice(["on", "off"]), help="Send the notification (SMN) or not.")
+@json_command
+def vault_alarm(console: Console, vault_ref: str | None, every: bool, threshold: int | None,
+                notify: str | None) -> object:
+    """The capacity alarm: CBR notifies (SMN) when a vault's used capacity reaches its threshold."""
+    if (vault_ref is None) != every:
+        raise click.UsageError("Name one vault, or give --all for every vault of the project.")
+    smn_notify = None if notify is None else notify == "on"
+    if every:
+        return console.vaults.batch_update(smn_notify=smn_notify, threshold=threshold)
+    assert vault_ref is not None
+    return console.vaults.set_alarm(vault_ref, threshold=threshold, smn_notify=smn_notify)
+
+
+@vault.command("notices")
+@click.argument("vault_ref", required=False)
+@json_command
+def vault_notices(console: Console, vault_ref: str | None) -> object:
+    """What CBR notified: vaults whose used capacity reached their alarm threshold, newest first."""
+    return console.notices.list(vault_ref)
+
+
 @vault.command("associate")
 @click.argument("vault_ref")
 @click.argument("resources", nargs=-1, required=True)

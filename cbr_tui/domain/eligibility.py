@@ -113,3 +113,10 @@ def backup_kind_refusal(vault_name: str, object_type: str, protect_type: str) ->
                         f"{vault_name} is a hybrid cloud backup vault; hybrid cloud backups are synchronized from "
                         "on-premises, not created on the console.")
     return None
+
+
+def crosses_alarm(used_before: int, used_after: int, size_gb: int, threshold: int) -> bool:
+    """Whether a vault's used capacity has just reached its alarm threshold (% of its capacity): CBR notifies
+    then, once, not again at each backup while it stays above."""
+    limit = size_gb * GiB * threshold / 100
+    return used_before < limit <= used_after

@@ -102,6 +102,19 @@ def check_paging(limit: int, offset: int) -> None:
         raise invalid(f"A list's offset is 0 to {LIST_OFFSET_MAX:,}; {offset} is not.")
 
 
+ALARM_THRESHOLD_RANGE = (1, 100)  # % of a vault's capacity used at which CBR notifies through SMN
+ALARM_THRESHOLD_DEFAULT = 80
+
+
+def check_threshold(percent: int) -> int:
+    """A vault's capacity alarm threshold: 1 to 100 (% of its capacity used)."""
+    low, high = ALARM_THRESHOLD_RANGE
+    if not low <= percent <= high:
+        raise invalid(f"The capacity alarm threshold is {low} to {high} (% of the vault's capacity used); "
+                      f"{percent} is not.")
+    return percent
+
+
 WRITE_MB_MAX = 4096  # a demo write into a simulated resource: a few seconds, never a long wait
 
 

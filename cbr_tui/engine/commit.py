@@ -16,6 +16,7 @@ from cbr_tui.engine import index, manifest
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import Manifest, StoredManifest
 from cbr_tui.engine.objects import ObjectStore
+from cbr_tui.store import notices
 from cbr_tui.store.models import Backup, Vault
 
 
@@ -50,9 +51,17 @@ def commit(session: Session, vault: Vault, made: Sequence[Made], written: dict[b
         backup.bitmap_generation = item.generation
         backup.incremental, backup.read_reason = item.incremental, item.read_reason
         session.add(backup)
+    add_used(session, vault, gained, now)
+    return gained
+
+
+def add_used(session: Session, vault: Vault, gained: int, now: datetime) -> None:
+    """Count what started being used in the vault's used capacity; reaching the vault's alarm threshold
+    notifies (in this transaction, so only for data that commits)."""
+    before = vault.used_bytes
     vault.used_bytes += gained
     session.add(vault)
-    return gained
+    notices.used_grew(session, vault, before, now)
 
 
 def release(session: Session, objects: ObjectStore, vault: Vault, backups: Sequence[Backup],

@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from cbr_tui.engine import index, keys, manifest
 from cbr_tui.engine.blobs import Codec, DamagedBlob
-from cbr_tui.engine.commit import release
+from cbr_tui.engine.commit import add_used, release
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import Manifest, StoredManifest
 from cbr_tui.engine.objects import LocalObjectStore
@@ -128,6 +128,5 @@ def commit_move(session: Session, objects: LocalObjectStore, source: Vault, dest
         row.vault_id = destination.id
         row.updated_at = now
         session.add(row)
-    destination.used_bytes += gained
-    session.add(destination)
+    add_used(session, destination, gained, now)
     return old_manifests

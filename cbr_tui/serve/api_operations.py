@@ -25,7 +25,7 @@ from cbr_tui.domain.enums import (
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.numbers import parse_whole_number
 from cbr_tui.domain.policy_rules import Retention
-from cbr_tui.domain.rules import check_choice, check_paging
+from cbr_tui.domain.rules import ALARM_THRESHOLD_DEFAULT, check_choice, check_paging
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.serve.api_calls import Answer, Call
 from cbr_tui.services.associations import ResourceSelection
@@ -40,7 +40,7 @@ from cbr_tui.v3.base import V3Model
 
 Handler = Callable[[Call], Answer]
 # Options of the real service that cbr-tui does not offer (yet): refused when asked for, never ignored.
-UNOFFERED_VAULT_OPTIONS = {"auto_expand": False, "smn_notify": True, "threshold": 80, "locked": False}
+UNOFFERED_VAULT_OPTIONS = {"auto_expand": False, "locked": False}
 NO_ACCELERATION = {"enable_acceleration": False, "cross_account_urn": None}
 TagLike = v3.Tag | v3.BindRulesTags | v3.TagCreate | v3.BulkCreateAndDeleteTags
 HANDLERS: dict[str, Handler] = {}
@@ -111,6 +111,8 @@ def _vault_spec(vault: v3.VaultCreate | v3.PrePaidVaultOrder) -> VaultSpec:
         enterprise_project=vault.enterprise_project_id or "0", auto_bind=bool(vault.auto_bind),
         bind_tags=_tags(vault.bind_rules.tags if vault.bind_rules else None), tags=_tags(vault.tags),
         availability_zone=vault.availability_zone if isinstance(vault, v3.VaultCreate) else None,
+        smn_notify=True if vault.smn_notify is None else vault.smn_notify,
+        threshold=ALARM_THRESHOLD_DEFAULT if vault.threshold is None else vault.threshold,
     )
 
 
@@ -178,7 +180,8 @@ def update_vault(call: Call) -> Answer:
         _not_implemented(update.billing, {"consistent_level": None})  # chosen at purchase, for good
     changed = call.console.vaults.modify(call.path["vault_id"], VaultChange(
         name=update.name, size_gb=update.billing.size if update.billing else None, auto_bind=update.auto_bind,
-        bind_tags=_tags(update.bind_rules.tags) if update.bind_rules else None))
+        bind_tags=_tags(update.bind_rules.tags) if update.bind_rules else None, smn_notify=update.smn_notify,
+        threshold=update.threshold))
     return call.answer(v3.UpdateVaultResponse(vault=changed.vault))
 
 
@@ -202,6 +205,13 @@ def remove_vault_resource(call: Call) -> Answer:
         raise invalid("Name the resources to remove in resource_ids.")
     removed = call.console.associations.dissociate(call.path["vault_id"], request.resource_ids)
     return call.answer(v3.RemoveVaultResourceResponse(remove_resource_ids=removed.remove_resource_ids))
+
+
+@serves
+def batch_update_vault(call: Call) -> Answer:
+    update = call.required(call.body(v3.BatchUpdateVaultRequestBody).vault, "vault")
+    updated = call.console.vaults.batch_update(smn_notify=update.smn_notify, threshold=update.threshold)
+    return call.answer(v3.BatchUpdateVaultResponse(updated_vaults_id=updated.updated_vaults_id))
 
 
 @serves

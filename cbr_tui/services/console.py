@@ -36,6 +36,7 @@ from cbr_tui.services.hybrid import HybridService
 from cbr_tui.services.iam import IamService
 from cbr_tui.services.maintenance import MaintenanceService
 from cbr_tui.services.migration import MigrationService
+from cbr_tui.services.notices import NoticeService
 from cbr_tui.services.policies import PolicyService
 from cbr_tui.services.protectables import ProtectableService
 from cbr_tui.services.recovery import RecoveryService
@@ -87,6 +88,7 @@ class Console:
         self.vaults = VaultService(ctx)
         self.associations = AssociationService(ctx)
         self.migration = MigrationService(ctx)
+        self.notices = NoticeService(ctx)
         self.policies = PolicyService(ctx)
         self.backups = BackupService(ctx)
         self.tasks = TaskService(ctx)

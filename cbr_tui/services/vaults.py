@@ -34,6 +34,7 @@ from cbr_tui.domain.names import default_vault_name
 from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.pricing import Quote, expansion_amount, quote_vault, unsubscription_refund
 from cbr_tui.domain.rules import (
+    ALARM_THRESHOLD_DEFAULT,
     TAGS_PER_VAULT,
     Tag,
     TagInput,
@@ -46,6 +47,7 @@ from cbr_tui.domain.rules import (
     check_period,
     check_tag_filter,
     check_tags,
+    check_threshold,
 )
 from cbr_tui.domain.vault_types import VaultType, vault_type
 from cbr_tui.engine import catalog
@@ -81,6 +83,7 @@ from cbr_tui.services.views import (
     VaultPurchase,
     VaultRemoval,
     VaultSummary,
+    VaultsUpdated,
     VaultTagDetail,
     VaultTagMatch,
     VaultTagMatches,
@@ -129,6 +132,8 @@ class VaultSpec:
     bind_tags: TagInput = ()
     tags: TagInput = ()
     availability_zone: str | None = None
+    smn_notify: bool = True  # notify (SMN) when the used capacity reaches `threshold` % of the capacity
+    threshold: int = ALARM_THRESHOLD_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,8 @@ class VaultChange:
     size_gb: int | None = None
     auto_bind: bool | None = None
     bind_tags: TagInput | None = None
+    smn_notify: bool | None = None
+    threshold: int | None = None
 
 
 @dataclass
@@ -179,6 +186,7 @@ def _check_offer(spec: VaultSpec) -> _Checked:
     if spec.multi_az and not vtype.offers_redundancy:
         raise invalid(f"A {vtype.vault_label} has no choice of backup data redundancy; it is Single-AZ.")
     check_capacity(vtype, spec.size_gb)
+    check_threshold(spec.threshold)
     charging = ChargingMode(spec.charging_mode)
     period = None
     if charging is ChargingMode.PRE_PAID:
@@ -296,6 +304,7 @@ class VaultService:
             status=VaultStatus.AVAILABLE.value, is_multi_az=spec.multi_az, availability_zone=zone,
             enterprise_project_id=enterprise_id, auto_bind=spec.auto_bind,
             bind_rules=[t.to_api() for t in checked.bind_tags], created_at=now, updated_at=now,
+            smn_notify=spec.smn_notify, threshold=spec.threshold,
             # pay-per-use is charged from now; the on-premises data center's own storage is on no bill
             billed_through=None if period or self.ctx.region_id == ON_PREMISES.id else now,
         )
@@ -495,6 +504,10 @@ class VaultService:
             if change.name is not None:
                 ensure_vault_allows_update(vault.name, vault.status)
                 vault.name = check_name(change.name)
+            if change.threshold is not None:
+                vault.threshold = check_threshold(change.threshold)
+            if change.smn_notify is not None:
+                vault.smn_notify = change.smn_notify
             if change.auto_bind is False:
                 if change.bind_tags:
                     raise invalid("Tag rules apply only with automatic association; it is being turned off.")
@@ -504,6 +517,34 @@ class VaultService:
                     raise invalid("A tag filter applies only when automatic association is configured.")
                 self._bind(session, vault, change.bind_tags)
             return VaultPurchase(vault=self._saved(session, vault).vault, orders=orders)
+
+    def set_alarm(self, ref: str, *, threshold: int | None = None, smn_notify: bool | None = None) -> VaultAnswer:
+        """The vault's capacity alarm: notify (SMN) when `threshold` % of its capacity is used."""
+        if smn_notify is None and threshold is None:
+            raise invalid("Give the threshold, whether to notify, or both.")
+        return VaultAnswer(vault=self.modify(ref, VaultChange(smn_notify=smn_notify, threshold=threshold)).vault)
+
+    def batch_update(self, *, smn_notify: bool | None = None, threshold: int | None = None) -> VaultsUpdated:
+        """BatchUpdateVault: the capacity alarm of every vault of the project (that the caller may update)."""
+        if smn_notify is None and threshold is None:
+            raise invalid("Give smn_notify, threshold or both: the capacity alarm is what a batch update changes.")
+        if threshold is not None:
+            check_threshold(threshold)
+        now = self.ctx.clock.now()
+        with self.ctx.store.write() as session:
+            vaults = session.exec(select(Vault).where(Vault.project_id == self.ctx.project_id,
+                                                      *lookups.visible_clause(Vault, self.ctx))
+                                  .order_by(col(Vault.created_at), col(Vault.id))).all()
+            updated = []
+            for vault in vaults:
+                if not self.ctx.principal.may(Action.VAULT_UPDATE, vault.enterprise_project_id):
+                    continue
+                vault.smn_notify = vault.smn_notify if smn_notify is None else smn_notify
+                vault.threshold = vault.threshold if threshold is None else threshold
+                vault.updated_at = now
+                session.add(vault)
+                updated.append(vault.id)
+            return VaultsUpdated(updated_vaults_id=updated)
 
     def disable_auto_bind(self, ref: str) -> VaultAnswer:
         """Disable Automatic Association; resources already associated stay."""

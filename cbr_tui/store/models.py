@@ -543,3 +543,17 @@ class Image(SQLModel, table=True):
     status: str
     min_disk_gb: int = 0
     created_at: datetime
+
+
+class Notice(SQLModel, table=True):
+    """A notification CBR sent through SMN: a vault's used capacity crossed its alarm threshold."""
+
+    __tablename__ = "notice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: str = Field(foreign_key="project.id", index=True)
+    vault_id: str = Field(index=True)
+    vault_name: str
+    topic: str  # vault_capacity
+    message: str
+    created_at: datetime

@@ -7,6 +7,8 @@ from huaweicloudsdkcbr.v1.model import (
     AddVaultResourceRequest,
     AssociateVaultPolicyRequest,
     BatchCreateAndDeleteVaultTagsRequest,
+    BatchUpdateVaultRequest,
+    BatchUpdateVaultRequestBody,
     BillingCreate,
     BillingUpdate,
     BulkCreateAndDeleteTags,
@@ -49,6 +51,7 @@ from huaweicloudsdkcbr.v1.model import (
     UpdateVaultRequest,
     VaultAddResourceReq,
     VaultAssociate,
+    VaultBatchUpdate,
     VaultCreate,
     VaultCreateReq,
     VaultDissociate,
@@ -204,8 +207,8 @@ def test_an_update_the_services_refuse_changes_nothing_and_charges_nothing(serve
     assert (shown.name, shown.billing.size) == ("sdk-all-or-nothing", 100)
     assert served_api.console.accounts.show().account.balance == balance
     unoffered = refusal(lambda: cbr.update_vault(UpdateVaultRequest(vault_id=vault_id, body=VaultUpdateReq(
-        vault=VaultUpdate(threshold=50)))))
-    assert "does not implement `threshold`" in unoffered.error_msg
+        vault=VaultUpdate(auto_expand=True)))))
+    assert "does not implement `auto_expand`" in unoffered.error_msg
     summary = cbr.show_summary(ShowSummaryRequest())
     vaults = served_api.console.vaults.list(limit=1000).vaults
     assert summary.size == sum(v.billing.size for v in vaults)
@@ -226,3 +229,19 @@ def test_check_agent_tells_which_servers_have_the_cbr_agent(served_api: ServedAp
         ("no-such-server", False, False, None, 7100)]
     empty = refusal(lambda: cbr.check_agent(CheckAgentRequest(body=ProtectableAgentReq(agent_status=[]))))
     assert (empty.status_code, empty.error_code) == (400, "BackupService.9900")
+
+
+def test_the_capacity_alarm_is_set_per_vault_and_in_a_batch(cbr: CbrClient) -> None:
+    vault_id = new_vault(cbr, "sdk-alarm")
+    updated = cbr.update_vault(UpdateVaultRequest(vault_id=vault_id, body=VaultUpdateReq(
+        vault=VaultUpdate(threshold=60, smn_notify=False)))).vault
+    assert (updated.threshold, updated.smn_notify) == (60, False)
+    batch = cbr.batch_update_vault(BatchUpdateVaultRequest(body=BatchUpdateVaultRequestBody(
+        vault=VaultBatchUpdate(threshold=70, smn_notify=True))))
+    assert vault_id in batch.updated_vaults_id
+    shown = cbr.show_vault(ShowVaultRequest(vault_id=vault_id)).vault
+    assert (shown.threshold, shown.smn_notify) == (70, True)
+    wrong = refusal(lambda: cbr.batch_update_vault(BatchUpdateVaultRequest(body=BatchUpdateVaultRequestBody(
+        vault=VaultBatchUpdate(threshold=0)))))
+    assert (wrong.status_code, wrong.error_code) == (400, "BackupService.9900")
+    cbr.delete_vault(DeleteVaultRequest(vault_id=vault_id))

@@ -175,3 +175,15 @@ def test_the_cbr_agent_from_the_cli(cli_home: Path, capsys: pytest.CaptureFixtur
     assert ok(capsys, "server", "uninstall-agent", "ecs-web-01")["resource"]["agent_version"] is None
     code, refused = run(capsys, "server", "install-agent", "ecs-web-01", "--version", "two")
     assert code == 1 and "x.y.z" in refused["error_msg"]
+
+
+def test_the_capacity_alarm_from_the_cli(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ok(capsys, "vault", "create", "--type", "disk", "--size", "100", "--name", "vault-a")
+    assert ok(capsys, "vault", "alarm", "vault-a", "--threshold", "60", "--notify", "off")["vault"]["threshold"] == 60
+    updated = ok(capsys, "vault", "alarm", "--all", "--threshold", "75")["updated_vaults_id"]
+    assert ok(capsys, "vault", "show", "vault-a")["vault"]["id"] in updated
+    assert ok(capsys, "vault", "notices") == {"notices": [], "count": 0}
+    code, refused = run(capsys, "vault", "alarm", "vault-a", "--threshold", "101")
+    assert code == 1 and "1 to 100" in refused["error_msg"]
+    code, _usage = run(capsys, "vault", "alarm", "vault-a", "--all", "--threshold", "50")
+    assert code == 2

@@ -201,8 +201,9 @@ DIALOG_KEYS = {
     "apply-policy": ("m", "down", "down", "down", "enter"),
     "apply-replication-policy": ("m", "down", "down", "down", "down", "enter"),
     "edit-tags": ("m", "down", "down", "down", "down", "down", "enter"),
-    "check-data": ("m", "down", "down", "down", "down", "down", "down", "enter"),
-    "delete": ("m", "down", "down", "down", "down", "down", "down", "down", "enter"),
+    "capacity-alarm": ("m", "down", "down", "down", "down", "down", "down", "enter"),
+    "check-data": ("m", "down", "down", "down", "down", "down", "down", "down", "enter"),
+    "delete": ("m", "down", "down", "down", "down", "down", "down", "down", "down", "enter"),
 }
 
 

@@ -177,3 +177,25 @@ class MigrationTargets(View):
     """The vaults a vault's resources can migrate to: same type, in a status that takes resources."""
 
     vaults: list[NamedRef]
+
+
+class VaultsUpdated(View):
+    """BatchUpdateVault's answer: the vaults whose capacity alarm changed."""
+
+    updated_vaults_id: list[str]
+
+
+class NoticeView(View):
+    """A notification CBR sent through SMN (a vault whose used capacity reached its alarm threshold)."""
+
+    id: int
+    vault_id: str
+    vault_name: str
+    topic: str
+    message: str
+    created_at: str
+
+
+class NoticePage(View):
+    notices: list[NoticeView]
+    count: int

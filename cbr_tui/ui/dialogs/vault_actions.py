@@ -18,12 +18,19 @@ from cbr_tui.domain.eligibility import (
 )
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import CbrError
-from cbr_tui.domain.rules import check_description, check_name, check_tag_filter, check_tags
+from cbr_tui.domain.rules import (
+    ALARM_THRESHOLD_RANGE,
+    check_description,
+    check_name,
+    check_tag_filter,
+    check_tags,
+    check_threshold,
+)
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui.dialogs.base import Dialog, MessageDialog
 from cbr_tui.ui.dialogs.vault_check import CheckDataDialog
 from cbr_tui.ui.widgets.checklist import CheckList
-from cbr_tui.ui.widgets.fields import Field, capacity_check, parse_pairs
+from cbr_tui.ui.widgets.fields import Field, capacity_check, parse_pairs, whole_number
 from cbr_tui.ui.widgets.resource_picker import ResourcePicker
 from cbr_tui.ui.widgets.switch import WordedSwitch
 
@@ -152,6 +159,30 @@ class ExpandDialog(VaultDialog):
         size = self.query_one("#new-size", Field).validate()
         if size is not None:
             self.run(lambda: self.services.vaults.expand(self.vault.id, size), "Capacity expanded.")
+
+
+class CapacityAlarmDialog(VaultDialog):
+    """When CBR notifies (SMN) that the vault is filling up: at a share of its capacity used."""
+
+    def __init__(self, vault: VaultView) -> None:
+        super().__init__(vault)
+        self.title_text = f"Capacity Alarm of {vault.name}"
+
+    def body(self) -> ComposeResult:
+        low, high = ALARM_THRESHOLD_RANGE
+        yield Label("CBR sends a notification when the vault's used capacity reaches this share of its capacity, "
+                    "once each time it crosses it (see `cbr-tui vault notices`).", classes="dialog-text")
+        yield Field(f"Threshold (% used, {low}-{high})", lambda text: check_threshold(whole_number(text)),
+                    value=str(self.vault.threshold), id="alarm-threshold")
+        yield WordedSwitch("Notification", self.vault.smn_notify, id="alarm-notify", on_word="Send",
+                           off_word="Do not send")
+
+    def submit(self) -> None:
+        threshold = self.query_one("#alarm-threshold", Field).validate()
+        if threshold is not None:
+            notify = self.query_one("#alarm-notify", Switch).value
+            self.run(lambda: self.services.vaults.set_alarm(self.vault.id, threshold=threshold, smn_notify=notify),
+                     f"Capacity alarm at {threshold}%{'' if notify else ', without notification'}.")
 
 
 class TagsDialog(VaultDialog):
@@ -313,7 +344,7 @@ def more_actions(vault: VaultView) -> list[tuple[str, str]]:
         actions.append(("Apply Backup Policy", "policy"))
     if vtype.offers_replication and vault.billing.protect_type == "backup":
         actions.append(("Apply Replication Policy", "replication_policy"))
-    actions += [("Edit Tags", "tags"), ("Check Data", "check")]
+    actions += [("Edit Tags", "tags"), ("Capacity Alarm", "alarm"), ("Check Data", "check")]
     if vault.billing.charging_mode == "pre_paid":
         actions += [("Renew", "renew"),
                     ("Disable Auto-Renew" if vault.billing.is_auto_renew else "Enable Auto-Renew", "auto_renew"),
@@ -329,6 +360,7 @@ DIALOGS = {
     "auto_bind": AutoBindDialog,
     "expand": ExpandDialog,
     "tags": TagsDialog,
+    "alarm": CapacityAlarmDialog,
     "policy": ApplyPolicyDialog,
     "replication_policy": ApplyReplicationPolicyDialog,
     "check": CheckDataDialog,

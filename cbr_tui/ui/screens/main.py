@@ -61,6 +61,8 @@ class MainScreen(Guarded, Screen[None]):
         Binding("escape", "back_to_page", "Back to the page", show=False, id="main.back"),
     ]
 
+    notices_seen: int | None = None  # the newest notification shown (None: not looked yet)
+
     @property
     def cbr_app(self) -> "CbrApp":
         return self.app  # type: ignore[return-value]
@@ -214,9 +216,20 @@ class MainScreen(Guarded, Screen[None]):
         if not self.cbr_app.ready or not (self.is_current or isinstance(self.app.screen, ModalScreen)):
             return
         self._refresh_account()
+        self._announce_notices()
         page = self.current_page
         if page.live:
             page.refresh_data()
+
+    def _announce_notices(self) -> None:
+        """The notifications CBR sends (SMN), as the console's own: one toast for each sent since the last
+        look; those sent before the console opened are in `cbr-tui vault notices`."""
+        newest = self.cbr_app.services.notices.list(limit=5).notices
+        seen, self.notices_seen = self.notices_seen, max([n.id for n in newest] + [self.notices_seen or 0])
+        if seen is None:
+            return
+        for notice in reversed([n for n in newest if n.id > seen]):
+            self.app.notify(notice.message, title="Notification (SMN)", severity="warning", timeout=10)
 
     def action_focus_region(self) -> None:
         for region in self.query("#region"):

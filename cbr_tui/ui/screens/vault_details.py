@@ -122,7 +122,7 @@ class VaultDetails(Guarded, Screen[None]):
         self.query_one("#capacity-text", Label).update(
             f"Capacity: total {vtype.size_in_console_unit(total):,} {vtype.capacity_unit}, "
             f"associated {billing.allocated:,} GB, used {fmt.size(billing.used << 20)}"
-            + ("  ·  Automatic association" if vault.auto_bind else ""))
+            + ("  ·  Automatic association" if vault.auto_bind else "") + f"  ·  {_alarm(vault)}")
         self.query_one("#capacity-bar", Label).update(fmt.progress_bar(used, total, width=40))
         for table in self.query("#resource-table").results(ConsoleTable):
             table.replace_rows([
@@ -218,3 +218,10 @@ class VaultDetails(Guarded, Screen[None]):
         if message:
             self.app.notify(message)
         self.refresh_data()
+
+
+def _alarm(vault: VaultView) -> str:
+    """The capacity alarm, and whether the vault is past it."""
+    used_share = vault.billing.used * 100 / (vault.billing.size * 1024) if vault.billing.size else 0
+    state = f"alarm at {vault.threshold}%" + ("" if vault.smn_notify else " (not notified)")
+    return f"⚠ {used_share:.0f}% used, past its {state}" if used_share >= vault.threshold else state.capitalize()
