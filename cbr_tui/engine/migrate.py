@@ -11,7 +11,9 @@ the destination, only unreferenced objects.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -76,20 +78,24 @@ def plan(session: Session, origin: LocalObjectStore, source_id: str, destination
 
 
 def copy(migration: MigrationPlan, origin: LocalObjectStore, target: LocalObjectStore,
-         origin_keys: keys.Keyring, meter: Meter) -> dict[bytes, Location]:
+         origin_keys: keys.Keyring, meter: Meter, *, workers: int = 2) -> dict[bytes, Location]:
     """Copy what the destination lacks, verified, and write the manifests there; what was written (to
-    index in the destination)."""
+    index in the destination). Objects are read, verified and written by `workers` threads (decompressing
+    and hashing release the GIL), so the copy is not serialised on one core."""
     meter.add_total(migration.bytes_to_copy)
     meter.check()
     for key_object, _size, _mtime in origin.list(keys.PREFIX):  # sealed blobs travel with their wrapped keys
         if not target.exists(key_object):
             target.put_durably(key_object, origin.get(key_object))
-    codec = Codec(origin_keys)
     by_object: dict[str, list[bytes]] = {}
     for hash_ in migration.missing:
         by_object.setdefault(migration.locations[hash_].object_key, []).append(hash_)
-    written: dict[bytes, Location] = {}
-    for object_key, hashes in by_object.items():  # a pack moves whole: its blobs keep their offsets
+    local = threading.local()
+
+    def move(object_key: str, hashes: list[bytes]) -> int:
+        """One object, whole (a pack's blobs keep their offsets), once each blob the backups need is verified."""
+        codec = getattr(local, "codec", None) or Codec(origin_keys)  # a codec is not thread-safe
+        local.codec = codec
         stored = origin.get(object_key)
         for hash_ in hashes:
             where = migration.locations[hash_]
@@ -98,14 +104,17 @@ def copy(migration: MigrationPlan, origin: LocalObjectStore, target: LocalObject
             except DamagedBlob as error:
                 raise MigrationRefused(f"a block of data in the source vault is damaged ({error}); "
                                        "`vault verify` finds the backups that use it") from None
-            written[hash_] = where
-            meter.advance(where.length)
         if not target.exists(object_key):
             target.put(object_key, stored)
+        return sum(migration.locations[h].length for h in hashes)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for moved in pool.map(lambda item: move(*item), by_object.items()):
+            meter.advance(moved)
     target.sync()
     for item in migration.backups:
         item.stored = manifest.save(target, item.backup_id, item.manifest)
-    return written
+    return {hash_: migration.locations[hash_] for hash_ in migration.missing}
 
 
 def commit_move(session: Session, objects: LocalObjectStore, source: Vault, destination: Vault,
