@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from cbr_tui.domain.enums import ObjectType
 from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services.console import open_console
 from cbr_tui.services.settings import Settings
 from cbr_tui.services.vaults import ResourceSelection, VaultSpec
-from cbr_tui.domain.enums import ObjectType
 
 
 def main() -> None:

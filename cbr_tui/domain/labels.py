@@ -13,7 +13,7 @@ from cbr_tui.domain.enums import (
     VaultStatus,
 )
 
-VAULT_STATUS = {
+VAULT_STATUS: dict[str, str] = {  # by VaultStatus (a str)
     VaultStatus.AVAILABLE: "Available",
     VaultStatus.LOCK: "Locked",
     VaultStatus.FROZEN: "Frozen",
@@ -21,7 +21,7 @@ VAULT_STATUS = {
     VaultStatus.ERROR: "Error",
 }
 
-BACKUP_STATUS = {
+BACKUP_STATUS: dict[str, str] = {  # by BackupStatus (a str), so an API value looks its label up
     BackupStatus.AVAILABLE: "Available",
     BackupStatus.PROTECTING: "Creating",
     BackupStatus.DELETING: "Deleting",
@@ -32,7 +32,7 @@ BACKUP_STATUS = {
     BackupStatus.WAITING_RESTORE: "Waiting to restore",
 }
 
-TASK_STATUS = {
+TASK_STATUS: dict[str, str] = {  # by TaskStatus (a str)
     TaskStatus.WAITING: "Waiting",
     TaskStatus.RUNNING: "Running",
     TaskStatus.SUCCESS: "Successful",
@@ -41,7 +41,7 @@ TASK_STATUS = {
     TaskStatus.SKIPPED: "Skipped",
 }
 
-CHARGING_MODE = {ChargingMode.PRE_PAID: "Yearly/Monthly", ChargingMode.POST_PAID: "Pay-per-use"}
+CHARGING_MODE: dict[str, str] = {ChargingMode.PRE_PAID: "Yearly/Monthly", ChargingMode.POST_PAID: "Pay-per-use"}
 
 RESOURCE_STATUS: dict[str, str] = {
     ServerStatus.ACTIVE: "Running",

@@ -157,7 +157,8 @@ def check_tag(key: str | None, value: str | None) -> Tag:
 TagInput = Mapping[str, str | None] | Iterable[tuple[str, str | None]] | Iterable[Tag]
 
 
-def _pairs(tags: TagInput | None) -> list[tuple[str, str | None]]:
+def tag_pairs(tags: TagInput | None) -> list[tuple[str, str | None]]:
+    """Tags given in any of their forms, as (key, value) pairs."""
     if tags is None:
         return []
     if isinstance(tags, Mapping):
@@ -167,7 +168,7 @@ def _pairs(tags: TagInput | None) -> list[tuple[str, str | None]]:
 
 def check_tags(tags: TagInput | None, *, limit: int = TAGS_PER_VAULT) -> list[Tag]:
     """Tags for a vault or a resource: each valid, keys unique, at most `limit` of them."""
-    checked = [check_tag(k, v) for k, v in _pairs(tags)]
+    checked = [check_tag(k, v) for k, v in tag_pairs(tags)]
     seen: set[str] = set()
     for tag in checked:
         if tag.key in seen:
@@ -180,7 +181,7 @@ def check_tags(tags: TagInput | None, *, limit: int = TAGS_PER_VAULT) -> list[Ta
 
 def check_tag_filter(tags: TagInput | None, what: str = "search") -> list[Tag]:
     """Tags to search vaults by, or to filter automatic association: at most 5, any one matching."""
-    checked = [check_tag(k, v) for k, v in _pairs(tags)]
+    checked = [check_tag(k, v) for k, v in tag_pairs(tags)]
     if len(checked) > TAGS_PER_FILTER:
         raise invalid(f"A {what} can use at most {TAGS_PER_FILTER} tags; {len(checked)} were given.")
     return sorted(set(checked))

@@ -22,7 +22,7 @@ class ConsoleCommands(Provider):
         commands: list[tuple[str, Callable[[], object], str]] = [
             (f"Go to {label}", partial(screen.go_to, page_id), "Open this page") for label, page_id in screen.pages()
         ]
-        clock_key = next(b for b in MainScreen.BINDINGS if b.id == "main.clock")
+        clock_key = next(b for b in MainScreen.BINDINGS if isinstance(b, Binding) and b.id == "main.clock")
         commands.append(("Demo clock: run fast, jump ahead, real time", screen.action_clock,
                          f"Key: {self.app.get_key_display(clock_key)}"))
         page = screen.current_page

@@ -37,18 +37,18 @@ def status(value: str, label: str) -> Text:
 
 
 def vault_status(value: str) -> Text:
-    return status(value, VAULT_STATUS.get(value, value))  # type: ignore[call-overload]
+    return status(value, VAULT_STATUS.get(value, value))
 
 
 def backup_status(value: str, damaged: bool = False) -> Text:
-    shown = status(value, BACKUP_STATUS.get(value, value))  # type: ignore[call-overload]
+    shown = status(value, BACKUP_STATUS.get(value, value))
     if damaged:
         shown.append(" (damaged)", "bold red")
     return shown
 
 
 def task_status(value: str) -> Text:
-    return status(value, TASK_STATUS.get(value, value))  # type: ignore[call-overload]
+    return status(value, TASK_STATUS.get(value, value))
 
 
 def resource_status(value: str) -> Text:
@@ -56,12 +56,13 @@ def resource_status(value: str) -> Text:
 
 
 def billing(mode: str) -> str:
-    return CHARGING_MODE.get(mode, mode)  # type: ignore[call-overload]
+    return CHARGING_MODE.get(mode, mode)
 
 
-def money(amount: str) -> str:
-    """An amount of the API (a decimal string) with thousands separators: `26,214,400.00`, `0.0068`."""
-    return f"{Decimal(amount):,}"
+def money(amount: str | None) -> str:
+    """An amount of the API (a decimal string) with thousands separators: `26,214,400.00`, `0.0068`; `--`
+    for one a price does not have (a pay-per-use vault's term amount)."""
+    return "--" if amount is None else f"{Decimal(amount):,}"
 
 
 def gigabytes(value: int) -> str:
@@ -92,7 +93,7 @@ def tags(items: Sequence[TagView], limit: int = 2) -> str:
     return ", ".join(shown) + more
 
 
-def progress_bar(done: int, total: int, width: int = 12) -> Text:
+def progress_bar(done: float, total: float, width: int = 12) -> Text:
     """A bar for a table cell, drawn from real bytes."""
     fraction = min(done / total, 1.0) if total else 0.0
     filled = int(fraction * width)

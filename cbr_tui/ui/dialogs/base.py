@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from cbr_tui.domain.errors import CbrError
+from cbr_tui.ui import reach
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.errors import show_error
 from cbr_tui.ui.widgets.footer import ConsoleFooter
@@ -87,7 +88,7 @@ class Dialog(Guarded, ModalScreen[T], Generic[T]):
 
     @property
     def services(self) -> Console:
-        return self.app.services  # type: ignore[attr-defined]
+        return reach.services(self)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -79,7 +79,7 @@ class ClientBackupDialog(Dialog[str | None]):
 
     def body(self) -> ComposeResult:
         vault = self.agent.vault.name if self.agent.vault else "its vault"
-        paths = "\n".join(f"• {fmt.tail_path(p.dir_path, 60)}" for p in self.agent.paths) or "• no paths yet"
+        paths = "\n".join(f"• {fmt.tail_path(p.dir_path, 60)}" for p in self.agent.paths or ()) or "• no paths yet"
         yield Label(f"The files under these paths of {self.agent.name} are backed up now into {vault}:\n{paths}",
                     classes="dialog-text")
         yield Field("Name", lambda text: check_name(text, "backup"), value=self.services.backups.default_name(),

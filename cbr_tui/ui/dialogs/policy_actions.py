@@ -52,7 +52,7 @@ class DeletePolicyDialog(Dialog[str | None]):
     ok_label = "Delete"
     ok_variant = "error"
 
-    def __init__(self, policy: dict[str, Any]) -> None:
+    def __init__(self, policy: PolicyView) -> None:
         super().__init__()
         self.policy = policy
         self.title_text = f"Delete Policy {policy.name}"

@@ -27,6 +27,7 @@ from cbr_tui.domain.rules import (
     check_threshold,
 )
 from cbr_tui.domain.vault_types import vault_type
+from cbr_tui.ui import reach
 from cbr_tui.ui.dialogs.base import Dialog, MessageDialog
 from cbr_tui.ui.dialogs.vault_check import CheckDataDialog
 from cbr_tui.ui.widgets.checklist import CheckList
@@ -378,7 +379,7 @@ def open_vault_dialog(app: App[Any], action: str, vault: VaultView, done: Callab
         app.push_screen(MessageDialog.of(refusal))
         return
     if action == "associate":
-        services = app.services  # type: ignore[attr-defined]
+        services = reach.services(app)
         closed = services.protectables.list(vault.billing.object_type, vault=vault.id).vault_refusal
         if closed:
             app.push_screen(MessageDialog(closed.error_code, closed.error_msg))

@@ -44,7 +44,7 @@ class BackupClientList(ListPage):
     def refresh_data(self) -> None:
         try:
             result = self.console.resources.list(ResourceKind.AGENT, limit=self.pager.page_size,
-                                                 offset=self.pager.offset)
+                                                 offset=self.pager.first_row)
         except CbrError as error:
             self.report(error)
             return
@@ -60,8 +60,8 @@ class BackupClientList(ListPage):
             agent.host_ip or "--",
             agent.host_os or "--",
             fmt.one_line(agent.vault.name) if agent.vault else "Not configured",
-            "\n".join(fmt.tail_path(p.dir_path, 30) for p in agent.paths[:2])
-            + (" …" if len(agent.paths) > 2 else "") or "no paths",
+            "\n".join(fmt.tail_path(p.dir_path, 30) for p in (agent.paths or [])[:2])
+            + (" …" if len(agent.paths or []) > 2 else "") or "no paths",
         )
 
     def _agent(self) -> ResourceView | None:

@@ -73,7 +73,8 @@ class BackupTypePage(Page):
 
     def _focus_tab(self) -> None:
         focused = self.screen.focused
-        if focused is None or isinstance(focused, Tabs) or not shown(focused) or focused in self.query(ConsoleTable):
+        tables = list(self.query(ConsoleTable))
+        if focused is None or isinstance(focused, Tabs) or not shown(focused) or focused in tables:
             control = self.main_control()
             if control is not None:
                 control.focus()

@@ -70,7 +70,7 @@ class BackupList(ListPage):
         try:
             result = self.console.backups.list(vault=self.vault_id, object_type=self.object_type.value,
                                                status=chosen if isinstance(chosen, str) and chosen else None,
-                                               search=search, limit=pager.page_size, offset=pager.offset,
+                                               search=search, limit=pager.page_size, offset=pager.first_row,
                                                resource_type=self.resource_type.value if self.resource_type else None)
         except CbrError as error:
             self.report(error)

@@ -139,6 +139,6 @@ class ListPage(Page):
                         key: Callable[[Row], str]) -> None:
         """Show one page of a list the service returns whole (policies, images: a few dozen at most)."""
         pager = self.pager
-        shown = items[pager.offset:pager.offset + pager.page_size]
+        shown = items[pager.first_row:pager.first_row + pager.page_size]
         self.query_one(ConsoleTable).replace_rows([(key(item), cells(item)) for item in shown], height=2)
         pager.show_total(len(items))

@@ -122,7 +122,7 @@ class OrderList(ListPage):
     def refresh_data(self) -> None:
         pager = self.query_one(Pager)
         try:
-            result = self.console.accounts.orders(pager.page_size, pager.offset)
+            result = self.console.accounts.orders(pager.page_size, pager.first_row)
         except CbrError as error:
             self.report(error)
             return
@@ -146,7 +146,7 @@ class ChargeList(ListPage):
     def refresh_data(self) -> None:
         pager = self.query_one(Pager)
         try:
-            result = self.console.billing.charges(None, pager.page_size, pager.offset)
+            result = self.console.billing.charges(None, pager.page_size, pager.first_row)
         except CbrError as error:
             self.report(error)
             return

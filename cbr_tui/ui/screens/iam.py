@@ -144,7 +144,9 @@ class UserList(_IamList["IamUserView"]):
     def fetch(self) -> list[IamUserView]:
         return self.console.iam.list_users().users
 
-    cells = staticmethod(_user_cells)
+    @staticmethod
+    def cells(item: IamUserView) -> tuple[object, ...]:
+        return _user_cells(item)
 
     @on(Button.Pressed, "#op-create-user")
     def action_create(self) -> None:
@@ -187,7 +189,9 @@ class GroupList(_IamList["IamGroupView"]):
     def fetch(self) -> list[IamGroupView]:
         return self.console.iam.list_groups().groups
 
-    cells = staticmethod(_group_cells)
+    @staticmethod
+    def cells(item: IamGroupView) -> tuple[object, ...]:
+        return _group_cells(item)
 
     @on(Button.Pressed, "#op-create-group")
     def action_create(self) -> None:

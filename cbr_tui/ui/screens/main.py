@@ -77,7 +77,7 @@ class MainScreen(Guarded, Screen[None]):
             yield Label("", id="cloud-time")
             yield Label("", id="balance")
         with Horizontal(id="body"):
-            options = [Option(VAULT_TYPES[t].page, id=page_id(t)) for t in NAV_ORDER]
+            options: list[Option | None] = [Option(VAULT_TYPES[t].page, id=page_id(t)) for t in NAV_ORDER]
             options += [None, Option("Policies", id="page-policies"), Option("Tasks", id="page-tasks"), None,
                         Option("Simulated resources", id="page-resources"), Option("Images", id="page-images"), None,
                         Option("Identity and Access Management", id="page-iam"), Option("Billing", id="page-billing")]

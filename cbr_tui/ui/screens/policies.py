@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class PoliciesPage(ListPage):
     BINDINGS = [
         Binding("c", "create", "Create Policy", id="policies.create"),
-        Binding("e", "toggle", "Enable/Disable", id="policies.toggle"),
+        Binding("e", "toggle_policy", "Enable/Disable", id="policies.toggle"),
         Binding("d", "delete", "Delete", id="policies.delete"),
     ]
 
@@ -81,7 +81,7 @@ class PoliciesPage(ListPage):
             self.app.push_screen(PolicyDialog(policy), callback=self.finished)
 
     @on(Button.Pressed, "#op-toggle")
-    def action_toggle(self) -> None:
+    def action_toggle_policy(self) -> None:
         policy = self._policy()
         if policy is None:
             return

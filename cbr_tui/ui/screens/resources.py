@@ -72,7 +72,7 @@ class ResourcesPage(ListPage):
         search = self.query_one("#resource-search", Input).value.strip() or None
         try:
             result = self.console.resources.list(self.kind, name=search, limit=self.pager.page_size,
-                                                 offset=self.pager.offset)
+                                                 offset=self.pager.first_row)
         except CbrError as error:
             self.report(error)
             return

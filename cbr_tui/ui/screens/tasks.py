@@ -54,7 +54,7 @@ class TasksPage(ListPage):
         try:
             result = self.console.tasks.list(operation_type=kind or None if isinstance(kind, str) else None,
                                              status=status or None if isinstance(status, str) else None,
-                                             limit=pager.page_size, offset=pager.offset)
+                                             limit=pager.page_size, offset=pager.first_row)
         except CbrError as error:
             self.report(error)
             return

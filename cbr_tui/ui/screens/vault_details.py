@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -17,6 +17,7 @@ from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui import format as fmt
+from cbr_tui.ui import reach
 from cbr_tui.ui.dialogs.base import ConfirmDialog, MessageDialog
 from cbr_tui.ui.dialogs.menu import MenuDialog
 from cbr_tui.ui.dialogs.migrate import MigrateDialog
@@ -27,6 +28,7 @@ from cbr_tui.ui.widgets.footer import ConsoleFooter
 from cbr_tui.ui.widgets.table import ConsoleTable
 
 if TYPE_CHECKING:
+    from cbr_tui.services.console import Console
     from cbr_tui.services.views import VaultView
 
 REFRESH_SECONDS = 1.0
@@ -48,8 +50,8 @@ class VaultDetails(Guarded, Screen[None]):
         self.vault: VaultView
 
     @property
-    def services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
+    def services(self) -> Console:
+        return reach.services(self)
 
     def compose(self) -> ComposeResult:
         self.vault = self.services.vaults.show(self.vault_id)
@@ -103,7 +105,7 @@ class VaultDetails(Guarded, Screen[None]):
         projects = {p.id: p.name for p in self.services.accounts.enterprise_projects().enterprise_projects}
         expiry = f", expires {fmt.when(billing.expired_at)[:10]}" if billing.expired_at else ""
         renew = ", auto-renewal" if billing.is_auto_renew else ""
-        values = {
+        values: dict[str, str | Text] = {
             "id": f"ID: {vault.id}",
             "status": Text.assemble("Status: ", fmt.vault_status(billing.status)),
             "type": f"Type: {'Replication' if billing.protect_type == 'replication' else 'Backup'} vault, "

@@ -79,7 +79,7 @@ class VaultList(ListPage):
         search = self.query_one("#vault-search", Input).value.strip() or None
         try:
             result = self.console.vaults.list(object_type=self.object_type.value, search=search,
-                                              tags=self.tag_filter, limit=pager.page_size, offset=pager.offset,
+                                              tags=self.tag_filter, limit=pager.page_size, offset=pager.first_row,
                                               sort=self.sort)
         except CbrError as error:
             self.report(error)

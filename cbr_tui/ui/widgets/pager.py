@@ -29,7 +29,8 @@ class Pager(Guarded, Horizontal):
         yield Button("Next ›", id="pager-next", compact=True)
 
     @property
-    def offset(self) -> int:
+    def first_row(self) -> int:
+        """Where the page shown starts in the whole list (not `offset`: Textual's widgets have their own)."""
         return self.page * self.page_size
 
     def show_total(self, total: int) -> None:
@@ -42,8 +43,8 @@ class Pager(Guarded, Horizontal):
     def _render_summary(self) -> None:
         if not self.is_mounted:
             return
-        first = self.offset + 1 if self.total else 0
-        last = min(self.offset + self.page_size, self.total)
+        first = self.first_row + 1 if self.total else 0
+        last = min(self.first_row + self.page_size, self.total)
         self.query_one("#pager-summary", Label).update(f"{first}-{last} of {self.total}")
         self.query_one("#pager-prev", Button).disabled = self.page == 0
         self.query_one("#pager-next", Button).disabled = last >= self.total

@@ -14,6 +14,7 @@ from textual.widgets.selection_list import Selection
 
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.ui import format as fmt
+from cbr_tui.ui import reach
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.checklist import CheckList
 
@@ -49,7 +50,7 @@ class ResourcePicker(Guarded, Vertical):
         yield Label("", id="picker-reasons", classes="picker-note")
 
     def on_mount(self) -> None:
-        services = self.app.services  # type: ignore[attr-defined]
+        services = reach.services(self)
         found = services.protectables.list(self.object_type, vault=self.vault).instances
         self.instances = {i.id: i for i in found}
         options: list[Selection[str]] = []
@@ -71,7 +72,7 @@ class ResourcePicker(Guarded, Vertical):
         self.query_one("#picker-reasons", Label).display = bool(reasons)
         self._summarise()
 
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         event.stop()
         if self._adjusting:
             return
@@ -108,7 +109,7 @@ class ResourcePicker(Guarded, Vertical):
     def _mark_partly_chosen(self, picker: SelectionList[str]) -> None:
         """A server with some of its disks chosen shows a partial mark, not a full tick."""
         chosen = set(picker.selected)
-        partly = set()
+        partly: set[object] = set()
         for resource_id, item in self.instances.items():
             disks = [f"disk:{resource_id}:{v.id}" for v in (item.volumes or [])]
             if disks and f"res:{resource_id}" in chosen and not all(d in chosen for d in disks):

@@ -30,8 +30,10 @@ from cbr_tui.domain import purchase_form as form
 from cbr_tui.domain.enums import ChargingMode, ObjectType, PeriodType, ProtectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.labels import CHARGING_MODE
+from cbr_tui.domain.rules import tag_pairs
 from cbr_tui.domain.vault_types import VaultType, vault_type
 from cbr_tui.ui import format as fmt
+from cbr_tui.ui import reach
 from cbr_tui.ui.dialogs.base import ConfirmDialog, MessageDialog
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.errors import show_error
@@ -42,6 +44,7 @@ from cbr_tui.ui.widgets.resource_picker import ResourcePicker
 from cbr_tui.ui.wizards.steps import compose_step
 
 if TYPE_CHECKING:
+    from cbr_tui.services.console import Console
     from cbr_tui.services.vaults import VaultSpec
     from cbr_tui.services.views import Price
 
@@ -69,8 +72,8 @@ class PurchaseWizard(Guarded, Screen[str | None]):
         self._projects: dict[str, str] = {}
 
     @property
-    def services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
+    def services(self) -> Console:
+        return reach.services(self)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="wizard-head"):
@@ -131,7 +134,11 @@ class PurchaseWizard(Guarded, Screen[str | None]):
             return
         self.app.push_screen(ConfirmDialog("Cancel the purchase?", "What you chose in the wizard is not kept; "
                                            "nothing is bought and nothing is charged.", "Leave the wizard"),
-                             callback=lambda leave: self.dismiss(None) if leave else None)
+                             callback=self._leave)
+
+    def _leave(self, leave: bool | None) -> None:
+        if leave:
+            self.dismiss(None)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -179,7 +186,7 @@ class PurchaseWizard(Guarded, Screen[str | None]):
 
     def _field_counts(self, field: Field) -> bool:
         if field.id in ("policy-name", "policy-times", "policy-keep"):
-            return self._select("auto-backup") == "new"
+            return bool(self._select("auto-backup") == "new")
         if field.id == "bind-tags":
             return self._radio("auto-bind") == 1
         return True
@@ -303,7 +310,7 @@ class PurchaseWizard(Guarded, Screen[str | None]):
 
     def _quote(self) -> Price:
         """The price of the purchase as filled in (raises the refusal when the form cannot be priced)."""
-        return self.services.vaults.quote(self.spec()).price  # type: ignore[no-any-return]
+        return self.services.vaults.quote(self.spec()).price
 
     def _price(self) -> None:
         label = self.query_one("#price", Label)
@@ -345,11 +352,11 @@ class PurchaseWizard(Guarded, Screen[str | None]):
         if step == "enterprise_project":
             return [("Enterprise project", self._projects.get(spec.enterprise_project, spec.enterprise_project))]
         if step == "auto_bind":
-            rule = ", ".join(f"{k}={v}" if v else k for k, v in spec.bind_tags)
+            rule = ", ".join(f"{k}={v}" if v else k for k, v in tag_pairs(spec.bind_tags))
             return [("Automatic association", ("Configure" + (f", tags {rule}" if rule else ", all resources"))
                      if spec.auto_bind else "Skip")]
         if step == "tags":
-            return [("Tags", ", ".join(f"{k}={v}" if v else k for k, v in spec.tags) or "--")]
+            return [("Tags", ", ".join(f"{k}={v}" if v else k for k, v in tag_pairs(spec.tags)) or "--")]
         if step == "name":
             return [("Name", spec.name or "--"), ("Description", spec.description or "--")]
         if step == "duration" and spec.period_type is not None:
