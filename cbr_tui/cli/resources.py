@@ -262,3 +262,11 @@ def agent_remove_path(console: Console, agent_ref: str, path: str) -> object:
 def agent_configure_vault(console: Console, agent_ref: str, vault_ref: str) -> object:
     """Store this client's file backups in a file backup vault."""
     return console.associations.configure_client(agent_ref, vault_ref)
+
+
+@agent.command("unregister")
+@click.argument("agent_ref")
+@json_command
+def agent_unregister(console: Console, agent_ref: str) -> object:
+    """Remove a backup client and every backup it made (its host's files stay)."""
+    return console.associations.unregister_client(agent_ref)

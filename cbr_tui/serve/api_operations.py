@@ -743,6 +743,12 @@ def remove_agent_path(call: Call) -> Answer:
 
 
 @serves
+def unregister_agent(call: Call) -> Answer:
+    call.console.associations.unregister_client(call.path["agent_id"])
+    return call.answer(v3.UnregisterAgentResponse())
+
+
+@serves
 def register_agent(call: Call) -> Answer:
     """What a client's installer calls: the host gets a home directory of its own to back up."""
     agent = call.required(call.body(v3.AgentRegisterReq).agent, "agent")

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, delete, func, select
 
-from cbr_tui.cloud.control import attached_disks
+from cbr_tui.cloud.control import CloudControl, attached_disks
 from cbr_tui.domain.eligibility import ensure_vault_allows_association, resource_status_refusal
 from cbr_tui.domain.enums import (
     BackupStatus,
@@ -32,7 +32,13 @@ from cbr_tui.services.capacity import allocated_gb, included_disks, resource_siz
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.removal import remove_backups
 from cbr_tui.services.tasks import record_task
-from cbr_tui.services.views import ClientConfigured, ResourcesAdded, ResourcesRemoved, ResourcesSet
+from cbr_tui.services.views import (
+    ClientConfigured,
+    ClientUnregistered,
+    ResourcesAdded,
+    ResourcesRemoved,
+    ResourcesSet,
+)
 from cbr_tui.store.models import AvailabilityZone, Backup, Resource, Vault, VaultResource
 
 _BUSY_BACKUP = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value,
@@ -271,6 +277,27 @@ class AssociationService:
             if current is None:
                 add_members(session, self.ctx, vault.id, [PlannedMember(agent)])
             return ClientConfigured(agent_id=agent.id, vault_id=vault.id)
+
+    def unregister_client(self, agent_ref: str) -> ClientUnregistered:
+        """UnregisterAgent: the backup client is removed, and every backup it made with it, in one
+        transaction. The host's directories and files stay where they are: only CBR's side goes."""
+        self.ctx.principal.require(Action.AGENT_MANAGE)
+        with self.ctx.store.write() as session:
+            agent = lookups.resource(session, self.ctx, agent_ref, ResourceKind.AGENT, for_update=True)
+            backups = session.exec(select(Backup).where(Backup.resource_id == agent.id,
+                                                        col(Backup.parent_id).is_(None))).all()
+            if any(b.status in _BUSY_BACKUP for b in backups):
+                raise CbrError(Codes.BACKUP_IN_PROGRESS,
+                               f"{agent.name} is being backed up or restored; remove it when that finishes.")
+            deleted = 0
+            for vault_id in sorted({b.vault_id for b in backups}):
+                vault = lookups.vault(session, self.ctx, vault_id, for_update=True, action=Action.BACKUP_DELETE)
+                deleted += remove_backups(session, self.ctx, vault, [b for b in backups if b.vault_id == vault_id])
+            session.exec(delete(VaultResource).where(col(VaultResource.resource_id) == agent.id))
+            cloud = CloudControl(self.ctx.layout, self.ctx.clock, self.ctx.ids, self.ctx.project_id,
+                                 self.ctx.region_id)
+            cloud.delete(session, agent)  # its paths' files are the host's: they are not removed
+            return ClientUnregistered(agent_id=agent.id, deleted_backups=deleted)
 
     def _member(self, session: Session, vault: Vault, ref: str) -> tuple[VaultResource, Resource]:
         member = session.exec(

@@ -34,6 +34,7 @@ from huaweicloudsdkcbr.v1.model import (
     SyncParam,
     SyncReq,
     TagsReq,
+    UnregisterAgentRequest,
     UpdateAgentRequest,
     VaultOrderCreateReqs,
     VaultResourceInstancesReq,
@@ -236,3 +237,8 @@ def test_a_client_s_installer_registers_it_and_it_is_marked_uninstalled(served_a
     not_a_client = refusal(lambda: cbr.update_agent(UpdateAgentRequest(agent_id=server, body=AgentUpdateReq(
         agent=AgentUpdate(status="uninstall")))))
     assert (not_a_client.status_code, not_a_client.error_code) == (404, "BackupService.7410")
+    cbr.unregister_agent(UnregisterAgentRequest(agent_id=registered.agent_id))
+    gone = refusal(lambda: cbr.show_agent(ShowAgentRequest(agent_id=registered.agent_id)))
+    assert gone.status_code == 404
+    twice = refusal(lambda: cbr.unregister_agent(UnregisterAgentRequest(agent_id=registered.agent_id)))
+    assert (twice.status_code, twice.error_code) == (404, "BackupService.7410")

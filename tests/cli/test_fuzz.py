@@ -60,8 +60,8 @@ def leaf_commands() -> list[tuple[tuple[str, ...], click.Command]]:
     return list(walk(cli, ()))
 
 
-DESTRUCTIVE = ("delete", "unsubscribe", "damage", "dissociate", "migrate", "remove-path", "set-status", "detach",
-               "stop")
+DESTRUCTIVE = ("delete", "unsubscribe", "damage", "dissociate", "migrate", "unregister", "remove-path", "set-status",
+               "detach", "stop")
 COMMANDS = sorted(leaf_commands(), key=lambda item: item[0][-1] in DESTRUCTIVE)
 # A command of flags alone has few distinct calls (hypothesis stops when it has made them all): the 6,000
 # examples are shared among the commands that take values.

@@ -182,6 +182,7 @@ from cbr_tui.services.views.tasks import (
 )
 from cbr_tui.services.views.vaults import (
     ClientConfigured,
+    ClientUnregistered,
     MigrationTargets,
     NoticePage,
     NoticeView,
@@ -247,6 +248,7 @@ __all__ = [
     "CheckpointVaultView",
     "CheckpointView",
     "ClientConfigured",
+    "ClientUnregistered",
     "ClientVault",
     "ClockAnswer",
     "ClockJump",

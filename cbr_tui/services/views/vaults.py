@@ -167,6 +167,13 @@ class ClientConfigured(View):
     vault_id: str
 
 
+class ClientUnregistered(View):
+    """A backup client removed (UnregisterAgent), and how many of its backups went with it."""
+
+    agent_id: str
+    deleted_backups: int
+
+
 class ResourcesMigrated(View):
     """Resources moved to another vault, with their backups (MigrateVaultResource's answer)."""
 
