@@ -115,8 +115,12 @@ def backup_kind_refusal(vault_name: str, object_type: str, protect_type: str) ->
     return None
 
 
+def past_alarm(used_bytes: int, size_gb: int, threshold: int) -> bool:
+    """Whether a vault's used capacity is at or past its alarm threshold (% of its capacity)."""
+    return used_bytes >= size_gb * GiB * threshold / 100
+
+
 def crosses_alarm(used_before: int, used_after: int, size_gb: int, threshold: int) -> bool:
-    """Whether a vault's used capacity has just reached its alarm threshold (% of its capacity): CBR notifies
-    then, once, not again at each backup while it stays above."""
-    limit = size_gb * GiB * threshold / 100
-    return used_before < limit <= used_after
+    """Whether a vault's used capacity has just reached its alarm threshold: CBR notifies then, once, not
+    again at each backup while it stays above."""
+    return not past_alarm(used_before, size_gb, threshold) and past_alarm(used_after, size_gb, threshold)

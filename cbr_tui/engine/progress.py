@@ -32,8 +32,8 @@ class Throttle:
         with self._lock:
             now = self._clock()
             elapsed = now - self._last
-            if elapsed > self.IDLE_SECONDS:
-                self._allowance = min(self._allowance, 0.0)
+            if elapsed > self.IDLE_SECONDS:  # the time passed repays what is owed, but saves up nothing
+                self._allowance = min(self._allowance + elapsed * self.rate, 0.0)
             else:
                 self._allowance = min(self._allowance + elapsed * self.rate, self.rate * self.BURST_SECONDS)
             self._last = now

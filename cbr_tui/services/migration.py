@@ -46,6 +46,11 @@ class _Checked:
     rows: list[Backup]  # every backup row that moves: the resources' backups and their disk backups
 
 
+def _kind(vault: Vault) -> tuple[str, str, str]:
+    """A vault's type as the reference defines it (the cloud type follows from the object type)."""
+    return vault.object_type, vault.protect_type, vault.consistent_level
+
+
 class MigrationService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -100,6 +105,7 @@ class MigrationService:
             candidates = session.exec(select(Vault).where(
                 Vault.project_id == source.project_id, Vault.id != source.id,
                 Vault.object_type == source.object_type, Vault.protect_type == source.protect_type,
+                Vault.consistent_level == source.consistent_level,
                 col(Vault.status).in_([s.value for s in ASSOCIATION_STATUSES]),
                 *lookups.visible_clause(Vault, self.ctx)).order_by(col(Vault.name))).all()
             return MigrationTargets(vaults=[NamedRef(id=v.id, name=v.name) for v in candidates
@@ -116,10 +122,10 @@ class MigrationService:
             raise invalid(f"The resources are in {source.name} already; choose another vault to migrate them to.")
         for vault in (source, destination):
             ensure_vault_allows_association(vault.name, vault.status)
-        if (source.object_type, source.protect_type) != (destination.object_type, destination.protect_type):
+        if _kind(source) != _kind(destination):
             raise CbrError(Codes.RESOURCE_TYPE_MISMATCH,
-                           f"{destination.name} is not a vault of the same type as {source.name}; resources migrate "
-                           "only between vaults of one type.")
+                           f"{destination.name} is not a vault of the same type as {source.name} (type, protection "
+                           "and consistency); resources migrate only between vaults of one type.")
         running = session.exec(select(Task.vault_id).where(
             col(Task.vault_id).in_([source.id, destination.id]),
             col(Task.status).in_([TaskStatus.WAITING.value, TaskStatus.RUNNING.value]))).first()

@@ -89,6 +89,7 @@ from cbr_tui.services.views import (
     VaultTagMatches,
     VaultView,
 )
+from cbr_tui.store import notices
 from cbr_tui.store.models import (
     Account,
     AvailabilityZone,
@@ -504,10 +505,8 @@ class VaultService:
             if change.name is not None:
                 ensure_vault_allows_update(vault.name, vault.status)
                 vault.name = check_name(change.name)
-            if change.threshold is not None:
-                vault.threshold = check_threshold(change.threshold)
-            if change.smn_notify is not None:
-                vault.smn_notify = change.smn_notify
+            if change.threshold is not None or change.smn_notify is not None:
+                self._set_alarm(session, vault, change.threshold, change.smn_notify)
             if change.auto_bind is False:
                 if change.bind_tags:
                     raise invalid("Tag rules apply only with automatic association; it is being turned off.")
@@ -539,12 +538,18 @@ class VaultService:
             for vault in vaults:
                 if not self.ctx.principal.may(Action.VAULT_UPDATE, vault.enterprise_project_id):
                     continue
-                vault.smn_notify = vault.smn_notify if smn_notify is None else smn_notify
-                vault.threshold = vault.threshold if threshold is None else threshold
+                self._set_alarm(session, vault, threshold, smn_notify)
                 vault.updated_at = now
-                session.add(vault)
                 updated.append(vault.id)
             return VaultsUpdated(updated_vaults_id=updated)
+
+    def _set_alarm(self, session: Session, vault: Vault, threshold: int | None, smn_notify: bool | None) -> None:
+        """A new threshold or notification setting; one that finds the vault past it already notifies now."""
+        was = notices.notifying_past(vault)
+        vault.threshold = vault.threshold if threshold is None else check_threshold(threshold)
+        vault.smn_notify = vault.smn_notify if smn_notify is None else smn_notify
+        session.add(vault)
+        notices.alarm_changed(session, vault, was, self.ctx.clock.now())
 
     def disable_auto_bind(self, ref: str) -> VaultAnswer:
         """Disable Automatic Association; resources already associated stay."""

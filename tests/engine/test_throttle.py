@@ -49,3 +49,26 @@ def test_a_slow_copy_is_not_slowed_further() -> None:
     throttle = Throttle(100 * MB, clock=time.clock, sleep=time.sleep)
     seconds = copy(throttle, time, blocks=10, work_per_block=0.5)  # 2 MB/s of real work under a 100 MB/s limit
     assert seconds <= 10 * 0.5 + 0.02
+
+
+def test_parallel_readers_share_the_limit_and_owe_nothing_afterwards() -> None:
+    """Three disk readers take a block each and sleep side by side: their sleeps are longer than the idle
+    gap, and must still repay what they owed (once they did not, and every later copy crawled)."""
+    time = SimulatedTime()
+    waits: list[float] = []
+    throttle = Throttle(4 * MB, clock=time.clock, sleep=waits.append)
+    began = time.now
+    for _ in range(20):
+        waits.clear()
+        for _reader in range(3):
+            throttle.consume(BLOCK)
+        time.now += max(waits)
+    rate = 60 * BLOCK / (time.now - began)
+    assert 4 * MB * 0.95 <= rate <= 4 * MB * 1.02
+    time.now += 60  # a later copy, after a pause, runs at the limit again (nothing is still owed)
+    began = time.now
+    for _block in range(12):  # one reader now: it sleeps each wait before its next block
+        waits.clear()
+        throttle.consume(BLOCK)
+        time.now += waits[0] if waits else 0.0
+    assert 12 * BLOCK / (time.now - began) >= 4 * MB * 0.95

@@ -44,3 +44,18 @@ def test_no_notice_without_notification_and_the_alarm_s_rules(console: Console) 
     updated = console.vaults.batch_update(threshold=90, smn_notify=True).updated_vaults_id
     assert {vault.id, other.id} <= set(updated)
     assert all((v.threshold, v.smn_notify) == (90, True) for v in console.vaults.list().vaults)
+
+
+def test_a_threshold_set_below_what_is_used_notifies_at_once(console: Console) -> None:
+    vault = buy(console, ObjectType.DISK, size_gb=100, resources=("evs-data-01",), name="vault-disks")
+    set_vault(console, vault.id, used_bytes=30 * GiB)
+    console.vaults.set_alarm("vault-disks", threshold=50)  # not past it: nothing to say
+    assert console.notices.list().count == 0
+    console.vaults.set_alarm("vault-disks", threshold=20)
+    [notice] = console.notices.list().notices
+    assert "alarm threshold of 20%" in notice.message
+    console.vaults.set_alarm("vault-disks", threshold=10)  # past it and notifying already: told once
+    assert console.notices.list().count == 1
+    console.vaults.set_alarm("vault-disks", smn_notify=False)
+    console.vaults.batch_update(smn_notify=True)  # notification turned back on, past the threshold
+    assert console.notices.list().count == 2

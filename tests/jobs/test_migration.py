@@ -72,6 +72,9 @@ def test_migration_rules(console: Console) -> None:
     refused(Codes.INVALID_PARAMETER, lambda: migrate("vault-old", "vault-new", []))
     refused(Codes.INVALID_PARAMETER, lambda: migrate("vault-old", "vault-old", ["ecs-web-01"]), "already")
     refused(Codes.RESOURCE_TYPE_MISMATCH, lambda: migrate("vault-old", "vault-disks", ["ecs-web-01"]))
+    buy(console, size_gb=300, name="vault-db", app_consistent=True)  # a database server vault: another type
+    refused(Codes.RESOURCE_TYPE_MISMATCH, lambda: migrate("vault-old", "vault-db", ["ecs-web-01"]))
+    assert [v.name for v in console.migration.destinations("vault-old").vaults] == ["vault-new", "vault-small"]
     refused(Codes.RESOURCE_NOT_IN_VAULT, lambda: migrate("vault-old", "vault-new", ["ecs-web-02"]))
     refused(Codes.INVALID_VAULT_CAPACITY, lambda: migrate("vault-old", "vault-small", ["ecs-web-01"]), "expand")
     refused(Codes.VAULT_NOT_FOUND, lambda: migrate("vault-old", "vault-none", ["ecs-web-01"]))

@@ -42,8 +42,8 @@ class MigrateDialog(Dialog[str | None]):
             yield Select([(t.name, t.id) for t in targets], value=targets[0].id, allow_blank=False,
                          id="migrate-to")
         else:
-            yield Label(f"No other {vtype.vault_label} can take it (one of the same type that is Available or "
-                        "Locked): buy one first.", id="migrate-none", classes="dialog-text")
+            yield Label(f"No other {vtype.vault_label} of the same kind can take it now: buy one first.",
+                        id="migrate-none", classes="dialog-text")
         yield Label("", id="migrate-progress", classes="dialog-text")
 
     def submit(self) -> None:

@@ -225,5 +225,6 @@ class VaultDetails(Guarded, Screen[None]):
 def _alarm(vault: VaultView) -> str:
     """The capacity alarm, and whether the vault is past it."""
     used_share = vault.billing.used * 100 / (vault.billing.size * 1024) if vault.billing.size else 0
-    state = f"alarm at {vault.threshold}%" + ("" if vault.smn_notify else " (not notified)")
-    return f"⚠ {used_share:.0f}% used, past its {state}" if used_share >= vault.threshold else state.capitalize()
+    if used_share >= vault.threshold:
+        return f"⚠ past its {vault.threshold}% alarm"
+    return f"Alarm at {vault.threshold}%" + ("" if vault.smn_notify else " (not notified)")
