@@ -60,6 +60,11 @@ class BackupStatus(StrEnum):
     WAITING_RESTORE = "waiting_restore"
 
 
+# A backup being made or restored: its resource is left alone meanwhile (not detached, deleted, moved).
+BACKUP_BUSY = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value, BackupStatus.RESTORING.value,
+               BackupStatus.WAITING_RESTORE.value)
+
+
 class CheckpointStatus(StrEnum):
     AVAILABLE = "available"
     PROTECTING = "protecting"

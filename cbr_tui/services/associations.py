@@ -14,7 +14,7 @@ from sqlmodel import Session, col, delete, func, select
 from cbr_tui.cloud.control import CloudControl, attached_disks
 from cbr_tui.domain.eligibility import ensure_vault_allows_association, resource_status_refusal
 from cbr_tui.domain.enums import (
-    BackupStatus,
+    BACKUP_BUSY,
     ObjectType,
     OperationType,
     ProtectStatus,
@@ -40,9 +40,6 @@ from cbr_tui.services.views import (
     ResourcesSet,
 )
 from cbr_tui.store.models import AvailabilityZone, Backup, Resource, Vault, VaultResource
-
-_BUSY_BACKUP = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value,
-                BackupStatus.RESTORING.value, BackupStatus.WAITING_RESTORE.value)
 
 
 @dataclass(frozen=True)
@@ -215,14 +212,14 @@ class AssociationService:
             vault = lookups.vault(session, self.ctx, vault_ref, for_update=True,
                                   action=Action.VAULT_REMOVE_RESOURCES)
             ensure_vault_allows_association(vault.name, vault.status)
-            members = [self._member(session, vault, ref) for ref in resource_refs]
+            members = [vault_member(session, vault, ref) for ref in resource_refs]
             removed: list[dict[str, str]] = []
             deleted = 0
             for member, res in members:
                 backups = session.exec(select(Backup).where(
                     Backup.vault_id == vault.id, Backup.resource_id == res.id, col(Backup.parent_id).is_(None)
                 )).all()
-                if any(b.status in _BUSY_BACKUP for b in backups):
+                if any(b.status in BACKUP_BUSY for b in backups):
                     raise CbrError(Codes.BACKUP_IN_PROGRESS,
                                    f"{res.name} is being backed up or restored; dissociate it when that finishes.")
                 deleted += remove_backups(session, self.ctx, vault, backups)
@@ -243,7 +240,7 @@ class AssociationService:
             raise invalid("Name at least one resource of the vault.")
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, vault_ref, for_update=True, action=Action.VAULT_UPDATE)
-            members = [self._member(session, vault, ref) for ref in dict.fromkeys(resource_refs)]
+            members = [vault_member(session, vault, ref) for ref in dict.fromkeys(resource_refs)]
             for member, _res in members:
                 member.auto_protect = not suspended
                 session.add(member)
@@ -268,7 +265,7 @@ class AssociationService:
                 # moving the client takes it out of its vault: that vault's permission too
                 lookups.vault(session, self.ctx, current.vault_id, action=Action.VAULT_REMOVE_RESOURCES)
                 busy = session.exec(select(Backup.id).where(Backup.resource_id == agent.id,
-                                                            col(Backup.status).in_(_BUSY_BACKUP))).first()
+                                                            col(Backup.status).in_(BACKUP_BUSY))).first()
                 if busy:
                     raise CbrError(Codes.BACKUP_IN_PROGRESS, f"{agent.name} is being backed up; try again later.")
                 session.delete(current)
@@ -286,7 +283,7 @@ class AssociationService:
             agent = lookups.resource(session, self.ctx, agent_ref, ResourceKind.AGENT, for_update=True)
             backups = session.exec(select(Backup).where(Backup.resource_id == agent.id,
                                                         col(Backup.parent_id).is_(None))).all()
-            if any(b.status in _BUSY_BACKUP for b in backups):
+            if any(b.status in BACKUP_BUSY for b in backups):
                 raise CbrError(Codes.BACKUP_IN_PROGRESS,
                                f"{agent.name} is being backed up or restored; remove it when that finishes.")
             deleted = 0
@@ -299,12 +296,14 @@ class AssociationService:
             cloud.delete(session, agent)  # its paths' files are the host's: they are not removed
             return ClientUnregistered(agent_id=agent.id, deleted_backups=deleted)
 
-    def _member(self, session: Session, vault: Vault, ref: str) -> tuple[VaultResource, Resource]:
-        member = session.exec(
-            select(VaultResource, Resource)
-            .join(Resource, col(Resource.id) == VaultResource.resource_id)
-            .where(VaultResource.vault_id == vault.id, (Resource.id == ref) | (Resource.name == ref))
-        ).first()
-        if member is None:
-            raise CbrError(Codes.RESOURCE_NOT_IN_VAULT, f"{ref} is not associated with the vault {vault.name}.")
-        return member
+
+def vault_member(session: Session, vault: Vault, ref: str) -> tuple[VaultResource, Resource]:
+    """The vault's membership of the resource `ref` (ID or name), refused (6135) when it is not in the vault."""
+    found = session.exec(
+        select(VaultResource, Resource)
+        .join(Resource, col(Resource.id) == VaultResource.resource_id)
+        .where(VaultResource.vault_id == vault.id, (Resource.id == ref) | (Resource.name == ref))
+    ).first()
+    if found is None:
+        raise CbrError(Codes.RESOURCE_NOT_IN_VAULT, f"{ref} is not associated with the vault {vault.name}.")
+    return found

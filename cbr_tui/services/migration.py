@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from cbr_tui.cloud.kms import KeyManagement
 from cbr_tui.domain.eligibility import ASSOCIATION_STATUSES, ensure_vault_allows_association, ensure_vault_room
-from cbr_tui.domain.enums import BackupStatus, TaskStatus
+from cbr_tui.domain.enums import BACKUP_BUSY, BackupStatus, TaskStatus
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.rules import RESOURCES_PER_VAULT
@@ -27,6 +27,7 @@ from cbr_tui.engine import migrate as engine
 from cbr_tui.engine.objects import LocalObjectStore, vault_objects
 from cbr_tui.engine.progress import Meter
 from cbr_tui.services import lookups
+from cbr_tui.services.associations import vault_member
 from cbr_tui.services.capacity import allocated_gb, disks_by_parent, resource_size
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.views import MigrationTargets, NamedRef, ResourcesMigrated
@@ -34,8 +35,7 @@ from cbr_tui.store.models import Backup, Resource, Task, Vault, VaultResource
 
 log = logging.getLogger(__name__)
 
-_BUSY = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value, BackupStatus.RESTORING.value,
-         BackupStatus.WAITING_RESTORE.value, BackupStatus.DELETING.value)
+_BUSY = (*BACKUP_BUSY, BackupStatus.DELETING.value)  # a backup being deleted does not move either
 
 
 @dataclass
@@ -133,7 +133,7 @@ class MigrationService:
             busy = source if running == source.id else destination
             raise CbrError(Codes.BACKUP_IN_PROGRESS, f"A task of {busy.name} is waiting or running (see Tasks); "
                                                      "migrate when it has finished.")
-        members = [self._member(session, source, ref) for ref in refs]
+        members = [vault_member(session, source, ref) for ref in refs]
         self._ensure_room(session, destination, members)
         parents = list(session.exec(select(Backup).where(
             Backup.vault_id == source.id, col(Backup.parent_id).is_(None),
@@ -145,14 +145,6 @@ class MigrationService:
             raise CbrError(Codes.BACKUP_IN_PROGRESS, f"The backup {busy_backup.name} of {busy_backup.resource_name} "
                                                      f"is {busy_backup.status}; migrate when it has finished.")
         return _Checked(source, destination, members, [*parents, *children])
-
-    def _member(self, session: Session, vault: Vault, ref: str) -> tuple[VaultResource, Resource]:
-        member = session.exec(
-            select(VaultResource, Resource).join(Resource, col(Resource.id) == VaultResource.resource_id)
-            .where(VaultResource.vault_id == vault.id, (Resource.id == ref) | (Resource.name == ref))).first()
-        if member is None:
-            raise CbrError(Codes.RESOURCE_NOT_IN_VAULT, f"{ref} is not associated with the vault {vault.name}.")
-        return member
 
     @staticmethod
     def _ensure_room(session: Session, destination: Vault, members: list[tuple[VaultResource, Resource]]) -> None:

@@ -16,8 +16,8 @@ from cbr_tui.cloud.control import CloudControl, MachineSpec, attached_disks, new
 from cbr_tui.cloud.workload import PATTERNS
 from cbr_tui.domain.consistency import LATEST_AGENT_VERSION
 from cbr_tui.domain.enums import (
+    BACKUP_BUSY,
     AgentStatus,
-    BackupStatus,
     DesktopStatus,
     DiskStatus,
     ResourceKind,
@@ -40,9 +40,6 @@ from cbr_tui.services.views import (
     ResourceView,
 )
 from cbr_tui.store.models import Backup, Resource, VaultResource
-
-_BUSY = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value, BackupStatus.RESTORING.value,
-         BackupStatus.WAITING_RESTORE.value)
 
 
 class ResourceService:
@@ -339,7 +336,7 @@ class ResourceService:
     def _ensure_not_busy(self, session: Session, res: Resource, verb: str) -> None:
         ids = [res.id, *(d.id for d in attached_disks(session, res.id))]
         busy = session.exec(
-            select(Backup.id).where(col(Backup.resource_id).in_(ids), col(Backup.status).in_(_BUSY))
+            select(Backup.id).where(col(Backup.resource_id).in_(ids), col(Backup.status).in_(BACKUP_BUSY))
         ).first()
         if busy is not None:
             raise CbrError(Codes.BACKUP_IN_PROGRESS,

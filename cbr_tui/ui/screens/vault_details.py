@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Label, TabbedContent, TabPane
 
 from cbr_tui.domain import purchase_form as form
+from cbr_tui.domain.eligibility import past_alarm
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.vault_types import vault_type
@@ -224,7 +225,6 @@ class VaultDetails(Guarded, Screen[None]):
 
 def _alarm(vault: VaultView) -> str:
     """The capacity alarm, and whether the vault is past it."""
-    used_share = vault.billing.used * 100 / (vault.billing.size * 1024) if vault.billing.size else 0
-    if used_share >= vault.threshold:
+    if past_alarm(vault.billing.used << 20, vault.billing.size, vault.threshold):  # the API gives MB
         return f"⚠ past its {vault.threshold}% alarm"
     return f"Alarm at {vault.threshold}%" + ("" if vault.smn_notify else " (not notified)")
