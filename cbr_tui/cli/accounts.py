@@ -65,6 +65,18 @@ def region_list(console: Console) -> object:
     return console.accounts.regions()
 
 
+@region.command("features")
+@click.argument("key", required=False)
+@json_command
+def region_features(console: Console, key: str | None) -> object:
+    """What CBR offers in this region (replication's destinations, Multi-AZ vaults), or one feature by KEY
+    (e.g. replication.enable); keyed as the API's `GET /cbr-features` keys them."""
+    if key is not None:
+        feature = console.accounts.feature(key)
+        return {feature.key: feature.value}
+    return console.accounts.features().wire()
+
+
 @click.group("enterprise-project")
 def enterprise_project() -> None:
     """Enterprise projects a vault can belong to ("default" always exists)."""

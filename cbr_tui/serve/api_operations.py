@@ -630,6 +630,27 @@ def show_replication_capabilities(call: Call) -> Answer:
 
 
 @serves
+def list_features(call: Call) -> Answer:
+    """The SDK's response is the bare object of features by key (`ListFeaturesResponse.body`)."""
+    _paging_only(call)
+    return Answer(call.ok_status, call.console.accounts.features().wire())
+
+
+@serves
+def show_feature(call: Call) -> Answer:
+    _paging_only(call)
+    feature = call.console.accounts.feature(call.path["feature_key"])
+    return Answer(call.ok_status, {feature.key: feature.value})
+
+
+def _paging_only(call: Call) -> None:
+    """`limit` and `offset` are all these operations take: a handful of features fits in any page, so they
+    are checked and change nothing."""
+    _refuse_unknown_filters(call, {"limit", "offset"})
+    check_paging(call.number("limit", 1), call.number("offset", 0))
+
+
+@serves
 def list_projects(call: Call) -> Answer:
     regions = call.console.accounts.regions().regions
     account = call.console.accounts.show().account

@@ -23,6 +23,8 @@ from cbr_tui.services.views.accounts import (
     EnterpriseProjectAnswer,
     EnterpriseProjectList,
     EnterpriseProjectView,
+    FeaturesView,
+    FeatureView,
     OfferedEnterpriseProjects,
     RegionList,
     RegionView,
@@ -30,6 +32,7 @@ from cbr_tui.services.views.accounts import (
 )
 from cbr_tui.services.views.billing import OrderPage
 from cbr_tui.store.models import Account, AvailabilityZone, EnterpriseProject, Order, Project, Region, Vault
+from cbr_tui.v3.features import CbrFeatures
 
 
 class AccountService:
@@ -88,6 +91,24 @@ class AccountService:
                     ZoneView(id=z.id, name=z.name, accepts_new_associations=z.accepts_new_associations)
                     for z in zones if z.region_id == r.id])
                 for r in regions])
+
+    def features(self) -> FeaturesView:
+        """What CBR offers in this region: replication to the other regions, and Multi-AZ vaults where the
+        region has two availability zones or more."""
+        regions = self.regions().regions
+        here = next(r for r in regions if r.id == self.ctx.region_id)
+        others = [r.id for r in regions if r.id != here.id]
+        return FeaturesView.model_validate({
+            "replication.enable": bool(others), "replication.source_region": here.id,
+            "replication.destination_regions": others, "replication.destination_dgw_regions": [],
+            "features.backup_double_az": len(here.availability_zones) > 1})
+
+    def feature(self, key: str) -> FeatureView:
+        """One feature by its API key; a key CBR does not have is refused with the keys it has."""
+        wire = self.features().wire()
+        if key not in wire:
+            raise invalid(f"CBR has no feature {key!r}; its features are {', '.join(CbrFeatures.keys())}.")
+        return FeatureView(key=key, value=wire[key])
 
     def enterprise_projects(self) -> EnterpriseProjectList:
         with self.ctx.store.read() as session:

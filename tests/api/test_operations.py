@@ -21,6 +21,7 @@ from huaweicloudsdkcbr.v1.model import (
     DeleteVaultRequest,
     DeleteVaultTagRequest,
     DisassociateVaultPolicyRequest,
+    ListFeaturesRequest,
     ListPoliciesRequest,
     ListProjectsRequest,
     ListProtectableRequest,
@@ -39,6 +40,7 @@ from huaweicloudsdkcbr.v1.model import (
     ProtectableAgentStatusResource,
     RemoveVaultResourceRequest,
     ResourceCreate,
+    ShowFeatureRequest,
     ShowPolicyRequest,
     ShowProtectableRequest,
     ShowReplicationCapabilitiesRequest,
@@ -245,3 +247,22 @@ def test_the_capacity_alarm_is_set_per_vault_and_in_a_batch(cbr: CbrClient) -> N
         vault=VaultBatchUpdate(threshold=0)))))
     assert (wrong.status_code, wrong.error_code) == (400, "BackupService.9900")
     cbr.delete_vault(DeleteVaultRequest(vault_id=vault_id))
+
+
+def test_the_features_of_the_region_are_listed_and_shown_by_key(served_api: ServedApi, cbr: CbrClient) -> None:
+    console = served_api.console
+    regions = console.accounts.regions().regions
+    here = next(r for r in regions if r.id == console.region_id)
+    features = cbr.list_features(ListFeaturesRequest(limit=10)).body
+    assert features == {
+        "replication.enable": True, "replication.source_region": here.id,
+        "replication.destination_regions": [r.id for r in regions if r.id != here.id],
+        "replication.destination_dgw_regions": [],
+        "features.backup_double_az": len(here.availability_zones) > 1}
+    one = cbr.show_feature(ShowFeatureRequest(feature_key="replication.source_region")).body
+    assert one == {"replication.source_region": here.id}
+    unknown = refusal(lambda: cbr.show_feature(ShowFeatureRequest(feature_key="replication.speed")))
+    assert (unknown.status_code, unknown.error_code) == (400, "BackupService.9900")
+    assert "replication.enable" in unknown.error_msg
+    wrong_page = refusal(lambda: cbr.list_features(ListFeaturesRequest(limit=0)))
+    assert (wrong_page.status_code, wrong_page.error_code) == (400, "BackupService.9900")

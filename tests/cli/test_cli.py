@@ -187,3 +187,13 @@ def test_the_capacity_alarm_from_the_cli(cli_home: Path, capsys: pytest.CaptureF
     assert code == 1 and "1 to 100" in refused["error_msg"]
     code, _usage = run(capsys, "vault", "alarm", "vault-a", "--all", "--threshold", "50")
     assert code == 2
+
+
+def test_the_region_features_are_keyed_as_the_api_keys_them(cli_home: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    features = ok(capsys, "region", "features")
+    assert features["replication.enable"] is True and features["features.backup_double_az"] is True
+    assert features["replication.source_region"] not in features["replication.destination_regions"]
+    assert ok(capsys, "region", "features", "replication.enable") == {"replication.enable": True}
+    code, refused = run(capsys, "region", "features", "replication.speed")
+    assert (code, refused["error_code"]) == (1, "BackupService.9900")

@@ -29,6 +29,7 @@ from cbr_tui.ui.app import CbrApp
 from tests.conftest import T0, clone_home
 from tests.data import disk_path, disks_of
 from tests.services.helpers import buy
+from tests.ui.pilot import settle
 
 WIDE = (140, 42)
 SMALL = (80, 24)
@@ -67,6 +68,21 @@ def _one_idle_wait_per_key(monkeypatch: pytest.MonkeyPatch) -> None:
         await app._animator.wait_until_complete()
 
     monkeypatch.setattr(App, "_press_keys", press_keys)
+
+
+@pytest.fixture(autouse=True)
+def _answers_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pilot waits for the screen to handle its messages after each key and pause; the console asks the
+    services in workers, so it waits for their answers to be shown too (tests read the screen after)."""
+    original = Pilot._wait_for_screen
+
+    async def wait_for_screen(pilot: Pilot, timeout: float = 30.0) -> bool:
+        handled = await original(pilot, timeout)
+        while await settle(pilot.app):
+            handled = await original(pilot, timeout)
+        return handled
+
+    monkeypatch.setattr(Pilot, "_wait_for_screen", wait_for_screen)
 
 
 @pytest.fixture(autouse=True)

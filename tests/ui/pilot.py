@@ -1,12 +1,16 @@
 """Driving the console as a person does: open a page, pick a row, press keys, read what the screen shows."""
 
+import asyncio
 from collections.abc import Callable
+from contextlib import suppress
 
 from rich.cells import cell_len
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import OptionList, RadioButton, RadioSet, Select, SelectionList
 
 from cbr_tui.domain.enums import ObjectType
+from cbr_tui.ui.calls import GROUPS
 from cbr_tui.ui.screens.main import NAV_ORDER, MainScreen
 from cbr_tui.ui.widgets.fields import Field
 from cbr_tui.ui.widgets.table import ConsoleTable
@@ -39,8 +43,9 @@ async def open_nav(pilot: Pilot, page_id: str) -> None:
     screen = pilot.app.screen
     nav = screen.query_one("#nav", OptionList)
     nav.highlighted = nav.get_option_index(page_id)
-    # a page is built the first time it is shown, and drawn after that
+    # a page is built the first time it is shown, and drawn after that; then its list is loaded
     await wait_for(pilot, lambda: any(page.region.area for page in screen.query(f"#{page_id}")))
+    await pilot.pause()
 
 
 def table(pilot: Pilot, selector: str) -> ConsoleTable:
@@ -71,6 +76,27 @@ def field_error(pilot: Pilot, field_id: str) -> str:
     """The message shown beside a field ('' when it is valid)."""
     label = pilot.app.screen.query_one(f"#{field_id} .field-error")
     return str(label.render()) if label.has_class("-shown") else ""
+
+
+async def settle(app: App[object]) -> bool:
+    """Wait until what the console asked the services (loads, operations) is answered and shown, answers that
+    ask again included; whether there was anything to wait for."""
+    waited = False
+    for _ in range(100):
+        asking = [w for w in app.workers if w.group in GROUPS and not w.is_finished]
+        if not asking:
+            return waited
+        waited = True
+        for worker in asking:
+            with suppress(Exception):  # a load a newer one replaced, or a failure (reported on screen)
+                await worker.wait()
+        handled = []  # each answer is queued on the node that asked: wait until the node got to it
+        for node in {worker.node for worker in asking}:
+            event = asyncio.Event()
+            if node.call_later(event.set):
+                handled.append(event.wait())
+        await asyncio.wait_for(asyncio.gather(*handled), 30)
+    raise AssertionError("the console kept asking the services")
 
 
 async def wait_for(pilot: Pilot, condition: Callable[[], bool], rounds: int = 200) -> None:

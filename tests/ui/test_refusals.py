@@ -4,7 +4,6 @@ Each test brings the store into the state that makes a service say no, asks the 
 refusal it gives (so the text checked is the service's own), then goes through the screens as a person does
 and finds that code and the whole sentence on a small terminal (80x24), then goes on using the console."""
 
-import inspect
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from cbr_tui.services.vaults import VaultSpec
 from cbr_tui.ui.app import CbrApp
 from cbr_tui.ui.dialogs.base import ConfirmDialog, Dialog, MessageDialog
 from cbr_tui.ui.screens.main import MainScreen
+from cbr_tui.ui.screens.vaults import VaultList
 from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.wizards.purchase import PurchaseWizard
 from tests.jobs.helpers import back_up, damage_one_chunk
@@ -310,35 +310,65 @@ async def test_an_unexpected_error_is_shown_with_its_log_and_the_console_goes_on
 async def test_a_handler_that_breaks_leaves_its_widget_working(console: Console, app: CbrApp,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """Textual ends a widget's message loop when its handler raises; the console's widgets keep theirs."""
-    listing = console.vaults.list
+    restart = VaultList.restart
     broke: list[str] = []
-    searched: list[object] = []
 
-    def breaks_once_in_the_search_handler(*args: object, **kwargs: object) -> object:
-        searched.append(kwargs.get("search"))
-        if not broke and "_search" in (frame.function for frame in inspect.stack()):
+    def breaks_once(page: VaultList) -> None:
+        if not broke:
             broke.append("once")
+            raise ValueError("once")
+        restart(page)
+
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(VaultList, "restart", breaks_once)
+        await search_twice(pilot, console, monkeypatch)
+    assert broke and [type(e).__name__ for e in app.unexpected_errors] == ["ValueError"]
+    app.unexpected_errors.clear()
+
+
+async def test_a_question_that_breaks_in_its_worker_is_shown_and_asked_again(
+        console: Console, app: CbrApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The services are asked in a worker: what breaks there is shown as unexpected, and the next question
+    (the next key of the search) is asked and answered."""
+    listing = console.vaults.list
+
+    def breaks_on_x(*args: object, **kwargs: object) -> object:
+        if kwargs.get("search") == "x":
             raise ValueError("once")
         return listing(*args, **kwargs)
 
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
-        monkeypatch.setattr(console.vaults, "list", breaks_once_in_the_search_handler)
-        search = app.screen.query_one("#page-server #vault-search", Input)
-        search.focus()
-        await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, MessageDialog) and broke
-        await pilot.press("enter")
-        await pilot.pause()
-        search.focus()
-        await pilot.press("y")
-        await pilot.pause()
-        assert search.value == "xy"
-        assert "xy" in searched, "the list answered the second search: its handler runs again"
-        await still_running(pilot)
+        monkeypatch.setattr(console.vaults, "list", breaks_on_x)
+        await search_twice(pilot, console, monkeypatch)
     assert [type(e).__name__ for e in app.unexpected_errors] == ["ValueError"]
     app.unexpected_errors.clear()
+
+
+async def search_twice(pilot: Pilot, console: Console, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Type x (it breaks, and the break is shown), close the message, type y: the list answers "xy"."""
+    searched: list[object] = []
+    listing = console.vaults.list
+
+    def recorded(*args: object, **kwargs: object) -> object:
+        searched.append(kwargs.get("search"))
+        return listing(*args, **kwargs)
+
+    monkeypatch.setattr(console.vaults, "list", recorded)
+    search = pilot.app.screen.query_one("#page-server #vault-search", Input)
+    search.focus()
+    await pilot.press("x")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, MessageDialog)
+    await pilot.press("enter")
+    await pilot.pause()
+    search.focus()
+    await pilot.press("y")
+    await pilot.pause()
+    assert search.value == "xy"
+    assert "xy" in searched, "the list answered the second search: its handler runs again"
+    await still_running(pilot)
 
 
 def test_the_log_is_private(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cbr_tui.services.views.base import View
+from cbr_tui.v3.features import CbrFeatures
 
 
 class AccountProject(View):
@@ -77,3 +78,14 @@ class AccountRegistered(View):
     """An account registered in this installation."""
 
     registered: AccountView
+
+
+class FeaturesView(CbrFeatures):
+    """What CBR offers in the console's region (`GET /cbr-features`)."""
+
+
+class FeatureView(View):
+    """One feature of `FeaturesView`, by its key (`GET /cbr-features/{key}`)."""
+
+    key: str
+    value: bool | str | list[str]

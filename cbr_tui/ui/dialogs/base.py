@@ -12,12 +12,14 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.ui import reach
+from cbr_tui.ui.calls import OPERATIONS, Asks
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.errors import show_error
 from cbr_tui.ui.widgets.footer import ConsoleFooter
@@ -32,7 +34,7 @@ MIN_BODY_ROWS = 3
 SCREEN_MARGIN = 1  # rows kept free above and below a dialog, so that it reads as one
 
 
-class Dialog(Guarded, ModalScreen[T], Generic[T]):
+class Dialog(Guarded, Asks, ModalScreen[T], Generic[T]):
     """A modal with the console's shape: title, body, then the buttons (OK is the default action)."""
 
     BINDINGS = [
@@ -82,7 +84,8 @@ class Dialog(Guarded, ModalScreen[T], Generic[T]):
         footer = self.query_one(ConsoleFooter)
         tallest = max(self.size.height - footer.outer_size.height - 2 * SCREEN_MARGIN, MIN_BODY_ROWS)
         frame.styles.max_height = tallest
-        others = sum(_rows(child) for child in frame.children if child is not body and child.display)
+        others = sum(_rows(child, frame.content_size) for child in frame.children
+                     if child is not body and child.display)
         room = tallest - frame.styles.gutter.height - others - body.styles.margin.height
         body.styles.max_height = max(room, MIN_BODY_ROWS)
 
@@ -114,13 +117,10 @@ class Dialog(Guarded, ModalScreen[T], Generic[T]):
         self.dismiss(None)
 
     def run(self, call: Callable[[], object], done: T) -> None:
-        """Carry out the operation and close with `done`; a refusal stays in the dialog, beside the buttons."""
-        try:
-            call()
-        except CbrError as error:
-            self.show_error(error)
-            return
-        self.dismiss(done)
+        """Carry out the operation in a worker and close with `done`; a refusal stays in the dialog, beside the
+        buttons. OK does nothing while the operation is under way, so that a second press cannot do it twice."""
+        if not self.busy(OPERATIONS):
+            self.ask(call, lambda _answer: self.dismiss(done), refused=self.show_error, load=False)
 
     def show_error(self, error: CbrError | str) -> None:
         text = f"{error.code}: {error.message}" if isinstance(error, CbrError) else error
@@ -128,7 +128,13 @@ class Dialog(Guarded, ModalScreen[T], Generic[T]):
         self.call_after_refresh(self.fit_body)
 
 
-def _rows(widget: Widget) -> int:
+def _rows(widget: Widget, room: Size) -> int:
+    """The rows a part of the dialog takes; a refusal's are counted from its words, since it may be shown
+    before it was ever laid out."""
+    if isinstance(widget, Label) and widget.id == "dialog-error":
+        gutter = widget.styles.gutter
+        width = room.width - gutter.width - widget.styles.margin.width
+        return widget.get_content_height(room, room, width) + gutter.height + widget.styles.margin.height
     return widget.outer_size.height + widget.styles.margin.height
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Label, RadioSet, Select
 
-from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.iam_rules import SECURITY_RANGES, check_username
+from cbr_tui.ui.calls import OPERATIONS
 from cbr_tui.ui.dialogs.base import Dialog
 from cbr_tui.ui.widgets.fields import Field, whole_number
 from cbr_tui.ui.widgets.switch import radio
@@ -70,12 +70,10 @@ class CreateUserDialog(Dialog[str | None]):
                         console_access=console_access, programmatic_access=self.query_one("#user-api", Checkbox).value,
                         password=password or None, set_by_user=set_by_user,
                         groups=(str(group),) if group != NO_GROUP else ())
-        try:
-            created = self.services.iam.create_user(spec)
-        except CbrError as error:
-            self.show_error(error)
-            return
-        self.dismiss(_created_message(created))
+        iam = self.services.iam
+        if not self.busy(OPERATIONS):
+            self.ask(lambda: iam.create_user(spec), lambda created: self.dismiss(_created_message(created)),
+                     refused=self.show_error, load=False)
 
 
 def _created_message(created: UserCreated) -> str:

@@ -21,7 +21,7 @@ from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
 
 if TYPE_CHECKING:
-    from cbr_tui.services.views import ResourceView
+    from cbr_tui.services.views import ResourcePage, ResourceView
 
 
 class BackupClientList(ListPage):
@@ -42,12 +42,11 @@ class BackupClientList(ListPage):
         yield Pager(id="client-pager")
 
     def refresh_data(self) -> None:
-        try:
-            result = self.console.resources.list(ResourceKind.AGENT, limit=self.pager.page_size,
-                                                 offset=self.pager.first_row)
-        except CbrError as error:
-            self.report(error)
-            return
+        resources, pager = self.console.resources, self.pager
+        self.ask(lambda: resources.list(ResourceKind.AGENT, limit=pager.page_size, offset=pager.first_row),
+                 self._show)
+
+    def _show(self, result: ResourcePage) -> None:
         self.query_one(ConsoleTable).replace_rows([(a.id, self._cells(a)) for a in result.resources],
                                                   height=2)
         self.pager.show_total(result.count)

@@ -14,7 +14,6 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Select
 
 from cbr_tui.domain.enums import BackupStatus, ObjectType, ResourceType
-from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.labels import BACKUP_STATUS
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.backup_actions import DIALOGS, backup_actions
@@ -24,7 +23,7 @@ from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
 
 if TYPE_CHECKING:
-    from cbr_tui.services.views import BackupView
+    from cbr_tui.services.views import BackupPage, BackupView
 
 
 class BackupList(ListPage):
@@ -67,16 +66,16 @@ class BackupList(ListPage):
         pager = self.query_one(Pager)
         search = self.query_one("#backup-search", Input).value.strip() or None
         chosen = self.query_one("#backup-status", Select).value
-        try:
-            result = self.console.backups.list(vault=self.vault_id, object_type=self.object_type.value,
-                                               status=chosen if isinstance(chosen, str) and chosen else None,
-                                               search=search, limit=pager.page_size, offset=pager.first_row,
-                                               resource_type=self.resource_type.value if self.resource_type else None)
-        except CbrError as error:
-            self.report(error)
-            return
+        backups = self.console.backups
+        self.ask(lambda: backups.list(vault=self.vault_id, object_type=self.object_type.value,
+                                      status=chosen if isinstance(chosen, str) and chosen else None,
+                                      search=search, limit=pager.page_size, offset=pager.first_row,
+                                      resource_type=self.resource_type.value if self.resource_type else None),
+                 self._show)
+
+    def _show(self, result: BackupPage) -> None:
         self.query_one(ConsoleTable).replace_rows([(b.id, self._cells(b)) for b in result.backups], height=2)
-        pager.show_total(result.count)
+        self.query_one(Pager).show_total(result.count)
 
     def _cells(self, backup: BackupView) -> tuple[object, ...]:
         status: Text = fmt.backup_status(backup.status, backup.extend_info.damaged)

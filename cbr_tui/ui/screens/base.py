@@ -10,6 +10,7 @@ from textual.widget import Widget
 
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.permissions import Action
+from cbr_tui.ui.calls import Asks
 from cbr_tui.ui.dialogs.base import MessageDialog
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.pager import Pager
@@ -27,8 +28,9 @@ def shown(widget: Widget) -> bool:
     return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
 
 
-class Page(Guarded, Widget):
-    """A console page: it reads through `self.console` and reloads in `refresh_data`."""
+class Page(Guarded, Asks, Widget):
+    """A console page: it reads through `self.console` and reloads in `refresh_data`, which asks the services
+    in a worker (`ask`) and shows their answer when it comes."""
 
     DEFAULT_CSS = "Page { height: 1fr; }"
     live = False  # reload every second while shown (pages that show progress)
@@ -47,6 +49,11 @@ class Page(Guarded, Widget):
     def refresh_data(self) -> None:
         """Reload what the page shows from the services."""
 
+    def refresh_live(self) -> None:
+        """The once-a-second reload of a live page: a beat is skipped while the last load is still asked."""
+        if not self.busy():
+            self.refresh_data()
+
     def main_control(self) -> Widget | None:
         """What the keys should act on when the page is opened: its visible list, else its first control."""
         tables = [table for table in self.query(ConsoleTable) if shown(table)]
@@ -60,6 +67,11 @@ class Page(Guarded, Widget):
             self.app.notify(message)
         self.refresh_data()
         self.post_message(self.Finished())
+
+    def operate(self, call: Callable[[], Row], done: Callable[[Row], str | None]) -> None:
+        """Carry out an operation in a worker; then say what it did (`done` words the answer) and reload, or
+        show its refusal whole."""
+        self.ask(call, lambda answer: self.finished(done(answer)), refused=self.report, load=False)
 
     def report(self, error: CbrError) -> None:
         """Show a refused operation as the console does: its code and its whole sentence, until read."""

@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Label, Sparkline, TabbedContent, TabPane
 
-from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.labels import ORDER_KIND
 from cbr_tui.domain.permissions import Action
 from cbr_tui.ui import format as fmt
@@ -22,8 +21,8 @@ from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
 
 if TYPE_CHECKING:
-    from cbr_tui.services.views import OrderView
-    from cbr_tui.services.views.billing import Bill, UsageChargeView
+    from cbr_tui.services.views import OrderPage, OrderView
+    from cbr_tui.services.views.billing import Bill, UsageChargePage, UsageChargeView
 
 CHART_DAYS = 30
 
@@ -61,11 +60,14 @@ class BillingPage(Page):
         if refused is not None:
             self.query_one("#billing-summary", Label).update(refused.message)
             return
-        try:
-            bill = self.console.billing.summary(CHART_DAYS).billing
-        except CbrError as error:
-            self.report(error)
-            return
+        billing = self.console.billing
+        self.ask(lambda: billing.summary(CHART_DAYS).billing, self._show)
+        active = self.query_one(TabbedContent).active_pane
+        for listing in active.query(ListPage) if active is not None else []:
+            if listing.is_mounted:
+                listing.refresh_data()
+
+    def _show(self, bill: Bill) -> None:
         self.query_one("#billing-summary", Label).update(_summary(bill))
         spend = [float(Decimal(day.amount)) for day in bill.spend_per_day]
         self.query_one("#billing-chart-title", Label).update(
@@ -77,10 +79,6 @@ class BillingPage(Page):
             f"Balance at the end of each day: from {fmt.money(str(balances[0]))} to {fmt.money(str(balances[-1]))} "
             f"{bill.currency} (lowest {fmt.money(str(min(balances)))})")
         self.query_one("#billing-balance-chart", Sparkline).data = [float(b) for b in balances]
-        active = self.query_one(TabbedContent).active_pane
-        for listing in active.query(ListPage) if active is not None else []:
-            if listing.is_mounted:
-                listing.refresh_data()
 
     def on_tabbed_content_tab_activated(self) -> None:
         self.refresh_data()
@@ -121,13 +119,12 @@ class OrderList(ListPage):
 
     def refresh_data(self) -> None:
         pager = self.query_one(Pager)
-        try:
-            result = self.console.accounts.orders(pager.page_size, pager.first_row)
-        except CbrError as error:
-            self.report(error)
-            return
+        accounts = self.console.accounts
+        self.ask(lambda: accounts.orders(pager.page_size, pager.first_row), self._show)
+
+    def _show(self, result: OrderPage) -> None:
         self.query_one(ConsoleTable).replace_rows([(o.order_id, _order_cells(o)) for o in result.orders])
-        pager.show_total(result.count)
+        self.query_one(Pager).show_total(result.count)
 
 
 def _order_cells(order: OrderView) -> tuple[object, ...]:
@@ -145,14 +142,13 @@ class ChargeList(ListPage):
 
     def refresh_data(self) -> None:
         pager = self.query_one(Pager)
-        try:
-            result = self.console.billing.charges(None, pager.page_size, pager.first_row)
-        except CbrError as error:
-            self.report(error)
-            return
+        billing = self.console.billing
+        self.ask(lambda: billing.charges(None, pager.page_size, pager.first_row), self._show)
+
+    def _show(self, result: UsageChargePage) -> None:
         self.query_one(ConsoleTable).replace_rows([(f"{c.vault_id}{c.start}", _charge_cells(c))
                                                    for c in result.charges])
-        pager.show_total(result.count)
+        self.query_one(Pager).show_total(result.count)
 
 
 def _charge_cells(charge: UsageChargeView) -> tuple[object, ...]:

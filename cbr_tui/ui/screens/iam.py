@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Label, TabbedContent, TabPane
 
-from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.permissions import Action
 from cbr_tui.ui.dialogs.base import ConfirmDialog
 from cbr_tui.ui.dialogs.iam_actions import CreateGroupDialog, CreateUserDialog, GrantDialog, SecurityDialog
@@ -21,7 +20,7 @@ from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
 
 if TYPE_CHECKING:
-    from cbr_tui.services.views.iam import IamGroupView, IamUserView
+    from cbr_tui.services.views.iam import IamGroupView, IamUserView, SecuritySettingsView
 
 Item = TypeVar("Item", bound="IamUserView | IamGroupView")
 
@@ -43,7 +42,9 @@ class SecuritySettings(Page):
         if not self.cbr_app.ready:
             return
         self.offer(self.query_one("#op-security", Button), Action.MANAGE_IAM)
-        settings = self.console.iam.security()
+        self.ask(self.console.iam.security, self._show)
+
+    def _show(self, settings: SecuritySettingsView) -> None:
         password, login = settings.password_policy, settings.login_policy
         self.query_one("#security-text", Label).update(
             f"Password policy: {password.rule}.\n\n"
@@ -115,12 +116,7 @@ class _IamList(ListPage, Generic[Item]):
         if self.refusal(Action.MANAGE_IAM) is not None:
             self.show_whole_list([], self.cells, key=_key)
             return
-        try:
-            items = self.fetch()
-        except CbrError as error:
-            self.report(error)
-            return
-        self.show_whole_list(items, self.cells, key=_key)
+        self.ask(self.fetch, lambda items: self.show_whole_list(items, self.cells, key=_key))
 
 
 def _key(item: IamUserView | IamGroupView) -> str:
@@ -165,12 +161,8 @@ class UserList(_IamList["IamUserView"]):
             "what they did stays.", "Delete", danger=True), callback=lambda yes: self._delete(user) if yes else None)
 
     def _delete(self, user: IamUserView) -> None:
-        try:
-            self.console.iam.delete_user(user.id)
-        except CbrError as error:
-            self.report(error)
-            return
-        self.finished(f"{user.name} was deleted.")
+        iam = self.console.iam
+        self.operate(lambda: iam.delete_user(user.id), lambda _done: f"{user.name} was deleted.")
 
 
 class GroupList(_IamList["IamGroupView"]):

@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Label
 
-from cbr_tui.domain.errors import CbrError
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.image_actions import CreateServerDialog, DeleteImageDialog
 from cbr_tui.ui.screens.base import ListPage
@@ -41,12 +40,8 @@ class ImagesPage(ListPage):
         yield Pager(id="image-pager")
 
     def refresh_data(self) -> None:
-        try:
-            result = self.console.restores.list_images()
-        except CbrError as error:
-            self.report(error)
-            return
-        self.show_whole_list(result.images, _cells, key=lambda image: image.id)
+        self.ask(self.console.restores.list_images,
+                 lambda result: self.show_whole_list(result.images, _cells, key=lambda image: image.id))
 
     def _image(self) -> ImageView | None:
         return self.selected_row(

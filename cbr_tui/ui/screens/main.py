@@ -1,6 +1,9 @@
 """The console's main screen: the region picker and account on top, the backup types on the left."""
 
+from __future__ import annotations
+
 import importlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -14,6 +17,7 @@ from textual.widgets.option_list import Option
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.vault_types import VAULT_TYPES
+from cbr_tui.ui.calls import Asks
 from cbr_tui.ui.dialogs.base import MessageDialog
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.screens.backup_page import BackupTypePage
@@ -21,6 +25,7 @@ from cbr_tui.ui.screens.base import ListPage, Page, shown
 from cbr_tui.ui.widgets.footer import ConsoleFooter
 
 if TYPE_CHECKING:
+    from cbr_tui.services.views import AccountView, ClockView, NoticeView
     from cbr_tui.ui.app import CbrApp
 
 NAV_ORDER = (ObjectType.SERVER, ObjectType.DISK, ObjectType.TURBO, ObjectType.VMWARE, ObjectType.FILE,
@@ -52,7 +57,16 @@ def new_page(identifier: str) -> Page:
     return page(id=identifier)
 
 
-class MainScreen(Guarded, Screen[None]):
+@dataclass(frozen=True)
+class Header:
+    """What the top bar shows, and the newest notifications."""
+
+    account: AccountView
+    clock: ClockView
+    notices: list[NoticeView]
+
+
+class MainScreen(Guarded, Asks, Screen[None]):
     AUTO_FOCUS = None  # the page's list takes the focus once it has data (not the navigation meanwhile)
     BINDINGS = [
         Binding("ctrl+g", "focus_region", "Region", id="main.region"),
@@ -64,7 +78,7 @@ class MainScreen(Guarded, Screen[None]):
     notices_seen: int | None = None  # the newest notification shown (None: not looked yet)
 
     @property
-    def cbr_app(self) -> "CbrApp":
+    def cbr_app(self) -> CbrApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -183,22 +197,28 @@ class MainScreen(Guarded, Screen[None]):
 
     @on(Page.Finished)
     def _refresh_account(self) -> None:
-        """Who is signed in (left out on a small terminal) and the balance (always shown)."""
+        """Who is signed in (left out on a small terminal), the balance (always shown), cloud time, and the
+        notifications sent since the last look: asked together, in a worker."""
         services = self.cbr_app.services
-        account = services.accounts.show().account
-        principal = services.principal
+        self.ask(lambda: Header(services.accounts.show().account, services.clock.show().clock,
+                                services.notices.list(limit=5).notices), self._show_header)
+
+    def _show_header(self, header: Header) -> None:
+        account = header.account
+        principal = self.cbr_app.services.principal
         user = principal.user_name or account.user_name
         if principal.read_only:
             user += " (read-only)"
         self.query_one("#account", Label).update(f"{account.name} · {user} ·")
         self.query_one("#balance", Label).update(f"balance {account.balance} {account.currency}")
-        clock = services.clock.show().clock
+        clock = header.clock
         cloud_time = self.query_one("#cloud-time", Label)
         cloud_time.display = clock.simulated  # shown only when cloud time is not real time
         if clock.simulated:
             rate = clock.rate  # 0 while a jump ahead is under way
             speed = "" if rate == 1 else " paused" if rate == 0 else f" x{rate:,}"  # one cell a character
             cloud_time.update(f"cloud {clock.now[:16].replace('T', ' ')}{speed} ·")
+        self._announce_notices(header.notices)
 
     def action_clock(self) -> None:
         """The demo clock: run cloud time fast, jump it ahead, or put it back on real time."""
@@ -215,16 +235,15 @@ class MainScreen(Guarded, Screen[None]):
         Not while a full screen (a purchase wizard, Help) covers this one: nothing of it is seen."""
         if not self.cbr_app.ready or not (self.is_current or isinstance(self.app.screen, ModalScreen)):
             return
-        self._refresh_account()
-        self._announce_notices()
+        if not self.busy():
+            self._refresh_account()
         page = self.current_page
         if page.live:
-            page.refresh_data()
+            page.refresh_live()
 
-    def _announce_notices(self) -> None:
+    def _announce_notices(self, newest: list[NoticeView]) -> None:
         """The notifications CBR sends (SMN), as the console's own: one toast for each sent since the last
         look; those sent before the console opened are in `cbr-tui vault notices`."""
-        newest = self.cbr_app.services.notices.list(limit=5).notices
         seen, self.notices_seen = self.notices_seen, max([n.id for n in newest] + [self.notices_seen or 0])
         if seen is None:
             return

@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Label
 
-from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.policy_rules import describe_patterns
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.policy_actions import DeletePolicyDialog, PolicyDialog
@@ -44,12 +43,8 @@ class PoliciesPage(ListPage):
         yield Pager(id="policy-pager")
 
     def refresh_data(self) -> None:
-        try:
-            result = self.console.policies.list()
-        except CbrError as error:
-            self.report(error)
-            return
-        self.show_whole_list(result.policies, self._cells, key=lambda policy: policy.id)
+        self.ask(self.console.policies.list,
+                 lambda result: self.show_whole_list(result.policies, self._cells, key=lambda policy: policy.id))
 
     def _cells(self, policy: PolicyView) -> tuple[object, ...]:
         definition = policy.operation_definition
@@ -85,12 +80,9 @@ class PoliciesPage(ListPage):
         policy = self._policy()
         if policy is None:
             return
-        try:
-            self.console.policies.update(policy.id, enabled=not policy.enabled)
-        except CbrError as error:
-            self.report(error)
-            return
-        self.finished(f"Policy {policy.name} {'disabled' if policy.enabled else 'enabled'}.")
+        policies = self.console.policies
+        self.operate(lambda: policies.update(policy.id, enabled=not policy.enabled),
+                     lambda _done: f"Policy {policy.name} {'disabled' if policy.enabled else 'enabled'}.")
 
     @on(Button.Pressed, "#op-delete")
     def action_delete(self) -> None:

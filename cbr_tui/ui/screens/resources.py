@@ -7,14 +7,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Select
 
 from cbr_tui.domain.enums import ResourceKind, ServerStatus
-from cbr_tui.domain.errors import CbrError
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.base import ConfirmDialog
 from cbr_tui.ui.dialogs.resource_actions import AttachDiskDialog, WriteDataDialog, WriteRequest, damage_warning
@@ -23,7 +22,7 @@ from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
 
 if TYPE_CHECKING:
-    from cbr_tui.services.views import ResourceView
+    from cbr_tui.services.views import ResourcePage, ResourceView
 
 KINDS = (("Servers", ResourceKind.SERVER), ("Disks", ResourceKind.DISK), ("SFS Turbo file systems", ResourceKind.TURBO),
          ("Desktops", ResourceKind.DESKTOP), ("Backup clients", ResourceKind.AGENT))
@@ -70,12 +69,10 @@ class ResourcesPage(ListPage):
 
     def refresh_data(self) -> None:
         search = self.query_one("#resource-search", Input).value.strip() or None
-        try:
-            result = self.console.resources.list(self.kind, name=search, limit=self.pager.page_size,
-                                                 offset=self.pager.first_row)
-        except CbrError as error:
-            self.report(error)
-            return
+        resources, kind, pager = self.console.resources, self.kind, self.pager
+        self.ask(lambda: resources.list(kind, name=search, limit=pager.page_size, offset=pager.first_row), self._show)
+
+    def _show(self, result: ResourcePage) -> None:
         self.query_one(ConsoleTable).replace_rows([(r.id, self._cells(r)) for r in result.resources],
                                                   height=2)
         self.pager.show_total(result.count)
@@ -122,13 +119,9 @@ class ResourcesPage(ListPage):
         if server is None:
             return
         call = self.console.resources.start_server if verb == "start" else self.console.resources.stop_server
-        try:
-            shown = call(server.id).resource
-        except CbrError as error:
-            self.report(error)
-            return
-        word = "Running" if shown.status == ServerStatus.ACTIVE else "Stopped"
-        self.finished(f"{server.name} is {word}.")
+        self.operate(lambda: call(server.id).resource,
+                     lambda shown: f"{server.name} is {'Running' if shown.status == ServerStatus.ACTIVE else 'Stopped'}"
+                                   ".")
 
     def action_agent(self) -> None:
         """Install the CBR Agent on a server (what database server vaults need), or remove it."""
@@ -137,13 +130,9 @@ class ResourcesPage(ListPage):
             return
         installed = server.agent_version is not None
         resources = self.console.resources
-        try:
-            shown = (resources.uninstall_agent(server.id) if installed else resources.install_agent(server.id)).resource
-        except CbrError as error:
-            self.report(error)
-            return
-        self.finished(f"The CBR Agent {shown.agent_version} is installed on {server.name}." if shown.agent_version
-                      else f"The CBR Agent was removed from {server.name}.")
+        self.operate(lambda: (resources.uninstall_agent if installed else resources.install_agent)(server.id).resource,
+                     lambda shown: f"The CBR Agent {shown.agent_version} is installed on {server.name}."
+                     if shown.agent_version else f"The CBR Agent was removed from {server.name}.")
 
     @on(Button.Pressed, "#op-attach")
     def action_attach(self) -> None:
@@ -156,12 +145,8 @@ class ResourcesPage(ListPage):
         disk = self._resource(ResourceKind.DISK)
         if disk is None:
             return
-        try:
-            self.console.resources.detach_disk(disk.id)
-        except CbrError as error:
-            self.report(error)
-            return
-        self.finished(f"{disk.name} detached: it is Available.")
+        resources = self.console.resources
+        self.operate(lambda: resources.detach_disk(disk.id), lambda _done: f"{disk.name} detached: it is Available.")
 
     @on(Button.Pressed, "#op-write")
     def action_write(self) -> None:
@@ -194,16 +179,10 @@ class ResourcesPage(ListPage):
         self.app.push_screen(ConfirmDialog("Damage Data", damage_warning(resource), "Damage", danger=True),
                              callback=confirmed)
 
-    @work(thread=True, group="resource-data")
     def carry_out(self, doing: str, call: Callable[[], Done], done: Callable[[Done], str]) -> None:
-        """Bytes are written off the UI thread; the page reports when they are on disk."""
-        self.app.call_from_thread(self.app.notify, f"{doing}…")
-        try:
-            result = call()
-        except CbrError as error:
-            self.app.call_from_thread(self.report, error)
-            return
-        self.app.call_from_thread(self.finished, done(result))
+        """Bytes are written in a worker; the page says so now, and again when they are on disk."""
+        self.app.notify(f"{doing}…")
+        self.operate(call, done)
 
     def action_focus_search(self) -> None:
         self.query_one("#resource-search", Input).focus()

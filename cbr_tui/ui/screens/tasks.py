@@ -13,7 +13,6 @@ from textual.containers import Horizontal
 from textual.widgets import Label, Select
 
 from cbr_tui.domain.enums import OperationType, TaskStatus
-from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.labels import TASK_STATUS
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.screens.base import ListPage
@@ -21,7 +20,7 @@ from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
 
 if TYPE_CHECKING:
-    from cbr_tui.services.views import TaskView
+    from cbr_tui.services.views import TaskPage, TaskView
 
 TASK_TYPES = {
     OperationType.BACKUP: "Backup", OperationType.RESTORE: "Restore", OperationType.DELETE: "Delete backup",
@@ -51,15 +50,14 @@ class TasksPage(ListPage):
         pager = self.query_one(Pager)
         kind = self.query_one("#task-type", Select).value
         status = self.query_one("#task-status", Select).value
-        try:
-            result = self.console.tasks.list(operation_type=kind or None if isinstance(kind, str) else None,
-                                             status=status or None if isinstance(status, str) else None,
-                                             limit=pager.page_size, offset=pager.first_row)
-        except CbrError as error:
-            self.report(error)
-            return
+        tasks = self.console.tasks
+        self.ask(lambda: tasks.list(operation_type=kind or None if isinstance(kind, str) else None,
+                                    status=status or None if isinstance(status, str) else None,
+                                    limit=pager.page_size, offset=pager.first_row), self._show)
+
+    def _show(self, result: TaskPage) -> None:
         self.query_one(ConsoleTable).replace_rows([(t.id, self._cells(t)) for t in result.operation_logs], height=2)
-        pager.show_total(result.count)
+        self.query_one(Pager).show_total(result.count)
 
     def _cells(self, task: TaskView) -> tuple[object, ...]:
         common = task.extra_info.common

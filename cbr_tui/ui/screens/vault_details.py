@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -19,6 +20,7 @@ from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui import reach
+from cbr_tui.ui.calls import Asks
 from cbr_tui.ui.dialogs.base import ConfirmDialog, MessageDialog
 from cbr_tui.ui.dialogs.menu import MenuDialog
 from cbr_tui.ui.dialogs.migrate import MigrateDialog
@@ -30,12 +32,31 @@ from cbr_tui.ui.widgets.table import ConsoleTable
 
 if TYPE_CHECKING:
     from cbr_tui.services.console import Console
-    from cbr_tui.services.views import VaultView
+    from cbr_tui.services.views import PolicyView, TaskView, VaultView
 
 REFRESH_SECONDS = 1.0
 
 
-class VaultDetails(Guarded, Screen[None]):
+@dataclass(frozen=True)
+class Shown:
+    """Everything the page shows, asked for together in one worker."""
+
+    vault: VaultView
+    policy: PolicyView | None
+    projects: dict[str, str]
+    running: list[TaskView]
+
+
+def ask_details(services: Console, vault_id: str) -> Shown:
+    vault = services.vaults.show(vault_id)
+    applied = vault.policy_of("backup")
+    return Shown(vault=vault,
+                 policy=services.policies.show(applied.policy_id) if applied is not None else None,
+                 projects={p.id: p.name for p in services.accounts.enterprise_projects().enterprise_projects},
+                 running=[t for t in services.tasks.list(vault_id=vault_id, limit=20).operation_logs if t.running])
+
+
+class VaultDetails(Guarded, Asks, Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="details.back"),
         Binding("b", "backup_resource", "Perform Backup", id="details.backup"),
@@ -80,30 +101,36 @@ class VaultDetails(Guarded, Screen[None]):
         yield ConsoleFooter()
 
     def on_mount(self) -> None:
-        self._show()
-        self.set_interval(REFRESH_SECONDS, self.refresh_data)
+        self.refresh_data()
+        self.set_interval(REFRESH_SECONDS, self._refresh_live)
+
+    def _refresh_live(self) -> None:
+        if not self.busy():
+            self.refresh_data()
 
     def refresh_data(self) -> None:
-        try:
-            self.vault = self.services.vaults.show(self.vault_id)
-        except CbrError:
-            self.app.pop_screen()  # the vault was deleted
-            return
-        self._show()
+        services, vault_id = self.services, self.vault_id
+        self.ask(lambda: ask_details(services, vault_id), self._show, refused=self._gone)
         self.query_one(BackupList).refresh_data()
 
-    def _show(self) -> None:
-        vault, billing = self.vault, self.vault.billing
+    def _gone(self, _error: CbrError) -> None:
+        """The vault was deleted (here, by the command line, another console): back to the list, once this
+        page is on top again."""
+        if self.is_current:
+            self.app.pop_screen()
+
+    def _show(self, shown: Shown) -> None:
+        self.vault = vault = shown.vault
+        billing = vault.billing
         vtype = vault_type(billing.object_type)
         self.query_one("#details-title", Label).update(Text.assemble(
             (vault.name, "bold"), "  ", fmt.vault_status(billing.status)))
-        policy = vault.policy_of("backup")
+        policy = shown.policy
         policy_text = "No policy applied"
         if policy is not None:
-            shown = self.services.policies.show(policy.policy_id)
-            policy_text = f"{shown.name}, next run {fmt.when(shown.next_run)}" if shown.enabled \
-                else f"{shown.name} (disabled)"
-        projects = {p.id: p.name for p in self.services.accounts.enterprise_projects().enterprise_projects}
+            policy_text = f"{policy.name}, next run {fmt.when(policy.next_run)}" if policy.enabled \
+                else f"{policy.name} (disabled)"
+        projects = shown.projects
         expiry = f", expires {fmt.when(billing.expired_at)[:10]}" if billing.expired_at else ""
         renew = ", auto-renewal" if billing.is_auto_renew else ""
         values: dict[str, str | Text] = {
@@ -134,10 +161,9 @@ class VaultDetails(Guarded, Screen[None]):
                         ", ".join(fmt.short_id(v) for v in r.extra_info.exclude_volumes) or "--"))
                 for r in vault.resources], height=2)
         self.query_one("#tags-text", Label).update(fmt.tags(vault.tags, limit=10))
-        self._show_running()
+        self._show_running(shown.running)
 
-    def _show_running(self) -> None:
-        running = [t for t in self.services.tasks.list(vault_id=self.vault_id, limit=20).operation_logs if t.running]
+    def _show_running(self, running: list[TaskView]) -> None:
         box = self.query_one("#running", Vertical)
         wanted = {f"run-{t.id}" for t in running}
         for child in list(box.children):
@@ -198,14 +224,11 @@ class VaultDetails(Guarded, Screen[None]):
         name = next(r.name for r in self.vault.resources if r.id == resource)
 
         def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                self.services.associations.dissociate(self.vault_id, [resource])
-            except CbrError as error:
-                self.app.push_screen(MessageDialog.of(error))
-                return
-            self._after(f"{name} dissociated.")
+            if yes:
+                associations = self.services.associations
+                self.ask(lambda: associations.dissociate(self.vault_id, [resource]),
+                         lambda _done: self._after(f"{name} dissociated."),
+                         refused=lambda error: self.app.push_screen(MessageDialog.of(error)), load=False)
 
         self.app.push_screen(ConfirmDialog(
             f"Dissociate {name}", f"{name} leaves {self.vault.name}: the vault's policy no longer applies to it "

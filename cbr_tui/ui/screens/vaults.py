@@ -26,7 +26,7 @@ from cbr_tui.ui.widgets.pager import Pager
 from cbr_tui.ui.widgets.table import ConsoleTable
 
 if TYPE_CHECKING:
-    from cbr_tui.services.views import VaultView
+    from cbr_tui.services.views import VaultPage, VaultView
 
 SORTS = ("created_at:desc", "name:asc", "size:desc", "used:desc")
 
@@ -77,24 +77,24 @@ class VaultList(ListPage):
     def refresh_data(self) -> None:
         pager = self.query_one(Pager)
         search = self.query_one("#vault-search", Input).value.strip() or None
-        try:
-            result = self.console.vaults.list(object_type=self.object_type.value, search=search,
-                                              tags=self.tag_filter, limit=pager.page_size, offset=pager.first_row,
-                                              sort=self.sort)
-        except CbrError as error:
-            self.report(error)
-            return
-        projects = self._enterprise_projects()
+        console, tags, sort = self.console, list(self.tag_filter), self.sort
+
+        def vaults_and_projects() -> tuple[VaultPage, dict[str, str]]:
+            listed = console.vaults.list(object_type=self.object_type.value, search=search, tags=tags,
+                                         limit=pager.page_size, offset=pager.first_row, sort=sort)
+            projects = console.accounts.enterprise_projects().enterprise_projects
+            return listed, {p.id: p.name for p in projects}
+
+        self.ask(vaults_and_projects, self._show)
+
+    def _show(self, answer: tuple[VaultPage, dict[str, str]]) -> None:
+        result, projects = answer
         self.query_one(ConsoleTable).replace_rows([(v.id, self._cells(v, projects)) for v in result.vaults],
                                                   height=2)
-        pager.show_total(result.count)
+        self.query_one(Pager).show_total(result.count)
         for button, action in (("#op-backup", Action.VAULT_BACKUP), ("#op-associate", Action.VAULT_ADD_RESOURCES)):
             for found in self.query(button):
                 self.offer(found, action)
-
-    def _enterprise_projects(self) -> dict[str, str]:
-        projects = self.console.accounts.enterprise_projects().enterprise_projects
-        return {p.id: p.name for p in projects}
 
     def _cells(self, vault: VaultView, projects: dict[str, str]) -> tuple[object, ...]:
         billing = vault.billing

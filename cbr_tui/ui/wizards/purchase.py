@@ -34,6 +34,7 @@ from cbr_tui.domain.rules import tag_pairs
 from cbr_tui.domain.vault_types import VaultType, vault_type
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui import reach
+from cbr_tui.ui.calls import OPERATIONS, Asks
 from cbr_tui.ui.dialogs.base import ConfirmDialog, MessageDialog
 from cbr_tui.ui.guard import Guarded
 from cbr_tui.ui.widgets.errors import show_error
@@ -46,12 +47,12 @@ from cbr_tui.ui.wizards.steps import compose_step
 if TYPE_CHECKING:
     from cbr_tui.services.console import Console
     from cbr_tui.services.vaults import VaultSpec
-    from cbr_tui.services.views import Price
+    from cbr_tui.services.views import Price, VaultView
 
 OPTIONAL_FIELDS = ("description", "bind-tags", "tags")
 
 
-class PurchaseWizard(Guarded, Screen[str | None]):
+class PurchaseWizard(Guarded, Asks, Screen[str | None]):
     """Dismisses with the new vault's ID, or None when cancelled."""
 
     BINDINGS = [
@@ -430,13 +431,16 @@ class PurchaseWizard(Guarded, Screen[str | None]):
                              callback=lambda yes: self._buy(spec) if yes else None)
 
     def _buy(self, spec: VaultSpec) -> None:
-        try:
-            created = self.services.vaults.create(spec)
-        except CbrError as error:
-            self.app.push_screen(MessageDialog.of(error))
-            return
-        self.app.notify(f"{created.vault.name} was bought.", title="Vault created")
-        self.dismiss(created.vault.id)
+        """Buy in a worker (paying writes the order, the balance and the vault); a second Buy meanwhile is
+        not taken."""
+        if not self.busy(OPERATIONS):
+            vaults = self.services.vaults
+            self.ask(lambda: vaults.create(spec).vault, self._bought,
+                     refused=lambda error: self.app.push_screen(MessageDialog.of(error)), load=False)
+
+    def _bought(self, vault: VaultView) -> None:
+        self.app.notify(f"{vault.name} was bought.", title="Vault created")
+        self.dismiss(vault.id)
 
 
 def price_text(price: Price, vtype: VaultType, *, with_size: bool = False) -> str:
