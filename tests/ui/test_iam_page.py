@@ -144,8 +144,8 @@ async def test_a_served_console_follows_its_users_permissions_and_ends_with_the_
         await open_page(pilot, ObjectType.SERVER)
         assert app.screen.query_one("#buy-vault").disabled
         console.iam.grant("readers", "CBR FullAccess")
-        await wait_for(pilot, lambda: not app.screen.query_one("#buy-vault").disabled)
-        assert "(read-only)" not in str(app.screen.query_one("#account").render())
+        await wait_for(pilot, lambda: not app.screen.query_one("#buy-vault").disabled
+                       and "(read-only)" not in str(app.screen.query_one("#account").render()))
         console.iam.delete_user("cbr_reader")
         await wait_for(pilot, lambda: not app.is_running)
     assert app.return_code == 1

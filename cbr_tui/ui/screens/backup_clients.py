@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -13,7 +14,6 @@ from textual.containers import Horizontal
 from textual.widgets import Button
 
 from cbr_tui.domain.enums import ResourceKind
-from cbr_tui.domain.errors import CbrError
 from cbr_tui.ui import format as fmt
 from cbr_tui.ui.dialogs.client_actions import AddPathDialog, ClientBackupDialog, ConfigureVaultDialog
 from cbr_tui.ui.screens.base import ListPage
@@ -63,30 +63,28 @@ class BackupClientList(ListPage):
             + (" …" if len(agent.paths or []) > 2 else "") or "no paths",
         )
 
-    def _agent(self) -> ResourceView | None:
-        return self.selected_row(self.console.resources.show,
-                                 "There is no backup client: install an agent on a host first.")
+    def _with_agent(self, then: Callable[[ResourceView], object]) -> None:
+        self.with_selected(self.console.resources.show,
+                           "There is no backup client: install an agent on a host first.", then)
 
     @on(Button.Pressed, "#op-client-backup")
     def action_backup(self) -> None:
-        agent = self._agent()
-        if agent is None:
-            return
-        try:
-            self.console.backups.client_vault(agent.id)  # a client without a vault is refused at once
-        except CbrError as error:
-            self.report(error)
-            return
-        self.app.push_screen(ClientBackupDialog(agent), callback=self.finished)
+        """A client without a vault is refused at once, before the dialog."""
+        console = self.console
+
+        def with_its_vault(key: str) -> ResourceView:
+            agent = console.resources.show(key)
+            console.backups.client_vault(agent.id)
+            return agent
+
+        self.with_selected(with_its_vault,
+                           "There is no backup client: install an agent on a host first.",
+                           lambda agent: self.app.push_screen(ClientBackupDialog(agent), callback=self.finished))
 
     @on(Button.Pressed, "#op-configure")
     def action_configure(self) -> None:
-        agent = self._agent()
-        if agent is not None:
-            self.app.push_screen(ConfigureVaultDialog(agent), callback=self.finished)
+        self._with_agent(lambda agent: self.app.push_screen(ConfigureVaultDialog(agent), callback=self.finished))
 
     @on(Button.Pressed, "#op-add-path")
     def action_add_path(self) -> None:
-        agent = self._agent()
-        if agent is not None:
-            self.app.push_screen(AddPathDialog(agent), callback=self.finished)
+        self._with_agent(lambda agent: self.app.push_screen(AddPathDialog(agent), callback=self.finished))

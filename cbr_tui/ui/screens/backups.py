@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -107,24 +108,20 @@ class BackupList(ListPage):
     def _filter(self) -> None:
         self.restart()
 
-    def _backup(self) -> BackupView | None:
-        return self.selected_row(self.console.backups.show,
-                                 "There is no backup here yet: perform a backup first.")
+    def _with_backup(self, then: Callable[[BackupView], object]) -> None:
+        self.with_selected(self.console.backups.show, "There is no backup here yet: perform a backup first.", then)
 
     @on(Button.Pressed, "#op-restore")
     def action_restore(self) -> None:
         """The row's first action: Restore (or Create File System for SFS Turbo, which never restores in place)."""
-        backup = self._backup()
-        if backup is not None:
-            self._open(backup, backup_actions(backup)[0][1])
+        self._with_backup(lambda backup: self._open(backup, backup_actions(backup)[0][1]))
 
     @on(Button.Pressed, "#op-operations")
     @on(ConsoleTable.RowSelected)
     def action_operations(self) -> None:
-        backup = self._backup()
-        if backup is not None:
-            self.app.push_screen(MenuDialog(f"Operations: {backup.name}", backup_actions(backup)),
-                                 callback=lambda action: self._open(backup, action) if action else None)
+        self._with_backup(lambda backup: self.app.push_screen(
+            MenuDialog(f"Operations: {backup.name}", backup_actions(backup)),
+            callback=lambda action: self._open(backup, action) if action else None))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Synchronize is a hybrid page's only (its backups are not made on the console)."""
@@ -141,9 +138,7 @@ class BackupList(ListPage):
         self.action_operate("delete")
 
     def action_operate(self, action: str) -> None:
-        backup = self._backup()
-        if backup is not None:
-            self._open(backup, action)
+        self._with_backup(lambda backup: self._open(backup, action))
 
     def _open(self, backup: BackupView, action: str) -> None:
         self.app.push_screen(DIALOGS[action](backup), callback=self.finished)

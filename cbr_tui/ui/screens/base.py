@@ -131,21 +131,26 @@ class ListPage(Page):
     def action_page(self, step: int) -> None:
         self.pager.turn(step)
 
-    def selected_row(self, fetch: Callable[[str], Row | None], nothing: str) -> Row | None:
-        """What the highlighted row shows, fresh from the services; None (having said why) when the list is
-        empty or the item went meanwhile (the command line, another console)."""
+    def with_selected(self, fetch: Callable[[str], Row | None], nothing: str, then: Callable[[Row], object]) -> None:
+        """Act on what the highlighted row shows, asked fresh from the services in a worker. When the list is
+        empty, say `nothing`; when the item went meanwhile (the command line, another console), say why and
+        reload the list."""
         key = self.query_one(ConsoleTable).selected_key
         if key is None:
             self.app.notify(nothing, severity="warning")
-            return None
-        try:
-            found = fetch(key)
-        except CbrError as error:
+            return
+
+        def found(row: Row | None) -> None:
+            if row is None:
+                self.refresh_data()
+            else:
+                then(row)
+
+        def refused(error: CbrError) -> None:
             self.report(error)
-            found = None
-        if found is None:
             self.refresh_data()
-        return found
+
+        self.ask(lambda: fetch(key), found, refused=refused, load=False)
 
     def show_whole_list(self, items: list[Row], cells: Callable[[Row], tuple[object, ...]],
                         key: Callable[[Row], str]) -> None:

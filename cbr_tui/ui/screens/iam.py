@@ -153,9 +153,10 @@ class UserList(_IamList["IamUserView"]):
     def action_delete(self) -> None:
         if not self.permitted(Action.MANAGE_IAM):
             return
-        user = self.selected_row(lambda key: self.console.iam.show_user(key).user, "There is no user yet.")
-        if user is None:
-            return
+        iam = self.console.iam
+        self.with_selected(lambda key: iam.show_user(key).user, "There is no user yet.", self._confirm_delete)
+
+    def _confirm_delete(self, user: IamUserView) -> None:
         self.app.push_screen(ConfirmDialog(
             "Delete User", f"Delete {user.name}? Their sessions end, their SSH and access keys stop working; "
             "what they did stays.", "Delete", danger=True), callback=lambda yes: self._delete(user) if yes else None)
@@ -194,8 +195,7 @@ class GroupList(_IamList["IamGroupView"]):
     def action_grant(self) -> None:
         if not self.permitted(Action.MANAGE_IAM):
             return
-        group = self.selected_row(
-            lambda key: next((g for g in self.console.iam.list_groups().groups if g.id == key), None),
-            "There is no user group yet.")
-        if group is not None:
-            self.app.push_screen(GrantDialog(group), callback=self.finished)
+        iam = self.console.iam
+        self.with_selected(lambda key: next((g for g in iam.list_groups().groups if g.id == key), None),
+                           "There is no user group yet.",
+                           lambda group: self.app.push_screen(GrantDialog(group), callback=self.finished))

@@ -3,6 +3,7 @@ new servers made from them. Like Simulated resources, it stands for the rest of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -43,22 +44,18 @@ class ImagesPage(ListPage):
         self.ask(self.console.restores.list_images,
                  lambda result: self.show_whole_list(result.images, _cells, key=lambda image: image.id))
 
-    def _image(self) -> ImageView | None:
-        return self.selected_row(
-            lambda key: next((i for i in self.console.restores.list_images().images if i.id == key), None),
-            "There is no image yet: create one from a server backup (Backups > Operations).")
+    def _with_image(self, then: Callable[[ImageView], object]) -> None:
+        restores = self.console.restores
+        self.with_selected(lambda key: next((i for i in restores.list_images().images if i.id == key), None),
+                           "There is no image yet: create one from a server backup (Backups > Operations).", then)
 
     @on(Button.Pressed, "#op-create-server")
     def action_create_server(self) -> None:
-        image = self._image()
-        if image is not None:
-            self.app.push_screen(CreateServerDialog(image), callback=self.finished)
+        self._with_image(lambda image: self.app.push_screen(CreateServerDialog(image), callback=self.finished))
 
     @on(Button.Pressed, "#op-delete-image")
     def action_delete(self) -> None:
-        image = self._image()
-        if image is not None:
-            self.app.push_screen(DeleteImageDialog(image), callback=self.finished)
+        self._with_image(lambda image: self.app.push_screen(DeleteImageDialog(image), callback=self.finished))
 
 
 def _cells(image: ImageView) -> tuple[object, ...]:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -60,9 +61,8 @@ class PoliciesPage(ListPage):
             fmt.when(policy.next_run) if policy.next_run else "--",
         )
 
-    def _policy(self) -> PolicyView | None:
-        return self.selected_row(self.console.policies.show,
-                                 "There is no policy yet: create one first.")
+    def _with_policy(self, then: Callable[[PolicyView], object]) -> None:
+        self.with_selected(self.console.policies.show, "There is no policy yet: create one first.", then)
 
     @on(Button.Pressed, "#create-policy")
     def action_create(self) -> None:
@@ -71,21 +71,15 @@ class PoliciesPage(ListPage):
     @on(Button.Pressed, "#op-modify")
     @on(ConsoleTable.RowSelected)
     def action_modify(self) -> None:
-        policy = self._policy()
-        if policy is not None:
-            self.app.push_screen(PolicyDialog(policy), callback=self.finished)
+        self._with_policy(lambda policy: self.app.push_screen(PolicyDialog(policy), callback=self.finished))
 
     @on(Button.Pressed, "#op-toggle")
     def action_toggle_policy(self) -> None:
-        policy = self._policy()
-        if policy is None:
-            return
         policies = self.console.policies
-        self.operate(lambda: policies.update(policy.id, enabled=not policy.enabled),
-                     lambda _done: f"Policy {policy.name} {'disabled' if policy.enabled else 'enabled'}.")
+        self._with_policy(lambda policy: self.operate(
+            lambda: policies.update(policy.id, enabled=not policy.enabled),
+            lambda _done: f"Policy {policy.name} {'disabled' if policy.enabled else 'enabled'}."))
 
     @on(Button.Pressed, "#op-delete")
     def action_delete(self) -> None:
-        policy = self._policy()
-        if policy is not None:
-            self.app.push_screen(DeletePolicyDialog(policy), callback=self.finished)
+        self._with_policy(lambda policy: self.app.push_screen(DeletePolicyDialog(policy), callback=self.finished))

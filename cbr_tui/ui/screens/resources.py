@@ -94,17 +94,18 @@ class ResourcesPage(ListPage):
     def _filter(self) -> None:
         self.restart()
 
-    def _resource(self, *kinds: ResourceKind) -> ResourceView | None:
-        resource = self.selected_row(self.console.resources.show,
-                                     "Choose a resource in the list first.")
-        if resource is None:
-            return None
-        if kinds and ResourceKind(resource.kind) not in kinds:
-            words = " or ".join(f"a {k.value}" for k in kinds)
-            self.app.notify(f"This works on {words}; {resource.name} is a {resource.kind}.",
-                            severity="warning")
-            return None
-        return resource
+    def _with_resource(self, then: Callable[[ResourceView], object], *kinds: ResourceKind) -> None:
+        """Act on the highlighted resource (fresh from the services) when it is of one of `kinds`."""
+
+        def of_kind(resource: ResourceView) -> None:
+            if kinds and ResourceKind(resource.kind) not in kinds:
+                words = " or ".join(f"a {k.value}" for k in kinds)
+                self.app.notify(f"This works on {words}; {resource.name} is a {resource.kind}.",
+                                severity="warning")
+            else:
+                then(resource)
+
+        self.with_selected(self.console.resources.show, "Choose a resource in the list first.", of_kind)
 
     @on(Button.Pressed, "#op-start")
     def _start_pressed(self) -> None:
@@ -115,69 +116,69 @@ class ResourcesPage(ListPage):
         self.action_power("stop")
 
     def action_power(self, verb: str) -> None:
-        server = self._resource(ResourceKind.SERVER)
-        if server is None:
-            return
         call = self.console.resources.start_server if verb == "start" else self.console.resources.stop_server
-        self.operate(lambda: call(server.id).resource,
-                     lambda shown: f"{server.name} is {'Running' if shown.status == ServerStatus.ACTIVE else 'Stopped'}"
-                                   ".")
+
+        def power(server: ResourceView) -> None:
+            self.operate(lambda: call(server.id).resource,
+                         lambda shown: f"{server.name} is "
+                                       f"{'Running' if shown.status == ServerStatus.ACTIVE else 'Stopped'}.")
+
+        self._with_resource(power, ResourceKind.SERVER)
 
     def action_agent(self) -> None:
         """Install the CBR Agent on a server (what database server vaults need), or remove it."""
-        server = self._resource(ResourceKind.SERVER)
-        if server is None:
-            return
-        installed = server.agent_version is not None
         resources = self.console.resources
-        self.operate(lambda: (resources.uninstall_agent if installed else resources.install_agent)(server.id).resource,
-                     lambda shown: f"The CBR Agent {shown.agent_version} is installed on {server.name}."
-                     if shown.agent_version else f"The CBR Agent was removed from {server.name}.")
+
+        def install_or_remove(server: ResourceView) -> None:
+            change = resources.uninstall_agent if server.agent_version is not None else resources.install_agent
+            self.operate(lambda: change(server.id).resource,
+                         lambda shown: f"The CBR Agent {shown.agent_version} is installed on {server.name}."
+                         if shown.agent_version else f"The CBR Agent was removed from {server.name}.")
+
+        self._with_resource(install_or_remove, ResourceKind.SERVER)
 
     @on(Button.Pressed, "#op-attach")
     def action_attach(self) -> None:
-        server = self._resource(ResourceKind.SERVER)
-        if server is not None:
-            self.app.push_screen(AttachDiskDialog(server), callback=self.finished)
+        self._with_resource(lambda server: self.app.push_screen(AttachDiskDialog(server), callback=self.finished),
+                            ResourceKind.SERVER)
 
     @on(Button.Pressed, "#op-detach")
     def action_detach(self) -> None:
-        disk = self._resource(ResourceKind.DISK)
-        if disk is None:
-            return
         resources = self.console.resources
-        self.operate(lambda: resources.detach_disk(disk.id), lambda _done: f"{disk.name} detached: it is Available.")
+        self._with_resource(lambda disk: self.operate(lambda: resources.detach_disk(disk.id),
+                                                      lambda _done: f"{disk.name} detached: it is Available."),
+                            ResourceKind.DISK)
 
     @on(Button.Pressed, "#op-write")
     def action_write(self) -> None:
-        resource = self._resource()
-        if resource is None:
-            return
+        resources = self.console.resources
 
-        def chosen(request: WriteRequest | None) -> None:
-            if request is not None:
-                self.carry_out(f"Writing {request.megabytes} MB to {resource.name}",
-                               lambda: self.console.resources.write_data(
-                                   resource.id, request.megabytes, pattern=request.pattern,
-                                   scattered=request.scattered),
-                               lambda done: f"Wrote {fmt.size(done.written_bytes)} to {resource.name}.")
+        def write_to(resource: ResourceView) -> None:
+            def chosen(request: WriteRequest | None) -> None:
+                if request is not None:
+                    self.carry_out(f"Writing {request.megabytes} MB to {resource.name}",
+                                   lambda: resources.write_data(resource.id, request.megabytes,
+                                                                pattern=request.pattern, scattered=request.scattered),
+                                   lambda done: f"Wrote {fmt.size(done.written_bytes)} to {resource.name}.")
 
-        self.app.push_screen(WriteDataDialog(resource), callback=chosen)
+            self.app.push_screen(WriteDataDialog(resource), callback=chosen)
+
+        self._with_resource(write_to)
 
     @on(Button.Pressed, "#op-damage")
     def action_damage(self) -> None:
-        resource = self._resource()
-        if resource is None:
-            return
+        resources = self.console.resources
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.carry_out(f"Damaging {resource.name}",
-                               lambda: self.console.resources.damage_data(resource.id),
-                               lambda _done: f"{resource.name} is damaged: restore it from a backup.")
+        def damage(resource: ResourceView) -> None:
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self.carry_out(f"Damaging {resource.name}", lambda: resources.damage_data(resource.id),
+                                   lambda _done: f"{resource.name} is damaged: restore it from a backup.")
 
-        self.app.push_screen(ConfirmDialog("Damage Data", damage_warning(resource), "Damage", danger=True),
-                             callback=confirmed)
+            self.app.push_screen(ConfirmDialog("Damage Data", damage_warning(resource), "Damage", danger=True),
+                                 callback=confirmed)
+
+        self._with_resource(damage)
 
     def carry_out(self, doing: str, call: Callable[[], Done], done: Callable[[Done], str]) -> None:
         """Bytes are written in a worker; the page says so now, and again when they are on disk."""

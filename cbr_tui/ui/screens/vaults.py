@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -15,7 +16,6 @@ from textual.widgets import Button, Input, Label
 from cbr_tui.domain import purchase_form as form
 from cbr_tui.domain.eligibility import backup_kind_refusal
 from cbr_tui.domain.enums import ObjectType, ProtectType
-from cbr_tui.domain.errors import CbrError
 from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.ui import format as fmt
@@ -129,16 +129,19 @@ class VaultList(ListPage):
 
     @on(Input.Submitted, "#vault-tags")
     def _filter_tags(self, event: Input.Submitted) -> None:
+        """The service checks the tags (how many, their lengths) by listing with them; the list is filtered
+        only when it takes them."""
         error_label = self.query_one("#vault-filter-error", Label)
         pairs = parse_pairs(event.value)
-        try:
-            self.console.vaults.list(object_type=self.object_type.value, tags=pairs, limit=1)
-        except CbrError as error:
-            show_error(error_label, error.message)
-            return
-        show_error(error_label, "")
-        self.tag_filter = pairs
-        self.restart()
+        vaults = self.console.vaults
+
+        def taken(_checked: object) -> None:
+            show_error(error_label, "")
+            self.tag_filter = pairs
+            self.restart()
+
+        self.ask(lambda: vaults.list(object_type=self.object_type.value, tags=pairs, limit=1), taken,
+                 refused=lambda error: show_error(error_label, error.message), load=False)
 
     @on(Button.Pressed, "#op-backup")
     def _backup_pressed(self) -> None:
@@ -161,25 +164,21 @@ class VaultList(ListPage):
         if vault_id is not None:
             self.app.push_screen(VaultDetails(vault_id), callback=lambda _result: self.refresh_data())
 
-    def _vault(self) -> VaultView | None:
-        return self.selected_row(self.console.vaults.show,
-                                 "There is no vault here yet: buy one first.")
+    def _with_vault(self, then: Callable[[VaultView], object]) -> None:
+        self.with_selected(self.console.vaults.show, "There is no vault here yet: buy one first.", then)
 
     def action_operate(self, action: str) -> None:
         from cbr_tui.ui.dialogs.vault_actions import open_vault_dialog
 
-        vault = self._vault()
-        if vault is not None:
-            open_vault_dialog(self.app, action, vault, self.finished)
+        self._with_vault(lambda vault: open_vault_dialog(self.app, action, vault, self.finished))
 
     def action_more(self) -> None:
         from cbr_tui.ui.dialogs.menu import MenuDialog
         from cbr_tui.ui.dialogs.vault_actions import more_actions
 
-        vault = self._vault()
-        if vault is not None:
-            self.app.push_screen(MenuDialog(f"More: {vault.name}", more_actions(vault)),
-                                 callback=lambda action: self.action_operate(action) if action else None)
+        self._with_vault(lambda vault: self.app.push_screen(
+            MenuDialog(f"More: {vault.name}", more_actions(vault)),
+            callback=lambda action: self.action_operate(action) if action else None))
 
     def action_focus_search(self) -> None:
         self.query_one("#vault-search", Input).focus()
