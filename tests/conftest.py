@@ -19,13 +19,18 @@ from sqlalchemy import create_engine, text
 
 from cbr_tui.domain.clock import FixedClock
 from cbr_tui.domain.ids import SeededIds
+from cbr_tui.engine.objects import LocalObjectStore, ObjectStore
+from cbr_tui.engine.s3 import S3ObjectStore
 from cbr_tui.services.console import Console, open_console
 from cbr_tui.services.settings import Settings
 from cbr_tui.store import open_store
 from tests import postgres
+from tests.s3server import SeaweedServer
 
 T0 = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 BACKENDS = ["sqlite", "postgresql"]
+OBJECT_STORES = ["local", "s3"]
+S3_BUCKETS = ("cbr-az1", "cbr-az2")
 _counter = itertools.count()
 
 
@@ -50,6 +55,28 @@ def pg_prefix() -> Iterator[str | None]:
         return
     with postgres.running_cluster() as prefix:
         yield prefix
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedServer]:
+    """A real S3-compatible server (SeaweedFS) with a bucket for each of two availability zones, started once
+    per test session by the first test that needs it."""
+    server = SeaweedServer(tmp_path_factory.mktemp("seaweedfs"), buckets=S3_BUCKETS)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=OBJECT_STORES)
+def object_store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
+    """An empty vault store, in a directory and in an S3 bucket: the engine's tests run on both."""
+    if request.param == "local":
+        return LocalObjectStore(tmp_path / "vault")
+    server: SeaweedServer = request.getfixturevalue("s3_server")
+    return S3ObjectStore(server.location(S3_BUCKETS[0]), f"vaults/{next(_counter)}-{tmp_path.name}",
+                         tmp_path / "locks")
 
 
 def clone_home(source: Path, target: Path) -> None:

@@ -312,6 +312,15 @@ def vault_verify(console: Console, vault_ref: str, read_share: float) -> object:
     return console.maintenance.verify(vault_ref, read_share=read_share)
 
 
+@vault.command("repair-zones")
+@click.argument("vault_ref")
+@json_command
+def vault_repair_zones(console: Console, vault_ref: str) -> object:
+    """Copy into each zone of a Multi-AZ vault the objects it lacks (`vault verify` lists them), from the
+    other zone."""
+    return console.maintenance.repair_zones(vault_ref)
+
+
 @vault.command("recover")
 @click.argument("vault_ref", required=False)
 @click.option("--all", "everything", is_flag=True, help="Recover every vault the data directory holds.")

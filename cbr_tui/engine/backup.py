@@ -27,7 +27,7 @@ from cbr_tui.engine.commit import Made, commit
 from cbr_tui.engine.image import ImagePlan
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import ImageManifest, TreeManifest
-from cbr_tui.engine.objects import LocalObjectStore, ObjectStore
+from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.packs import PackSink
 from cbr_tui.engine.progress import Meter
 from cbr_tui.engine.sink import ChunkSink, Classifier
@@ -81,7 +81,7 @@ class Engine:
     """Where a backup's bytes go and how it reports: the store, the vault's objects, the keys, the meter."""
 
     store: Store
-    objects: LocalObjectStore
+    objects: ObjectStore
     kms: KeyManagement
     clock: Clock
     meter: Meter

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, delete, select
 
 from cbr_tui.engine import inventory
-from cbr_tui.engine.objects import LocalObjectStore
+from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.store import Store
 from cbr_tui.store.models import Chunk
 
@@ -32,7 +32,7 @@ class GcReport:
                 "deleted_objects": self.deleted_objects, "deleted_bytes": self.deleted_bytes}
 
 
-def collect(store: Store, objects: LocalObjectStore, vault_id: str, now: datetime,
+def collect(store: Store, objects: ObjectStore, vault_id: str, now: datetime,
             grace: timedelta = DEFAULT_GRACE, *, wait: bool = False) -> GcReport:
     """Collect one vault. Skips (ran=False) when backups or restores of the vault are running and not `wait`.
 
@@ -78,7 +78,7 @@ def _live_objects(session: Session, vault_id: str, keys: set[str]) -> set[str]:
     return set(live)
 
 
-def _delete(objects: LocalObjectStore, key: str, report: GcReport) -> None:
+def _delete(objects: ObjectStore, key: str, report: GcReport) -> None:
     size = objects.size(key)
     if size is not None:
         report.deleted_bytes += size

@@ -24,7 +24,7 @@ from cbr_tui.engine.blobs import Codec, DamagedBlob
 from cbr_tui.engine.commit import add_used, release
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import Manifest, StoredManifest
-from cbr_tui.engine.objects import LocalObjectStore
+from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.progress import Meter
 from cbr_tui.store.models import Backup, Vault
 
@@ -55,7 +55,7 @@ class MigrationRefused(Exception):
     """A backup cannot move: its manifest or some of its data cannot be read in the source."""
 
 
-def plan(session: Session, origin: LocalObjectStore, source_id: str, destination_id: str,
+def plan(session: Session, origin: ObjectStore, source_id: str, destination_id: str,
          backups: Sequence[Backup]) -> MigrationPlan:
     """What moving `backups` (every one with data: disk backups of a server, not the server's own row)
     needs, read in the caller's transaction."""
@@ -77,7 +77,7 @@ def plan(session: Session, origin: LocalObjectStore, source_id: str, destination
     return MigrationPlan(source_id, destination_id, moving, locations, [h for h in wanted if h not in intact])
 
 
-def copy(migration: MigrationPlan, origin: LocalObjectStore, target: LocalObjectStore,
+def copy(migration: MigrationPlan, origin: ObjectStore, target: ObjectStore,
          origin_keys: keys.Keyring, meter: Meter, *, workers: int = 2) -> dict[bytes, Location]:
     """Copy what the destination lacks, verified, and write the manifests there; what was written (to
     index in the destination). Objects are read, verified and written by `workers` threads (decompressing
@@ -117,7 +117,7 @@ def copy(migration: MigrationPlan, origin: LocalObjectStore, target: LocalObject
     return {hash_: migration.locations[hash_] for hash_ in migration.missing}
 
 
-def commit_move(session: Session, objects: LocalObjectStore, source: Vault, destination: Vault,
+def commit_move(session: Session, objects: ObjectStore, source: Vault, destination: Vault,
                 rows: Sequence[Backup], migration: MigrationPlan, written: dict[bytes, Location],
                 now: datetime) -> list[str]:
     """In the caller's transaction: reference the data in the destination, release it in the source, and

@@ -10,7 +10,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -38,6 +38,43 @@ class ObjectStore(Protocol):
         """Make every object written so far durable."""
         ...
 
+    def put_durably(self, key: str, data: bytes) -> None:
+        """Store `data` under `key`, durable when this returns (manifests: the commit point in the store)."""
+        ...
+
+    def lock(self, *, exclusive: bool, wait: bool = True) -> AbstractContextManager[bool]:
+        """Backups and restores hold the vault shared; garbage collection holds it alone, so it never frees a
+        blob that a running backup decided to rely on. Yields False when `wait` is off and it is taken."""
+        ...
+
+    def remove_all(self) -> None:
+        """Delete the whole store (the vault is gone)."""
+        ...
+
+
+def check_key(key: str) -> None:
+    """Keys are relative paths inside the vault (`chunks/1ab/1abf...`): none may lead out of it."""
+    if key.startswith("/") or ".." in key.split("/"):
+        raise ValueError(f"object key {key!r} leaves the store")
+
+
+@contextmanager
+def file_lock(path: Path, *, exclusive: bool, wait: bool = True) -> Iterator[bool]:
+    """A lock among the processes of this machine (flock on `path`); yields False when `wait` is off and it
+    is taken."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "a+b") as handle:
+        flags = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        try:
+            fcntl.flock(handle.fileno(), flags if wait else flags | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
 
 class LocalObjectStore:
     """A directory; keys are relative paths (`chunks/1ab/1abf...`, `packs/...`, `manifests/...`)."""
@@ -47,8 +84,7 @@ class LocalObjectStore:
         self._write_behind = page_cache.WriteBehind()
 
     def _path(self, key: str) -> Path:
-        if key.startswith("/") or ".." in key.split("/"):
-            raise ValueError(f"object key {key!r} leaves the store")
+        check_key(key)
         return self.root / key
 
     def put(self, key: str, data: bytes | bytearray) -> None:
@@ -134,29 +170,12 @@ class LocalObjectStore:
 
     @contextmanager
     def lock(self, *, exclusive: bool, wait: bool = True) -> Iterator[bool]:
-        """Backups and restores hold the vault shared; garbage collection holds it alone, so it never frees a
-        blob that a running backup decided to rely on. Yields False when `wait` is off and it is taken."""
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with os.fdopen(os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o600), "a+b") as handle:
-            flags = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-            try:
-                fcntl.flock(handle.fileno(), flags if wait else flags | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        with file_lock(self.root / ".lock", exclusive=exclusive, wait=wait) as taken:
+            yield taken
 
     def remove_all(self) -> None:
         """Delete the whole store (the vault is gone)."""
         shutil.rmtree(self.root, ignore_errors=True)
-
-
-def vault_objects(home: Path, vault_id: str) -> LocalObjectStore:
-    """The object store of one vault under the data directory."""
-    return LocalObjectStore(home / "vaults" / vault_id)
 
 
 def _fsync_directory(directory: Path) -> None:

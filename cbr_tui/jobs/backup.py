@@ -48,7 +48,7 @@ def run_backup(job: JobContext, task: Task) -> None:
         consistency = server_consistency(resource.name, resource.status, resource.agent_version) \
             if vault.consistent_level == ConsistentLevel.APP and resource.kind == ResourceKind.SERVER else None
     try:
-        engine.back_up(plan, job.engine(vault.id), succeed(job, task, consistency))
+        engine.back_up(plan, job.engine(vault), succeed(job, task, consistency))
     except LeaseLost:
         raise
     except BaseException as error:
@@ -150,7 +150,10 @@ def _base_manifest(job: JobContext, session: Session, vault_id: str, source_id: 
     if latest is None or not latest.manifest_key or not latest.manifest_hash:
         return None
     try:
-        return manifest.load(job.objects(vault_id), latest.manifest_key, latest.manifest_hash)
+        vault = session.get(Vault, vault_id)
+        if vault is None:
+            return None
+        return manifest.load(job.objects(vault), latest.manifest_key, latest.manifest_hash)
     except manifest.DamagedManifest:
         return None
 

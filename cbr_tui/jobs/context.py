@@ -14,7 +14,8 @@ from cbr_tui.cloud.layout import CloudLayout
 from cbr_tui.domain.clock import Clock
 from cbr_tui.domain.ids import IdSource
 from cbr_tui.engine import keys
-from cbr_tui.engine.objects import LocalObjectStore, vault_objects
+from cbr_tui.engine.objects import ObjectStore
+from cbr_tui.engine.placement import PlacedVault, Placement
 from cbr_tui.engine.progress import Meter, Throttle
 from cbr_tui.jobs.lease import Interrupted, renew
 from cbr_tui.store import Store
@@ -37,28 +38,34 @@ class JobContext:
     throttle: Throttle | None = None
     stopping: threading.Event | None = None  # set when the runner stops: the job gives the task back
     workers: int = 2
+    stores: Placement | None = None  # where vault objects live (None: every vault in a directory under `home`)
     _meter: Meter | None = None
+
+    @property
+    def placement(self) -> Placement:
+        return self.stores or Placement(self.home)
 
     @property
     def layout(self) -> CloudLayout:
         return CloudLayout(self.home)
 
-    def objects(self, vault_id: str) -> LocalObjectStore:
-        return vault_objects(self.home, vault_id)
+    def objects(self, vault: PlacedVault) -> ObjectStore:
+        """The vault's objects: a directory here, or the bucket of the vault's availability zone."""
+        return self.placement.store(vault)
 
     @property
     def kms(self) -> KeyManagement:
         return KeyManagement(self.home)
 
-    def engine(self, vault_id: str) -> Engine:
+    def engine(self, vault: PlacedVault) -> Engine:
         """The engine at work on one vault, reporting through this job's meter (loaded with the first job)."""
         from cbr_tui.engine.backup import Engine
 
-        return Engine(self.store, self.objects(vault_id), self.kms, self.clock, self.meter(), self.workers)
+        return Engine(self.store, self.objects(vault), self.kms, self.clock, self.meter(), self.workers)
 
-    def keys(self, vault_id: str) -> keys.Keyring:
+    def keys(self, vault: PlacedVault) -> keys.Keyring:
         """The vault's data keys, unwrapped, to open the sealed blobs of encrypted backups."""
-        return keys.load(self.objects(vault_id), self.kms)
+        return keys.load(self.objects(vault), self.kms)
 
     def meter(self) -> Meter:
         """A meter that writes progress (and renews the lease) a few times a second, and stops on cancel."""

@@ -21,7 +21,7 @@ from cbr_tui.engine.commit import Made
 from cbr_tui.engine.image import stored_span
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import ImageManifest
-from cbr_tui.engine.objects import LocalObjectStore
+from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.progress import Meter
 from cbr_tui.jobs import outcome
 from cbr_tui.jobs.backup import abandon_backup, succeed
@@ -52,10 +52,10 @@ def run_replication(job: JobContext, task: Task) -> None:
                                            f"The backup {replica.name} was copied from no longer exists."))
         return
     try:
-        origin, target = job.objects(source_vault.id), job.objects(destination.id)
+        origin, target = job.objects(source_vault), job.objects(destination)
         with origin.lock(exclusive=False), target.lock(exclusive=False):
             work = _plan(job, origin, children or [replica])  # a disk's backup is its own only disk
-            made, written = _copy(job, origin, target, job.keys(source_vault.id), destination, work)
+            made, written = _copy(job, origin, target, job.keys(source_vault), destination, work)
             commit_backups(job.store, job.clock, destination.id, replica.id, made, written, succeed(job, task))
             describe(job.store, target, destination.id, replica.id)
     except LeaseLost:
@@ -66,7 +66,7 @@ def run_replication(job: JobContext, task: Task) -> None:
             raise
 
 
-def _plan(job: JobContext, origin: LocalObjectStore, children: list[Backup]) -> list[_DiskCopy]:
+def _plan(job: JobContext, origin: ObjectStore, children: list[Backup]) -> list[_DiskCopy]:
     work: list[_DiskCopy] = []
     with job.store.read() as session:
         for child in children:
@@ -79,7 +79,7 @@ def _plan(job: JobContext, origin: LocalObjectStore, children: list[Backup]) -> 
     return work
 
 
-def _copy(job: JobContext, origin: LocalObjectStore, target: LocalObjectStore, origin_keys: keys.Keyring,
+def _copy(job: JobContext, origin: ObjectStore, target: ObjectStore, origin_keys: keys.Keyring,
           destination: Vault, work: list[_DiskCopy]) -> tuple[list[Made], dict[bytes, Location]]:
     wanted = list(dict.fromkeys(h for item in work for h in item.manifest.referenced()))
     with job.store.read() as session:

@@ -54,7 +54,7 @@ def run_restore(job: JobContext, task: Task) -> None:
         return
     not_restored: list[str] = []
     try:
-        with job.objects(vault.id).lock(exclusive=False):
+        with job.objects(vault).lock(exclusive=False):
             if isinstance(params, DISK_PLANS):
                 _restore_disks(job, vault, params)
             else:
@@ -74,7 +74,7 @@ def run_restore(job: JobContext, task: Task) -> None:
 
 
 def _restore_disks(job: JobContext, vault: Vault, params: DiskRestorePlan) -> None:
-    objects = job.objects(vault.id)
+    objects = job.objects(vault)
     with job.store.read() as session:
         work = []
         for child_id, disk_id in params.mappings:
@@ -92,7 +92,7 @@ def _restore_disks(job: JobContext, vault: Vault, params: DiskRestorePlan) -> No
         meter.add_total(image.stored_span(item.manifest))
     if isinstance(params, ServerRestore):
         _set_status(job, params.server_id, ServerStatus.SHUTOFF)
-    keys = job.keys(vault.id)
+    keys = job.keys(vault)
     for item in work:
         assert item.disk.data_path is not None
         target = DiskImage(job.layout.resolve(item.disk.data_path))

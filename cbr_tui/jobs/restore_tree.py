@@ -15,7 +15,7 @@ from cbr_tui.store.models import Backup, Vault
 
 def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: TreeRestorePlan) -> list[str]:
     """Restore the backup's trees; returns the entries that could not be restored (sockets, devices)."""
-    objects = job.objects(vault.id)
+    objects = job.objects(vault)
     with job.store.read() as session:
         rows = [backup] if backup.manifest_key else list(session.exec(
             select(Backup).where(Backup.parent_id == backup.id).order_by(Backup.resource_name)).all())
@@ -29,7 +29,7 @@ def restore_tree(job: JobContext, vault: Vault, backup: Backup, params: TreeRest
         wanted = {h for _row, m in trees for h in m.referenced()}
         locations = index.locate(session, vault.id, wanted)
     meter = job.meter()
-    fetch = tree.fetcher(objects, locations, job.keys(vault.id))
+    fetch = tree.fetcher(objects, locations, job.keys(vault))
     not_restored: list[str] = []
     for _row, loaded in trees:
         target, below = _target(job, params, loaded)

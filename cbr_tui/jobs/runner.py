@@ -19,6 +19,7 @@ from cbr_tui.domain.clock import Clock, real_clock
 from cbr_tui.domain.enums import OperationType
 from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.domain.ids import IdSource
+from cbr_tui.engine.placement import Placement
 from cbr_tui.engine.progress import Throttle
 from cbr_tui.jobs.context import JobContext
 from cbr_tui.jobs.lease import Interrupted, LeaseLost, claim, release, renew
@@ -88,8 +89,10 @@ def runner_identity() -> str:
 class Runner:
     def __init__(self, store: Store, clock: Clock, ids: IdSource, home: Path, *, owner: str | None = None,
                  lease: timedelta = DEFAULT_LEASE, workers: int = 2, poll_interval: float = 0.5,
-                 bandwidth: float | None = None, handlers: dict[str, Handler] | None = None) -> None:
+                 bandwidth: float | None = None, handlers: dict[str, Handler] | None = None,
+                 placement: Placement | None = None) -> None:
         self.store, self.clock, self.ids, self.home = store, clock, ids, home
+        self.placement = placement or Placement(home)
         self.owner = owner or runner_identity()
         self.lease = lease
         self.workers = workers
@@ -108,7 +111,7 @@ class Runner:
         if task is None:
             return False
         job = JobContext(self.store, self.clock, self.ids, self.home, self.owner, self.lease, task.id,
-                         throttle=self.throttle, stopping=self._stop)
+                         throttle=self.throttle, stopping=self._stop, stores=self.placement)
         handler = self.handlers[task.operation_type]
         with _Heartbeat(job):
             try:

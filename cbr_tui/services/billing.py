@@ -32,7 +32,6 @@ from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.pricing import CURRENCY, Quote, quote_vault
 from cbr_tui.domain.rules import check_paging, check_period
 from cbr_tui.domain.vault_types import vault_type
-from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.ledger import charge, money, order_shape, thaw
@@ -271,7 +270,8 @@ class BillingCycle:
                     remove_vault(session, ctx, vault, {"released": vault.frozen_scene})
                 except CbrError:
                     continue  # a backup still being deleted: released at the next pass
-            vault_objects(self.ctx.layout.home, item.vault_id).remove_all()
+                objects = self.ctx.objects(vault)
+            objects.remove_all()
             report.released.append(item.vault_id)
 
 

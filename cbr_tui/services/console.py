@@ -22,6 +22,7 @@ from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.ids import IdSource, RandomIds
 from cbr_tui.domain.permissions import Principal
 from cbr_tui.domain.rules import check_name
+from cbr_tui.engine.placement import Placement
 from cbr_tui.services import bootstrap
 from cbr_tui.services.access_keys import AccessKeyService
 from cbr_tui.services.accounts import AccountService
@@ -142,7 +143,8 @@ class Console:
         check_runner_options(options)
         bandwidth = self.settings.bandwidth_mbps
         return Runner(self.ctx.store, self.ctx.clock, self.ctx.ids, self.ctx.layout.home,
-                      bandwidth=bandwidth * 1_000_000 if bandwidth else None, **options)  # type: ignore[arg-type]
+                      bandwidth=bandwidth * 1_000_000 if bandwidth else None, placement=self.ctx.placement,
+                      **options)  # type: ignore[arg-type]
 
     def scheduler(self, interval: float = SCHEDULER_INTERVAL) -> Periodic:
         """The policy scheduler, ticking every `interval` seconds once started (in the console's process,
@@ -312,7 +314,7 @@ def open_console(settings: Settings | None = None, *, clock: Clock | None = None
     ctx = ServiceContext(store=store, clock=clock, ids=ids or RandomIds(), layout=CloudLayout(settings.home),
                          account_id=account_id, user_id=user_id, region_id=settings.region, project_id=project_id,
                          principal=Principal.account_administrator(account_id, user_id, user_name),
-                         confined=settings.confined)
+                         confined=settings.confined, stores=Placement(settings.home, settings.object_zones))
     if seed_demo:
         bootstrap.seed_demo(ctx, settings.demo_scale)
     return Console(ctx, settings)

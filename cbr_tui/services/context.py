@@ -9,6 +9,8 @@ from cbr_tui.domain.clock import Clock
 from cbr_tui.domain.errors import invalid
 from cbr_tui.domain.ids import IdSource, stable_hex32
 from cbr_tui.domain.permissions import LOCAL_ADMINISTRATOR, Principal
+from cbr_tui.engine.objects import ObjectStore
+from cbr_tui.engine.placement import PlacedVault, Placement
 from cbr_tui.store import Store
 from cbr_tui.store.demo import DEMO_ACCOUNT
 
@@ -28,6 +30,16 @@ class ServiceContext:
     # A console served to others (SSH, the web): the real file system is off limits beyond the simulated
     # hosts, whoever is logged in (a public demo's visitor is its copy's administrator).
     confined: bool = False
+    # Where vault objects live (CBR_TUI_OBJECT_STORE); None: every vault in a directory of the data directory.
+    stores: Placement | None = None
+
+    @property
+    def placement(self) -> Placement:
+        return self.stores or Placement(self.layout.home)
+
+    def objects(self, vault: PlacedVault) -> ObjectStore:
+        """The vault's objects: a directory here, or the bucket of the vault's availability zone."""
+        return self.placement.store(vault)
 
     def for_project(self, region_id: str, project_id: str) -> "ServiceContext":
         return replace(self, region_id=region_id, project_id=project_id)

@@ -8,10 +8,19 @@ from cbr_tui.cloud.kms import KeyManagement
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.permissions import Action
 from cbr_tui.engine import audit, catalog, gc, keys, verify
-from cbr_tui.engine.objects import vault_objects
+from cbr_tui.engine.mirror import MirroredObjectStore
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
-from cbr_tui.services.views.maintenance import AuditAnswer, AuditReport, GcAnswer, GcReport, VerifyAnswer, VerifyReport
+from cbr_tui.services.views.maintenance import (
+    AuditAnswer,
+    AuditReport,
+    GcAnswer,
+    GcReport,
+    VerifyAnswer,
+    VerifyReport,
+    ZoneRepairAnswer,
+    ZoneRepairReport,
+)
 
 GRACE_MINUTES_MAX = 30 * 24 * 60  # a month: longer than any backup runs; beyond it gc would never collect
 
@@ -26,19 +35,40 @@ class MaintenanceService:
             raise invalid(f"The share of data to read is 0 to 1 (0.25 reads a quarter); {read_share} is not.")
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, vault_ref, action=Action.VAULT_UPDATE)
-            objects = vault_objects(self.ctx.layout.home, vault.id)
+            objects = self.ctx.objects(vault)
             with objects.lock(exclusive=False):
                 ring = keys.load(objects, KeyManagement(self.ctx.layout.home)) if read_share > 0 else None
                 report = verify.verify(session, objects, vault, self.ctx.clock.now(), read_share=read_share,
                                        keys=ring)
                 catalog.record_missing(session, objects, vault)
-            return VerifyAnswer(verify=VerifyReport.model_validate(report.to_api()))
+                zones = objects.differences() if isinstance(objects, MirroredObjectStore) else {}
+            missing = {zone: keys for zone, keys in zones.items() if keys}
+            shown = VerifyReport.model_validate({**report.to_api(), "objects_missing_in_zone": missing})
+            shown.clean = shown.clean and not missing
+            return VerifyAnswer(verify=shown)
+
+    def repair_zones(self, vault_ref: str) -> ZoneRepairAnswer:
+        """Copy into each zone of a Multi-AZ vault the objects it lacks, from the other zone (a zone lost and
+        brought back empty, or from an old copy). gc is kept out meanwhile, so nothing it frees comes back."""
+        with self.ctx.store.read() as session:
+            vault = lookups.vault(session, self.ctx, vault_ref, action=Action.VAULT_UPDATE)
+            objects = self.ctx.objects(vault)
+        if not isinstance(objects, MirroredObjectStore):
+            raise CbrError(Codes.VAULT_CANNOT_UPDATE,
+                           f"{vault.name} keeps its data in one place ("
+                           + ("a Multi-AZ vault whose two zones share one store" if vault.is_multi_az
+                              else "a Single-AZ vault") + "): there is no second copy to repair from.")
+        with objects.lock(exclusive=False):
+            repaired = objects.repair()
+        return ZoneRepairAnswer(repair=ZoneRepairReport(
+            vault_id=vault.id, copied_objects=repaired.copied, copied_bytes=repaired.copied_bytes,
+            unrecoverable_objects=repaired.unrecoverable))
 
     def audit(self, vault_ref: str, *, fix: bool = False) -> AuditAnswer:
         """Recompute reference counts and used capacity from the manifests; report (and fix) differences."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, vault_ref, for_update=True, action=Action.VAULT_UPDATE)
-            objects = vault_objects(self.ctx.layout.home, vault.id)
+            objects = self.ctx.objects(vault)
             with objects.lock(exclusive=False):
                 try:
                     report = audit.audit(session, objects, vault, self.ctx.clock.now(), fix=fix)
@@ -54,7 +84,7 @@ class MaintenanceService:
                           f"{grace_minutes:g} is not.")
         grace = timedelta(minutes=grace_minutes)
         with self.ctx.store.read() as session:
-            vault_id = lookups.vault(session, self.ctx, vault_ref, action=Action.VAULT_UPDATE).id
-        report = gc.collect(self.ctx.store, vault_objects(self.ctx.layout.home, vault_id), vault_id,
+            vault = lookups.vault(session, self.ctx, vault_ref, action=Action.VAULT_UPDATE)
+        report = gc.collect(self.ctx.store, self.ctx.objects(vault), vault.id,
                             self.ctx.clock.now(), grace, wait=wait)
         return GcAnswer(gc=GcReport.model_validate(report.to_api()))

@@ -24,7 +24,7 @@ from cbr_tui.domain.permissions import Action
 from cbr_tui.domain.rules import RESOURCES_PER_VAULT
 from cbr_tui.engine import catalog, keys
 from cbr_tui.engine import migrate as engine
-from cbr_tui.engine.objects import LocalObjectStore, vault_objects
+from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.progress import Meter
 from cbr_tui.services import lookups
 from cbr_tui.services.associations import vault_member
@@ -64,12 +64,12 @@ class MigrationService:
             raise invalid(f"At most {RESOURCES_PER_VAULT} resources migrate at a time; {len(refs)} were given.")
         with self.ctx.store.read() as session:
             checked = self._check(session, vault_ref, destination_ref, refs)
-            origin = vault_objects(self.ctx.layout.home, checked.source.id)
+            origin = self.ctx.objects(checked.source)
             try:
                 migration = engine.plan(session, origin, checked.source.id, checked.destination.id, checked.rows)
             except engine.MigrationRefused as refused:
                 raise self._refusal(checked, refused) from None
-        target = vault_objects(self.ctx.layout.home, checked.destination.id)
+        target = self.ctx.objects(checked.destination)
         with origin.lock(exclusive=False), target.lock(exclusive=False):
             try:
                 written = engine.copy(migration, origin, target,
@@ -168,7 +168,7 @@ class MigrationService:
         return CbrError(Codes.INVALID_VAULT_STATUS,
                         f"The resources cannot leave {checked.source.name}: {refused}.")
 
-    def _describe(self, origin: LocalObjectStore, target: LocalObjectStore, checked: _Checked,
+    def _describe(self, origin: ObjectStore, target: ObjectStore, checked: _Checked,
                   old_manifests: list[str]) -> None:
         """After the commit: the source's manifests go, and both stores describe their vaults again."""
         try:

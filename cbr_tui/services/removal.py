@@ -18,7 +18,6 @@ from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.engine import catalog
 from cbr_tui.engine.commit import release
-from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.tasks import record_task
 from cbr_tui.services.views import VaultRemoval
@@ -37,7 +36,7 @@ def remove_backups(session: Session, ctx: ServiceContext, vault: Vault, backups:
     if not ids:
         return 0
     children = session.exec(select(Backup).where(col(Backup.parent_id).in_(ids))).all()
-    objects = vault_objects(ctx.layout.home, vault.id)
+    objects = ctx.objects(vault)
     release(session, objects, vault, [*backups, *children], ctx.clock.now())
     for backup in backups:  # so that a recovery never brings a deleted backup back
         catalog.forget_backup(objects, backup.id)

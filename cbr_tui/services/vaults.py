@@ -51,7 +51,6 @@ from cbr_tui.domain.rules import (
 )
 from cbr_tui.domain.vault_types import VaultType, vault_type
 from cbr_tui.engine import catalog
-from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services import lookups
 from cbr_tui.services.associations import (
     PlannedMember,
@@ -171,6 +170,7 @@ class _Purchase:
     zone: str
     enterprise_id: str
     planned: list[PlannedMember]
+    secondary_zone: str | None  # Multi-AZ: the zone of the second copy
 
 
 def _check_offer(spec: VaultSpec) -> _Checked:
@@ -241,7 +241,7 @@ class VaultService:
             self._apply_purchase_policy(session, vault, spec)
             orders = self._pay_purchase(session, vault, purchase.checked)
             session.flush()
-            catalog.record_vault(session, vault_objects(self.ctx.layout.home, vault.id), vault)
+            catalog.record_vault(session, self.ctx.objects(vault), vault)
             return VaultPurchase(vault=vault_views(session, [vault])[0], orders=orders)
 
     def _prepare(self, session: Session, spec: VaultSpec, vault_id: str | None) -> _Purchase:
@@ -269,7 +269,8 @@ class VaultService:
             refusal_text = auto_bind_refusal(spec.size_gb, sum(p.size_gb for p in planned))
             if refusal_text:
                 raise CbrError(Codes.VAULT_CANNOT_UPDATE, refusal_text)
-        return _Purchase(checked, name, description, tags, zone, enterprise.id, planned)
+        secondary = self._secondary_zone(session, zone) if spec.multi_az else None
+        return _Purchase(checked, name, description, tags, zone, enterprise.id, planned, secondary)
 
     def _refuse_in_arrears(self, session: Session) -> None:
         """An account in arrears buys no pay-per-use resource until it has topped up (Huawei Cloud's billing
@@ -303,6 +304,7 @@ class VaultService:
             is_auto_renew=spec.auto_renew, is_auto_pay=bool(period),
             expires_at=_end_of_period(now, period) if period else None, size_gb=spec.size_gb,
             status=VaultStatus.AVAILABLE.value, is_multi_az=spec.multi_az, availability_zone=zone,
+            secondary_zone=purchase.secondary_zone,
             enterprise_project_id=enterprise_id, auto_bind=spec.auto_bind,
             bind_rules=[t.to_api() for t in checked.bind_tags], created_at=now, updated_at=now,
             smn_notify=spec.smn_notify, threshold=spec.threshold,
@@ -326,6 +328,14 @@ class VaultService:
             ProtectType(vault.protect_type), ConsistentLevel(vault.consistent_level))
         session.add(vault)
         return [order_shape(order)]
+
+    def _secondary_zone(self, session: Session, zone: str) -> str | None:
+        """Where a Multi-AZ vault keeps its second copy: the region's first other availability zone (None in a
+        region of one zone)."""
+        others = session.exec(select(AvailabilityZone.id).where(AvailabilityZone.region_id == self.ctx.region_id,
+                                                                AvailabilityZone.id != zone)
+                              .order_by(AvailabilityZone.id)).first()
+        return others
 
     def _zone(self, session: Session, availability_zone: str | None) -> str:
         zones = session.exec(select(AvailabilityZone).where(AvailabilityZone.region_id == self.ctx.region_id)
@@ -602,7 +612,8 @@ class VaultService:
                                f"{vault.name} is billed yearly/monthly; such a vault is unsubscribed, not deleted.")
             settle(session, self.ctx, vault, self.ctx.clock.now())  # the last whole hours are charged
             result = self._remove(session, vault)
-        vault_objects(self.ctx.layout.home, result.vault_id).remove_all()
+            objects = self.ctx.objects(vault)
+        objects.remove_all()
         return result
 
     def unsubscribe(self, ref: str) -> VaultRemoval:
@@ -616,7 +627,8 @@ class VaultService:
             order = charge(session, self.ctx, -int(Decimal(refund.refund) * 100), kind="unsubscribe",
                            vault_id=vault.id, refusal=Codes.VAULT_CANNOT_DELETE, detail=refund.model_dump())
             result.orders = [order_shape(order)]
-        vault_objects(self.ctx.layout.home, result.vault_id).remove_all()
+            objects = self.ctx.objects(vault)
+        objects.remove_all()
         return result
 
     def unsubscription(self, ref: str) -> Refund:
@@ -645,5 +657,5 @@ class VaultService:
         vault.updated_at = self.ctx.clock.now()
         session.add(vault)
         session.flush()
-        catalog.record_vault(session, vault_objects(self.ctx.layout.home, vault.id), vault)
+        catalog.record_vault(session, self.ctx.objects(vault), vault)
         return VaultAnswer(vault=vault_views(session, [vault])[0])

@@ -330,6 +330,8 @@ class Vault(SQLModel, table=True):
     billed_e4: int = Field(default=0, sa_type=BigInteger)  # pay-per-use: everything accrued, exactly
     is_multi_az: bool = False
     availability_zone: str | None = None
+    # A Multi-AZ vault's second zone: every object is kept there too (fixed at purchase; None: Single-AZ).
+    secondary_zone: str | None = None
     enterprise_project_id: str = "0"
     auto_bind: bool = False
     bind_rules: list[dict[str, str]] = _json(list)

@@ -122,13 +122,13 @@ def test_every_answer_carries_a_request_id_and_unserved_operations_say_so(served
     project = served_api.credential.project_id
     served = call(served_api, "GET", f"/v3/{project}/vaults")
     refused = call(served_api, "GET", f"/v3/{project}/vaults/no-such-vault")
-    unserved = call(served_api, "GET", f"/v3/{project}/cbr-features")
+    unserved = call(served_api, "GET", f"/v3/{project}/organization-policies")
     unknown = call(served_api, "GET", f"/v3/{project}/no-such-api")
     ids = {answer.headers["X-Request-Id"] for answer in (served, refused, unserved, unknown)}
     assert len(ids) == 4
     assert (refused.status_code, refused.json()["error_code"]) == (404, "BackupService.6105")
     assert (unserved.status_code, unserved.json()["error_code"]) == (501, "APIGW.0101")
-    assert "ListFeatures" in unserved.json()["error_msg"]
+    assert "ListOrganizationPolicies" in unserved.json()["error_msg"]
     assert (unknown.status_code, unknown.json()["error_code"]) == (404, "APIGW.0101")
 
 

@@ -7,7 +7,7 @@ import pytest
 from cbr_tui.engine import tree
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import TreeManifest
-from cbr_tui.engine.objects import LocalObjectStore
+from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.packs import PackSink
 from cbr_tui.engine.progress import Meter
 
@@ -17,8 +17,8 @@ MiB = 1 << 20
 class TreeVault:
     """Back trees up into a local object store and restore them, keeping blob locations in memory."""
 
-    def __init__(self, root: Path) -> None:
-        self.objects = LocalObjectStore(root)
+    def __init__(self, objects: ObjectStore) -> None:
+        self.objects = objects
         self.locations: dict[bytes, Location] = {}
 
     def classify(self, hashes):  # type: ignore[no-untyped-def]
@@ -37,5 +37,6 @@ class TreeVault:
 
 
 @pytest.fixture
-def tree_vault(tmp_path: Path) -> TreeVault:
-    return TreeVault(tmp_path / "vault")
+def tree_vault(object_store: ObjectStore) -> TreeVault:
+    """Each test runs on a directory and on an S3 bucket."""
+    return TreeVault(object_store)

@@ -8,7 +8,7 @@ from cbr_tui.cloud.disk_image import CHUNK_SIZE, DiskImage
 from cbr_tui.cloud.workload import Mix, Workload
 from cbr_tui.engine import image, manifest
 from cbr_tui.engine.blobs import chunk_key
-from cbr_tui.engine.objects import LocalObjectStore
+from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.progress import Cancelled, Meter
 from cbr_tui.engine.sink import ChunkSink
 from tests.data import disk_digest
@@ -20,8 +20,8 @@ GiB = 1 << 30
 class Vault:
     """An object store and an in-memory index standing in for the database side."""
 
-    def __init__(self, root: Path) -> None:
-        self.objects = LocalObjectStore(root)
+    def __init__(self, objects: ObjectStore) -> None:
+        self.objects = objects
         self.stored: set[bytes] = set()
         self.damaged: set[bytes] = set()
 
@@ -47,8 +47,9 @@ class Vault:
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Vault:
-    return Vault(tmp_path / "vault")
+def vault(object_store: ObjectStore) -> Vault:
+    """Each test runs on a directory and on an S3 bucket."""
+    return Vault(object_store)
 
 
 @pytest.fixture
@@ -108,14 +109,14 @@ def test_a_damaged_chunk_stops_the_restore_before_its_bytes_are_written(vault: V
                                                                         tmp_path: Path) -> None:
     result, *_ = vault.back_up(disk)
     victim = next(h for h in result.chunks if h is not None)
-    path = vault.objects.root / chunk_key(victim)
-    path.write_bytes(path.read_bytes()[:-10] + b"garbage!!!")
+    key = chunk_key(victim)
+    vault.objects.put(key, vault.objects.get(key)[:-10] + b"garbage!!!")
     target = DiskImage.create(tmp_path / "t.img", disk.size)
     with pytest.raises(image.DamagedChunk, match="damaged"), target.replacement() as staged, \
             staged.writer() as writer:
         image.restore(vault.objects, result, writer, Meter(), target_is_empty=True)
     assert target.allocated_bytes == 0  # the disk never saw a byte
-    path.unlink()
+    vault.objects.delete(key)
     with pytest.raises(image.DamagedChunk, match="missing"), target.writer() as writer:
         image.restore(vault.objects, result, writer, Meter(), target_is_empty=True)
 

@@ -83,10 +83,9 @@ def test_a_damaged_blob_leaves_the_file_as_it_was(tree_vault: TreeVault, source:
     result, *_ = tree_vault.back_up(source)
     entry = next(e for e in result.entries if e.kind == "file" and e.size > 100)
     where = tree_vault.locations[entry.chunks[0]]
-    pack = tree_vault.objects.root / where.object_key
-    data = bytearray(pack.read_bytes())
+    data = bytearray(tree_vault.objects.get(where.object_key))
     data[where.offset + where.length - 1] ^= 0xFF
-    pack.write_bytes(bytes(data))
+    tree_vault.objects.put(where.object_key, bytes(data))
     target = source / entry.path
     before = target.read_bytes()
     target.write_bytes(b"current content")

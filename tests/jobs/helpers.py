@@ -6,11 +6,11 @@ from typing import Any
 from sqlmodel import select
 
 from cbr_tui.domain.enums import ObjectType
-from cbr_tui.engine.objects import vault_objects
+from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.services.console import Console
 from cbr_tui.services.vaults import VaultSpec
 from cbr_tui.services.views import BackupView, TaskAnswer, TaskView
-from cbr_tui.store.models import Chunk
+from cbr_tui.store.models import Chunk, Vault
 
 
 def back_up(console: Console, vault: str, **options: Any) -> list[BackupView]:
@@ -27,12 +27,20 @@ def run(console: Console, queued: TaskAnswer | str) -> TaskView:
     return console.tasks.show(task_id)
 
 
+def vault_objects(console: Console, vault_id: str) -> ObjectStore:
+    """The vault's store, as the services and the runner reach it."""
+    with console.ctx.store.read() as session:
+        vault = session.get(Vault, vault_id)
+        assert vault is not None
+        return console.ctx.objects(vault)
+
+
 def damage_one_chunk(console: Console, vault_id: str) -> None:
     """Flip a byte in the middle of one stored object of the vault (what a failing disk does)."""
     with console.ctx.store.read() as session:
         row = session.exec(select(Chunk).where(Chunk.vault_id == vault_id)).first()
     assert row is not None
-    path = vault_objects(console.ctx.layout.home, vault_id).root / row.object_key
+    path = console.ctx.placement.local_store(vault_id).root / row.object_key
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))

@@ -9,7 +9,6 @@ from sqlmodel import select
 
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import Codes
-from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services.console import Console
 from cbr_tui.store.models import Chunk, Task
 from tests.data import resource_digest, tree_digest
@@ -92,7 +91,7 @@ def test_an_unreadable_manifest_stops_the_fix_so_gc_loses_nothing(sqlite_console
     vault = buy(console, ObjectType.DISK, resources=("evs-data-01",), name="vault-disks")
     backup = back_up(console, "vault-disks")[0]
     expected = resource_digest(console, "evs-data-01")
-    objects = vault_objects(console.ctx.layout.home, vault.id)
+    objects = console.ctx.placement.local_store(vault.id)
     manifest = next(path for path in (objects.root / "manifests").rglob("*") if path.is_file())
     good = manifest.read_bytes()
     manifest.write_bytes(good[: len(good) // 2])  # a torn write: the manifest cannot be read
@@ -121,7 +120,7 @@ def test_a_repaired_backup_can_be_restored_again(sqlite_console: Console) -> Non
     with console.ctx.store.read() as session:
         key = session.exec(select(Chunk.object_key).where(Chunk.vault_id == vault.id)).first()
     assert key is not None
-    stored = vault_objects(console.ctx.layout.home, vault.id).root / key
+    stored = console.ctx.placement.local_store(vault.id).root / key
     good = stored.read_bytes()
     damaged = bytearray(good)
     damaged[len(damaged) // 2] ^= 0xFF
@@ -147,7 +146,7 @@ def test_a_flipped_byte_in_a_pack_is_found_repaired_by_the_next_backup_and_nothi
     console.run_tasks()
     expected = tree_digest(documents)
     vault = console.vaults.show("vault-files")
-    [pack] = (vault_objects(console.ctx.layout.home, vault.id).root / "packs").iterdir()
+    [pack] = (console.ctx.placement.local_store(vault.id).root / "packs").iterdir()
     data = bytearray(pack.read_bytes())
     data[len(data) // 3] ^= 0x01  # inside a blob, not the pack's index at its end
     pack.write_bytes(bytes(data))

@@ -11,7 +11,6 @@ from cbr_tui.cloud.kms import KeyManagement
 from cbr_tui.domain.enums import ObjectType
 from cbr_tui.domain.errors import Codes
 from cbr_tui.engine.blobs import SEALED, Codec, DamagedBlob, DataKey, MissingKey, blob_hash
-from cbr_tui.engine.objects import vault_objects
 from cbr_tui.services.console import Console
 from cbr_tui.store.models import Chunk
 from tests.data import disk_digest, disk_path, resource_digest
@@ -25,7 +24,7 @@ def console(sqlite_console: Console) -> Console:
 
 
 def stored_objects(console: Console, vault_id: str, prefix: str = "chunks/") -> list[Path]:
-    root = vault_objects(console.ctx.layout.home, vault_id).root
+    root = console.ctx.placement.local_store(vault_id).root
     return [path for path in (root / prefix).rglob("*") if path.is_file()]
 
 

@@ -79,6 +79,7 @@ def _answers_shown(monkeypatch: pytest.MonkeyPatch) -> None:
     async def wait_for_screen(pilot: Pilot, timeout: float = 30.0) -> bool:
         handled = await original(pilot, timeout)
         while await settle(pilot.app):
+            await wait_for_idle(0)  # what an answer changed is laid out and drawn, as after a key
             handled = await original(pilot, timeout)
         return handled
 

@@ -179,7 +179,7 @@ async def test_the_web_login_names_the_account(sqlite_console: Console) -> None:
     acme.close()
     app = CbrApp(lambda: sqlite_console, settings=sqlite_console.settings, run_tasks=False, login=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen) and bool(app.screen.query("#login-name")))
         await type_into(pilot, "login-name", "acme_ops")
         await type_into(pilot, "login-password", PASSWORD)
         await pilot.press("enter")  # in the first account: no such user

@@ -332,9 +332,11 @@ async def test_a_question_that_breaks_in_its_worker_is_shown_and_asked_again(
     """The services are asked in a worker: what breaks there is shown as unexpected, and the next question
     (the next key of the search) is asked and answered."""
     listing = console.vaults.list
+    broke: list[str] = []
 
     def breaks_on_x(*args: object, **kwargs: object) -> object:
-        if kwargs.get("search") == "x":
+        if kwargs.get("search") == "x" and not broke:  # once: the page's live reload asks again each second
+            broke.append("once")
             raise ValueError("once")
         return listing(*args, **kwargs)
 

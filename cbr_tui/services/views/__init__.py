@@ -131,6 +131,8 @@ from cbr_tui.services.views.maintenance import (
     TableSalvage,
     VerifyAnswer,
     VerifyReport,
+    ZoneRepairAnswer,
+    ZoneRepairReport,
 )
 from cbr_tui.services.views.policies import (
     PolicyAnswer,
@@ -389,5 +391,7 @@ __all__ = [
     "VerifyReport",
     "View",
     "WhoAmI",
+    "ZoneRepairAnswer",
+    "ZoneRepairReport",
     "ZoneView",
 ]

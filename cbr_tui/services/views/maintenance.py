@@ -19,10 +19,26 @@ class VerifyReport(View):
     damaged_backups: list[str]
     unreadable_manifests: dict[str, str]  # manifest key: why it cannot be read
     blobs_with_unavailable_keys: dict[str, str]  # blob: why its data key cannot be opened
+    # A Multi-AZ vault kept in two places: for each zone, the objects the other zone has and it lacks
+    # (`vault repair-zones` copies them back); empty for a vault kept in one place.
+    objects_missing_in_zone: dict[str, list[str]] = {}
 
 
 class VerifyAnswer(View):
     verify: VerifyReport
+
+
+class ZoneRepairReport(View):
+    """What `vault repair-zones` copied into each zone of a Multi-AZ vault, from the other."""
+
+    vault_id: str
+    copied_objects: dict[str, int]  # zone: objects copied into it
+    copied_bytes: int
+    unrecoverable_objects: list[str]  # in neither zone whole
+
+
+class ZoneRepairAnswer(View):
+    repair: ZoneRepairReport
 
 
 class RefcountMismatch(View):

@@ -125,7 +125,7 @@ class Dialog(Guarded, Asks, ModalScreen[T], Generic[T]):
     def show_error(self, error: CbrError | str) -> None:
         text = f"{error.code}: {error.message}" if isinstance(error, CbrError) else error
         show_error(self.query_one("#dialog-error", Label), text)
-        self.call_after_refresh(self.fit_body)
+        self.fit_body()  # the refusal's rows are counted from its words: no need to wait for its layout
 
 
 def _rows(widget: Widget, room: Size) -> int:
