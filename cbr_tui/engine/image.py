@@ -168,6 +168,7 @@ def restore(objects: ObjectStore, manifest: ImageManifest, writer: DiskWriter, m
             raise DamagedChunk(index, hash_, str(error)) from None
         return _Loaded(index * CHUNK_SIZE, raw, _data_runs(raw))
 
+    workers = max(workers, objects.in_flight)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cbr-restore") as pool:
         present = [(i, h) for i, h in enumerate(manifest.chunks) if h is not None]
         if not target_is_empty:
@@ -179,7 +180,7 @@ def restore(objects: ObjectStore, manifest: ImageManifest, writer: DiskWriter, m
         behind = page_cache.WriteBehind()
         for item in present:
             ahead.append(pool.submit(load, item))
-            if len(ahead) >= AHEAD:
+            if len(ahead) >= max(AHEAD, 2 * workers):
                 _write_loaded(writer, ahead.popleft().result(), meter, behind, punch_first=not target_is_empty)
         while ahead:
             _write_loaded(writer, ahead.popleft().result(), meter, behind, punch_first=not target_is_empty)

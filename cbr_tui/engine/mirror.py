@@ -41,6 +41,7 @@ class ZoneRepair:
 class MirroredObjectStore:
     def __init__(self, first: Zone, second: Zone) -> None:
         self.zones = (first, second)
+        self.in_flight = max(first.objects.in_flight, second.objects.in_flight)
 
     def __repr__(self) -> str:
         return f"MirroredObjectStore({self.zones[0].name}: {self.zones[0].objects!r}, " \

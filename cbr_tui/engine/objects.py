@@ -18,6 +18,10 @@ from cbr_tui.engine import page_cache
 
 
 class ObjectStore(Protocol):
+    # How many requests at once keep the store busy: a directory is as fast as the CPU that encodes for it;
+    # a server across a network needs several in flight, or a backup waits on each request's latency.
+    in_flight: int
+
     def put(self, key: str, data: bytes | bytearray) -> None:
         """Store `data` under `key` atomically (replacing a previous object of that key)."""
         ...
@@ -78,6 +82,8 @@ def file_lock(path: Path, *, exclusive: bool, wait: bool = True) -> Iterator[boo
 
 class LocalObjectStore:
     """A directory; keys are relative paths (`chunks/1ab/1abf...`, `packs/...`, `manifests/...`)."""
+
+    in_flight = 1
 
     def __init__(self, root: Path) -> None:
         self.root = root

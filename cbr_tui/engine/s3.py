@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 MISSING = {"404", "NoSuchKey", "NotFound"}
 POOL_CONNECTIONS = 32  # the engine's readers and writers, and a restore's prefetch, share one pool
+IN_FLIGHT = 8  # requests a backup or restore keeps in flight (measured: bench/s3_bench.py)
 
 
 class ObjectStoreUnavailable(OSError):
@@ -75,6 +76,8 @@ class S3ObjectStore:
 
     `lock` is the vault's lock among the processes of this machine (a file in `lock_directory`); several
     machines sharing one bucket need the database's lease instead (see the README's deployment)."""
+
+    in_flight = IN_FLIGHT
 
     def __init__(self, location: S3Location, prefix: str, lock_directory: Path) -> None:
         self.location = location

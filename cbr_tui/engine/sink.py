@@ -28,7 +28,8 @@ class ChunkSink:
         self._inflight: dict[bytes, Future[Location]] = {}
         self._order: deque[bytes] = deque()
         self._local = threading.local()
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cbr-chunk")
+        self._workers = max(workers, objects.in_flight)  # a remote store needs requests in flight
+        self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="cbr-chunk")
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -57,7 +58,7 @@ class ChunkSink:
                 continue
             self._inflight[hash_] = self._pool.submit(self._put, hash_, block, hash_ in damaged, key)
             self._order.append(hash_)
-        while len(self._order) > IN_FLIGHT:
+        while len(self._order) > max(IN_FLIGHT, 2 * self._workers):
             self._settle(self._order.popleft())
 
     def drain(self) -> dict[bytes, Location]:
