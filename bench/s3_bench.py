@@ -22,16 +22,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.engine_bench import GiB, MiB, Row, drop_caches, in_child, make_image, same_content  # noqa: E402
-from cbr_tui.cloud.disk_image import DiskImage  # noqa: E402
-from cbr_tui.engine import image, manifest  # noqa: E402
-from cbr_tui.engine.blobs import chunk_key  # noqa: E402
-from cbr_tui.engine.mirror import MirroredObjectStore, Zone  # noqa: E402
-from cbr_tui.engine.objects import LocalObjectStore, ObjectStore  # noqa: E402
-from cbr_tui.engine.progress import Meter  # noqa: E402
-from cbr_tui.engine.s3 import S3Location, S3ObjectStore, client_for  # noqa: E402
-from cbr_tui.engine.sink import ChunkSink  # noqa: E402
-from tests.s3server import SeaweedServer  # noqa: E402
+from bench.engine_bench import GiB, MiB, Row, drop_caches, in_child, make_image, same_content
+from cbr_tui.cloud.disk_image import DiskImage
+from cbr_tui.engine import image, manifest
+from cbr_tui.engine.blobs import chunk_key
+from cbr_tui.engine.mirror import MirroredObjectStore, Zone
+from cbr_tui.engine.objects import LocalObjectStore, ObjectStore
+from cbr_tui.engine.progress import Meter
+from cbr_tui.engine.s3 import S3Location, S3ObjectStore, client_for
+from cbr_tui.engine.sink import ChunkSink
+from tests.s3server import SeaweedServer
 
 BUCKETS = ("bench-az1", "bench-az2")
 

@@ -96,6 +96,8 @@ class Placement:
 
     home: Path
     zones: Mapping[str, S3Location] = field(default_factory=dict)
+    # Where the bucket vaults' locks are kept: a directory every worker sharing the buckets mounts.
+    locks: Path | None = None
 
     def location(self, zone: str | None) -> S3Location | None:
         """The S3 location of a zone; None: the local directory."""
@@ -117,7 +119,7 @@ class Placement:
         location = self.location(zone)
         if location is None:
             return self.local_store(vault_id)
-        return S3ObjectStore(location, f"{location.prefix}vaults/{vault_id}", self.home / "locks")
+        return S3ObjectStore(location, f"{location.prefix}vaults/{vault_id}", self.locks or self.home / "locks")
 
     def local_store(self, vault_id: str) -> LocalObjectStore:
         """The directory a vault's objects are kept in when no bucket is configured for its zone."""

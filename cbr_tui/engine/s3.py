@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.engine.objects import check_key, file_lock
 
 if TYPE_CHECKING:
@@ -31,8 +32,13 @@ POOL_CONNECTIONS = 32  # the engine's readers and writers, and a restore's prefe
 IN_FLIGHT = 8  # requests a backup or restore keeps in flight (measured: bench/s3_bench.py)
 
 
-class ObjectStoreUnavailable(OSError):
-    """The object store did not answer, or refused: a task fails with this message, nothing is committed."""
+class ObjectStoreUnavailable(CbrError, OSError):
+    """The object store did not answer, or refused: a task fails with this message and commits nothing; a
+    command (verify, gc...) is refused with it (BackupService.6112: the vault's data cannot be reached now).
+    An OSError too, as the directory's failures are, for the engine's code that handles storage errors."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(Codes.INVALID_VAULT_STATUS, message)
 
 
 @dataclass(frozen=True)

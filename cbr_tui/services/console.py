@@ -311,10 +311,11 @@ def open_console(settings: Settings | None = None, *, clock: Clock | None = None
         if project is None or settings.region == ON_PREMISES.id:
             raise invalid(f"There is no region {settings.region!r}; `cbr-tui region list` shows them.")
         project_id = project.id
-    ctx = ServiceContext(store=store, clock=clock, ids=ids or RandomIds(), layout=CloudLayout(settings.home),
+    ctx = ServiceContext(store=store, clock=clock, ids=ids or RandomIds(), layout=CloudLayout(settings.cloud_home),
                          account_id=account_id, user_id=user_id, region_id=settings.region, project_id=project_id,
                          principal=Principal.account_administrator(account_id, user_id, user_name),
-                         confined=settings.confined, stores=Placement(settings.home, settings.object_zones))
+                         confined=settings.confined,
+                         stores=Placement(settings.home, settings.object_zones, locks=settings.cloud_home / "locks"))
     if seed_demo:
         bootstrap.seed_demo(ctx, settings.demo_scale)
     return Console(ctx, settings)

@@ -40,11 +40,11 @@ class RecoveryService:
             described.vault is not None and vault_ref in (described.vault["id"], described.vault["name"]))]
         if vault_ref is not None and not found:
             raise CbrError(Codes.VAULT_NOT_FOUND, f"No vault named {vault_ref!r} is described in "
-                           f"{self.ctx.layout.home / 'vaults'}; `vault recover --all` recovers every vault there.")
+                           f"{self.ctx.placement.home / 'vaults'}; `vault recover --all` recovers every vault there.")
         return RecoveryAnswer(recovered=[self._recover(objects, described) for objects, described in found])
 
     def _described(self) -> list[tuple[LocalObjectStore, catalog.Described]]:
-        root = self.ctx.layout.home / "vaults"
+        root = self.ctx.placement.home / "vaults"
         stores = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
         return [(LocalObjectStore(path), catalog.read(LocalObjectStore(path))) for path in stores]
 

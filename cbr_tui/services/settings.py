@@ -31,6 +31,13 @@ class Settings:
     account: str | None = None
     # The S3 locations of availability zones' vault data (CBR_TUI_OBJECT_STORE); empty: the data directory.
     object_zones: Mapping[str, S3Location] = field(default_factory=dict)
+    # The simulated cloud (its servers' disks, file systems, hosts and KMS keys) and the vault locks
+    # (CBR_TUI_CLOUD_HOME): a directory every worker of an installation mounts; None: inside `home`.
+    shared_cloud: Path | None = None
+
+    @property
+    def cloud_home(self) -> Path:
+        return self.shared_cloud or self.home
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, home: Path | None = None,
@@ -39,8 +46,9 @@ class Settings:
         """Arguments first, then `CBR_TUI_HOME` (data directory), `CBR_TUI_DATABASE_URL` (any SQLAlchemy URL),
         `CBR_TUI_REGION`, `CBR_TUI_DEMO_SCALE` (how much data the demo inventory writes: 1 is tens of MB per
         disk, 0 none), `CBR_TUI_BANDWIDTH_MBPS` (a simulated bandwidth limit for demos, off when unset),
-        `CBR_TUI_OBJECT_STORE` (S3 buckets for vault data, see `engine/placement.py`). The database defaults
-        to SQLite inside the data directory."""
+        `CBR_TUI_OBJECT_STORE` (S3 buckets for vault data, see `engine/placement.py`), `CBR_TUI_CLOUD_HOME`
+        (the simulated cloud, shared by workers on several machines). The database defaults to SQLite inside
+        the data directory."""
         env = os.environ if environ is None else environ
         home = Path(home or env.get("CBR_TUI_HOME") or user_data_dir(APP_NAME, appauthor=False)).expanduser()
         url = database_url or env.get("CBR_TUI_DATABASE_URL") or f"sqlite:///{home / 'cbr.db'}"
@@ -50,7 +58,8 @@ class Settings:
                    demo_scale=max(scale, 0.0), bandwidth_mbps=bandwidth if bandwidth and bandwidth > 0 else None,
                    confined=env.get("CBR_TUI_CONFINED") == "1",
                    account=account or env.get("CBR_TUI_ACCOUNT") or None,
-                   object_zones=_object_zones(env.get("CBR_TUI_OBJECT_STORE", "")))
+                   object_zones=_object_zones(env.get("CBR_TUI_OBJECT_STORE", "")),
+                   shared_cloud=Path(env["CBR_TUI_CLOUD_HOME"]).expanduser() if env.get("CBR_TUI_CLOUD_HOME") else None)
 
 
 def _object_zones(text: str) -> dict[str, S3Location]:

@@ -124,6 +124,9 @@ def test_a_bucket_killed_mid_backup_fails_the_task_and_the_next_backup_succeeds(
         assert task.status == "failed", task
         assert f"s3 bucket {S3_BUCKETS[0]} at {server.endpoint}" in (task.error_info.message or "")
         assert console.backups.show(doomed.id).status == "error"
+        with pytest.raises(CbrError, match="did not answer") as refused:  # a command is refused, not broken
+            console.maintenance.verify("vault-disks")
+        assert refused.value.code == "BackupService.6112"
 
         server.start()  # the same data directory and ports
         again = back_up(console, "vault-disks")[0]

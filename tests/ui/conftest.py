@@ -81,6 +81,7 @@ def _answers_shown(monkeypatch: pytest.MonkeyPatch) -> None:
         while await settle(pilot.app):
             await wait_for_idle(0)  # what an answer changed is laid out and drawn, as after a key
             handled = await original(pilot, timeout)
+            pilot.app.screen._on_timer_update()  # drawn now, as Pilot.pause does: a loaded machine draws late
         return handled
 
     monkeypatch.setattr(Pilot, "_wait_for_screen", wait_for_screen)
