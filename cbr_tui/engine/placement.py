@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cbr_tui.engine.mirror import MirroredObjectStore, Zone
 from cbr_tui.engine.objects import LocalObjectStore, ObjectStore
-from cbr_tui.engine.s3 import S3Location, S3ObjectStore
+from cbr_tui.engine.s3 import S3Location, S3ObjectStore, vault_ids
 
 EVERY_OTHER_ZONE = "*"
 
@@ -120,6 +120,18 @@ class Placement:
         if location is None:
             return self.local_store(vault_id)
         return S3ObjectStore(location, f"{location.prefix}vaults/{vault_id}", self.locks or self.home / "locks")
+
+    def every_store(self) -> list[tuple[str, ObjectStore]]:
+        """(vault ID, store) of every vault store the installation reaches, for recovery: the data directory's,
+        then each bucket's (a Multi-AZ vault's two copies both)."""
+        root = self.home / "vaults"
+        found: list[tuple[str, ObjectStore]] = [(path.name, LocalObjectStore(path)) for path in sorted(root.iterdir())
+                                                if path.is_dir()] if root.is_dir() else []
+        for location in dict.fromkeys(self.zones.values()):
+            found += [(vault_id, S3ObjectStore(location, f"{location.prefix}vaults/{vault_id}",
+                                               self.locks or self.home / "locks"))
+                      for vault_id in vault_ids(location)]
+        return found
 
     def local_store(self, vault_id: str) -> LocalObjectStore:
         """The directory a vault's objects are kept in when no bucket is configured for its zone."""

@@ -77,6 +77,19 @@ def client_for(location: S3Location) -> S3Client:
         return found
 
 
+def vault_ids(location: S3Location) -> list[str]:
+    """The vaults that keep objects in the location (the names under its `vaults/`), for recovery."""
+    client, base = client_for(location), f"{location.prefix}vaults/"
+    found: list[str] = []
+    try:
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=location.bucket, Prefix=base,
+                                                                      Delimiter="/"):
+            found += [entry["Prefix"][len(base):].rstrip("/") for entry in page.get("CommonPrefixes", ())]
+    except Exception as error:
+        raise ObjectStoreUnavailable(f"The {location.describe()} could not be listed: {error}.") from None
+    return sorted(found)
+
+
 class S3ObjectStore:
     """The objects of one vault: keys under `vaults/{vault_id}/` of the location's bucket.
 

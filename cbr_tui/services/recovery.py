@@ -9,7 +9,6 @@ what is already in the database is kept as it is: recovering twice recovers noth
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -21,7 +20,7 @@ from cbr_tui.domain.permissions import Action
 from cbr_tui.engine import audit, catalog, index, manifest, packs
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import ImageManifest
-from cbr_tui.engine.objects import LocalObjectStore
+from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.views.maintenance import RecoveredVault, RecoveryAnswer
 from cbr_tui.store.models import Backup, Checkpoint, Chunk, Project, Resource, Vault, VaultResource, VaultTag
@@ -36,22 +35,25 @@ class RecoveryService:
         self.ctx.principal.require(Action.MANAGE_ACCOUNT)
         if (vault_ref is None) == (not everything):
             raise invalid("Name one vault to recover, or ask for all of them (--all).")
-        found = [(objects, described) for objects, described in self._described() if everything or (
+        found = [(name, objects, described) for name, objects, described in self._described() if everything or (
             described.vault is not None and vault_ref in (described.vault["id"], described.vault["name"]))]
         if vault_ref is not None and not found:
             raise CbrError(Codes.VAULT_NOT_FOUND, f"No vault named {vault_ref!r} is described in "
-                           f"{self.ctx.placement.home / 'vaults'}; `vault recover --all` recovers every vault there.")
-        return RecoveryAnswer(recovered=[self._recover(objects, described) for objects, described in found])
+                           f"{self.ctx.placement.home / 'vaults'} or the buckets of CBR_TUI_OBJECT_STORE; "
+                           "`vault recover --all` recovers every vault there.")
+        return RecoveryAnswer(recovered=[self._recover(name, objects, described) for name, objects, described in found])
 
-    def _described(self) -> list[tuple[LocalObjectStore, catalog.Described]]:
-        root = self.ctx.placement.home / "vaults"
-        stores = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
-        return [(LocalObjectStore(path), catalog.read(LocalObjectStore(path))) for path in stores]
+    def _described(self) -> list[tuple[str, ObjectStore, catalog.Described]]:
+        """Each vault's first store (a Multi-AZ vault's second copy describes the same vault)."""
+        firsts: dict[str, ObjectStore] = {}
+        for name, objects in self.ctx.placement.every_store():
+            firsts.setdefault(name, objects)
+        return [(name, objects, catalog.read(objects)) for name, objects in sorted(firsts.items())]
 
-    def _recover(self, objects: LocalObjectStore, described: catalog.Described) -> RecoveredVault:
+    def _recover(self, name: str, objects: ObjectStore, described: catalog.Described) -> RecoveredVault:
         record = described.vault
         if record is None:
-            return RecoveredVault(store=Path(objects.root).name, recovered=False,
+            return RecoveredVault(store=name, recovered=False,
                                   reason="the store has no vault record (it was written before vaults described "
                                          "themselves, or the record is damaged)", unreadable=described.unreadable)
         vault_id, name, unreadable = str(record["id"]), str(record["name"]), described.unreadable
@@ -88,7 +90,7 @@ class RecoveryService:
         session.flush()
         return vault
 
-    def _put_back_backups(self, session: Session, objects: LocalObjectStore,
+    def _put_back_backups(self, session: Session, objects: ObjectStore,
                           described: catalog.Described) -> tuple[list[str], dict[str, str]]:
         added: list[str] = []
         skipped: dict[str, str] = {}
@@ -110,7 +112,7 @@ class RecoveryService:
         session.flush()
         return added, skipped
 
-    def _index_blobs(self, session: Session, objects: LocalObjectStore, vault_id: str) -> int:
+    def _index_blobs(self, session: Session, objects: ObjectStore, vault_id: str) -> int:
         """Index every blob the store holds that the database does not know; returns how many."""
         known = set(session.exec(select(Chunk.hash).where(Chunk.vault_id == vault_id)).all())
         raw_sizes = _image_raw_sizes(session, objects, vault_id)
@@ -132,7 +134,7 @@ class RecoveryService:
         return len(found)
 
 
-def _manifest_problem(objects: LocalObjectStore, rows: list[dict[str, Any]]) -> str | None:
+def _manifest_problem(objects: ObjectStore, rows: list[dict[str, Any]]) -> str | None:
     for row in rows:
         if row.get("manifest_key") and row.get("manifest_hash"):
             try:
@@ -142,7 +144,7 @@ def _manifest_problem(objects: LocalObjectStore, rows: list[dict[str, Any]]) -> 
     return None
 
 
-def _image_raw_sizes(session: Session, objects: LocalObjectStore, vault_id: str) -> dict[bytes, int]:
+def _image_raw_sizes(session: Session, objects: ObjectStore, vault_id: str) -> dict[bytes, int]:
     """Each image chunk's size from the manifests (the last chunk of a disk may be short)."""
     sizes: dict[bytes, int] = {}
     for key, expected in session.exec(select(Backup.manifest_key, Backup.manifest_hash).where(

@@ -141,3 +141,26 @@ def test_a_bucket_killed_mid_backup_fails_the_task_and_the_next_backup_succeeds(
         console.close()
     finally:
         server.stop()
+
+
+def test_vaults_in_buckets_come_back_when_the_database_is_lost(console: Console, clock: FixedClock) -> None:
+    console.resources.write_data("ecs-web-01", 4, seed="web", pattern="random")
+    vault = buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-web", multi_az=True)
+    backup = back_up(console, "vault-web")[0]
+    good = resource_digest(console, "ecs-web-01")
+    assert not (console.ctx.layout.home / "vaults" / vault.id).exists()
+    settings = console.settings
+    console.close()
+    for path in Path(settings.home).glob("cbr.db*"):  # the database is lost; the buckets are not
+        path.unlink()
+    reopened = open_console(settings, clock=clock, ids=SeededIds(8))
+    try:
+        [recovered] = reopened.recovery.recover("vault-web").recovered  # its record is in the buckets
+        assert (recovered.recovered, recovered.vault_id) == (True, vault.id)
+        assert reopened.backups.show(backup.id).status == "available"
+        reopened.resources.damage_data("ecs-web-01", seed="lost")
+        assert run(reopened, reopened.restores.restore_server(backup.id)).status == "success"
+        assert resource_digest(reopened, "ecs-web-01") == good
+        assert reopened.maintenance.verify("vault-web", read_share=1).verify.clean
+    finally:
+        reopened.close()

@@ -8,6 +8,7 @@ import pickle
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_textual_snapshot import PseudoApp, PseudoConsole, SVGImageExtension, node_to_report_path
@@ -26,10 +27,11 @@ from cbr_tui.domain.ids import SeededIds
 from cbr_tui.services.console import Console, open_console
 from cbr_tui.services.settings import Settings
 from cbr_tui.ui.app import CbrApp
+from cbr_tui.ui.calls import Asks
 from tests.conftest import T0, clone_home
 from tests.data import disk_path, disks_of
 from tests.services.helpers import buy
-from tests.ui.pilot import settle
+from tests.ui.pilot import ASKERS, settle
 
 WIDE = (140, 42)
 SMALL = (80, 24)
@@ -75,6 +77,17 @@ def _answers_shown(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pilot waits for the screen to handle its messages after each key and pause; the console asks the
     services in workers, so it waits for their answers to be shown too (tests read the screen after)."""
     original = Pilot._wait_for_screen
+    ask = Asks.ask
+
+    def recorded(node: Asks, *args: Any, **kwargs: Any) -> Any:
+        askers = getattr(node.app, ASKERS, None)  # type: ignore[attr-defined]
+        if askers is None:
+            askers = set()
+            setattr(node.app, ASKERS, askers)  # type: ignore[attr-defined]
+        askers.add(node)
+        return ask(node, *args, **kwargs)
+
+    monkeypatch.setattr(Asks, "ask", recorded)
 
     async def wait_for_screen(pilot: Pilot, timeout: float = 30.0) -> bool:
         handled = await original(pilot, timeout)

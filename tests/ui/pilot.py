@@ -78,20 +78,28 @@ def field_error(pilot: Pilot, field_id: str) -> str:
     return str(label.render()) if label.has_class("-shown") else ""
 
 
+ASKERS = "_test_askers"  # the app's nodes that asked since the last settle (see tests/ui/conftest.py)
+
+
 async def settle(app: App[object]) -> bool:
     """Wait until what the console asked the services (loads, operations) is answered and shown, answers that
-    ask again included; whether there was anything to wait for."""
+    ask again included; whether there was anything to wait for.
+
+    A worker may have finished before this looks (a fast answer): its answer is then already queued on the
+    node that asked, so every node that asked since the last look has its queue handled too."""
     waited = False
     for _ in range(100):
         asking = [w for w in app.workers if w.group in GROUPS and not w.is_finished]
-        if not asking:
+        askers: set[object] = getattr(app, ASKERS, set())
+        setattr(app, ASKERS, set())
+        if not asking and not askers:
             return waited
         waited = True
         for worker in asking:
             with suppress(Exception):  # a load a newer one replaced, or a failure (reported on screen)
                 await worker.wait()
         handled = []  # each answer is queued on the node that asked: wait until the node got to it
-        for node in {worker.node for worker in asking}:
+        for node in {worker.node for worker in asking} | askers:
             event = asyncio.Event()
             if node.call_later(event.set):
                 handled.append(event.wait())

@@ -123,7 +123,8 @@ async def test_a_server_taken_by_another_vault_meanwhile(console: Console, app: 
             await pilot.press("pagedown")
         buy(console, size_gb=200, resources=("ecs-web-01",), name="vault-other")  # the command line, meanwhile
         error = refused(Codes.RESOURCE_IN_OTHER_VAULT, lambda: console.vaults.create(wizard.spec()))
-        await pilot.press("enter", "ctrl+s")
+        await pilot.press("enter")  # Buy Now: the confirmation opens
+        await pilot.press("ctrl+s")
         await pilot.pause()
         on_screen(pilot, error)
         await still_running(pilot)
