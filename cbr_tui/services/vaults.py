@@ -603,8 +603,17 @@ class VaultService:
 
     # --- deleting -------------------------------------------------------------------------------------
 
+    def _reachable(self, ref: str) -> None:
+        """A vault is deleted only while its store answers (both zones of a Multi-AZ vault): otherwise its
+        rows would go and its objects stay, with a record that `vault recover` would bring back."""
+        with self.ctx.store.read() as session:
+            vault = lookups.vault(session, self.ctx, ref, action=Action.VAULT_DELETE)
+            objects = self.ctx.objects(vault)
+        next(iter(objects.list(catalog.VAULT_KEY)), None)  # refused (6112) when the store does not answer
+
     def delete(self, ref: str) -> VaultRemoval:
         """Delete a pay-per-use vault with all its backups."""
+        self._reachable(ref)
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_DELETE)
             if vault.charging_mode == ChargingMode.PRE_PAID:
@@ -618,6 +627,7 @@ class VaultService:
 
     def unsubscribe(self, ref: str) -> VaultRemoval:
         """Unsubscribe a yearly/monthly vault: it is deleted with its backups and the unused share refunded."""
+        self._reachable(ref)
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_DELETE)
             refund = self._refund(session, vault)  # refused first for a pay-per-use vault

@@ -127,6 +127,9 @@ def test_a_bucket_killed_mid_backup_fails_the_task_and_the_next_backup_succeeds(
         with pytest.raises(CbrError, match="did not answer") as refused:  # a command is refused, not broken
             console.maintenance.verify("vault-disks")
         assert refused.value.code == "BackupService.6112"
+        with pytest.raises(CbrError, match="did not answer"):  # deleting now would leave its data behind
+            console.vaults.delete("vault-disks")
+        assert console.vaults.show("vault-disks").name == "vault-disks"
 
         server.start()  # the same data directory and ports
         again = back_up(console, "vault-disks")[0]
