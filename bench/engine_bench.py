@@ -29,7 +29,7 @@ from cbr_tui.cloud.disk_image import CHUNK_SIZE, DiskImage
 from cbr_tui.cloud.workload import Mix, Workload
 from cbr_tui.engine import image, manifest, tree
 from cbr_tui.engine.blobs import DataKey, chunk_key
-from cbr_tui.engine.objects import LocalObjectStore
+from cbr_tui.engine.objects import LocalObjectStore, ObjectStore
 from cbr_tui.engine.packs import PackSink
 from cbr_tui.engine.progress import Meter
 from cbr_tui.engine.sink import ChunkSink
@@ -95,16 +95,21 @@ def _child(queue: Any, function: Callable[..., dict[str, Any]], args: tuple[Any,
 # --- engine steps (run in children) --------------------------------------------------------------------
 
 
-def _exists_classifier(objects: LocalObjectStore):  # type: ignore[no-untyped-def]
+def _exists_classifier(objects: ObjectStore):  # type: ignore[no-untyped-def]
     return lambda hashes: ({h for h in hashes if objects.exists(chunk_key(h))}, set())
 
 
 def image_backup(disk_path: str, vault: str, base_key: str | None, base_hash: str | None, name: str,
                  sealed: bool = False) -> dict[str, Any]:
-    """`sealed`: the disk is encrypted, so every chunk is sealed with a data key (AES-256-GCM)."""
+    return back_up_image(LocalObjectStore(Path(vault)), disk_path, base_key, base_hash, name, sealed)
+
+
+def back_up_image(objects: ObjectStore, disk_path: str, base_key: str | None, base_hash: str | None, name: str,
+                  sealed: bool = False) -> dict[str, Any]:
+    """Back the image up into `objects`; `sealed`: the disk is encrypted, so every chunk is sealed with a data
+    key (AES-256-GCM)."""
     key = DataKey(os.urandom(16), os.urandom(32)) if sealed else None
     disk = DiskImage(Path(disk_path))
-    objects = LocalObjectStore(Path(vault))
     base = manifest.load(objects, base_key, base_hash) if base_key and base_hash else None
     frozen = disk.freeze()
     plan = image.plan(disk, frozen, base, full=False)  # type: ignore[arg-type]
@@ -119,7 +124,11 @@ def image_backup(disk_path: str, vault: str, base_key: str | None, base_hash: st
 
 
 def image_restore(vault: str, key: str, hash_: str, target: str) -> dict[str, Any]:
-    objects = LocalObjectStore(Path(vault))
+    return restore_image(LocalObjectStore(Path(vault)), key, hash_, target)
+
+
+def restore_image(objects: ObjectStore, key: str, hash_: str, target: str) -> dict[str, Any]:
+    """Restore the manifest's image from `objects` into a new sparse file, every chunk verified."""
     loaded = manifest.load(objects, key, hash_)
     assert isinstance(loaded, manifest.ImageManifest)
     disk = DiskImage.create(Path(target), loaded.disk_size)

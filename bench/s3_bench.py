@@ -22,15 +22,20 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.engine_bench import GiB, MiB, Row, drop_caches, in_child, make_image, same_content
-from cbr_tui.cloud.disk_image import DiskImage
-from cbr_tui.engine import image, manifest
-from cbr_tui.engine.blobs import chunk_key
+from bench.engine_bench import (
+    GiB,
+    MiB,
+    Row,
+    back_up_image,
+    drop_caches,
+    in_child,
+    make_image,
+    restore_image,
+    same_content,
+)
 from cbr_tui.engine.mirror import MirroredObjectStore, Zone
 from cbr_tui.engine.objects import LocalObjectStore, ObjectStore
-from cbr_tui.engine.progress import Meter
 from cbr_tui.engine.s3 import S3Location, S3ObjectStore, client_for
-from cbr_tui.engine.sink import ChunkSink
 from tests.s3server import SeaweedServer
 
 BUCKETS = ("bench-az1", "bench-az2")
@@ -48,26 +53,12 @@ def open_store(where: dict[str, Any]) -> ObjectStore:
 
 
 def backup_into(disk_path: str, where: dict[str, Any]) -> dict[str, Any]:
-    objects = open_store(where)
-    disk = DiskImage(Path(disk_path))
-    frozen = disk.freeze()
-    plan = image.plan(disk, frozen, None, full=True)
-    meter = Meter(total=plan.bytes_to_read(disk.size))
-    with ChunkSink(objects, lambda hashes: ({h for h in hashes if objects.exists(chunk_key(h))}, set())) as sink:
-        result = image.back_up(disk, frozen, plan, sink, meter)
-    objects.sync()
-    stored = manifest.save(objects, "s1", result)
-    return {"read": meter.done, "new": sink.new_bytes, "key": stored.key, "hash": stored.hash}
+    """A full backup (no earlier one to build on), into the store `where` describes."""
+    return back_up_image(open_store(where), disk_path, None, None, "s1")
 
 
 def restore_from(where: dict[str, Any], key: str, hash_: str, target: str) -> dict[str, Any]:
-    objects = open_store(where)
-    loaded = manifest.load(objects, key, hash_)
-    assert isinstance(loaded, manifest.ImageManifest)
-    disk = DiskImage.create(Path(target), loaded.disk_size)
-    with disk.writer() as writer:
-        image.restore(objects, loaded, writer, Meter(), target_is_empty=True)
-    return {}
+    return restore_image(open_store(where), key, hash_, target)
 
 
 def upload(location: dict[str, Any], path: str, key: str) -> dict[str, Any]:
