@@ -314,11 +314,13 @@ def vault_verify(console: Console, vault_ref: str, read_share: float) -> object:
 
 @vault.command("repair-zones")
 @click.argument("vault_ref")
+@click.option("--read-data", is_flag=True,
+              help="Read every blob in both zones first, and replace the copies damaged in one zone too.")
 @json_command
-def vault_repair_zones(console: Console, vault_ref: str) -> object:
-    """Copy into each zone of a Multi-AZ vault the objects it lacks (`vault verify` lists them), from the
-    other zone."""
-    return console.maintenance.repair_zones(vault_ref)
+def vault_repair_zones(console: Console, vault_ref: str, read_data: bool) -> object:
+    """Copy into each zone of a Multi-AZ vault the objects it lacks, and with --read-data those damaged
+    there (`vault verify` lists both), from the other zone."""
+    return console.maintenance.repair_zones(vault_ref, read_data=read_data)
 
 
 @vault.command("recover")

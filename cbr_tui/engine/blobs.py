@@ -11,6 +11,7 @@ The hashing and compression libraries are imported on first use: the services im
 names, and a process that never copies data (the console before its first backup) need not load them."""
 
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -112,6 +113,21 @@ class Codec:
             return key, key.cipher.decrypt(nonce, sealed, expected)
         except (InvalidTag, ValueError):
             raise DamagedBlob("sealed content fails its authentication") from None
+
+
+class ThreadCodecs:
+    """A Codec for each thread that asks (worker threads decode at once)."""
+
+    def __init__(self, keys: Mapping[bytes, DataKey] | None = None) -> None:
+        self._local = threading.local()
+        self._keys = keys
+
+    @property
+    def codec(self) -> Codec:
+        codec = getattr(self._local, "codec", None)
+        if codec is None:
+            codec = self._local.codec = Codec(self._keys)
+        return codec
 
 
 class MissingKey(Exception):

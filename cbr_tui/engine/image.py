@@ -7,16 +7,16 @@ checking every chunk's hash before a byte of it is written.
 """
 
 import os
-import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from cbr_tui.cloud.disk_image import CHUNK_SIZE, DiskImage, DiskWriter, FrozenBitmap, chunk_count, chunk_indexes
 from cbr_tui.engine import page_cache
-from cbr_tui.engine.blobs import Codec, DamagedBlob, DataKey, chunk_key
+from cbr_tui.engine.blobs import DamagedBlob, DataKey, ThreadCodecs, chunk_key
 from cbr_tui.engine.manifest import ImageManifest
+from cbr_tui.engine.mirror import read_checked
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.progress import Meter
 from cbr_tui.engine.sink import ChunkSink
@@ -147,23 +147,20 @@ class DamagedChunk(Exception):
 
 
 def restore(objects: ObjectStore, manifest: ImageManifest, writer: DiskWriter, meter: Meter, *,
-            target_is_empty: bool, workers: int = 2,
-            fetch: Callable[[bytes], bytes] | None = None, keys: Mapping[bytes, DataKey] | None = None) -> None:
+            target_is_empty: bool, workers: int = 2, keys: Mapping[bytes, DataKey] | None = None) -> None:
     """Write the disk as the manifest describes it. Every chunk is verified before it is written; a damaged
-    chunk stops the restore before its bytes reach the disk."""
+    chunk (damaged in both zones, for a Multi-AZ vault) stops the restore before its bytes reach the disk."""
     if writer.size < manifest.disk_size:
         raise ValueError("the target disk is smaller than the backup")
-    local = _ThreadCodecs(keys)
-    get = fetch or (lambda hash_: objects.get(chunk_key(hash_)))
+    local = ThreadCodecs(keys)
 
     def load(item: tuple[int, bytes]) -> _Loaded:
         index, hash_ = item
         try:
-            stored = get(hash_)
+            raw = read_checked(objects, chunk_key(hash_), 0, None,
+                               lambda stored: local.codec.decode(stored, hash_, CHUNK_SIZE))
         except FileNotFoundError:
             raise DamagedChunk(index, hash_, "missing from the vault") from None
-        try:
-            raw = local.codec.decode(stored, hash_, CHUNK_SIZE)
         except DamagedBlob as error:
             raise DamagedChunk(index, hash_, str(error)) from None
         return _Loaded(index * CHUNK_SIZE, raw, _data_runs(raw))
@@ -230,16 +227,3 @@ def _data_runs(raw: bytes) -> list[tuple[int, int]]:
     if start is not None:
         runs.append((start, size))
     return runs
-
-
-class _ThreadCodecs:
-    def __init__(self, keys: Mapping[bytes, DataKey] | None = None) -> None:
-        self._local = threading.local()
-        self._keys = keys
-
-    @property
-    def codec(self) -> Codec:
-        codec = getattr(self._local, "codec", None)
-        if codec is None:
-            codec = self._local.codec = Codec(self._keys)
-        return codec

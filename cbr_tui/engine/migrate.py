@@ -11,19 +11,20 @@ the destination, only unreferenced objects.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlmodel import Session
 
 from cbr_tui.engine import index, keys, manifest
-from cbr_tui.engine.blobs import Codec, DamagedBlob
+from cbr_tui.engine.blobs import DamagedBlob, ThreadCodecs
 from cbr_tui.engine.commit import add_used, release
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import Manifest, StoredManifest
+from cbr_tui.engine.mirror import read_checked
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.progress import Meter
 from cbr_tui.store.models import Backup, Vault
@@ -90,20 +91,22 @@ def copy(migration: MigrationPlan, origin: ObjectStore, target: ObjectStore,
     by_object: dict[str, list[bytes]] = {}
     for hash_ in migration.missing:
         by_object.setdefault(migration.locations[hash_].object_key, []).append(hash_)
-    local = threading.local()
+    codecs = ThreadCodecs(origin_keys)
 
-    def move(object_key: str, hashes: list[bytes]) -> int:
-        """One object, whole (a pack's blobs keep their offsets), once each blob the backups need is verified."""
-        codec = getattr(local, "codec", None) or Codec(origin_keys)  # a codec is not thread-safe
-        local.codec = codec
-        stored = origin.get(object_key)
+    def verified(hashes: list[bytes], stored: bytes) -> bytes:
         for hash_ in hashes:
             where = migration.locations[hash_]
-            try:
-                codec.decode(stored[where.offset:where.offset + where.length], hash_, where.raw_size)
-            except DamagedBlob as error:
-                raise MigrationRefused(f"a block of data in the source vault is damaged ({error}); "
-                                       "`vault verify` finds the backups that use it") from None
+            codecs.codec.decode(stored[where.offset:where.offset + where.length], hash_, where.raw_size)
+        return stored
+
+    def move(object_key: str, hashes: list[bytes]) -> int:
+        """One object, whole (a pack's blobs keep their offsets), once each blob the backups need is verified
+        (a Multi-AZ source gives its other zone's copy when one is damaged)."""
+        try:
+            stored = read_checked(origin, object_key, 0, None, partial(verified, hashes))
+        except DamagedBlob as error:
+            raise MigrationRefused(f"a block of data in the source vault is damaged ({error}); "
+                                   "`vault verify` finds the backups that use it") from None
         if not target.exists(object_key):
             target.put(object_key, stored)
         return sum(migration.locations[h].length for h in hashes)

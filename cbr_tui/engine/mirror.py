@@ -2,23 +2,27 @@
 
 A write returns only when both stores have the object, so what a backup commits (objects, then the manifest,
 then the database) is in both zones; a write that one zone refuses fails the backup. A read takes the first
-zone that has the object and answers, so a restore survives the loss of either zone. Objects one zone lacks
-(it was lost and came back empty, or was restored from an old copy) are found by `differences` and copied
-back by `repair`.
+zone that has the object and answers, and a blob read with `read_checked` takes the first copy that
+decodes, so a restore survives the loss of either zone and damage to either copy. Objects one zone lacks (it
+was lost and came back empty, or was restored from an old copy) are found by `differences`; copies one zone
+holds damaged are found by verify reading both (`copies`); `repair` copies both kinds back from the other.
 """
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from cbr_tui.engine.blobs import DamagedBlob
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.s3 import ObjectStoreUnavailable
 
 LOST = (FileNotFoundError, ObjectStoreUnavailable)  # what sends a read to the other zone
+Checked = TypeVar("Checked")
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,16 @@ class MirroredObjectStore:
     def __init__(self, first: Zone, second: Zone) -> None:
         self.zones = (first, second)
         self.in_flight = max(first.objects.in_flight, second.objects.in_flight)
+        self._silent: Zone | None = None  # a zone that did not answer: read last from then on
+
+    def _reading_order(self) -> tuple[Zone, Zone]:
+        """The zones in the order reads try them: one that did not answer goes last, so that a restore with a
+        zone down waits for it once, not at every object."""
+        first, second = self.zones
+        return (second, first) if self._silent is first else (first, second)
+
+    def _did_not_answer(self, zone: Zone) -> None:
+        self._silent = zone
 
     def __repr__(self) -> str:
         return f"MirroredObjectStore({self.zones[0].name}: {self.zones[0].objects!r}, " \
@@ -61,36 +75,68 @@ class MirroredObjectStore:
         self._both("put_durably", key, data)
 
     def get(self, key: str, offset: int = 0, length: int | None = None) -> bytes:
-        first, second = self.zones
-        try:
-            return first.objects.get(key, offset, length)
-        except LOST as lost:
+        return self.get_checked(key, offset, length, bytes)
+
+    def get_checked(self, key: str, offset: int, length: int | None,
+                    check: Callable[[bytes], Checked]) -> Checked:
+        """The first zone's copy that passes `check` (which raises `DamagedBlob`): missing, unreachable and
+        damaged copies each send the read to the other zone; when neither will do, the first zone's failure."""
+        failure: Exception | None = None
+        for zone in self._reading_order():
             try:
-                return second.objects.get(key, offset, length)
-            except FileNotFoundError:
-                raise lost from None
+                return check(zone.objects.get(key, offset, length))
+            except ObjectStoreUnavailable as error:
+                self._did_not_answer(zone)
+                failure = failure or error
+            except (FileNotFoundError, DamagedBlob) as error:
+                failure = failure or error
+        assert failure is not None
+        raise failure
 
     def size(self, key: str) -> int | None:
-        sizes = []
-        for zone in self.zones:
+        answered = False
+        for zone in self._reading_order():
             try:
-                sizes.append(zone.objects.size(key))
+                size = zone.objects.size(key)
             except ObjectStoreUnavailable:
+                self._did_not_answer(zone)
                 continue
-        return next((size for size in sizes if size is not None), None)
+            answered = True
+            if size is not None:
+                return size
+        if not answered:
+            raise ObjectStoreUnavailable(f"neither zone of the vault answered ({self!r})")
+        return None
+
+    def stored_size(self, key: str) -> int | None:
+        """The object's size when both zones hold it whole, else None: a writer may skip only such an object
+        (one a backup cut short left in one zone must still be written to the other)."""
+        sizes = {zone.objects.size(key) for zone in self.zones}
+        return sizes.pop() if len(sizes) == 1 else None
 
     def exists(self, key: str) -> bool:
-        return self.size(key) is not None
+        """In both zones (the writers' question; a reader asks `size`, which any zone answers)."""
+        return self.stored_size(key) is not None
 
     def delete(self, key: str) -> None:
         for zone in self.zones:
             zone.objects.delete(key)
 
     def list(self, prefix: str = "") -> Iterator[tuple[str, int, float]]:
-        """Every object either zone holds; its age is its youngest copy's (gc waits for both to be old)."""
+        """Every object either zone holds; its age is its youngest copy's (gc waits for both to be old). With a
+        zone down, what the other holds, so a restore reads on; `differences`, writes and deletions need both
+        zones (gc, verify and repair are refused until the zone answers)."""
         merged: dict[str, tuple[int, float]] = {}
-        for zone in self.zones:
-            for key, size, modified in zone.objects.list(prefix):
+        listings: builtins.list[builtins.list[tuple[str, int, float]]] = []
+        for zone in self._reading_order():
+            try:
+                listings.append(builtins.list(zone.objects.list(prefix)))
+            except ObjectStoreUnavailable:
+                self._did_not_answer(zone)
+        if not listings:
+            raise ObjectStoreUnavailable(f"neither zone of the vault answered ({self!r})")
+        for listing in listings:
+            for key, size, modified in listing:
                 known = merged.get(key)
                 merged[key] = (max(size, known[0]), max(modified, known[1])) if known else (size, modified)
         for key in sorted(merged):
@@ -113,15 +159,20 @@ class MirroredObjectStore:
         return {zone.name: sorted(key for key, size in listed[1 - i].items() if listed[i].get(key, -1) < size)
                 for i, zone in enumerate(self.zones)}
 
-    def repair(self) -> ZoneRepair:
-        """Copy into each zone what it lacks, from the other; only whole objects are copied."""
+    def repair(self, damaged: Mapping[str, Iterable[str]] | None = None) -> ZoneRepair:
+        """Copy into each zone what it lacks, and the objects `damaged` names for it (zone: keys, as verify
+        found them), from the other zone; only whole objects are copied, and never one damaged in both."""
+        damaged = damaged or {}
         report = ZoneRepair()
         for i, (zone, missing) in enumerate(zip(self.zones, self.differences().values(), strict=True)):
-            source = self.zones[1 - i].objects
+            source = self.zones[1 - i]
             report.copied[zone.name] = 0
-            for key in missing:
+            bad_there = set(damaged.get(source.name, ()))
+            for key in sorted(set(missing) | set(damaged.get(zone.name, ()))):
                 try:
-                    data = source.get(key)
+                    if key in bad_there:
+                        raise FileNotFoundError(key)
+                    data = source.objects.get(key)
                 except FileNotFoundError:
                     report.unrecoverable.append(key)
                     continue
@@ -129,3 +180,26 @@ class MirroredObjectStore:
                 report.copied[zone.name] += 1
                 report.copied_bytes += len(data)
         return report
+
+
+def copies(objects: ObjectStore) -> list[tuple[str, ObjectStore]]:
+    """Each place the vault's objects are kept, by zone ('' for a vault kept in one place)."""
+    if isinstance(objects, MirroredObjectStore):
+        return [(zone.name, zone.objects) for zone in objects.zones]
+    return [("", objects)]
+
+
+def stored_size(objects: ObjectStore, key: str) -> int | None:
+    """The size of an object a writer need not write again (a Multi-AZ vault's: held whole in both zones)."""
+    if isinstance(objects, MirroredObjectStore):
+        return objects.stored_size(key)
+    return objects.size(key)
+
+
+def read_checked(objects: ObjectStore, key: str, offset: int, length: int | None,
+                 check: Callable[[bytes], Checked]) -> Checked:
+    """Read (a range of) an object and `check` it (decode a blob); a Multi-AZ vault tries its other zone's
+    copy when the first is missing, unreachable or damaged."""
+    if isinstance(objects, MirroredObjectStore):
+        return objects.get_checked(key, offset, length, check)
+    return check(objects.get(key, offset, length))

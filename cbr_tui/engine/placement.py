@@ -42,6 +42,15 @@ class PlacedVault(Protocol):
     def secondary_zone(self) -> str | None: ...
 
 
+@dataclass(frozen=True)
+class VaultZones:
+    """A vault's ID and zones alone: enough to find its store once its row is gone (a deleted vault)."""
+
+    id: str
+    availability_zone: str | None
+    secondary_zone: str | None
+
+
 class _LocationSpec(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 

@@ -6,13 +6,13 @@ vault has no intact copy of it and this job has not written it already; an objec
 attempt of the job (a crash before its commit) is adopted instead of written again.
 """
 
-import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from cbr_tui.engine.blobs import Codec, DataKey, blob_hash, chunk_key
+from cbr_tui.engine.blobs import DataKey, ThreadCodecs, blob_hash, chunk_key
 from cbr_tui.engine.index import Location
+from cbr_tui.engine.mirror import stored_size
 from cbr_tui.engine.objects import ObjectStore
 
 # Given hashes, say which the vault stores intact and which it has but damaged.
@@ -27,7 +27,7 @@ class ChunkSink:
         self.written: dict[bytes, Location] = {}
         self._inflight: dict[bytes, Future[Location]] = {}
         self._order: deque[bytes] = deque()
-        self._local = threading.local()
+        self._codecs = ThreadCodecs()
         self._workers = max(workers, objects.in_flight)  # a remote store needs requests in flight
         self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="cbr-chunk")
 
@@ -73,13 +73,10 @@ class ChunkSink:
     def _put(self, hash_: bytes, block: bytes, rewrite: bool, key: DataKey | None) -> Location:
         object_key = chunk_key(hash_)
         if not rewrite:
-            size = self.objects.size(object_key)
+            size = stored_size(self.objects, object_key)
             if size:  # written by an earlier attempt of this job that never committed
                 return Location(object_key, 0, size, len(block))
-        codec = getattr(self._local, "codec", None)
-        if codec is None:
-            codec = self._local.codec = Codec()
-        stored = codec.encode(block, key, hash_)
+        stored = self._codecs.codec.encode(block, key, hash_)
         self.objects.put(object_key, stored)
         return Location(object_key, 0, len(stored), len(block))
 

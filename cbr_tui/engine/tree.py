@@ -11,7 +11,6 @@ import errno
 import itertools
 import os
 import stat
-import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,9 +19,10 @@ from pathlib import Path
 
 from pyfastcdc import FastCDC
 
-from cbr_tui.engine.blobs import Codec, DamagedBlob, DataKey, digest
+from cbr_tui.engine.blobs import DamagedBlob, DataKey, ThreadCodecs, digest
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import TreeEntry, TreeManifest
+from cbr_tui.engine.mirror import read_checked
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.packs import PackSink
 from cbr_tui.engine.progress import Meter
@@ -155,20 +155,14 @@ def back_up(root: Path, tree_plan: TreePlan, sink: PackSink, meter: Meter, worke
     bound by latency, so there are more threads than cores); a large file is streamed through FastCDC a few
     chunks at a time, so memory stays bounded whatever its size.
     """
-    local = threading.local()
-
-    def codec() -> Codec:
-        found: Codec | None = getattr(local, "codec", None)
-        if found is None:
-            found = local.codec = Codec()
-        return found
+    codecs = ThreadCodecs()
 
     def prepare(group: list[int]) -> list[tuple[int, list[tuple[bytes, int, bytes]]]]:
         done = []
         for index in group:
             with os.fdopen(_open_file(root, tree_plan.entries[index].path), "rb") as handle:
                 data = handle.read()
-            done.append((index, [(digest(data), len(data), codec().encode(data))] if data else []))
+            done.append((index, [(digest(data), len(data), codecs.codec.encode(data))] if data else []))
         return done
 
     small = [i for i in tree_plan.to_read if tree_plan.entries[i].size < SMALL_FILE]
@@ -184,7 +178,7 @@ def back_up(root: Path, tree_plan: TreePlan, sink: PackSink, meter: Meter, worke
             _take(ahead.popleft().result(), tree_plan, sink, meter)
 
         def encode(item: tuple[bytes, bytes]) -> tuple[bytes, int, bytes]:
-            return item[0], len(item[1]), codec().encode(item[1])
+            return item[0], len(item[1]), codecs.codec.encode(item[1])
 
         def store(pieces: list[tuple[bytes, bytes]]) -> None:
             blobs = dict(pieces)
@@ -422,15 +416,14 @@ def _restore_file(parent: int, name: str, entry: TreeEntry, fetch: Callable[[byt
 def fetcher(objects: ObjectStore, locations: dict[bytes, Location],
             keys: Mapping[bytes, DataKey] | None = None) -> Callable[[bytes], bytes]:
     """Read a blob from its pack and verify it (each thread decodes with its own codec)."""
-    local = threading.local()
+    codecs = ThreadCodecs(keys)
 
     def fetch(hash_: bytes) -> bytes:
         where = locations.get(hash_)
         if where is None:
             raise DamagedBlob("not in the vault's index")
-        codec: Codec | None = getattr(local, "codec", None)
-        if codec is None:
-            codec = local.codec = Codec(keys)
-        return codec.decode(objects.get(where.object_key, where.offset, where.length), hash_, where.raw_size)
+        codec = codecs.codec
+        return read_checked(objects, where.object_key, where.offset, where.length,
+                            lambda stored: codec.decode(stored, hash_, where.raw_size))
 
     return fetch

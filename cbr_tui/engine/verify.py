@@ -1,7 +1,8 @@
 """Verification: a structure check that reads no data (every manifest loads, every referenced blob is
 indexed and its object is there), and a read-data check of all or a share of the blobs (oldest checked
 first). Damaged blobs and the backups that use them are marked; the next backup of the resource then
-reads everything and stores good copies again."""
+reads everything and stores good copies again. A Multi-AZ vault's blobs are read in both zones: a blob whole
+in one is not damaged, and the other zone's damaged copy is reported for `repair-zones` to replace."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from cbr_tui.engine import index, inventory
 from cbr_tui.engine.blobs import Codec, DamagedBlob, DataKey, MissingKey
+from cbr_tui.engine.mirror import copies
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.store.models import Backup, Chunk, Vault
 
@@ -27,17 +29,21 @@ class VerifyReport:
     damaged_backups: list[str] = field(default_factory=list)
     unreadable_manifests: dict[str, str] = field(default_factory=dict)
     unopened_blobs: dict[str, str] = field(default_factory=dict)  # their data key cannot be opened
+    # A Multi-AZ vault: for each zone, the objects whose copy there is damaged while the other zone's is whole
+    damaged_in_zone: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:
-        return not (self.missing_blobs or self.damaged_blobs or self.unreadable_manifests or self.unopened_blobs)
+        return not (self.missing_blobs or self.damaged_blobs or self.unreadable_manifests or self.unopened_blobs
+                    or self.damaged_in_zone)
 
     def to_api(self) -> dict[str, Any]:
         return {"vault_id": self.vault_id, "clean": self.clean, "backups_checked": self.backups_checked,
                 "blobs_checked": self.blobs_checked, "bytes_read": self.bytes_read,
                 "missing_blobs": self.missing_blobs, "damaged_blobs": self.damaged_blobs,
                 "damaged_backups": self.damaged_backups, "unreadable_manifests": self.unreadable_manifests,
-                "blobs_with_unavailable_keys": self.unopened_blobs}
+                "blobs_with_unavailable_keys": self.unopened_blobs,
+                "objects_damaged_in_zone": {zone: sorted(keys) for zone, keys in sorted(self.damaged_in_zone.items())}}
 
 
 def verify(session: Session, objects: ObjectStore, vault: Vault, now: datetime, *,
@@ -59,18 +65,32 @@ def verify(session: Session, objects: ObjectStore, vault: Vault, now: datetime, 
         candidates = sorted((rows[h] for h in found.references if h in rows and h not in bad),
                             key=lambda r: (not r.damaged, r.verified_at is not None, r.verified_at or now))
         codec = Codec(keys)
+        places = copies(objects)
         for row in candidates[: max(1, round(len(candidates) * min(read_share, 1.0)))]:
             report.blobs_checked += 1
-            report.bytes_read += row.length
+            damaged_in: list[str] = []  # the zones whose copy is damaged (a Multi-AZ vault reads both)
+            whole = False
             try:
-                codec.decode(objects.get(row.object_key, row.offset, row.length), row.hash, row.raw_size)
-                row.verified_at, row.damaged = now, False  # read whole and intact: repaired, if it was damaged
-                session.add(row)
-            except (DamagedBlob, FileNotFoundError):
-                report.damaged_blobs.append(row.hash.hex())
-                bad.add(row.hash)
+                for zone, store in places:
+                    report.bytes_read += row.length
+                    try:
+                        codec.decode(store.get(row.object_key, row.offset, row.length), row.hash, row.raw_size)
+                        whole = True
+                    except DamagedBlob:
+                        damaged_in.append(zone)
+                    except FileNotFoundError:  # a zone that lacks the object: `differences` names it
+                        pass
             except MissingKey as error:  # not damage: the data may be whole, only its key is out of reach
                 report.unopened_blobs[row.hash.hex()] = str(error)
+                continue
+            if whole:
+                row.verified_at, row.damaged = now, False  # read whole and intact: repaired, if it was damaged
+                session.add(row)
+                for zone in damaged_in:
+                    report.damaged_in_zone.setdefault(zone, set()).add(row.object_key)
+            else:
+                report.damaged_blobs.append(row.hash.hex())
+                bad.add(row.hash)
     if bad:
         index.mark_damaged(session, vault.id, [h for h in bad if h in rows])
         damaged = {user for h in bad for user in found.users.get(h, set())}

@@ -9,6 +9,7 @@ vault fails the replica with 6114) and makes the replica Available. The source i
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from sqlmodel import select
 
@@ -21,6 +22,7 @@ from cbr_tui.engine.commit import Made
 from cbr_tui.engine.image import stored_span
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import ImageManifest
+from cbr_tui.engine.mirror import read_checked
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.progress import Meter
 from cbr_tui.jobs import outcome
@@ -79,6 +81,11 @@ def _plan(job: JobContext, origin: ObjectStore, children: list[Backup]) -> list[
     return work
 
 
+def _decoded_length(codec: Codec, hash_: bytes, stored: bytes) -> tuple[bytes, int]:
+    """A source chunk as stored, and its size once decoded (which proves it whole)."""
+    return stored, len(codec.decode(stored, hash_, CHUNK_SIZE))
+
+
 def _copy(job: JobContext, origin: ObjectStore, target: ObjectStore, origin_keys: keys.Keyring,
           destination: Vault, work: list[_DiskCopy]) -> tuple[list[Made], dict[bytes, Location]]:
     wanted = list(dict.fromkeys(h for item in work for h in item.manifest.referenced()))
@@ -95,9 +102,8 @@ def _copy(job: JobContext, origin: ObjectStore, target: ObjectStore, origin_keys
     written: dict[bytes, Location] = {}
     for hash_ in missing:
         key = chunk_key(hash_)
-        stored = origin.get(key)
-        try:
-            raw_length = len(codec.decode(stored, hash_, CHUNK_SIZE))
+        try:  # a Multi-AZ source gives its other zone's copy when one is damaged
+            stored, raw_length = read_checked(origin, key, 0, None, partial(_decoded_length, codec, hash_))
         except DamagedBlob as error:
             raise manifest.DamagedManifest(f"chunk {hash_.hex()[:16]}... of the source is damaged: {error}") from None
         target.put(key, stored)

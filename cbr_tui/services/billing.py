@@ -35,7 +35,7 @@ from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.ledger import charge, money, order_shape, thaw
-from cbr_tui.services.removal import remove_vault
+from cbr_tui.services.removal import remove_stored, remove_vault
 from cbr_tui.services.shapes import vault_views
 from cbr_tui.services.views import VaultAnswer, VaultPurchase, VaultsRebilled
 from cbr_tui.services.views.billing import (
@@ -270,8 +270,7 @@ class BillingCycle:
                     remove_vault(session, ctx, vault, {"released": vault.frozen_scene})
                 except CbrError:
                     continue  # a backup still being deleted: released at the next pass
-                objects = self.ctx.objects(vault)
-            objects.remove_all()
+            remove_stored(self.ctx, item.vault_id)  # a store that does not answer is emptied at a later pass
             report.released.append(item.vault_id)
 
 

@@ -9,6 +9,7 @@ from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.permissions import Action
 from cbr_tui.engine import audit, catalog, gc, keys, verify
 from cbr_tui.engine.mirror import MirroredObjectStore
+from cbr_tui.engine.verify import VerifyReport as DataReport
 from cbr_tui.services import lookups
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.views.maintenance import (
@@ -47,9 +48,11 @@ class MaintenanceService:
             shown.clean = shown.clean and not missing
             return VerifyAnswer(verify=shown)
 
-    def repair_zones(self, vault_ref: str) -> ZoneRepairAnswer:
+    def repair_zones(self, vault_ref: str, *, read_data: bool = False) -> ZoneRepairAnswer:
         """Copy into each zone of a Multi-AZ vault the objects it lacks, from the other zone (a zone lost and
-        brought back empty, or from an old copy). gc is kept out meanwhile, so nothing it frees comes back."""
+        brought back empty, or from an old copy); with `read_data`, every blob is read in both zones first and
+        the objects damaged in one zone are replaced too. gc is kept out meanwhile, so nothing it frees comes
+        back."""
         with self.ctx.store.read() as session:
             vault = lookups.vault(session, self.ctx, vault_ref, action=Action.VAULT_UPDATE)
             objects = self.ctx.objects(vault)
@@ -59,10 +62,18 @@ class MaintenanceService:
                            + ("a Multi-AZ vault whose two zones share one store" if vault.is_multi_az
                               else "a Single-AZ vault") + "): there is no second copy to repair from.")
         with objects.lock(exclusive=False):
-            repaired = objects.repair()
+            checked = self._read_both_zones(objects, vault.id) if read_data else None
+            repaired = objects.repair(checked.damaged_in_zone if checked else None)
         return ZoneRepairAnswer(repair=ZoneRepairReport(
             vault_id=vault.id, copied_objects=repaired.copied, copied_bytes=repaired.copied_bytes,
-            unrecoverable_objects=repaired.unrecoverable))
+            unrecoverable_objects=repaired.unrecoverable, blobs_checked=checked.blobs_checked if checked else 0))
+
+    def _read_both_zones(self, objects: MirroredObjectStore, vault_id: str) -> DataReport:
+        """Every blob of the vault read in both zones (a verify of all its data): which copies are damaged."""
+        ring = keys.load(objects, KeyManagement(self.ctx.layout.home))
+        with self.ctx.store.write() as session:
+            vault = lookups.vault(session, self.ctx, vault_id)
+            return verify.verify(session, objects, vault, self.ctx.clock.now(), read_share=1, keys=ring)
 
     def audit(self, vault_ref: str, *, fix: bool = False) -> AuditAnswer:
         """Recompute reference counts and used capacity from the manifests; report (and fix) differences."""

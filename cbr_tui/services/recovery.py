@@ -22,6 +22,7 @@ from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import ImageManifest
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.services.context import ServiceContext
+from cbr_tui.services.removal import pending_store_removals
 from cbr_tui.services.views.maintenance import RecoveredVault, RecoveryAnswer
 from cbr_tui.store.models import Backup, Checkpoint, Chunk, Project, Resource, Vault, VaultResource, VaultTag
 
@@ -44,10 +45,14 @@ class RecoveryService:
         return RecoveryAnswer(recovered=[self._recover(name, objects, described) for name, objects, described in found])
 
     def _described(self) -> list[tuple[str, ObjectStore, catalog.Described]]:
-        """Each vault's first store (a Multi-AZ vault's second copy describes the same vault)."""
+        """Each vault's first store (a Multi-AZ vault's second copy describes the same vault), but for the
+        vaults deleted whose objects a store has yet to remove."""
+        with self.ctx.store.read() as session:
+            deleted = pending_store_removals(session)
         firsts: dict[str, ObjectStore] = {}
         for name, objects in self.ctx.placement.every_store():
-            firsts.setdefault(name, objects)
+            if name not in deleted:
+                firsts.setdefault(name, objects)
         return [(name, objects, catalog.read(objects)) for name, objects in sorted(firsts.items())]
 
     def _recover(self, name: str, objects: ObjectStore, described: catalog.Described) -> RecoveredVault:

@@ -3,11 +3,17 @@ deletion), so that freeing their data is done once and the same way everywhere.
 
 Deleting a backup releases its references in the same transaction: the vault's used capacity drops by
 exactly the data no other backup uses. The objects themselves are swept by garbage collection.
+
+Deleting a vault records a `StoreRemoval` in its transaction; once that has committed, `remove_stored`
+empties the vault's store. A store that does not answer then keeps the record, and each scheduler pass
+(`retry_store_removals`) tries again, a minute of cloud time apart, until the store has removed everything.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session, col, delete, func, select
@@ -18,11 +24,23 @@ from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.domain.vault_types import vault_type
 from cbr_tui.engine import catalog
 from cbr_tui.engine.commit import release
+from cbr_tui.engine.placement import VaultZones
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.tasks import record_task
 from cbr_tui.services.views import VaultRemoval
-from cbr_tui.store.models import Backup, Checkpoint, Chunk, Vault, VaultPolicy, VaultResource, VaultTag
+from cbr_tui.store.models import (
+    Backup,
+    Checkpoint,
+    Chunk,
+    StoreRemoval,
+    Vault,
+    VaultPolicy,
+    VaultResource,
+    VaultTag,
+)
 
+log = logging.getLogger(__name__)
+RETRY_AFTER = timedelta(minutes=1)  # of cloud time, between two tries at a store that did not answer
 BUSY = (BackupStatus.PROTECTING.value, BackupStatus.WAITING_PROTECT.value, BackupStatus.RESTORING.value,
         BackupStatus.WAITING_RESTORE.value, BackupStatus.DELETING.value, BackupStatus.WAITING_DELETE.value)
 
@@ -71,8 +89,52 @@ def remove_vault(session: Session, ctx: ServiceContext, vault: Vault, extra: dic
     session.exec(delete(VaultResource).where(col(VaultResource.vault_id) == vault.id))
     session.exec(delete(VaultTag).where(col(VaultTag.vault_id) == vault.id))
     session.exec(delete(VaultPolicy).where(col(VaultPolicy.vault_id) == vault.id))
+    now = ctx.clock.now()
+    session.add(StoreRemoval(vault_id=vault.id, vault_name=vault.name, availability_zone=vault.availability_zone,
+                             secondary_zone=vault.secondary_zone, requested_at=now, next_attempt_at=now))
     record_task(session, ctx, OperationType.VAULT_DELETE, TaskStatus.SUCCESS, vault=vault,
                 provider_id=vault_type(vault.object_type).provider_id,
                 extra={"vault_delete": {"fail_count": 0, "total_count": deleted}} | (extra or {}))
     session.delete(vault)
     return VaultRemoval(vault_id=vault.id, deleted_backups=deleted, deleted_at=api_time(ctx.clock.now()))
+
+
+def remove_stored(ctx: ServiceContext, vault_id: str) -> bool:
+    """Empty the store of a vault whose deletion has committed; whether it is done. The vault's record goes
+    first, so that a removal cut short never leaves a vault `vault recover` would bring back. A store that
+    does not answer keeps the removal for a later pass (the deletion itself stands)."""
+    with ctx.store.read() as session:
+        removal = session.get(StoreRemoval, vault_id)
+        if removal is None:
+            return True
+        objects = ctx.objects(VaultZones(removal.vault_id, removal.availability_zone, removal.secondary_zone))
+    try:
+        objects.delete(catalog.VAULT_KEY)
+        objects.remove_all()
+    except OSError as error:  # ObjectStoreUnavailable among them
+        log.warning("the objects of deleted vault %s stay until its store answers: %s", removal.vault_name, error)
+        with ctx.store.write() as session:
+            pending = session.get(StoreRemoval, vault_id)
+            if pending is not None:
+                pending.attempts += 1
+                pending.last_error = str(error)
+                pending.next_attempt_at = ctx.clock.now() + RETRY_AFTER
+                session.add(pending)
+        return False
+    with ctx.store.write() as session:
+        session.exec(delete(StoreRemoval).where(col(StoreRemoval.vault_id) == vault_id))
+    return True
+
+
+def retry_store_removals(ctx: ServiceContext) -> list[str]:
+    """Try again the removals whose store did not answer before (and whose minute has passed); the vault IDs
+    whose objects are now gone."""
+    with ctx.store.read() as session:
+        due = session.exec(select(StoreRemoval.vault_id).where(
+            StoreRemoval.next_attempt_at <= ctx.clock.now()).order_by(col(StoreRemoval.next_attempt_at))).all()
+    return [vault_id for vault_id in due if remove_stored(ctx, vault_id)]
+
+
+def pending_store_removals(session: Session) -> set[str]:
+    """Vaults deleted whose objects are not all removed yet: never to be recovered from their store."""
+    return set(session.exec(select(StoreRemoval.vault_id)).all())

@@ -49,7 +49,7 @@ from cbr_tui.services.backups import RUNNING, BackupRequest, BackupService
 from cbr_tui.services.billing import BillingCycle
 from cbr_tui.services.capacity import allocated_gb
 from cbr_tui.services.context import ServiceContext
-from cbr_tui.services.removal import remove_backups
+from cbr_tui.services.removal import remove_backups, retry_store_removals
 from cbr_tui.services.replication import replicated_to, start_replication
 from cbr_tui.services.tag_search import TagCondition, carrying_any
 from cbr_tui.services.tasks import record_task
@@ -90,12 +90,14 @@ class PolicyScheduler:
 
     def tick(self) -> SchedulerPass:
         """Apply billing (expiry, renewal, charges, freezing), fire the runs that are due in the order of their
-        scheduled times, then apply retention; what was done, for the log and the CLI."""
+        scheduled times, apply retention, then empty the stores of deleted vaults that did not answer before;
+        what was done, for the log and the CLI."""
         now = self.ctx.clock.now()
         billing = BillingCycle(self.ctx).tick(now)
         fired = [self._fire(due, now) for due in self._due(now) if self._claim(due, now)]
         return SchedulerPass(at=api_time(now), fired=fired, deleted=self._apply_retention(now),
-                             billing=billing if billing.done() else None)
+                             billing=billing if billing.done() else None,
+                             stores_emptied=retry_store_removals(self.ctx))
 
     def next_due(self, after: datetime) -> datetime | None:
         """The next moment after `after` when a policy runs, billing changes something, or a deletion window

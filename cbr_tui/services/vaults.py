@@ -65,7 +65,7 @@ from cbr_tui.services.capacity import allocated_gb
 from cbr_tui.services.context import ServiceContext
 from cbr_tui.services.ledger import charge, money, order_shape
 from cbr_tui.services.policies import PolicySpec, insert_policy, link_policy
-from cbr_tui.services.removal import remove_vault
+from cbr_tui.services.removal import remove_stored, remove_vault
 from cbr_tui.services.shapes import vault_views
 from cbr_tui.services.tag_search import TagCondition, TagFilter, carrying_any
 from cbr_tui.services.views import (
@@ -603,17 +603,9 @@ class VaultService:
 
     # --- deleting -------------------------------------------------------------------------------------
 
-    def _reachable(self, ref: str) -> None:
-        """A vault is deleted only while its store answers (both zones of a Multi-AZ vault): otherwise its
-        rows would go and its objects stay, with a record that `vault recover` would bring back."""
-        with self.ctx.store.read() as session:
-            vault = lookups.vault(session, self.ctx, ref, action=Action.VAULT_DELETE)
-            objects = self.ctx.objects(vault)
-        next(iter(objects.list(catalog.VAULT_KEY)), None)  # refused (6112) when the store does not answer
-
     def delete(self, ref: str) -> VaultRemoval:
-        """Delete a pay-per-use vault with all its backups."""
-        self._reachable(ref)
+        """Delete a pay-per-use vault with all its backups (its objects go once the deletion has committed; a
+        store that does not answer empties later, see `removal.remove_stored`)."""
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_DELETE)
             if vault.charging_mode == ChargingMode.PRE_PAID:
@@ -621,13 +613,11 @@ class VaultService:
                                f"{vault.name} is billed yearly/monthly; such a vault is unsubscribed, not deleted.")
             settle(session, self.ctx, vault, self.ctx.clock.now())  # the last whole hours are charged
             result = self._remove(session, vault)
-            objects = self.ctx.objects(vault)
-        objects.remove_all()
+        remove_stored(self.ctx, result.vault_id)
         return result
 
     def unsubscribe(self, ref: str) -> VaultRemoval:
         """Unsubscribe a yearly/monthly vault: it is deleted with its backups and the unused share refunded."""
-        self._reachable(ref)
         with self.ctx.store.write() as session:
             vault = lookups.vault(session, self.ctx, ref, for_update=True, action=Action.VAULT_DELETE)
             refund = self._refund(session, vault)  # refused first for a pay-per-use vault
@@ -637,8 +627,7 @@ class VaultService:
             order = charge(session, self.ctx, -int(Decimal(refund.refund) * 100), kind="unsubscribe",
                            vault_id=vault.id, refusal=Codes.VAULT_CANNOT_DELETE, detail=refund.model_dump())
             result.orders = [order_shape(order)]
-            objects = self.ctx.objects(vault)
-        objects.remove_all()
+        remove_stored(self.ctx, result.vault_id)
         return result
 
     def unsubscription(self, ref: str) -> Refund:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision in MIGRATIONS/versions: a database at it needs nothing. A test checks that it is
 # Alembic's head, so a new migration cannot be forgotten here.
-HEAD_REVISION = "0014"
+HEAD_REVISION = "0015"
 _PG_LOCK_KEY = 0x0CB2_7001
 
 

@@ -559,3 +559,20 @@ class Notice(SQLModel, table=True):
     topic: str  # vault_capacity
     message: str
     created_at: datetime
+
+
+class StoreRemoval(SQLModel, table=True):
+    """A deleted vault whose objects are still to be removed from its store: written in the transaction that
+    deletes the vault, cleared once its store (both zones') has removed them, so a bucket that did not answer
+    then is emptied by a later scheduler pass instead of keeping the objects for good."""
+
+    __tablename__ = "store_removal"
+
+    vault_id: str = Field(primary_key=True)
+    vault_name: str
+    availability_zone: str | None = None
+    secondary_zone: str | None = None
+    requested_at: datetime
+    attempts: int = 0
+    next_attempt_at: datetime
+    last_error: str | None = None

@@ -2,6 +2,7 @@
 both have its data, a restore survives the loss of either, and `vault verify` finds what one zone lacks,
 which `vault repair-zones` copies back. Single-AZ vaults write one bucket."""
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -99,3 +100,91 @@ def _bucket_keys(store: S3ObjectStore, bucket: str) -> list[str]:
     client = client_for(replace(store.location, bucket=bucket))
     return [item["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket)
             for item in page.get("Contents", ())]
+
+
+def damaged(store: S3ObjectStore, key: str) -> None:
+    """A zone's copy of an object goes bad in place: same size, bytes flipped in its middle."""
+    data = bytearray(store.get(key))
+    middle = len(data) // 2
+    data[middle : middle + 64] = bytes(b ^ 0xFF for b in data[middle : middle + 64])
+    store.put(key, bytes(data))
+
+
+def test_a_copy_damaged_in_one_zone_is_read_from_the_other_found_by_verify_and_replaced(console: Console) -> None:
+    console.resources.write_data("ecs-web-01", 4, seed="os")
+    vault = buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-maz", multi_az=True,
+                availability_zone=FIRST)
+    backup = back_up(console, "vault-maz")[0]
+    objects = vault_objects(console, vault.id)
+    assert isinstance(objects, MirroredObjectStore)
+    first, second = (zone.objects for zone in objects.zones)
+    assert isinstance(first, S3ObjectStore) and isinstance(second, S3ObjectStore)
+    chunk = next(key for key in sorted(keys_in(first)) if key.startswith("chunks/"))
+    damaged(first, chunk)
+    good = resource_digest(console, "ecs-web-01")
+
+    console.resources.damage_data("ecs-web-01", seed="oops")
+    assert run(console, console.restores.restore_server(backup.id)).status == "success"
+    assert resource_digest(console, "ecs-web-01") == good
+    assert console.maintenance.verify("vault-maz").verify.clean  # sizes alike: only reading the data tells
+    found = console.maintenance.verify("vault-maz", read_share=1).verify
+    assert not found.clean and found.objects_damaged_in_zone == {FIRST: [chunk]}
+    assert (found.damaged_blobs, found.damaged_backups, found.objects_missing_in_zone) == ([], [], {})
+    assert console.maintenance.repair_zones("vault-maz").repair.copied_objects == {FIRST: 0, SECOND: 0}
+    repaired = console.maintenance.repair_zones("vault-maz", read_data=True).repair
+    assert repaired.copied_objects == {FIRST: 1, SECOND: 0} and repaired.blobs_checked > 0
+    assert first.get(chunk) == second.get(chunk)
+    assert console.maintenance.verify("vault-maz", read_share=1).verify.clean
+
+    damaged(first, chunk)
+    damaged(second, chunk)  # now bad in both zones: the restore stops, verify marks the backup
+    console.resources.damage_data("ecs-web-01", seed="oops")
+    assert run(console, console.restores.restore_server(backup.id)).status == "failed"
+    found = console.maintenance.verify("vault-maz", read_share=1).verify
+    assert found.damaged_backups == [backup.id] and found.objects_damaged_in_zone == {}
+    # no zone has it whole: nothing to copy (the backup stays marked; the next backup stores the data again)
+    assert console.maintenance.repair_zones("vault-maz", read_data=True).repair.copied_objects == {FIRST: 0, SECOND: 0}
+
+
+def test_with_one_zones_server_stopped_a_restore_reads_the_other_and_a_backup_waits_for_both(
+        home: Path, demo_template: dict[str, object], clock: FixedClock, s3_server: SeaweedServer,
+        tmp_path: Path) -> None:
+    """Zone a on a server of its own, SIGKILLed after a backup; every other zone on the session's server."""
+    own = SeaweedServer(tmp_path / "zone-a-server", buckets=S3_BUCKETS)
+    own.start()
+    try:
+        prefix = unique_prefix()
+        configuration = json.dumps(json.loads(own.configuration({FIRST: S3_BUCKETS[0]}, prefix))
+                                   | json.loads(s3_server.configuration({"*": S3_BUCKETS[1]}, prefix)))
+        settings = Settings.from_env({"CBR_TUI_OBJECT_STORE": configuration}, home=home,
+                                     database_url=database_for("sqlite", demo_template, home))
+        console = open_console(replace(settings, demo_scale=0), clock=clock, ids=SeededIds(7))
+        console.resources.write_data("ecs-web-01", 6, seed="os")
+        buy(console, size_gb=300, resources=("ecs-web-01",), name="vault-maz", multi_az=True,
+            availability_zone=FIRST)
+        backup = back_up(console, "vault-maz")[0]
+        good = resource_digest(console, "ecs-web-01")
+
+        own.stop()  # zone a's whole server, as a crash
+        console.resources.damage_data("ecs-web-01", seed="oops")
+        assert run(console, console.restores.restore_server(backup.id)).status == "success"
+        assert resource_digest(console, "ecs-web-01") == good  # every byte from zone b
+        console.resources.write_data("ecs-web-01", 2, seed="more")
+        refused = back_up(console, "vault-maz")[0]  # a write needs both zones: this backup cannot commit
+        assert refused.status == "error"
+        [task] = [t for t in console.tasks.list(operation_type="backup").operation_logs if t.status == "failed"]
+        assert task.error_info.code == "BackupService.6112"
+        assert f"{S3_BUCKETS[0]} at {own.endpoint}" in (task.error_info.message or "")
+        with pytest.raises(CbrError, match="did not answer") as verify_refused:
+            console.maintenance.verify("vault-maz")
+        assert verify_refused.value.code == "BackupService.6112"
+
+        own.start()
+        assert back_up(console, "vault-maz")[0].status == "available"
+        # a blob the refused backup wrote in zone b alone is written to zone a by this backup (a writer skips
+        # only what both zones hold), and what nothing committed gc frees: both zones agree again
+        console.maintenance.collect_garbage("vault-maz", grace_minutes=0)
+        assert console.maintenance.verify("vault-maz", read_share=1).verify.clean
+        console.close()
+    finally:
+        own.stop()

@@ -123,13 +123,11 @@ def test_a_bucket_killed_mid_backup_fails_the_task_and_the_next_backup_succeeds(
                   if t.checkpoint_id == checkpoint.id]
         assert task.status == "failed", task
         assert f"s3 bucket {S3_BUCKETS[0]} at {server.endpoint}" in (task.error_info.message or "")
+        assert task.error_info.code == "BackupService.6112", task.error_info  # what `--wait` exits with
         assert console.backups.show(doomed.id).status == "error"
         with pytest.raises(CbrError, match="did not answer") as refused:  # a command is refused, not broken
             console.maintenance.verify("vault-disks")
         assert refused.value.code == "BackupService.6112"
-        with pytest.raises(CbrError, match="did not answer"):  # deleting now would leave its data behind
-            console.vaults.delete("vault-disks")
-        assert console.vaults.show("vault-disks").name == "vault-disks"
 
         server.start()  # the same data directory and ports
         again = back_up(console, "vault-disks")[0]
@@ -141,6 +139,24 @@ def test_a_bucket_killed_mid_backup_fails_the_task_and_the_next_backup_succeeds(
         assert run(console, console.restores.restore_disk(again.id)).status == "success"
         assert resource_digest(console, "evs-data-01") == latest
         assert console.maintenance.verify("vault-disks", read_share=1).verify.clean
+
+        # Deleted while its bucket does not answer: the vault goes at once, its objects when the bucket is back
+        objects = vault_objects(console, again.vault_id)
+        assert isinstance(objects, S3ObjectStore)
+        kept = sorted(key for key, _size, _modified in objects.list())
+        server.stop()
+        gone = console.vaults.delete("vault-disks").vault_id
+        with pytest.raises(CbrError, match="vault-disks does not exist"):
+            console.vaults.show("vault-disks")
+        assert console.run_due_policies().stores_emptied == []
+        server.start()
+        assert sorted(key for key, _size, _modified in objects.list()) == kept  # nothing removed meanwhile
+        recovered = console.recovery.recover(everything=True).recovered
+        assert gone not in {vault.vault_id for vault in recovered}  # deleted: never brought back
+        assert console.run_due_policies().stores_emptied == []  # a minute of cloud time between tries
+        clock.advance(timedelta(minutes=1))
+        assert console.run_due_policies().stores_emptied == [gone]
+        assert list(objects.list()) == [] and console.run_due_policies().stores_emptied == []
         console.close()
     finally:
         server.stop()

@@ -55,17 +55,20 @@ class SchedulerPass(View):
     fired: list[PolicyRun]
     deleted: list[str]  # backup IDs
     billing: BillingTick | None = None  # only when billing did something
+    # deleted vaults whose objects a store removed at this pass, having not answered at their deletion
+    stores_emptied: list[str] = []
 
     @property
     def eventful(self) -> bool:
-        return bool(self.fired or self.deleted or self.billing)
+        return bool(self.fired or self.deleted or self.billing or self.stores_emptied)
 
     def merged(self, later: SchedulerPass) -> SchedulerPass:
         """This pass and a later one at the same cloud time, as one."""
         billing = [tick for tick in (self.billing, later.billing) if tick is not None]
         return SchedulerPass(at=self.at, fired=[*self.fired, *later.fired], deleted=[*self.deleted, *later.deleted],
                              billing=billing[0].merged(billing[1]) if len(billing) == 2 else
-                             billing[0] if billing else None)
+                             billing[0] if billing else None,
+                             stores_emptied=[*self.stores_emptied, *later.stores_emptied])
 
 
 class ClockJump(View):

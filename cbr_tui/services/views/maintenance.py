@@ -22,6 +22,9 @@ class VerifyReport(View):
     # A Multi-AZ vault kept in two places: for each zone, the objects the other zone has and it lacks
     # (`vault repair-zones` copies them back); empty for a vault kept in one place.
     objects_missing_in_zone: dict[str, list[str]] = {}
+    # ... and, when data was read, the objects whose copy in a zone is damaged while the other zone's is whole
+    # (`vault repair-zones --read-data` replaces them)
+    objects_damaged_in_zone: dict[str, list[str]] = {}
 
 
 class VerifyAnswer(View):
@@ -29,12 +32,14 @@ class VerifyAnswer(View):
 
 
 class ZoneRepairReport(View):
-    """What `vault repair-zones` copied into each zone of a Multi-AZ vault, from the other."""
+    """What `vault repair-zones` copied into each zone of a Multi-AZ vault, from the other: the objects the
+    zone lacks, and with `--read-data` the objects whose copy there is damaged."""
 
     vault_id: str
-    copied_objects: dict[str, int]  # zone: objects copied into it
+    copied_objects: dict[str, int]  # zone: objects copied into it (missing there, or damaged)
     copied_bytes: int
     unrecoverable_objects: list[str]  # in neither zone whole
+    blobs_checked: int = 0  # with --read-data: the blobs read in both zones to find damaged copies
 
 
 class ZoneRepairAnswer(View):
