@@ -33,6 +33,7 @@ from bench.engine_bench import (
     restore_image,
     same_content,
 )
+from cbr_tui.engine.locks import FileLocks
 from cbr_tui.engine.mirror import MirroredObjectStore, Zone
 from cbr_tui.engine.objects import LocalObjectStore, ObjectStore
 from cbr_tui.engine.s3 import S3Location, S3ObjectStore, client_for
@@ -45,7 +46,7 @@ def open_store(where: dict[str, Any]) -> ObjectStore:
     """A store described in plain data (the engine steps run in child processes)."""
     if where["kind"] == "local":
         return LocalObjectStore(Path(where["path"]))
-    stores = [S3ObjectStore(S3Location(**location), where["prefix"], Path(where["locks"]))
+    stores = [S3ObjectStore(S3Location(**location), where["prefix"], FileLocks(Path(where["locks"])))
               for location in where["locations"]]
     if len(stores) == 1:
         return stores[0]

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 
 from cbr_tui.domain.clock import FixedClock
 from cbr_tui.domain.ids import SeededIds
+from cbr_tui.engine.locks import FileLocks
 from cbr_tui.engine.objects import LocalObjectStore, ObjectStore
 from cbr_tui.engine.s3 import S3ObjectStore
 from cbr_tui.services.console import Console, open_console
@@ -76,7 +77,7 @@ def object_store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
         return LocalObjectStore(tmp_path / "vault")
     server: SeaweedServer = request.getfixturevalue("s3_server")
     return S3ObjectStore(server.location(S3_BUCKETS[0]), f"vaults/{next(_counter)}-{tmp_path.name}",
-                         tmp_path / "locks")
+                         FileLocks(tmp_path / "locks"))
 
 
 def clone_home(source: Path, target: Path) -> None:

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from cbr_tui.engine.locks import FileLocks, VaultLocks
 from cbr_tui.engine.mirror import MirroredObjectStore, Zone
 from cbr_tui.engine.objects import LocalObjectStore, ObjectStore
 from cbr_tui.engine.s3 import S3Location, S3ObjectStore, vault_ids
@@ -105,8 +106,13 @@ class Placement:
 
     home: Path
     zones: Mapping[str, S3Location] = field(default_factory=dict)
-    # Where the bucket vaults' locks are kept: a directory every worker sharing the buckets mounts.
-    locks: Path | None = None
+    # The bucket vaults' locks, which every process reaching the buckets must share: the database's (on
+    # PostgreSQL), or files (by default in the data directory's `locks/`).
+    locks: VaultLocks | None = None
+
+    @property
+    def vault_locks(self) -> VaultLocks:
+        return self.locks or FileLocks(self.home / "locks")
 
     def location(self, zone: str | None) -> S3Location | None:
         """The S3 location of a zone; None: the local directory."""
@@ -128,7 +134,7 @@ class Placement:
         location = self.location(zone)
         if location is None:
             return self.local_store(vault_id)
-        return S3ObjectStore(location, f"{location.prefix}vaults/{vault_id}", self.locks or self.home / "locks")
+        return S3ObjectStore(location, f"{location.prefix}vaults/{vault_id}", self.vault_locks)
 
     def every_store(self) -> list[tuple[str, ObjectStore]]:
         """(vault ID, store) of every vault store the installation reaches, for recovery: the data directory's,
@@ -137,8 +143,7 @@ class Placement:
         found: list[tuple[str, ObjectStore]] = [(path.name, LocalObjectStore(path)) for path in sorted(root.iterdir())
                                                 if path.is_dir()] if root.is_dir() else []
         for location in dict.fromkeys(self.zones.values()):
-            found += [(vault_id, S3ObjectStore(location, f"{location.prefix}vaults/{vault_id}",
-                                               self.locks or self.home / "locks"))
+            found += [(vault_id, S3ObjectStore(location, f"{location.prefix}vaults/{vault_id}", self.vault_locks))
                       for vault_id in vault_ids(location)]
         return found
 

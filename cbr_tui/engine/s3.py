@@ -15,13 +15,13 @@ from __future__ import annotations
 import builtins
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cbr_tui.domain.errors import CbrError, Codes
-from cbr_tui.engine.objects import check_key, file_lock
+from cbr_tui.engine.locks import VaultLocks
+from cbr_tui.engine.objects import check_key
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -93,15 +93,15 @@ def vault_ids(location: S3Location) -> list[str]:
 class S3ObjectStore:
     """The objects of one vault: keys under `vaults/{vault_id}/` of the location's bucket.
 
-    `lock` is the vault's lock among the processes of this machine (a file in `lock_directory`); several
-    machines sharing one bucket need the database's lease instead (see the README's deployment)."""
+    `lock` is the vault's lock among every process that reaches the bucket (`locks`: the database's advisory
+    locks on PostgreSQL, files on one machine)."""
 
     in_flight = IN_FLIGHT
 
-    def __init__(self, location: S3Location, prefix: str, lock_directory: Path) -> None:
+    def __init__(self, location: S3Location, prefix: str, locks: VaultLocks) -> None:
         self.location = location
         self.prefix = prefix.rstrip("/") + "/"
-        self.lock_directory = lock_directory
+        self.locks = locks
         self.client = client_for(location)
 
     def __repr__(self) -> str:
@@ -175,11 +175,8 @@ class S3ObjectStore:
     def sync(self) -> None:
         """Every PUT was durable when it returned."""
 
-    @contextmanager
-    def lock(self, *, exclusive: bool, wait: bool = True) -> Iterator[bool]:
-        with file_lock(self.lock_directory / f"{self.prefix.strip('/').replace('/', '-')}.lock",
-                       exclusive=exclusive, wait=wait) as taken:
-            yield taken
+    def lock(self, *, exclusive: bool, wait: bool = True) -> AbstractContextManager[bool]:
+        return self.locks.hold(self.prefix.strip("/").replace("/", "-"), exclusive=exclusive, wait=wait)
 
     def remove_all(self) -> None:
         """Delete every object of the vault (the vault is gone), a thousand keys a request."""

@@ -22,6 +22,7 @@ from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.ids import IdSource, RandomIds
 from cbr_tui.domain.permissions import Principal
 from cbr_tui.domain.rules import check_name
+from cbr_tui.engine.locks import AdvisoryLocks, FileLocks, VaultLocks
 from cbr_tui.engine.placement import Placement
 from cbr_tui.services import bootstrap
 from cbr_tui.services.access_keys import AccessKeyService
@@ -286,6 +287,14 @@ def register_account(settings: Settings, name: str, *, clock: Clock | None = Non
         console.close()
 
 
+def vault_locks(store: Store, settings: Settings) -> VaultLocks:
+    """The bucket vaults' locks: the database's when it is PostgreSQL (every process, on any machine, shares
+    it), else files in the shared directory."""
+    if settings.object_zones and not store.is_sqlite:
+        return AdvisoryLocks(store.engine)
+    return FileLocks(settings.cloud_home / "locks")
+
+
 def open_console(settings: Settings | None = None, *, clock: Clock | None = None, ids: IdSource | None = None,
                  store: Store | None = None, seed_demo: bool = True) -> Console:
     """Open the store (migrating it), make sure the account and catalogue exist, and build the demo once
@@ -315,7 +324,7 @@ def open_console(settings: Settings | None = None, *, clock: Clock | None = None
                          account_id=account_id, user_id=user_id, region_id=settings.region, project_id=project_id,
                          principal=Principal.account_administrator(account_id, user_id, user_name),
                          confined=settings.confined,
-                         stores=Placement(settings.home, settings.object_zones, locks=settings.cloud_home / "locks"))
+                         stores=Placement(settings.home, settings.object_zones, locks=vault_locks(store, settings)))
     if seed_demo:
         bootstrap.seed_demo(ctx, settings.demo_scale)
     return Console(ctx, settings)

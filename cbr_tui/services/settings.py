@@ -31,8 +31,8 @@ class Settings:
     account: str | None = None
     # The S3 locations of availability zones' vault data (CBR_TUI_OBJECT_STORE); empty: the data directory.
     object_zones: Mapping[str, S3Location] = field(default_factory=dict)
-    # The simulated cloud (its servers' disks, file systems, hosts and KMS keys) and the vault locks
-    # (CBR_TUI_CLOUD_HOME): a directory every worker of an installation mounts; None: inside `home`.
+    # The simulated cloud (its servers' disks, file systems, hosts and KMS keys), and on SQLite the bucket
+    # vaults' locks (CBR_TUI_CLOUD_HOME): a directory every worker of an installation mounts; None: `home`.
     shared_cloud: Path | None = None
 
     @property

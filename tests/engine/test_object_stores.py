@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from cbr_tui.engine.locks import FileLocks
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.s3 import ObjectStoreUnavailable, S3ObjectStore
 
@@ -53,6 +54,6 @@ def test_a_store_that_does_not_answer_is_named_in_the_error(tmp_path: Path) -> N
 
     [port] = free_ports(1)
     silent = S3ObjectStore(S3Location(endpoint=f"http://127.0.0.1:{port}", bucket="cbr-az1", access_key="k",
-                                      secret_key="s"), "vaults/v1", tmp_path)
+                                      secret_key="s"), "vaults/v1", FileLocks(tmp_path))
     with pytest.raises(ObjectStoreUnavailable, match=f"cbr-az1 at http://127.0.0.1:{port} did not answer"):
         silent.put("chunks/ab/abcd", b"x")

@@ -69,6 +69,7 @@ def test_two_workers_on_one_database_and_one_bucket_run_each_task_once(
         assert {(t.status, t.attempts) for t in tasks_of(console, backup_tasks)} == {("success", 1)}
         assert all(console.backups.show(b.id).status == "available" for b in backups)
         assert not any(h.joinpath("vaults").exists() for h in homes)  # the data is in the bucket only
+        assert not any(h.joinpath("locks").exists() for h in (home, *homes))  # the vault locks: PostgreSQL's
 
         for name in names:
             console.resources.damage_data(name, seed="lost")
