@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -21,7 +21,9 @@ from cbr_tui.engine.blobs import DamagedBlob
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.s3 import ObjectStoreUnavailable
 
-LOST = (FileNotFoundError, ObjectStoreUnavailable)  # what sends a read to the other zone
+# The second zone's writes, for every Multi-AZ vault of the process: a pool made once (threads started per
+# object cost more than the writes they wait on). Its tasks never wait on each other, so its size only paces.
+_SECOND_ZONE_WRITES = ThreadPoolExecutor(32, thread_name_prefix="cbr-zone-write")
 Checked = TypeVar("Checked")
 
 
@@ -62,11 +64,16 @@ class MirroredObjectStore:
                f"{self.zones[1].name}: {self.zones[1].objects!r})"
 
     def _both(self, write: str, key: str, data: bytes | bytearray) -> None:
-        """Write to the two zones at once (a PUT waits on the network, not the CPU): done only when both are."""
-        with ThreadPoolExecutor(2) as pool:
-            futures = [pool.submit(getattr(zone.objects, write), key, data) for zone in self.zones]
-        for future in futures:
-            future.result()
+        """Write to the two zones at once (a PUT waits on the network, not the CPU): the second zone's on the
+        shared pool, the first's on this thread; done only when both are."""
+        first, second = self.zones
+        other = _SECOND_ZONE_WRITES.submit(getattr(second.objects, write), key, data)
+        try:
+            getattr(first.objects, write)(key, data)
+        except BaseException:
+            wait([other])  # the first zone's failure is the one raised; nothing is left writing
+            raise
+        other.result()
 
     def put(self, key: str, data: bytes | bytearray) -> None:
         self._both("put", key, data)
