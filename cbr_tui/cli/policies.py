@@ -85,8 +85,9 @@ def policy_delete(console: Console, policy_ref: str) -> object:
 @click.option("--wait", is_flag=True, help="Copy the data of the backups fired now before printing.")
 @json_command
 def policy_run_due(console: Console, wait: bool) -> object:
-    """Fire the backup policies whose run time has come and apply retention, once (what the scheduler in
-    the console and in `cbr-tui worker` does every few seconds)."""
+    """Fire the backup policies whose run time has come, apply retention, and empty the buckets of deleted
+    vaults that did not answer at their deletion, once (what the scheduler in the console and in `cbr-tui
+    worker` does every few seconds)."""
     result = console.run_due_policies()
     if wait:
         console.run_tasks()

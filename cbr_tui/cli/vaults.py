@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from cbr_tui.cli import params
 from cbr_tui.cli.app import json_command
+from cbr_tui.cli.output import emit
 from cbr_tui.cli.policy_options import patterns_from, policy_form, pop_form, retention_from, schedule_given
 from cbr_tui.domain.enums import ChargingMode, ObjectType, PeriodType, PolicyOperationType, ProtectType
 
@@ -308,8 +310,13 @@ def vault_auto_renew(console: Console, vault_ref: str, state: str) -> object:
               help="Also read and hash this share (0 to 1) of the vault's data.")
 @json_command
 def vault_verify(console: Console, vault_ref: str, read_share: float) -> object:
-    """Check the vault's backups; damaged data is marked and the next backup stores good copies."""
-    return console.maintenance.verify(vault_ref, read_share=read_share)
+    """Check the vault's backups; damaged data is marked and the next backup stores good copies. Exits with
+    status 1 when the vault is not clean, so that a script checking its vaults sees it."""
+    answer = console.maintenance.verify(vault_ref, read_share=read_share)
+    if not answer.verify.clean:
+        emit(answer)
+        sys.exit(1)
+    return answer
 
 
 @vault.command("repair-zones")

@@ -99,14 +99,14 @@ def remove_vault(session: Session, ctx: ServiceContext, vault: Vault, extra: dic
     return VaultRemoval(vault_id=vault.id, deleted_backups=deleted, deleted_at=api_time(ctx.clock.now()))
 
 
-def remove_stored(ctx: ServiceContext, vault_id: str) -> bool:
-    """Empty the store of a vault whose deletion has committed; whether it is done. The vault's record goes
-    first, so that a removal cut short never leaves a vault `vault recover` would bring back. A store that
-    does not answer keeps the removal for a later pass (the deletion itself stands)."""
+def remove_stored(ctx: ServiceContext, vault_id: str) -> str | None:
+    """Empty the store of a vault whose deletion has committed; None when done, else why the objects stay.
+    The vault's record goes first, so that a removal cut short never leaves a vault `vault recover` would
+    bring back. A store that does not answer keeps the removal for a later pass (the deletion stands)."""
     with ctx.store.read() as session:
         removal = session.get(StoreRemoval, vault_id)
         if removal is None:
-            return True
+            return None
         objects = ctx.objects(VaultZones(removal.vault_id, removal.availability_zone, removal.secondary_zone))
     try:
         objects.delete(catalog.VAULT_KEY)
@@ -120,10 +120,10 @@ def remove_stored(ctx: ServiceContext, vault_id: str) -> bool:
                 pending.last_error = str(error)
                 pending.next_attempt_at = ctx.clock.now() + RETRY_AFTER
                 session.add(pending)
-        return False
+        return f"{error}; they are removed once the store answers (a scheduler pass tries each minute)."
     with ctx.store.write() as session:
         session.exec(delete(StoreRemoval).where(col(StoreRemoval.vault_id) == vault_id))
-    return True
+    return None
 
 
 def retry_store_removals(ctx: ServiceContext) -> list[str]:
@@ -132,7 +132,7 @@ def retry_store_removals(ctx: ServiceContext) -> list[str]:
     with ctx.store.read() as session:
         due = session.exec(select(StoreRemoval.vault_id).where(
             StoreRemoval.next_attempt_at <= ctx.clock.now()).order_by(col(StoreRemoval.next_attempt_at))).all()
-    return [vault_id for vault_id in due if remove_stored(ctx, vault_id)]
+    return [vault_id for vault_id in due if remove_stored(ctx, vault_id) is None]
 
 
 def pending_store_removals(session: Session) -> set[str]:

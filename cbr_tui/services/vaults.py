@@ -613,7 +613,7 @@ class VaultService:
                                f"{vault.name} is billed yearly/monthly; such a vault is unsubscribed, not deleted.")
             settle(session, self.ctx, vault, self.ctx.clock.now())  # the last whole hours are charged
             result = self._remove(session, vault)
-        remove_stored(self.ctx, result.vault_id)
+        result.objects_left = remove_stored(self.ctx, result.vault_id)
         return result
 
     def unsubscribe(self, ref: str) -> VaultRemoval:
@@ -627,7 +627,7 @@ class VaultService:
             order = charge(session, self.ctx, -int(Decimal(refund.refund) * 100), kind="unsubscribe",
                            vault_id=vault.id, refusal=Codes.VAULT_CANNOT_DELETE, detail=refund.model_dump())
             result.orders = [order_shape(order)]
-        remove_stored(self.ctx, result.vault_id)
+        result.objects_left = remove_stored(self.ctx, result.vault_id)
         return result
 
     def unsubscription(self, ref: str) -> Refund:

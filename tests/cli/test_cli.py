@@ -135,6 +135,10 @@ def test_a_newcomer_backs_up_damages_and_restores_a_server(cli_home: Path, capsy
     assert [disk_digest(p) for p in images] == before
     verified = ok(capsys, "vault", "verify", "vault-web", "--read-data", "1")["verify"]
     assert verified["clean"] and verified["blobs_checked"] > 0
+    chunk = next(path for path in (cli_home / "vaults" / verified["vault_id"] / "chunks").rglob("*") if path.is_file())
+    chunk.unlink()  # lost from the vault: a script checking its vaults sees it in the exit status
+    code, found = run(capsys, "vault", "verify", "vault-web")
+    assert code == 1 and not found["verify"]["clean"] and len(found["verify"]["missing_blobs"]) == 1
 
 
 def test_policy_run_due_fires_what_is_owed_and_waits_for_its_data(cli_home: Path,

@@ -142,6 +142,7 @@ def test_a_headless_browser_logs_in_and_sees_the_vault_list(served: str, tmp_pat
         terminal.wait_for("IAM User Login")
         keys = browser.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea")
         keys.send_keys("cbr_admin")
+        terminal.wait_for("cbr_admin")  # drawn: the console has taken the name (a loaded machine lags the page)
         keys.send_keys(Keys.TAB)
         keys.send_keys(PASSWORD)
         keys.send_keys(Keys.ENTER)

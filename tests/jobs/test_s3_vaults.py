@@ -145,7 +145,9 @@ def test_a_bucket_killed_mid_backup_fails_the_task_and_the_next_backup_succeeds(
         assert isinstance(objects, S3ObjectStore)
         kept = sorted(key for key, _size, _modified in objects.list())
         server.stop()
-        gone = console.vaults.delete("vault-disks").vault_id
+        removal = console.vaults.delete("vault-disks")
+        gone = removal.vault_id
+        assert f"{S3_BUCKETS[0]} at {server.endpoint} did not answer" in (removal.objects_left or "")
         with pytest.raises(CbrError, match="vault-disks does not exist"):
             console.vaults.show("vault-disks")
         assert console.run_due_policies().stores_emptied == []

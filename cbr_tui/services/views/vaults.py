@@ -111,6 +111,9 @@ class VaultRemoval(View):
     deleted_backups: int
     deleted_at: str | None
     orders: list[OrderView] = []
+    # Why the vault's objects are still in its store (it did not answer), to be removed by a later scheduler
+    # pass; None: they are gone with it.
+    objects_left: str | None = None
 
 
 class VaultTagDetail(View):

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cbr_tui.services.views import TaskView
 
 T = TypeVar("T")
+Answer = TypeVar("Answer")
 MIN_BODY_ROWS = 3
 SCREEN_MARGIN = 1  # rows kept free above and below a dialog, so that it reads as one
 
@@ -116,11 +117,13 @@ class Dialog(Guarded, Asks, ModalScreen[T], Generic[T]):
         """Do what OK means; refused operations are shown in the dialog, which stays open."""
         self.dismiss(None)
 
-    def run(self, call: Callable[[], object], done: T) -> None:
-        """Carry out the operation in a worker and close with `done`; a refusal stays in the dialog, beside the
-        buttons. OK does nothing while the operation is under way, so that a second press cannot do it twice."""
+    def run(self, call: Callable[[], Answer], done: T | Callable[[Answer], T]) -> None:
+        """Carry out the operation in a worker and close with `done` (or what `done` makes of the answer); a
+        refusal stays in the dialog, beside the buttons. OK does nothing while the operation is under way, so
+        that a second press cannot do it twice."""
         if not self.busy(OPERATIONS):
-            self.ask(call, lambda _answer: self.dismiss(done), refused=self.show_error, load=False)
+            self.ask(call, lambda answer: self.dismiss(done(answer) if callable(done) else done),
+                     refused=self.show_error, load=False)
 
     def show_error(self, error: CbrError | str) -> None:
         text = f"{error.code}: {error.message}" if isinstance(error, CbrError) else error

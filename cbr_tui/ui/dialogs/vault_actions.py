@@ -312,7 +312,9 @@ class DeleteVaultDialog(VaultDialog):
 
     def submit(self) -> None:
         action = self.services.vaults.unsubscribe if self.pre_paid else self.services.vaults.delete
-        self.run(lambda: action(self.vault.id), f"{self.vault.name} deleted.")
+        self.run(lambda: action(self.vault.id), lambda removal: f"{self.vault.name} deleted." + (
+            f" Its data stays in its bucket until the bucket answers: {removal.objects_left}"
+            if removal.objects_left else ""))
 
 
 def backup_refusal(vault: VaultView) -> CbrError | None:
