@@ -105,7 +105,14 @@ class SeaweedServer:
                 raise RuntimeError(f"weed mini exited ({self.process.returncode}); see {self.directory / 'weed.log'}")
             try:
                 for bucket in self.buckets:
-                    client_for(self.location(bucket)).put_object(Bucket=bucket, Key=".ready", Body=b"")
+                    client = client_for(self.location(bucket))
+                    client.put_object(Bucket=bucket, Key=".ready", Body=b"")
+                    # After a restart the filer lists what the volumes may not serve yet (a GET answers
+                    # InternalError for a moment): ready when every object reads again.
+                    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+                        for item in page.get("Contents", ()):
+                            if item["Size"]:
+                                client.get_object(Bucket=bucket, Key=item["Key"], Range="bytes=0-0")["Body"].read()
                 return
             except Exception:
                 if time.monotonic() > deadline:

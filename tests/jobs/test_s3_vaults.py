@@ -131,7 +131,8 @@ def test_a_bucket_killed_mid_backup_fails_the_task_and_the_next_backup_succeeds(
 
         server.start()  # the same data directory and ports
         again = back_up(console, "vault-disks")[0]
-        assert again.status == "available"
+        assert again.status == "available", [t.error_info for t in console.tasks.list(
+            operation_type="backup").operation_logs if t.status == "failed"]
         latest = resource_digest(console, "evs-data-01")
         console.resources.damage_data("evs-data-01", seed="lost")
         assert run(console, console.restores.restore_disk(earlier.id)).status == "success"
