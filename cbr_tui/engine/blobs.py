@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from cbr_tui.engine.objects import DamagedObject
+
 RAW = 0
 ZSTD = 1
 SEALED = 2
@@ -26,7 +28,7 @@ NONCE_BYTES = 12
 _LEVEL = 1
 
 
-class DamagedBlob(Exception):
+class DamagedBlob(DamagedObject):
     """A stored blob does not decode to the bytes its ID promises."""
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, delete, select
 
 from cbr_tui.engine import inventory
+from cbr_tui.engine.mirror import copies
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.store import Store
 from cbr_tui.store.models import Chunk
@@ -44,6 +45,8 @@ def collect(store: Store, objects: ObjectStore, vault_id: str, now: datetime,
         if not held:
             report.ran = False
             return report
+        for _zone, copy in copies(objects):  # every zone answers first: gc deletes in each, or in none
+            next(iter(copy.list(COLLECTABLE[0])), None)
         cutoff = now - grace
         file_cutoff = time.time() - grace.total_seconds()
         with store.write() as session:

@@ -12,7 +12,8 @@ import os
 from typing import Protocol
 
 from cbr_tui.engine.blobs import KEY_ID_BYTES, DataKey
-from cbr_tui.engine.objects import ObjectStore
+from cbr_tui.engine.mirror import listing, read_checked
+from cbr_tui.engine.objects import DamagedObject, ObjectStore
 
 PREFIX = "keys/"
 FORMAT = 1
@@ -38,16 +39,25 @@ class Keyring(dict[bytes, DataKey]):
 def load(objects: ObjectStore, kms: KeyService) -> Keyring:
     """Unwrap every data key of the vault (a key the KMS cannot open is listed in `unavailable`)."""
     ring = Keyring()
-    for key, _size, _mtime in objects.list(PREFIX):
+    for key, _size, _mtime in listing(objects, PREFIX):  # a restore reads on with one zone down
         key_id = bytes.fromhex(key.removeprefix(PREFIX))
         try:
-            record = json.loads(objects.get(key))
+            record = read_checked(objects, key, 0, None, record_of)
             ring.master_keys[key_id] = record["kms_key_id"]
             ring[key_id] = DataKey(key_id, kms.decrypt(record["kms_key_id"], base64.b64decode(record["wrapped"]),
                                                        key_id))
         except Exception as error:  # a damaged record or a key the KMS refuses: the blobs say which
             ring.unavailable[key_id] = str(error) or type(error).__name__
     return ring
+
+
+def record_of(data: bytes) -> dict[str, str]:
+    """A stored key record, whole (a damaged one sends a Multi-AZ vault's read to its other zone)."""
+    try:
+        record = json.loads(data)
+        return {"kms_key_id": str(record["kms_key_id"]), "wrapped": str(record["wrapped"])}
+    except (ValueError, KeyError, TypeError) as error:
+        raise DamagedObject(f"the data key's record cannot be read ({error})") from None
 
 
 def data_key(objects: ObjectStore, kms: KeyService, kms_key_id: str) -> DataKey:

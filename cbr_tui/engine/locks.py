@@ -9,6 +9,7 @@ it is a file lock."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -16,9 +17,12 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from cbr_tui.engine.objects import file_lock
+
+log = logging.getLogger(__name__)
 
 
 class VaultLocks(Protocol):
@@ -42,7 +46,9 @@ class AdvisoryLocks:
     as its connection, and a pooled connection outlives the lock)."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = create_engine(engine.url, poolclass=NullPool)
+        # TCP keepalives: a connection whose peer is gone is noticed (and its locks freed) within a minute
+        self.engine = create_engine(engine.url, poolclass=NullPool, connect_args={
+            "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3})
 
     @contextmanager
     def hold(self, name: str, *, exclusive: bool, wait: bool = True) -> Iterator[bool]:
@@ -58,8 +64,11 @@ class AdvisoryLocks:
             try:
                 yield True
             finally:
-                connection.execute(text(f"SELECT pg_advisory_unlock{mode}(:key)"), {"key": key})
-                connection.commit()
+                try:
+                    connection.execute(text(f"SELECT pg_advisory_unlock{mode}(:key)"), {"key": key})
+                    connection.commit()
+                except DBAPIError as error:  # the connection is gone, and the lock with it: the block's own
+                    log.warning("could not release the lock %s: %s", name, error)  # error is the one to raise
 
     def close(self) -> None:
         self.engine.dispose()

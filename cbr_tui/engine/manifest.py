@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from cbr_tui.engine.blobs import digest
-from cbr_tui.engine.objects import ObjectStore
+from cbr_tui.engine.mirror import read_checked
+from cbr_tui.engine.objects import DamagedObject, ObjectStore
 
 FORMAT = 1
 
 
-class DamagedManifest(Exception):
+class DamagedManifest(DamagedObject):
     """A manifest is missing, unreadable, or not the one the database recorded."""
 
 
@@ -112,10 +113,16 @@ def save(objects: ObjectStore, backup_id: str, manifest: Manifest) -> StoredMani
 
 
 def load(objects: ObjectStore, key: str, expected_hash: str) -> Manifest:
+    """The manifest, checked against the hash the database recorded (a Multi-AZ vault's other copy when the
+    first is missing or damaged)."""
     try:
-        data = objects.get(key)
+        return read_checked(objects, key, 0, None, lambda data: checked(key, data, expected_hash))
     except FileNotFoundError:
         raise DamagedManifest(f"manifest {key} is missing") from None
+
+
+def checked(key: str, data: bytes, expected_hash: str) -> Manifest:
+    """A stored manifest's bytes decoded, once they match the hash the database recorded."""
     if digest(data).hex() != expected_hash:
         raise DamagedManifest(f"manifest {key} does not match the hash the database recorded")
     import msgpack

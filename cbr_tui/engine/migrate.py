@@ -24,7 +24,7 @@ from cbr_tui.engine.blobs import DamagedBlob, ThreadCodecs
 from cbr_tui.engine.commit import add_used, release
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import Manifest, StoredManifest
-from cbr_tui.engine.mirror import read_checked
+from cbr_tui.engine.mirror import listing, read_checked
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.progress import Meter
 from cbr_tui.store.models import Backup, Vault
@@ -85,7 +85,7 @@ def copy(migration: MigrationPlan, origin: ObjectStore, target: ObjectStore,
     and hashing release the GIL), so the copy is not serialised on one core."""
     meter.add_total(migration.bytes_to_copy)
     meter.check()
-    for key_object, _size, _mtime in origin.list(keys.PREFIX):  # sealed blobs travel with their wrapped keys
+    for key_object, _size, _mtime in listing(origin, keys.PREFIX):  # sealed blobs travel with their wrapped keys
         if not target.exists(key_object):
             target.put_durably(key_object, origin.get(key_object))
     by_object: dict[str, list[bytes]] = {}

@@ -17,8 +17,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from cbr_tui.engine.blobs import DamagedBlob
-from cbr_tui.engine.objects import ObjectStore
+from cbr_tui.engine.objects import DamagedObject, ObjectStore
 from cbr_tui.engine.s3 import ObjectStoreUnavailable
 
 # The second zone's writes, for every Multi-AZ vault of the process: a pool made once (threads started per
@@ -86,33 +85,35 @@ class MirroredObjectStore:
 
     def get_checked(self, key: str, offset: int, length: int | None,
                     check: Callable[[bytes], Checked]) -> Checked:
-        """The first zone's copy that passes `check` (which raises `DamagedBlob`): missing, unreachable and
-        damaged copies each send the read to the other zone; when neither will do, the first zone's failure."""
+        """The first zone's copy that passes `check` (which raises `DamagedObject`): missing, unreachable and
+        damaged copies each send the read to the other zone. When neither will do: a zone's silence if one
+        did not answer (its copy may be whole: nothing is called missing or damaged for it), else the first
+        zone's failure."""
+        silence: ObjectStoreUnavailable | None = None
         failure: Exception | None = None
         for zone in self._reading_order():
             try:
                 return check(zone.objects.get(key, offset, length))
             except ObjectStoreUnavailable as error:
                 self._did_not_answer(zone)
+                silence = silence or error
+            except (FileNotFoundError, DamagedObject) as error:
                 failure = failure or error
-            except (FileNotFoundError, DamagedBlob) as error:
-                failure = failure or error
-        assert failure is not None
-        raise failure
+        raise silence or failure or AssertionError("a mirror has two zones")
 
     def size(self, key: str) -> int | None:
-        answered = False
+        silence: ObjectStoreUnavailable | None = None
         for zone in self._reading_order():
             try:
                 size = zone.objects.size(key)
-            except ObjectStoreUnavailable:
+            except ObjectStoreUnavailable as error:
                 self._did_not_answer(zone)
+                silence = silence or error
                 continue
-            answered = True
             if size is not None:
                 return size
-        if not answered:
-            raise ObjectStoreUnavailable(f"neither zone of the vault answered ({self!r})")
+        if silence is not None:  # not in the zone that answered: the silent one may have it
+            raise silence
         return None
 
     def stored_size(self, key: str) -> int | None:
@@ -130,18 +131,27 @@ class MirroredObjectStore:
             zone.objects.delete(key)
 
     def list(self, prefix: str = "") -> Iterator[tuple[str, int, float]]:
-        """Every object either zone holds; its age is its youngest copy's (gc waits for both to be old). With a
-        zone down, what the other holds, so a restore reads on; `differences`, writes and deletions need both
-        zones (gc, verify and repair are refused until the zone answers)."""
-        merged: dict[str, tuple[int, float]] = {}
+        """Every object either zone holds; its age is its youngest copy's (gc waits for both to be old). Both
+        zones must answer (gc, verify and recovery act on the listing); `listing` reads on with one."""
+        yield from self._merged([builtins.list(zone.objects.list(prefix)) for zone in self.zones])
+
+    def list_answering(self, prefix: str = "") -> Iterator[tuple[str, int, float]]:
+        """What the zones that answer hold: enough for a read (a restore's key records), never for deleting."""
         listings: builtins.list[builtins.list[tuple[str, int, float]]] = []
+        silence: ObjectStoreUnavailable | None = None
         for zone in self._reading_order():
             try:
                 listings.append(builtins.list(zone.objects.list(prefix)))
-            except ObjectStoreUnavailable:
+            except ObjectStoreUnavailable as error:
                 self._did_not_answer(zone)
-        if not listings:
-            raise ObjectStoreUnavailable(f"neither zone of the vault answered ({self!r})")
+                silence = silence or error
+        if not listings and silence is not None:
+            raise silence
+        yield from self._merged(listings)
+
+    @staticmethod
+    def _merged(listings: builtins.list[builtins.list[tuple[str, int, float]]]) -> Iterator[tuple[str, int, float]]:
+        merged: dict[str, tuple[int, float]] = {}
         for listing in listings:
             for key, size, modified in listing:
                 known = merged.get(key)
@@ -186,6 +196,7 @@ class MirroredObjectStore:
                 zone.objects.put_durably(key, data)
                 report.copied[zone.name] += 1
                 report.copied_bytes += len(data)
+        report.unrecoverable = sorted(set(report.unrecoverable))
         return report
 
 
@@ -201,6 +212,13 @@ def stored_size(objects: ObjectStore, key: str) -> int | None:
     if isinstance(objects, MirroredObjectStore):
         return objects.stored_size(key)
     return objects.size(key)
+
+
+def listing(objects: ObjectStore, prefix: str) -> Iterator[tuple[str, int, float]]:
+    """List for reading only: a Multi-AZ vault with one zone down lists the other's."""
+    if isinstance(objects, MirroredObjectStore):
+        return objects.list_answering(prefix)
+    return objects.list(prefix)
 
 
 def read_checked(objects: ObjectStore, key: str, offset: int, length: int | None,

@@ -17,6 +17,11 @@ from typing import Protocol
 from cbr_tui.engine import page_cache
 
 
+class DamagedObject(Exception):
+    """A stored object (a blob, a manifest, a key record) is not what it should be: its bytes fail their
+    check. A Multi-AZ vault reads the other zone's copy instead."""
+
+
 class ObjectStore(Protocol):
     # How many requests at once keep the store busy: a directory is as fast as the CPU that encodes for it;
     # a server across a network needs several in flight, or a backup waits on each request's latency.

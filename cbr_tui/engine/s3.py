@@ -190,5 +190,12 @@ class S3ObjectStore:
             self._delete_batch(batch)
 
     def _delete_batch(self, batch: builtins.list[ObjectIdentifierTypeDef]) -> None:
+        """Quiet: the answer lists only the keys the store could not delete, and any makes this fail."""
         with self._answering("delete objects of"):
-            self.client.delete_objects(Bucket=self.location.bucket, Delete={"Objects": batch, "Quiet": True})
+            answer = self.client.delete_objects(Bucket=self.location.bucket, Delete={"Objects": batch, "Quiet": True})
+        refused = answer.get("Errors", [])
+        if refused:
+            first = refused[0]
+            raise ObjectStoreUnavailable(
+                f"The {self.location.describe()} refused to delete {len(refused)} objects of {self.prefix}, "
+                f"{first.get('Key', '')} among them: {first.get('Code', '')} {first.get('Message', '')}.")

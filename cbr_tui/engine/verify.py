@@ -4,17 +4,20 @@ first). Damaged blobs and the backups that use them are marked; the next backup 
 reads everything and stores good copies again. A Multi-AZ vault's blobs are read in both zones: a blob whole
 in one is not damaged, and the other zone's damaged copy is reported for `repair-zones` to replace."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from cbr_tui.engine import index, inventory
+from cbr_tui.engine import index, inventory, manifest
 from cbr_tui.engine.blobs import Codec, DamagedBlob, DataKey, MissingKey
+from cbr_tui.engine.keys import PREFIX as KEY_RECORDS
+from cbr_tui.engine.keys import record_of
 from cbr_tui.engine.mirror import copies
-from cbr_tui.engine.objects import ObjectStore
+from cbr_tui.engine.objects import DamagedObject, ObjectStore
 from cbr_tui.store.models import Backup, Chunk, Vault
 
 
@@ -91,6 +94,8 @@ def verify(session: Session, objects: ObjectStore, vault: Vault, now: datetime, 
             else:
                 report.damaged_blobs.append(row.hash.hex())
                 bad.add(row.hash)
+        if len(places) > 1:
+            _check_zone_records(session, places, vault, report)
     if bad:
         index.mark_damaged(session, vault.id, [h for h in bad if h in rows])
         damaged = {user for h in bad for user in found.users.get(h, set())}
@@ -120,3 +125,38 @@ def _clear_repaired(session: Session, vault: Vault, found: inventory.Inventory, 
             backup.damaged = False
             session.add(backup)
 
+
+
+def _check_zone_records(session: Session, places: list[tuple[str, ObjectStore]], vault: Vault,
+                        report: VerifyReport) -> None:
+    """A Multi-AZ vault's manifests and key records, read in each zone: a copy damaged in one zone while
+    another's is whole is reported for `repair-zones` (none whole: the manifest is unreadable, which the
+    structure check reports)."""
+    checks: dict[str, Callable[[bytes], object]] = {
+        key: partial(_manifest_check, key, expected) for key, expected in session.exec(
+            select(Backup.manifest_key, Backup.manifest_hash).where(
+                Backup.vault_id == vault.id, col(Backup.manifest_key).is_not(None))).all()
+        if key is not None and expected is not None}
+    for _zone, store in places:
+        checks |= {key: record_of for key, _size, _modified in store.list(KEY_RECORDS)}
+    for key, check in sorted(checks.items()):
+        damaged_in: list[str] = []
+        whole = False
+        for zone, store in places:
+            try:
+                data = store.get(key)
+            except FileNotFoundError:  # a zone that lacks it: `differences` names it
+                continue
+            report.bytes_read += len(data)
+            try:
+                check(data)
+                whole = True
+            except DamagedObject:
+                damaged_in.append(zone)
+        if whole:
+            for zone in damaged_in:
+                report.damaged_in_zone.setdefault(zone, set()).add(key)
+
+
+def _manifest_check(key: str, expected_hash: str, data: bytes) -> object:
+    return manifest.checked(key, data, expected_hash)

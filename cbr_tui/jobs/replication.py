@@ -22,7 +22,7 @@ from cbr_tui.engine.commit import Made
 from cbr_tui.engine.image import stored_span
 from cbr_tui.engine.index import Location
 from cbr_tui.engine.manifest import ImageManifest
-from cbr_tui.engine.mirror import read_checked
+from cbr_tui.engine.mirror import listing, read_checked
 from cbr_tui.engine.objects import ObjectStore
 from cbr_tui.engine.progress import Meter
 from cbr_tui.jobs import outcome
@@ -95,7 +95,7 @@ def _copy(job: JobContext, origin: ObjectStore, target: ObjectStore, origin_keys
     meter: Meter = job.meter()
     meter.add_total(len(missing) * CHUNK_SIZE)
     meter.check()
-    for key_object, _size, _mtime in origin.list(keys.PREFIX):  # sealed chunks travel with their wrapped keys
+    for key_object, _size, _mtime in listing(origin, keys.PREFIX):  # sealed chunks travel with their wrapped keys
         if not target.exists(key_object):
             target.put_durably(key_object, origin.get(key_object))
     codec = Codec(origin_keys)

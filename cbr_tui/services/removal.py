@@ -6,7 +6,8 @@ exactly the data no other backup uses. The objects themselves are swept by garba
 
 Deleting a vault records a `StoreRemoval` in its transaction; once that has committed, `remove_stored`
 empties the vault's store. A store that does not answer then keeps the record, and each scheduler pass
-(`retry_store_removals`) tries again, a minute of cloud time apart, until the store has removed everything.
+(`retry_store_removals`) tries again, a minute of cloud time after the first failure and twice as long after
+each next one (up to about an hour), until the store has removed everything.
 """
 
 from __future__ import annotations
@@ -89,9 +90,10 @@ def remove_vault(session: Session, ctx: ServiceContext, vault: Vault, extra: dic
     session.exec(delete(VaultResource).where(col(VaultResource.vault_id) == vault.id))
     session.exec(delete(VaultTag).where(col(VaultTag.vault_id) == vault.id))
     session.exec(delete(VaultPolicy).where(col(VaultPolicy.vault_id) == vault.id))
-    now = ctx.clock.now()
+    now = ctx.clock.now()  # the deleting process tries first; the scheduler's passes only after a minute
     session.add(StoreRemoval(vault_id=vault.id, vault_name=vault.name, availability_zone=vault.availability_zone,
-                             secondary_zone=vault.secondary_zone, requested_at=now, next_attempt_at=now))
+                             secondary_zone=vault.secondary_zone, requested_at=now,
+                             next_attempt_at=now + RETRY_AFTER))
     record_task(session, ctx, OperationType.VAULT_DELETE, TaskStatus.SUCCESS, vault=vault,
                 provider_id=vault_type(vault.object_type).provider_id,
                 extra={"vault_delete": {"fail_count": 0, "total_count": deleted}} | (extra or {}))
@@ -118,7 +120,8 @@ def remove_stored(ctx: ServiceContext, vault_id: str) -> str | None:
             if pending is not None:
                 pending.attempts += 1
                 pending.last_error = str(error)
-                pending.next_attempt_at = ctx.clock.now() + RETRY_AFTER
+                # a minute after the first failure, then twice as long after each, up to about an hour
+                pending.next_attempt_at = ctx.clock.now() + RETRY_AFTER * 2 ** min(pending.attempts - 1, 6)
                 session.add(pending)
         return f"{error}; they are removed once the store answers (a scheduler pass tries each minute)."
     with ctx.store.write() as session:
@@ -132,7 +135,13 @@ def retry_store_removals(ctx: ServiceContext) -> list[str]:
     with ctx.store.read() as session:
         due = session.exec(select(StoreRemoval.vault_id).where(
             StoreRemoval.next_attempt_at <= ctx.clock.now()).order_by(col(StoreRemoval.next_attempt_at))).all()
-    return [vault_id for vault_id in due if remove_stored(ctx, vault_id) is None]
+    return [vault_id for vault_id in due if _removal_pending(ctx, vault_id) and remove_stored(ctx, vault_id) is None]
+
+
+def _removal_pending(ctx: ServiceContext, vault_id: str) -> bool:
+    """Still to do (another process's pass may have done it since this one looked)."""
+    with ctx.store.read() as session:
+        return session.get(StoreRemoval, vault_id) is not None
 
 
 def pending_store_removals(session: Session) -> set[str]:

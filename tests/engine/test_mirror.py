@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from cbr_tui.engine.mirror import MirroredObjectStore, Zone
+from cbr_tui.engine.mirror import MirroredObjectStore, Zone, listing
 from cbr_tui.engine.objects import LocalObjectStore
+from cbr_tui.engine.s3 import ObjectStoreUnavailable
 from cbr_tui.engine.tree import DamagedFile
 from tests.engine.conftest import TreeVault
 
@@ -50,6 +51,40 @@ def test_a_tree_restores_from_the_other_zone_when_one_copy_is_damaged(tmp_path: 
     with pytest.raises(DamagedFile, match=r"file-\d\.bin: "):
         vault.restore(backed_up, tmp_path / "again")
     repaired = mirror.repair({"az-a": packs, "az-b": [packs[0]]})
-    assert repaired.unrecoverable == [packs[0], packs[0]]
+    assert repaired.unrecoverable == [packs[0]]  # damaged in both zones: nothing whole to copy from
     assert repaired.copied == {"az-a": len(packs) - 1, "az-b": 0}
     assert [first.get(key) == second.get(key) for key in packs] == [False] + [True] * (len(packs) - 1)
+
+
+class Silent(LocalObjectStore):
+    """A zone whose store does not answer (its server is down)."""
+
+    def _path(self, key: str) -> Path:
+        raise ObjectStoreUnavailable(f"the store of {self.root.name} did not answer")
+
+
+def test_with_a_zone_silent_what_the_other_lacks_is_unreachable_not_missing(tmp_path: Path) -> None:
+    """The silent zone may hold it whole: a restore must not call it missing (nor mark a backup damaged)."""
+    up = LocalObjectStore(tmp_path / "up")
+    up.put("chunks/ab/here", b"here")
+    mirror = MirroredObjectStore(Zone("az-a", Silent(tmp_path / "down")), Zone("az-b", up))
+    assert mirror.get("chunks/ab/here") == b"here" and mirror.size("chunks/ab/here") == 4
+    for read in (lambda: mirror.get("chunks/ab/elsewhere"), lambda: mirror.size("chunks/ab/elsewhere")):
+        with pytest.raises(ObjectStoreUnavailable, match="down did not answer"):
+            read()
+    assert [key for key, _size, _modified in listing(mirror, "chunks/")] == ["chunks/ab/here"]  # reads go on
+    with pytest.raises(ObjectStoreUnavailable):
+        list(mirror.list("chunks/"))  # what deletes from a listing needs both zones
+
+
+def test_gc_deletes_nothing_while_a_zone_is_silent(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from cbr_tui.engine import gc
+
+    up = LocalObjectStore(tmp_path / "up")
+    up.put("chunks/ab/orphan", b"left by a crashed backup")
+    mirror = MirroredObjectStore(Zone("az-a", Silent(tmp_path / "down")), Zone("az-b", up))
+    with pytest.raises(ObjectStoreUnavailable):
+        gc.collect(None, mirror, "vault-1", datetime.now(UTC))  # type: ignore[arg-type]  # no row is touched
+    assert up.exists("chunks/ab/orphan")

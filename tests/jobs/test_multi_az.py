@@ -120,7 +120,9 @@ def test_a_copy_damaged_in_one_zone_is_read_from_the_other_found_by_verify_and_r
     first, second = (zone.objects for zone in objects.zones)
     assert isinstance(first, S3ObjectStore) and isinstance(second, S3ObjectStore)
     chunk = next(key for key in sorted(keys_in(first)) if key.startswith("chunks/"))
+    manifest = next(key for key in sorted(keys_in(first)) if key.startswith("manifests/"))
     damaged(first, chunk)
+    damaged(first, manifest)
     good = resource_digest(console, "ecs-web-01")
 
     console.resources.damage_data("ecs-web-01", seed="oops")
@@ -128,12 +130,13 @@ def test_a_copy_damaged_in_one_zone_is_read_from_the_other_found_by_verify_and_r
     assert resource_digest(console, "ecs-web-01") == good
     assert console.maintenance.verify("vault-maz").verify.clean  # sizes alike: only reading the data tells
     found = console.maintenance.verify("vault-maz", read_share=1).verify
-    assert not found.clean and found.objects_damaged_in_zone == {FIRST: [chunk]}
+    assert not found.clean and found.objects_damaged_in_zone == {FIRST: [chunk, manifest]}
     assert (found.damaged_blobs, found.damaged_backups, found.objects_missing_in_zone) == ([], [], {})
+    assert found.unreadable_manifests == {}
     assert console.maintenance.repair_zones("vault-maz").repair.copied_objects == {FIRST: 0, SECOND: 0}
     repaired = console.maintenance.repair_zones("vault-maz", read_data=True).repair
-    assert repaired.copied_objects == {FIRST: 1, SECOND: 0} and repaired.blobs_checked > 0
-    assert first.get(chunk) == second.get(chunk)
+    assert repaired.copied_objects == {FIRST: 2, SECOND: 0} and repaired.blobs_checked > 0
+    assert (first.get(chunk), first.get(manifest)) == (second.get(chunk), second.get(manifest))
     assert console.maintenance.verify("vault-maz", read_share=1).verify.clean
 
     damaged(first, chunk)
