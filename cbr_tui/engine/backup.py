@@ -92,8 +92,9 @@ def back_up(plan: BackupPlan, engine: Engine, within: Within) -> None:
     """Read, store, commit and describe the backup of `plan`; raises what stopped it (nothing is then
     committed, and what was written is garbage for `gc`)."""
     try:
-        with engine.objects.lock(exclusive=False):
+        with engine.objects.lock(exclusive=False) as held:
             made, written = _copy_disks(plan, engine) if plan.disks else _copy_trees(plan, engine)
+            held.confirm()  # gc may have run if the lock was lost: what this relied on may be gone
             commit_backups(engine.store, engine.clock, plan.vault_id, plan.backup_id, made, written, within)
             describe(engine.store, engine.objects, plan.vault_id, plan.backup_id)
     except BaseException:

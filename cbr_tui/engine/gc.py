@@ -49,6 +49,7 @@ def collect(store: Store, objects: ObjectStore, vault_id: str, now: datetime,
             next(iter(copy.list(COLLECTABLE[0])), None)
         cutoff = now - grace
         file_cutoff = time.time() - grace.total_seconds()
+        held.confirm()
         with store.write() as session:
             dead = session.exec(select(Chunk).where(col(Chunk.vault_id) == vault_id, col(Chunk.refcount) == 0,
                                                     col(Chunk.zero_since) < cutoff)).all()
@@ -59,7 +60,9 @@ def collect(store: Store, objects: ObjectStore, vault_id: str, now: datetime,
             report.freed_blobs = len(dead)
             known = set(session.exec(select(Chunk.object_key).where(col(Chunk.vault_id) == vault_id)).all())
             known |= inventory.take(session, objects, vault_id).manifest_keys
-        # Objects go only after the rows are gone; a crash in between leaves orphans for the next pass.
+        # Objects go only after the rows are gone; a crash in between leaves orphans for the next pass. A lost
+        # lock (a backup may have started relying on them since) leaves them too.
+        held.confirm()
         for key in sorted(dead_keys - live_keys):
             _delete(objects, key, report)
         orphans = [found for prefix in COLLECTABLE for found in objects.list(prefix)]

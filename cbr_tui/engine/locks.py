@@ -17,17 +17,18 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from cbr_tui.engine.objects import file_lock
+from cbr_tui.engine.objects import Held, file_lock
 
 log = logging.getLogger(__name__)
 
 
 class VaultLocks(Protocol):
-    def hold(self, name: str, *, exclusive: bool, wait: bool = True) -> AbstractContextManager[bool]:
-        """Hold the lock called `name`, shared or alone; yields False when `wait` is off and it is taken."""
+    def hold(self, name: str, *, exclusive: bool, wait: bool = True) -> AbstractContextManager[Held]:
+        """Hold the lock called `name`, shared or alone; yields a false `Held` when `wait` is off and it is
+        taken."""
         ...
 
 
@@ -37,7 +38,7 @@ class FileLocks:
 
     directory: Path
 
-    def hold(self, name: str, *, exclusive: bool, wait: bool = True) -> AbstractContextManager[bool]:
+    def hold(self, name: str, *, exclusive: bool, wait: bool = True) -> AbstractContextManager[Held]:
         return file_lock(self.directory / f"{name}.lock", exclusive=exclusive, wait=wait)
 
 
@@ -51,7 +52,7 @@ class AdvisoryLocks:
             "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3})
 
     @contextmanager
-    def hold(self, name: str, *, exclusive: bool, wait: bool = True) -> Iterator[bool]:
+    def hold(self, name: str, *, exclusive: bool, wait: bool = True) -> Iterator[Held]:
         key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
         mode = "" if exclusive else "_shared"
         with self.engine.connect() as connection:
@@ -59,15 +60,28 @@ class AdvisoryLocks:
             taken = connection.execute(text(f"SELECT {take}(:key)"), {"key": key}).scalar() is not False
             connection.commit()  # the lock is the session's, not the transaction's: nothing is left open
             if not taken:
-                yield False
+                yield Held(False)
                 return
+
+            def still_held() -> bool:
+                """This connection still answers, and holds the lock (pg_locks keeps a bigint key's halves)."""
+                try:
+                    found = connection.execute(text(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+                        " AND granted AND classid::bigint = (:key >> 32) & 4294967295"
+                        " AND objid::bigint = :key & 4294967295 AND objsubid = 1"), {"key": key}).scalar()
+                    connection.commit()
+                except SQLAlchemyError:
+                    return False
+                return bool(found)
+
             try:
-                yield True
+                yield Held(True, still_held)
             finally:
                 try:
                     connection.execute(text(f"SELECT pg_advisory_unlock{mode}(:key)"), {"key": key})
                     connection.commit()
-                except DBAPIError as error:  # the connection is gone, and the lock with it: the block's own
+                except SQLAlchemyError as error:  # the connection is gone, and the lock with it: the block's own
                     log.warning("could not release the lock %s: %s", name, error)  # error is the one to raise
 
     def close(self) -> None:

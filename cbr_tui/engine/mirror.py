@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from cbr_tui.engine.objects import DamagedObject, ObjectStore
+from cbr_tui.engine.objects import DamagedObject, Held, ObjectStore
 from cbr_tui.engine.s3 import ObjectStoreUnavailable
 
 # The second zone's writes, for every Multi-AZ vault of the process: a pool made once (threads started per
@@ -163,7 +163,7 @@ class MirroredObjectStore:
         for zone in self.zones:
             zone.objects.sync()
 
-    def lock(self, *, exclusive: bool, wait: bool = True) -> AbstractContextManager[bool]:
+    def lock(self, *, exclusive: bool, wait: bool = True) -> AbstractContextManager[Held]:
         return self.zones[0].objects.lock(exclusive=exclusive, wait=wait)
 
     def remove_all(self) -> None:

@@ -9,17 +9,44 @@ import fcntl
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Protocol
 
+from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.engine import page_cache
 
 
 class DamagedObject(Exception):
     """A stored object (a blob, a manifest, a key record) is not what it should be: its bytes fail their
     check. A Multi-AZ vault reads the other zone's copy instead."""
+
+
+class LockLost(CbrError):
+    """The vault's lock was lost while held (the database connection that held it dropped): what was done
+    under it must not commit, since another process may have taken the vault alone meanwhile. A task fails
+    with it (and commits nothing); a command is refused with it (BackupService.6112)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(Codes.INVALID_VAULT_STATUS, message)
+
+
+class Held:
+    """A vault lock asked for: true when taken. `confirm` raises `LockLost` if it is no longer held, before a
+    commit point (a file lock lasts as long as its process; a database lock as long as its connection)."""
+
+    def __init__(self, taken: bool, still_held: Callable[[], bool] | None = None) -> None:
+        self.taken = taken
+        self._still_held = still_held
+
+    def __bool__(self) -> bool:
+        return self.taken
+
+    def confirm(self) -> None:
+        if self.taken and self._still_held is not None and not self._still_held():
+            raise LockLost("The vault's lock was lost (the database connection holding it dropped); nothing "
+                           "of this was committed: run it again.")
 
 
 class ObjectStore(Protocol):
@@ -51,9 +78,10 @@ class ObjectStore(Protocol):
         """Store `data` under `key`, durable when this returns (manifests: the commit point in the store)."""
         ...
 
-    def lock(self, *, exclusive: bool, wait: bool = True) -> AbstractContextManager[bool]:
+    def lock(self, *, exclusive: bool, wait: bool = True) -> AbstractContextManager[Held]:
         """Backups and restores hold the vault shared; garbage collection holds it alone, so it never frees a
-        blob that a running backup decided to rely on. Yields False when `wait` is off and it is taken."""
+        blob that a running backup decided to rely on. Yields a false `Held` when `wait` is off and it is
+        taken."""
         ...
 
     def remove_all(self) -> None:
@@ -68,19 +96,19 @@ def check_key(key: str) -> None:
 
 
 @contextmanager
-def file_lock(path: Path, *, exclusive: bool, wait: bool = True) -> Iterator[bool]:
-    """A lock among the processes of this machine (flock on `path`); yields False when `wait` is off and it
-    is taken."""
+def file_lock(path: Path, *, exclusive: bool, wait: bool = True) -> Iterator[Held]:
+    """A lock among the processes of this machine (flock on `path`); yields a false `Held` when `wait` is off
+    and it is taken."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "a+b") as handle:
         flags = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
         try:
             fcntl.flock(handle.fileno(), flags if wait else flags | fcntl.LOCK_NB)
         except BlockingIOError:
-            yield False
+            yield Held(False)
             return
         try:
-            yield True
+            yield Held(True)
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
@@ -180,7 +208,7 @@ class LocalObjectStore:
         self._write_behind.settle()
 
     @contextmanager
-    def lock(self, *, exclusive: bool, wait: bool = True) -> Iterator[bool]:
+    def lock(self, *, exclusive: bool, wait: bool = True) -> Iterator[Held]:
         with file_lock(self.root / ".lock", exclusive=exclusive, wait=wait) as taken:
             yield taken
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from cbr_tui.domain.errors import CbrError, Codes
 from cbr_tui.engine.locks import VaultLocks
-from cbr_tui.engine.objects import check_key
+from cbr_tui.engine.objects import Held, check_key
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -175,7 +175,7 @@ class S3ObjectStore:
     def sync(self) -> None:
         """Every PUT was durable when it returned."""
 
-    def lock(self, *, exclusive: bool, wait: bool = True) -> AbstractContextManager[bool]:
+    def lock(self, *, exclusive: bool, wait: bool = True) -> AbstractContextManager[Held]:
         return self.locks.hold(self.prefix.strip("/").replace("/", "-"), exclusive=exclusive, wait=wait)
 
     def remove_all(self) -> None:

@@ -55,9 +55,10 @@ def run_replication(job: JobContext, task: Task) -> None:
         return
     try:
         origin, target = job.objects(source_vault), job.objects(destination)
-        with origin.lock(exclusive=False), target.lock(exclusive=False):
+        with origin.lock(exclusive=False), target.lock(exclusive=False) as held:
             work = _plan(job, origin, children or [replica])  # a disk's backup is its own only disk
             made, written = _copy(job, origin, target, job.keys(source_vault), destination, work)
+            held.confirm()
             commit_backups(job.store, job.clock, destination.id, replica.id, made, written, succeed(job, task))
             describe(job.store, target, destination.id, replica.id)
     except LeaseLost:

@@ -70,12 +70,13 @@ class MigrationService:
             except engine.MigrationRefused as refused:
                 raise self._refusal(checked, refused) from None
         target = self.ctx.objects(checked.destination)
-        with origin.lock(exclusive=False), target.lock(exclusive=False):
+        with origin.lock(exclusive=False), target.lock(exclusive=False) as held:
             try:
                 written = engine.copy(migration, origin, target,
                                       keys.load(origin, KeyManagement(self.ctx.layout.home)), Meter())
             except engine.MigrationRefused as refused:
                 raise self._refusal(checked, refused) from None
+            held.confirm()
             with self.ctx.store.write() as session:
                 again = self._check(session, checked.source.id, checked.destination.id, refs, for_update=True)
                 if {r.id for r in again.rows} != {r.id for r in checked.rows}:

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from cbr_tui.engine.locks import AdvisoryLocks
+from cbr_tui.engine.objects import LockLost
 from tests.conftest import database_for
 
 
@@ -45,8 +46,9 @@ def test_a_vault_is_held_shared_by_many_or_by_one_alone(locks: AdvisoryLocks) ->
 
 HOLDER = """
 import sys, time
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from cbr_tui.engine.locks import AdvisoryLocks
+from cbr_tui.engine.objects import LockLost
 with AdvisoryLocks(create_engine(sys.argv[1])).hold("vaults-a", exclusive=True):
     print("held", flush=True)
     time.sleep(120)
@@ -68,3 +70,26 @@ def test_the_lock_of_a_killed_process_is_free_at_once(locks: AdvisoryLocks, data
                 return
         time.sleep(0.05)
     raise AssertionError("the dead process's lock was never released")
+
+
+def test_a_lock_whose_connection_dropped_is_known_lost_before_anything_commits(
+        locks: AdvisoryLocks, database_url: str) -> None:
+    """The server ends the holding connection (as a network cut or a restart would): the backup's commit point
+    finds the lock gone and refuses, and leaving the block raises nothing else."""
+    other = create_engine(database_url)
+    try:
+        with locks.hold("vaults-a", exclusive=False) as held:
+            held.confirm()  # still held: nothing to say
+            with other.connect() as connection:
+                ended = connection.execute(text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                    " AND pid <> pg_backend_pid()")).scalars().all()
+            assert ended == [True]
+            with pytest.raises(LockLost, match="lock was lost") as lost:
+                held.confirm()
+            assert lost.value.code == "BackupService.6112"
+        with locks.hold("vaults-a", exclusive=True, wait=False) as alone:
+            assert alone, "the lock went with its connection"
+    finally:
+        other.dispose()
