@@ -75,14 +75,16 @@ def verify(session: Session, objects: ObjectStore, vault: Vault, now: datetime, 
             whole = False
             try:
                 for zone, store in places:
-                    report.bytes_read += row.length
                     try:
-                        codec.decode(store.get(row.object_key, row.offset, row.length), row.hash, row.raw_size)
+                        stored = store.get(row.object_key, row.offset, row.length)
+                    except FileNotFoundError:  # a zone that lacks the object: `differences` names it
+                        continue
+                    report.bytes_read += len(stored)
+                    try:
+                        codec.decode(stored, row.hash, row.raw_size)
                         whole = True
                     except DamagedBlob:
                         damaged_in.append(zone)
-                    except FileNotFoundError:  # a zone that lacks the object: `differences` names it
-                        pass
             except MissingKey as error:  # not damage: the data may be whole, only its key is out of reach
                 report.unopened_blobs[row.hash.hex()] = str(error)
                 continue
