@@ -17,7 +17,7 @@ from cbr_tui.store.models import Chunk
 
 DEFAULT_GRACE = timedelta(minutes=10)
 # Only data can be an orphan: the vault's keys and its self-description (`keys/`, `catalog/`) are never collected.
-COLLECTABLE = ("chunks/", "packs/", "manifests/")
+COLLECTABLE = inventory.DATA
 
 
 @dataclass

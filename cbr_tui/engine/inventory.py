@@ -1,7 +1,7 @@
 """What a vault's committed backups reference: read from their manifests (the ground truth of the audit)."""
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from cbr_tui.engine import manifest
 from cbr_tui.engine.manifest import Manifest
 from cbr_tui.engine.objects import ObjectStore
-from cbr_tui.store.models import Backup
+from cbr_tui.store.models import Backup, Chunk
 
 
 @dataclass
@@ -47,3 +47,16 @@ def take(session: Session, objects: ObjectStore, vault_id: str, *, with_users: b
             if with_users:
                 found.users.setdefault(hash_, set()).add(backup.parent_id or backup.id)
     return found
+
+
+DATA = ("chunks/", "packs/", "manifests/")  # what backups write; anything else (keys, the catalog) is kept
+
+
+def needed(session: Session, vault_id: str) -> Callable[[str], bool]:
+    """Whether the vault needs an object: a blob's object or a backup's manifest the database knows, or any
+    object that is not backup data (key records, the vault's own record). Objects of a backup that never
+    committed are not needed: gc frees them."""
+    known = set(session.exec(select(Chunk.object_key).where(col(Chunk.vault_id) == vault_id)).all())
+    known |= {key for key in session.exec(select(Backup.manifest_key).where(
+        Backup.vault_id == vault_id, col(Backup.manifest_key).is_not(None))).all() if key is not None}
+    return lambda key: key in known or not key.startswith(DATA)

@@ -170,18 +170,22 @@ class MirroredObjectStore:
         for zone in self.zones:
             zone.objects.remove_all()
 
-    def differences(self) -> dict[str, builtins.list[str]]:
-        """For each zone, the keys the other zone holds and it lacks (or holds shorter)."""
-        listed = [{key: size for key, size, _modified in zone.objects.list()} for zone in self.zones]
+    def differences(self, needed: Callable[[str], bool] | None = None) -> dict[str, builtins.list[str]]:
+        """For each zone, the keys the other zone holds and it lacks (or holds shorter); with `needed`, only the
+        keys the vault needs (not what a failed backup left in one zone, which gc frees)."""
+        listed = [{key: size for key, size, _modified in zone.objects.list() if needed is None or needed(key)}
+                  for zone in self.zones]
         return {zone.name: sorted(key for key, size in listed[1 - i].items() if listed[i].get(key, -1) < size)
                 for i, zone in enumerate(self.zones)}
 
-    def repair(self, damaged: Mapping[str, Iterable[str]] | None = None) -> ZoneRepair:
-        """Copy into each zone what it lacks, and the objects `damaged` names for it (zone: keys, as verify
-        found them), from the other zone; only whole objects are copied, and never one damaged in both."""
+    def repair(self, damaged: Mapping[str, Iterable[str]] | None = None,
+               needed: Callable[[str], bool] | None = None) -> ZoneRepair:
+        """Copy into each zone what it lacks (of what is `needed`), and the objects `damaged` names for it
+        (zone: keys, as verify found them), from the other zone; only whole objects are copied, and never one
+        damaged in both."""
         damaged = damaged or {}
         report = ZoneRepair()
-        for i, (zone, missing) in enumerate(zip(self.zones, self.differences().values(), strict=True)):
+        for i, (zone, missing) in enumerate(zip(self.zones, self.differences(needed).values(), strict=True)):
             source = self.zones[1 - i]
             report.copied[zone.name] = 0
             bad_there = set(damaged.get(source.name, ()))

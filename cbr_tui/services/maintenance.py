@@ -7,7 +7,7 @@ from datetime import timedelta
 from cbr_tui.cloud.kms import KeyManagement
 from cbr_tui.domain.errors import CbrError, Codes, invalid
 from cbr_tui.domain.permissions import Action
-from cbr_tui.engine import audit, catalog, gc, keys, verify
+from cbr_tui.engine import audit, catalog, gc, inventory, keys, verify
 from cbr_tui.engine.mirror import MirroredObjectStore
 from cbr_tui.engine.verify import VerifyReport as DataReport
 from cbr_tui.services import lookups
@@ -42,7 +42,8 @@ class MaintenanceService:
                 report = verify.verify(session, objects, vault, self.ctx.clock.now(), read_share=read_share,
                                        keys=ring)
                 catalog.record_missing(session, objects, vault)
-                zones = objects.differences() if isinstance(objects, MirroredObjectStore) else {}
+                zones = objects.differences(inventory.needed(session, vault.id)) \
+                    if isinstance(objects, MirroredObjectStore) else {}
             missing = {zone: keys for zone, keys in zones.items() if keys}
             shown = VerifyReport.model_validate({**report.to_api(), "objects_missing_in_zone": missing})
             shown.clean = shown.clean and not missing
@@ -63,7 +64,9 @@ class MaintenanceService:
                               else "a Single-AZ vault") + "): there is no second copy to repair from.")
         with objects.lock(exclusive=False):
             checked = self._read_both_zones(objects, vault.id) if read_data else None
-            repaired = objects.repair(checked.damaged_in_zone if checked else None)
+            with self.ctx.store.read() as session:
+                needed = inventory.needed(session, vault.id)
+            repaired = objects.repair(checked.damaged_in_zone if checked else None, needed)
         return ZoneRepairAnswer(repair=ZoneRepairReport(
             vault_id=vault.id, copied_objects=repaired.copied, copied_bytes=repaired.copied_bytes,
             unrecoverable_objects=repaired.unrecoverable, blobs_checked=checked.blobs_checked if checked else 0))

@@ -167,6 +167,10 @@ def test_with_one_zones_server_stopped_a_restore_reads_the_other_and_a_backup_wa
             availability_zone=FIRST)
         backup = back_up(console, "vault-maz")[0]
         good = resource_digest(console, "ecs-web-01")
+        objects = vault_objects(console, backup.vault_id)
+        assert isinstance(objects, MirroredObjectStore)
+        orphan = "chunks/0ff/0ff" + "0" * 61  # what a backup cut short by zone a's loss left in zone b alone
+        objects.zones[1].objects.put(orphan, b"never committed")
 
         own.stop()  # zone a's whole server, as a crash
         console.resources.damage_data("ecs-web-01", seed="oops")
@@ -185,9 +189,12 @@ def test_with_one_zones_server_stopped_a_restore_reads_the_other_and_a_backup_wa
         own.start()
         assert back_up(console, "vault-maz")[0].status == "available"
         # a blob the refused backup wrote in zone b alone is written to zone a by this backup (a writer skips
-        # only what both zones hold), and what nothing committed gc frees: both zones agree again
-        console.maintenance.collect_garbage("vault-maz", grace_minutes=0)
+        # only what both zones hold)
+        # ... and what nothing committed is not missing from zone a (verify is clean); gc frees it
         assert console.maintenance.verify("vault-maz", read_share=1).verify.clean
+        assert objects.zones[1].objects.exists(orphan)
+        assert console.maintenance.collect_garbage("vault-maz", grace_minutes=0).gc.deleted_objects == 1
+        assert not objects.zones[1].objects.exists(orphan)
         console.close()
     finally:
         own.stop()
