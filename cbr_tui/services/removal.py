@@ -123,7 +123,8 @@ def remove_stored(ctx: ServiceContext, vault_id: str) -> str | None:
                 # a minute after the first failure, then twice as long after each, up to about an hour
                 pending.next_attempt_at = ctx.clock.now() + RETRY_AFTER * 2 ** min(pending.attempts - 1, 6)
                 session.add(pending)
-        return f"{error}; they are removed once the store answers (a scheduler pass tries each minute)."
+        return (f"{error}; they are removed once the store answers (the scheduler tries again after a "
+                "minute, then less often).")
     with ctx.store.write() as session:
         session.exec(delete(StoreRemoval).where(col(StoreRemoval.vault_id) == vault_id))
     return None
