@@ -1,6 +1,7 @@
 """One API server for the whole session of tests: a copy of the demo, the real HTTP server on a free
 loopback port, a task runner beside it, and the official SDK's client signed with an access key."""
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from cbr_tui.jobs.runner import Runner
 from cbr_tui.serve.api import ApiServer, Gateway
 from cbr_tui.services.console import Console, open_console
 from cbr_tui.services.settings import Settings
+from cbr_tui.services.tasks import unsettled_tasks
 from cbr_tui.services.views.iam import ApiCredential
 from tests.conftest import T0, clone_home
 
@@ -37,8 +39,13 @@ class ServedApi:
                 .with_endpoints([self.endpoint]).build())
 
     def settle(self) -> None:
-        """Wait until the runner has finished every task queued so far."""
+        """Wait until every task queued so far has ended: run here what is waiting, and wait for what the
+        served runner had already taken (run_tasks leaves a task another runner holds)."""
         self.console.run_tasks()
+        deadline = time.monotonic() + 120
+        while unsettled_tasks(self.console.ctx.store):
+            assert time.monotonic() < deadline, "the served runner never finished its tasks"
+            time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")
