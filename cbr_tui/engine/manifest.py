@@ -116,12 +116,12 @@ def load(objects: ObjectStore, key: str, expected_hash: str) -> Manifest:
     """The manifest, checked against the hash the database recorded (a Multi-AZ vault's other copy when the
     first is missing or damaged)."""
     try:
-        return read_checked(objects, key, 0, None, lambda data: checked(key, data, expected_hash))
+        return read_checked(objects, key, 0, None, lambda data: checked(key, expected_hash, data))
     except FileNotFoundError:
         raise DamagedManifest(f"manifest {key} is missing") from None
 
 
-def checked(key: str, data: bytes, expected_hash: str) -> Manifest:
+def checked(key: str, expected_hash: str, data: bytes) -> Manifest:
     """A stored manifest's bytes decoded, once they match the hash the database recorded."""
     if digest(data).hex() != expected_hash:
         raise DamagedManifest(f"manifest {key} does not match the hash the database recorded")

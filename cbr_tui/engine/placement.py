@@ -134,7 +134,7 @@ class Placement:
         location = self.location(zone)
         if location is None:
             return self.local_store(vault_id)
-        return S3ObjectStore(location, f"{location.prefix}vaults/{vault_id}", self.vault_locks)
+        return self._bucket_store(location, vault_id)
 
     def every_store(self) -> list[tuple[str, ObjectStore]]:
         """(vault ID, store) of every vault store the installation reaches, for recovery: the data directory's,
@@ -143,9 +143,11 @@ class Placement:
         found: list[tuple[str, ObjectStore]] = [(path.name, LocalObjectStore(path)) for path in sorted(root.iterdir())
                                                 if path.is_dir()] if root.is_dir() else []
         for location in dict.fromkeys(self.zones.values()):
-            found += [(vault_id, S3ObjectStore(location, f"{location.prefix}vaults/{vault_id}", self.vault_locks))
-                      for vault_id in vault_ids(location)]
+            found += [(vault_id, self._bucket_store(location, vault_id)) for vault_id in vault_ids(location)]
         return found
+
+    def _bucket_store(self, location: S3Location, vault_id: str) -> S3ObjectStore:
+        return S3ObjectStore(location, f"{location.prefix}vaults/{vault_id}", self.vault_locks)
 
     def local_store(self, vault_id: str) -> LocalObjectStore:
         """The directory a vault's objects are kept in when no bucket is configured for its zone."""

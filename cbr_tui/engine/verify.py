@@ -135,7 +135,7 @@ def _check_zone_records(session: Session, places: list[tuple[str, ObjectStore]],
     another's is whole is reported for `repair-zones` (none whole: the manifest is unreadable, which the
     structure check reports)."""
     checks: dict[str, Callable[[bytes], object]] = {
-        key: partial(_manifest_check, key, expected) for key, expected in session.exec(
+        key: partial(manifest.checked, key, expected) for key, expected in session.exec(
             select(Backup.manifest_key, Backup.manifest_hash).where(
                 Backup.vault_id == vault.id, col(Backup.manifest_key).is_not(None))).all()
         if key is not None and expected is not None}
@@ -158,7 +158,3 @@ def _check_zone_records(session: Session, places: list[tuple[str, ObjectStore]],
         if whole:
             for zone in damaged_in:
                 report.damaged_in_zone.setdefault(zone, set()).add(key)
-
-
-def _manifest_check(key: str, expected_hash: str, data: bytes) -> object:
-    return manifest.checked(key, data, expected_hash)
